@@ -1,0 +1,53 @@
+package io.shroud.api;
+
+import io.shroud.node.NodeDescriptor;
+import java.util.List;
+
+/** JSON views of {@code GET /shroud/v1/node} and {@code GET /shroud/v1/directory}. */
+public final class NodeJson {
+  private NodeJson() {}
+
+  /** One cluster member as this node sees it. */
+  public record MemberView(String address, String status, boolean reachable) {}
+
+  /** {@code GET /shroud/v1/node}. */
+  public record NodeView(
+      String nodeId,
+      String version,
+      int protocolVersion,
+      String clusterAddress,
+      String dataAddress,
+      String managementAddress,
+      String journal,
+      String startedAt,
+      long uptimeSeconds,
+      String selfStatus,
+      int membersUp,
+      List<MemberView> members,
+      int directorySize) {}
+
+  /** One verified descriptor. */
+  public record DescriptorView(
+      String nodeId,
+      String identityKey,
+      String onionKey,
+      String clusterAddress,
+      String dataAddress,
+      String managementAddress,
+      int protocolVersion,
+      String validFrom,
+      String validUntil) {
+
+    static DescriptorView of(NodeDescriptor d) {
+      return new DescriptorView(d.nodeId().toHex(), d.identityKeyHex(), d.onionKeyHex(),
+          d.clusterAddress(), d.dataAddress(), d.managementAddress(), d.protocolVersion(),
+          d.validFrom().toString(), d.validUntil().toString());
+    }
+  }
+
+  /** {@code GET /shroud/v1/directory}. */
+  public record DirectoryJson(int size, List<DescriptorView> descriptors) {}
+
+  /** Body of every 4xx/5xx answer from Shroud's routes. */
+  public record ErrorJson(int status, String error) {}
+}

@@ -1,0 +1,87 @@
+package io.shroud.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shroud devnet --nodes N}: a local network of N node processes on loopback
+ * (127.1.0.1, 127.2.0.1, …), the first as seed. Prints each management URL once the node is
+ * ready and stops them all on Ctrl-C.
+ */
+@Command(name = "devnet", mixinStandardHelpOptions = true,
+    description = "Start a local network of node processes on loopback addresses.")
+final class DevnetCommand implements Callable<Integer> {
+
+  @Option(names = "--nodes", description = "how many nodes (default ${DEFAULT-VALUE})", defaultValue = "3")
+  int nodes;
+
+  @Option(names = "--dir", description = "data directories and logs (default ${DEFAULT-VALUE})", defaultValue = "devnet")
+  Path dir;
+
+  @Option(names = "--ready-timeout", description = "how long to wait for each node (default ${DEFAULT-VALUE})",
+      defaultValue = "PT90S")
+  Duration readyTimeout;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (nodes < 1 || nodes > 50) {
+      throw new ShroudCommand.UserError("--nodes must be 1..50, got " + nodes);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    Path jar = Path.of(DevnetCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    if (!Files.isRegularFile(jar)) {
+      throw new ShroudCommand.UserError("devnet must run from the shroud jar (bin/shroud devnet)");
+    }
+    Files.createDirectories(dir);
+    List<LocalNode> network = new ArrayList<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      network.parallelStream().forEach(n -> n.stop(Duration.ofSeconds(20)));
+      stopped.countDown();
+    }, "devnet-stop"));
+    for (int i = 1; i <= nodes; i++) {
+      LocalNode node = new LocalNode(i, jar, dir.toAbsolutePath(), List.of("-Xmx512m"), List.of());
+      network.add(node);
+      node.start();
+      if (!awaitReady(node)) {
+        out.printf("node %d did not become ready in %s; see %s%n", i, readyTimeout, node.logFile());
+        out.flush();
+        return 1;
+      }
+      out.printf("node %d ready: %s  (log %s)%n", i, node.managementUrl(), node.logFile());
+      out.flush();
+    }
+    out.printf("%d nodes up. Try: bin/shroud status --url %s%nCtrl-C stops them all.%n",
+        nodes, network.get(0).managementUrl());
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private boolean awaitReady(LocalNode node) throws InterruptedException {
+    Instant deadline = Instant.now().plus(readyTimeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (!node.isRunning()) {
+        return false;
+      }
+      if (node.isReady()) {
+        return true;
+      }
+      Thread.sleep(250);
+    }
+    return false;
+  }
+}

@@ -1,0 +1,176 @@
+package io.shroud.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One node process of a local network on loopback, as {@code shroud devnet} and the
+ * multi-JVM tests run them: node {@code n} (1-based) binds 127.n.0.1, so that address-
+ * diversity rules see distinct networks, with the default ports, its own data directory
+ * and a log file. The first node is the seed.
+ */
+public final class LocalNode {
+  public static final int CLUSTER_PORT = 25520;
+  public static final int DATA_PORT = 7400;
+  public static final int MANAGEMENT_PORT = 8558;
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final int index;
+  private final Path jar;
+  private final Path dataDir;
+  private final Path logFile;
+  private final List<String> jvmOptions;
+  private final List<String> extraArgs;
+  private Process process;
+  private int starts;
+
+  /**
+   * @param index 1-based node number; also the second octet of its address
+   * @param jar the shaded {@code shroud.jar}
+   * @param baseDir where {@code node-<index>/} (data) and {@code node-<index>.log} go
+   */
+  public LocalNode(int index, Path jar, Path baseDir, List<String> jvmOptions, List<String> extraArgs) {
+    if (index < 1 || index > 254) {
+      throw new IllegalArgumentException("node index must be 1..254, got " + index);
+    }
+    this.index = index;
+    this.jar = jar;
+    this.dataDir = baseDir.resolve("node-" + index);
+    this.logFile = baseDir.resolve("node-" + index + ".log");
+    this.jvmOptions = List.copyOf(jvmOptions);
+    this.extraArgs = List.copyOf(extraArgs);
+  }
+
+  public int index() {
+    return index;
+  }
+
+  public static String host(int index) {
+    return "127." + index + ".0.1";
+  }
+
+  public String host() {
+    return host(index);
+  }
+
+  public String managementUrl() {
+    return "http://" + host() + ":" + MANAGEMENT_PORT;
+  }
+
+  public String clusterAddress() {
+    return host() + ":" + CLUSTER_PORT;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public Path logFile() {
+    return logFile;
+  }
+
+  /** Starts the process (again, on the same data directory, if it ran before). */
+  public synchronized void start() {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("node " + index + " is already running");
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", jar.toString(), "node",
+        "--host", host(),
+        "--data-dir", dataDir.toString(),
+        "--cluster-port", String.valueOf(CLUSTER_PORT),
+        "--data-port", String.valueOf(DATA_PORT),
+        "--management-host", host(),
+        "--management-port", String.valueOf(MANAGEMENT_PORT),
+        "--seed", host(1) + ":" + CLUSTER_PORT));
+    cmd.addAll(extraArgs);
+    try {
+      Files.createDirectories(logFile.getParent());
+      String banner = "==== start " + (++starts) + ": " + String.join(" ", cmd) + System.lineSeparator();
+      Files.writeString(logFile, banner, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+      process = new ProcessBuilder(cmd)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start node " + index, e);
+    }
+  }
+
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  public synchronized Optional<Long> pid() {
+    return process == null ? Optional.empty() : Optional.of(process.pid());
+  }
+
+  /** SIGTERM: the node leaves the cluster gracefully. Waits up to {@code timeout}. */
+  public void stop(Duration timeout) {
+    Process p = current();
+    if (p == null || !p.isAlive()) {
+      return;
+    }
+    p.destroy();
+    try {
+      if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+    }
+  }
+
+  /** SIGKILL ({@code kill -9}): no goodbye, no flush. Waits until the process is gone. */
+  public void kill() {
+    Process p = current();
+    if (p == null) {
+      return;
+    }
+    p.destroyForcibly();
+    try {
+      p.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** GET {@code path} on the management endpoint: status code and body, or empty if unreachable. */
+  public Optional<HttpResponse<String>> get(String path) {
+    try {
+      return Optional.of(HTTP.send(
+          HttpRequest.newBuilder(URI.create(managementUrl() + path)).timeout(Duration.ofSeconds(5)).GET().build(),
+          HttpResponse.BodyHandlers.ofString()));
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** True once {@code /health/ready} answers 200. */
+  public boolean isReady() {
+    return get("/health/ready").map(r -> r.statusCode() == 200).orElse(false);
+  }
+
+  private synchronized Process current() {
+    return process;
+  }
+}

@@ -1,0 +1,72 @@
+package io.shroud.cli;
+
+import com.typesafe.config.Config;
+import io.shroud.node.NodeConfig;
+import io.shroud.node.NodeMain;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.pekko.actor.typed.ActorSystem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code shroud node}: runs a node in the foreground until SIGTERM or Ctrl-C. */
+@Command(name = "node", mixinStandardHelpOptions = true,
+    description = "Run a Shroud node (joins the cluster through its seed nodes, or forms one).")
+final class NodeCommand implements Callable<Integer> {
+
+  @Option(names = "--config", paramLabel = "FILE", description = "HOCON file with settings (see conf/application.conf)")
+  Path config;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "keys, journal and piece data (default ~/.shroud)")
+  String dataDir;
+
+  @Option(names = "--host", description = "address to bind and advertise (default 127.0.0.1)")
+  String host;
+
+  @Option(names = "--cluster-port", paramLabel = "PORT", description = "Artery (control plane) port (default 25520)")
+  Integer clusterPort;
+
+  @Option(names = "--data-port", paramLabel = "PORT", description = "data-plane port (default 7400)")
+  Integer dataPort;
+
+  @Option(names = "--management-host", paramLabel = "HOST", description = "management HTTP address (default 127.0.0.1)")
+  String managementHost;
+
+  @Option(names = "--management-port", paramLabel = "PORT", description = "management HTTP port (default 8558)")
+  Integer managementPort;
+
+  @Option(names = "--seed", paramLabel = "HOST:PORT", description = "a seed node's cluster address; repeatable")
+  List<String> seeds;
+
+  @Option(names = "--journal", paramLabel = "KIND", description = "h2 (default) or postgres")
+  String journal;
+
+  @Override
+  public Integer call() {
+    Map<String, Object> o = new HashMap<>();
+    put(o, "shroud.data-dir", dataDir);
+    put(o, "shroud.host", host);
+    put(o, "shroud.cluster-port", clusterPort);
+    put(o, "shroud.data-port", dataPort);
+    put(o, "shroud.management.host", managementHost);
+    put(o, "shroud.management.port", managementPort);
+    put(o, "shroud.journal.kind", journal);
+    if (seeds != null) {
+      o.put("shroud.seed-nodes", List.copyOf(seeds));
+    }
+    Config cfg = NodeConfig.load(o, Optional.ofNullable(config));
+    ActorSystem<?> system = NodeMain.start(cfg);
+    system.getWhenTerminated().toCompletableFuture().join();
+    return 0;
+  }
+
+  private static void put(Map<String, Object> o, String key, Object value) {
+    if (value != null) {
+      o.put(key, value);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.shroud.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code shroud status}: prints a node's {@code /shroud/v1/node} readably. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a node's state.")
+final class StatusCommand implements Callable<Integer> {
+
+  @Option(names = "--url", description = "the node's management URL (default ${DEFAULT-VALUE})",
+      defaultValue = "http://127.0.0.1:8558")
+  String url;
+
+  @Option(names = "--json", description = "print the raw JSON")
+  boolean json;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    JsonNode node = ManagementClient.get(url, "/shroud/v1/node");
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(node.toPrettyString());
+      return 0;
+    }
+    out.printf("node        %s%n", node.path("nodeId").asText());
+    out.printf("version     %s (protocol %d)%n", node.path("version").asText(), node.path("protocolVersion").asInt());
+    out.printf("status      %s, up %s%n", node.path("selfStatus").asText(), uptime(node.path("uptimeSeconds").asLong()));
+    out.printf("cluster     %s%n", node.path("clusterAddress").asText());
+    out.printf("data plane  %s%n", node.path("dataAddress").asText());
+    out.printf("management  %s%n", node.path("managementAddress").asText());
+    out.printf("journal     %s%n", node.path("journal").asText());
+    out.printf("directory   %d verified descriptors%n", node.path("directorySize").asInt());
+    out.printf("members     %d up%n", node.path("membersUp").asInt());
+    for (JsonNode m : node.path("members")) {
+      out.printf("  %-22s %-8s %s%n", m.path("address").asText(), m.path("status").asText(),
+          m.path("reachable").asBoolean() ? "reachable" : "UNREACHABLE");
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static String uptime(long seconds) {
+    return String.format("%dh%02dm%02ds", seconds / 3600, (seconds / 60) % 60, seconds % 60);
+  }
+
+  /** A small blocking client for the management endpoint. */
+  static final class ManagementClient {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private ManagementClient() {}
+
+    static JsonNode get(String base, String path) throws InterruptedException {
+      URI uri;
+      try {
+        uri = URI.create(base.replaceAll("/+$", "") + path);
+      } catch (IllegalArgumentException e) {
+        throw new ShroudCommand.UserError("bad --url " + base + ": " + e.getMessage());
+      }
+      try {
+        HttpResponse<String> rsp = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (rsp.statusCode() != 200) {
+          throw new ShroudCommand.UserError(uri + " answered " + rsp.statusCode() + ": " + rsp.body());
+        }
+        return MAPPER.readTree(rsp.body());
+      } catch (IOException e) {
+        throw new ShroudCommand.UserError("cannot reach " + uri + ": " + e);
+      }
+    }
+  }
+}

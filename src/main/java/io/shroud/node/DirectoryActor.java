@@ -1,0 +1,221 @@
+package io.shroud.node;
+
+import io.shroud.crypto.Ed25519;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.ddata.Key;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.LWWMapKey;
+import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+/**
+ * The network's directory of relays. Publishes this node's signed descriptor through
+ * Distributed Data (an {@link LWWMap} keyed by cluster address) whenever its onion key
+ * changes and before the descriptor expires, and keeps the verified view: cluster members
+ * that are Up and whose descriptor passes {@link DescriptorVerifier}. A forged, expired or
+ * mismatched descriptor is logged once and never used.
+ */
+public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Command> {
+
+  public static final Key<LWWMap<String, SignedDescriptor>> DESCRIPTORS =
+      LWWMapKey.create("shroud-descriptors");
+
+  public sealed interface Command {}
+
+  /** Replies with the verified descriptors, ordered by node id. */
+  public record GetDirectory(ActorRef<DirectoryView> replyTo) implements Command {}
+
+  /** The verified view: one descriptor per Up member that published a valid one. */
+  public record DirectoryView(List<NodeDescriptor> descriptors) {}
+
+  private record KeysUpdated(KeysActor.OnionKeys keys) implements Command {}
+
+  private record DescriptorsChanged(Replicator.SubscribeResponse<LWWMap<String, SignedDescriptor>> rsp)
+      implements Command {}
+
+  private record Published(Replicator.UpdateResponse<LWWMap<String, SignedDescriptor>> rsp)
+      implements Command {}
+
+  private record MembershipChanged(ClusterEvent.MemberEvent event) implements Command {}
+
+  private enum Republish implements Command {
+    INSTANCE
+  }
+
+  /** What the directory needs to know about this node to describe it. */
+  public record Self(Ed25519.KeyPair identity, ShroudSettings settings) {}
+
+  private final Self self;
+  private final Clock clock;
+  private final DescriptorVerifier verifier;
+  private final ReplicatorMessageAdapter<Command, LWWMap<String, SignedDescriptor>> replicator;
+  private final SelfUniqueAddress selfUniqueAddress;
+  private final Cluster cluster;
+  private final Map<String, SignedDescriptor> published = new HashMap<>();
+  private final Set<String> loggedRejections = new HashSet<>();
+  private KeysActor.OnionKeys keys;
+  private List<NodeDescriptor> verified = List.of();
+
+  public static Behavior<Command> create(Self self, ActorRef<KeysActor.Command> keysActor, Clock clock) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        DistributedData.withReplicatorMessageAdapter(
+            (ReplicatorMessageAdapter<Command, LWWMap<String, SignedDescriptor>> replicator) ->
+                new DirectoryActor(ctx, timers, replicator, self, keysActor, clock))));
+  }
+
+  private DirectoryActor(ActorContext<Command> context, TimerScheduler<Command> timers,
+      ReplicatorMessageAdapter<Command, LWWMap<String, SignedDescriptor>> replicator,
+      Self self, ActorRef<KeysActor.Command> keysActor, Clock clock) {
+    super(context);
+    this.self = self;
+    this.clock = clock;
+    this.replicator = replicator;
+    this.verifier = new DescriptorVerifier(clock, self.settings().clockSkew());
+    this.selfUniqueAddress = DistributedData.get(context.getSystem()).selfUniqueAddress();
+    this.cluster = Cluster.get(context.getSystem());
+    replicator.subscribe(DESCRIPTORS, DescriptorsChanged::new);
+    cluster.subscriptions().tell(Subscribe.create(
+        context.messageAdapter(ClusterEvent.MemberEvent.class, MembershipChanged::new),
+        ClusterEvent.MemberEvent.class));
+    keysActor.tell(new KeysActor.Subscribe(context.messageAdapter(KeysActor.OnionKeys.class, KeysUpdated::new)));
+    timers.startTimerWithFixedDelay(Republish.INSTANCE, self.settings().descriptorValidity().dividedBy(3));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(GetDirectory.class, this::onGetDirectory)
+        .onMessage(KeysUpdated.class, this::onKeysUpdated)
+        .onMessage(DescriptorsChanged.class, this::onDescriptorsChanged)
+        .onMessage(Published.class, this::onPublished)
+        .onMessage(MembershipChanged.class, this::onMembershipChanged)
+        .onMessageEquals(Republish.INSTANCE, this::onRepublish)
+        .build();
+  }
+
+  private Behavior<Command> onGetDirectory(GetDirectory cmd) {
+    recompute();
+    cmd.replyTo().tell(new DirectoryView(verified));
+    return this;
+  }
+
+  private Behavior<Command> onKeysUpdated(KeysUpdated msg) {
+    keys = msg.keys();
+    publish();
+    return this;
+  }
+
+  private Behavior<Command> onRepublish() {
+    publish();
+    return this;
+  }
+
+  private void publish() {
+    if (keys == null) {
+      return;
+    }
+    ShroudSettings s = self.settings();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    NodeDescriptor descriptor = new NodeDescriptor(
+        NodeDescriptor.PROTOCOL_VERSION,
+        io.shroud.dht.NodeId.ofIdentityKey(self.identity().publicKey()),
+        self.identity().publicKey(),
+        keys.current().publicKey(),
+        s.clusterAddress().toString(),
+        s.dataAddress().toString(),
+        s.managementAddress().toString(),
+        now.minus(Duration.ofMinutes(1)),
+        now.plus(s.descriptorValidity()));
+    SignedDescriptor signed = SignedDescriptor.sign(descriptor, self.identity());
+    String key = s.clusterAddress().toString();
+    replicator.askUpdate(
+        replyTo -> new Replicator.Update<>(DESCRIPTORS, LWWMap.empty(), Replicator.writeLocal(), replyTo,
+            map -> map.put(selfUniqueAddress, key, signed)),
+        Published::new);
+  }
+
+  private Behavior<Command> onPublished(Published msg) {
+    if (!(msg.rsp() instanceof Replicator.UpdateSuccess)) {
+      getContext().getLog().warn("publishing this node's descriptor failed: {}", msg.rsp());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onDescriptorsChanged(DescriptorsChanged msg) {
+    if (msg.rsp() instanceof Replicator.Changed<LWWMap<String, SignedDescriptor>> changed) {
+      published.clear();
+      published.putAll(changed.get(DESCRIPTORS).getEntries());
+      recompute();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onMembershipChanged(MembershipChanged msg) {
+    if (msg.event() instanceof ClusterEvent.MemberRemoved removed) {
+      String key = hostPort(removed.member().address());
+      if (published.containsKey(key) && cluster.selfMember().status() == MemberStatus.up()) {
+        replicator.askUpdate(
+            replyTo -> new Replicator.Update<>(DESCRIPTORS, LWWMap.empty(), Replicator.writeLocal(), replyTo,
+                map -> map.remove(selfUniqueAddress, key)),
+            Published::new);
+      }
+    }
+    recompute();
+    return this;
+  }
+
+  private void recompute() {
+    List<NodeDescriptor> view = new ArrayList<>();
+    Set<io.shroud.dht.NodeId> seen = new HashSet<>();
+    for (Member m : cluster.state().getMembers()) {
+      if (m.status() != MemberStatus.up()) {
+        continue;
+      }
+      String address = hostPort(m.address());
+      SignedDescriptor signed = published.get(address);
+      if (signed == null) {
+        continue;
+      }
+      DescriptorVerifier.Result result = verifier.verify(signed, address);
+      if (result instanceof DescriptorVerifier.Verified v) {
+        if (seen.add(v.descriptor().nodeId())) {
+          view.add(v.descriptor());
+        }
+      } else if (result instanceof DescriptorVerifier.Rejected r
+          && loggedRejections.add(address + " " + r.reason())) {
+        getContext().getLog().warn("descriptor from {} rejected: {}", address, r.reason());
+      }
+    }
+    view.sort(Comparator.comparing(NodeDescriptor::nodeId));
+    verified = List.copyOf(view);
+  }
+
+  static String hostPort(Address address) {
+    return address.host().get() + ":" + address.port().get();
+  }
+}

@@ -1,0 +1,210 @@
+package io.shroud.node;
+
+import io.shroud.crypto.X25519;
+import io.shroud.dht.NodeId;
+import io.shroud.serialization.ShroudSerializable;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * Owns the node's onion keys. Event-sourced: the journal records which onion key is current
+ * and which is previous (serial, public key, creation time); the private halves live in
+ * {@link NodeKeyStore} files and never enter an event. Keys rotate every
+ * {@code rotationPeriod}; the previous key stays usable for one more period. A restarted node
+ * recovers the same current and previous keys.
+ */
+public final class KeysActor
+    extends EventSourcedBehavior<KeysActor.Command, KeysActor.Event, KeysActor.KeysState> {
+
+  public sealed interface Command {}
+
+  /** Replies with the current (and previous) onion keys once they exist. */
+  public record GetOnionKeys(ActorRef<OnionKeys> replyTo) implements Command {}
+
+  /** Tells {@code subscriber} the keys now and after every rotation. */
+  public record Subscribe(ActorRef<OnionKeys> subscriber) implements Command {}
+
+  /** Timer tick: rotate when the current key is older than the period. */
+  public enum RotateIfDue implements Command {
+    INSTANCE
+  }
+
+  private record SubscriberGone(ActorRef<OnionKeys> subscriber) implements Command {}
+
+  /** The usable onion keys. Holds private keys: local only, never serialized or logged. */
+  public record OnionKeys(
+      long currentSerial, X25519.KeyPair current, Instant currentCreatedAt,
+      Optional<X25519.KeyPair> previous) {
+    @Override
+    public String toString() {
+      return "OnionKeys[serial=" + currentSerial + "]";
+    }
+  }
+
+  public sealed interface Event extends ShroudSerializable {}
+
+  /** A new onion key became current; the one before it became previous. */
+  public record OnionKeyCreated(long serial, byte[] publicKey, Instant createdAt) implements Event {}
+
+  /** Public facts about one onion key, as the journal knows it. */
+  public record OnionKeyRef(long serial, byte[] publicKey, Instant createdAt)
+      implements ShroudSerializable {}
+
+  /** Current and previous key (either may be null before the first key exists). */
+  public record KeysState(OnionKeyRef current, OnionKeyRef previous) implements ShroudSerializable {
+    static final KeysState EMPTY = new KeysState(null, null);
+
+    KeysState apply(OnionKeyCreated e) {
+      return new KeysState(new OnionKeyRef(e.serial(), e.publicKey(), e.createdAt()), current);
+    }
+  }
+
+  private final ActorContext<Command> context;
+  private final NodeKeyStore store;
+  private final Duration rotationPeriod;
+  private final Clock clock;
+  private final Map<Long, X25519.KeyPair> loaded = new HashMap<>();
+  private final List<ActorRef<OnionKeys>> subscribers = new ArrayList<>();
+
+  public static Behavior<Command> create(
+      NodeId nodeId, NodeKeyStore store, Duration rotationPeriod, Clock clock) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      startTimer(timers, rotationPeriod);
+      return new KeysActor(ctx, nodeId, store, rotationPeriod, clock);
+    }));
+  }
+
+  private static void startTimer(TimerScheduler<Command> timers, Duration period) {
+    Duration check = period.dividedBy(10);
+    if (check.compareTo(Duration.ofMinutes(1)) > 0) {
+      check = Duration.ofMinutes(1);
+    }
+    timers.startTimerWithFixedDelay(RotateIfDue.INSTANCE, check);
+  }
+
+  private KeysActor(ActorContext<Command> context, NodeId nodeId, NodeKeyStore store,
+      Duration rotationPeriod, Clock clock) {
+    super(PersistenceId.of("keys", nodeId.toHex()),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(500), Duration.ofSeconds(30), 0.2));
+    this.context = context;
+    this.store = store;
+    this.rotationPeriod = rotationPeriod;
+    this.clock = clock;
+  }
+
+  @Override
+  public KeysState emptyState() {
+    return KeysState.EMPTY;
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(50, 2);
+  }
+
+  @Override
+  public SignalHandler<KeysState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> context.getSelf().tell(RotateIfDue.INSTANCE))
+        .build();
+  }
+
+  @Override
+  public CommandHandler<Command, Event, KeysState> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(GetOnionKeys.class, this::onGetOnionKeys)
+        .onCommand(Subscribe.class, this::onSubscribe)
+        .onCommand(RotateIfDue.class, this::onRotateIfDue)
+        .onCommand(SubscriberGone.class, this::onSubscriberGone)
+        .build();
+  }
+
+  @Override
+  public EventHandler<KeysState, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(OnionKeyCreated.class, KeysState::apply)
+        .build();
+  }
+
+  private Effect<Event, KeysState> onGetOnionKeys(KeysState state, GetOnionKeys cmd) {
+    if (state.current() == null) {
+      return Effect().stash();
+    }
+    return Effect().reply(cmd.replyTo(), keys(state));
+  }
+
+  private Effect<Event, KeysState> onSubscribe(KeysState state, Subscribe cmd) {
+    subscribers.add(cmd.subscriber());
+    context.watchWith(cmd.subscriber(), new SubscriberGone(cmd.subscriber()));
+    if (state.current() == null) {
+      return Effect().none();
+    }
+    return Effect().reply(cmd.subscriber(), keys(state));
+  }
+
+  private Effect<Event, KeysState> onSubscriberGone(KeysState state, SubscriberGone cmd) {
+    subscribers.remove(cmd.subscriber());
+    return Effect().none();
+  }
+
+  private Effect<Event, KeysState> onRotateIfDue(KeysState state, RotateIfDue cmd) {
+    Instant now = clock.instant();
+    OnionKeyRef current = state.current();
+    if (current != null && current.createdAt().plus(rotationPeriod).isAfter(now)
+        && store.hasOnionKey(current.serial())) {
+      return Effect().none();
+    }
+    long serial = current == null ? 1 : current.serial() + 1;
+    X25519.KeyPair key = store.createOnionKey(serial);
+    loaded.put(serial, key);
+    context.getLog().info("onion key {} created{}", serial,
+        current == null ? "" : ", key " + current.serial() + " is now previous");
+    return Effect()
+        .persist(new OnionKeyCreated(serial, key.publicKey(), now))
+        .thenRun(this::afterRotation)
+        .thenUnstashAll();
+  }
+
+  private void afterRotation(KeysState state) {
+    long keep = state.previous() == null ? state.current().serial() : state.previous().serial();
+    store.deleteOnionKeysBelow(keep);
+    loaded.keySet().removeIf(serial -> serial < keep);
+    OnionKeys keys = keys(state);
+    subscribers.forEach(s -> s.tell(keys));
+  }
+
+  private OnionKeys keys(KeysState state) {
+    OnionKeyRef cur = state.current();
+    Optional<X25519.KeyPair> previous = Optional.empty();
+    if (state.previous() != null && store.hasOnionKey(state.previous().serial())) {
+      previous = Optional.of(load(state.previous().serial()));
+    }
+    return new OnionKeys(cur.serial(), load(cur.serial()), cur.createdAt(), previous);
+  }
+
+  private X25519.KeyPair load(long serial) {
+    return loaded.computeIfAbsent(serial, store::readOnionKey);
+  }
+}

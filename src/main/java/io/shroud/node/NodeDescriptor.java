@@ -1,0 +1,85 @@
+package io.shroud.node;
+
+import io.shroud.dht.NodeId;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * What a node tells the network about itself: who it is (identity key and the node id
+ * derived from it), how to reach it (cluster, data-plane and management addresses), the
+ * onion key circuits use, and the window in which this statement holds. It travels signed
+ * ({@link SignedDescriptor}); its byte layout is {@link DescriptorCodec}'s and is written
+ * down in {@code docs/protocol.md}.
+ *
+ * @param protocolVersion data-plane protocol version the node speaks
+ * @param nodeId SHA-256 of {@code identityKey}
+ * @param identityKey Ed25519 public key (32 bytes) that signs the descriptor
+ * @param onionKey current X25519 onion public key (32 bytes)
+ * @param clusterAddress Artery address as {@code host:port}; must match the cluster member
+ * @param dataAddress data-plane address {@code host:port}
+ * @param managementAddress management HTTP address {@code host:port}
+ * @param validFrom start of the validity window (whole seconds)
+ * @param validUntil end of the validity window (whole seconds), after {@code validFrom}
+ */
+public record NodeDescriptor(
+    int protocolVersion,
+    NodeId nodeId,
+    byte[] identityKey,
+    byte[] onionKey,
+    String clusterAddress,
+    String dataAddress,
+    String managementAddress,
+    Instant validFrom,
+    Instant validUntil) {
+
+  public static final int PROTOCOL_VERSION = 1;
+
+  public NodeDescriptor {
+    identityKey = identityKey.clone();
+    onionKey = onionKey.clone();
+  }
+
+  @Override
+  public byte[] identityKey() {
+    return identityKey.clone();
+  }
+
+  @Override
+  public byte[] onionKey() {
+    return onionKey.clone();
+  }
+
+  public String identityKeyHex() {
+    return HexFormat.of().formatHex(identityKey);
+  }
+
+  public String onionKeyHex() {
+    return HexFormat.of().formatHex(onionKey);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NodeDescriptor d
+        && protocolVersion == d.protocolVersion
+        && nodeId.equals(d.nodeId)
+        && Arrays.equals(identityKey, d.identityKey)
+        && Arrays.equals(onionKey, d.onionKey)
+        && clusterAddress.equals(d.clusterAddress)
+        && dataAddress.equals(d.dataAddress)
+        && managementAddress.equals(d.managementAddress)
+        && validFrom.equals(d.validFrom)
+        && validUntil.equals(d.validUntil);
+  }
+
+  @Override
+  public int hashCode() {
+    return nodeId.hashCode() * 31 + validFrom.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "NodeDescriptor[" + nodeId.shortHex() + " cluster=" + clusterAddress
+        + " data=" + dataAddress + " valid " + validFrom + ".." + validUntil + "]";
+  }
+}

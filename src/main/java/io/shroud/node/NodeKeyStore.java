@@ -1,0 +1,126 @@
+package io.shroud.node;
+
+import io.shroud.crypto.Ed25519;
+import io.shroud.crypto.X25519;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The node's private keys on disk, under {@code <data-dir>/keys/}: {@code identity.key}
+ * (Ed25519) and {@code onion-<serial>.key} (X25519), 32 raw bytes each, directory and files
+ * readable by the owner only. Files are written to a temporary name, forced to disk and
+ * renamed, so a crash never leaves half a key. Key bytes never reach logs or exceptions.
+ */
+public final class NodeKeyStore {
+  private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+  private static final Pattern ONION_FILE = Pattern.compile("onion-(\\d+)\\.key");
+
+  private final Path dir;
+  private final SecureRandom random;
+
+  public NodeKeyStore(Path dataDir, SecureRandom random) {
+    this.dir = dataDir.resolve("keys");
+    this.random = random;
+    try {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, OWNER_DIR);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create key directory " + dir, e);
+    }
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /** The identity key, made and saved on first use. */
+  public Ed25519.KeyPair loadOrCreateIdentity() {
+    Path file = dir.resolve("identity.key");
+    if (Files.exists(file)) {
+      return Ed25519.fromPrivateKey(read(file));
+    }
+    Ed25519.KeyPair identity = Ed25519.generate(random);
+    write(file, identity.privateKeyBytes());
+    return identity;
+  }
+
+  /** Makes a new onion key and saves it as {@code serial} before returning it. */
+  public X25519.KeyPair createOnionKey(long serial) {
+    X25519.KeyPair key = X25519.generate(random);
+    write(onionFile(serial), key.privateKeyBytes());
+    return key;
+  }
+
+  /** Reads onion key {@code serial}; {@link UncheckedIOException} if it is not on disk. */
+  public X25519.KeyPair readOnionKey(long serial) {
+    return X25519.fromPrivateKey(read(onionFile(serial)));
+  }
+
+  public boolean hasOnionKey(long serial) {
+    return Files.exists(onionFile(serial));
+  }
+
+  /** Deletes every onion key file with a serial below {@code serial}. */
+  public void deleteOnionKeysBelow(long serial) {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Matcher m = ONION_FILE.matcher(p.getFileName().toString());
+        if (m.matches() && Long.parseLong(m.group(1)) < serial) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean old onion keys in " + dir, e);
+    }
+  }
+
+  private Path onionFile(long serial) {
+    return dir.resolve("onion-" + serial + ".key");
+  }
+
+  private static byte[] read(Path file) {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      if (bytes.length != 32) {
+        throw new IllegalStateException("key file " + file + " is damaged: expected 32 bytes");
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read key file " + file, e);
+    }
+  }
+
+  private static void write(Path file, byte[] key) {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      Files.deleteIfExists(tmp);
+      try {
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+      } catch (FileAlreadyExistsException e) {
+        throw new IllegalStateException("key file " + tmp + " appeared while writing", e);
+      }
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(key));
+        ch.force(true);
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write key file " + file, e);
+    }
+  }
+}

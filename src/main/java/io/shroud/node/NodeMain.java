@@ -1,0 +1,58 @@
+package io.shroud.node;
+
+import com.typesafe.config.Config;
+import io.shroud.crypto.Ed25519;
+import io.shroud.dht.NodeId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts one node: prepares the data directory and identity key, starts the actor system
+ * with {@link NodeGuardian} and the management endpoint, and blocks until the system
+ * terminates (SIGTERM runs Pekko's coordinated shutdown: the node leaves the cluster first).
+ */
+public final class NodeMain {
+  private static final Logger log = LoggerFactory.getLogger(NodeMain.class);
+
+  private NodeMain() {}
+
+  /** Starts a node with {@code config} (from {@link NodeConfig#load}); returns its system. */
+  public static ActorSystem<NodeGuardian.Command> start(Config config) {
+    ShroudSettings settings = ShroudSettings.from(config);
+    try {
+      Files.createDirectories(settings.dataDir());
+      Files.setPosixFilePermissions(settings.dataDir(), PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException e) {
+      throw new SettingsException("shroud.data-dir", "cannot create " + settings.dataDir() + ": " + e.getMessage());
+    }
+    NodeKeyStore keyStore;
+    Ed25519.KeyPair identity;
+    try {
+      keyStore = new NodeKeyStore(settings.dataDir(), new SecureRandom());
+      identity = keyStore.loadOrCreateIdentity();
+    } catch (UncheckedIOException | IllegalStateException e) {
+      throw new SettingsException("shroud.data-dir", e.getMessage());
+    }
+    log.info("node id {} (data directory {})", NodeId.ofIdentityKey(identity.publicKey()), settings.dataDir());
+    ActorSystem<NodeGuardian.Command> system = ActorSystem.create(
+        NodeGuardian.create(new NodeGuardian.Setup(settings, identity, keyStore, Clock.systemUTC())),
+        NodeConfig.SYSTEM_NAME, config);
+    PekkoManagement.get(system).start().whenComplete((uri, failure) -> {
+      if (failure != null) {
+        log.error("management endpoint could not bind {}: {}", settings.managementAddress(), failure.getMessage());
+        system.terminate();
+      } else {
+        log.info("management endpoint at {}", uri);
+      }
+    });
+    return system;
+  }
+}

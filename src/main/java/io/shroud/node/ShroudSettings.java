@@ -1,0 +1,159 @@
+package io.shroud.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The validated {@code shroud { … }} settings of one node. {@link #from(Config)} checks
+ * every value and throws {@link SettingsException} naming the first bad one.
+ */
+public record ShroudSettings(
+    Path dataDir,
+    String host,
+    int clusterPort,
+    int dataPort,
+    List<HostPort> seedNodes,
+    String managementHost,
+    int managementPort,
+    JournalKind journal,
+    Duration onionRotationPeriod,
+    Duration descriptorValidity,
+    Duration clockSkew) {
+
+  /** Where the event journal lives. */
+  public enum JournalKind {
+    H2,
+    POSTGRES
+  }
+
+  /** A {@code host:port} pair. */
+  public record HostPort(String host, int port) {
+    /** Parses {@code host:port}; {@code setting} names the setting in the error. */
+    public static HostPort parse(String value, String setting) {
+      int colon = value.lastIndexOf(':');
+      if (colon <= 0 || colon == value.length() - 1) {
+        throw new SettingsException(setting, "expected host:port, got \"" + value + "\"");
+      }
+      String host = value.substring(0, colon);
+      int port;
+      try {
+        port = Integer.parseInt(value.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new SettingsException(setting, "port is not a number in \"" + value + "\"");
+      }
+      checkPort(setting, port);
+      return new HostPort(host, port);
+    }
+
+    @Override
+    public String toString() {
+      return host + ":" + port;
+    }
+  }
+
+  public static ShroudSettings from(Config config) {
+    Config s = config.getConfig("shroud");
+    String host = string(s, "host", "shroud.host");
+    if (host.isBlank()) {
+      throw new SettingsException("shroud.host", "must not be empty");
+    }
+    List<HostPort> seeds;
+    try {
+      seeds = s.getStringList("seed-nodes").stream()
+          .map(v -> HostPort.parse(v, "shroud.seed-nodes"))
+          .toList();
+    } catch (ConfigException e) {
+      throw new SettingsException("shroud.seed-nodes", "must be a list of \"host:port\" strings");
+    }
+    String journal = string(s, "journal.kind", "shroud.journal.kind");
+    JournalKind kind;
+    try {
+      kind = JournalKind.valueOf(journal.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException("shroud.journal.kind",
+          "must be \"h2\" or \"postgres\", got \"" + journal + "\"");
+    }
+    Duration rotation = duration(s, "keys.onion-rotation-period", "shroud.keys.onion-rotation-period");
+    if (rotation.compareTo(Duration.ofSeconds(10)) < 0) {
+      throw new SettingsException("shroud.keys.onion-rotation-period",
+          "must be at least 10s, got " + rotation);
+    }
+    Duration validity = duration(s, "directory.descriptor-validity", "shroud.directory.descriptor-validity");
+    if (validity.compareTo(Duration.ofMinutes(1)) < 0 || validity.compareTo(DescriptorVerifier.MAX_VALIDITY) > 0) {
+      throw new SettingsException("shroud.directory.descriptor-validity",
+          "must be between 1m and " + DescriptorVerifier.MAX_VALIDITY + ", got " + validity);
+    }
+    return new ShroudSettings(
+        Path.of(string(s, "data-dir", "shroud.data-dir")).toAbsolutePath(),
+        host,
+        port(s, "cluster-port", "shroud.cluster-port"),
+        port(s, "data-port", "shroud.data-port"),
+        seeds,
+        string(s, "management.host", "shroud.management.host"),
+        port(s, "management.port", "shroud.management.port"),
+        kind,
+        rotation,
+        validity,
+        duration(s, "directory.clock-skew", "shroud.directory.clock-skew"));
+  }
+
+  public HostPort clusterAddress() {
+    return new HostPort(host, clusterPort);
+  }
+
+  public HostPort dataAddress() {
+    return new HostPort(host, dataPort);
+  }
+
+  public HostPort managementAddress() {
+    return new HostPort(managementHost, managementPort);
+  }
+
+  private static String string(Config s, String path, String setting) {
+    try {
+      return s.getString(path);
+    } catch (ConfigException.Missing e) {
+      throw new SettingsException(setting, "is missing");
+    } catch (ConfigException e) {
+      throw new SettingsException(setting, "must be a string");
+    }
+  }
+
+  private static int port(Config s, String path, String setting) {
+    int port;
+    try {
+      port = s.getInt(path);
+    } catch (ConfigException.Missing e) {
+      throw new SettingsException(setting, "is missing");
+    } catch (ConfigException e) {
+      throw new SettingsException(setting, "must be a port number, got " + s.getValue(path).render());
+    }
+    checkPort(setting, port);
+    return port;
+  }
+
+  private static void checkPort(String setting, int port) {
+    if (port < 1 || port > 65535) {
+      throw new SettingsException(setting, "must be a port number 1-65535, got " + port);
+    }
+  }
+
+  private static Duration duration(Config s, String path, String setting) {
+    try {
+      Duration d = s.getDuration(path);
+      if (d.isNegative() || d.isZero()) {
+        throw new SettingsException(setting, "must be positive, got " + d);
+      }
+      return d;
+    } catch (ConfigException.Missing e) {
+      throw new SettingsException(setting, "is missing");
+    } catch (ConfigException e) {
+      throw new SettingsException(setting,
+          "must be a duration such as 30s, 10m or 7d, got " + s.getValue(path).render());
+    }
+  }
+}

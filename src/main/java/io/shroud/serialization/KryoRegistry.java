@@ -1,0 +1,53 @@
+package io.shroud.serialization;
+
+import com.esotericsoftware.kryo.Kryo;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one list of classes Kryo may (de)serialize, each under a fixed id. Ids are part of the
+ * journal format: never reuse or renumber one; retire it and add a new id instead.
+ *
+ * <p>Ids start at 100 so they stay clear of Kryo's own default registrations (primitives,
+ * String and their wrappers, 0–9).
+ */
+public final class KryoRegistry {
+  private static final Map<Integer, Class<?>> CLASSES = build();
+
+  private KryoRegistry() {}
+
+  private static Map<Integer, Class<?>> build() {
+    Map<Integer, Class<?>> m = new LinkedHashMap<>();
+    // helper types used inside registered records
+    m.put(100, byte[].class);
+    m.put(101, java.util.ArrayList.class);
+    m.put(102, java.time.Instant.class);
+    // 110–129: node (directory, keys)
+    m.put(110, io.shroud.node.SignedDescriptor.class);
+    m.put(111, io.shroud.node.KeysActor.OnionKeyCreated.class);
+    m.put(112, io.shroud.node.KeysActor.KeysState.class);
+    m.put(113, io.shroud.node.KeysActor.OnionKeyRef.class);
+    return Collections.unmodifiableMap(m);
+  }
+
+  /** The registered classes by id, in id order of registration. */
+  public static Map<Integer, Class<?>> classes() {
+    return CLASSES;
+  }
+
+  /** Registers every class with its id; unregistered classes are refused from then on. */
+  public static void registerAll(Kryo kryo) {
+    kryo.setRegistrationRequired(true);
+    kryo.setReferences(false);
+    for (Map.Entry<Integer, Class<?>> e : CLASSES.entrySet()) {
+      kryo.register(e.getValue(), e.getKey());
+    }
+  }
+
+  /** Classes from {@link #classes()} that are Shroud's own (for tests and docs). */
+  public static List<Class<?>> shroudClasses() {
+    return CLASSES.values().stream().filter(c -> c.getName().startsWith("io.shroud.")).toList();
+  }
+}
