@@ -1,0 +1,136 @@
+package io.shroud.node;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.shroud.crypto.Ed25519;
+import io.shroud.dht.NodeId;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * KeysActor against the persistence testkit's in-memory journal, which serializes every event
+ * through the configured serializer (our Kryo one), so the journal format is exercised too.
+ */
+class KeysActorTest {
+  static final Config CONFIG = PersistenceTestKitPlugin.getInstance().config()
+      .withFallback(PersistenceTestKitSnapshotPlugin.config())
+      .withFallback(ConfigFactory.parseString("""
+          pekko.actor.serializers.shroud-kryo = "io.shroud.serialization.KryoSerializer"
+          pekko.actor.serialization-bindings { "io.shroud.serialization.ShroudSerializable" = shroud-kryo }
+          pekko.actor.allow-java-serialization = off
+          pekko.persistence.testkit.events.serialize = on
+          pekko.persistence.testkit.snapshots.serialize = on
+          """))
+      .withFallback(ConfigFactory.load());
+
+  static final ActorTestKit testKit = ActorTestKit.create(CONFIG);
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @TempDir
+  Path dataDir;
+
+  private static final Duration PERIOD = Duration.ofHours(1);
+
+  private KeysActor.OnionKeys get(ActorRef<KeysActor.Command> keys) {
+    TestProbe<KeysActor.OnionKeys> probe = testKit.createTestProbe();
+    keys.tell(new KeysActor.GetOnionKeys(probe.getRef()));
+    return probe.receiveMessage();
+  }
+
+  private ActorRef<KeysActor.Command> spawn(NodeId id, NodeKeyStore store, MutableClock clock) {
+    return testKit.spawn(KeysActor.create(id, store, PERIOD, clock));
+  }
+
+  @Test
+  void aRestartedActorComesBackWithTheSameCurrentAndPreviousKeys() {
+    NodeKeyStore store = new NodeKeyStore(dataDir, new SecureRandom());
+    NodeId id = NodeId.ofIdentityKey(Ed25519.generate(new SecureRandom()).publicKey());
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-24T00:00:00Z"));
+
+    ActorRef<KeysActor.Command> first = spawn(id, store, clock);
+    KeysActor.OnionKeys k1 = get(first);
+    assertEquals(1, k1.currentSerial());
+    assertTrue(k1.previous().isEmpty());
+
+    TestProbe<KeysActor.OnionKeys> subscriber = testKit.createTestProbe();
+    first.tell(new KeysActor.Subscribe(subscriber.getRef()));
+    assertEquals(1, subscriber.receiveMessage().currentSerial());
+
+    clock.advance(PERIOD.plusSeconds(1));
+    first.tell(KeysActor.RotateIfDue.INSTANCE);
+    KeysActor.OnionKeys k2 = subscriber.receiveMessage();
+    assertEquals(2, k2.currentSerial());
+    assertArrayEquals(k1.current().publicKey(), k2.previous().orElseThrow().publicKey(),
+        "the replaced key stays usable as previous");
+
+    // not due yet: nothing happens
+    clock.advance(PERIOD.dividedBy(2));
+    first.tell(KeysActor.RotateIfDue.INSTANCE);
+    subscriber.expectNoMessage(Duration.ofMillis(200));
+
+    testKit.stop(first);
+    ActorRef<KeysActor.Command> second = spawn(id, store, clock);
+    KeysActor.OnionKeys recovered = get(second);
+    assertEquals(2, recovered.currentSerial());
+    assertArrayEquals(k2.current().publicKey(), recovered.current().publicKey());
+    assertArrayEquals(k1.current().publicKey(), recovered.previous().orElseThrow().publicKey());
+    assertArrayEquals(k2.current().privateKeyBytes(), recovered.current().privateKeyBytes());
+    testKit.stop(second);
+  }
+
+  @Test
+  void aKeyOlderThanTwoPeriodsIsDeletedFromDisk() throws Exception {
+    NodeKeyStore store = new NodeKeyStore(dataDir, new SecureRandom());
+    NodeId id = NodeId.ofIdentityKey(Ed25519.generate(new SecureRandom()).publicKey());
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-24T00:00:00Z"));
+    ActorRef<KeysActor.Command> keys = spawn(id, store, clock);
+    TestProbe<KeysActor.OnionKeys> subscriber = testKit.createTestProbe();
+    keys.tell(new KeysActor.Subscribe(subscriber.getRef()));
+    assertEquals(1, subscriber.receiveMessage().currentSerial());
+    for (int serial = 2; serial <= 3; serial++) {
+      clock.advance(PERIOD.plusSeconds(1));
+      keys.tell(KeysActor.RotateIfDue.INSTANCE);
+      assertEquals(serial, subscriber.receiveMessage().currentSerial());
+    }
+    assertFalse(Files.exists(store.directory().resolve("onion-1.key")), "key 1 is two periods old");
+    assertTrue(Files.exists(store.directory().resolve("onion-2.key")));
+    assertTrue(Files.exists(store.directory().resolve("onion-3.key")));
+    assertEquals("rw-------", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(store.directory().resolve("onion-3.key"))));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store.directory())));
+    testKit.stop(keys);
+  }
+
+  @Test
+  void theIdentityKeyIsMadeOnceAndKeptOwnerOnly() throws Exception {
+    NodeKeyStore store = new NodeKeyStore(dataDir, new SecureRandom());
+    Ed25519.KeyPair a = store.loadOrCreateIdentity();
+    Ed25519.KeyPair b = new NodeKeyStore(dataDir, new SecureRandom()).loadOrCreateIdentity();
+    assertArrayEquals(a.publicKey(), b.publicKey());
+    assertEquals("rw-------", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(store.directory().resolve("identity.key"))));
+    assertFalse(a.toString().contains(java.util.HexFormat.of().formatHex(a.privateKeyBytes())),
+        "toString must not show the private key");
+  }
+}
