@@ -1,0 +1,129 @@
+package io.shroud.it;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shroud.cli.LocalNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A network of real node JVMs on loopback for multi-JVM tests, started from the built
+ * {@code shroud.jar} exactly as {@code shroud devnet} starts them (node n on 127.n.0.1).
+ * Tests talk to nodes only through their management endpoints. Reusable: start, stop,
+ * {@code kill -9}, restart on the same data directory, and each node's log on failure
+ * (see {@link NodeLogsOnFailure}).
+ */
+public final class LocalNetwork implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** JVM options that keep node processes small and failure detection quick on loopback. */
+  public static final List<String> TEST_JVM_OPTIONS = List.of(
+      "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+      "-Dshroud.cluster.downing-stable-after=3s",
+      "-Dpekko.cluster.failure-detector.acceptable-heartbeat-pause=2s",
+      "-Dpekko.cluster.failure-detector.heartbeat-interval=500ms");
+
+  private final Path baseDir;
+  private final List<LocalNode> nodes = new ArrayList<>();
+
+  /** A network whose data directories and logs live under {@code target/multi-jvm/<name>}. */
+  public LocalNetwork(String name, int size) {
+    this(name, size, List.of());
+  }
+
+  public LocalNetwork(String name, int size, List<String> extraJvmOptions) {
+    Path jar = Path.of(System.getProperty("shroud.jar", "target/shroud.jar")).toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: multi-JVM tests run after `mvn package`");
+    }
+    this.baseDir = Path.of(System.getProperty("shroud.it.dir", "target/multi-jvm")).resolve(name).toAbsolutePath();
+    deleteRecursively(baseDir);
+    List<String> jvm = new ArrayList<>(TEST_JVM_OPTIONS);
+    jvm.addAll(extraJvmOptions);
+    for (int i = 1; i <= size; i++) {
+      nodes.add(new LocalNode(i, jar, baseDir, jvm, List.of()));
+    }
+  }
+
+  public LocalNode node(int index) {
+    return nodes.get(index - 1);
+  }
+
+  public List<LocalNode> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  public Path baseDir() {
+    return baseDir;
+  }
+
+  /** Starts every node (the seed first) and waits until all answer {@code /health/ready}. */
+  public void startAll(Duration timeout) {
+    node(1).start();
+    awaitReady(node(1), timeout);
+    nodes.stream().skip(1).forEach(LocalNode::start);
+    nodes.stream().skip(1).forEach(n -> awaitReady(n, timeout));
+  }
+
+  public void awaitReady(LocalNode node, Duration timeout) {
+    await("node " + node.index() + " ready (log " + node.logFile() + ")")
+        .atMost(timeout).pollInterval(Duration.ofMillis(250))
+        .failFast("node " + node.index() + " exited", () -> !node.isRunning())
+        .until(node::isReady);
+  }
+
+  /** GET {@code path} as JSON; fails the test on a non-200 answer or an unreachable node. */
+  public static JsonNode json(LocalNode node, String path) {
+    HttpResponse<String> rsp = node.get(path)
+        .orElseThrow(() -> new AssertionError("node " + node.index() + " unreachable for " + path));
+    if (rsp.statusCode() != 200) {
+      throw new AssertionError("node " + node.index() + " " + path + " answered " + rsp.statusCode() + ": " + rsp.body());
+    }
+    try {
+      return JSON.readTree(rsp.body());
+    } catch (IOException e) {
+      throw new AssertionError("node " + node.index() + " " + path + " is not JSON: " + rsp.body(), e);
+    }
+  }
+
+  /** The last {@code lines} lines of every node's log, for failure reports. */
+  public String logTails(int lines) {
+    StringBuilder sb = new StringBuilder();
+    for (LocalNode n : nodes) {
+      sb.append("\n===== node ").append(n.index()).append(" (").append(n.logFile()).append(") =====\n");
+      try {
+        List<String> all = Files.exists(n.logFile()) ? Files.readAllLines(n.logFile()) : List.of("(no log)");
+        all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> sb.append(l).append('\n'));
+      } catch (IOException e) {
+        sb.append("(cannot read log: ").append(e.getMessage()).append(")\n");
+      }
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public void close() {
+    nodes.parallelStream().forEach(LocalNode::kill);
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
