@@ -177,16 +177,13 @@ public final class RoutingTable {
       bucket.pendingPing = null;
       bucket.pendingSince = null;
     }
-    for (int i = 0; i < bucket.replacements.size(); i++) {
-      Contact candidate = bucket.replacements.get(i);
-      if (bucket.countSubnet(candidate.subnet(), null) < config.maxPerSubnet()) {
-        bucket.replacements.remove(i);
-        bucket.contacts.add(candidate);
-        bucket.lastChanged = clock.instant();
-        return Optional.of(candidate);
-      }
+    int before = bucket.contacts.size();
+    promoteReplacements(bucket);
+    if (bucket.contacts.size() == before) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    bucket.lastChanged = clock.instant();
+    return Optional.of(bucket.contacts.get(before));
   }
 
   /** The contact with this id, if a bucket holds it. */
@@ -281,6 +278,19 @@ public final class RoutingTable {
     KBucket deeper = new KBucket(old.lastChanged);
     old.moveInto(deeper, id -> self.commonPrefixLength(id) > depth);
     buckets.add(deeper);
+  }
+
+  /** Fills free slots from the replacement cache, newest first, within the subnet rule. */
+  private void promoteReplacements(KBucket bucket) {
+    for (int i = 0; i < bucket.replacements.size() && bucket.contacts.size() < config.k(); ) {
+      Contact candidate = bucket.replacements.get(i);
+      if (bucket.countSubnet(candidate.subnet(), null) < config.maxPerSubnet()) {
+        bucket.replacements.remove(i);
+        bucket.contacts.add(candidate);
+      } else {
+        i++;
+      }
+    }
   }
 
   /** Lowest ({@code high == false}) or highest id of bucket {@code index}'s range. */
