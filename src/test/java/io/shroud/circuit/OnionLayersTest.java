@@ -1,6 +1,5 @@
 package io.shroud.circuit;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -154,18 +153,17 @@ class OnionLayersTest {
   void reorderedForwardCellsAreDestroyed() {
     for (int target = 0; target < HOPS; target++) {
       CircuitSim sim = new CircuitSim(HOPS, target);
-      byte[] first = sim.origin.encrypt(target, dataCell());
+      sim.origin.encrypt(target, dataCell()); // the first cell, held back
       byte[] second = sim.origin.encrypt(target, dataCell());
       CircuitSim.Result swapped = sim.deliverForward(second, 0, CircuitSim.Tap.NONE);
       assertFalse(swapped.delivered(), "second cell accepted before the first");
-      assertNotNull(first);
     }
   }
 
   @Test
   void replayedDroppedOrReorderedBackwardCellsAreDestroyed() {
     CircuitSim sim = new CircuitSim(HOPS, 11);
-    byte[] a = sim.relays.get(2).originate(dataCell());
+    sim.relays.get(2).originate(dataCell()); // sent first but delivered never
     byte[] b = sim.relays.get(2).originate(dataCell());
     assertFalse(sim.deliverBackward(b, 2, CircuitSim.Tap.NONE).delivered(), "reordered backward cell accepted");
 
@@ -182,7 +180,6 @@ class OnionLayersTest {
     CircuitSim third = new CircuitSim(HOPS, 13);
     third.relays.get(0).originate(dataCell()); // dropped
     assertFalse(third.sendBackward(0, dataCell(), CircuitSim.Tap.NONE).delivered(), "cell after a drop accepted");
-    assertArrayEquals(a, a);
   }
 
   @Test

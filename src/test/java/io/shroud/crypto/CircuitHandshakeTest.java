@@ -149,8 +149,8 @@ class CircuitHandshakeTest {
     OnionKeyPair previous = OnionKeyPair.generate(random, START.plus(Duration.ofDays(1)));
     CircuitHandshakeRelay relay = relay(onionKey, previous);
     CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId, previous.publicKey(), random);
-    HopKeys keys = client.finish(relay.respond(client.createMessage()).created());
-    assertTrue(keys.sameMaterial(keys));
+    CircuitHandshakeRelay.Response response = relay.respond(client.createMessage());
+    assertTrue(client.finish(response.created()).sameMaterial(response.keys()));
     clock.advance(Duration.ofDays(1));
     byte[] late = CircuitHandshakeClient.start(relayId, previous.publicKey(), random).createMessage();
     assertTrue(assertThrows(HandshakeException.class, () -> relay.respond(late)).getMessage().contains("expired"));
