@@ -1,0 +1,70 @@
+package io.shroud.circuit;
+
+import io.shroud.crypto.HopKeys;
+
+/**
+ * A relay's layer of one circuit (protocol §6.4, §6.5). Forward cells: remove the layer, then
+ * either the cell is addressed here ({@link Recognized}) or it is passed to the next hop
+ * ({@link Forward}); a cell recognized nowhere by the last hop destroys the circuit. Backward
+ * cells from the next hop get this hop's layer; cells this hop originates are sealed and
+ * layered. Not thread-safe: the relay actor owns it. Bodies are transformed in place.
+ */
+public final class RelayLayer {
+  private final HopCrypto crypto;
+
+  /** What became of a forward cell. */
+  public sealed interface Outcome permits Recognized, Forward {}
+
+  /** The cell is addressed to this hop. */
+  public record Recognized(RelayCell cell) implements Outcome {}
+
+  /** The cell is for a later hop: send {@code body} (same array, layer removed) onward. */
+  public record Forward(byte[] body) implements Outcome {
+    @Override
+    public String toString() {
+      return "Forward[" + body.length + " bytes]";
+    }
+  }
+
+  public RelayLayer(HopKeys keys) {
+    this.crypto = new HopCrypto(keys);
+  }
+
+  /**
+   * Processes a forward body arriving from the previous hop. {@code hasNextHop} says whether
+   * this circuit has been extended beyond this relay. Throws {@link CircuitProtocolException}
+   * when the body has the wrong size, when the last hop cannot recognize it, or when a
+   * recognized cell is malformed.
+   */
+  public Outcome forward(byte[] body, boolean hasNextHop) throws CircuitProtocolException {
+    HopCrypto.checkSize(body);
+    crypto.forward.crypt(body);
+    if (crypto.forward.recognizes(body)) {
+      return new Recognized(RelayCellFormat.decode(body));
+    }
+    if (!hasNextHop) {
+      throw new CircuitProtocolException("forward relay cell not recognized at the last hop: tampered, replayed or out of order");
+    }
+    return new Forward(body);
+  }
+
+  /** Adds this hop's backward layer to a body arriving from the next hop; returns the same array. */
+  public byte[] backward(byte[] body) throws CircuitProtocolException {
+    HopCrypto.checkSize(body);
+    crypto.backward.crypt(body);
+    return body;
+  }
+
+  /** A backward body carrying {@code cell} from this hop to the origin. */
+  public byte[] originate(RelayCell cell) {
+    byte[] body = RelayCellFormat.encode(cell);
+    crypto.backward.seal(body);
+    crypto.backward.crypt(body);
+    return body;
+  }
+
+  @Override
+  public String toString() {
+    return "RelayLayer[redacted]";
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * Circuits: path selection and guards ({@link io.shroud.circuit.PathSelector},
+ * {@link io.shroud.circuit.GuardSet}), the relay cell format ({@link io.shroud.circuit.RelayCellFormat},
+ * {@link io.shroud.circuit.RelayCommand}), handshake framing in cells, and the onion layers of the
+ * origin ({@link io.shroud.circuit.OnionLayers}) and of a relay ({@link io.shroud.circuit.RelayLayer}).
+ * The handshake itself lives in {@code io.shroud.crypto}. Specified in
+ * {@code docs/drafts/circuit-protocol.md}.
+ *
+ * <p>Only the {@code *Actor} classes (the circuit and relay actors) may import Pekko; everything
+ * else here is pure, takes its {@link java.time.Clock} and random source through constructors,
+ * and reports every malformed or unauthenticated input as a
+ * {@link io.shroud.circuit.CircuitProtocolException}.
+ */
+package io.shroud.circuit;
