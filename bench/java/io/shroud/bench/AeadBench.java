@@ -3,7 +3,14 @@ package io.shroud.bench;
 import io.shroud.crypto.CipherState;
 import io.shroud.crypto.NoiseCipher;
 import io.shroud.crypto.NoiseException;
+import io.shroud.wire.Cell;
+import io.shroud.wire.CellCommand;
+import io.shroud.wire.CellFormat;
+import io.shroud.wire.LinkCipher;
+import io.shroud.wire.ProtocolViolationException;
+import io.shroud.wire.RekeyPolicy;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -13,7 +20,9 @@ import javax.crypto.spec.SecretKeySpec;
  * Link AEAD throughput: encrypt then decrypt of one record per iteration through Shroud's
  * {@link CipherState} (the JDK cipher object is kept and re-initialised per record, exactly as
  * links use it), for ChaCha20-Poly1305 and AES-256-GCM. Also measures AES-GCM with a fresh
- * {@code Cipher.getInstance} per call, to price the alternative. Prints medians of 7 rounds.
+ * {@code Cipher.getInstance} per call, to price the alternative, and whole cells through
+ * {@link LinkCipher} (codec + AEAD + copies). Prints medians of 7 one-second rounds after 3
+ * warm-up rounds.
  *
  * <pre>java -cp target/classes:target/bench-classes io.shroud.bench.AeadBench [plaintextBytes...]</pre>
  */
@@ -33,6 +42,10 @@ public final class AeadBench {
         report(c.noiseName() + " CipherState enc+dec", size, () -> cipherStateRoundTrip(c, size));
       }
       report("AESGCM getInstance-per-call enc+dec", size, () -> freshCipherRoundTrip(size));
+    }
+    for (NoiseCipher c : NoiseCipher.values()) {
+      report(c.noiseName() + " LinkCipher seal+open (cell)", CellFormat.CELL_BYTES,
+          () -> linkRoundTrip(c));
     }
   }
 
@@ -81,6 +94,33 @@ public final class AeadBench {
       throw new AssertionError("round trip broke");
     }
     return new long[] {n, now - start};
+  }
+
+  private static long[] linkRoundTrip(NoiseCipher c) throws ProtocolViolationException {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    LinkCipher a = new LinkCipher(keyed(c, key), keyed(c, key), RekeyPolicy.DEFAULT,
+        Clock.systemUTC());
+    LinkCipher b = new LinkCipher(keyed(c, key), keyed(c, key), RekeyPolicy.DEFAULT,
+        Clock.systemUTC());
+    Cell cell = new Cell(1, CellCommand.RELAY, new byte[CellFormat.PAYLOAD_BYTES]);
+    long start = System.nanoTime();
+    long n = 0;
+    long now;
+    do {
+      if (b.open(a.seal(cell)).circuitId() != 1) {
+        throw new AssertionError("round trip broke");
+      }
+      n++;
+      now = System.nanoTime();
+    } while (now - start < ROUND_NANOS);
+    return new long[] {n, now - start};
+  }
+
+  private static CipherState keyed(NoiseCipher c, byte[] key) {
+    CipherState cs = new CipherState(c);
+    cs.initializeKey(key);
+    return cs;
   }
 
   private static long[] freshCipherRoundTrip(int size) throws Exception {
