@@ -46,7 +46,8 @@ public record Cell(int circuitId, CellCommand command, byte[] payload) {
 
   /** Copies {@code length} payload bytes from {@code offset} without copying the whole payload. */
   public byte[] payload(int offset, int length) {
-    return Arrays.copyOfRange(payload, offset, Math.addExact(offset, length));
+    Objects.checkFromIndexSize(offset, length, payload.length);
+    return Arrays.copyOfRange(payload, offset, offset + length);
   }
 
   /** Writes the payload into {@code out} at {@code off} (used by the codec). */

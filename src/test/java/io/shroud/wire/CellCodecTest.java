@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
@@ -98,6 +99,8 @@ class CellCodecTest {
     cell.payload()[1]++;
     assertEquals(cell, new Cell(3, CellCommand.RELAY, cell.payload()));
     assertEquals("Cell[circuit=3, RELAY]", cell.toString());
+    assertArrayEquals(Arrays.copyOfRange(cell.payload(), 4070, 4075), cell.payload(4070, 5));
+    assertThrows(IndexOutOfBoundsException.class, () -> cell.payload(4070, 6));
     assertEquals("Cell[circuit=4294967295, CREATE]",
         new Cell(-1, CellCommand.CREATE, new byte[0]).toString());
   }
