@@ -30,7 +30,9 @@ public final class NodeJson {
   public record DescriptorView(
       String nodeId,
       String identityKey,
+      String linkKey,
       String onionKey,
+      String onionKeyId,
       String clusterAddress,
       String dataAddress,
       String managementAddress,
@@ -39,7 +41,8 @@ public final class NodeJson {
       String validUntil) {
 
     static DescriptorView of(NodeDescriptor d) {
-      return new DescriptorView(d.nodeId().toHex(), d.identityKeyHex(), d.onionKeyHex(),
+      return new DescriptorView(d.nodeId().toHex(), d.identityKeyHex(), d.linkKeyHex(), d.onionKeyHex(),
+          java.util.HexFormat.of().formatHex(d.onionPublicKey().id()),
           d.clusterAddress(), d.dataAddress(), d.managementAddress(), d.protocolVersion(),
           d.validFrom().toString(), d.validUntil().toString());
     }

@@ -1,6 +1,7 @@
 package io.shroud.node;
 
 import io.shroud.crypto.Ed25519;
+import io.shroud.crypto.OnionPublicKey;
 import io.shroud.crypto.X25519;
 import io.shroud.dht.NodeId;
 import java.nio.BufferUnderflowException;
@@ -19,7 +20,8 @@ import java.time.Instant;
  *   u16     protocol version
  *   u8[32]  node id
  *   u8[32]  identity key (Ed25519)
- *   u8[32]  onion key (X25519)
+ *   u8[32]  link key (X25519, Noise static key)
+ *   u8[1216] onion key (X25519 key ‖ ML-KEM-768 key)
  *   str     cluster address      (str = u16 length + UTF-8, at most 255 bytes)
  *   str     data address
  *   str     management address
@@ -30,7 +32,8 @@ import java.time.Instant;
 public final class DescriptorCodec {
   public static final int FORMAT = 1;
   public static final int MAX_ADDRESS_BYTES = 255;
-  public static final int MAX_ENCODED_BYTES = 1 + 2 + 32 * 3 + 3 * (2 + MAX_ADDRESS_BYTES) + 16;
+  public static final int MAX_ENCODED_BYTES =
+      1 + 2 + 32 * 3 + OnionPublicKey.ENCODED_BYTES + 3 * (2 + MAX_ADDRESS_BYTES) + 16;
 
   private DescriptorCodec() {}
 
@@ -47,6 +50,7 @@ public final class DescriptorCodec {
     b.putShort((short) d.protocolVersion());
     b.put(d.nodeId().toBytes());
     b.put(d.identityKey());
+    b.put(d.linkKey());
     b.put(d.onionKey());
     putString(b, d.clusterAddress());
     putString(b, d.dataAddress());
@@ -72,7 +76,8 @@ public final class DescriptorCodec {
       int protocol = b.getShort() & 0xffff;
       NodeId nodeId = NodeId.of(take(b, NodeId.BYTES));
       byte[] identity = take(b, Ed25519.PUBLIC_KEY_BYTES);
-      byte[] onion = take(b, X25519.KEY_BYTES);
+      byte[] link = take(b, X25519.KEY_BYTES);
+      byte[] onion = take(b, OnionPublicKey.ENCODED_BYTES);
       String cluster = getString(b, "cluster address");
       String data = getString(b, "data address");
       String management = getString(b, "management address");
@@ -86,7 +91,12 @@ public final class DescriptorCodec {
         throw new MalformedDescriptorException(
             "descriptor validity window is empty or negative: " + from + ".." + until);
       }
-      return new NodeDescriptor(protocol, nodeId, identity, onion, cluster, data, management,
+      try {
+        OnionPublicKey.decode(onion);
+      } catch (IllegalArgumentException e) {
+        throw new MalformedDescriptorException("onion key is malformed: " + e.getMessage());
+      }
+      return new NodeDescriptor(protocol, nodeId, identity, link, onion, cluster, data, management,
           Instant.ofEpochSecond(from), Instant.ofEpochSecond(until));
     } catch (BufferUnderflowException e) {
       throw new MalformedDescriptorException(

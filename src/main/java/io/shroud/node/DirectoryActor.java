@@ -15,6 +15,7 @@ import java.util.Set;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -31,7 +32,6 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * The network's directory of relays. Publishes this node's signed descriptor through
@@ -68,7 +68,10 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
   }
 
   /** What the directory needs to know about this node to describe it. */
-  public record Self(Ed25519.KeyPair identity, ShroudSettings settings) {}
+  public record Self(Ed25519.KeyPair identity, byte[] linkPublicKey, ShroudSettings settings) {}
+
+  /** Tells {@code subscriber} the verified view now and whenever it changes. */
+  public record Subscribe(ActorRef<DirectoryView> subscriber) implements Command {}
 
   private final Self self;
   private final Clock clock;
@@ -80,6 +83,7 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
   private final Set<String> loggedRejections = new HashSet<>();
   private KeysActor.OnionKeys keys;
   private List<NodeDescriptor> verified = List.of();
+  private final List<ActorRef<DirectoryView>> subscribers = new ArrayList<>();
 
   public static Behavior<Command> create(Self self, ActorRef<KeysActor.Command> keysActor, Clock clock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
@@ -99,7 +103,7 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
     this.selfUniqueAddress = DistributedData.get(context.getSystem()).selfUniqueAddress();
     this.cluster = Cluster.get(context.getSystem());
     replicator.subscribe(DESCRIPTORS, DescriptorsChanged::new);
-    cluster.subscriptions().tell(Subscribe.create(
+    cluster.subscriptions().tell(org.apache.pekko.cluster.typed.Subscribe.create(
         context.messageAdapter(ClusterEvent.MemberEvent.class, MembershipChanged::new),
         ClusterEvent.MemberEvent.class));
     keysActor.tell(new KeysActor.Subscribe(context.messageAdapter(KeysActor.OnionKeys.class, KeysUpdated::new)));
@@ -110,17 +114,31 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(GetDirectory.class, this::onGetDirectory)
+        .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(KeysUpdated.class, this::onKeysUpdated)
         .onMessage(DescriptorsChanged.class, this::onDescriptorsChanged)
         .onMessage(Published.class, this::onPublished)
         .onMessage(MembershipChanged.class, this::onMembershipChanged)
         .onMessageEquals(Republish.INSTANCE, this::onRepublish)
+        .onSignal(Terminated.class, this::onTerminated)
         .build();
   }
 
   private Behavior<Command> onGetDirectory(GetDirectory cmd) {
     recompute();
     cmd.replyTo().tell(new DirectoryView(verified));
+    return this;
+  }
+
+  private Behavior<Command> onSubscribe(Subscribe cmd) {
+    subscribers.add(cmd.subscriber());
+    getContext().watch(cmd.subscriber());
+    cmd.subscriber().tell(new DirectoryView(verified));
+    return this;
+  }
+
+  private Behavior<Command> onTerminated(Terminated t) {
+    subscribers.remove(t.getRef());
     return this;
   }
 
@@ -145,7 +163,8 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
         NodeDescriptor.PROTOCOL_VERSION,
         io.shroud.dht.NodeId.ofIdentityKey(self.identity().publicKey()),
         self.identity().publicKey(),
-        keys.current().publicKey(),
+        self.linkPublicKey(),
+        keys.current().publicKey().encode(),
         s.clusterAddress().toString(),
         s.dataAddress().toString(),
         s.managementAddress().toString(),
@@ -212,7 +231,12 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
       }
     }
     view.sort(Comparator.comparing(NodeDescriptor::nodeId));
-    verified = List.copyOf(view);
+    List<NodeDescriptor> next = List.copyOf(view);
+    if (!next.equals(verified)) {
+      verified = next;
+      DirectoryView update = new DirectoryView(verified);
+      subscribers.forEach(s -> s.tell(update));
+    }
   }
 
   static String hostPort(Address address) {

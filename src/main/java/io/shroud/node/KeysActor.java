@@ -1,6 +1,6 @@
 package io.shroud.node;
 
-import io.shroud.crypto.X25519;
+import io.shroud.crypto.OnionKeyPair;
 import io.shroud.dht.NodeId;
 import io.shroud.serialization.ShroudSerializable;
 import java.time.Clock;
@@ -51,10 +51,14 @@ public final class KeysActor
 
   private record SubscriberGone(ActorRef<OnionKeys> subscriber) implements Command {}
 
-  /** The usable onion keys. Holds private keys: local only, never serialized or logged. */
+  /**
+   * The usable onion key bundles (X25519 + ML-KEM-768). A key expires two periods after it was
+   * made: one period as current, one more as previous. Holds private keys: local only, never
+   * serialized or logged.
+   */
   public record OnionKeys(
-      long currentSerial, X25519.KeyPair current, Instant currentCreatedAt,
-      Optional<X25519.KeyPair> previous) {
+      long currentSerial, OnionKeyPair current, Instant currentCreatedAt,
+      Optional<OnionKeyPair> previous) {
     @Override
     public String toString() {
       return "OnionKeys[serial=" + currentSerial + "]";
@@ -63,7 +67,10 @@ public final class KeysActor
 
   public sealed interface Event extends ShroudSerializable {}
 
-  /** A new onion key became current; the one before it became previous. */
+  /**
+   * A new onion key became current; the one before it became previous. {@code publicKey} is
+   * the encoded {@link io.shroud.crypto.OnionPublicKey}.
+   */
   public record OnionKeyCreated(long serial, byte[] publicKey, Instant createdAt) implements Event {}
 
   /** Public facts about one onion key, as the journal knows it. */
@@ -83,7 +90,7 @@ public final class KeysActor
   private final NodeKeyStore store;
   private final Duration rotationPeriod;
   private final Clock clock;
-  private final Map<Long, X25519.KeyPair> loaded = new HashMap<>();
+  private final Map<Long, OnionKeyPair> loaded = new HashMap<>();
   private final List<ActorRef<OnionKeys>> subscribers = new ArrayList<>();
 
   public static Behavior<Command> create(
@@ -177,12 +184,12 @@ public final class KeysActor
       return Effect().none();
     }
     long serial = current == null ? 1 : current.serial() + 1;
-    X25519.KeyPair key = store.createOnionKey(serial);
+    OnionKeyPair key = store.createOnionKey(serial, now.plus(rotationPeriod.multipliedBy(2)));
     loaded.put(serial, key);
     context.getLog().info("onion key {} created{}", serial,
         current == null ? "" : ", key " + current.serial() + " is now previous");
     return Effect()
-        .persist(new OnionKeyCreated(serial, key.publicKey(), now))
+        .persist(new OnionKeyCreated(serial, key.publicKey().encode(), now))
         .thenRun(this::afterRotation)
         .thenUnstashAll();
   }
@@ -197,14 +204,15 @@ public final class KeysActor
 
   private OnionKeys keys(KeysState state) {
     OnionKeyRef cur = state.current();
-    Optional<X25519.KeyPair> previous = Optional.empty();
+    Optional<OnionKeyPair> previous = Optional.empty();
     if (state.previous() != null && store.hasOnionKey(state.previous().serial())) {
-      previous = Optional.of(load(state.previous().serial()));
+      previous = Optional.of(load(state.previous()));
     }
-    return new OnionKeys(cur.serial(), load(cur.serial()), cur.createdAt(), previous);
+    return new OnionKeys(cur.serial(), load(cur), cur.createdAt(), previous);
   }
 
-  private X25519.KeyPair load(long serial) {
-    return loaded.computeIfAbsent(serial, store::readOnionKey);
+  private OnionKeyPair load(OnionKeyRef ref) {
+    return loaded.computeIfAbsent(ref.serial(),
+        serial -> store.readOnionKey(serial, ref.createdAt().plus(rotationPeriod.multipliedBy(2))));
   }
 }

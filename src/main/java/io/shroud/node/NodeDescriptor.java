@@ -1,5 +1,6 @@
 package io.shroud.node;
 
+import io.shroud.crypto.OnionPublicKey;
 import io.shroud.dht.NodeId;
 import java.time.Instant;
 import java.util.Arrays;
@@ -15,7 +16,9 @@ import java.util.HexFormat;
  * @param protocolVersion data-plane protocol version the node speaks
  * @param nodeId SHA-256 of {@code identityKey}
  * @param identityKey Ed25519 public key (32 bytes) that signs the descriptor
- * @param onionKey current X25519 onion public key (32 bytes)
+ * @param linkKey X25519 static key of the node's peer-link (Noise XK) handshake (32 bytes)
+ * @param onionKey current onion key bundle: X25519 key ‖ ML-KEM-768 key
+ *     ({@link OnionPublicKey#ENCODED_BYTES} bytes)
  * @param clusterAddress Artery address as {@code host:port}; must match the cluster member
  * @param dataAddress data-plane address {@code host:port}
  * @param managementAddress management HTTP address {@code host:port}
@@ -26,6 +29,7 @@ public record NodeDescriptor(
     int protocolVersion,
     NodeId nodeId,
     byte[] identityKey,
+    byte[] linkKey,
     byte[] onionKey,
     String clusterAddress,
     String dataAddress,
@@ -37,7 +41,18 @@ public record NodeDescriptor(
 
   public NodeDescriptor {
     identityKey = identityKey.clone();
+    linkKey = linkKey.clone();
     onionKey = onionKey.clone();
+  }
+
+  @Override
+  public byte[] linkKey() {
+    return linkKey.clone();
+  }
+
+  /** The onion key bundle circuits use to reach this node. */
+  public OnionPublicKey onionPublicKey() {
+    return OnionPublicKey.decode(onionKey);
   }
 
   @Override
@@ -54,8 +69,13 @@ public record NodeDescriptor(
     return HexFormat.of().formatHex(identityKey);
   }
 
+  /** The X25519 part of the onion key, hex. */
   public String onionKeyHex() {
-    return HexFormat.of().formatHex(onionKey);
+    return HexFormat.of().formatHex(onionKey, 0, io.shroud.crypto.X25519.KEY_BYTES);
+  }
+
+  public String linkKeyHex() {
+    return HexFormat.of().formatHex(linkKey);
   }
 
   @Override
@@ -64,6 +84,7 @@ public record NodeDescriptor(
         && protocolVersion == d.protocolVersion
         && nodeId.equals(d.nodeId)
         && Arrays.equals(identityKey, d.identityKey)
+        && Arrays.equals(linkKey, d.linkKey)
         && Arrays.equals(onionKey, d.onionKey)
         && clusterAddress.equals(d.clusterAddress)
         && dataAddress.equals(d.dataAddress)

@@ -1,6 +1,7 @@
 package io.shroud.node;
 
 import io.shroud.crypto.Ed25519;
+import io.shroud.crypto.X25519;
 import io.shroud.dht.NodeId;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +25,8 @@ public final class NodeGuardian {
   private record SchemaReady(Throwable failure) implements Command {}
 
   /** Everything the node was started with. */
-  public record Setup(ShroudSettings settings, Ed25519.KeyPair identity, NodeKeyStore keyStore, Clock clock) {}
+  public record Setup(ShroudSettings settings, Ed25519.KeyPair identity, X25519.KeyPair linkKey,
+      NodeKeyStore keyStore, Clock clock) {}
 
   private NodeGuardian() {}
 
@@ -51,7 +53,7 @@ public final class NodeGuardian {
         "keys");
     ActorRef<DirectoryActor.Command> directory = ctx.spawn(
         Behaviors.supervise(DirectoryActor.create(
-                new DirectoryActor.Self(setup.identity(), setup.settings()), keys, setup.clock()))
+                new DirectoryActor.Self(setup.identity(), setup.linkKey().publicKey(), setup.settings()), keys, setup.clock()))
             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
         "directory");
     NodeRuntime.get(ctx.getSystem()).set(new NodeRuntime.Handles(

@@ -1,6 +1,8 @@
 package io.shroud.node;
 
 import io.shroud.crypto.Ed25519;
+import io.shroud.crypto.MlKem768;
+import io.shroud.crypto.OnionKeyPair;
 import io.shroud.crypto.X25519;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +16,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,8 +25,9 @@ import java.util.stream.Stream;
 
 /**
  * The node's private keys on disk, under {@code <data-dir>/keys/}: {@code identity.key}
- * (Ed25519) and {@code onion-<serial>.key} (X25519), 32 raw bytes each, directory and files
- * readable by the owner only. Files are written to a temporary name, forced to disk and
+ * (Ed25519, 32 raw bytes), {@code link.key} (X25519 static key of the Noise link handshake, 32
+ * raw bytes) and {@code onion-<serial>.key} (X25519 private key ‖ ML-KEM-768 seed, 96 bytes);
+ * directory and files readable by the owner only. Files are written to a temporary name, forced to disk and
  * renamed, so a crash never leaves half a key. Key bytes never reach logs or exceptions.
  */
 public final class NodeKeyStore {
@@ -52,23 +57,45 @@ public final class NodeKeyStore {
   public Ed25519.KeyPair loadOrCreateIdentity() {
     Path file = dir.resolve("identity.key");
     if (Files.exists(file)) {
-      return Ed25519.fromPrivateKey(read(file));
+      return Ed25519.fromPrivateKey(read(file, 32));
     }
     Ed25519.KeyPair identity = Ed25519.generate(random);
     write(file, identity.privateKeyBytes());
     return identity;
   }
 
-  /** Makes a new onion key and saves it as {@code serial} before returning it. */
-  public X25519.KeyPair createOnionKey(long serial) {
+  /** The long-term static key of peer-link handshakes, made and saved on first use. */
+  public X25519.KeyPair loadOrCreateLinkKey() {
+    Path file = dir.resolve("link.key");
+    if (Files.exists(file)) {
+      return X25519.fromPrivateKey(read(file, 32));
+    }
     X25519.KeyPair key = X25519.generate(random);
-    write(onionFile(serial), key.privateKeyBytes());
+    write(file, key.privateKeyBytes());
+    return key;
+  }
+
+  /** Makes a new onion key bundle and saves it as {@code serial} before returning it. */
+  public OnionKeyPair createOnionKey(long serial, Instant expires) {
+    OnionKeyPair key = OnionKeyPair.generate(random, expires);
+    byte[] x = key.x25519PrivateKey();
+    byte[] seed = key.mlKemSeed();
+    byte[] both = Arrays.copyOf(x, x.length + seed.length);
+    System.arraycopy(seed, 0, both, x.length, seed.length);
+    write(onionFile(serial), both);
+    Arrays.fill(both, (byte) 0);
     return key;
   }
 
   /** Reads onion key {@code serial}; {@link UncheckedIOException} if it is not on disk. */
-  public X25519.KeyPair readOnionKey(long serial) {
-    return X25519.fromPrivateKey(read(onionFile(serial)));
+  public OnionKeyPair readOnionKey(long serial, Instant expires) {
+    byte[] both = read(onionFile(serial), X25519.KEY_BYTES + MlKem768.SEED_BYTES);
+    try {
+      return OnionKeyPair.fromPrivate(Arrays.copyOf(both, X25519.KEY_BYTES),
+          Arrays.copyOfRange(both, X25519.KEY_BYTES, both.length), expires);
+    } finally {
+      Arrays.fill(both, (byte) 0);
+    }
   }
 
   public boolean hasOnionKey(long serial) {
@@ -93,11 +120,11 @@ public final class NodeKeyStore {
     return dir.resolve("onion-" + serial + ".key");
   }
 
-  private static byte[] read(Path file) {
+  private static byte[] read(Path file, int length) {
     try {
       byte[] bytes = Files.readAllBytes(file);
-      if (bytes.length != 32) {
-        throw new IllegalStateException("key file " + file + " is damaged: expected 32 bytes");
+      if (bytes.length != length) {
+        throw new IllegalStateException("key file " + file + " is damaged: expected " + length + " bytes");
       }
       return bytes;
     } catch (IOException e) {

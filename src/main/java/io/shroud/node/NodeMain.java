@@ -2,6 +2,7 @@ package io.shroud.node;
 
 import com.typesafe.config.Config;
 import io.shroud.crypto.Ed25519;
+import io.shroud.crypto.X25519;
 import io.shroud.dht.NodeId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,15 +36,17 @@ public final class NodeMain {
     }
     NodeKeyStore keyStore;
     Ed25519.KeyPair identity;
+    X25519.KeyPair linkKey;
     try {
       keyStore = new NodeKeyStore(settings.dataDir(), new SecureRandom());
       identity = keyStore.loadOrCreateIdentity();
+      linkKey = keyStore.loadOrCreateLinkKey();
     } catch (UncheckedIOException | IllegalStateException e) {
       throw new SettingsException("shroud.data-dir", e.getMessage());
     }
     log.info("node id {} (data directory {})", NodeId.ofIdentityKey(identity.publicKey()), settings.dataDir());
     ActorSystem<NodeGuardian.Command> system = ActorSystem.create(
-        NodeGuardian.create(new NodeGuardian.Setup(settings, identity, keyStore, Clock.systemUTC())),
+        NodeGuardian.create(new NodeGuardian.Setup(settings, identity, linkKey, keyStore, Clock.systemUTC())),
         NodeConfig.SYSTEM_NAME, config);
     PekkoManagement.get(system).start().whenComplete((uri, failure) -> {
       if (failure != null) {

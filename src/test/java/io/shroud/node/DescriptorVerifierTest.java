@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.crypto.Ed25519;
+import io.shroud.crypto.OnionKeyPair;
 import io.shroud.crypto.X25519;
 import io.shroud.dht.NodeId;
 import java.security.SecureRandom;
@@ -28,7 +29,8 @@ class DescriptorVerifierTest {
 
   private NodeDescriptor descriptor(Ed25519.KeyPair id, String cluster, Instant from, Instant until) {
     return new NodeDescriptor(NodeDescriptor.PROTOCOL_VERSION, NodeId.ofIdentityKey(id.publicKey()),
-        id.publicKey(), X25519.generate(random).publicKey(), cluster, "127.1.0.1:7400",
+        id.publicKey(), X25519.generate(random).publicKey(),
+        OnionKeyPair.generate(random, NOW.plusSeconds(86400)).publicKey().encode(), cluster, "127.1.0.1:7400",
         "127.1.0.1:8558", from, until);
   }
 
@@ -76,7 +78,7 @@ class DescriptorVerifierTest {
   void aNodeIdThatIsNotTheIdentityKeysIsRejected() {
     NodeDescriptor honest = valid();
     NodeDescriptor lying = new NodeDescriptor(honest.protocolVersion(),
-        NodeId.ofIdentityKey(otherIdentity.publicKey()), honest.identityKey(), honest.onionKey(),
+        NodeId.ofIdentityKey(otherIdentity.publicKey()), honest.identityKey(), honest.linkKey(), honest.onionKey(),
         honest.clusterAddress(), honest.dataAddress(), honest.managementAddress(),
         honest.validFrom(), honest.validUntil());
     assertRejected(SignedDescriptor.sign(lying, identity), "not its identity key");

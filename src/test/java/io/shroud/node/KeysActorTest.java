@@ -82,7 +82,7 @@ class KeysActorTest {
     first.tell(KeysActor.RotateIfDue.INSTANCE);
     KeysActor.OnionKeys k2 = subscriber.receiveMessage();
     assertEquals(2, k2.currentSerial());
-    assertArrayEquals(k1.current().publicKey(), k2.previous().orElseThrow().publicKey(),
+    assertEquals(k1.current().publicKey(), k2.previous().orElseThrow().publicKey(),
         "the replaced key stays usable as previous");
 
     // not due yet: nothing happens
@@ -94,9 +94,10 @@ class KeysActorTest {
     ActorRef<KeysActor.Command> second = spawn(id, store, clock);
     KeysActor.OnionKeys recovered = get(second);
     assertEquals(2, recovered.currentSerial());
-    assertArrayEquals(k2.current().publicKey(), recovered.current().publicKey());
-    assertArrayEquals(k1.current().publicKey(), recovered.previous().orElseThrow().publicKey());
-    assertArrayEquals(k2.current().privateKeyBytes(), recovered.current().privateKeyBytes());
+    assertEquals(k2.current().publicKey(), recovered.current().publicKey());
+    assertEquals(k1.current().publicKey(), recovered.previous().orElseThrow().publicKey());
+    assertArrayEquals(k2.current().x25519PrivateKey(), recovered.current().x25519PrivateKey());
+    assertArrayEquals(k2.current().mlKemSeed(), recovered.current().mlKemSeed());
     testKit.stop(second);
   }
 
@@ -121,6 +122,15 @@ class KeysActorTest {
         Files.getPosixFilePermissions(store.directory().resolve("onion-3.key"))));
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store.directory())));
     testKit.stop(keys);
+  }
+
+  @Test
+  void theLinkKeyIsMadeOnceAndKeptOwnerOnly() throws Exception {
+    NodeKeyStore store = new NodeKeyStore(dataDir, new SecureRandom());
+    assertArrayEquals(store.loadOrCreateLinkKey().publicKey(),
+        new NodeKeyStore(dataDir, new SecureRandom()).loadOrCreateLinkKey().publicKey());
+    assertEquals("rw-------", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(store.directory().resolve("link.key"))));
   }
 
   @Test

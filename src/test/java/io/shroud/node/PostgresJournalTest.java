@@ -70,7 +70,7 @@ class PostgresJournalTest {
   void keysArePersistedInPostgresAndRecoveredFromIt(@TempDir Path dataDir) throws Exception {
     NodeKeyStore store = new NodeKeyStore(dataDir, new SecureRandom());
     NodeId id = NodeId.ofIdentityKey(store.loadOrCreateIdentity().publicKey());
-    byte[] firstKey;
+    io.shroud.crypto.OnionPublicKey firstKey;
 
     ActorTestKit first = ActorTestKit.create("pg1", nodeConfig(dataDir));
     try {
@@ -102,7 +102,7 @@ class PostgresJournalTest {
       keys.tell(new KeysActor.GetOnionKeys(probe.getRef()));
       KeysActor.OnionKeys recovered = probe.receiveMessage(Duration.ofSeconds(20));
       assertEquals(1, recovered.currentSerial());
-      assertArrayEquals(firstKey, recovered.current().publicKey());
+      assertEquals(firstKey, recovered.current().publicKey());
     } finally {
       second.shutdownTestKit();
     }
