@@ -34,6 +34,27 @@ public final class MerkleTree {
     this.upper = geometry.length() == 0 ? List.of() : Merkle.foldLayers(geometry, pieceLayer);
   }
 
+  /**
+   * Rebuilds a tree from a concatenated piece layer (as stored in a .torrent or received from a
+   * peer) and checks it against {@code root}; {@code root} is null only for an empty file.
+   *
+   * @throws IllegalArgumentException if the layer is malformed or does not hash to {@code root}
+   */
+  public static MerkleTree fromPieceLayerBytes(PieceGeometry geometry, byte[] layer, byte[] root) {
+    if (layer.length != geometry.pieceCount() * Merkle.HASH_LENGTH) {
+      throw new IllegalArgumentException("piece layer must be " + geometry.pieceCount()
+          + " hashes of 32 bytes, got " + layer.length + " bytes");
+    }
+    List<byte[]> hashes = new ArrayList<>();
+    for (int i = 0; i < layer.length; i += Merkle.HASH_LENGTH) {
+      hashes.add(java.util.Arrays.copyOfRange(layer, i, i + Merkle.HASH_LENGTH));
+    }
+    if (geometry.length() == 0 ? root != null : !Merkle.verifyPieceLayer(geometry, root, hashes)) {
+      throw new IllegalArgumentException("piece layer does not hash to the pieces root");
+    }
+    return new MerkleTree(geometry, hashes);
+  }
+
   public PieceGeometry geometry() {
     return geometry;
   }

@@ -52,6 +52,12 @@ class EncryptedShareTest {
     MerkleTree fromNetwork = Bep52Hasher.hash(new ByteArrayInputStream(cipher), g.pieceLength());
     List<byte[]> layer = fromNetwork.pieceLayer(); // as a peer would send it
     assertTrue(Merkle.verifyPieceLayer(g, root, layer));
+    MerkleTree rebuilt = MerkleTree.fromPieceLayerBytes(g, fromNetwork.pieceLayerBytes(), root);
+    assertArrayEquals(root, rebuilt.root());
+    byte[] badLayer = fromNetwork.pieceLayerBytes();
+    badLayer[5] ^= 1;
+    assertThrows(IllegalArgumentException.class,
+        () -> MerkleTree.fromPieceLayerBytes(g, badLayer, root));
     for (int p = 0; p < g.pieceCount(); p++) {
       byte[] piece = MerkleProofTest.slice(cipher, g.pieceOffset(p), g.pieceSize(p));
       assertTrue(Merkle.verifyPiece(g, layer.get(p), p, piece));
