@@ -12,7 +12,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class ShareLinkFuzzTest {
 
-  @FuzzTest(maxDuration = "20s")
+  @FuzzTest(maxDuration = "15s")
   void parse(FuzzedDataProvider data) {
     String text = data.consumeRemainingAsString();
     ShareLink link;
