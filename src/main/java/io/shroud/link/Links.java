@@ -1,0 +1,74 @@
+package io.shroud.link;
+
+import io.shroud.dht.NodeId;
+import io.shroud.wire.Cell;
+import io.shroud.wire.CellCommand;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The messages through which the rest of the node uses peer links. {@code LinksActor}
+ * implements them over real TCP; tests may implement them in memory. Nothing here promises
+ * delivery: a cell to a node that cannot be reached, or to a link whose bounded outbound queue
+ * is full, is dropped and counted. Protocols above keep their own acknowledgements (DHT
+ * transaction timeouts, circuit flow-control windows).
+ */
+public final class Links {
+  private Links() {}
+
+  /** Everything the links actor accepts. */
+  public interface Command {}
+
+  /**
+   * Sends {@code cell} to node {@code to}, dialing it (Noise XK initiator; address and static
+   * key from its verified descriptor) when no link is open. Cells to one node leave in the
+   * order they were sent.
+   */
+  public record Send(NodeId to, Cell cell) implements Command {}
+
+  /**
+   * Routes every inbound cell whose command is {@code command} to {@code handler}. One handler
+   * per command; a later registration replaces an earlier one. Cells without a handler are
+   * dropped and counted.
+   */
+  public record Route(CellCommand command, ActorRef<Inbound> handler) implements Command {}
+
+  /** An inbound cell and the authenticated node it came from. */
+  public record Inbound(NodeId from, Cell cell) {}
+
+  /** Tells {@code listener} about every link that opens or closes from now on. */
+  public record WatchLinks(ActorRef<LinkEvent> listener) implements Command {}
+
+  /** A change in the set of open links. */
+  public sealed interface LinkEvent permits LinkUp, LinkDown {}
+
+  /** A link to {@code peer} finished its handshake; {@code outbound} when this node dialed. */
+  public record LinkUp(NodeId peer, boolean outbound) implements LinkEvent {}
+
+  /** The link to {@code peer} closed; whatever rode on it (circuits) is gone. */
+  public record LinkDown(NodeId peer, String reason) implements LinkEvent {}
+
+  /** Replies with one entry per open link, for {@code GET /shroud/v1/peers}. */
+  public record GetPeers(ActorRef<PeersView> replyTo) implements Command {}
+
+  public record PeersView(List<PeerInfo> peers) {}
+
+  /**
+   * One open link. Field names are the JSON field names of {@code /shroud/v1/peers}.
+   *
+   * @param direction "inbound" or "outbound"
+   * @param rttMillis the last measured round-trip time, or null before the first measurement
+   * @param suite the Noise protocol name, e.g. {@code Noise_XK_25519_AESGCM_SHA256}
+   */
+  public record PeerInfo(
+      String nodeId,
+      String address,
+      String direction,
+      long ageSeconds,
+      long cellsIn,
+      long cellsOut,
+      long bytesIn,
+      long bytesOut,
+      Double rttMillis,
+      String suite) {}
+}

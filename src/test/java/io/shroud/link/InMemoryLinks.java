@@ -1,0 +1,105 @@
+package io.shroud.link;
+
+import io.shroud.dht.NodeId;
+import io.shroud.wire.CellCommand;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * An in-memory stand-in for {@code LinksActor} in actor tests: one links actor per simulated
+ * node, all in one actor system, delivering {@link Links.Send} cells straight to the
+ * destination's registered handler. {@link #cut(NodeId, NodeId)} drops a link in both
+ * directions (and tells watchers), {@link #crash(NodeId)} makes a node unreachable.
+ */
+public final class InMemoryLinks {
+  private final ActorTestKit testKit;
+  private final Map<NodeId, ActorRef<Links.Command>> nodes = new ConcurrentHashMap<>();
+  private final Map<NodeId, Map<CellCommand, ActorRef<Links.Inbound>>> routes = new ConcurrentHashMap<>();
+  private final Map<NodeId, List<ActorRef<Links.LinkEvent>>> watchers = new ConcurrentHashMap<>();
+  private final Set<NodeId> crashed = ConcurrentHashMap.newKeySet();
+  private final Set<Set<NodeId>> open = ConcurrentHashMap.newKeySet();
+  private final Set<Set<NodeId>> cut = ConcurrentHashMap.newKeySet();
+
+  public InMemoryLinks(ActorTestKit testKit) {
+    this.testKit = testKit;
+  }
+
+  /** The links actor of simulated node {@code self} (created on first use). */
+  public ActorRef<Links.Command> linksOf(NodeId self) {
+    return nodes.computeIfAbsent(self, id -> {
+      routes.put(id, new EnumMap<>(CellCommand.class));
+      watchers.put(id, new ArrayList<>());
+      return testKit.spawn(behavior(id), "links-" + id.shortHex());
+    });
+  }
+
+  /** Drops the link between {@code a} and {@code b}; later sends between them are lost. */
+  public void cut(NodeId a, NodeId b) {
+    cut.add(Set.of(a, b));
+    if (open.remove(Set.of(a, b))) {
+      notify(a, new Links.LinkDown(b, "cut by test"));
+      notify(b, new Links.LinkDown(a, "cut by test"));
+    }
+  }
+
+  /** Makes {@code node} unreachable, as if killed: its links go down at every peer. */
+  public void crash(NodeId node) {
+    crashed.add(node);
+    for (Set<NodeId> pair : new HashSet<>(open)) {
+      if (pair.contains(node)) {
+        open.remove(pair);
+        for (NodeId other : pair) {
+          if (!other.equals(node)) {
+            notify(other, new Links.LinkDown(node, "peer crashed"));
+          }
+        }
+      }
+    }
+  }
+
+  private void notify(NodeId at, Links.LinkEvent event) {
+    watchers.getOrDefault(at, List.of()).forEach(w -> w.tell(event));
+  }
+
+  private Behavior<Links.Command> behavior(NodeId self) {
+    return Behaviors.receive(Links.Command.class)
+        .onMessage(Links.Route.class, r -> {
+          routes.get(self).put(r.command(), r.handler());
+          return Behaviors.same();
+        })
+        .onMessage(Links.WatchLinks.class, w -> {
+          watchers.get(self).add(w.listener());
+          return Behaviors.same();
+        })
+        .onMessage(Links.GetPeers.class, g -> {
+          g.replyTo().tell(new Links.PeersView(List.of()));
+          return Behaviors.same();
+        })
+        .onMessage(Links.Send.class, s -> {
+          NodeId to = s.to();
+          if (crashed.contains(self) || crashed.contains(to) || cut.contains(Set.of(self, to))
+              || !routes.containsKey(to)) {
+            return Behaviors.same();
+          }
+          if (open.add(Set.of(self, to))) {
+            notify(self, new Links.LinkUp(to, true));
+            notify(to, new Links.LinkUp(self, false));
+          }
+          ActorRef<Links.Inbound> handler = routes.get(to).get(s.cell().command());
+          if (handler != null) {
+            handler.tell(new Links.Inbound(self, s.cell()));
+          }
+          return Behaviors.same();
+        })
+        .build();
+  }
+}
