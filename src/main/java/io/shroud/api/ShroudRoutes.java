@@ -39,9 +39,11 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
   private final ActorSystem<Void> system;
   private final ObjectMapper mapper =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  private final SharesRoutes shares;
 
   public ShroudRoutes(ExtendedActorSystem system) {
     this.system = Adapter.toTyped(system);
+    this.shares = new SharesRoutes(this.system, mapper, this);
   }
 
   @Override
@@ -49,8 +51,16 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
     return pathPrefix("shroud", () -> pathPrefix("v1", () -> concat(
         path("node", () -> get(this::node)),
         path("directory", () -> get(this::directory)),
-        complete(StatusCodes.NOT_FOUND, new NodeJson.ErrorJson(404, "no such route"),
-            Jackson.marshaller(mapper)))));
+        withHandles(h -> shares.routes(h.shares())),
+        error(StatusCodes.NOT_FOUND, "no such route"))));
+  }
+
+  /** Runs {@code inner} only if {@link MutationGuard} lets this request mutate the node. */
+  Route mutating(java.util.function.Supplier<Route> inner) {
+    return withHandles(h -> optionalHeaderValueByName("Authorization", auth -> {
+      MutationGuard guard = new MutationGuard(h.settings().managementHost(), h.settings().managementToken());
+      return guard.refusal(auth).map(reason -> error(StatusCodes.FORBIDDEN, reason)).orElseGet(inner);
+    }));
   }
 
   private Route node() {
@@ -89,7 +99,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
     return AskPattern.ask(h.directory(), DirectoryActor.GetDirectory::new, ASK_TIMEOUT, system.scheduler());
   }
 
-  private Route withHandles(java.util.function.Function<NodeRuntime.Handles, Route> inner) {
+  Route withHandles(java.util.function.Function<NodeRuntime.Handles, Route> inner) {
     Optional<NodeRuntime.Handles> h = NodeRuntime.get(system).handles();
     if (h.isEmpty()) {
       return error(StatusCodes.SERVICE_UNAVAILABLE, "node is starting");

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = ShroudCommand.Version.class,
     description = "Anonymous, encrypted peer-to-peer file sharing.",
-    subcommands = {NodeCommand.class, StatusCommand.class, DevnetCommand.class})
+    subcommands = {NodeCommand.class, StatusCommand.class, DevnetCommand.class,
+        ShareCommand.class, SharesCommand.class})
 public final class ShroudCommand implements Runnable {
 
   @CommandLine.Spec

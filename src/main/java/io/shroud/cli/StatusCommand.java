@@ -65,6 +65,15 @@ final class StatusCommand implements Callable<Integer> {
     private ManagementClient() {}
 
     static JsonNode get(String base, String path) throws InterruptedException {
+      return send(base, path, "GET", null, null, 200);
+    }
+
+    /**
+     * Sends one request and returns its JSON body; any status other than {@code expected}
+     * becomes a one-line {@link ShroudCommand.UserError} with the node's message.
+     */
+    static JsonNode send(String base, String path, String method, String jsonBody, String token, int expected)
+        throws InterruptedException {
       URI uri;
       try {
         uri = URI.create(base.replaceAll("/+$", "") + path);
@@ -72,10 +81,22 @@ final class StatusCommand implements Callable<Integer> {
         throw new ShroudCommand.UserError("bad --url " + base + ": " + e.getMessage());
       }
       try {
-        HttpResponse<String> rsp = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (rsp.statusCode() != 200) {
-          throw new ShroudCommand.UserError(uri + " answered " + rsp.statusCode() + ": " + rsp.body());
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(30))
+            .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(jsonBody))
+            .header("Content-Type", "application/json");
+        if (token != null && !token.isEmpty()) {
+          b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> rsp = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (rsp.statusCode() != expected) {
+          String message = rsp.body();
+          try {
+            message = MAPPER.readTree(rsp.body()).path("error").asText(rsp.body());
+          } catch (IOException notJson) {
+            // keep the raw body
+          }
+          throw new ShroudCommand.UserError(method + " " + path + " failed (" + rsp.statusCode() + "): " + message);
         }
         return MAPPER.readTree(rsp.body());
       } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.shroud.node;
 import io.shroud.crypto.Ed25519;
 import io.shroud.crypto.X25519;
 import io.shroud.dht.NodeId;
+import io.shroud.swarm.SharesActor;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.pekko.Done;
@@ -56,8 +57,10 @@ public final class NodeGuardian {
                 new DirectoryActor.Self(setup.identity(), setup.linkKey().publicKey(), setup.settings()), keys, setup.clock()))
             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
         "directory");
+    ActorRef<SharesActor.Command> shares = ctx.spawn(
+        SharesActor.create(nodeId, setup.settings().dataDir(), setup.clock()), "shares");
     NodeRuntime.get(ctx.getSystem()).set(new NodeRuntime.Handles(
-        nodeId, setup.settings(), setup.clock().instant(), directory, keys));
+        nodeId, setup.settings(), setup.clock().instant(), directory, keys, shares));
     ctx.getLog().info("node {} running: cluster {}, data plane {}, journal {}",
         nodeId, setup.settings().clusterAddress(), setup.settings().dataAddress(), setup.settings().journal());
     return Behaviors.empty();

@@ -1,6 +1,7 @@
 package io.shroud.node;
 
 import io.shroud.dht.NodeId;
+import io.shroud.swarm.SharesActor;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,7 +23,8 @@ public final class NodeRuntime implements Extension {
       ShroudSettings settings,
       Instant startedAt,
       ActorRef<DirectoryActor.Command> directory,
-      ActorRef<KeysActor.Command> keys) {}
+      ActorRef<KeysActor.Command> keys,
+      ActorRef<SharesActor.Command> shares) {}
 
   private final AtomicReference<Handles> handles = new AtomicReference<>();
 

@@ -19,6 +19,7 @@ public record ShroudSettings(
     List<HostPort> seedNodes,
     String managementHost,
     int managementPort,
+    String managementToken,
     JournalKind journal,
     Duration onionRotationPeriod,
     Duration descriptorValidity,
@@ -95,10 +96,19 @@ public record ShroudSettings(
         seeds,
         string(s, "management.host", "shroud.management.host"),
         port(s, "management.port", "shroud.management.port"),
+        string(s, "management.token", "shroud.management.token"),
         kind,
         rotation,
         validity,
         duration(s, "directory.clock-skew", "shroud.directory.clock-skew"));
+  }
+
+  /** Leaves the management token out. */
+  @Override
+  public String toString() {
+    return "ShroudSettings[dataDir=" + dataDir + ", host=" + host + ", clusterPort=" + clusterPort
+        + ", dataPort=" + dataPort + ", seeds=" + seedNodes + ", management=" + managementAddress()
+        + ", token=" + (managementToken.isEmpty() ? "none" : "***") + ", journal=" + journal + "]";
   }
 
   public HostPort clusterAddress() {

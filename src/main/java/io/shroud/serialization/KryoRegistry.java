@@ -29,6 +29,11 @@ public final class KryoRegistry {
     m.put(111, io.shroud.node.KeysActor.OnionKeyCreated.class);
     m.put(112, io.shroud.node.KeysActor.KeysState.class);
     m.put(113, io.shroud.node.KeysActor.OnionKeyRef.class);
+    m.put(103, java.util.HashMap.class);
+    // 150–169: swarm (shares, downloads)
+    m.put(150, io.shroud.swarm.SharesActor.ShareAdded.class);
+    m.put(151, io.shroud.swarm.SharesActor.ShareRemoved.class);
+    m.put(152, io.shroud.swarm.SharesActor.State.class);
     return Collections.unmodifiableMap(m);
   }
 

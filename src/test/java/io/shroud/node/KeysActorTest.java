@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.shroud.crypto.Ed25519;
 import io.shroud.dht.NodeId;
 import io.shroud.testutil.MutableClock;
+import io.shroud.testutil.PersistenceTestConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,8 +19,6 @@ import java.time.Instant;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,16 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * through the configured serializer (our Kryo one), so the journal format is exercised too.
  */
 class KeysActorTest {
-  static final Config CONFIG = PersistenceTestKitPlugin.getInstance().config()
-      .withFallback(PersistenceTestKitSnapshotPlugin.config())
-      .withFallback(ConfigFactory.parseString("""
-          pekko.actor.serializers.shroud-kryo = "io.shroud.serialization.KryoSerializer"
-          pekko.actor.serialization-bindings { "io.shroud.serialization.ShroudSerializable" = shroud-kryo }
-          pekko.actor.allow-java-serialization = off
-          pekko.persistence.testkit.events.serialize = on
-          pekko.persistence.testkit.snapshots.serialize = on
-          """))
-      .withFallback(ConfigFactory.load());
+  static final Config CONFIG = PersistenceTestConfig.CONFIG;
 
   static final ActorTestKit testKit = ActorTestKit.create(CONFIG);
 

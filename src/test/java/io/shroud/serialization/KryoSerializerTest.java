@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.node.KeysActor;
 import io.shroud.node.SignedDescriptor;
+import io.shroud.swarm.SharesActor;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +26,11 @@ class KryoSerializerTest {
           new KeysActor.OnionKeyRef(2, new byte[] {9, 9}, Instant.EPOCH),
           new KeysActor.OnionKeyRef(1, new byte[] {8}, Instant.ofEpochSecond(5))),
       new KeysActor.KeysState(new KeysActor.OnionKeyRef(1, new byte[] {4}, Instant.EPOCH), null),
-      new KeysActor.OnionKeyRef(3, new byte[] {1}, Instant.ofEpochSecond(99, 5)));
+      new KeysActor.OnionKeyRef(3, new byte[] {1}, Instant.ofEpochSecond(99, 5)),
+      new SharesActor.ShareAdded("ab".repeat(32), "/tmp/x", true, new byte[] {1}, new byte[32], 5, 6, Instant.EPOCH),
+      new SharesActor.ShareRemoved("cd".repeat(32)),
+      new SharesActor.State(new java.util.HashMap<>(java.util.Map.of("k",
+          new SharesActor.ShareAdded("k", "/p", false, new byte[0], new byte[0], 0, 0, Instant.EPOCH)))));
 
   /** Value-based equality for records holding arrays: compare their serialized forms after a round trip. */
   @Test

@@ -1,0 +1,124 @@
+package io.shroud.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shroud.swarm.SharesActor;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/**
+ * {@code /shroud/v1/shares}: share a file (POST), list shares (GET), stop sharing (DELETE
+ * {@code /shroud/v1/shares/{infohash}}), and the {@code .torrent} of a public share (GET
+ * {@code /shroud/v1/shares/{infohash}/torrent}).
+ */
+final class SharesRoutes extends AllDirectives {
+  /** Longest request body accepted for POST. */
+  static final int MAX_BODY_BYTES = 8192;
+  private static final Pattern INFO_HASH = Pattern.compile("[0-9a-f]{64}");
+
+  private final ActorSystem<?> system;
+  private final ObjectMapper mapper;
+  private final ShroudRoutes parent;
+
+  SharesRoutes(ActorSystem<?> system, ObjectMapper mapper, ShroudRoutes parent) {
+    this.system = system;
+    this.mapper = mapper;
+    this.parent = parent;
+  }
+
+  Route routes(ActorRef<SharesActor.Command> shares) {
+    return pathPrefix("shares", () -> concat(
+        pathEndOrSingleSlash(() -> concat(
+            get(() -> onSuccess(list(shares), views -> completeOK(Map.of("shares", views), Jackson.marshaller(mapper)))),
+            post(() -> parent.mutating(() -> withSizeLimit(MAX_BODY_BYTES,
+                () -> entity(Unmarshaller.entityToString(), body -> add(shares, body))))))),
+        pathPrefix(segment -> concat(
+            pathEndOrSingleSlash(() -> delete(() -> parent.mutating(() -> remove(shares, segment)))),
+            path("torrent", () -> get(() -> torrent(shares, segment)))))));
+  }
+
+  private CompletionStage<List<SharesActor.ShareView>> list(ActorRef<SharesActor.Command> shares) {
+    return AskPattern.ask(shares, SharesActor.ListShares::new, ShroudRoutes.ASK_TIMEOUT, system.scheduler());
+  }
+
+  private Route add(ActorRef<SharesActor.Command> shares, String body) {
+    JsonNode json;
+    try {
+      json = mapper.readTree(body);
+    } catch (Exception e) {
+      return parent.error(StatusCodes.BAD_REQUEST, "body is not JSON: expected {\"path\": \"/abs/file\", \"public\": false}");
+    }
+    if (json == null || !json.isObject() || !json.path("path").isTextual()) {
+      return parent.error(StatusCodes.BAD_REQUEST, "body needs a \"path\" string");
+    }
+    if (json.has("public") && !json.get("public").isBoolean()) {
+      return parent.error(StatusCodes.BAD_REQUEST, "\"public\" must be true or false");
+    }
+    Path path;
+    try {
+      path = Path.of(json.get("path").asText());
+    } catch (InvalidPathException e) {
+      return parent.error(StatusCodes.BAD_REQUEST, "bad path: " + e.getMessage());
+    }
+    boolean isPublic = json.path("public").asBoolean(false);
+    CompletionStage<SharesActor.AddResult> result = AskPattern.ask(shares,
+        replyTo -> new SharesActor.AddShare(path, isPublic, replyTo),
+        java.time.Duration.ofMinutes(30), system.scheduler());
+    return onSuccess(result, r -> {
+      if (r instanceof SharesActor.Added a) {
+        return complete(StatusCodes.CREATED, a.share(), Jackson.marshaller(mapper));
+      }
+      SharesActor.Refused refused = (SharesActor.Refused) r;
+      return parent.error(StatusCodes.get(refused.status()), refused.message());
+    });
+  }
+
+  private Route remove(ActorRef<SharesActor.Command> shares, String infoHash) {
+    if (!INFO_HASH.matcher(infoHash).matches()) {
+      return parent.error(StatusCodes.BAD_REQUEST, "info-hash must be 64 lower-case hex characters");
+    }
+    CompletionStage<Boolean> removed = AskPattern.ask(shares,
+        replyTo -> new SharesActor.RemoveShare(infoHash, replyTo), ShroudRoutes.ASK_TIMEOUT, system.scheduler());
+    return onSuccess(removed, ok -> ok
+        ? complete(StatusCodes.OK, Map.of("removed", infoHash), Jackson.marshaller(mapper))
+        : parent.error(StatusCodes.NOT_FOUND, "no share " + infoHash));
+  }
+
+  private Route torrent(ActorRef<SharesActor.Command> shares, String infoHash) {
+    if (!INFO_HASH.matcher(infoHash).matches()) {
+      return parent.error(StatusCodes.BAD_REQUEST, "info-hash must be 64 lower-case hex characters");
+    }
+    CompletionStage<Optional<SharesActor.Servable>> s = AskPattern.ask(shares,
+        replyTo -> new SharesActor.GetServable(infoHash, replyTo), ShroudRoutes.ASK_TIMEOUT, system.scheduler());
+    return onSuccess(s, servable -> {
+      if (servable.isEmpty()) {
+        return parent.error(StatusCodes.NOT_FOUND, "no current share " + infoHash);
+      }
+      if (servable.get().metadata().encrypted()) {
+        return parent.error(StatusCodes.CONFLICT,
+            "an encrypted share has no .torrent: its link carries the key; share with public=true");
+      }
+      return respondWithHeader(
+          org.apache.pekko.http.javadsl.model.headers.ContentDisposition.create(
+              org.apache.pekko.http.javadsl.model.headers.ContentDispositionTypes.ATTACHMENT,
+              Map.of("filename", infoHash + ".torrent")),
+          () -> complete(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM,
+              servable.get().metadata().torrentFile())));
+    });
+  }
+}
