@@ -47,7 +47,7 @@ class NodeConfigTest {
     assertEquals(9000, c.getInt("pekko.management.http.port"));
     assertEquals(List.of("pekko://shroud@127.1.0.1:25520", "pekko://shroud@127.2.0.1:25520"),
         c.getStringList("pekko.cluster.seed-nodes"));
-    assertEquals("jdbc:h2:file:/tmp/shroud-x/journal/shroud;DB_CLOSE_DELAY=-1",
+    assertEquals("jdbc:h2:file:/tmp/shroud-x/journal/shroud;DB_CLOSE_DELAY=-1;WRITE_DELAY=0",
         c.getString("pekko-persistence-jdbc.shared-databases.shroud.db.url"));
   }
 
