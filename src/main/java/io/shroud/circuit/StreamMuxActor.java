@@ -90,6 +90,8 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   record Violation(String reason) implements Output {}
 
   public static final int MAX_CHUNK = RelayCellFormat.MAX_DATA;
+  /** Longest service name in a BEGIN, in UTF-8 bytes. */
+  public static final int MAX_SERVICE_NAME = 64;
   private static final Duration SERVICE_TIMEOUT = Duration.ofSeconds(5);
 
   private static final class Stream {
@@ -191,6 +193,10 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
     }
     if (streams.size() >= settings.maxStreamsPerCircuit()) {
       send(RelayCommand.END, id, new byte[] {2});
+      return;
+    }
+    if (cell.length() < 1 || cell.length() > MAX_SERVICE_NAME) {
+      send(RelayCommand.END, id, new byte[] {1});
       return;
     }
     Stream stream = new Stream(id, null);
