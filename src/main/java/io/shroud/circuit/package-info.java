@@ -6,6 +6,13 @@
  * The handshake itself lives in {@code io.shroud.crypto}. Specified in
  * {@code docs/drafts/circuit-protocol.md}.
  *
+ * <p>Actors: {@link io.shroud.circuit.CircuitsActor} (dispatch by neighbour and circuit id, CREATE
+ * limits, services), {@link io.shroud.circuit.CircuitActor} (one circuit built here),
+ * {@link io.shroud.circuit.RelayActor} (one hop relayed here), {@link io.shroud.circuit.StreamMuxActor}
+ * (streams and SENDME windows of one circuit end), and the echo service, echo client and view
+ * collector. Pure helpers: {@link io.shroud.circuit.FlowControl}, {@link io.shroud.circuit.CircuitIdAllocator},
+ * {@link io.shroud.circuit.CreateRateLimiter}, {@link io.shroud.circuit.RelayDirectory}.
+ *
  * <p>Only the {@code *Actor} classes (the circuit and relay actors) may import Pekko; everything
  * else here is pure, takes its {@link java.time.Clock} and random source through constructors,
  * and reports every malformed or unauthenticated input as a

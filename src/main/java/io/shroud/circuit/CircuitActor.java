@@ -1,0 +1,374 @@
+package io.shroud.circuit;
+
+import io.shroud.crypto.CircuitHandshakeClient;
+import io.shroud.crypto.HandshakeException;
+import io.shroud.crypto.HopKeys;
+import io.shroud.dht.NodeId;
+import io.shroud.link.Links;
+import io.shroud.wire.Cell;
+import io.shroud.wire.CellCommand;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One circuit this node builds (origin side): picks a path ({@link PathSelector}), runs CREATE
+ * with the first hop and EXTEND through the circuit for each later hop, retries on a fresh path
+ * when an attempt fails or times out, then carries streams through its {@link StreamMuxActor}.
+ * On DESTROY, a lost first link or an unrecognizable cell it closes and ends every stream.
+ * Protocol draft §8–§11.
+ */
+public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
+  public sealed interface Command {}
+
+  /** Opens a stream to {@code service} at the last hop; the user gets {@link StreamMuxActor.StreamEvent}s. */
+  public record OpenStream(String service, ActorRef<StreamMuxActor.StreamEvent> user) implements Command {}
+
+  public record GetView(ActorRef<CircuitView> replyTo) implements Command {}
+
+  /** Closes the circuit (DESTROY forward). */
+  public enum Close implements Command { INSTANCE }
+
+  /** From {@link CircuitsActor}: the CREATE of {@code attempt} went out with this link circuit id. */
+  record FirstHopOpened(NodeId peer, int circuitId, int attempt) implements Command {}
+
+  /** From {@link CircuitsActor}: a cell on this circuit's first link. */
+  record CellIn(Cell cell) implements Command {}
+
+  /** From {@link CircuitsActor}: the link to the first hop went down. */
+  record LinkLost(NodeId peer) implements Command {}
+
+  private record MuxOut(StreamMuxActor.Output output) implements Command {}
+
+  private record BuildTimeout(int attempt) implements Command {}
+
+  private enum Tick implements Command { INSTANCE }
+
+  private enum MuxStopped implements Command { INSTANCE }
+
+  /** What a circuit is built from. */
+  public record Plan(RelayDirectory directory, List<NodeId> guards, Optional<NodeId> destination, int hops) {}
+
+  private enum State { BUILDING, READY, CLOSED }
+
+  private final NodeId self;
+  private final CircuitSettings settings;
+  private final Plan plan;
+  private final ActorRef<Links.Command> links;
+  private final ActorRef<CircuitsActor.Command> parent;
+  private final ActorRef<CircuitsActor.BuildResult> replyTo;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final TimerScheduler<Command> timers;
+  private final ActorRef<StreamMuxActor.Command> mux;
+  private final Instant created;
+  private final Set<NodeId> avoid = new HashSet<>();
+  private State state = State.BUILDING;
+  private int attempt;
+  private List<RelayInfo> path = List.of();
+  private NodeId firstHop;
+  private int circuitId;
+  private OnionLayers layers = new OnionLayers();
+  private CircuitHandshakeClient handshake;
+  private Instant attemptStarted;
+  private Instant lastActivity;
+  private long cellsOut;
+  private long cellsIn;
+  private long bytesOut;
+  private long bytesIn;
+  private long dataOut;
+  private long sendmesIn;
+  private int peakInFlight;
+  private boolean replied;
+
+  public static Behavior<Command> create(NodeId self, CircuitSettings settings, Plan plan,
+      ActorRef<Links.Command> links, ActorRef<CircuitsActor.Command> parent,
+      ActorRef<CircuitsActor.BuildResult> replyTo, Clock clock, SecureRandom random) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new CircuitActor(ctx, timers, self, settings, plan, links, parent, replyTo, clock, random)));
+  }
+
+  private CircuitActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, NodeId self,
+      CircuitSettings settings, Plan plan, ActorRef<Links.Command> links, ActorRef<CircuitsActor.Command> parent,
+      ActorRef<CircuitsActor.BuildResult> replyTo, Clock clock, SecureRandom random) {
+    super(ctx);
+    this.self = self;
+    this.settings = settings;
+    this.plan = plan;
+    this.links = links;
+    this.parent = parent;
+    this.replyTo = replyTo;
+    this.clock = clock;
+    this.random = random;
+    this.timers = timers;
+    this.created = clock.instant();
+    this.lastActivity = created;
+    this.mux = ctx.spawn(StreamMuxActor.origin(settings, ctx.messageAdapter(StreamMuxActor.Output.class, MuxOut::new)),
+        "streams");
+    ctx.watchWith(mux, MuxStopped.INSTANCE);
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.housekeepingInterval());
+    startAttempt();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(OpenStream.class, this::onOpenStream)
+        .onMessage(GetView.class, this::onGetView)
+        .onMessageEquals(Close.INSTANCE, () -> close("closed by the user", DestroyReason.FINISHED))
+        .onMessage(FirstHopOpened.class, this::onFirstHopOpened)
+        .onMessage(CellIn.class, this::onCell)
+        .onMessage(LinkLost.class, l -> failOrClose("link to the first hop lost", null, false))
+        .onMessage(MuxOut.class, this::onMuxOut)
+        .onMessage(BuildTimeout.class, this::onBuildTimeout)
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessageEquals(MuxStopped.INSTANCE, Behaviors::stopped)
+        .build();
+  }
+
+  private void startAttempt() {
+    layers = new OnionLayers();
+    circuitId = 0;
+    attemptStarted = clock.instant();
+    Set<NodeId> exclude = new HashSet<>(avoid);
+    exclude.add(self);
+    try {
+      path = new PathSelector(random).select(plan.directory().relays(), plan.guards(),
+          plan.destination().orElse(null), plan.hops(), exclude);
+    } catch (PathSelectionException e) {
+      fail("no path: " + e.getMessage());
+      return;
+    }
+    firstHop = path.get(0).id();
+    handshake = startHandshake(path.get(0));
+    parent.tell(new CircuitsActor.OpenFirstHop(firstHop, HandshakeFraming.createCellPayload(handshake.createMessage()),
+        attempt, getContext().getSelf()));
+    timers.startSingleTimer("build", new BuildTimeout(attempt), settings.buildTimeout());
+  }
+
+  private CircuitHandshakeClient startHandshake(RelayInfo hop) {
+    return CircuitHandshakeClient.start(hop.id(), plan.directory().entry(hop.id()).orElseThrow().onionKey(), random);
+  }
+
+  private Behavior<Command> onFirstHopOpened(FirstHopOpened opened) {
+    if (opened.attempt() != attempt || state != State.BUILDING) {
+      sendDestroy(opened.peer(), opened.circuitId(), DestroyReason.TIMEOUT);
+      parent.tell(new CircuitsActor.Release(opened.peer(), opened.circuitId()));
+    } else {
+      circuitId = opened.circuitId();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onCell(CellIn in) {
+    Cell cell = in.cell();
+    lastActivity = clock.instant();
+    try {
+      switch (cell.command()) {
+        case CREATED -> onCreated(cell);
+        case RELAY -> onRelay(cell);
+        case DESTROY -> {
+          String reason = "destroyed by the network (" + DestroyReason.fromCode(cell.payload(0, 1)[0] & 0xFF) + ")";
+          circuitId = 0; // the first hop already forgot it
+          return failOrClose(reason, layers.hopCount() < path.size() ? path.get(layers.hopCount()).id() : null, false);
+        }
+        default -> { }
+      }
+    } catch (CircuitProtocolException | HandshakeException e) {
+      return failOrClose(e.getMessage(), null, true);
+    }
+    return this;
+  }
+
+  private void onCreated(Cell cell) throws CircuitProtocolException, HandshakeException {
+    if (state != State.BUILDING || layers.hopCount() != 0 || handshake == null) {
+      throw new CircuitProtocolException("unexpected CREATED");
+    }
+    addHop(handshake.finish(HandshakeFraming.parseCreatedCellPayload(cell.payload())));
+  }
+
+  private void addHop(HopKeys keys) {
+    layers.addHop(keys);
+    keys.destroy();
+    handshake = null;
+    if (layers.hopCount() == path.size()) {
+      becomeReady();
+      return;
+    }
+    RelayInfo next = path.get(layers.hopCount());
+    handshake = startHandshake(next);
+    ExtendRequest extend = new ExtendRequest(next.id(), next.address(),
+        plan.directory().entry(next.id()).orElseThrow().port(), handshake.createMessage());
+    sendRelay(layers.hopCount() - 1, new RelayCell(RelayCommand.EXTEND, 0, extend.encode()));
+  }
+
+  private void becomeReady() {
+    state = State.READY;
+    timers.cancel("build");
+    long millis = clock.millis() - attemptStarted.toEpochMilli();
+    reply(new CircuitsActor.Built(idHex(), pathHex(), millis, getContext().getSelf()));
+  }
+
+  private void onRelay(Cell cell) throws CircuitProtocolException, HandshakeException {
+    OnionLayers.Inbound in = layers.decrypt(cell.payload());
+    cellsIn++;
+    bytesIn += in.cell().length();
+    RelayCell relay = in.cell();
+    boolean fromLast = in.hop() == layers.hopCount() - 1;
+    switch (relay.command()) {
+      case EXTENDED -> {
+        if (state != State.BUILDING || !fromLast || handshake == null) {
+          throw new CircuitProtocolException("unexpected EXTENDED");
+        }
+        addHop(handshake.finish(HandshakeFraming.parseExtendedData(relay.data())));
+      }
+      case BEGIN, CONNECTED, DATA, END, SENDME -> {
+        if (state != State.READY || !fromLast) {
+          throw new CircuitProtocolException("stream cell " + relay.command() + " from hop " + in.hop());
+        }
+        if (relay.command() == RelayCommand.SENDME && relay.streamId() == 0) {
+          sendmesIn++;
+        }
+        mux.tell(new StreamMuxActor.CellIn(relay));
+      }
+      case DROP -> { }
+      default -> throw new CircuitProtocolException("unexpected " + relay.command() + " at the origin");
+    }
+  }
+
+  private Behavior<Command> onMuxOut(MuxOut out) {
+    if (state != State.READY) {
+      return Behaviors.same();
+    }
+    if (out.output() instanceof StreamMuxActor.SendCell send) {
+      lastActivity = clock.instant();
+      if (send.cell().command() == RelayCommand.DATA) {
+        dataOut++;
+        peakInFlight = Math.max(peakInFlight, inFlight());
+      }
+      sendRelay(layers.hopCount() - 1, send.cell());
+      return this;
+    }
+    return close("stream protocol violated: " + ((StreamMuxActor.Violation) out.output()).reason(),
+        DestroyReason.PROTOCOL);
+  }
+
+  private Behavior<Command> onOpenStream(OpenStream open) {
+    if (state != State.READY) {
+      open.user().tell(new StreamMuxActor.StreamEnded(0, "circuit is " + state));
+    } else if (clock.instant().isAfter(created.plus(settings.maxAge()))) {
+      open.user().tell(new StreamMuxActor.StreamEnded(0, "circuit too old for new streams"));
+    } else {
+      lastActivity = clock.instant();
+      mux.tell(new StreamMuxActor.Open(open.service(), open.user()));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onBuildTimeout(BuildTimeout timeout) {
+    if (timeout.attempt() != attempt || state != State.BUILDING) {
+      return Behaviors.same();
+    }
+    NodeId silent = path.get(Math.min(layers.hopCount(), path.size() - 1)).id();
+    return failOrClose("build attempt timed out", silent, true);
+  }
+
+  private Behavior<Command> onTick() {
+    if (state == State.READY && clock.instant().isAfter(lastActivity.plus(settings.idleTimeout()))) {
+      return close("idle", DestroyReason.FINISHED);
+    }
+    return Behaviors.same();
+  }
+
+  /** During a build: drop this attempt and retry (avoiding {@code culprit}); when ready: close. */
+  private Behavior<Command> failOrClose(String reason, NodeId culprit, boolean destroy) {
+    if (state == State.CLOSED) {
+      return Behaviors.same();
+    }
+    if (state == State.READY) {
+      return close(reason, destroy ? DestroyReason.PROTOCOL : null);
+    }
+    timers.cancel("build");
+    if (circuitId != 0) {
+      sendDestroy(firstHop, circuitId, DestroyReason.TIMEOUT);
+      parent.tell(new CircuitsActor.Release(firstHop, circuitId));
+    }
+    if (culprit != null && !plan.destination().map(culprit::equals).orElse(false)) {
+      avoid.add(culprit);
+    }
+    if (attempt >= settings.buildRetries()) {
+      fail("build failed after " + (attempt + 1) + " attempts: " + reason);
+      return Behaviors.same();
+    }
+    attempt++;
+    getContext().getLog().debug("circuit build attempt failed ({}), retrying", reason);
+    startAttempt();
+    return Behaviors.same();
+  }
+
+  private void fail(String reason) {
+    circuitId = 0;
+    close(reason, null);
+  }
+
+  private void reply(CircuitsActor.BuildResult result) {
+    if (!replied) {
+      replied = true;
+      replyTo.tell(result);
+    }
+  }
+
+  private Behavior<Command> close(String reason, DestroyReason destroy) {
+    if (state == State.CLOSED) {
+      return Behaviors.same();
+    }
+    reply(new CircuitsActor.Failed(reason));
+    state = State.CLOSED;
+    timers.cancelAll();
+    if (destroy != null && circuitId != 0) {
+      sendDestroy(firstHop, circuitId, destroy);
+    }
+    mux.tell(new StreamMuxActor.Shutdown(reason));
+    return Behaviors.same();
+  }
+
+  private void sendRelay(int hop, RelayCell cell) {
+    byte[] body = layers.encrypt(hop, cell);
+    cellsOut++;
+    bytesOut += cell.length();
+    links.tell(new Links.Send(firstHop, new Cell(circuitId, CellCommand.RELAY, body)));
+  }
+
+  private void sendDestroy(NodeId peer, int id, DestroyReason reason) {
+    links.tell(new Links.Send(peer, new Cell(id, CellCommand.DESTROY, new byte[] {(byte) reason.code()})));
+  }
+
+  private int inFlight() {
+    return (int) (dataOut - sendmesIn * settings.sendmeIncrement());
+  }
+
+  private Behavior<Command> onGetView(GetView get) {
+    get.replyTo().tell(new CircuitView(idHex(), pathHex(), clock.millis() - created.toEpochMilli(), state.name(),
+        cellsOut, cellsIn, bytesOut, bytesIn, inFlight(), peakInFlight));
+    return Behaviors.same();
+  }
+
+  private String idHex() {
+    return String.format("%08x", circuitId);
+  }
+
+  private List<String> pathHex() {
+    return path.stream().map(r -> r.id().toHex()).toList();
+  }
+}

@@ -1,0 +1,77 @@
+package io.shroud.circuit;
+
+import java.time.Duration;
+
+/**
+ * Tuning of the circuit actors (protocol draft §8–§11).
+ *
+ * @param buildTimeout how long one build attempt (all handshakes) may take
+ * @param buildRetries further attempts on a fresh path after a failed one
+ * @param maxAge after this age a circuit takes no new streams
+ * @param idleTimeout a circuit without streams for this long closes
+ * @param housekeepingInterval how often circuits check their age and idleness
+ * @param window DATA cells a sender may have unacknowledged per circuit direction
+ * @param sendmeIncrement cells acknowledged by one circuit SENDME (window must be a multiple)
+ * @param streamCredit DATA chunks one stream may have queued behind the window
+ * @param maxStreamsPerCircuit streams open at once on one circuit end
+ * @param maxCircuitsPerLink circuits a relay accepts from one neighbour
+ * @param createBurst CREATE cells accepted from one remote node in a burst
+ * @param createPerSecond sustained CREATE rate per remote node
+ * @param replayCacheSize capacity of the CREATE replay cache
+ * @param viewTimeout how long {@code GetCircuits} waits for each circuit's view
+ */
+public record CircuitSettings(
+    Duration buildTimeout,
+    int buildRetries,
+    Duration maxAge,
+    Duration idleTimeout,
+    Duration housekeepingInterval,
+    int window,
+    int sendmeIncrement,
+    int streamCredit,
+    int maxStreamsPerCircuit,
+    int maxCircuitsPerLink,
+    int createBurst,
+    double createPerSecond,
+    int replayCacheSize,
+    Duration viewTimeout) {
+
+  public CircuitSettings {
+    if (buildRetries < 0 || window < 1 || sendmeIncrement < 1 || window % sendmeIncrement != 0) {
+      throw new IllegalArgumentException("need retries >= 0 and a window that is a positive multiple of the SENDME increment");
+    }
+    if (streamCredit < 1 || maxStreamsPerCircuit < 1 || maxCircuitsPerLink < 1 || createBurst < 1
+        || !(createPerSecond > 0) || replayCacheSize < 1) {
+      throw new IllegalArgumentException("limits must be positive");
+    }
+  }
+
+  public static CircuitSettings defaults() {
+    return new CircuitSettings(Duration.ofSeconds(10), 2, Duration.ofMinutes(10), Duration.ofMinutes(5),
+        Duration.ofSeconds(5), 256, 64, 32, 64, 1024, 20, 5.0, 100_000, Duration.ofSeconds(2));
+  }
+
+  public CircuitSettings withWindow(int newWindow, int newIncrement) {
+    return new CircuitSettings(buildTimeout, buildRetries, maxAge, idleTimeout, housekeepingInterval, newWindow,
+        newIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, createBurst, createPerSecond,
+        replayCacheSize, viewTimeout);
+  }
+
+  public CircuitSettings withBuildTimeout(Duration timeout, int retries) {
+    return new CircuitSettings(timeout, retries, maxAge, idleTimeout, housekeepingInterval, window,
+        sendmeIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, createBurst, createPerSecond,
+        replayCacheSize, viewTimeout);
+  }
+
+  public CircuitSettings withCreateLimits(int circuitsPerLink, int burst, double perSecond) {
+    return new CircuitSettings(buildTimeout, buildRetries, maxAge, idleTimeout, housekeepingInterval, window,
+        sendmeIncrement, streamCredit, maxStreamsPerCircuit, circuitsPerLink, burst, perSecond,
+        replayCacheSize, viewTimeout);
+  }
+
+  public CircuitSettings withLifetimes(Duration newMaxAge, Duration newIdle, Duration housekeeping) {
+    return new CircuitSettings(buildTimeout, buildRetries, newMaxAge, newIdle, housekeeping, window,
+        sendmeIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, createBurst, createPerSecond,
+        replayCacheSize, viewTimeout);
+  }
+}

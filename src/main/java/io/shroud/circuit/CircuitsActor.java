@@ -1,0 +1,351 @@
+package io.shroud.circuit;
+
+import io.shroud.crypto.CircuitHandshakeRelay;
+import io.shroud.crypto.HandshakeException;
+import io.shroud.crypto.OnionKeyPair;
+import io.shroud.crypto.ReplayCache;
+import io.shroud.dht.NodeId;
+import io.shroud.link.Links;
+import io.shroud.node.DirectoryActor;
+import io.shroud.node.KeysActor;
+import io.shroud.node.NodeDescriptor;
+import io.shroud.wire.Cell;
+import io.shroud.wire.CellCommand;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The node's circuits: receives every CREATE, CREATED, RELAY and DESTROY cell from the links
+ * actor and hands it to the {@link CircuitActor} or {@link RelayActor} that owns the
+ * (neighbour, circuit id) pair; allocates circuit ids ({@link CircuitIdAllocator}); answers
+ * CREATE (limits, rate, replay cache, handshake) by spawning a relay hop; spawns circuits on
+ * {@link BuildCircuit}; routes stream BEGINs to registered services (built in: {@code echo};
+ * {@code dht} refused until registered). Protocol draft §8–§11.
+ */
+public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command> {
+  public sealed interface Command {}
+
+  /** Builds a circuit of {@code hops} (1–4) to {@code destination} or a random one. */
+  public record BuildCircuit(Optional<NodeId> destination, int hops, ActorRef<BuildResult> replyTo)
+      implements Command {}
+
+  public sealed interface BuildResult {}
+
+  /** A ready circuit: link id on the first hop (hex), path (node id hex), build time; {@code circuit} for streams. */
+  public record Built(String circuitId, List<String> path, long buildMillis, ActorRef<CircuitActor.Command> circuit)
+      implements BuildResult {}
+
+  public record Failed(String reason) implements BuildResult {}
+
+  /** Echoes {@code payload} through {@code circuit} (the {@code echo} service at its last hop). */
+  public record Echo(ActorRef<CircuitActor.Command> circuit, byte[] payload, ActorRef<EchoResult> replyTo)
+      implements Command {}
+
+  /** Builds a circuit, then echoes {@code echoBytes} random bytes through it: {@code POST /shroud/v1/circuits}. */
+  public record BuildAndEcho(Optional<NodeId> destination, int hops, int echoBytes, ActorRef<BuildEchoReport> replyTo)
+      implements Command {}
+
+  /** {@code GET /shroud/v1/circuits}. */
+  public record GetCircuits(ActorRef<CircuitsView> replyTo) implements Command {}
+
+  /** Binds stream BEGINs for {@code name} at this node to {@code handler} (replaces an earlier one). */
+  public record RegisterService(String name, ActorRef<StreamMuxActor.ServiceRequest> handler) implements Command {}
+
+  /** The node's onion keys (also what the {@code KeysActor} subscription delivers). */
+  public record UseOnionKeys(OnionKeyPair current, Optional<OnionKeyPair> previous) implements Command {}
+
+  /** The verified directory (also what the {@code DirectoryActor} subscription delivers). */
+  public record UseDirectory(List<NodeDescriptor> descriptors) implements Command {}
+
+  /** Sent to the guard listener whenever the guard set changes: persist these entries. */
+  public record GuardsChanged(List<GuardSet.Entry> entries) {}
+
+  record OpenFirstHop(NodeId peer, byte[] createPayload, int attempt, ActorRef<CircuitActor.Command> owner)
+      implements Command {}
+
+  record OpenNextHop(ExtendRequest request, NodeId previous, ActorRef<RelayActor.Command> owner) implements Command {}
+
+  record Release(NodeId peer, int circuitId) implements Command {}
+
+  private record CellArrived(Links.Inbound inbound) implements Command {}
+
+  private record LinkChanged(Links.LinkEvent event) implements Command {}
+
+  private record ChildStopped(ActorRef<?> child) implements Command {}
+
+  private record ServiceRouted(StreamMuxActor.ServiceRequest request) implements Command {}
+
+  /**
+   * Everything the actor is built from. {@code keysActor}/{@code directoryActor} are subscribed
+   * to when present (tests send {@link UseOnionKeys}/{@link UseDirectory} instead);
+   * {@code guards} are the persisted guard entries; {@code guardListener} gets {@link GuardsChanged}.
+   */
+  public record Setup(NodeId self, CircuitSettings settings, ActorRef<Links.Command> links,
+      Optional<ActorRef<KeysActor.Command>> keysActor, Optional<ActorRef<DirectoryActor.Command>> directoryActor,
+      List<GuardSet.Entry> guards, Optional<ActorRef<GuardsChanged>> guardListener, Clock clock, SecureRandom random) {}
+
+  private record LinkKey(NodeId peer, int id) {}
+
+  private record Owner(ActorRef<CircuitActor.Command> circuit, ActorRef<RelayActor.Command> relay) {
+    ActorRef<?> ref() {
+      return circuit != null ? circuit : relay;
+    }
+  }
+
+  private final Setup setup;
+  private final CircuitSettings settings;
+  private final CircuitIdAllocator ids;
+  private final CreateRateLimiter createRate;
+  private final ReplayCache replayCache;
+  private final GuardSet guardSet;
+  private final ActorRef<StreamMuxActor.ServiceRequest> serviceRouter;
+  private final Map<LinkKey, Owner> owners = new HashMap<>();
+  private final List<ActorRef<CircuitActor.Command>> circuits = new ArrayList<>();
+  private final List<ActorRef<RelayActor.Command>> relays = new ArrayList<>();
+  private final Map<String, ActorRef<StreamMuxActor.ServiceRequest>> services = new HashMap<>();
+  private CircuitHandshakeRelay handshake;
+  private RelayDirectory directory = RelayDirectory.empty();
+  private int spawned;
+
+  public static Behavior<Command> create(Setup setup) {
+    return Behaviors.setup(ctx -> new CircuitsActor(ctx, setup));
+  }
+
+  private CircuitsActor(ActorContext<Command> ctx, Setup setup) {
+    super(ctx);
+    this.setup = setup;
+    this.settings = setup.settings();
+    this.ids = new CircuitIdAllocator(setup.self(), setup.random());
+    this.createRate = new CreateRateLimiter(setup.clock(), settings.createBurst(), settings.createPerSecond());
+    this.replayCache = new ReplayCache(setup.clock(), settings.replayCacheSize());
+    this.guardSet = new GuardSet(setup.clock(), setup.random(), GuardSet.Params.DEFAULT, setup.guards());
+    this.serviceRouter = ctx.messageAdapter(StreamMuxActor.ServiceRequest.class, ServiceRouted::new);
+    services.put("echo", ctx.spawn(EchoServiceActor.create(), "echo-service"));
+    ActorRef<Links.Inbound> inbound = ctx.messageAdapter(Links.Inbound.class, CellArrived::new);
+    for (CellCommand command : List.of(CellCommand.CREATE, CellCommand.CREATED, CellCommand.RELAY, CellCommand.DESTROY)) {
+      setup.links().tell(new Links.Route(command, inbound));
+    }
+    setup.links().tell(new Links.WatchLinks(ctx.messageAdapter(Links.LinkEvent.class, LinkChanged::new)));
+    setup.keysActor().ifPresent(keys -> keys.tell(new KeysActor.Subscribe(ctx.messageAdapter(KeysActor.OnionKeys.class,
+        k -> new UseOnionKeys(k.current(), k.previous())))));
+    setup.directoryActor().ifPresent(dir -> dir.tell(new DirectoryActor.Subscribe(ctx.messageAdapter(
+        DirectoryActor.DirectoryView.class, v -> new UseDirectory(v.descriptors())))));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(CellArrived.class, this::onCell)
+        .onMessage(LinkChanged.class, this::onLinkChanged)
+        .onMessage(BuildCircuit.class, this::onBuild)
+        .onMessage(Echo.class, this::onEcho)
+        .onMessage(BuildAndEcho.class, this::onBuildAndEcho)
+        .onMessage(GetCircuits.class, this::onGetCircuits)
+        .onMessage(RegisterService.class, this::onRegisterService)
+        .onMessage(UseOnionKeys.class, this::onKeys)
+        .onMessage(UseDirectory.class, this::onDirectory)
+        .onMessage(OpenFirstHop.class, this::onOpenFirstHop)
+        .onMessage(OpenNextHop.class, this::onOpenNextHop)
+        .onMessage(Release.class, r -> forget(new LinkKey(r.peer(), r.circuitId())))
+        .onMessage(ChildStopped.class, this::onChildStopped)
+        .onMessage(ServiceRouted.class, this::onServiceRouted)
+        .build();
+  }
+
+  private Behavior<Command> onCell(CellArrived arrived) {
+    Links.Inbound in = arrived.inbound();
+    LinkKey key = new LinkKey(in.from(), in.cell().circuitId());
+    Owner owner = owners.get(key);
+    if (in.cell().command() == CellCommand.CREATE) {
+      if (owner == null) {
+        onCreate(in.from(), in.cell());
+      }
+    } else if (owner != null && owner.circuit() != null) {
+      owner.circuit().tell(new CircuitActor.CellIn(in.cell()));
+    } else if (owner != null) {
+      owner.relay().tell(new RelayActor.CellIn(in.from(), in.cell()));
+    }
+    if (owner != null && in.cell().command() == CellCommand.DESTROY) {
+      owners.remove(key); // the neighbour has forgotten this id
+    }
+    return this;
+  }
+
+  private void onCreate(NodeId from, Cell cell) {
+    String refusal = null;
+    CircuitHandshakeRelay.Response response = null;
+    if (handshake == null) {
+      refusal = "no onion keys yet";
+    } else if (!ids.isPeersId(from, cell.circuitId())) {
+      refusal = "circuit id from the wrong half";
+    } else if (owners.keySet().stream().filter(k -> k.peer().equals(from)).count() >= settings.maxCircuitsPerLink()) {
+      refusal = "circuit limit for this link reached";
+    } else if (!createRate.tryAcquire(from)) {
+      refusal = "CREATE rate limit";
+    } else {
+      try {
+        response = handshake.respond(HandshakeFraming.parseCreateCellPayload(cell.payload()));
+      } catch (CircuitProtocolException | HandshakeException e) {
+        refusal = e.getMessage();
+      }
+    }
+    if (refusal != null) {
+      getContext().getLog().debug("CREATE from {} refused: {}", from.shortHex(), refusal);
+      setup.links().tell(new Links.Send(from, new Cell(cell.circuitId(), CellCommand.DESTROY,
+          new byte[] {(byte) DestroyReason.REFUSED.code()})));
+      return;
+    }
+    ActorRef<RelayActor.Command> relay = getContext().spawn(RelayActor.create(from, cell.circuitId(), response.keys(),
+        settings, setup.links(), getContext().getSelf(), serviceRouter, setup.clock()), "relay-" + spawned++);
+    getContext().watchWith(relay, new ChildStopped(relay));
+    relays.add(relay);
+    owners.put(new LinkKey(from, cell.circuitId()), new Owner(null, relay));
+    setup.links().tell(new Links.Send(from, new Cell(cell.circuitId(), CellCommand.CREATED,
+        HandshakeFraming.createdCellPayload(response.created()))));
+  }
+
+  private Behavior<Command> onOpenFirstHop(OpenFirstHop open) {
+    int id = allocate(open.peer(), new Owner(open.owner(), null));
+    setup.links().tell(new Links.Send(open.peer(), new Cell(id, CellCommand.CREATE, open.createPayload())));
+    open.owner().tell(new CircuitActor.FirstHopOpened(open.peer(), id, open.attempt()));
+    return this;
+  }
+
+  private Behavior<Command> onOpenNextHop(OpenNextHop open) {
+    ExtendRequest request = open.request();
+    Optional<RelayDirectory.Entry> target = directory.entry(request.next());
+    String refusal = null;
+    if (target.isEmpty()) {
+      refusal = "EXTEND target is not in the verified directory";
+    } else if (request.next().equals(setup.self()) || request.next().equals(open.previous())) {
+      refusal = "EXTEND to itself or back to the previous hop";
+    } else if (!target.get().info().address().equals(request.address()) || target.get().port() != request.port()) {
+      refusal = "EXTEND address differs from the directory's";
+    }
+    if (refusal != null) {
+      open.owner().tell(new RelayActor.ExtendRefused(refusal));
+      return this;
+    }
+    int id = allocate(request.next(), new Owner(null, open.owner()));
+    open.owner().tell(new RelayActor.NextHopOpened(request.next(), id));
+    setup.links().tell(new Links.Send(request.next(), new Cell(id, CellCommand.CREATE,
+        HandshakeFraming.createCellPayload(request.create()))));
+    return this;
+  }
+
+  private int allocate(NodeId peer, Owner owner) {
+    int id = ids.allocate(peer, i -> owners.containsKey(new LinkKey(peer, i)));
+    owners.put(new LinkKey(peer, id), owner);
+    return id;
+  }
+
+  private Behavior<Command> forget(LinkKey key) {
+    owners.remove(key);
+    return this;
+  }
+
+  private Behavior<Command> onLinkChanged(LinkChanged changed) {
+    if (changed.event() instanceof Links.LinkDown down) {
+      var it = owners.entrySet().iterator();
+      while (it.hasNext()) {
+        var entry = it.next();
+        if (entry.getKey().peer().equals(down.peer())) {
+          Owner owner = entry.getValue();
+          if (owner.circuit() != null) {
+            owner.circuit().tell(new CircuitActor.LinkLost(down.peer()));
+          } else {
+            owner.relay().tell(new RelayActor.LinkLost(down.peer()));
+          }
+          it.remove();
+        }
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onBuild(BuildCircuit build) {
+    if (build.hops() < PathSelector.MIN_HOPS || build.hops() > PathSelector.MAX_HOPS) {
+      build.replyTo().tell(new Failed("hops must be " + PathSelector.MIN_HOPS + ".." + PathSelector.MAX_HOPS));
+      return this;
+    }
+    List<RelayInfo> others = directory.relays().stream().filter(r -> !r.id().equals(setup.self())).toList();
+    GuardSet.Changes changes = guardSet.refresh(others);
+    if (!changes.isEmpty()) {
+      setup.guardListener().ifPresent(l -> l.tell(new GuardsChanged(guardSet.entries())));
+    }
+    CircuitActor.Plan plan = new CircuitActor.Plan(directory, guardSet.guards(others), build.destination(),
+        build.hops());
+    ActorRef<CircuitActor.Command> circuit = getContext().spawn(CircuitActor.create(setup.self(), settings, plan,
+        setup.links(), getContext().getSelf(), build.replyTo(), setup.clock(), setup.random()), "circuit-" + spawned++);
+    getContext().watchWith(circuit, new ChildStopped(circuit));
+    circuits.add(circuit);
+    return this;
+  }
+
+  private Behavior<Command> onEcho(Echo echo) {
+    getContext().spawnAnonymous(EchoClientActor.echo(echo.circuit(), echo.payload(), echo.replyTo(), setup.clock()));
+    return this;
+  }
+
+  private Behavior<Command> onBuildAndEcho(BuildAndEcho request) {
+    getContext().spawnAnonymous(EchoClientActor.buildAndEcho(getContext().getSelf(), request, setup.clock(),
+        setup.random()));
+    return this;
+  }
+
+  private Behavior<Command> onGetCircuits(GetCircuits get) {
+    getContext().spawnAnonymous(CircuitsViewActor.create(List.copyOf(circuits), List.copyOf(relays),
+        settings.viewTimeout(), get.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onRegisterService(RegisterService register) {
+    services.put(register.name(), register.handler());
+    return this;
+  }
+
+  private Behavior<Command> onServiceRouted(ServiceRouted routed) {
+    if (routed.request() instanceof StreamMuxActor.OpenServiceStream open) {
+      ActorRef<StreamMuxActor.ServiceRequest> handler = services.get(open.service());
+      if (handler == null) {
+        open.replyTo().tell(new StreamMuxActor.Reject("service " + open.service() + " is not bound here"));
+      } else {
+        handler.tell(open);
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onKeys(UseOnionKeys keys) {
+    if (handshake == null) {
+      handshake = new CircuitHandshakeRelay(setup.self(), keys.current(), keys.previous().orElse(null), setup.clock(),
+          setup.random(), replayCache);
+    } else {
+      handshake.useKeys(keys.current(), keys.previous().orElse(null));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onDirectory(UseDirectory use) {
+    directory = RelayDirectory.of(use.descriptors());
+    return this;
+  }
+
+  private Behavior<Command> onChildStopped(ChildStopped stopped) {
+    owners.values().removeIf(owner -> owner.ref().equals(stopped.child()));
+    circuits.remove(stopped.child());
+    relays.remove(stopped.child());
+    return this;
+  }
+}

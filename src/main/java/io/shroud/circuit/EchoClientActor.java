@@ -1,0 +1,110 @@
+package io.shroud.circuit;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Short-lived: opens an {@code echo} stream on a circuit, writes a payload in chunks within its
+ * credit, acknowledges what comes back, and reports whether it came back intact and how long
+ * it took ({@link EchoResult}). {@link #buildAndEcho} first builds the circuit.
+ */
+public final class EchoClientActor {
+  private EchoClientActor() {}
+
+  public static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private enum Timeout { INSTANCE }
+
+  public static Behavior<Object> echo(ActorRef<CircuitActor.Command> circuit, byte[] payload,
+      ActorRef<EchoResult> replyTo, Clock clock) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startSingleTimer(Timeout.INSTANCE, TIMEOUT);
+      long started = clock.millis();
+      circuit.tell(new CircuitActor.OpenStream("echo", ctx.messageAdapter(StreamMuxActor.StreamEvent.class, e -> e)));
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      int[] sent = {0};
+      int[] credit = {0};
+      ActorRef<?>[] streamRef = {null};
+      return Behaviors.receiveMessage(message -> {
+        if (message == Timeout.INSTANCE) {
+          replyTo.tell(new EchoResult(false, payload.length, clock.millis() - started, "echo timed out"));
+          return Behaviors.stopped();
+        }
+        if (message instanceof StreamMuxActor.StreamOpened opened) {
+          streamRef[0] = opened.stream();
+          credit[0] += opened.credit();
+          if (payload.length == 0) {
+            replyTo.tell(new EchoResult(true, 0, clock.millis() - started, null));
+            stream(streamRef).tell(StreamMuxActor.EndStream.INSTANCE);
+            return Behaviors.stopped();
+          }
+        } else if (message instanceof StreamMuxActor.StreamCredit more) {
+          credit[0] += more.chunks();
+        } else if (message instanceof StreamMuxActor.StreamData data) {
+          received.writeBytes(data.data());
+          stream(streamRef).tell(new StreamMuxActor.Consumed(1));
+          if (received.size() >= payload.length) {
+            boolean intact = Arrays.equals(received.toByteArray(), payload);
+            replyTo.tell(new EchoResult(intact, payload.length, clock.millis() - started,
+                intact ? null : "echo came back altered"));
+            stream(streamRef).tell(StreamMuxActor.EndStream.INSTANCE);
+            return Behaviors.stopped();
+          }
+        } else if (message instanceof StreamMuxActor.StreamRefused refused) {
+          replyTo.tell(new EchoResult(false, payload.length, clock.millis() - started, refused.reason()));
+          return Behaviors.stopped();
+        } else if (message instanceof StreamMuxActor.StreamEnded ended) {
+          replyTo.tell(new EchoResult(false, payload.length, clock.millis() - started, ended.reason()));
+          return Behaviors.stopped();
+        }
+        while (streamRef[0] != null && credit[0] > 0 && sent[0] < payload.length) {
+          int n = Math.min(StreamMuxActor.MAX_CHUNK, payload.length - sent[0]);
+          stream(streamRef).tell(new StreamMuxActor.Write(Arrays.copyOfRange(payload, sent[0], sent[0] + n)));
+          sent[0] += n;
+          credit[0]--;
+        }
+        return Behaviors.same();
+      });
+    }));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static ActorRef<StreamMuxActor.StreamCommand> stream(ActorRef<?>[] holder) {
+    return (ActorRef<StreamMuxActor.StreamCommand>) holder[0];
+  }
+
+  /** Builds a circuit through {@code circuits}, then echoes random bytes; answers a {@link BuildEchoReport}. */
+  public static Behavior<Object> buildAndEcho(ActorRef<CircuitsActor.Command> circuits,
+      CircuitsActor.BuildAndEcho request, Clock clock, RandomGenerator random) {
+    return Behaviors.setup(ctx -> {
+      circuits.tell(new CircuitsActor.BuildCircuit(request.destination(), request.hops(),
+          ctx.messageAdapter(CircuitsActor.BuildResult.class, r -> r)));
+      return Behaviors.receiveMessage(message -> {
+        if (message instanceof CircuitsActor.Failed failed) {
+          request.replyTo().tell(new BuildEchoReport(false, null, List.of(), 0, 0, 0, failed.reason()));
+          return Behaviors.stopped();
+        }
+        CircuitsActor.Built built = (CircuitsActor.Built) message;
+        byte[] payload = new byte[Math.max(0, request.echoBytes())];
+        random.nextBytes(payload);
+        ActorRef<EchoResult> echoReply = ctx.messageAdapter(EchoResult.class, r -> r);
+        ctx.spawnAnonymous(echo(built.circuit(), payload, echoReply, clock));
+        return Behaviors.receiveMessage(result -> {
+          if (result instanceof EchoResult echo) {
+            request.replyTo().tell(new BuildEchoReport(echo.ok(), built.circuitId(), built.path(), built.buildMillis(),
+                echo.bytes(), echo.roundTripMillis(), echo.error()));
+            return Behaviors.stopped();
+          }
+          return Behaviors.same();
+        });
+      });
+    });
+  }
+}

@@ -1,0 +1,50 @@
+package io.shroud.circuit;
+
+import java.util.ArrayDeque;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The built-in {@code echo} service: every stream opened to it gets its data back. Each stream
+ * has a child that writes only within its credit and acknowledges a chunk ({@code Consumed})
+ * once it has written it back, so the far end's window bounds what it holds.
+ */
+public final class EchoServiceActor {
+  private EchoServiceActor() {}
+
+  public static Behavior<StreamMuxActor.ServiceRequest> create() {
+    return Behaviors.receive((ctx, request) -> {
+      if (request instanceof StreamMuxActor.OpenServiceStream open) {
+        ActorRef<StreamMuxActor.StreamEvent> stream = ctx.spawnAnonymous(echoStream(open.stream()));
+        open.replyTo().tell(new StreamMuxActor.Accept(stream));
+      }
+      return Behaviors.same();
+    });
+  }
+
+  private static Behavior<StreamMuxActor.StreamEvent> echoStream(ActorRef<StreamMuxActor.StreamCommand> stream) {
+    ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    int[] credit = {0};
+    Runnable flush = () -> {
+      while (credit[0] > 0 && !pending.isEmpty()) {
+        stream.tell(new StreamMuxActor.Write(pending.poll()));
+        stream.tell(new StreamMuxActor.Consumed(1));
+        credit[0]--;
+      }
+    };
+    return Behaviors.receiveMessage(event -> {
+      if (event instanceof StreamMuxActor.StreamOpened opened) {
+        credit[0] += opened.credit();
+      } else if (event instanceof StreamMuxActor.StreamData data) {
+        pending.add(data.data());
+      } else if (event instanceof StreamMuxActor.StreamCredit more) {
+        credit[0] += more.chunks();
+      } else if (event instanceof StreamMuxActor.StreamEnded) {
+        return Behaviors.stopped();
+      }
+      flush.run();
+      return Behaviors.same();
+    });
+  }
+}

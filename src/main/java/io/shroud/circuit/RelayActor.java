@@ -1,0 +1,205 @@
+package io.shroud.circuit;
+
+import io.shroud.crypto.HopKeys;
+import io.shroud.dht.NodeId;
+import io.shroud.link.Links;
+import io.shroud.wire.Cell;
+import io.shroud.wire.CellCommand;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One hop this node relays. It knows only its two neighbours: the previous node and circuit
+ * id, and (once extended) the next. Forward cells lose this hop's layer ({@link RelayLayer})
+ * and go on, or are handled here when recognized (EXTEND, ECHO, DROP, and stream cells when
+ * this is the last hop, through a {@link StreamMuxActor}); backward cells gain the layer. Any
+ * crypto or protocol failure, a DESTROY from either side or a lost link tears the hop down
+ * and sends DESTROY to whichever neighbour is still there. Protocol draft §5, §6, §9.
+ */
+public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
+  public sealed interface Command {}
+
+  public record GetView(ActorRef<RelayHopView> replyTo) implements Command {}
+
+  /** From {@link CircuitsActor}: a cell on one of this hop's two links. */
+  record CellIn(NodeId from, Cell cell) implements Command {}
+
+  /** From {@link CircuitsActor}: the link to {@code peer} went down. */
+  record LinkLost(NodeId peer) implements Command {}
+
+  /** From {@link CircuitsActor}: the CREATE for the next hop went out with this circuit id. */
+  record NextHopOpened(NodeId next, int circuitId) implements Command {}
+
+  /** From {@link CircuitsActor}: the EXTEND target is not acceptable. */
+  record ExtendRefused(String reason) implements Command {}
+
+  private record MuxOut(StreamMuxActor.Output output) implements Command {}
+
+  private final NodeId previous;
+  private final int previousId;
+  private final RelayLayer layer;
+  private final CircuitSettings settings;
+  private final ActorRef<Links.Command> links;
+  private final ActorRef<CircuitsActor.Command> parent;
+  private final ActorRef<StreamMuxActor.ServiceRequest> services;
+  private final Clock clock;
+  private final Instant created;
+  private NodeId next;
+  private int nextId;
+  private boolean extending;
+  private boolean extended;
+  private ActorRef<StreamMuxActor.Command> mux;
+  private long cellsForward;
+  private long cellsBackward;
+
+  public static Behavior<Command> create(NodeId previous, int previousId, HopKeys keys, CircuitSettings settings,
+      ActorRef<Links.Command> links, ActorRef<CircuitsActor.Command> parent,
+      ActorRef<StreamMuxActor.ServiceRequest> services, Clock clock) {
+    return Behaviors.setup(ctx -> new RelayActor(ctx, previous, previousId, keys, settings, links, parent, services,
+        clock));
+  }
+
+  private RelayActor(ActorContext<Command> ctx, NodeId previous, int previousId, HopKeys keys,
+      CircuitSettings settings, ActorRef<Links.Command> links, ActorRef<CircuitsActor.Command> parent,
+      ActorRef<StreamMuxActor.ServiceRequest> services, Clock clock) {
+    super(ctx);
+    this.previous = previous;
+    this.previousId = previousId;
+    this.layer = new RelayLayer(keys);
+    keys.destroy();
+    this.settings = settings;
+    this.links = links;
+    this.parent = parent;
+    this.services = services;
+    this.clock = clock;
+    this.created = clock.instant();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(CellIn.class, this::onCell)
+        .onMessage(LinkLost.class, this::onLinkLost)
+        .onMessage(NextHopOpened.class, this::onNextHopOpened)
+        .onMessage(ExtendRefused.class, r -> teardown(DestroyReason.EXTEND_REFUSED, true, true))
+        .onMessage(MuxOut.class, this::onMuxOut)
+        .onMessage(GetView.class, this::onGetView)
+        .build();
+  }
+
+  private Behavior<Command> onCell(CellIn in) {
+    Cell cell = in.cell();
+    boolean fromPrevious = in.from().equals(previous) && cell.circuitId() == previousId;
+    try {
+      if (cell.command() == CellCommand.DESTROY) {
+        DestroyReason reason = DestroyReason.fromCode(cell.payload(0, 1)[0] & 0xFF);
+        return teardown(reason, !fromPrevious, fromPrevious);
+      }
+      if (fromPrevious && cell.command() == CellCommand.RELAY) {
+        onForward(cell.payload());
+      } else if (!fromPrevious && cell.command() == CellCommand.RELAY && extended) {
+        cellsBackward++;
+        send(previous, previousId, CellCommand.RELAY, layer.backward(cell.payload()));
+      } else if (!fromPrevious && cell.command() == CellCommand.CREATED && extending) {
+        byte[] createdMessage = HandshakeFraming.parseCreatedCellPayload(cell.payload());
+        extending = false;
+        extended = true;
+        originate(new RelayCell(RelayCommand.EXTENDED, 0, HandshakeFraming.extendedData(createdMessage)));
+      } else {
+        throw new CircuitProtocolException("unexpected " + cell.command() + " cell");
+      }
+    } catch (CircuitProtocolException e) {
+      getContext().getLog().debug("relay hop torn down: {}", e.getMessage());
+      return teardown(DestroyReason.PROTOCOL, true, true);
+    }
+    return this;
+  }
+
+  private void onForward(byte[] body) throws CircuitProtocolException {
+    cellsForward++;
+    RelayLayer.Outcome outcome = layer.forward(body, extended);
+    if (outcome instanceof RelayLayer.Forward forward) {
+      send(next, nextId, CellCommand.RELAY, forward.body());
+      return;
+    }
+    RelayCell cell = ((RelayLayer.Recognized) outcome).cell();
+    switch (cell.command()) {
+      case EXTEND -> {
+        if (extending || extended) {
+          throw new CircuitProtocolException("EXTEND on a hop that is already extended");
+        }
+        extending = true;
+        parent.tell(new CircuitsActor.OpenNextHop(ExtendRequest.decode(cell.data()), previous, getContext().getSelf()));
+      }
+      case ECHO -> originate(new RelayCell(RelayCommand.ECHO, 0, cell.data()));
+      case DROP -> { }
+      case BEGIN, DATA, END, SENDME -> {
+        if (extending || extended) {
+          throw new CircuitProtocolException("stream cell at a hop that is not the last");
+        }
+        streams().tell(new StreamMuxActor.CellIn(cell));
+      }
+      default -> throw new CircuitProtocolException("unexpected " + cell.command() + " at a relay");
+    }
+  }
+
+  private ActorRef<StreamMuxActor.Command> streams() {
+    if (mux == null) {
+      mux = getContext().spawn(StreamMuxActor.destination(settings,
+          getContext().messageAdapter(StreamMuxActor.Output.class, MuxOut::new), services), "streams");
+    }
+    return mux;
+  }
+
+  private Behavior<Command> onMuxOut(MuxOut out) {
+    if (out.output() instanceof StreamMuxActor.SendCell send) {
+      originate(send.cell());
+      return this;
+    }
+    return teardown(DestroyReason.PROTOCOL, true, true);
+  }
+
+  private Behavior<Command> onNextHopOpened(NextHopOpened opened) {
+    next = opened.next();
+    nextId = opened.circuitId();
+    return this;
+  }
+
+  private Behavior<Command> onLinkLost(LinkLost lost) {
+    return teardown(DestroyReason.LINK_LOST, !lost.peer().equals(previous), lost.peer().equals(previous));
+  }
+
+  /** Sends DESTROY to the chosen neighbours that are still there, and stops. */
+  private Behavior<Command> teardown(DestroyReason reason, boolean toPrevious, boolean toNext) {
+    byte[] payload = {(byte) reason.code()};
+    if (toPrevious) {
+      send(previous, previousId, CellCommand.DESTROY, payload);
+    }
+    if (toNext && next != null) {
+      send(next, nextId, CellCommand.DESTROY, payload);
+    }
+    return Behaviors.stopped();
+  }
+
+  private void originate(RelayCell cell) {
+    cellsBackward++;
+    send(previous, previousId, CellCommand.RELAY, layer.originate(cell));
+  }
+
+  private void send(NodeId to, int circuitId, CellCommand command, byte[] payload) {
+    links.tell(new Links.Send(to, new Cell(circuitId, command, payload)));
+  }
+
+  private Behavior<Command> onGetView(GetView get) {
+    get.replyTo().tell(new RelayHopView(previous.toHex(), String.format("%08x", previousId),
+        next == null ? null : next.toHex(), next == null ? null : String.format("%08x", nextId),
+        clock.millis() - created.toEpochMilli(), cellsForward, cellsBackward));
+    return this;
+  }
+}

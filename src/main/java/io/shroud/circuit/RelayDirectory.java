@@ -1,0 +1,75 @@
+package io.shroud.circuit;
+
+import io.shroud.crypto.OnionPublicKey;
+import io.shroud.dht.NodeId;
+import io.shroud.node.NodeDescriptor;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The relays circuits may use, from the verified directory: each descriptor whose data address
+ * is an IPv4 literal {@code a.b.c.d:port} (no DNS lookups) and whose onion key decodes.
+ * Descriptors carry no bandwidth yet, so every relay gets weight 1 (uniform choice) and no
+ * flags (every relay may be a guard). Immutable; pure.
+ */
+public final class RelayDirectory {
+  private static final Pattern IPV4_PORT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):(\\d{1,5})");
+
+  /** One usable relay: path-selection facts, data-plane port and onion key. */
+  public record Entry(RelayInfo info, int port, OnionPublicKey onionKey) {}
+
+  private final Map<NodeId, Entry> entries;
+
+  private RelayDirectory(Map<NodeId, Entry> entries) {
+    this.entries = entries;
+  }
+
+  public static RelayDirectory empty() {
+    return new RelayDirectory(Map.of());
+  }
+
+  public static RelayDirectory of(List<NodeDescriptor> descriptors) {
+    Map<NodeId, Entry> map = new LinkedHashMap<>();
+    for (NodeDescriptor d : descriptors) {
+      Matcher m = IPV4_PORT.matcher(d.dataAddress());
+      if (!m.matches()) {
+        continue;
+      }
+      int port = Integer.parseInt(m.group(2));
+      try {
+        InetAddress address = InetAddress.getByName(m.group(1));
+        if (!(address instanceof Inet4Address v4) || port < 1 || port > 65535) {
+          continue;
+        }
+        map.putIfAbsent(d.nodeId(), new Entry(new RelayInfo(d.nodeId(), v4, 1, Set.of()), port, d.onionPublicKey()));
+      } catch (UnknownHostException | IllegalArgumentException e) {
+        // an octet above 255 or an undecodable onion key: not a usable relay
+      }
+    }
+    return new RelayDirectory(Map.copyOf(map));
+  }
+
+  public List<RelayInfo> relays() {
+    List<RelayInfo> out = new ArrayList<>();
+    entries.values().forEach(e -> out.add(e.info()));
+    out.sort((a, b) -> a.id().compareTo(b.id()));
+    return out;
+  }
+
+  public Optional<Entry> entry(NodeId id) {
+    return Optional.ofNullable(entries.get(id));
+  }
+
+  public int size() {
+    return entries.size();
+  }
+}

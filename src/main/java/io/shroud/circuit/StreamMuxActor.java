@@ -1,0 +1,357 @@
+package io.shroud.circuit;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The streams of one circuit end (the origin's {@link CircuitActor} or the last hop's
+ * {@link RelayActor}), with the circuit-level flow control ({@link FlowControl}). It turns
+ * stream users' commands into relay cells for its owner to encrypt ({@link SendCell}) and
+ * recognized stream cells from its owner into stream events. A flow-control violation is
+ * reported as {@link Violation}; the owner destroys the circuit. Protocol draft §10, §11.
+ */
+public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Command> {
+
+  /** What a stream user (or a service) receives. */
+  public sealed interface StreamEvent {}
+
+  /** The stream is open: send {@link StreamCommand}s to {@code stream}; {@code credit} chunks may be queued. */
+  public record StreamOpened(int streamId, ActorRef<StreamCommand> stream, int credit) implements StreamEvent {}
+
+  /** Bytes from the far end; answer with {@link Consumed} once processed (drives SENDMEs). */
+  public record StreamData(int streamId, byte[] data) implements StreamEvent {}
+
+  /** {@code chunks} queued chunks left for the wire: that much more may be written. */
+  public record StreamCredit(int streamId, int chunks) implements StreamEvent {}
+
+  /** A write was refused (beyond the credit or larger than {@link #MAX_CHUNK}); it was not sent. */
+  public record StreamRefused(int streamId, int bytes, String reason) implements StreamEvent {}
+
+  /** The stream is closed; nothing more follows. */
+  public record StreamEnded(int streamId, String reason) implements StreamEvent {}
+
+  /** What a stream user sends to its stream handle. */
+  public sealed interface StreamCommand {}
+
+  /** Sends up to {@link #MAX_CHUNK} bytes; takes one credit. */
+  public record Write(byte[] data) implements StreamCommand {}
+
+  /** The user processed {@code chunks} {@link StreamData} messages. */
+  public record Consumed(int chunks) implements StreamCommand {}
+
+  /** Closes the stream after the data already written. */
+  public enum EndStream implements StreamCommand { INSTANCE }
+
+  /** What a service handler receives: a stream was opened to {@code service} at this node. */
+  public sealed interface ServiceRequest {}
+
+  /** Answer {@link Accept} with the ref that receives the stream's events, or {@link Reject}. */
+  public record OpenServiceStream(String service, ActorRef<StreamCommand> stream, ActorRef<ServiceAnswer> replyTo)
+      implements ServiceRequest {}
+
+  public sealed interface ServiceAnswer {}
+
+  public record Accept(ActorRef<StreamEvent> events) implements ServiceAnswer {}
+
+  public record Reject(String reason) implements ServiceAnswer {}
+
+  /** What the mux accepts. */
+  public sealed interface Command {}
+
+  /** Origin only: open a stream to {@code service} at the last hop. */
+  public record Open(String service, ActorRef<StreamEvent> user) implements Command {}
+
+  /** A recognized stream-level cell (BEGIN, CONNECTED, DATA, END, SENDME) from the owner. */
+  record CellIn(RelayCell cell) implements Command {}
+
+  /** The circuit is closing: end every stream with {@code reason} and stop. */
+  record Shutdown(String reason) implements Command {}
+
+  private record FromStream(int streamId, StreamCommand command) implements Command {}
+
+  private record Answered(int streamId, ServiceAnswer answer) implements Command {}
+
+  /** What the mux tells its owner. */
+  public sealed interface Output {}
+
+  /** Encrypt and send this cell to the far end. */
+  record SendCell(RelayCell cell) implements Output {}
+
+  /** The far end broke the stream protocol: destroy the circuit. */
+  record Violation(String reason) implements Output {}
+
+  public static final int MAX_CHUNK = RelayCellFormat.MAX_DATA;
+  /** Longest service name in a BEGIN, in UTF-8 bytes. */
+  public static final int MAX_SERVICE_NAME = 64;
+  private static final Duration SERVICE_TIMEOUT = Duration.ofSeconds(5);
+
+  private static final class Stream {
+    final int id;
+    ActorRef<StreamEvent> user;
+    ActorRef<StreamCommand> handle;
+    boolean open;
+
+    Stream(int id, ActorRef<StreamEvent> user) {
+      this.id = id;
+      this.user = user;
+    }
+  }
+
+  private final boolean origin;
+  private final CircuitSettings settings;
+  private final ActorRef<Output> owner;
+  private final ActorRef<ServiceRequest> services;
+  private final FlowControl flow;
+  private final Map<Integer, Stream> streams = new HashMap<>();
+  private int nextStreamId = 1;
+  private boolean shutDown;
+
+  /** The origin's mux: opens streams. */
+  public static Behavior<Command> origin(CircuitSettings settings, ActorRef<Output> owner) {
+    return Behaviors.setup(ctx -> new StreamMuxActor(ctx, true, settings, owner, null));
+  }
+
+  /** The last hop's mux: accepts BEGINs for the services behind {@code services}. */
+  public static Behavior<Command> destination(CircuitSettings settings, ActorRef<Output> owner,
+      ActorRef<ServiceRequest> services) {
+    return Behaviors.setup(ctx -> new StreamMuxActor(ctx, false, settings, owner, services));
+  }
+
+  private StreamMuxActor(ActorContext<Command> ctx, boolean origin, CircuitSettings settings, ActorRef<Output> owner,
+      ActorRef<ServiceRequest> services) {
+    super(ctx);
+    this.origin = origin;
+    this.settings = settings;
+    this.owner = owner;
+    this.services = services;
+    this.flow = new FlowControl(settings.window(), settings.sendmeIncrement(), settings.streamCredit());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Open.class, this::onOpen)
+        .onMessage(CellIn.class, this::onCell)
+        .onMessage(FromStream.class, this::onFromStream)
+        .onMessage(Answered.class, this::onAnswered)
+        .onMessage(Shutdown.class, this::onShutdown)
+        .onSignal(PostStop.class, s -> onPostStop())
+        .build();
+  }
+
+  private Behavior<Command> onOpen(Open open) {
+    if (!origin || streams.size() >= settings.maxStreamsPerCircuit()) {
+      open.user().tell(new StreamEnded(0, "too many streams on this circuit"));
+      return this;
+    }
+    while (streams.containsKey(nextStreamId)) {
+      nextStreamId = nextStreamId % 0xFFFF + 1;
+    }
+    int id = nextStreamId;
+    nextStreamId = nextStreamId % 0xFFFF + 1;
+    streams.put(id, new Stream(id, open.user()));
+    send(RelayCommand.BEGIN, id, open.service().getBytes(StandardCharsets.UTF_8));
+    return this;
+  }
+
+  private Behavior<Command> onCell(CellIn in) {
+    RelayCell cell = in.cell();
+    Stream stream = streams.get(cell.streamId());
+    try {
+      switch (cell.command()) {
+        case BEGIN -> onBegin(cell);
+        case CONNECTED -> onConnected(cell, stream);
+        case DATA -> onData(cell, stream);
+        case END -> onEnd(stream, cell.data());
+        case SENDME -> {
+          if (cell.streamId() == 0) {
+            flow.onSendme();
+            pump();
+          }
+        }
+        default -> throw new CircuitProtocolException("not a stream command: " + cell.command());
+      }
+    } catch (CircuitProtocolException e) {
+      owner.tell(new Violation(e.getMessage()));
+    }
+    return this;
+  }
+
+  private void onBegin(RelayCell cell) throws CircuitProtocolException {
+    int id = cell.streamId();
+    if (origin || streams.containsKey(id)) {
+      throw new CircuitProtocolException("unexpected BEGIN for stream " + id);
+    }
+    if (streams.size() >= settings.maxStreamsPerCircuit()) {
+      send(RelayCommand.END, id, new byte[] {2});
+      return;
+    }
+    if (cell.length() < 1 || cell.length() > MAX_SERVICE_NAME) {
+      send(RelayCommand.END, id, new byte[] {1});
+      return;
+    }
+    Stream stream = new Stream(id, null);
+    streams.put(id, stream);
+    stream.handle = spawnHandle(id);
+    String service = new String(cell.data(), StandardCharsets.UTF_8);
+    getContext().ask(ServiceAnswer.class, services, SERVICE_TIMEOUT,
+        replyTo -> new OpenServiceStream(service, stream.handle, replyTo),
+        (answer, failure) -> new Answered(id, answer != null ? answer : new Reject("service did not answer")));
+  }
+
+  private Behavior<Command> onAnswered(Answered answered) {
+    Stream stream = streams.get(answered.streamId());
+    if (stream == null) {
+      return this;
+    }
+    if (answered.answer() instanceof Accept accept) {
+      stream.user = accept.events();
+      stream.open = true;
+      send(RelayCommand.CONNECTED, stream.id, new byte[0]);
+      stream.user.tell(new StreamOpened(stream.id, stream.handle, settings.streamCredit()));
+    } else {
+      send(RelayCommand.END, stream.id, new byte[] {1});
+      forget(stream);
+    }
+    return this;
+  }
+
+  private void onConnected(RelayCell cell, Stream stream) throws CircuitProtocolException {
+    if (!origin || stream == null || stream.open) {
+      throw new CircuitProtocolException("unexpected CONNECTED for stream " + cell.streamId());
+    }
+    stream.open = true;
+    stream.handle = spawnHandle(stream.id);
+    stream.user.tell(new StreamOpened(stream.id, stream.handle, settings.streamCredit()));
+  }
+
+  private void onData(RelayCell cell, Stream stream) throws CircuitProtocolException {
+    flow.onData(cell.streamId());
+    if (stream == null || !stream.open) {
+      sendmes(flow.onConsumed(cell.streamId(), 1)); // late data for a closed stream: discard
+      return;
+    }
+    stream.user.tell(new StreamData(stream.id, cell.data()));
+  }
+
+  private void onEnd(Stream stream, byte[] data) {
+    if (stream == null) {
+      return;
+    }
+    int code = data.length > 0 ? data[0] & 0xFF : 0;
+    String reason = switch (code) {
+      case 0 -> "closed by the far end";
+      case 1 -> "service refused or unknown";
+      case 2 -> "too many streams";
+      default -> "closed by the far end (reason " + code + ")";
+    };
+    if (stream.user != null) {
+      stream.user.tell(new StreamEnded(stream.id, reason));
+    }
+    forget(stream);
+  }
+
+  private Behavior<Command> onFromStream(FromStream from) {
+    Stream stream = streams.get(from.streamId());
+    if (stream == null || !stream.open) {
+      return this;
+    }
+    StreamCommand command = from.command();
+    if (command instanceof Write write) {
+      byte[] data = write.data();
+      if (data.length > MAX_CHUNK || !flow.offer(stream.id, data.clone())) {
+        stream.user.tell(new StreamRefused(stream.id, data.length,
+            data.length > MAX_CHUNK ? "chunk larger than " + MAX_CHUNK : "no credit: queue full"));
+      }
+      pump();
+    } else if (command instanceof Consumed consumed) {
+      sendmes(flow.onConsumed(stream.id, consumed.chunks()));
+    } else {
+      stream.open = false;
+      flow.offerEnd(stream.id);
+      pump();
+    }
+    return this;
+  }
+
+  private void pump() {
+    Map<Integer, Integer> credits = new HashMap<>();
+    FlowControl.Chunk chunk;
+    while ((chunk = flow.poll()) != null) {
+      Stream stream = streams.get(chunk.streamId());
+      if (chunk.isEnd()) {
+        send(RelayCommand.END, chunk.streamId(), new byte[] {0});
+        if (stream != null) {
+          stream.user.tell(new StreamEnded(stream.id, "closed"));
+          forget(stream);
+        }
+      } else {
+        send(RelayCommand.DATA, chunk.streamId(), chunk.data());
+        credits.merge(chunk.streamId(), 1, Integer::sum);
+      }
+    }
+    credits.forEach((id, n) -> {
+      Stream stream = streams.get(id);
+      if (stream != null) {
+        stream.user.tell(new StreamCredit(id, n));
+      }
+    });
+  }
+
+  private void forget(Stream stream) {
+    streams.remove(stream.id);
+    if (stream.handle != null) {
+      getContext().stop(stream.handle);
+    }
+    sendmes(flow.onStreamClosed(stream.id));
+  }
+
+  private void sendmes(int count) {
+    for (int i = 0; i < count; i++) {
+      send(RelayCommand.SENDME, 0, new byte[0]);
+    }
+  }
+
+  private void send(RelayCommand command, int streamId, byte[] data) {
+    owner.tell(new SendCell(new RelayCell(command, streamId, data)));
+  }
+
+  private ActorRef<StreamCommand> spawnHandle(int id) {
+    ActorRef<Command> self = getContext().getSelf();
+    return getContext().spawnAnonymous(Behaviors.receiveMessage(command -> {
+      self.tell(new FromStream(id, command));
+      return Behaviors.same();
+    }));
+  }
+
+  private Behavior<Command> onShutdown(Shutdown shutdown) {
+    endAll(shutdown.reason());
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onPostStop() {
+    endAll("circuit closed");
+    return this;
+  }
+
+  private void endAll(String reason) {
+    if (shutDown) {
+      return;
+    }
+    shutDown = true;
+    streams.values().forEach(s -> {
+      if (s.user != null) {
+        s.user.tell(new StreamEnded(s.id, reason));
+      }
+    });
+  }
+}

@@ -1,0 +1,100 @@
+package io.shroud.circuit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shroud.dht.NodeId;
+import io.shroud.testutil.SeededRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import io.shroud.testutil.MutableClock;
+import org.junit.jupiter.api.Test;
+
+/** The pure parts under the actors: windows, circuit id halves, CREATE rate buckets. */
+class FlowControlTest {
+  @Test
+  void theWindowStopsSendingUntilASendmeAndTheQueueIsBounded() throws Exception {
+    FlowControl flow = new FlowControl(8, 4, 3);
+    for (int i = 0; i < 3; i++) {
+      assertTrue(flow.offer(1, new byte[] {(byte) i}));
+    }
+    assertFalse(flow.offer(1, new byte[1]), "a fourth queued chunk exceeds the stream credit");
+    int sent = 0;
+    for (int round = 0; round < 10; round++) {
+      while (flow.poll() != null) {
+        sent++;
+      }
+      flow.offer(1, new byte[1]);
+      flow.offer(1, new byte[1]);
+    }
+    assertEquals(8, sent, "no more than the window leaves without a SENDME");
+    assertEquals(8, flow.inFlight());
+    flow.onSendme();
+    assertEquals(4, flow.inFlight());
+    assertThrows(CircuitProtocolException.class, () -> {
+      flow.onSendme();
+      flow.onSendme();
+    }, "a SENDME for cells never sent is a violation");
+  }
+
+  @Test
+  void anEndWaitsBehindItsData() {
+    FlowControl flow = new FlowControl(1, 1, 4);
+    flow.offer(1, new byte[] {1});
+    flow.offer(1, new byte[] {2});
+    flow.offerEnd(1);
+    assertEquals(1, flow.poll().data()[0]);
+    assertNull(flow.poll(), "the window is shut, and the END must not overtake the second chunk");
+  }
+
+  @Test
+  void theReceiverSendsASendmePerIncrementConsumedAndRefusesOverruns() throws Exception {
+    FlowControl flow = new FlowControl(8, 4, 4);
+    for (int i = 0; i < 8; i++) {
+      flow.onData(1);
+    }
+    assertThrows(CircuitProtocolException.class, () -> flow.onData(1));
+    assertEquals(0, flow.onConsumed(1, 3));
+    assertEquals(1, flow.onConsumed(1, 1));
+    flow.onData(1); // room again after the SENDME
+    assertEquals(1, flow.onStreamClosed(1), "closing counts the unconsumed cells as consumed");
+  }
+
+  @Test
+  void theTwoEndsOfALinkAllocateFromDisjointHalves() {
+    NodeId a = NodeId.fromHex("01".repeat(32));
+    NodeId b = NodeId.fromHex("02".repeat(32));
+    CircuitIdAllocator atA = new CircuitIdAllocator(a, SeededRandom.of(1));
+    CircuitIdAllocator atB = new CircuitIdAllocator(b, SeededRandom.of(1));
+    Set<Integer> fromA = new HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      int id = atA.allocate(b, fromA::contains);
+      fromA.add(id);
+      assertTrue(atB.isPeersId(a, id));
+      assertFalse(atA.isPeersId(b, id));
+      int other = atB.allocate(a, x -> false);
+      assertFalse(fromA.contains(other));
+      assertTrue(atA.isPeersId(b, other));
+    }
+    assertFalse(atB.isPeersId(a, 0), "0 is never a circuit id");
+  }
+
+  @Test
+  void createBucketsRefillOverTime() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    CreateRateLimiter limiter = new CreateRateLimiter(clock, 2, 1.0);
+    NodeId peer = NodeId.fromHex("03".repeat(32));
+    assertTrue(limiter.tryAcquire(peer));
+    assertTrue(limiter.tryAcquire(peer));
+    assertFalse(limiter.tryAcquire(peer));
+    assertTrue(limiter.tryAcquire(NodeId.fromHex("04".repeat(32))), "buckets are per remote node");
+    clock.advance(Duration.ofSeconds(1));
+    assertTrue(limiter.tryAcquire(peer));
+    assertFalse(limiter.tryAcquire(peer));
+  }
+}
