@@ -1,5 +1,6 @@
 package io.shroud.node;
 
+import io.shroud.circuit.GuardSet;
 import io.shroud.crypto.OnionKeyPair;
 import io.shroud.dht.NodeId;
 import io.shroud.serialization.ShroudSerializable;
@@ -44,6 +45,12 @@ public final class KeysActor
   /** Tells {@code subscriber} the keys now and after every rotation. */
   public record Subscribe(ActorRef<OnionKeys> subscriber) implements Command {}
 
+  /** Replies with the persisted guard set (empty before the first circuit picked guards). */
+  public record GetGuards(ActorRef<List<GuardSet.Entry>> replyTo) implements Command {}
+
+  /** Persists the guard set when it differs from the recorded one. */
+  public record RecordGuards(List<GuardSet.Entry> entries) implements Command {}
+
   /** Timer tick: rotate when the current key is older than the period. */
   public enum RotateIfDue implements Command {
     INSTANCE
@@ -73,16 +80,38 @@ public final class KeysActor
    */
   public record OnionKeyCreated(long serial, byte[] publicKey, Instant createdAt) implements Event {}
 
+  /** The guard set changed to {@code guards} (persistent first hops, as Tor's guards). */
+  public record GuardsRecorded(ArrayList<GuardEntry> guards) implements Event {}
+
+  /** One guard as the journal knows it. */
+  public record GuardEntry(byte[] nodeId, Instant added, Instant expires) implements ShroudSerializable {
+    GuardSet.Entry toEntry() {
+      return new GuardSet.Entry(NodeId.of(nodeId), added, expires);
+    }
+
+    static GuardEntry of(GuardSet.Entry e) {
+      return new GuardEntry(e.id().toBytes(), e.added(), e.expires());
+    }
+  }
+
   /** Public facts about one onion key, as the journal knows it. */
   public record OnionKeyRef(long serial, byte[] publicKey, Instant createdAt)
       implements ShroudSerializable {}
 
-  /** Current and previous key (either may be null before the first key exists). */
-  public record KeysState(OnionKeyRef current, OnionKeyRef previous) implements ShroudSerializable {
-    static final KeysState EMPTY = new KeysState(null, null);
+  /** Current and previous key (either may be null before the first key exists) and the guards. */
+  public record KeysState(OnionKeyRef current, OnionKeyRef previous, ArrayList<GuardEntry> guards)
+      implements ShroudSerializable {
+    static final KeysState EMPTY = new KeysState(null, null, new ArrayList<>());
 
-    KeysState apply(OnionKeyCreated e) {
-      return new KeysState(new OnionKeyRef(e.serial(), e.publicKey(), e.createdAt()), current);
+    KeysState apply(Event e) {
+      if (e instanceof OnionKeyCreated c) {
+        return new KeysState(new OnionKeyRef(c.serial(), c.publicKey(), c.createdAt()), current, guards);
+      }
+      return new KeysState(current, previous, ((GuardsRecorded) e).guards());
+    }
+
+    List<GuardSet.Entry> guardEntries() {
+      return guards == null ? List.of() : guards.stream().map(GuardEntry::toEntry).toList();
     }
   }
 
@@ -144,6 +173,8 @@ public final class KeysActor
         .onCommand(Subscribe.class, this::onSubscribe)
         .onCommand(RotateIfDue.class, this::onRotateIfDue)
         .onCommand(SubscriberGone.class, this::onSubscriberGone)
+        .onCommand(GetGuards.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.guardEntries()))
+        .onCommand(RecordGuards.class, this::onRecordGuards)
         .build();
   }
 
@@ -151,8 +182,16 @@ public final class KeysActor
   public EventHandler<KeysState, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(OnionKeyCreated.class, KeysState::apply)
-        .build();
+        .onAnyEvent(KeysState::apply);
+  }
+
+  private Effect<Event, KeysState> onRecordGuards(KeysState state, RecordGuards cmd) {
+    if (cmd.entries().equals(state.guardEntries())) {
+      return Effect().none();
+    }
+    ArrayList<GuardEntry> guards = new ArrayList<>();
+    cmd.entries().forEach(e -> guards.add(GuardEntry.of(e)));
+    return Effect().persist(new GuardsRecorded(guards));
   }
 
   private Effect<Event, KeysState> onGetOnionKeys(KeysState state, GetOnionKeys cmd) {

@@ -30,6 +30,8 @@ public final class KryoRegistry {
     m.put(112, io.shroud.node.KeysActor.KeysState.class);
     m.put(113, io.shroud.node.KeysActor.OnionKeyRef.class);
     m.put(103, java.util.HashMap.class);
+    m.put(114, io.shroud.node.KeysActor.GuardsRecorded.class);
+    m.put(115, io.shroud.node.KeysActor.GuardEntry.class);
     // 150–169: swarm (shares, downloads)
     m.put(150, io.shroud.swarm.SharesActor.ShareAdded.class);
     m.put(151, io.shroud.swarm.SharesActor.ShareRemoved.class);

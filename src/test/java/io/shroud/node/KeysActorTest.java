@@ -91,6 +91,27 @@ class KeysActorTest {
   }
 
   @Test
+  void theGuardSetIsPersistedAndSurvivesARestart() {
+    NodeKeyStore store = new NodeKeyStore(dataDir, new SecureRandom());
+    NodeId id = NodeId.ofIdentityKey(Ed25519.generate(new SecureRandom()).publicKey());
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-24T00:00:00Z"));
+    ActorRef<KeysActor.Command> keys = spawn(id, store, clock);
+    TestProbe<java.util.List<io.shroud.circuit.GuardSet.Entry>> guards = testKit.createTestProbe();
+    keys.tell(new KeysActor.GetGuards(guards.getRef()));
+    assertEquals(java.util.List.of(), guards.receiveMessage());
+    var entry = new io.shroud.circuit.GuardSet.Entry(
+        NodeId.ofIdentityKey(new byte[] {5}), Instant.parse("2026-11-24T00:00:00Z"), Instant.parse("2027-01-24T00:00:00Z"));
+    keys.tell(new KeysActor.RecordGuards(java.util.List.of(entry)));
+    keys.tell(new KeysActor.GetGuards(guards.getRef()));
+    assertEquals(java.util.List.of(entry), guards.receiveMessage());
+    testKit.stop(keys);
+    ActorRef<KeysActor.Command> again = spawn(id, store, clock);
+    again.tell(new KeysActor.GetGuards(guards.getRef()));
+    assertEquals(java.util.List.of(entry), guards.receiveMessage());
+    testKit.stop(again);
+  }
+
+  @Test
   void aKeyOlderThanTwoPeriodsIsDeletedFromDisk() throws Exception {
     NodeKeyStore store = new NodeKeyStore(dataDir, new SecureRandom());
     NodeId id = NodeId.ofIdentityKey(Ed25519.generate(new SecureRandom()).publicKey());

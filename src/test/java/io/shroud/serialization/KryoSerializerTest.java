@@ -24,8 +24,12 @@ class KryoSerializerTest {
       new KeysActor.OnionKeyCreated(7, new byte[32], Instant.parse("2026-11-24T10:15:30.123456789Z")),
       new KeysActor.KeysState(
           new KeysActor.OnionKeyRef(2, new byte[] {9, 9}, Instant.EPOCH),
-          new KeysActor.OnionKeyRef(1, new byte[] {8}, Instant.ofEpochSecond(5))),
-      new KeysActor.KeysState(new KeysActor.OnionKeyRef(1, new byte[] {4}, Instant.EPOCH), null),
+          new KeysActor.OnionKeyRef(1, new byte[] {8}, Instant.ofEpochSecond(5)),
+          new java.util.ArrayList<>(List.of(new KeysActor.GuardEntry(new byte[32], Instant.EPOCH, Instant.MAX)))),
+      new KeysActor.KeysState(new KeysActor.OnionKeyRef(1, new byte[] {4}, Instant.EPOCH), null, new java.util.ArrayList<>()),
+      new KeysActor.GuardsRecorded(new java.util.ArrayList<>(List.of(
+          new KeysActor.GuardEntry(new byte[32], Instant.EPOCH, Instant.ofEpochSecond(60))))),
+      new KeysActor.GuardEntry(new byte[] {1}, Instant.EPOCH, Instant.EPOCH),
       new KeysActor.OnionKeyRef(3, new byte[] {1}, Instant.ofEpochSecond(99, 5)),
       new SharesActor.ShareAdded("ab".repeat(32), "/tmp/x", true, new byte[] {1}, new byte[32], 5, 6, Instant.EPOCH),
       new SharesActor.ShareRemoved("cd".repeat(32)),
