@@ -241,7 +241,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
       entry.node = node;
     }
     NodeId node = entry.node;
-    if (dialing.get(node) == h.peer()) {
+    if (h.peer().equals(dialing.get(node))) {
       dialing.remove(node);
     }
     ActorRef<PeerActor.Command> existing = current.get(node);
@@ -290,13 +290,13 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     if (entry.node == null) {
       return this;
     }
-    if (dialing.get(entry.node) == t.peer()) {
+    if (t.peer().equals(dialing.get(entry.node))) {
       dialing.remove(entry.node);
       if (!current.containsKey(entry.node)) {
         dropHeld(entry.node);
       }
     }
-    if (entry.current && current.get(entry.node) == t.peer()) {
+    if (entry.current && t.peer().equals(current.get(entry.node))) {
       current.remove(entry.node);
       Links.LinkDown down = new Links.LinkDown(entry.node, entry.closeReason);
       watchers.forEach(w -> w.tell(down));

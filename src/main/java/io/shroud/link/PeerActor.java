@@ -338,6 +338,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
   }
 
   private Behavior<Command> close(String reason, boolean violation) {
+    getContext().getLog().debug("link {} closing in state {}: {}", counters.remoteAddress, state, reason);
     setup.parent().tell(new LinksActor.LinkClosed(getContext().getSelf(), reason, violation));
     return Behaviors.stopped();
   }
