@@ -24,6 +24,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -91,8 +92,8 @@ class LinksActorTest {
     });
     // The stranger's handshake completed (it knew b's key), but b closed the link at once.
     Links.LinkEvent last = stranger.events.fishForMessage(WAIT, e ->
-        e instanceof Links.LinkDown ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-            : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+        e instanceof Links.LinkDown ? FishingOutcomes.complete()
+            : FishingOutcomes.continueAndIgnore()).get(0);
     assertEquals(b.id, ((Links.LinkDown) last).peer());
     b.events.expectNoMessage(Duration.ofMillis(200));
     b.dht.expectNoMessage(Duration.ofMillis(100));
@@ -209,6 +210,76 @@ class LinksActorTest {
     }
     a.stop();
     b.stop();
+  }
+
+  @Test
+  void aStalledLinkDropsAndCountsCellsBeyondItsQueueAndStaysUsable() throws Exception {
+    LinkNode a = new LinkNode(KIT, "127.0.7.8", SETTINGS.withMaxQueuedCells(8));
+    LinkNode b = new LinkNode(KIT, "127.0.7.9", SETTINGS);
+    try (TcpProxy proxy = new TcpProxy("127.0.7.10", b.address)) {
+      a.directory(a.descriptor(), b.descriptor(proxy.address()));
+      b.directory(a.descriptor(), b.descriptor());
+      a.links.tell(new Links.Send(b.id, dht("warm up")));
+      b.dht.receiveMessage(WAIT);
+      proxy.pauseUp();
+      // Far more than the socket buffers hold: the bounded queue must overflow.
+      for (int i = 0; i < 6000; i++) {
+        a.links.tell(new Links.Send(b.id, dht("bulk " + i)));
+      }
+      a.events.awaitAssert(WAIT, () -> {
+        assertTrue(a.stats().droppedCells() > 0, "overflow is dropped and counted");
+        return null;
+      });
+      proxy.resumeUp();
+      // Dropping happens before sealing, so the record sequence has no gap: the link survives.
+      b.dht.awaitAssert(WAIT, () -> {
+        a.links.tell(new Links.Send(b.id, dht("after")));
+        b.dht.fishForMessage(Duration.ofSeconds(1), m -> m.equals(new Links.Inbound(a.id,
+            dht("after"))) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+        return null;
+      });
+      assertEquals(0, b.stats().violations());
+      assertEquals(1, a.peers().peers().size());
+    }
+    a.stop();
+    b.stop();
+  }
+
+  @Test
+  void aSilentConnectionIsClosedAtTheHandshakeTimeout() throws Exception {
+    LinkNode victim = new LinkNode(KIT, "127.0.7.11",
+        SETTINGS.withHandshakeTimeout(Duration.ofMillis(300)));
+    try (Socket socket = new Socket(victim.address.getAddress(), victim.address.getPort())) {
+      socket.setSoTimeout(5000);
+      assertTrue(readsUntilClosed(socket.getInputStream()), "closed without a word from us");
+    }
+    victim.events.awaitAssert(WAIT, () -> {
+      assertEquals(0, victim.stats().connections());
+      return null;
+    });
+    victim.stop();
+  }
+
+  @Test
+  void aLinkThatReceivesNothingIsClosedAtTheIdleTimeout() throws Exception {
+    LinkSettings d = SETTINGS;
+    LinkNode victim = new LinkNode(KIT, "127.0.7.12", new LinkSettings(d.handshakeTimeout(),
+        Duration.ofMillis(500), d.paddingInterval(), d.pingInterval(), d.rekeyPolicy(),
+        d.maxLinks(), d.maxQueuedCells(), d.dialTimeout()));
+    X25519.KeyPair key = X25519.generate(new SecureRandom());
+    Ed25519.KeyPair identity = Ed25519.generate(new SecureRandom());
+    victim.directory(victim.descriptor(), LinkNode.descriptor(identity, key.publicKey(), "127.0.7.13:1"));
+    try (Socket socket = new Socket(victim.address.getAddress(), victim.address.getPort())) {
+      socket.setSoTimeout(5000);
+      rawHandshake(socket, key, victim.linkKey.publicKey());
+      assertTrue(readsUntilClosed(socket.getInputStream()), "closed after 500 ms of silence");
+    }
+    Links.LinkEvent up = victim.events.receiveMessage(WAIT);
+    assertTrue(up instanceof Links.LinkUp, up.toString());
+    Links.LinkEvent down = victim.events.receiveMessage(WAIT);
+    assertEquals(new Links.LinkDown(io.shroud.dht.NodeId.ofIdentityKey(identity.publicKey()),
+        "idle timeout"), down);
+    victim.stop();
   }
 
   @Test

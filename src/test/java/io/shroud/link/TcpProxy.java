@@ -18,6 +18,8 @@ final class TcpProxy implements AutoCloseable {
   private final InetSocketAddress target;
   private final ByteArrayOutputStream up = new ByteArrayOutputStream();
   private final ByteArrayOutputStream down = new ByteArrayOutputStream();
+  private final Object pauseLock = new Object();
+  private boolean upPaused;
   private volatile Socket client;
   private volatile Socket upstream;
 
@@ -47,22 +49,48 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /** Stops reading from the dialer (its TCP send buffer fills up) until {@link #resumeUp()}. */
+  void pauseUp() {
+    synchronized (pauseLock) {
+      upPaused = true;
+    }
+  }
+
+  void resumeUp() {
+    synchronized (pauseLock) {
+      upPaused = false;
+      pauseLock.notifyAll();
+    }
+  }
+
+  private void awaitUpResumed() throws InterruptedException {
+    synchronized (pauseLock) {
+      while (upPaused) {
+        pauseLock.wait();
+      }
+    }
+  }
+
   private void acceptOne() {
     try {
       client = server.accept();
       upstream = new Socket(target.getAddress(), target.getPort());
-      pump(client, upstream, up, "tcp-proxy-up");
-      pump(upstream, client, down, "tcp-proxy-down");
+      pump(client, upstream, up, true, "tcp-proxy-up");
+      pump(upstream, client, down, false, "tcp-proxy-down");
     } catch (IOException e) {
       closeQuietly();
     }
   }
 
-  private void pump(Socket from, Socket to, ByteArrayOutputStream record, String name) {
+  private void pump(Socket from, Socket to, ByteArrayOutputStream record, boolean pausable,
+      String name) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[16384];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+          if (pausable) {
+            awaitUpResumed();
+          }
           synchronized (record) {
             record.write(buf, 0, n);
           }
@@ -70,6 +98,8 @@ final class TcpProxy implements AutoCloseable {
         }
       } catch (IOException e) {
         // one side closed: end both
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
       closeQuietly();
     }, name);
