@@ -274,7 +274,8 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
       entry.closeReason = c.reason();
       if (c.violation()) {
         violations++;
-        getContext().getLog().info("link {} closed: {}", entry.counters.remoteAddress, c.reason());
+        getContext().getLog().info("a link was closed: {}", c.reason());
+        getContext().getLog().debug("the violating link came from {}", entry.counters.remoteAddress);
       }
     }
     return this;
