@@ -122,7 +122,9 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         : LinkHandshake.initiator(setup.linkKey(), peerLinkKey, setup.random());
     Materializer mat = Materializer.matFromSystem(ctx.getSystem());
     ActorRef<Command> self = ctx.getSelf();
-    Duration askTimeout = setup.settings().handshakeTimeout().plus(setup.settings().idleTimeout());
+    // The ack is withheld only while admission is pending (inside the handshake timeout); a
+    // stopped actor never acks, so this also bounds how long a closed link's stream lingers.
+    Duration askTimeout = setup.settings().handshakeTimeout().multipliedBy(3);
     Sink<ByteString, CompletionStage<Done>> in = Flow.<ByteString>create()
         .via(killSwitch.flow())
         .toMat(Sink.foreachAsync(1, chunk -> AskPattern.<Command, Done>ask(self,
