@@ -14,6 +14,13 @@ public enum CellCommand {
   REKEY(0x01, false),
   /** A DHT message between the two link ends; payload format owned by {@code io.shroud.dht}. */
   DHT(0x02, false),
+  /**
+   * Asks the other link end for a LINK_PONG; payload starts with an 8-byte ping id (u64 BE),
+   * the rest is zero. Consumed by the link (round-trip time), never routed.
+   */
+  LINK_PING(0x03, false),
+  /** Answers LINK_PING with the same 8-byte ping id. Consumed by the link, never routed. */
+  LINK_PONG(0x04, false),
   /** Asks the next hop to create a circuit (hybrid X25519 + ML-KEM-768 handshake). */
   CREATE(0x10, true),
   /** The reply to CREATE. */
@@ -49,9 +56,12 @@ public enum CellCommand {
     return circuitScoped;
   }
 
-  /** True for PADDING and REKEY, which the link consumes itself and never routes. */
+  /**
+   * True for PADDING, REKEY, LINK_PING and LINK_PONG, which the link consumes itself and never
+   * routes.
+   */
   public boolean isLinkControl() {
-    return this == PADDING || this == REKEY;
+    return this == PADDING || this == REKEY || this == LINK_PING || this == LINK_PONG;
   }
 
   /** The command for a wire byte; unknown bytes are a violation. */

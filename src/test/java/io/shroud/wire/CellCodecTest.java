@@ -64,6 +64,19 @@ class CellCodecTest {
   }
 
   @Test
+  void linkPingAndPongAreLinkControlCellsOnCircuitZero() throws ProtocolViolationException {
+    for (CellCommand c : new CellCommand[] {CellCommand.LINK_PING, CellCommand.LINK_PONG}) {
+      assertEquals(true, c.isLinkControl(), c + " must be consumed by the link");
+      assertEquals(false, c.isCircuitScoped(), c + " must ride on circuit id 0");
+      byte[] enc = CellCodec.encode(new Cell(0, c, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
+      assertEquals(new Cell(0, c, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}), CellCodec.decode(enc));
+    }
+    assertEquals(0x03, CellCommand.LINK_PING.code());
+    assertEquals(0x04, CellCommand.LINK_PONG.code());
+    assertEquals(false, CellCommand.DHT.isLinkControl());
+  }
+
+  @Test
   void circuitIdMustFitTheCommand() {
     byte[] relayOnZero = CellCodec.encode(Cell.padding());
     relayOnZero[4] = (byte) CellCommand.RELAY.code();

@@ -1,0 +1,58 @@
+package io.shroud.link;
+
+import io.shroud.dht.NodeId;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Traffic counters of one link. Written only by the link's {@code PeerActor}, read by
+ * {@code LinksActor} to answer {@link Links.GetPeers} without asking every peer; hence atomic
+ * fields. Holds no key material.
+ */
+final class LinkCounters {
+  final boolean outbound;
+  final String remoteAddress;
+  final AtomicLong cellsIn = new AtomicLong();
+  final AtomicLong cellsOut = new AtomicLong();
+  final AtomicLong bytesIn = new AtomicLong();
+  final AtomicLong bytesOut = new AtomicLong();
+  /** Records the bounded outbound queue refused. */
+  final AtomicLong droppedOut = new AtomicLong();
+  /** Inbound cells with no registered handler. */
+  final AtomicLong unrouted = new AtomicLong();
+  private volatile Instant openedAt;
+  private volatile Double rttMillis;
+  private volatile NodeId peer;
+
+  LinkCounters(boolean outbound, String remoteAddress) {
+    this.outbound = outbound;
+    this.remoteAddress = remoteAddress;
+  }
+
+  void opened(NodeId node, Instant at) {
+    this.peer = node;
+    this.openedAt = at;
+  }
+
+  void rtt(double millis) {
+    this.rttMillis = millis;
+  }
+
+  Double rttMillis() {
+    return rttMillis;
+  }
+
+  Instant openedAt() {
+    return openedAt;
+  }
+
+  NodeId peer() {
+    return peer;
+  }
+
+  @Override
+  public String toString() {
+    return "LinkCounters[" + (outbound ? "outbound " : "inbound ") + remoteAddress + " in="
+        + cellsIn + " out=" + cellsOut + "]";
+  }
+}

@@ -1,0 +1,395 @@
+package io.shroud.link;
+
+import io.shroud.crypto.X25519;
+import io.shroud.dht.NodeId;
+import io.shroud.node.DirectoryActor;
+import io.shroud.node.NodeDescriptor;
+import io.shroud.wire.Cell;
+import io.shroud.wire.CellCommand;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.Tcp;
+
+/**
+ * The node's peer links over TCP ({@link Links} is its protocol). Listens on the data-plane
+ * port, accepts inbound connections (backpressured: one at a time through this actor), dials
+ * on {@link Links.Send} with the address and link key of the node's verified descriptor, keeps
+ * at most one link per node, and spawns one {@link PeerActor} per connection (stopped, never
+ * restarted, when its link breaks). A responder admits a peer only when its Noise static key
+ * is the link key of a verified directory member, and learns the peer's node id from it.
+ *
+ * <p>Duplicate rule, when two links to one node complete: the one dialed by the smaller node id
+ * stays; two links dialed by the same side keep the newer. Both ends apply it to the same pair
+ * of connections and agree.
+ */
+public final class LinksActor extends AbstractBehavior<Links.Command> {
+  /** The Noise protocol every link runs. */
+  public static final String SUITE = "Noise_XK_25519_AESGCM_SHA256";
+
+  /** A new verified directory (from the directory subscription, or injected by tests). */
+  public record DirectoryUpdated(DirectoryActor.DirectoryView view) implements Links.Command {}
+
+  /** Replies with the address the data-plane port is bound to, once it is bound. */
+  public record GetLocalAddress(ActorRef<InetSocketAddress> replyTo) implements Links.Command {}
+
+  /** Replies with the layer's counters. */
+  public record GetStats(ActorRef<LinkStats> replyTo) implements Links.Command {}
+
+  /**
+   * Counters of the link layer (JSON-friendly).
+   *
+   * @param violations links closed for a protocol violation (bad handshake, bad record)
+   * @param refusedUnknownKey inbound handshakes whose static key is no directory member's
+   * @param refusedOverLimit inbound connections refused at {@link LinkSettings#maxLinks()}
+   * @param duplicatesClosed links closed by the one-link-per-node rule
+   * @param droppedCells cells dropped: queue full, no descriptor, dial failed
+   * @param unroutedCells inbound cells with no handler (open links only)
+   * @param openLinks admitted links now
+   * @param connections connections now (open, dialing or in handshake)
+   */
+  public record LinkStats(long violations, long refusedUnknownKey, long refusedOverLimit,
+      long duplicatesClosed, long droppedCells, long unroutedCells, int openLinks,
+      int connections) {}
+
+  record HandshakeDone(ActorRef<PeerActor.Command> peer, byte[] remoteStatic)
+      implements Links.Command {}
+
+  record LinkClosed(ActorRef<PeerActor.Command> peer, String reason, boolean violation)
+      implements Links.Command {}
+
+  private record PeerTerminated(ActorRef<PeerActor.Command> peer) implements Links.Command {}
+
+  private record Accepted(Tcp.IncomingConnection connection, ActorRef<Done> ack)
+      implements Links.Command {}
+
+  private record Bound(Tcp.ServerBinding binding) implements Links.Command {}
+
+  private record BindFailed(String reason) implements Links.Command {}
+
+  /** What this actor knows about one connection. */
+  private static final class Entry {
+    final LinkCounters counters;
+    NodeId node;
+    boolean current;
+    String closeReason = "closed";
+
+    Entry(LinkCounters counters, NodeId node) {
+      this.counters = counters;
+      this.node = node;
+    }
+  }
+
+  private final NodeId self;
+  private final PeerSetup setup;
+  private final LinkSettings settings;
+  private final Map<ActorRef<PeerActor.Command>, Entry> connections = new HashMap<>();
+  private final Map<NodeId, ActorRef<PeerActor.Command>> current = new HashMap<>();
+  private final Map<NodeId, ActorRef<PeerActor.Command>> dialing = new HashMap<>();
+  private final Map<NodeId, ArrayDeque<Cell>> held = new HashMap<>();
+  private final Map<CellCommand, ActorRef<Links.Inbound>> routes = new EnumMap<>(CellCommand.class);
+  private final List<ActorRef<Links.LinkEvent>> watchers = new ArrayList<>();
+  private final List<ActorRef<InetSocketAddress>> awaitingAddress = new ArrayList<>();
+  private Map<NodeId, NodeDescriptor> byId = Map.of();
+  private Map<String, NodeId> byLinkKey = Map.of();
+  private InetSocketAddress boundAddress;
+  private Tcp.ServerBinding binding;
+  private long violations;
+  private long refusedUnknownKey;
+  private long refusedOverLimit;
+  private long duplicatesClosed;
+  private long droppedCells;
+  private long unroutedOfClosed;
+  private int spawned;
+
+  public static Behavior<Links.Command> create(NodeId self, X25519.KeyPair linkKey,
+      InetSocketAddress bindAddress, LinkSettings settings,
+      ActorRef<DirectoryActor.Command> directory, Clock clock) {
+    return create(self, linkKey, bindAddress, settings, directory, clock, new SecureRandom());
+  }
+
+  /** As above with an explicit random source (ephemeral keys, ping ids). */
+  public static Behavior<Links.Command> create(NodeId self, X25519.KeyPair linkKey,
+      InetSocketAddress bindAddress, LinkSettings settings,
+      ActorRef<DirectoryActor.Command> directory, Clock clock, SecureRandom random) {
+    return Behaviors.setup(ctx -> new LinksActor(ctx, self,
+        new PeerSetup(ctx.getSelf(), linkKey, settings, clock, random), bindAddress, directory));
+  }
+
+  private LinksActor(ActorContext<Links.Command> ctx, NodeId self, PeerSetup setup,
+      InetSocketAddress bindAddress, ActorRef<DirectoryActor.Command> directory) {
+    super(ctx);
+    this.self = self;
+    this.setup = setup;
+    this.settings = setup.settings();
+    directory.tell(new DirectoryActor.Subscribe(
+        ctx.messageAdapter(DirectoryActor.DirectoryView.class, DirectoryUpdated::new)));
+    ActorRef<Links.Command> me = ctx.getSelf();
+    Duration ackTimeout = settings.handshakeTimeout();
+    ctx.pipeToSelf(Tcp.get(ctx.getSystem())
+            .bind(bindAddress.getHostString(), bindAddress.getPort())
+            .to(Sink.foreachAsync(1, connection -> AskPattern.<Links.Command, Done>ask(me,
+                ack -> new Accepted(connection, ack), ackTimeout, ctx.getSystem().scheduler())
+                .thenApply(d -> (Void) null)))
+            .run(ctx.getSystem()),
+        (binding, failure) -> failure == null ? new Bound(binding)
+            : new BindFailed(failure.getMessage()));
+  }
+
+  @Override
+  public Receive<Links.Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Links.Send.class, this::onSend)
+        .onMessage(Links.Route.class, this::onRoute)
+        .onMessage(Links.WatchLinks.class, this::onWatchLinks)
+        .onMessage(Links.GetPeers.class, this::onGetPeers)
+        .onMessage(DirectoryUpdated.class, this::onDirectoryUpdated)
+        .onMessage(GetLocalAddress.class, this::onGetLocalAddress)
+        .onMessage(GetStats.class, this::onGetStats)
+        .onMessage(Accepted.class, this::onAccepted)
+        .onMessage(HandshakeDone.class, this::onHandshakeDone)
+        .onMessage(LinkClosed.class, this::onLinkClosed)
+        .onMessage(PeerTerminated.class, this::onPeerTerminated)
+        .onMessage(Bound.class, this::onBound)
+        .onMessage(BindFailed.class, this::onBindFailed)
+        .onSignal(PostStop.class, s -> onPostStop())
+        .onSignal(PreRestart.class, s -> onPostStop())
+        .build();
+  }
+
+  private Behavior<Links.Command> onSend(Links.Send s) {
+    ActorRef<PeerActor.Command> link = current.get(s.to());
+    if (link != null) {
+      link.tell(new PeerActor.SendCell(s.cell()));
+      return this;
+    }
+    ArrayDeque<Cell> queue = held.computeIfAbsent(s.to(), n -> new ArrayDeque<>());
+    if (queue.size() >= settings.maxQueuedCells()) {
+      droppedCells++;
+      return this;
+    }
+    queue.add(s.cell());
+    if (!dialing.containsKey(s.to())) {
+      dial(s.to());
+    }
+    return this;
+  }
+
+  private void dial(NodeId to) {
+    NodeDescriptor d = byId.get(to);
+    InetSocketAddress address = d == null ? null : DataAddress.parse(d.dataAddress());
+    if (d == null || address == null || to.equals(self) || connections.size() >= settings.maxLinks()) {
+      dropHeld(to);
+      return;
+    }
+    LinkCounters counters = new LinkCounters(true, d.dataAddress());
+    ActorRef<PeerActor.Command> peer = getContext().spawn(
+        PeerActor.outbound(to, address, d.linkKey(), setup, counters),
+        "out-" + to.shortHex() + "-" + (++spawned));
+    getContext().watchWith(peer, new PeerTerminated(peer));
+    connections.put(peer, new Entry(counters, to));
+    dialing.put(to, peer);
+  }
+
+  private Behavior<Links.Command> onAccepted(Accepted a) {
+    if (connections.size() >= settings.maxLinks()) {
+      refusedOverLimit++;
+      a.connection().handleWith(Flow.fromSinkAndSource(Sink.cancelled(), Source.empty()),
+          getContext().getSystem());
+    } else {
+      LinkCounters counters = new LinkCounters(false, DataAddress.format(a.connection().remoteAddress()));
+      ActorRef<PeerActor.Command> peer = getContext().spawn(
+          PeerActor.inbound(a.connection(), setup, counters), "in-" + (++spawned));
+      getContext().watchWith(peer, new PeerTerminated(peer));
+      connections.put(peer, new Entry(counters, null));
+    }
+    a.ack().tell(Done.getInstance());
+    return this;
+  }
+
+  private Behavior<Links.Command> onHandshakeDone(HandshakeDone h) {
+    Entry entry = connections.get(h.peer());
+    if (entry == null) {
+      return this;
+    }
+    if (!entry.counters.outbound) {
+      NodeId node = byLinkKey.get(HexFormat.of().formatHex(h.remoteStatic()));
+      if (node == null || node.equals(self)) {
+        refusedUnknownKey++;
+        h.peer().tell(new PeerActor.Refuse("link key is not a directory member's"));
+        return this;
+      }
+      entry.node = node;
+    }
+    NodeId node = entry.node;
+    if (h.peer().equals(dialing.get(node))) {
+      dialing.remove(node);
+    }
+    ActorRef<PeerActor.Command> existing = current.get(node);
+    if (existing != null) {
+      duplicatesClosed++;
+      if (!DuplicateRule.keepNewer(self, node, connections.get(existing).counters.outbound,
+          entry.counters.outbound)) {
+        h.peer().tell(new PeerActor.Refuse("duplicate link"));
+        return this;
+      }
+      connections.get(existing).current = false;
+      existing.tell(new PeerActor.Close("replaced by a duplicate link"));
+    } else {
+      Links.LinkUp up = new Links.LinkUp(node, entry.counters.outbound);
+      watchers.forEach(w -> w.tell(up));
+    }
+    entry.current = true;
+    current.put(node, h.peer());
+    h.peer().tell(new PeerActor.Admit(node, Map.copyOf(routes)));
+    ArrayDeque<Cell> cells = held.remove(node);
+    if (cells != null) {
+      cells.forEach(c -> h.peer().tell(new PeerActor.SendCell(c)));
+    }
+    return this;
+  }
+
+  private Behavior<Links.Command> onLinkClosed(LinkClosed c) {
+    Entry entry = connections.get(c.peer());
+    if (entry != null) {
+      entry.closeReason = c.reason();
+      if (c.violation()) {
+        violations++;
+        getContext().getLog().info("a link was closed: {}", c.reason());
+        getContext().getLog().debug("the violating link came from {}", entry.counters.remoteAddress);
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Links.Command> onPeerTerminated(PeerTerminated t) {
+    Entry entry = connections.remove(t.peer());
+    if (entry == null) {
+      return this;
+    }
+    droppedCells += entry.counters.droppedOut.get();
+    unroutedOfClosed += entry.counters.unrouted.get();
+    if (entry.node == null) {
+      return this;
+    }
+    if (t.peer().equals(dialing.get(entry.node))) {
+      dialing.remove(entry.node);
+      if (!current.containsKey(entry.node)) {
+        dropHeld(entry.node);
+      }
+    }
+    if (entry.current && t.peer().equals(current.get(entry.node))) {
+      current.remove(entry.node);
+      Links.LinkDown down = new Links.LinkDown(entry.node, entry.closeReason);
+      watchers.forEach(w -> w.tell(down));
+    }
+    return this;
+  }
+
+  private void dropHeld(NodeId node) {
+    ArrayDeque<Cell> cells = held.remove(node);
+    droppedCells += cells == null ? 0 : cells.size();
+  }
+
+  private Behavior<Links.Command> onRoute(Links.Route r) {
+    routes.put(r.command(), r.handler());
+    Map<CellCommand, ActorRef<Links.Inbound>> snapshot = Map.copyOf(routes);
+    current.values().forEach(p -> p.tell(new PeerActor.UpdateRoutes(snapshot)));
+    return this;
+  }
+
+  private Behavior<Links.Command> onWatchLinks(Links.WatchLinks w) {
+    watchers.add(w.listener());
+    return this;
+  }
+
+  private Behavior<Links.Command> onGetPeers(Links.GetPeers g) {
+    List<Links.PeerInfo> peers = new ArrayList<>();
+    for (ActorRef<PeerActor.Command> ref : current.values()) {
+      LinkCounters c = connections.get(ref).counters;
+      long age = c.openedAt() == null ? 0
+          : Math.max(0, Duration.between(c.openedAt(), setup.clock().instant()).toSeconds());
+      peers.add(new Links.PeerInfo(c.peer().toHex(), c.remoteAddress,
+          c.outbound ? "outbound" : "inbound", age, c.cellsIn.get(), c.cellsOut.get(),
+          c.bytesIn.get(), c.bytesOut.get(), c.rttMillis(), SUITE));
+    }
+    peers.sort((a, b) -> a.nodeId().compareTo(b.nodeId()));
+    g.replyTo().tell(new Links.PeersView(List.copyOf(peers)));
+    return this;
+  }
+
+  private Behavior<Links.Command> onDirectoryUpdated(DirectoryUpdated u) {
+    Map<NodeId, NodeDescriptor> ids = new HashMap<>();
+    Map<String, NodeId> keys = new HashMap<>();
+    for (NodeDescriptor d : u.view().descriptors()) {
+      ids.put(d.nodeId(), d);
+      keys.put(d.linkKeyHex(), d.nodeId());
+    }
+    byId = Map.copyOf(ids);
+    byLinkKey = Map.copyOf(keys);
+    return this;
+  }
+
+  private Behavior<Links.Command> onGetLocalAddress(GetLocalAddress g) {
+    if (boundAddress != null) {
+      g.replyTo().tell(boundAddress);
+    } else {
+      awaitingAddress.add(g.replyTo());
+    }
+    return this;
+  }
+
+  private Behavior<Links.Command> onGetStats(GetStats g) {
+    long unrouted = unroutedOfClosed;
+    for (Entry e : connections.values()) {
+      unrouted += e.counters.unrouted.get();
+    }
+    long dropped = droppedCells + connections.values().stream()
+        .mapToLong(e -> e.counters.droppedOut.get()).sum();
+    g.replyTo().tell(new LinkStats(violations, refusedUnknownKey, refusedOverLimit,
+        duplicatesClosed, dropped, unrouted, current.size(), connections.size()));
+    return this;
+  }
+
+  private Behavior<Links.Command> onBound(Bound b) {
+    binding = b.binding();
+    boundAddress = binding.localAddress();
+    getContext().getLog().info("peer links listening on {}", DataAddress.format(boundAddress));
+    awaitingAddress.forEach(r -> r.tell(boundAddress));
+    awaitingAddress.clear();
+    return this;
+  }
+
+  private Behavior<Links.Command> onPostStop() {
+    if (binding != null) {
+      binding.unbind();
+    }
+    return this;
+  }
+
+  private Behavior<Links.Command> onBindFailed(BindFailed f) {
+    getContext().getLog().error("cannot listen for peer links: {}", f.reason());
+    return Behaviors.stopped();
+  }
+}
