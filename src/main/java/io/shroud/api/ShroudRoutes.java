@@ -40,10 +40,12 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
   private final ObjectMapper mapper =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   private final SharesRoutes shares;
+  private final NetworkRoutes network;
 
   public ShroudRoutes(ExtendedActorSystem system) {
     this.system = Adapter.toTyped(system);
     this.shares = new SharesRoutes(this.system, mapper, this);
+    this.network = new NetworkRoutes(this.system, mapper, this);
   }
 
   @Override
@@ -52,6 +54,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
         path("node", () -> get(this::node)),
         path("directory", () -> get(this::directory)),
         withHandles(h -> shares.routes(h.shares())),
+        withHandles(network::routes),
         error(StatusCodes.NOT_FOUND, "no such route"))));
   }
 

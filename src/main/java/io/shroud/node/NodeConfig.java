@@ -54,6 +54,8 @@ public final class NodeConfig {
       throw new SettingsException("configuration", e.getMessage());
     }
     ShroudSettings settings = ShroudSettings.from(merged);
+    FeatureSettings.links(merged);
+    FeatureSettings.circuits(merged);
     return derive(merged, settings);
   }
 

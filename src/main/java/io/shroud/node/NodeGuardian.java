@@ -1,23 +1,35 @@
 package io.shroud.node;
 
+import io.shroud.circuit.CircuitSettings;
+import io.shroud.circuit.CircuitsActor;
+import io.shroud.circuit.GuardSet;
 import io.shroud.crypto.Ed25519;
 import io.shroud.crypto.X25519;
 import io.shroud.dht.NodeId;
+import io.shroud.link.LinkSettings;
+import io.shroud.link.Links;
+import io.shroud.link.LinksActor;
 import io.shroud.swarm.SharesActor;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 
 /**
  * The root of a node's actor tree. Creates the journal tables if they are missing, then
- * starts {@link KeysActor} and {@link DirectoryActor} under supervision and publishes their
- * references through {@link NodeRuntime}.
+ * starts the node's actors under supervision (keys, directory, peer links, circuits, shares)
+ * and publishes their references through {@link NodeRuntime}. If the data-plane port cannot
+ * be bound the node stops: a relay that cannot listen is no relay.
  */
 public final class NodeGuardian {
 
@@ -25,9 +37,13 @@ public final class NodeGuardian {
 
   private record SchemaReady(Throwable failure) implements Command {}
 
+  private record GuardsLoaded(List<GuardSet.Entry> guards) implements Command {}
+
+  private record GuardsChanged(CircuitsActor.GuardsChanged changed) implements Command {}
+
   /** Everything the node was started with. */
   public record Setup(ShroudSettings settings, Ed25519.KeyPair identity, X25519.KeyPair linkKey,
-      NodeKeyStore keyStore, Clock clock) {}
+      NodeKeyStore keyStore, LinkSettings links, CircuitSettings circuits, Clock clock) {}
 
   private NodeGuardian() {}
 
@@ -48,21 +64,67 @@ public final class NodeGuardian {
       ctx.getSystem().terminate();
       return Behaviors.stopped();
     }
+    ShroudSettings s = setup.settings();
     NodeId nodeId = NodeId.ofIdentityKey(setup.identity().publicKey());
     ActorRef<KeysActor.Command> keys = ctx.spawn(
-        KeysActor.create(nodeId, setup.keyStore(), setup.settings().onionRotationPeriod(), setup.clock()),
-        "keys");
+        KeysActor.create(nodeId, setup.keyStore(), s.onionRotationPeriod(), setup.clock()), "keys");
     ActorRef<DirectoryActor.Command> directory = ctx.spawn(
         Behaviors.supervise(DirectoryActor.create(
-                new DirectoryActor.Self(setup.identity(), setup.linkKey().publicKey(), setup.settings()), keys, setup.clock()))
+                new DirectoryActor.Self(setup.identity(), setup.linkKey().publicKey(), s), keys, setup.clock()))
             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
         "directory");
+    ActorRef<Links.Command> links = ctx.spawn(
+        LinksActor.create(nodeId, setup.linkKey(),
+            new InetSocketAddress(s.dataAddress().host(), s.dataAddress().port()),
+            setup.links(), directory, setup.clock()),
+        "links");
+    ctx.watch(links);
     ActorRef<SharesActor.Command> shares = ctx.spawn(
-        SharesActor.create(nodeId, setup.settings().dataDir(), setup.clock()), "shares");
+        SharesActor.create(nodeId, s.dataDir(), setup.clock()), "shares");
+    ctx.ask(guardListClass(), keys, Duration.ofSeconds(30), KeysActor.GetGuards::new,
+        (guards, failure) -> new GuardsLoaded(guards == null ? List.of() : guards));
+    Started started = new Started(nodeId, keys, directory, links, shares);
+    return Behaviors.receive(Command.class)
+        .onMessage(GuardsLoaded.class, g -> onGuardsLoaded(ctx, setup, started, g))
+        .onSignal(Terminated.class, t -> onLinksStopped(ctx))
+        .build();
+  }
+
+  private record Started(NodeId nodeId, ActorRef<KeysActor.Command> keys,
+      ActorRef<DirectoryActor.Command> directory, ActorRef<Links.Command> links,
+      ActorRef<SharesActor.Command> shares) {}
+
+  private static Behavior<Command> onGuardsLoaded(ActorContext<Command> ctx, Setup setup, Started st,
+      GuardsLoaded g) {
+    ActorRef<CircuitsActor.GuardsChanged> guardListener =
+        ctx.messageAdapter(CircuitsActor.GuardsChanged.class, GuardsChanged::new);
+    ActorRef<CircuitsActor.Command> circuits = ctx.spawn(CircuitsActor.create(new CircuitsActor.Setup(
+            st.nodeId(), setup.circuits(), st.links(), Optional.of(st.keys()), Optional.of(st.directory()),
+            g.guards(), Optional.of(guardListener), setup.clock(), new SecureRandom())),
+        "circuits");
     NodeRuntime.get(ctx.getSystem()).set(new NodeRuntime.Handles(
-        nodeId, setup.settings(), setup.clock().instant(), directory, keys, shares));
+        st.nodeId(), setup.settings(), setup.clock().instant(), st.directory(), st.keys(), st.shares(),
+        st.links(), circuits));
+    ShroudSettings s = setup.settings();
     ctx.getLog().info("node {} running: cluster {}, data plane {}, journal {}",
-        nodeId, setup.settings().clusterAddress(), setup.settings().dataAddress(), setup.settings().journal());
-    return Behaviors.empty();
+        st.nodeId(), s.clusterAddress(), s.dataAddress(), s.journal());
+    return Behaviors.receive(Command.class)
+        .onMessage(GuardsChanged.class, c -> {
+          st.keys().tell(new KeysActor.RecordGuards(c.changed().entries()));
+          return Behaviors.same();
+        })
+        .onSignal(Terminated.class, t -> onLinksStopped(ctx))
+        .build();
+  }
+
+  private static Behavior<Command> onLinksStopped(ActorContext<Command> ctx) {
+    ctx.getLog().error("peer links stopped (the data-plane port could not be bound?); stopping the node");
+    ctx.getSystem().terminate();
+    return Behaviors.stopped();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Class<List<GuardSet.Entry>> guardListClass() {
+    return (Class<List<GuardSet.Entry>>) (Class<?>) List.class;
   }
 }

@@ -1,6 +1,8 @@
 package io.shroud.node;
 
+import io.shroud.circuit.CircuitsActor;
 import io.shroud.dht.NodeId;
+import io.shroud.link.Links;
 import io.shroud.swarm.SharesActor;
 import java.time.Instant;
 import java.util.Optional;
@@ -24,7 +26,9 @@ public final class NodeRuntime implements Extension {
       Instant startedAt,
       ActorRef<DirectoryActor.Command> directory,
       ActorRef<KeysActor.Command> keys,
-      ActorRef<SharesActor.Command> shares) {}
+      ActorRef<SharesActor.Command> shares,
+      ActorRef<Links.Command> links,
+      ActorRef<CircuitsActor.Command> circuits) {}
 
   private final AtomicReference<Handles> handles = new AtomicReference<>();
 

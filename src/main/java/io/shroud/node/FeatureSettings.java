@@ -1,0 +1,103 @@
+package io.shroud.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.shroud.circuit.CircuitSettings;
+import io.shroud.link.LinkSettings;
+import io.shroud.wire.RekeyPolicy;
+import java.time.Duration;
+
+/**
+ * Reads the settings of the node's subsystems ({@code shroud.links}, {@code shroud.circuits})
+ * from the configuration into the plain records those subsystems take. A bad value is a
+ * {@link SettingsException} naming the setting.
+ */
+public final class FeatureSettings {
+  private FeatureSettings() {}
+
+  public static LinkSettings links(Config config) {
+    Config l = config.getConfig("shroud.links");
+    String p = "shroud.links.";
+    return check(p, () -> new LinkSettings(
+        duration(l, "handshake-timeout", p), duration(l, "idle-timeout", p), duration(l, "padding-interval", p),
+        duration(l, "ping-interval", p),
+        new RekeyPolicy(positiveLong(l, "rekey-cells", p), duration(l, "rekey-interval", p)),
+        positiveInt(l, "max-links", p), positiveInt(l, "max-queued-cells", p), duration(l, "dial-timeout", p)));
+  }
+
+  public static CircuitSettings circuits(Config config) {
+    Config c = config.getConfig("shroud.circuits");
+    String p = "shroud.circuits.";
+    CircuitSettings d = CircuitSettings.defaults();
+    return check(p, () -> new CircuitSettings(
+        duration(c, "build-timeout", p), nonNegativeInt(c, "build-retries", p), duration(c, "max-age", p),
+        duration(c, "idle-timeout", p), d.housekeepingInterval(), d.window(), d.sendmeIncrement(),
+        d.streamCredit(), d.maxStreamsPerCircuit(), positiveInt(c, "max-circuits-per-link", p),
+        positiveInt(c, "create-burst", p), positiveDouble(c, "create-per-second", p), d.replayCacheSize(),
+        d.viewTimeout()));
+  }
+
+  private static <T> T check(String prefix, java.util.function.Supplier<T> make) {
+    try {
+      return make.get();
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException(prefix.substring(0, prefix.length() - 1), e.getMessage());
+    }
+  }
+
+  private static Duration duration(Config c, String key, String prefix) {
+    try {
+      Duration d = c.getDuration(key);
+      if (d.isNegative() || d.isZero()) {
+        throw new SettingsException(prefix + key, "must be positive, got " + d);
+      }
+      return d;
+    } catch (ConfigException e) {
+      throw new SettingsException(prefix + key, "must be a duration such as 10s or 5m");
+    }
+  }
+
+  private static long positiveLong(Config c, String key, String prefix) {
+    try {
+      long v = c.getLong(key);
+      if (v < 1) {
+        throw new SettingsException(prefix + key, "must be at least 1, got " + v);
+      }
+      return v;
+    } catch (ConfigException e) {
+      throw new SettingsException(prefix + key, "must be a whole number");
+    }
+  }
+
+  private static int positiveInt(Config c, String key, String prefix) {
+    long v = positiveLong(c, key, prefix);
+    if (v > Integer.MAX_VALUE) {
+      throw new SettingsException(prefix + key, "is too large: " + v);
+    }
+    return (int) v;
+  }
+
+  private static int nonNegativeInt(Config c, String key, String prefix) {
+    try {
+      int v = c.getInt(key);
+      if (v < 0) {
+        throw new SettingsException(prefix + key, "must not be negative, got " + v);
+      }
+      return v;
+    } catch (ConfigException e) {
+      throw new SettingsException(prefix + key, "must be a whole number");
+    }
+  }
+
+  private static double positiveDouble(Config c, String key, String prefix) {
+    try {
+      double v = c.getDouble(key);
+      if (!(v > 0)) {
+        throw new SettingsException(prefix + key, "must be positive, got " + v);
+      }
+      return v;
+    } catch (ConfigException e) {
+      throw new SettingsException(prefix + key, "must be a number");
+    }
+  }
+}
