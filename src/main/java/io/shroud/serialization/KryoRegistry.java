@@ -29,6 +29,10 @@ public final class KryoRegistry {
     m.put(111, io.shroud.node.KeysActor.OnionKeyCreated.class);
     m.put(112, io.shroud.node.KeysActor.KeysState.class);
     m.put(113, io.shroud.node.KeysActor.OnionKeyRef.class);
+    // 130–149: dht (routing-table snapshots)
+    m.put(130, io.shroud.dht.RoutingSnapshotActor.SavedContact.class);
+    m.put(131, io.shroud.dht.RoutingSnapshotActor.ContactsSaved.class);
+    m.put(132, io.shroud.dht.RoutingSnapshotActor.RoutingState.class);
     return Collections.unmodifiableMap(m);
   }
 

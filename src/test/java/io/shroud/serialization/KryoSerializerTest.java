@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shroud.dht.RoutingSnapshotActor;
 import io.shroud.node.KeysActor;
 import io.shroud.node.SignedDescriptor;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,12 @@ class KryoSerializerTest {
           new KeysActor.OnionKeyRef(2, new byte[] {9, 9}, Instant.EPOCH),
           new KeysActor.OnionKeyRef(1, new byte[] {8}, Instant.ofEpochSecond(5))),
       new KeysActor.KeysState(new KeysActor.OnionKeyRef(1, new byte[] {4}, Instant.EPOCH), null),
-      new KeysActor.OnionKeyRef(3, new byte[] {1}, Instant.ofEpochSecond(99, 5)));
+      new KeysActor.OnionKeyRef(3, new byte[] {1}, Instant.ofEpochSecond(99, 5)),
+      new RoutingSnapshotActor.SavedContact(new byte[32], "127.1.0.1", 7000, Instant.EPOCH),
+      new RoutingSnapshotActor.ContactsSaved(new ArrayList<>(List.of(
+          new RoutingSnapshotActor.SavedContact(new byte[] {1}, "::1", 1, Instant.ofEpochSecond(7))))),
+      new RoutingSnapshotActor.RoutingState(new ArrayList<>(List.of(
+          new RoutingSnapshotActor.SavedContact(new byte[] {2}, "10.0.0.1", 65535, Instant.EPOCH)))));
 
   /** Value-based equality for records holding arrays: compare their serialized forms after a round trip. */
   @Test
