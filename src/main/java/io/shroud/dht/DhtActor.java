@@ -372,8 +372,10 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
       }
     }
     changes = 0;
-    getContext().getLog().info("routing table restored: {} of {} saved contacts", table.size(),
-        msg.contacts().size());
+    if (!msg.contacts().isEmpty()) {
+      getContext().getLog().info("restored {} saved contacts into the routing table ({} now)",
+          msg.contacts().size(), table.size());
+    }
     return this;
   }
 
