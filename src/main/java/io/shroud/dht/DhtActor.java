@@ -228,7 +228,11 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
     }
     pending.remove(m.txId());
     timers.cancel(m.txId());
-    heardFrom(p.to().withLastSeen(clock.instant()));
+    // the address comes from the verified directory when it knows the node, never only from
+    // a NODES answer of some other peer
+    DataAddress a = addresses.get(from);
+    heardFrom(a == null ? p.to().withLastSeen(clock.instant())
+        : new Contact(from, a.address(), a.port(), clock.instant()));
     p.replyTo().tell(new Answered(p.to(), m));
   }
 
@@ -321,8 +325,8 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
     do {
       txId = random.nextLong();
     } while (pending.containsKey(txId));
-    DhtMessage query = withTxId(msg.query(), txId);
-    pending.put(txId, new Pending(msg.to(), responseType(query.type()), msg.replyTo()));
+    DhtMessage query = DhtRequests.withTxId(msg.query(), txId);
+    pending.put(txId, new Pending(msg.to(), DhtRequests.responseType(query.type()), msg.replyTo()));
     timers.startSingleTimer(txId, new QueryTimedOut(txId), msg.timeout());
     send(msg.to().id(), query);
     return this;
@@ -417,28 +421,5 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
 
   private void send(NodeId to, DhtMessage m) {
     links.tell(new Links.Send(to, DhtCellFraming.toCell(m)));
-  }
-
-  private static DhtMessage withTxId(DhtMessage m, long txId) {
-    if (m instanceof DhtMessage.Ping) {
-      return new DhtMessage.Ping(txId);
-    } else if (m instanceof DhtMessage.FindNode f) {
-      return new DhtMessage.FindNode(txId, f.target());
-    } else if (m instanceof DhtMessage.FindValue f) {
-      return new DhtMessage.FindValue(txId, f.key());
-    } else if (m instanceof DhtMessage.Store s) {
-      return new DhtMessage.Store(txId, s.record());
-    }
-    throw new IllegalArgumentException("not a request: " + m.type());
-  }
-
-  private static DhtMessageType responseType(DhtMessageType request) {
-    return switch (request) {
-      case PING -> DhtMessageType.PONG;
-      case FIND_NODE -> DhtMessageType.NODES;
-      case FIND_VALUE -> DhtMessageType.VALUES;
-      case STORE -> DhtMessageType.STORED;
-      default -> throw new IllegalArgumentException("not a request: " + request);
-    };
   }
 }

@@ -39,7 +39,7 @@ public final class LookupActor extends AbstractBehavior<LookupActor.Command> {
       Duration queryTimeout, RecordVerifier verifier, ActorRef<T> replyTo,
       Function<LookupResult, T> adapt) {
     return Behaviors.setup(ctx -> new LookupActor(ctx, lookup, dht, queryTimeout, verifier,
-        () -> replyTo.tell(adapt.apply(lookup.result()))).start());
+        () -> replyTo.tell(adapt.apply(lookup.result()))).step());
   }
 
   private LookupActor(ActorContext<Command> context, IterativeLookup lookup,
@@ -57,10 +57,6 @@ public final class LookupActor extends AbstractBehavior<LookupActor.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder().onMessage(QueryOutcome.class, this::onQueryOutcome).build();
-  }
-
-  private Behavior<Command> start() {
-    return step();
   }
 
   private Behavior<Command> onQueryOutcome(QueryOutcome msg) {
@@ -90,11 +86,10 @@ public final class LookupActor extends AbstractBehavior<LookupActor.Command> {
   }
 
   private Behavior<Command> step() {
-    DhtMessage query = null;
+    DhtMessage query = lookup.kind() == IterativeLookup.Kind.FIND_VALUE
+        ? new DhtMessage.FindValue(0, lookup.target())
+        : new DhtMessage.FindNode(0, lookup.target());
     for (Contact c : lookup.nextQueries()) {
-      query = lookup.kind() == IterativeLookup.Kind.FIND_VALUE
-          ? new DhtMessage.FindValue(0, lookup.target())
-          : new DhtMessage.FindNode(0, lookup.target());
       dht.tell(new DhtActor.Request(c, query, queryTimeout, adapter));
     }
     if (lookup.isFinished()) {

@@ -220,4 +220,35 @@ class DhtPeerTest {
       return null;
     });
   }
+
+  @Test
+  void anIdleBucketIsRefreshedWithALookupForAnIdInItsRange() {
+    DhtSettings settings = DhtTestNet.fastSettings()
+        .withMaintenance(Duration.ofMillis(100), Duration.ofMinutes(10));
+    long seed = seeds.incrementAndGet();
+    DhtTestNet.Node target = net.spawn(Ed25519.generate(SeededRandom.of(seed)), settings, clock, seed);
+    List<NodeDescriptor> peers = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      NodeId id = farId(target.id(), 4000 + i);
+      peer(id, true);
+      peers.add(DhtTestNet.descriptor(id, new byte[32], DhtTestNet.dataAddress(i)));
+    }
+    target.dht().tell(new DhtActor.DirectoryUpdated(new DirectoryActor.DirectoryView(peers)));
+    // the join lookup targets the node's own id; wait until every peer has answered it
+    DhtMessage.FindNode join = (DhtMessage.FindNode) expectFrom(peers.get(0).nodeId(), DhtMessage.FindNode.class);
+    assertEquals(target.id(), join.target());
+    kit.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
+      assertTrue(net.view(target.dht()).bucket(0).stream()
+          .noneMatch(c -> c.lastSeen().equals(Instant.EPOCH.toString())), "join lookup still running");
+      return null;
+    });
+
+    clock.advance(Duration.ofMinutes(11));
+    FakePeer.Heard refresh = heard.fishForMessage(Duration.ofSeconds(5), m ->
+        m.message() instanceof DhtMessage.FindNode f && !f.target().equals(target.id())
+            ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+    NodeId refreshTarget = ((DhtMessage.FindNode) refresh.message()).target();
+    assertTrue(refreshTarget.bit(0) != target.id().bit(0) || net.view(target.dht()).buckets().size() == 1,
+        "the refresh target lies in an idle bucket's range");
+  }
 }
