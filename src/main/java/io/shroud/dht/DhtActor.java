@@ -44,7 +44,10 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
   public record PutRecord(byte[] key, byte[] value, Duration ttl, ActorRef<PutRecordResult> replyTo)
       implements Command {}
 
-  /** Looks a record up with an iterative FIND_VALUE from this node. */
+  /**
+   * Finds a record: from this node's own store when it holds one (0 rounds), otherwise with an
+   * iterative FIND_VALUE lookup from this node.
+   */
   public record GetRecord(byte[] key, ActorRef<RecordLookupView> replyTo) implements Command {}
 
   /** Runs an iterative lookup seeded from this node's table; replies with its result. */
@@ -87,7 +90,12 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
 
   private record QueryTimedOut(long txId) implements Command {}
 
+  private record LocalRecordsChecked(NodeId key, RecordsActor.StoredRecords held,
+      ActorRef<RecordLookupView> replyTo) implements Command {}
+
   private enum SnapshotTick implements Command { INSTANCE }
+
+  private enum LookupEnded implements Command { INSTANCE }
 
   private record Pending(Contact to, DhtMessageType expect, ActorRef<Outcome> replyTo) {}
 
@@ -109,6 +117,7 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
   private boolean dirty;
   private boolean joined;
   private int persistedContacts = -1;
+  private int activeLookups;
 
   /**
    * @param identity this node's Ed25519 identity (its id is SHA-256 of the public key); signs
@@ -163,6 +172,7 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
         .onMessage(GetBuckets.class, this::onGetBuckets)
         .onMessage(PutRecord.class, this::onPutRecord)
         .onMessage(GetRecord.class, this::onGetRecord)
+        .onMessage(LocalRecordsChecked.class, this::onLocalRecordsChecked)
         .onMessage(Lookup.class, this::onLookup)
         .onMessage(GetStoredRecords.class, this::onGetStoredRecords)
         .onMessage(Request.class, this::onRequest)
@@ -173,6 +183,7 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
         .onMessage(RestoreContacts.class, this::onRestoreContacts)
         .onMessage(SnapshotSaved.class, this::onSnapshotSaved)
         .onMessageEquals(SnapshotTick.INSTANCE, this::onSnapshotTick)
+        .onMessageEquals(LookupEnded.INSTANCE, this::onLookupEnded)
         .build();
   }
 
@@ -282,7 +293,8 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
   }
 
   private Behavior<Command> onGetBuckets(GetBuckets msg) {
-    msg.replyTo().tell(DhtView.of(table, malformed, unmatched, persistedContacts));
+    msg.replyTo().tell(DhtView.of(table, malformed, unmatched, pending.size(), activeLookups,
+        persistedContacts));
     return this;
   }
 
@@ -296,8 +308,21 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
       msg.replyTo().tell(new RecordLookupView(null, false, null, null, null, 0, 0, 0));
       return this;
     }
-    startLookup(NodeId.of(msg.key()), IterativeLookup.Kind.FIND_VALUE, msg.replyTo(),
-        RecordLookupView::of);
+    NodeId key = NodeId.of(msg.key());
+    getContext().ask(RecordsActor.StoredRecords.class, records, settings.queryTimeout(),
+        ref -> new RecordsActor.GetStored(key, ref),
+        (held, failure) -> new LocalRecordsChecked(key, held, msg.replyTo()));
+    return this;
+  }
+
+  /** A node that holds the record answers from its own store (0 rounds), else it looks it up. */
+  private Behavior<Command> onLocalRecordsChecked(LocalRecordsChecked msg) {
+    if (msg.held() != null && !msg.held().records().isEmpty()) {
+      msg.replyTo().tell(RecordLookupView.of(new LookupResult(msg.key(),
+          IterativeLookup.Kind.FIND_VALUE, List.of(), msg.held().records(), 0, 0, 0, 0)));
+    } else {
+      startLookup(msg.key(), IterativeLookup.Kind.FIND_VALUE, msg.replyTo(), RecordLookupView::of);
+    }
     return this;
   }
 
@@ -311,8 +336,10 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
     table.touchBucket(target);
     IterativeLookup lookup = new IterativeLookup(target, kind, table.self(),
         table.closest(target, settings.k()), settings.k(), settings.alpha());
-    getContext().spawnAnonymous(LookupActor.create(lookup, getContext().getSelf(),
-        settings.queryTimeout(), verifier, replyTo, adapt));
+    ActorRef<LookupActor.Command> actor = getContext().spawnAnonymous(LookupActor.create(lookup,
+        getContext().getSelf(), settings.queryTimeout(), verifier, replyTo, adapt));
+    getContext().watchWith(actor, LookupEnded.INSTANCE);
+    activeLookups++;
   }
 
   private Behavior<Command> onGetStoredRecords(GetStoredRecords msg) {
@@ -385,6 +412,11 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
 
   private Behavior<Command> onSnapshotSaved(SnapshotSaved msg) {
     persistedContacts = msg.contacts();
+    return this;
+  }
+
+  private Behavior<Command> onLookupEnded() {
+    activeLookups--;
     return this;
   }
 

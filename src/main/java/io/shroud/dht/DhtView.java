@@ -10,6 +10,8 @@ import java.util.List;
  * @param contacts contacts in all buckets
  * @param malformedMessages DHT cells from peers that failed to decode and were dropped
  * @param unmatchedResponses responses that matched no pending request (late, spoofed, wrong type)
+ * @param pendingRequests requests sent and not yet answered or timed out
+ * @param activeLookups iterative lookups running (joins, refreshes, publishes, reads)
  * @param persistedContacts contacts in the last routing-table snapshot confirmed by the
  *     journal, or -1 when none has been saved by this incarnation
  * @param buckets every bucket, index order
@@ -19,6 +21,8 @@ public record DhtView(
     int contacts,
     long malformedMessages,
     long unmatchedResponses,
+    int pendingRequests,
+    int activeLookups,
     int persistedContacts,
     List<Bucket> buckets) {
 
@@ -42,13 +46,15 @@ public record DhtView(
   }
 
   /** Builds the view of {@code table} with the given counters. */
-  public static DhtView of(RoutingTable table, long malformed, long unmatched, int persisted) {
+  public static DhtView of(RoutingTable table, long malformed, long unmatched, int pending,
+      int lookups, int persisted) {
     List<Bucket> buckets = new ArrayList<>();
     for (BucketSnapshot b : table.buckets()) {
       buckets.add(new Bucket(b.index(), b.rangeLow().toHex(), b.rangeHigh().toHex(),
           b.contacts().stream().map(ContactView::of).toList(), b.replacements().size()));
     }
-    return new DhtView(table.self().toHex(), table.size(), malformed, unmatched, persisted,
+    return new DhtView(table.self().toHex(), table.size(), malformed, unmatched, pending, lookups,
+        persisted,
         buckets);
   }
 

@@ -39,8 +39,10 @@ class DhtNetworkTest {
   void aRecordPublishedByOneNodeIsFoundByAnother() {
     DhtTestNet net = DhtTestNet.start(kit, NODES, DhtTestNet.fastSettings(), clock, 1);
     DhtTestNet.Node publisher = net.nodes.get(0);
-    DhtTestNet.Node reader = net.nodes.get(NODES - 1);
     NodeId key = key("found");
+    // a reader that does not hold the record itself, so it must look it up
+    DhtTestNet.Node reader = net.nodes.stream().filter(n -> !net.closest(key, K).contains(n))
+        .reduce((first, second) -> second).orElseThrow();
     byte[] value = "hello shroud".getBytes(StandardCharsets.UTF_8);
 
     PutRecordResult put = net.put(publisher, key, value, Duration.ofHours(1));
@@ -126,5 +128,17 @@ class DhtNetworkTest {
     assertTrue(big.error().contains("1024"), big.error());
     PutRecordResult tooLong = net.put(net.nodes.get(0), key("long"), new byte[1], Duration.ofHours(25));
     assertTrue(tooLong.error().contains("ttl"), tooLong.error());
+  }
+
+  @Test
+  void aLoneNodeStoresItsOwnRecordAndAnswersFromItsStore() {
+    DhtTestNet net = DhtTestNet.start(kit, 1, DhtTestNet.fastSettings(), clock, 6);
+    NodeId key = key("alone");
+    PutRecordResult put = net.put(net.nodes.get(0), key, new byte[] {5}, Duration.ofMinutes(10));
+    assertEquals(1, put.attempted());
+    assertEquals(1, put.stored());
+    RecordLookupView got = net.get(net.nodes.get(0), key);
+    assertTrue(got.found());
+    assertEquals(0, got.rounds());
   }
 }

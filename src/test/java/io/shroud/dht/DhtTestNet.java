@@ -32,10 +32,13 @@ final class DhtTestNet {
   final InMemoryLinks links;
   final List<Node> nodes = new ArrayList<>();
 
-  /** Timeouts short enough for tests, refresh out of the way, no persistence. */
+  /**
+   * Timeouts short enough for tests yet long enough for a loaded 2-core machine (a query that
+   * times out makes a lookup skip a node), refresh out of the way, no persistence.
+   */
   static DhtSettings fastSettings() {
     return DhtSettings.defaults()
-        .withTimeouts(Duration.ofMillis(300), Duration.ofMillis(300))
+        .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500))
         .withMaintenance(Duration.ofMillis(100), Duration.ofHours(24))
         .withPersistence(false, 20);
   }
@@ -59,6 +62,7 @@ final class DhtTestNet {
     }
     net.nodes.forEach(node -> node.dht().tell(
         new DhtActor.DirectoryUpdated(new DirectoryActor.DirectoryView(all))));
+    net.awaitQuiet();
     return net;
   }
 
@@ -68,6 +72,19 @@ final class DhtTestNet {
         settings, clock, SeededRandom.of(seed)), "dht-" + id.shortHex());
     awaitRouted(id, dht);
     return new Node(identity, id, dht);
+  }
+
+  /** Waits until no node has a request in flight: the join lookups are over. */
+  void awaitQuiet() {
+    kit.createTestProbe().awaitAssert(Duration.ofSeconds(20), Duration.ofMillis(50), () -> {
+      for (Node node : nodes) {
+        DhtView v = view(node.dht());
+        if (v.pendingRequests() > 0 || v.activeLookups() > 0) {
+          throw new AssertionError(node.id().shortHex() + " still has requests in flight");
+        }
+      }
+      return null;
+    });
   }
 
   /**
