@@ -120,6 +120,17 @@ public final class DhtMessageCodec {
    */
   public static DhtMessage.Values valuesFitting(long txId, List<SignedRecord> records,
       List<Contact> contacts) {
+    return valuesFitting(txId, records, contacts, MAX_MESSAGE_BYTES);
+  }
+
+  /**
+   * As {@link #valuesFitting(long, List, List)} but within {@code maxBytes} (at most
+   * {@link #MAX_MESSAGE_BYTES}); {@link DhtCellFraming} uses it to leave room for its length
+   * prefix.
+   */
+  public static DhtMessage.Values valuesFitting(long txId, List<SignedRecord> records,
+      List<Contact> contacts, int maxBytes) {
+    int limit = Math.min(maxBytes, MAX_MESSAGE_BYTES);
     List<Contact> cs = contacts.subList(0, Math.min(contacts.size(), MAX_CONTACTS));
     int size = HEADER_BYTES + 2 + contactsSize(cs);
     List<SignedRecord> fit = new ArrayList<>();
@@ -131,7 +142,7 @@ public final class DhtMessageCodec {
         continue;
       }
       int rs = RECORD_OVERHEAD_BYTES + r.valueLength();
-      if (size + rs <= MAX_MESSAGE_BYTES) {
+      if (size + rs <= limit) {
         fit.add(r);
         size += rs;
       }

@@ -24,10 +24,20 @@ public final class Republisher {
   private record Tracked(SignedRecord record, Instant dueAt) {}
 
   private final Clock clock;
+  private final double fraction;
   private final Map<String, Tracked> tracked = new LinkedHashMap<>();
 
   public Republisher(Clock clock) {
+    this(clock, REPUBLISH_FRACTION);
+  }
+
+  /** @param fraction share of a record's lifetime after which it is due, in (0, 1) */
+  public Republisher(Clock clock, double fraction) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new IllegalArgumentException("republish fraction must be in (0, 1), got " + fraction);
+    }
+    this.fraction = fraction;
   }
 
   /** Starts tracking a record just published (now); replaces an older one for the same slot. */
@@ -35,7 +45,7 @@ public final class Republisher {
     Instant now = clock.instant();
     Duration life = Duration.between(now, record.expiry());
     Instant dueAt = life.isNegative() ? now
-        : now.plusMillis((long) (life.toMillis() * REPUBLISH_FRACTION));
+        : now.plusMillis((long) (life.toMillis() * fraction));
     tracked.put(slot(record.key(), record.publisher()), new Tracked(record, dueAt));
   }
 

@@ -254,6 +254,20 @@ public final class RoutingTable {
     return out;
   }
 
+  /** Number of buckets (1..256); indices of existing buckets never change. */
+  public int bucketCount() {
+    return buckets.size();
+  }
+
+  /** Every contact in every bucket, bucket by bucket, least-recently-seen first. */
+  public List<Contact> contacts() {
+    List<Contact> all = new ArrayList<>(size());
+    for (KBucket b : buckets) {
+      all.addAll(b.contacts);
+    }
+    return all;
+  }
+
   /** Index of the bucket whose range holds {@code id}. */
   public int bucketIndexOf(NodeId id) {
     return indexFor(id);

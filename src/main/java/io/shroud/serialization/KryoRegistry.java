@@ -32,6 +32,10 @@ public final class KryoRegistry {
     m.put(103, java.util.HashMap.class);
     m.put(114, io.shroud.node.KeysActor.GuardsRecorded.class);
     m.put(115, io.shroud.node.KeysActor.GuardEntry.class);
+    // 130–149: dht (routing-table snapshots)
+    m.put(130, io.shroud.dht.RoutingSnapshotActor.SavedContact.class);
+    m.put(131, io.shroud.dht.RoutingSnapshotActor.ContactsSaved.class);
+    m.put(132, io.shroud.dht.RoutingSnapshotActor.RoutingState.class);
     // 150–169: swarm (shares, downloads)
     m.put(150, io.shroud.swarm.SharesActor.ShareAdded.class);
     m.put(151, io.shroud.swarm.SharesActor.ShareRemoved.class);

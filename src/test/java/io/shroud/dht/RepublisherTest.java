@@ -40,4 +40,13 @@ class RepublisherTest {
     assertTrue(rp.untrack(num(1), A.publicKey()));
     assertEquals(0, rp.size());
   }
+
+  @Test
+  void aConfiguredFractionMovesTheDueTime() {
+    Republisher half = new Republisher(clock, 0.5);
+    half.track(rec(A, 2, 1, Duration.ofHours(2), 1));
+    assertEquals(T0.plus(Duration.ofHours(1)), half.nextDue());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new Republisher(clock, 1.0));
+  }
 }

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shroud.dht.RoutingSnapshotActor;
 import io.shroud.node.KeysActor;
 import io.shroud.node.SignedDescriptor;
 import io.shroud.swarm.SharesActor;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +36,12 @@ class KryoSerializerTest {
       new SharesActor.ShareAdded("ab".repeat(32), "/tmp/x", true, new byte[] {1}, new byte[32], 5, 6, Instant.EPOCH),
       new SharesActor.ShareRemoved("cd".repeat(32)),
       new SharesActor.State(new java.util.HashMap<>(java.util.Map.of("k",
-          new SharesActor.ShareAdded("k", "/p", false, new byte[0], new byte[0], 0, 0, Instant.EPOCH)))));
+          new SharesActor.ShareAdded("k", "/p", false, new byte[0], new byte[0], 0, 0, Instant.EPOCH)))),
+      new RoutingSnapshotActor.SavedContact(new byte[32], "127.1.0.1", 7000, Instant.EPOCH),
+      new RoutingSnapshotActor.ContactsSaved(new ArrayList<>(List.of(
+          new RoutingSnapshotActor.SavedContact(new byte[] {1}, "::1", 1, Instant.ofEpochSecond(7))))),
+      new RoutingSnapshotActor.RoutingState(new ArrayList<>(List.of(
+          new RoutingSnapshotActor.SavedContact(new byte[] {2}, "10.0.0.1", 65535, Instant.EPOCH)))));
 
   /** Value-based equality for records holding arrays: compare their serialized forms after a round trip. */
   @Test

@@ -1,0 +1,457 @@
+package io.shroud.dht;
+
+import io.shroud.crypto.Ed25519;
+import io.shroud.link.Links;
+import io.shroud.node.DirectoryActor;
+import io.shroud.node.NodeDescriptor;
+import io.shroud.wire.CellCommand;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The DHT's root actor. Owns the {@link RoutingTable} (not thread-safe: only this actor
+ * touches it) and the transactions of outgoing requests; speaks the DHT over
+ * {@link CellCommand#DHT} cells through the links actor ({@link DhtCellFraming}); seeds the
+ * table from the verified directory; spawns one {@link KBucketActor} per bucket
+ * (ping-before-evict, refresh), one {@link LookupActor} per lookup, a {@link RecordsActor}
+ * (stored and published records) and, when enabled, a {@link RoutingSnapshotActor} that
+ * persists the table's contacts. A malformed DHT message from a peer is dropped and counted.
+ */
+public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
+
+  public sealed interface Command {}
+
+  /** A verified directory view: every descriptor but our own becomes a contact. */
+  public record DirectoryUpdated(DirectoryActor.DirectoryView view) implements Command {}
+
+  /** Replies with the routing table ({@code GET /shroud/v1/dht}). */
+  public record GetBuckets(ActorRef<DhtView> replyTo) implements Command {}
+
+  /** Signs and stores a record on the k closest nodes to {@code key} (32 bytes). */
+  public record PutRecord(byte[] key, byte[] value, Duration ttl, ActorRef<PutRecordResult> replyTo)
+      implements Command {}
+
+  /**
+   * Finds a record: from this node's own store when it holds one (0 rounds), otherwise with an
+   * iterative FIND_VALUE lookup from this node.
+   */
+  public record GetRecord(byte[] key, ActorRef<RecordLookupView> replyTo) implements Command {}
+
+  /** Runs an iterative lookup seeded from this node's table; replies with its result. */
+  public record Lookup(NodeId target, IterativeLookup.Kind kind, ActorRef<LookupResult> replyTo)
+      implements Command {}
+
+  /** Replies with the records this node holds under {@code key} (diagnostics, tests). */
+  public record GetStoredRecords(NodeId key, ActorRef<RecordsActor.StoredRecords> replyTo)
+      implements Command {}
+
+  /** Sends {@code query} (its txId is replaced) to {@code to}; one {@link Outcome} comes back. */
+  record Request(Contact to, DhtMessage query, Duration timeout, ActorRef<Outcome> replyTo)
+      implements Command {}
+
+  /** The result of a {@link Request}. */
+  sealed interface Outcome {}
+
+  /** {@code from} answered with {@code answer} (of the type that matches the request). */
+  record Answered(Contact from, DhtMessage answer) implements Outcome {}
+
+  /** {@code to} did not answer in time. */
+  record TimedOut(Contact to) implements Outcome {}
+
+  /** A response (STORED, VALUES) built by the records actor, to be sent to {@code to}. */
+  record SendMessage(NodeId to, DhtMessage message) implements Command {}
+
+  /** From a bucket actor: the ping-before-evict ping of {@code id} was answered or not. */
+  record PingResult(NodeId id, boolean alive) implements Command {}
+
+  /** From a bucket actor's timer: refresh bucket {@code index} if it is idle. */
+  record RefreshIfIdle(int index) implements Command {}
+
+  /** From the snapshot actor after recovery. */
+  record RestoreContacts(List<Contact> contacts) implements Command {}
+
+  /** From the snapshot actor: a snapshot of {@code contacts} contacts is durable. */
+  record SnapshotSaved(int contacts) implements Command {}
+
+  private record InboundCell(Links.Inbound inbound) implements Command {}
+
+  private record QueryTimedOut(long txId) implements Command {}
+
+  private record LocalRecordsChecked(NodeId key, RecordsActor.StoredRecords held,
+      ActorRef<RecordLookupView> replyTo) implements Command {}
+
+  private enum SnapshotTick implements Command { INSTANCE }
+
+  private enum LookupEnded implements Command { INSTANCE }
+
+  private record Pending(Contact to, DhtMessageType expect, ActorRef<Outcome> replyTo) {}
+
+  private final TimerScheduler<Command> timers;
+  private final ActorRef<Links.Command> links;
+  private final DhtSettings settings;
+  private final Clock clock;
+  private final RandomGenerator random;
+  private final RoutingTable table;
+  private final RecordVerifier verifier;
+  private final ActorRef<RecordsActor.Command> records;
+  private final ActorRef<RoutingSnapshotActor.Command> snapshots;
+  private final Map<NodeId, DataAddress> addresses = new HashMap<>();
+  private final Map<Long, Pending> pending = new HashMap<>();
+  private final Map<Integer, ActorRef<KBucketActor.Command>> bucketActors = new HashMap<>();
+  private long malformed;
+  private long unmatched;
+  private int changes;
+  private boolean dirty;
+  private boolean joined;
+  private int persistedContacts = -1;
+  private int activeLookups;
+
+  /**
+   * @param identity this node's Ed25519 identity (its id is SHA-256 of the public key); signs
+   *     published records
+   * @param links the links actor; DHT cells are routed here
+   * @param directory the directory actor to subscribe to, or null (tests inject
+   *     {@link DirectoryUpdated})
+   */
+  public static Behavior<Command> create(Ed25519.KeyPair identity, ActorRef<Links.Command> links,
+      ActorRef<DirectoryActor.Command> directory, DhtSettings settings, Clock clock,
+      RandomGenerator random) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new DhtActor(ctx, timers, identity, links, directory, settings, clock, random)));
+  }
+
+  private DhtActor(ActorContext<Command> context, TimerScheduler<Command> timers,
+      Ed25519.KeyPair identity, ActorRef<Links.Command> links,
+      ActorRef<DirectoryActor.Command> directory, DhtSettings settings, Clock clock,
+      RandomGenerator random) {
+    super(context);
+    this.timers = timers;
+    this.links = links;
+    this.settings = settings;
+    this.clock = clock;
+    this.random = random;
+    NodeId self = NodeId.ofIdentityKey(identity.publicKey());
+    this.table = new RoutingTable(self, settings.routingConfig(), clock, random);
+    this.verifier = new RecordVerifier(clock, settings.recordMaxLifetime());
+    this.records = context.spawn(Behaviors.supervise(
+            RecordsActor.create(self, identity, context.getSelf(), settings, clock))
+        .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restart()), "records");
+    this.snapshots = settings.persistRoutingTable()
+        ? context.spawn(RoutingSnapshotActor.create(self, context.getSelf()), "routing-snapshot")
+        : null;
+    links.tell(new Links.Route(CellCommand.DHT,
+        context.messageAdapter(Links.Inbound.class, InboundCell::new)));
+    if (directory != null) {
+      directory.tell(new DirectoryActor.Subscribe(
+          context.messageAdapter(DirectoryActor.DirectoryView.class, DirectoryUpdated::new)));
+    }
+    if (snapshots != null) {
+      timers.startTimerWithFixedDelay(SnapshotTick.INSTANCE, settings.snapshotInterval());
+    }
+    ensureBucketActors();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(InboundCell.class, this::onInbound)
+        .onMessage(DirectoryUpdated.class, this::onDirectoryUpdated)
+        .onMessage(GetBuckets.class, this::onGetBuckets)
+        .onMessage(PutRecord.class, this::onPutRecord)
+        .onMessage(GetRecord.class, this::onGetRecord)
+        .onMessage(LocalRecordsChecked.class, this::onLocalRecordsChecked)
+        .onMessage(Lookup.class, this::onLookup)
+        .onMessage(GetStoredRecords.class, this::onGetStoredRecords)
+        .onMessage(Request.class, this::onRequest)
+        .onMessage(QueryTimedOut.class, this::onQueryTimedOut)
+        .onMessage(SendMessage.class, this::onSendMessage)
+        .onMessage(PingResult.class, this::onPingResult)
+        .onMessage(RefreshIfIdle.class, this::onRefreshIfIdle)
+        .onMessage(RestoreContacts.class, this::onRestoreContacts)
+        .onMessage(SnapshotSaved.class, this::onSnapshotSaved)
+        .onMessageEquals(SnapshotTick.INSTANCE, this::onSnapshotTick)
+        .onMessageEquals(LookupEnded.INSTANCE, this::onLookupEnded)
+        .build();
+  }
+
+  private Behavior<Command> onInbound(InboundCell msg) {
+    NodeId from = msg.inbound().from();
+    DhtMessage m;
+    try {
+      m = DhtCellFraming.fromCell(msg.inbound().cell());
+    } catch (DhtProtocolException e) {
+      malformed++;
+      getContext().getLog().debug("dropped a malformed DHT message from {}: {}",
+          from.shortHex(), e.getMessage());
+      return this;
+    }
+    if (m.type().isRequest()) {
+      DataAddress a = addresses.get(from);
+      if (a != null) {
+        heardFrom(new Contact(from, a.address(), a.port(), clock.instant()));
+      }
+      answer(from, m);
+    } else {
+      onResponse(from, m);
+    }
+    return this;
+  }
+
+  private void answer(NodeId from, DhtMessage m) {
+    int n = Math.min(settings.k(), DhtMessageCodec.MAX_CONTACTS);
+    if (m instanceof DhtMessage.Ping p) {
+      send(from, new DhtMessage.Pong(p.txId()));
+    } else if (m instanceof DhtMessage.FindNode f) {
+      send(from, new DhtMessage.Nodes(f.txId(), table.closest(f.target(), n)));
+    } else if (m instanceof DhtMessage.FindValue f) {
+      records.tell(new RecordsActor.HandleFindValue(from, f.txId(), f.key(), table.closest(f.key(), n)));
+    } else if (m instanceof DhtMessage.Store s) {
+      records.tell(new RecordsActor.HandleStore(from, s.txId(), s.record(),
+          isResponsible(s.record().key())));
+    }
+  }
+
+  /** True when fewer than k known contacts are closer to {@code key} than this node. */
+  private boolean isResponsible(NodeId key) {
+    List<Contact> closest = table.closest(key, settings.k());
+    return closest.size() < settings.k()
+        || key.compareDistance(table.self(), closest.get(closest.size() - 1).id()) < 0;
+  }
+
+  private void onResponse(NodeId from, DhtMessage m) {
+    Pending p = pending.get(m.txId());
+    if (p == null || !p.to().id().equals(from) || p.expect() != m.type()) {
+      unmatched++;
+      return;
+    }
+    pending.remove(m.txId());
+    timers.cancel(m.txId());
+    // the address comes from the verified directory when it knows the node, never only from
+    // a NODES answer of some other peer
+    DataAddress a = addresses.get(from);
+    heardFrom(a == null ? p.to().withLastSeen(clock.instant())
+        : new Contact(from, a.address(), a.port(), clock.instant()));
+    p.replyTo().tell(new Answered(p.to(), m));
+  }
+
+  /** A contact sent a valid request or answered: it moves up, or is offered to the table. */
+  private void heardFrom(Contact c) {
+    if (table.markSeen(c.id())) {
+      dirty = true;
+      return;
+    }
+    offer(c);
+  }
+
+  private void offer(Contact c) {
+    AddResult result = table.add(c);
+    if (result instanceof AddResult.Added) {
+      changed();
+    } else if (result instanceof AddResult.Updated) {
+      dirty = true;
+    } else if (result instanceof AddResult.PingThenEvict p) {
+      ensureBucketActors();
+      bucketActors.get(table.bucketIndexOf(p.leastRecentlySeen().id()))
+          .tell(new KBucketActor.PingThenEvict(p.leastRecentlySeen(), p.candidate()));
+    }
+    ensureBucketActors();
+  }
+
+  private Behavior<Command> onDirectoryUpdated(DirectoryUpdated msg) {
+    for (NodeDescriptor d : msg.view().descriptors()) {
+      if (d.nodeId().equals(table.self())) {
+        continue;
+      }
+      Optional<DataAddress> a = DataAddress.parse(d.dataAddress());
+      if (a.isEmpty()) {
+        continue;
+      }
+      addresses.put(d.nodeId(), a.get());
+      if (table.get(d.nodeId()).isEmpty()) {
+        offer(new Contact(d.nodeId(), a.get().address(), a.get().port(), java.time.Instant.EPOCH));
+      }
+    }
+    if (!joined && table.size() > 0) {
+      joined = true; // join: look up our own id, which fills the buckets near us
+      startLookup(table.self(), IterativeLookup.Kind.FIND_NODE,
+          getContext().getSystem().ignoreRef(), Function.identity());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGetBuckets(GetBuckets msg) {
+    msg.replyTo().tell(DhtView.of(table, malformed, unmatched, pending.size(), activeLookups,
+        persistedContacts));
+    return this;
+  }
+
+  private Behavior<Command> onPutRecord(PutRecord msg) {
+    records.tell(new RecordsActor.Publish(msg.key(), msg.value(), msg.ttl(), msg.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onGetRecord(GetRecord msg) {
+    if (msg.key() == null || msg.key().length != NodeId.BYTES) {
+      msg.replyTo().tell(new RecordLookupView(null, false, null, null, null, 0, 0, 0));
+      return this;
+    }
+    NodeId key = NodeId.of(msg.key());
+    getContext().ask(RecordsActor.StoredRecords.class, records, settings.queryTimeout(),
+        ref -> new RecordsActor.GetStored(key, ref),
+        (held, failure) -> new LocalRecordsChecked(key, held, msg.replyTo()));
+    return this;
+  }
+
+  /** A node that holds the record answers from its own store (0 rounds), else it looks it up. */
+  private Behavior<Command> onLocalRecordsChecked(LocalRecordsChecked msg) {
+    if (msg.held() != null && !msg.held().records().isEmpty()) {
+      msg.replyTo().tell(RecordLookupView.of(new LookupResult(msg.key(),
+          IterativeLookup.Kind.FIND_VALUE, List.of(), msg.held().records(), 0, 0, 0, 0)));
+    } else {
+      startLookup(msg.key(), IterativeLookup.Kind.FIND_VALUE, msg.replyTo(), RecordLookupView::of);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onLookup(Lookup msg) {
+    startLookup(msg.target(), msg.kind(), msg.replyTo(), Function.identity());
+    return this;
+  }
+
+  private <T> void startLookup(NodeId target, IterativeLookup.Kind kind, ActorRef<T> replyTo,
+      Function<LookupResult, T> adapt) {
+    table.touchBucket(target);
+    IterativeLookup lookup = new IterativeLookup(target, kind, table.self(),
+        table.closest(target, settings.k()), settings.k(), settings.alpha());
+    ActorRef<LookupActor.Command> actor = getContext().spawnAnonymous(LookupActor.create(lookup,
+        getContext().getSelf(), settings.queryTimeout(), verifier, replyTo, adapt));
+    getContext().watchWith(actor, LookupEnded.INSTANCE);
+    activeLookups++;
+  }
+
+  private Behavior<Command> onGetStoredRecords(GetStoredRecords msg) {
+    records.tell(new RecordsActor.GetStored(msg.key(), msg.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onRequest(Request msg) {
+    long txId;
+    do {
+      txId = random.nextLong();
+    } while (pending.containsKey(txId));
+    DhtMessage query = DhtRequests.withTxId(msg.query(), txId);
+    pending.put(txId, new Pending(msg.to(), DhtRequests.responseType(query.type()), msg.replyTo()));
+    timers.startSingleTimer(txId, new QueryTimedOut(txId), msg.timeout());
+    send(msg.to().id(), query);
+    return this;
+  }
+
+  private Behavior<Command> onQueryTimedOut(QueryTimedOut msg) {
+    Pending p = pending.remove(msg.txId());
+    if (p != null) {
+      if (table.markFailed(p.to().id())) {
+        changed();
+      }
+      p.replyTo().tell(new TimedOut(p.to()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSendMessage(SendMessage msg) {
+    send(msg.to(), msg.message());
+    return this;
+  }
+
+  private Behavior<Command> onPingResult(PingResult msg) {
+    if (!msg.alive()) {
+      Optional<Contact> promoted = table.remove(msg.id());
+      getContext().getLog().debug("evicted {} after an unanswered ping{}", msg.id().shortHex(),
+          promoted.map(c -> ", promoted " + c).orElse(""));
+      changed();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRefreshIfIdle(RefreshIfIdle msg) {
+    for (RefreshTarget t : table.refreshTargets()) {
+      if (t.bucketIndex() == msg.index() && table.size() > 0) {
+        startLookup(t.target(), IterativeLookup.Kind.FIND_NODE,
+            getContext().getSystem().ignoreRef(), Function.identity());
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRestoreContacts(RestoreContacts msg) {
+    for (Contact c : msg.contacts()) {
+      addresses.putIfAbsent(c.id(), new DataAddress(c.address(), c.port()));
+      if (table.get(c.id()).isEmpty()) {
+        offer(c);
+      }
+    }
+    changes = 0;
+    if (!msg.contacts().isEmpty()) {
+      getContext().getLog().info("restored {} saved contacts into the routing table ({} now)",
+          msg.contacts().size(), table.size());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSnapshotSaved(SnapshotSaved msg) {
+    persistedContacts = msg.contacts();
+    return this;
+  }
+
+  private Behavior<Command> onLookupEnded() {
+    activeLookups--;
+    return this;
+  }
+
+  private Behavior<Command> onSnapshotTick() {
+    if (changes > 0 || dirty) {
+      saveSnapshot();
+    }
+    return this;
+  }
+
+  /** A contact joined or left the table: persist after {@code snapshotEveryChanges} of these. */
+  private void changed() {
+    changes++;
+    if (snapshots != null && changes >= settings.snapshotEveryChanges()) {
+      saveSnapshot();
+    }
+  }
+
+  private void saveSnapshot() {
+    if (snapshots != null) {
+      snapshots.tell(new RoutingSnapshotActor.Save(table.contacts()));
+    }
+    changes = 0;
+    dirty = false;
+  }
+
+  /** One bucket actor per bucket; buckets only ever get added at the end. */
+  private void ensureBucketActors() {
+    for (int i = bucketActors.size(); i < table.bucketCount(); i++) {
+      bucketActors.put(i, getContext().spawn(
+          KBucketActor.create(i, getContext().getSelf(), settings), "bucket-" + i));
+    }
+  }
+
+  private void send(NodeId to, DhtMessage m) {
+    links.tell(new Links.Send(to, DhtCellFraming.toCell(m)));
+  }
+}

@@ -1,0 +1,101 @@
+package io.shroud.dht;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One iterative lookup, short-lived: drives an {@link IterativeLookup} (α queries in flight,
+ * closest-k convergence) by sending its queries as {@link DhtActor.Request}s with the
+ * per-query timeout, verifies every record of a VALUES answer with the {@link RecordVerifier}
+ * before feeding it in, replies once with the {@link LookupResult} (adapted to the caller's
+ * type) and stops.
+ */
+public final class LookupActor extends AbstractBehavior<LookupActor.Command> {
+
+  public sealed interface Command {}
+
+  private record QueryOutcome(DhtActor.Outcome outcome) implements Command {}
+
+  private final IterativeLookup lookup;
+  private final ActorRef<DhtActor.Command> dht;
+  private final Duration queryTimeout;
+  private final RecordVerifier verifier;
+  private final Runnable reply;
+  private final ActorRef<DhtActor.Outcome> adapter;
+
+  /**
+   * @param lookup a fresh lookup, seeded from the routing table
+   * @param replyTo gets {@code adapt.apply(result)} when the lookup ends
+   */
+  public static <T> Behavior<Command> create(IterativeLookup lookup, ActorRef<DhtActor.Command> dht,
+      Duration queryTimeout, RecordVerifier verifier, ActorRef<T> replyTo,
+      Function<LookupResult, T> adapt) {
+    return Behaviors.setup(ctx -> new LookupActor(ctx, lookup, dht, queryTimeout, verifier,
+        () -> replyTo.tell(adapt.apply(lookup.result()))).step());
+  }
+
+  private LookupActor(ActorContext<Command> context, IterativeLookup lookup,
+      ActorRef<DhtActor.Command> dht, Duration queryTimeout, RecordVerifier verifier,
+      Runnable reply) {
+    super(context);
+    this.lookup = lookup;
+    this.dht = dht;
+    this.queryTimeout = queryTimeout;
+    this.verifier = verifier;
+    this.reply = reply;
+    this.adapter = context.messageAdapter(DhtActor.Outcome.class, QueryOutcome::new);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder().onMessage(QueryOutcome.class, this::onQueryOutcome).build();
+  }
+
+  private Behavior<Command> onQueryOutcome(QueryOutcome msg) {
+    DhtActor.Outcome o = msg.outcome();
+    if (o instanceof DhtActor.TimedOut t) {
+      lookup.onTimeout(t.to());
+    } else if (o instanceof DhtActor.Answered a) {
+      if (a.answer() instanceof DhtMessage.Nodes n) {
+        lookup.onResponse(a.from(), n.contacts());
+      } else if (a.answer() instanceof DhtMessage.Values v) {
+        lookup.onValue(a.from(), verified(v.records()), v.contacts());
+      } else {
+        lookup.onTimeout(a.from());
+      }
+    }
+    return step();
+  }
+
+  private List<SignedRecord> verified(List<SignedRecord> records) {
+    List<SignedRecord> ok = new ArrayList<>(records.size());
+    for (SignedRecord r : records) {
+      if (verifier.check(r).isEmpty()) {
+        ok.add(r);
+      }
+    }
+    return ok;
+  }
+
+  private Behavior<Command> step() {
+    DhtMessage query = lookup.kind() == IterativeLookup.Kind.FIND_VALUE
+        ? new DhtMessage.FindValue(0, lookup.target())
+        : new DhtMessage.FindNode(0, lookup.target());
+    for (Contact c : lookup.nextQueries()) {
+      dht.tell(new DhtActor.Request(c, query, queryTimeout, adapter));
+    }
+    if (lookup.isFinished()) {
+      reply.run();
+      return Behaviors.stopped();
+    }
+    return this;
+  }
+}
