@@ -144,6 +144,64 @@ class OnionNetworkIT {
     assertNotEquals(path.get(1), rebuilt.path("path").get(1).asText(), "the dead middle is not used again");
   }
 
+  @Test
+  @Order(3)
+  void aRecordStoredFromNodeOneIsFoundFromNodeFiveAndSurvivesTheLossOfAHolder() throws Exception {
+    LocalNode one = network.node(1);
+    LocalNode five = network.node(5);
+    String key = "5e".repeat(32);
+    HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(one.managementUrl() + "/shroud/v1/dht/records/" + key))
+        .timeout(Duration.ofSeconds(60)).PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"hello from node 1\",\"ttlSeconds\":600}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, put.statusCode(), put.body());
+    assertTrue(JSON.readTree(put.body()).path("stored").asInt() >= 2, put.body());
+
+    JsonNode found = json(five, "/shroud/v1/dht/records/" + key);
+    assertEquals("hello from node 1", found.path("value").asText());
+    // the publisher is node 1's Ed25519 identity key, as its descriptor states it
+    String oneId = idOf(one);
+    String oneIdentityKey = null;
+    for (JsonNode d : json(five, "/shroud/v1/directory").path("descriptors")) {
+      if (d.path("nodeId").asText().equals(oneId)) {
+        oneIdentityKey = d.path("identityKey").asText();
+      }
+    }
+    assertEquals(oneIdentityKey, found.path("publisher").asText());
+    assertTrue(found.has("rounds") && found.has("expiry"), found.toString());
+
+    // every live node's routing table knows the others (seeded from the directory)
+    JsonNode table = json(five, "/shroud/v1/dht");
+    assertTrue(table.path("contacts").asInt() >= 2, table.toString());
+
+    // kill a node that holds the record (k = 20 > network size: every node holds it)
+    LocalNode victim = network.nodes().stream()
+        .filter(n -> n != one && n != five && n.isRunning()).findFirst().orElseThrow();
+    victim.kill();
+    JsonNode again = json(five, "/shroud/v1/dht/records/" + key);
+    assertEquals("hello from node 1", again.path("value").asText());
+    LocalNode other = network.nodes().stream()
+        .filter(n -> n != one && n != five && n.isRunning()).findFirst().orElseThrow();
+    assertEquals("hello from node 1", json(other, "/shroud/v1/dht/records/" + key).path("value").asText());
+  }
+
+  @Test
+  @Order(4)
+  void badRecordKeysAreRefusedWithAMessage() throws Exception {
+    LocalNode one = network.node(1);
+    HttpResponse<String> shortKey = HTTP.send(HttpRequest.newBuilder(URI.create(one.managementUrl() + "/shroud/v1/dht/records/abc")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, shortKey.statusCode());
+    assertTrue(shortKey.body().contains("64 hex characters, got 3"), shortKey.body());
+    HttpResponse<String> notHex = HTTP.send(HttpRequest.newBuilder(URI.create(one.managementUrl() + "/shroud/v1/dht/records/" + "zz".repeat(32))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, notHex.statusCode());
+    assertTrue(notHex.body().contains("not hex"), notHex.body());
+    HttpResponse<String> big = HTTP.send(HttpRequest.newBuilder(URI.create(one.managementUrl() + "/shroud/v1/dht/records/" + "01".repeat(32)))
+        .PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"" + "x".repeat(1025) + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, big.statusCode());
+    assertTrue(big.body().contains("too large"), big.body());
+  }
+
   private static void assertHop(LocalNode n, String previous, String next) {
     JsonNode relays = relays(n);
     assertEquals(1, relays.size(), "node " + n.index() + " relays one hop: " + relays);

@@ -41,11 +41,13 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   private final SharesRoutes shares;
   private final NetworkRoutes network;
+  private final DhtRoutes dht;
 
   public ShroudRoutes(ExtendedActorSystem system) {
     this.system = Adapter.toTyped(system);
     this.shares = new SharesRoutes(this.system, mapper, this);
     this.network = new NetworkRoutes(this.system, mapper, this);
+    this.dht = new DhtRoutes(this.system, mapper, this);
   }
 
   @Override
@@ -55,6 +57,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
         path("directory", () -> get(this::directory)),
         withHandles(h -> shares.routes(h.shares())),
         withHandles(network::routes),
+        withHandles(h -> dht.routes(h.dht())),
         error(StatusCodes.NOT_FOUND, "no such route"))));
   }
 

@@ -3,6 +3,7 @@ package io.shroud.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.shroud.circuit.CircuitSettings;
+import io.shroud.dht.DhtSettings;
 import io.shroud.link.LinkSettings;
 import io.shroud.wire.RekeyPolicy;
 import java.time.Duration;
@@ -35,6 +36,16 @@ public final class FeatureSettings {
         d.streamCredit(), d.maxStreamsPerCircuit(), positiveInt(c, "max-circuits-per-link", p),
         positiveInt(c, "create-burst", p), positiveDouble(c, "create-per-second", p), d.replayCacheSize(),
         d.viewTimeout()));
+  }
+
+  public static DhtSettings dht(Config config) {
+    Config c = config.getConfig("shroud.dht");
+    String p = "shroud.dht.";
+    DhtSettings d = DhtSettings.defaults();
+    return check(p, () -> new DhtSettings(d.k(), d.alpha(), duration(c, "query-timeout", p),
+        duration(c, "ping-timeout", p), duration(c, "refresh-interval", p),
+        duration(c, "record-max-lifetime", p), d.republishFraction(), d.snapshotEveryChanges(),
+        d.snapshotInterval(), d.maintenanceInterval(), d.persistRoutingTable()));
   }
 
   private static <T> T check(String prefix, java.util.function.Supplier<T> make) {

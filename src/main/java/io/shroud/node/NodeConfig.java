@@ -56,6 +56,7 @@ public final class NodeConfig {
     ShroudSettings settings = ShroudSettings.from(merged);
     FeatureSettings.links(merged);
     FeatureSettings.circuits(merged);
+    FeatureSettings.dht(merged);
     return derive(merged, settings);
   }
 

@@ -5,6 +5,8 @@ import io.shroud.circuit.CircuitsActor;
 import io.shroud.circuit.GuardSet;
 import io.shroud.crypto.Ed25519;
 import io.shroud.crypto.X25519;
+import io.shroud.dht.DhtActor;
+import io.shroud.dht.DhtSettings;
 import io.shroud.dht.NodeId;
 import io.shroud.link.LinkSettings;
 import io.shroud.link.Links;
@@ -27,7 +29,8 @@ import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 
 /**
  * The root of a node's actor tree. Creates the journal tables if they are missing, then
- * starts the node's actors under supervision (keys, directory, peer links, circuits, shares)
+ * starts the node's actors under supervision (keys, directory, peer links, DHT, circuits,
+ * shares)
  * and publishes their references through {@link NodeRuntime}. If the data-plane port cannot
  * be bound the node stops: a relay that cannot listen is no relay.
  */
@@ -43,7 +46,7 @@ public final class NodeGuardian {
 
   /** Everything the node was started with. */
   public record Setup(ShroudSettings settings, Ed25519.KeyPair identity, X25519.KeyPair linkKey,
-      NodeKeyStore keyStore, LinkSettings links, CircuitSettings circuits, Clock clock) {}
+      NodeKeyStore keyStore, LinkSettings links, CircuitSettings circuits, DhtSettings dht, Clock clock) {}
 
   private NodeGuardian() {}
 
@@ -79,11 +82,16 @@ public final class NodeGuardian {
             setup.links(), directory, setup.clock()),
         "links");
     ctx.watch(links);
+    ActorRef<DhtActor.Command> dht = ctx.spawn(
+        Behaviors.supervise(DhtActor.create(setup.identity(), links, directory, setup.dht(), setup.clock(),
+                new SecureRandom()))
+            .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(500), Duration.ofSeconds(30), 0.2)),
+        "dht");
     ActorRef<SharesActor.Command> shares = ctx.spawn(
         SharesActor.create(nodeId, s.dataDir(), setup.clock()), "shares");
     ctx.ask(guardListClass(), keys, Duration.ofSeconds(30), KeysActor.GetGuards::new,
         (guards, failure) -> new GuardsLoaded(guards == null ? List.of() : guards));
-    Started started = new Started(nodeId, keys, directory, links, shares);
+    Started started = new Started(nodeId, keys, directory, links, dht, shares);
     return Behaviors.receive(Command.class)
         .onMessage(GuardsLoaded.class, g -> onGuardsLoaded(ctx, setup, started, g))
         .onSignal(Terminated.class, t -> onLinksStopped(ctx))
@@ -92,7 +100,7 @@ public final class NodeGuardian {
 
   private record Started(NodeId nodeId, ActorRef<KeysActor.Command> keys,
       ActorRef<DirectoryActor.Command> directory, ActorRef<Links.Command> links,
-      ActorRef<SharesActor.Command> shares) {}
+      ActorRef<DhtActor.Command> dht, ActorRef<SharesActor.Command> shares) {}
 
   private static Behavior<Command> onGuardsLoaded(ActorContext<Command> ctx, Setup setup, Started st,
       GuardsLoaded g) {
@@ -104,7 +112,7 @@ public final class NodeGuardian {
         "circuits");
     NodeRuntime.get(ctx.getSystem()).set(new NodeRuntime.Handles(
         st.nodeId(), setup.settings(), setup.clock().instant(), st.directory(), st.keys(), st.shares(),
-        st.links(), circuits));
+        st.links(), circuits, st.dht()));
     ShroudSettings s = setup.settings();
     ctx.getLog().info("node {} running: cluster {}, data plane {}, journal {}",
         st.nodeId(), s.clusterAddress(), s.dataAddress(), s.journal());

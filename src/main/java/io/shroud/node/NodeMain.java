@@ -47,7 +47,8 @@ public final class NodeMain {
     log.info("node id {} (data directory {})", NodeId.ofIdentityKey(identity.publicKey()), settings.dataDir());
     ActorSystem<NodeGuardian.Command> system = ActorSystem.create(
         NodeGuardian.create(new NodeGuardian.Setup(settings, identity, linkKey, keyStore,
-            FeatureSettings.links(config), FeatureSettings.circuits(config), Clock.systemUTC())),
+            FeatureSettings.links(config), FeatureSettings.circuits(config), FeatureSettings.dht(config),
+            Clock.systemUTC())),
         NodeConfig.SYSTEM_NAME, config);
     PekkoManagement.get(system).start().whenComplete((uri, failure) -> {
       if (failure != null) {

@@ -1,6 +1,7 @@
 package io.shroud.node;
 
 import io.shroud.circuit.CircuitsActor;
+import io.shroud.dht.DhtActor;
 import io.shroud.dht.NodeId;
 import io.shroud.link.Links;
 import io.shroud.swarm.SharesActor;
@@ -28,7 +29,8 @@ public final class NodeRuntime implements Extension {
       ActorRef<KeysActor.Command> keys,
       ActorRef<SharesActor.Command> shares,
       ActorRef<Links.Command> links,
-      ActorRef<CircuitsActor.Command> circuits) {}
+      ActorRef<CircuitsActor.Command> circuits,
+      ActorRef<DhtActor.Command> dht) {}
 
   private final AtomicReference<Handles> handles = new AtomicReference<>();
 
