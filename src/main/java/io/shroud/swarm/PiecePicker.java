@@ -59,6 +59,20 @@ public final class PiecePicker<S> {
     final LinkedHashSet<Integer> inFlight = new LinkedHashSet<>();
   }
 
+  /** Block bookkeeping for a PARTIAL or WRITING piece; other pieces need none. */
+  private static final class Active {
+    final BlockState[] state;
+    final Object[] from;
+    int touched;
+    int received;
+
+    Active(int blocks) {
+      state = new BlockState[blocks];
+      java.util.Arrays.fill(state, BlockState.NONE);
+      from = new Object[blocks];
+    }
+  }
+
   private final PieceGeometry geometry;
   private final PickerConfig config;
   private final int pieceCount;
@@ -66,15 +80,11 @@ public final class PiecePicker<S> {
   private final int[] availability;
   private final int[] tieBreak;
   private final PieceState[] pieceState;
-  private final BlockState[] blockState;
-  private final Object[] receivedFrom;
-  private final int[] touched;
-  private final int[] received;
+  private final Map<Integer, Active> active = new LinkedHashMap<>();
   private final Map<Integer, List<S>> requesters = new HashMap<>();
   private final Map<S, Source> sources = new LinkedHashMap<>();
   private final Map<S, Integer> strikes = new HashMap<>();
   private final Set<S> banned = new LinkedHashSet<>();
-  private final LinkedHashSet<Integer> partial = new LinkedHashSet<>();
   private int unrequested;
   private int verified;
   private int receivedBlocks;
@@ -95,10 +105,6 @@ public final class PiecePicker<S> {
     }
     availability = new int[pieceCount];
     pieceState = new PieceState[pieceCount];
-    touched = new int[pieceCount];
-    received = new int[pieceCount];
-    blockState = new BlockState[pieceCount * bpp];
-    receivedFrom = new Object[blockState.length];
     tieBreak = new int[pieceCount];
     for (int i = 0; i < pieceCount; i++) {
       int j = random.nextInt(i + 1);
@@ -109,13 +115,8 @@ public final class PiecePicker<S> {
       boolean done = verifiedPieces.get(p);
       pieceState[p] = done ? PieceState.VERIFIED : PieceState.NONE;
       int n = blocksIn(p);
-      for (int b = 0; b < bpp; b++) {
-        blockState[p * bpp + b] = done && b < n ? BlockState.RECEIVED : BlockState.NONE;
-      }
       if (done) {
         verified++;
-        touched[p] = n;
-        received[p] = n;
         receivedBlocks += n;
       } else {
         unrequested += n;
@@ -197,12 +198,14 @@ public final class PiecePicker<S> {
       return out;
     }
     List<Integer> partials = new ArrayList<>();
-    for (int p : partial) {
-      if (s.have.get(p) && touched[p] < blocksIn(p)) {
+    for (Map.Entry<Integer, Active> e : active.entrySet()) {
+      int p = e.getKey();
+      if (s.have.get(p) && e.getValue().touched < blocksIn(p)) {
         partials.add(p);
       }
     }
-    partials.sort(Comparator.comparingInt((Integer p) -> -touched[p]).thenComparingLong(this::rarity));
+    partials.sort(Comparator.comparingInt((Integer p) -> -active.get(p).touched)
+        .thenComparingLong(this::rarity));
     for (int p : partials) {
       budget = takeFresh(source, s, p, budget, out);
       if (budget == 0) {
@@ -246,18 +249,16 @@ public final class PiecePicker<S> {
 
   private int takeFresh(S source, Source s, int piece, int budget, List<BlockRef> out) {
     int n = blocksIn(piece);
+    Active a = active.computeIfAbsent(piece, k -> new Active(n));
+    pieceState[piece] = PieceState.PARTIAL;
     for (int b = 0; b < n && budget > 0; b++) {
       int block = piece * bpp + b;
-      if (blockState[block] == BlockState.NONE) {
-        blockState[block] = BlockState.REQUESTED;
+      if (a.state[b] == BlockState.NONE) {
+        a.state[b] = BlockState.REQUESTED;
         requesters.computeIfAbsent(block, k -> new ArrayList<>(2)).add(source);
         s.inFlight.add(block);
         unrequested--;
-        touched[piece]++;
-        if (pieceState[piece] == PieceState.NONE) {
-          pieceState[piece] = PieceState.PARTIAL;
-          partial.add(piece);
-        }
+        a.touched++;
         out.add(ref(piece, b));
         budget--;
       }
@@ -303,14 +304,14 @@ public final class PiecePicker<S> {
     for (S o : others) {
       sources.get(o).inFlight.remove(block);
     }
-    blockState[block] = BlockState.RECEIVED;
-    receivedFrom[block] = source;
-    received[piece]++;
+    Active a = active.get(piece);
+    a.state[index] = BlockState.RECEIVED;
+    a.from[index] = source;
+    a.received++;
     receivedBlocks++;
-    boolean complete = received[piece] == blocksIn(piece);
+    boolean complete = a.received == blocksIn(piece);
     if (complete) {
       pieceState[piece] = PieceState.WRITING;
-      partial.remove(piece);
     }
     return new BlockResult<>(true, others, complete);
   }
@@ -329,12 +330,13 @@ public final class PiecePicker<S> {
     r.remove(source);
     if (r.isEmpty()) {
       requesters.remove(block);
-      blockState[block] = BlockState.NONE;
-      unrequested++;
       int piece = block / bpp;
-      if (--touched[piece] == 0) {
+      Active a = active.get(piece);
+      a.state[block % bpp] = BlockState.NONE;
+      unrequested++;
+      if (--a.touched == 0) {
         pieceState[piece] = PieceState.NONE;
-        partial.remove(piece);
+        active.remove(piece);
       }
     }
   }
@@ -343,6 +345,7 @@ public final class PiecePicker<S> {
   public void pieceVerified(int piece) {
     requireState(piece, PieceState.WRITING);
     pieceState[piece] = PieceState.VERIFIED;
+    active.remove(piece);
     verified++;
   }
 
@@ -356,15 +359,8 @@ public final class PiecePicker<S> {
   public Set<S> pieceFailed(int piece) {
     requireState(piece, PieceState.WRITING);
     Set<S> culprits = contributors(piece);
-    int n = blocksIn(piece);
-    for (int b = 0; b < n; b++) {
-      blockState[piece * bpp + b] = BlockState.NONE;
-      receivedFrom[piece * bpp + b] = null;
-    }
-    receivedBlocks -= received[piece];
-    unrequested += n;
-    touched[piece] = 0;
-    received[piece] = 0;
+    receivedBlocks -= active.remove(piece).received;
+    unrequested += blocksIn(piece);
     pieceState[piece] = PieceState.NONE;
     Set<S> out = new LinkedHashSet<>();
     for (S c : culprits) {
@@ -379,10 +375,12 @@ public final class PiecePicker<S> {
   @SuppressWarnings("unchecked")
   public Set<S> contributors(int piece) {
     Set<S> out = new LinkedHashSet<>();
-    for (int b = 0; b < blocksIn(piece); b++) {
-      Object from = receivedFrom[piece * bpp + b];
-      if (from != null) {
-        out.add((S) from);
+    Active a = active.get(piece);
+    if (a != null) {
+      for (Object from : a.from) {
+        if (from != null) {
+          out.add((S) from);
+        }
       }
     }
     return out;
@@ -445,7 +443,12 @@ public final class PiecePicker<S> {
   }
 
   public BlockState blockState(int piece, int index) {
-    return blockState[checkBlock(piece, index)];
+    checkBlock(piece, index);
+    Active a = active.get(piece);
+    if (a != null) {
+      return a.state[index];
+    }
+    return pieceState[piece] == PieceState.VERIFIED ? BlockState.RECEIVED : BlockState.NONE;
   }
 
   /** The sources {@code piece.index} is in flight from, in request order. */
