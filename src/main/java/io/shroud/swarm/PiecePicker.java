@@ -11,7 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -78,7 +77,10 @@ public final class PiecePicker<S> {
   private final int pieceCount;
   private final int bpp;
   private final int[] availability;
-  private final int[] tieBreak;
+  private final int[] tieBreak; // piece → its rank in a random permutation
+  private final int[] pieceAtRank;
+  /** {@code fresh.get(a)}: ranks of untouched, unverified pieces with availability a. */
+  private final List<BitSet> fresh = new ArrayList<>();
   private final PieceState[] pieceState;
   private final Map<Integer, Active> active = new LinkedHashMap<>();
   private final Map<Integer, List<S>> requesters = new HashMap<>();
@@ -105,15 +107,22 @@ public final class PiecePicker<S> {
     }
     availability = new int[pieceCount];
     pieceState = new PieceState[pieceCount];
-    tieBreak = new int[pieceCount];
+    pieceAtRank = new int[pieceCount];
     for (int i = 0; i < pieceCount; i++) {
       int j = random.nextInt(i + 1);
-      tieBreak[i] = tieBreak[j];
-      tieBreak[j] = i;
+      pieceAtRank[i] = pieceAtRank[j];
+      pieceAtRank[j] = i;
+    }
+    tieBreak = new int[pieceCount];
+    for (int rank = 0; rank < pieceCount; rank++) {
+      tieBreak[pieceAtRank[rank]] = rank;
     }
     for (int p = 0; p < pieceCount; p++) {
       boolean done = verifiedPieces.get(p);
       pieceState[p] = done ? PieceState.VERIFIED : PieceState.NONE;
+      if (!done) {
+        bucket(0).set(tieBreak[p]);
+      }
       int n = blocksIn(p);
       if (done) {
         verified++;
@@ -155,7 +164,7 @@ public final class PiecePicker<S> {
     for (int p = pieces.nextSetBit(0); p >= 0 && p < pieceCount; p = pieces.nextSetBit(p + 1)) {
       if (!s.have.get(p)) {
         s.have.set(p);
-        availability[p]++;
+        moveAvailability(p, +1);
       }
     }
   }
@@ -174,7 +183,7 @@ public final class PiecePicker<S> {
       return;
     }
     for (int p = s.have.nextSetBit(0); p >= 0; p = s.have.nextSetBit(p + 1)) {
-      availability[p]--;
+      moveAvailability(p, -1);
     }
     for (int block : s.inFlight) {
       dropRequester(block, source);
@@ -230,27 +239,54 @@ public final class PiecePicker<S> {
     return ((long) availability[piece] << 32) | tieBreak[piece];
   }
 
-  /** The {@code k} rarest untouched pieces the source has, rarest first (one scan, O(n log k)). */
+  private BitSet bucket(int availability) {
+    while (fresh.size() <= availability) {
+      fresh.add(new BitSet());
+    }
+    return fresh.get(availability);
+  }
+
+  private void moveAvailability(int piece, int delta) {
+    if (pieceState[piece] == PieceState.NONE) {
+      bucket(availability[piece]).clear(tieBreak[piece]);
+      bucket(availability[piece] + delta).set(tieBreak[piece]);
+    }
+    availability[piece] += delta;
+  }
+
+  /** Marks an untouched piece as touched (it leaves the rarest-first buckets) or back. */
+  private void setFresh(int piece, boolean isFresh) {
+    bucket(availability[piece]).set(tieBreak[piece], isFresh);
+  }
+
+  /**
+   * Up to {@code k} untouched pieces the source has, rarest first: walks the availability
+   * buckets upwards, each in random-rank order, and stops at the k-th match.
+   */
   private List<Integer> rarestFresh(Source s, int k) {
-    PriorityQueue<Integer> worst = new PriorityQueue<>(
-        Comparator.comparingLong((Integer p) -> rarity(p)).reversed());
-    for (int p = s.have.nextSetBit(0); p >= 0; p = s.have.nextSetBit(p + 1)) {
-      if (pieceState[p] == PieceState.NONE) {
-        worst.add(p);
-        if (worst.size() > k) {
-          worst.poll();
+    List<Integer> out = new ArrayList<>(k);
+    for (int a = 1; a < fresh.size(); a++) {
+      BitSet b = fresh.get(a);
+      for (int rank = b.nextSetBit(0); rank >= 0; rank = b.nextSetBit(rank + 1)) {
+        int p = pieceAtRank[rank];
+        if (s.have.get(p)) {
+          out.add(p);
+          if (out.size() == k) {
+            return out;
+          }
         }
       }
     }
-    List<Integer> out = new ArrayList<>(worst);
-    out.sort(Comparator.comparingLong(this::rarity));
     return out;
   }
 
   private int takeFresh(S source, Source s, int piece, int budget, List<BlockRef> out) {
     int n = blocksIn(piece);
     Active a = active.computeIfAbsent(piece, k -> new Active(n));
-    pieceState[piece] = PieceState.PARTIAL;
+    if (pieceState[piece] == PieceState.NONE) {
+      setFresh(piece, false);
+      pieceState[piece] = PieceState.PARTIAL;
+    }
     for (int b = 0; b < n && budget > 0; b++) {
       int block = piece * bpp + b;
       if (a.state[b] == BlockState.NONE) {
@@ -336,6 +372,7 @@ public final class PiecePicker<S> {
       unrequested++;
       if (--a.touched == 0) {
         pieceState[piece] = PieceState.NONE;
+        setFresh(piece, true);
         active.remove(piece);
       }
     }
@@ -362,6 +399,7 @@ public final class PiecePicker<S> {
     receivedBlocks -= active.remove(piece).received;
     unrequested += blocksIn(piece);
     pieceState[piece] = PieceState.NONE;
+    setFresh(piece, true);
     Set<S> out = new LinkedHashSet<>();
     for (S c : culprits) {
       if (strike(c, culprits.size() == 1 ? config.maxStrikes() : 1)) {
