@@ -76,11 +76,7 @@ public final class PiecePicker<S> {
   private final PickerConfig config;
   private final int pieceCount;
   private final int bpp;
-  private final int[] availability;
-  private final int[] tieBreak; // piece → its rank in a random permutation
-  private final int[] pieceAtRank;
-  /** {@code fresh.get(a)}: ranks of untouched, unverified pieces with availability a. */
-  private final List<BitSet> fresh = new ArrayList<>();
+  private final RarityIndex rarity;
   private final PieceState[] pieceState;
   private final Map<Integer, Active> active = new LinkedHashMap<>();
   private final Map<Integer, List<S>> requesters = new HashMap<>();
@@ -105,23 +101,13 @@ public final class PiecePicker<S> {
       throw new IllegalArgumentException("verified piece " + (verifiedPieces.length() - 1)
           + " is outside 0.." + (pieceCount - 1));
     }
-    availability = new int[pieceCount];
     pieceState = new PieceState[pieceCount];
-    pieceAtRank = new int[pieceCount];
-    for (int i = 0; i < pieceCount; i++) {
-      int j = random.nextInt(i + 1);
-      pieceAtRank[i] = pieceAtRank[j];
-      pieceAtRank[j] = i;
-    }
-    tieBreak = new int[pieceCount];
-    for (int rank = 0; rank < pieceCount; rank++) {
-      tieBreak[pieceAtRank[rank]] = rank;
-    }
+    rarity = new RarityIndex(pieceCount, random);
     for (int p = 0; p < pieceCount; p++) {
       boolean done = verifiedPieces.get(p);
       pieceState[p] = done ? PieceState.VERIFIED : PieceState.NONE;
       if (!done) {
-        bucket(0).set(tieBreak[p]);
+        rarity.setFresh(p, true);
       }
       int n = blocksIn(p);
       if (done) {
@@ -164,7 +150,7 @@ public final class PiecePicker<S> {
     for (int p = pieces.nextSetBit(0); p >= 0 && p < pieceCount; p = pieces.nextSetBit(p + 1)) {
       if (!s.have.get(p)) {
         s.have.set(p);
-        moveAvailability(p, +1);
+        rarity.addAvailability(p, +1);
       }
     }
   }
@@ -183,7 +169,7 @@ public final class PiecePicker<S> {
       return;
     }
     for (int p = s.have.nextSetBit(0); p >= 0; p = s.have.nextSetBit(p + 1)) {
-      moveAvailability(p, -1);
+      rarity.addAvailability(p, -1);
     }
     for (int block : s.inFlight) {
       dropRequester(block, source);
@@ -214,7 +200,7 @@ public final class PiecePicker<S> {
       }
     }
     partials.sort(Comparator.comparingInt((Integer p) -> -active.get(p).touched)
-        .thenComparingLong(this::rarity));
+        .thenComparingLong(rarity::rarity));
     for (int p : partials) {
       budget = takeFresh(source, s, p, budget, out);
       if (budget == 0) {
@@ -222,7 +208,7 @@ public final class PiecePicker<S> {
       }
     }
     if (unrequested > 0) {
-      for (int p : rarestFresh(s, (budget + bpp - 1) / bpp + 1)) {
+      for (int p : rarity.rarestFresh(s.have, (budget + bpp - 1) / bpp + 1)) {
         budget = takeFresh(source, s, p, budget, out);
         if (budget == 0) {
           return out;
@@ -235,56 +221,11 @@ public final class PiecePicker<S> {
     return out;
   }
 
-  private long rarity(int piece) {
-    return ((long) availability[piece] << 32) | tieBreak[piece];
-  }
-
-  private BitSet bucket(int availability) {
-    while (fresh.size() <= availability) {
-      fresh.add(new BitSet());
-    }
-    return fresh.get(availability);
-  }
-
-  private void moveAvailability(int piece, int delta) {
-    if (pieceState[piece] == PieceState.NONE) {
-      bucket(availability[piece]).clear(tieBreak[piece]);
-      bucket(availability[piece] + delta).set(tieBreak[piece]);
-    }
-    availability[piece] += delta;
-  }
-
-  /** Marks an untouched piece as touched (it leaves the rarest-first buckets) or back. */
-  private void setFresh(int piece, boolean isFresh) {
-    bucket(availability[piece]).set(tieBreak[piece], isFresh);
-  }
-
-  /**
-   * Up to {@code k} untouched pieces the source has, rarest first: walks the availability
-   * buckets upwards, each in random-rank order, and stops at the k-th match.
-   */
-  private List<Integer> rarestFresh(Source s, int k) {
-    List<Integer> out = new ArrayList<>(k);
-    for (int a = 1; a < fresh.size(); a++) {
-      BitSet b = fresh.get(a);
-      for (int rank = b.nextSetBit(0); rank >= 0; rank = b.nextSetBit(rank + 1)) {
-        int p = pieceAtRank[rank];
-        if (s.have.get(p)) {
-          out.add(p);
-          if (out.size() == k) {
-            return out;
-          }
-        }
-      }
-    }
-    return out;
-  }
-
   private int takeFresh(S source, Source s, int piece, int budget, List<BlockRef> out) {
     int n = blocksIn(piece);
     Active a = active.computeIfAbsent(piece, k -> new Active(n));
     if (pieceState[piece] == PieceState.NONE) {
-      setFresh(piece, false);
+      rarity.setFresh(piece, false);
       pieceState[piece] = PieceState.PARTIAL;
     }
     for (int b = 0; b < n && budget > 0; b++) {
@@ -372,7 +313,7 @@ public final class PiecePicker<S> {
       unrequested++;
       if (--a.touched == 0) {
         pieceState[piece] = PieceState.NONE;
-        setFresh(piece, true);
+        rarity.setFresh(piece, true);
         active.remove(piece);
       }
     }
@@ -399,7 +340,7 @@ public final class PiecePicker<S> {
     receivedBlocks -= active.remove(piece).received;
     unrequested += blocksIn(piece);
     pieceState[piece] = PieceState.NONE;
-    setFresh(piece, true);
+    rarity.setFresh(piece, true);
     Set<S> out = new LinkedHashSet<>();
     for (S c : culprits) {
       if (strike(c, culprits.size() == 1 ? config.maxStrikes() : 1)) {
@@ -496,7 +437,7 @@ public final class PiecePicker<S> {
 
   public int availability(int piece) {
     geometry.pieceSize(piece);
-    return availability[piece];
+    return rarity.availability(piece);
   }
 
   /** Blocks in flight from {@code source}. */
