@@ -1,0 +1,75 @@
+package io.shroud.swarm;
+
+import io.shroud.content.Merkle;
+import io.shroud.content.MerkleTree;
+import io.shroud.content.PieceGeometry;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Checks what providers send against a share's verified piece layer, by calling
+ * {@link Merkle}; it adds no hashing of its own.
+ *
+ * <ul>
+ *   <li>{@link #verifyBlock}: a BLOCK on arrival, with its in-piece proof, against the piece's
+ *       hash ({@link Merkle#verifyBlockInPiece}). A failure is the sender's fault for sure:
+ *       {@link PiecePicker#reportBadBlock} and drop the block.
+ *   <li>{@link #verifyPiece}: the assembled piece before it is written
+ *       ({@link Merkle#verifyPiece}), a second check that also catches local corruption. A
+ *       failure goes to {@link PiecePicker#pieceFailed}, which decides the blame: a sole
+ *       contributor is banned at once, several contributors get one strike each (every block
+ *       passed its own proof, so the fault is more likely local than theirs).
+ * </ul>
+ */
+public final class PieceVerifier {
+  private final MerkleTree tree;
+
+  /** A verifier over a piece layer already checked against the link's pieces root. */
+  public PieceVerifier(MerkleTree tree) {
+    this.tree = Objects.requireNonNull(tree, "tree");
+    if (!tree.hasRoot()) {
+      throw new IllegalArgumentException("an empty share has nothing to verify");
+    }
+  }
+
+  public PieceGeometry geometry() {
+    return tree.geometry();
+  }
+
+  /** The verified piece layer, to persist so that a resumed download need not fetch it again. */
+  public byte[] pieceLayerBytes() {
+    return tree.pieceLayerBytes();
+  }
+
+  /**
+   * True if {@code data} is block {@code index} of {@code piece}, given its uncle hashes inside
+   * the piece's subtree (sibling first). False for any out-of-range or mis-sized input.
+   */
+  public boolean verifyBlock(int piece, int index, byte[] data, List<byte[]> proof) {
+    PieceGeometry g = tree.geometry();
+    if (piece < 0 || piece >= g.pieceCount() || index < 0
+        || (long) index * PieceGeometry.BLOCK_SIZE >= g.pieceSize(piece)) {
+      return false;
+    }
+    int block = (int) (g.pieceOffset(piece) / PieceGeometry.BLOCK_SIZE) + index;
+    return Merkle.verifyBlockInPiece(g, tree.pieceHash(piece), block, data, proof);
+  }
+
+  /** {@link #verifyBlock(int, int, byte[], List)} for a received BLOCK message. */
+  public boolean verifyBlock(TransferMessage.Block block) {
+    if (block.offset() % PieceGeometry.BLOCK_SIZE != 0) {
+      return false;
+    }
+    return verifyBlock(block.piece(), block.offset() / PieceGeometry.BLOCK_SIZE, block.data(),
+        block.proofHashes());
+  }
+
+  /** True if {@code data} is exactly piece {@code piece}. */
+  public boolean verifyPiece(int piece, byte[] data) {
+    PieceGeometry g = tree.geometry();
+    if (piece < 0 || piece >= g.pieceCount()) {
+      return false;
+    }
+    return Merkle.verifyPiece(g, tree.pieceHash(piece), piece, data);
+  }
+}

@@ -1,0 +1,53 @@
+package io.shroud.swarm;
+
+import io.shroud.content.Bep52Hasher;
+import io.shroud.content.MerkleTree;
+import io.shroud.content.PieceGeometry;
+import io.shroud.swarm.TransferMessage.Block;
+import io.shroud.swarm.TransferMessage.HashRequest;
+import io.shroud.swarm.TransferMessage.Hashes;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** A share held in memory with what a provider needs to serve it. */
+final class ShareFixture {
+  final byte[] content;
+  final PieceGeometry geometry;
+  final MerkleTree tree;
+
+  ShareFixture(long seed, int length, int pieceLength) {
+    content = new byte[length];
+    new SplittableRandom(seed).nextBytes(content);
+    geometry = new PieceGeometry(length, pieceLength);
+    try {
+      tree = Bep52Hasher.hash(new ByteArrayInputStream(content), pieceLength);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  byte[] piece(int piece) {
+    int from = (int) geometry.pieceOffset(piece);
+    return Arrays.copyOfRange(content, from, from + geometry.pieceSize(piece));
+  }
+
+  /** What an honest provider answers to a block request. */
+  Block serve(int piece, int offset, int length) {
+    byte[] data = piece(piece);
+    int block = (int) (geometry.pieceOffset(piece) + offset) / PieceGeometry.BLOCK_SIZE;
+    List<byte[]> proof = tree.blockProof(block, data)
+        .subList(0, geometry.blockInPieceProofLength());
+    return Block.of(piece, offset, proof, Arrays.copyOfRange(data, offset, offset + length));
+  }
+
+  /** What an honest provider answers to a hash request. */
+  Hashes serve(HashRequest r) {
+    byte[] layer = tree.pieceLayerBytes();
+    return new Hashes(r.layer(), r.index(),
+        Arrays.copyOfRange(layer, r.index() * 32, (r.index() + r.count()) * 32));
+  }
+}
