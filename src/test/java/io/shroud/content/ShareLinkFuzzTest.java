@@ -12,7 +12,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class ShareLinkFuzzTest {
 
-  @FuzzTest(maxDuration = "15s")
+  @FuzzTest(maxDuration = "10s")
   void parse(FuzzedDataProvider data) {
     String text = data.consumeRemainingAsString();
     ShareLink link;

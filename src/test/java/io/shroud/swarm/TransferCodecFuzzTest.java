@@ -18,7 +18,7 @@ import java.util.List;
  */
 class TransferCodecFuzzTest {
 
-  @FuzzTest(maxDuration = "15s")
+  @FuzzTest(maxDuration = "10s")
   void decode(byte[] input) {
     if (input.length == 0) {
       return;
