@@ -1,0 +1,92 @@
+package io.shroud.swarm;
+
+import io.shroud.content.Merkle;
+import io.shroud.content.MerkleTree;
+import io.shroud.content.PieceGeometry;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The in-piece Merkle subtree of one piece a provider is serving: its layers from the 16 KiB
+ * leaf hashes up to the piece hash (at most 2 × 1024 hashes, 64 KiB, for a 16 MiB piece), kept
+ * while blocks of that piece are served so each BLOCK's proof costs no hashing. Built once from
+ * the piece's bytes and checked against the piece layer, so a provider never serves a proof for
+ * data that changed under it. The subtree follows BEP 52: leaves past the end of the file are
+ * zero hashes. Not thread-safe; immutable after construction.
+ */
+public final class PieceProofs {
+  private final int piece;
+  private final List<byte[][]> layers;
+
+  private PieceProofs(int piece, List<byte[][]> layers) {
+    this.piece = piece;
+    this.layers = layers;
+  }
+
+  /**
+   * Hashes {@code data} (piece {@code piece} of {@code tree}'s file) into its subtree.
+   *
+   * @throws IllegalArgumentException if the data is not that piece (size or hash differs)
+   */
+  public static PieceProofs of(MerkleTree tree, int piece, byte[] data) {
+    PieceGeometry g = tree.geometry();
+    if (piece < 0 || piece >= g.pieceCount() || data.length != g.pieceSize(piece)) {
+      throw new IllegalArgumentException("not piece " + piece + " of this share");
+    }
+    MessageDigest md = sha256();
+    byte[][] layer = new byte[g.pieceLeaves()][];
+    for (int i = 0; i < layer.length; i++) {
+      int off = i * PieceGeometry.BLOCK_SIZE;
+      if (off < data.length) {
+        md.update(data, off, Math.min(PieceGeometry.BLOCK_SIZE, data.length - off));
+        layer[i] = md.digest();
+      } else {
+        layer[i] = new byte[Merkle.HASH_LENGTH];
+      }
+    }
+    List<byte[][]> layers = new ArrayList<>();
+    layers.add(layer);
+    while (layer.length > 1) {
+      byte[][] up = new byte[layer.length / 2][];
+      for (int i = 0; i < up.length; i++) {
+        md.update(layer[2 * i]);
+        md.update(layer[2 * i + 1]);
+        up[i] = md.digest();
+      }
+      layers.add(up);
+      layer = up;
+    }
+    if (!MessageDigest.isEqual(layer[0], tree.pieceHash(piece))) {
+      throw new IllegalArgumentException("piece " + piece + " does not match its piece hash");
+    }
+    return new PieceProofs(piece, layers);
+  }
+
+  public int piece() {
+    return piece;
+  }
+
+  /** The uncle hashes of block {@code index} of this piece, sibling first (what BLOCK carries). */
+  public List<byte[]> proof(int index) {
+    if (index < 0 || index >= layers.get(0).length) {
+      throw new IllegalArgumentException("no block " + index + " in piece " + piece);
+    }
+    List<byte[]> out = new ArrayList<>();
+    int i = index;
+    for (int level = 0; level < layers.size() - 1; level++) {
+      out.add(layers.get(level)[i ^ 1].clone());
+      i >>>= 1;
+    }
+    return out;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing", e);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.shroud.swarm;
+
+import java.time.Duration;
+
+/**
+ * Knobs of the swarm actors (serving, announcing, downloading). Config keys under
+ * {@code shroud.swarm} are listed in {@code docs/drafts/swarm-protocol.md} §9.
+ *
+ * @param uploadBytesPerSecond serving rate limit over all streams (bytes/s, ≤ 1 GiB)
+ * @param uploadBurstBytes token-bucket burst (at least one block, 16 KiB)
+ * @param maxDownloaders concurrent transfer streams served; more are REFUSEd busy
+ * @param pipelineMin fewest block requests kept in flight per source
+ * @param pipelineMax most block requests kept in flight per source
+ * @param maxStrikes strikes after which a source is banned
+ * @param announceInterval how often the share list is polled for new shares to announce
+ * @param recordValidity how long a provider record is valid; republished at half of it
+ * @param maxProvidersPerDownload most providers one download connects to
+ * @param defaultHops circuit length for downloads that do not name one
+ * @param corruptBlocksForTesting TEST ONLY: flip a byte in every served block (off in production)
+ */
+public record SwarmSettings(
+    long uploadBytesPerSecond,
+    long uploadBurstBytes,
+    int maxDownloaders,
+    int pipelineMin,
+    int pipelineMax,
+    int maxStrikes,
+    Duration announceInterval,
+    Duration recordValidity,
+    int maxProvidersPerDownload,
+    int defaultHops,
+    boolean corruptBlocksForTesting) {
+
+  public SwarmSettings {
+    if (uploadBytesPerSecond < 1 || uploadBytesPerSecond > TokenBucket.MAX_RATE) {
+      throw new IllegalArgumentException("upload rate must be 1.." + TokenBucket.MAX_RATE);
+    }
+    if (uploadBurstBytes < TransferCodec.MAX_BLOCK_LENGTH || uploadBurstBytes > TokenBucket.MAX_RATE) {
+      throw new IllegalArgumentException("upload burst must hold at least one block");
+    }
+    if (maxDownloaders < 1 || pipelineMin < 1 || pipelineMax < pipelineMin || maxStrikes < 1
+        || maxProvidersPerDownload < 1 || defaultHops < 1 || defaultHops > 4) {
+      throw new IllegalArgumentException("bad swarm settings");
+    }
+    if (announceInterval.isNegative() || announceInterval.isZero()
+        || recordValidity.compareTo(Duration.ofMinutes(2)) < 0
+        || recordValidity.compareTo(Duration.ofHours(24)) > 0) {
+      throw new IllegalArgumentException("announce interval > 0, record validity 2 min..24 h");
+    }
+  }
+
+  /** 1 GiB/s upload (effectively unlimited), 32 downloaders, pipeline 4..64, 3 strikes, 30 s polls, 1 h records. */
+  public static SwarmSettings defaults() {
+    return new SwarmSettings(TokenBucket.MAX_RATE, 4L << 20, 32, 4, 64, 3, Duration.ofSeconds(30),
+        Duration.ofHours(1), 8, 3, false);
+  }
+
+  public SwarmSettings withUploadRate(long bytesPerSecond, long burst) {
+    return new SwarmSettings(bytesPerSecond, burst, maxDownloaders, pipelineMin, pipelineMax, maxStrikes,
+        announceInterval, recordValidity, maxProvidersPerDownload, defaultHops, corruptBlocksForTesting);
+  }
+
+  public SwarmSettings withMaxDownloaders(int n) {
+    return new SwarmSettings(uploadBytesPerSecond, uploadBurstBytes, n, pipelineMin, pipelineMax, maxStrikes,
+        announceInterval, recordValidity, maxProvidersPerDownload, defaultHops, corruptBlocksForTesting);
+  }
+
+  public SwarmSettings withCorruptBlocksForTesting(boolean on) {
+    return new SwarmSettings(uploadBytesPerSecond, uploadBurstBytes, maxDownloaders, pipelineMin, pipelineMax,
+        maxStrikes, announceInterval, recordValidity, maxProvidersPerDownload, defaultHops, on);
+  }
+
+  public SwarmSettings withAnnounceInterval(Duration interval, Duration validity) {
+    return new SwarmSettings(uploadBytesPerSecond, uploadBurstBytes, maxDownloaders, pipelineMin, pipelineMax,
+        maxStrikes, interval, validity, maxProvidersPerDownload, defaultHops, corruptBlocksForTesting);
+  }
+
+  /** Picker policy from these settings (endgame: two requesters per block). */
+  public PickerConfig pickerConfig() {
+    return new PickerConfig(maxStrikes, 2);
+  }
+}

@@ -1,0 +1,414 @@
+package io.shroud.swarm;
+
+import io.shroud.circuit.CircuitsActor;
+import io.shroud.circuit.StreamMuxActor;
+import io.shroud.circuit.StreamMuxActor.StreamCommand;
+import io.shroud.circuit.StreamMuxActor.StreamEvent;
+import io.shroud.content.PieceGeometry;
+import io.shroud.swarm.TransferMessage.BlockRequest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The provider side of the transfer protocol: the circuit service {@code "transfer"}. One
+ * {@link ServingSession} per incoming stream; HELLO asks {@link SharesActor} for the share,
+ * HASH_REQUEST is answered from the piece layer, BLOCK_REQUESTs are served one at a time per
+ * stream, read on the blocking-I/O dispatcher, under one node-wide {@link TokenBucket} (a request
+ * waits for tokens rather than being rejected) and a cap on concurrent streams (further HELLOs
+ * get REFUSE busy). Protocol: {@code docs/drafts/swarm-protocol.md} §3–4, §9.
+ */
+public final class TransferServiceActor extends AbstractBehavior<TransferServiceActor.Command> {
+  /** The circuit service name. */
+  public static final String SERVICE = "transfer";
+  /** Block requests one stream may queue; more close the stream. */
+  static final int MAX_QUEUED_REQUESTS = 256;
+  /** Chunks waiting for stream credit above which no further block is read. */
+  private static final int MAX_OUTBOUND_CHUNKS = 16;
+
+  public sealed interface Command {}
+
+  /** Replies with counters. */
+  public record GetStats(ActorRef<TransferServiceView> replyTo) implements Command {}
+
+  /** Replies with the pieces of a share served since the last reset (diagnostics and tests). */
+  public record GetServedPieces(String infoHashHex, boolean reset, ActorRef<BitSet> replyTo) implements Command {}
+
+  private record Service(StreamMuxActor.ServiceRequest request) implements Command {}
+
+  private record FromStream(int session, StreamEvent event) implements Command {}
+
+  private record ServableFound(int session, Optional<SharesActor.Servable> servable) implements Command {}
+
+  private record BlockRead(int session, BlockRequest request, PieceProofs proofs, byte[] data, Throwable failure)
+      implements Command {}
+
+  private enum RateRetry implements Command { INSTANCE }
+
+  private final SwarmSettings settings;
+  private final ActorRef<SharesActor.Command> shares;
+  private final TimerScheduler<Command> timers;
+  private final TokenBucket bucket;
+  private final Executor blocking;
+  private final Map<Integer, ServingSession> sessions = new HashMap<>();
+  private final Map<String, BitSet> served = new HashMap<>();
+  private int nextSession = 1;
+  private long blocksServed;
+  private long bytesServed;
+  private long refused;
+  private long rejected;
+  private long violations;
+
+  /** Registers itself with {@code circuits} as the {@code transfer} service. */
+  public static Behavior<Command> create(ActorRef<CircuitsActor.Command> circuits,
+      ActorRef<SharesActor.Command> shares, SwarmSettings settings, Clock clock) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      circuits.tell(new CircuitsActor.RegisterService(SERVICE,
+          ctx.messageAdapter(StreamMuxActor.ServiceRequest.class, Service::new)));
+      return new TransferServiceActor(ctx, timers, shares, settings, clock);
+    }));
+  }
+
+  private TransferServiceActor(ActorContext<Command> ctx, TimerScheduler<Command> timers,
+      ActorRef<SharesActor.Command> shares, SwarmSettings settings, Clock clock) {
+    super(ctx);
+    this.timers = timers;
+    this.shares = shares;
+    this.settings = settings;
+    this.bucket = new TokenBucket(settings.uploadBytesPerSecond(), settings.uploadBurstBytes(), clock);
+    this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    if (settings.corruptBlocksForTesting()) {
+      ctx.getLog().warn("TEST ONLY: every served block is corrupted (shroud.swarm.test-only-corrupt-served-blocks)");
+    }
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Service.class, this::onService)
+        .onMessage(FromStream.class, this::onFromStream)
+        .onMessage(ServableFound.class, this::onServableFound)
+        .onMessage(BlockRead.class, this::onBlockRead)
+        .onMessage(RateRetry.class, r -> pumpAll())
+        .onMessage(GetStats.class, this::onGetStats)
+        .onMessage(GetServedPieces.class, this::onGetServedPieces)
+        .build();
+  }
+
+  private Behavior<Command> onService(Service service) {
+    if (!(service.request() instanceof StreamMuxActor.OpenServiceStream open)) {
+      return this;
+    }
+    int id = nextSession++;
+    boolean busy = sessions.size() >= settings.maxDownloaders();
+    ServingSession session = new ServingSession(id, open.stream(), busy);
+    sessions.put(id, session);
+    ActorRef<Command> self = getContext().getSelf();
+    ActorRef<StreamEvent> events = getContext().spawnAnonymous(Behaviors.<StreamEvent>receiveMessage(e -> {
+      self.tell(new FromStream(id, e));
+      return Behaviors.same();
+    }));
+    session.forwarder = events;
+    open.replyTo().tell(new StreamMuxActor.Accept(events));
+    return this;
+  }
+
+  private Behavior<Command> onFromStream(FromStream from) {
+    ServingSession s = sessions.get(from.session());
+    if (s == null) {
+      return this;
+    }
+    StreamEvent e = from.event();
+    if (e instanceof StreamMuxActor.StreamOpened opened) {
+      s.outbound.credit(opened.credit());
+      s.flush();
+    } else if (e instanceof StreamMuxActor.StreamCredit credit) {
+      s.outbound.credit(credit.chunks());
+      s.flush();
+      pump(s);
+    } else if (e instanceof StreamMuxActor.StreamData data) {
+      s.stream.tell(new StreamMuxActor.Consumed(1));
+      try {
+        for (TransferMessage m : s.decoder.feed(data.data())) {
+          onMessage(s, m);
+        }
+      } catch (TransferProtocolException ex) {
+        violation(s, ex.getMessage());
+      }
+    } else if (e instanceof StreamMuxActor.StreamEnded || e instanceof StreamMuxActor.StreamRefused) {
+      forget(s);
+    }
+    return this;
+  }
+
+  private void onMessage(ServingSession s, TransferMessage m) throws TransferProtocolException {
+    if (s.closing) {
+      return;
+    }
+    if (m instanceof TransferMessage.Hello hello) {
+      if (s.helloSeen) {
+        throw new TransferProtocolException("second HELLO on one stream");
+      }
+      s.helloSeen = true;
+      if (s.busy) {
+        refuse(s, TransferMessage.RefuseReason.BUSY, 30);
+        return;
+      }
+      String hex = java.util.HexFormat.of().formatHex(hello.infoHash());
+      getContext().ask(Optional.class, shares, java.time.Duration.ofSeconds(5),
+          replyTo -> new SharesActor.GetServable(hex, castOptional(replyTo)),
+          (found, failure) -> new ServableFound(s.id, found == null ? Optional.empty() : castServable(found)));
+    } else if (m instanceof TransferMessage.HashRequest r) {
+      ServingSession.Share share = s.requireShare();
+      if ((long) r.index() + r.count() > share.geometry().pieceCount()) {
+        throw new TransferProtocolException("hash request past the last piece");
+      }
+      byte[] layer = share.metadata().tree().pieceLayerBytes();
+      s.send(new TransferMessage.Hashes(r.layer(), r.index(),
+          java.util.Arrays.copyOfRange(layer, r.index() * 32, (r.index() + r.count()) * 32)));
+    } else if (m instanceof BlockRequest r) {
+      s.requireShare();
+      if (s.queue.size() >= MAX_QUEUED_REQUESTS) {
+        throw new TransferProtocolException("more than " + MAX_QUEUED_REQUESTS + " block requests queued");
+      }
+      s.queue.add(r);
+      pump(s);
+    } else if (m instanceof TransferMessage.Cancel c) {
+      s.queue.removeIf(q -> q.piece() == c.piece() && q.offset() == c.offset());
+    } else {
+      throw new TransferProtocolException("a provider does not accept " + m.type());
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static ActorRef<Optional<SharesActor.Servable>> castOptional(ActorRef replyTo) {
+    return replyTo;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Optional<SharesActor.Servable> castServable(Optional<?> found) {
+    return (Optional<SharesActor.Servable>) found;
+  }
+
+  private Behavior<Command> onServableFound(ServableFound found) {
+    ServingSession s = sessions.get(found.session());
+    if (s == null || s.closing) {
+      return this;
+    }
+    if (found.servable().isEmpty()) {
+      refuse(s, TransferMessage.RefuseReason.UNKNOWN_SHARE, 0);
+      return this;
+    }
+    SharesActor.Servable servable = found.servable().get();
+    try {
+      s.share = new ServingSession.Share(servable.metadata(),
+          FileChannel.open(servable.dataFile(), StandardOpenOption.READ));
+    } catch (IOException e) {
+      getContext().getLog().warn("cannot open share data {}: {}", servable.metadata().infoHashHex(), e.getMessage());
+      refuse(s, TransferMessage.RefuseReason.STALE, 60);
+      return this;
+    }
+    s.send(TransferMessage.Have.allPieces());
+    return this;
+  }
+
+  private Behavior<Command> pumpAll() {
+    sessions.values().forEach(this::pump);
+    return this;
+  }
+
+  /** Starts the next block read of {@code s} if none is running, tokens allow and output is drained. */
+  private void pump(ServingSession s) {
+    while (!s.reading && !s.closing && s.share != null && !s.queue.isEmpty()
+        && s.outbound.backlog() < MAX_OUTBOUND_CHUNKS) {
+      BlockRequest r = s.queue.peek();
+      PieceGeometry g = s.share.geometry();
+      if (!r.fits(g)) {
+        s.queue.poll();
+        rejected++;
+        s.send(new TransferMessage.Reject(r.piece(), r.offset(), TransferMessage.RejectReason.NOT_AVAILABLE));
+        continue;
+      }
+      if (!bucket.tryTake(r.length())) {
+        timers.startSingleTimer(RateRetry.INSTANCE, bucket.timeUntil(r.length()));
+        return;
+      }
+      s.queue.poll();
+      s.reading = true;
+      PieceProofs cached = s.proofs != null && s.proofs.piece() == r.piece() ? s.proofs : null;
+      FileChannel ch = s.share.channel();
+      var tree = s.share.metadata().tree();
+      int id = s.id;
+      CompletableFuture<BlockRead> read = CompletableFuture.supplyAsync(() -> {
+        try {
+          long pieceStart = g.pieceOffset(r.piece());
+          if (cached != null) {
+            return new BlockRead(id, r, cached, readFully(ch, pieceStart + r.offset(), r.length()), null);
+          }
+          byte[] piece = readFully(ch, pieceStart, g.pieceSize(r.piece()));
+          PieceProofs proofs = PieceProofs.of(tree, r.piece(), piece);
+          return new BlockRead(id, r, proofs,
+              java.util.Arrays.copyOfRange(piece, r.offset(), r.offset() + r.length()), null);
+        } catch (IOException | RuntimeException e) {
+          return new BlockRead(id, r, null, null, e);
+        }
+      }, blocking);
+      getContext().pipeToSelf(read, (ok, failure) -> ok != null ? ok : new BlockRead(id, r, null, null, failure));
+    }
+  }
+
+  private static byte[] readFully(FileChannel ch, long position, int length) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(length);
+    while (buf.hasRemaining()) {
+      if (ch.read(buf, position + buf.position()) < 0) {
+        throw new IOException("share data is shorter than its geometry");
+      }
+    }
+    return buf.array();
+  }
+
+  private Behavior<Command> onBlockRead(BlockRead read) {
+    ServingSession s = sessions.get(read.session());
+    if (s == null) {
+      return this;
+    }
+    s.reading = false;
+    BlockRequest r = read.request();
+    if (read.failure() != null) {
+      getContext().getLog().warn("cannot serve block {}/{}: {}", r.piece(), r.offset(), read.failure().getMessage());
+      rejected++;
+      s.send(new TransferMessage.Reject(r.piece(), r.offset(), TransferMessage.RejectReason.NOT_AVAILABLE));
+    } else {
+      s.proofs = read.proofs();
+      byte[] data = read.data();
+      if (settings.corruptBlocksForTesting()) {
+        data[data.length / 2] ^= 0x5a;
+      }
+      s.send(TransferMessage.Block.of(r.piece(), r.offset(),
+          read.proofs().proof(r.offset() / PieceGeometry.BLOCK_SIZE), data));
+      blocksServed++;
+      bytesServed += data.length;
+      served.computeIfAbsent(s.share.metadata().infoHashHex(), k -> new BitSet()).set(r.piece());
+    }
+    pump(s);
+    return this;
+  }
+
+  private void refuse(ServingSession s, TransferMessage.RefuseReason reason, int retryAfter) {
+    refused++;
+    s.send(new TransferMessage.Refuse(reason, retryAfter));
+    s.end();
+  }
+
+  private void violation(ServingSession s, String reason) {
+    violations++;
+    getContext().getLog().info("closing transfer stream {}: {}", s.id, reason);
+    s.end();
+  }
+
+  private void forget(ServingSession s) {
+    sessions.remove(s.id);
+    s.close();
+    if (s.forwarder != null) {
+      getContext().stop(s.forwarder);
+    }
+  }
+
+  private Behavior<Command> onGetStats(GetStats get) {
+    get.replyTo().tell(new TransferServiceView(sessions.size(), blocksServed, bytesServed, refused, rejected,
+        violations));
+    return this;
+  }
+
+  private Behavior<Command> onGetServedPieces(GetServedPieces get) {
+    BitSet set = served.getOrDefault(get.infoHashHex(), new BitSet());
+    get.replyTo().tell((BitSet) set.clone());
+    if (get.reset()) {
+      served.remove(get.infoHashHex());
+    }
+    return this;
+  }
+
+  /** One incoming transfer stream. */
+  private static final class ServingSession {
+    record Share(io.shroud.content.ShareMetadata metadata, FileChannel channel) {
+      PieceGeometry geometry() {
+        return metadata.info().geometry();
+      }
+    }
+
+    final int id;
+    final ActorRef<StreamCommand> stream;
+    final boolean busy;
+    final TransferFrameDecoder decoder = new TransferFrameDecoder();
+    final OutboundChunks outbound = new OutboundChunks(StreamMuxActor.MAX_CHUNK);
+    final ArrayDeque<BlockRequest> queue = new ArrayDeque<>();
+    ActorRef<StreamEvent> forwarder;
+    Share share;
+    PieceProofs proofs;
+    boolean helloSeen;
+    boolean reading;
+    boolean closing;
+
+    ServingSession(int id, ActorRef<StreamCommand> stream, boolean busy) {
+      this.id = id;
+      this.stream = stream;
+      this.busy = busy;
+    }
+
+    Share requireShare() throws TransferProtocolException {
+      if (share == null) {
+        throw new TransferProtocolException("request before the share was accepted");
+      }
+      return share;
+    }
+
+    void send(TransferMessage m) {
+      outbound.add(m);
+      flush();
+    }
+
+    void flush() {
+      for (byte[] chunk : outbound.drain()) {
+        stream.tell(new StreamMuxActor.Write(chunk));
+      }
+      if (closing && outbound.backlog() == 0) {
+        stream.tell(StreamMuxActor.EndStream.INSTANCE);
+      }
+    }
+
+    /** Ends the stream once what is queued has been written. */
+    void end() {
+      closing = true;
+      queue.clear();
+      flush();
+    }
+
+    void close() {
+      if (share != null) {
+        try {
+          share.channel().close();
+        } catch (IOException ignored) {
+          // read-only channel: nothing to lose
+        }
+      }
+    }
+  }
+}
