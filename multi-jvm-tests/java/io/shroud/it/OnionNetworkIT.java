@@ -169,6 +169,13 @@ class OnionNetworkIT {
     assertEquals(oneIdentityKey, found.path("publisher").asText());
     assertTrue(found.has("rounds") && found.has("expiry"), found.toString());
 
+    // the same lookup through a 3-hop circuit: node 5's last hop runs it, node 5 never queries the DHT itself
+    JsonNode viaCircuit = json(five, "/shroud/v1/dht/records/" + key + "?via=circuit&hops=3");
+    assertEquals("circuit", viaCircuit.path("via").asText());
+    assertEquals(3, viaCircuit.path("path").size(), viaCircuit.toString());
+    assertEquals("hello from node 1", viaCircuit.path("records").get(0).path("value").asText());
+    assertEquals(oneIdentityKey, viaCircuit.path("records").get(0).path("publisher").asText());
+
     // every live node's routing table knows the others (seeded from the directory)
     JsonNode table = json(five, "/shroud/v1/dht");
     assertTrue(table.path("contacts").asInt() >= 2, table.toString());

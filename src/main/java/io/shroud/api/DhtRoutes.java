@@ -2,6 +2,7 @@ package io.shroud.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shroud.circuit.CircuitsActor;
 import io.shroud.dht.DhtActor;
 import io.shroud.dht.DhtView;
 import io.shroud.dht.PutRecordResult;
@@ -43,11 +44,28 @@ final class DhtRoutes extends AllDirectives {
     this.parent = parent;
   }
 
-  Route routes(ActorRef<DhtActor.Command> dht) {
+  Route routes(ActorRef<DhtActor.Command> dht, ActorRef<CircuitsActor.Command> circuits) {
     return pathPrefix("dht", () -> concat(
         pathEndOrSingleSlash(() -> get(() -> onSuccess(buckets(dht), v -> completeOK(v, Jackson.marshaller(mapper))))),
         pathPrefix("records", () -> path(key -> concat(
-            get(() -> withKey(key, k -> lookup(dht, k))),
+            get(() -> parameterOptional("via", via -> parameterOptional("hops", hops -> withKey(key, k -> {
+              if (via.isEmpty()) {
+                return lookup(dht, k);
+              }
+              if (!via.get().equals("circuit")) {
+                return parent.error(StatusCodes.BAD_REQUEST, "via must be \"circuit\" (or absent for a direct lookup)");
+              }
+              int h;
+              try {
+                h = Integer.parseInt(hops.orElse("3"));
+              } catch (NumberFormatException e) {
+                h = -1;
+              }
+              if (h < 1 || h > 4) {
+                return parent.error(StatusCodes.BAD_REQUEST, "hops must be 1 to 4");
+              }
+              return lookupViaCircuit(circuits, k, h);
+            })))),
             put(() -> parent.mutating(() -> withSizeLimit(8192, () -> entity(Unmarshaller.entityToString(),
                 body -> withKey(key, k -> store(dht, k, body))))))))),
         parent.error(StatusCodes.NOT_FOUND, "no such route")));
@@ -127,6 +145,40 @@ final class DhtRoutes extends AllDirectives {
         body.put("error", "no record for this key");
       }
       return complete(r.found() ? StatusCodes.OK : StatusCodes.NOT_FOUND, body, Jackson.marshaller(mapper));
+    });
+  }
+
+  private Route lookupViaCircuit(ActorRef<CircuitsActor.Command> circuits, byte[] key, int hops) {
+    CompletionStage<CircuitsActor.RecordLookup> result = AskPattern.ask(circuits,
+        replyTo -> new CircuitsActor.LookupRecord(key, hops, replyTo), Duration.ofSeconds(90), system.scheduler());
+    return onSuccess(result, r -> {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("key", HexFormat.of().formatHex(key));
+      body.put("via", "circuit");
+      body.put("path", r.path());
+      body.put("found", !r.records().isEmpty());
+      java.util.List<Map<String, Object>> records = new java.util.ArrayList<>();
+      for (SignedRecord rec : r.records()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("value", textOrNull(rec.value()));
+        m.put("valueBase64", Base64.getEncoder().encodeToString(rec.value()));
+        m.put("publisher", HexFormat.of().formatHex(rec.publisher()));
+        m.put("expiry", rec.expiry().toString());
+        m.put("seq", rec.seq());
+        records.add(m);
+      }
+      body.put("records", records);
+      if (r.error() != null) {
+        body.put("status", 502);
+        body.put("error", r.error());
+        return complete(StatusCodes.BAD_GATEWAY, body, Jackson.marshaller(mapper));
+      }
+      if (records.isEmpty()) {
+        body.put("status", 404);
+        body.put("error", "no record for this key");
+        return complete(StatusCodes.NOT_FOUND, body, Jackson.marshaller(mapper));
+      }
+      return complete(StatusCodes.OK, body, Jackson.marshaller(mapper));
     });
   }
 

@@ -57,7 +57,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
         path("directory", () -> get(this::directory)),
         withHandles(h -> shares.routes(h.shares())),
         withHandles(network::routes),
-        withHandles(h -> dht.routes(h.dht())),
+        withHandles(h -> dht.routes(h.dht(), h.circuits())),
         error(StatusCodes.NOT_FOUND, "no such route"))));
   }
 

@@ -59,6 +59,15 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   /** {@code GET /shroud/v1/circuits}. */
   public record GetCircuits(ActorRef<CircuitsView> replyTo) implements Command {}
 
+  /**
+   * Looks up {@code key} in the DHT through a circuit of {@code hops} to a random destination,
+   * whose {@code dht} service runs the lookup; replies with the records that verified.
+   */
+  public record LookupRecord(byte[] key, int hops, ActorRef<RecordLookup> replyTo) implements Command {}
+
+  /** Verified records for the key (possibly none), the circuit path, and an error if it failed. */
+  public record RecordLookup(List<io.shroud.dht.SignedRecord> records, List<String> path, String error) {}
+
   /** Binds stream BEGINs for {@code name} at this node to {@code handler} (replaces an earlier one). */
   public record RegisterService(String name, ActorRef<StreamMuxActor.ServiceRequest> handler) implements Command {}
 
@@ -151,6 +160,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         .onMessage(BuildCircuit.class, this::onBuild)
         .onMessage(Echo.class, this::onEcho)
         .onMessage(BuildAndEcho.class, this::onBuildAndEcho)
+        .onMessage(LookupRecord.class, this::onLookupRecord)
         .onMessage(GetCircuits.class, this::onGetCircuits)
         .onMessage(RegisterService.class, this::onRegisterService)
         .onMessage(UseOnionKeys.class, this::onKeys)
@@ -301,6 +311,11 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   private Behavior<Command> onBuildAndEcho(BuildAndEcho request) {
     getContext().spawnAnonymous(EchoClientActor.buildAndEcho(getContext().getSelf(), request, setup.clock(),
         setup.random()));
+    return this;
+  }
+
+  private Behavior<Command> onLookupRecord(LookupRecord request) {
+    getContext().spawnAnonymous(DhtLookupClientActor.create(getContext().getSelf(), request, setup.clock()));
     return this;
   }
 

@@ -2,6 +2,8 @@ package io.shroud.node;
 
 import io.shroud.circuit.CircuitSettings;
 import io.shroud.circuit.CircuitsActor;
+import io.shroud.circuit.DhtOverCircuit;
+import io.shroud.circuit.DhtServiceActor;
 import io.shroud.circuit.GuardSet;
 import io.shroud.crypto.Ed25519;
 import io.shroud.crypto.X25519;
@@ -110,6 +112,8 @@ public final class NodeGuardian {
             st.nodeId(), setup.circuits(), st.links(), Optional.of(st.keys()), Optional.of(st.directory()),
             g.guards(), Optional.of(guardListener), setup.clock(), new SecureRandom())),
         "circuits");
+    circuits.tell(new CircuitsActor.RegisterService(DhtOverCircuit.SERVICE,
+        ctx.spawn(DhtServiceActor.create(st.dht()), "dht-service")));
     NodeRuntime.get(ctx.getSystem()).set(new NodeRuntime.Handles(
         st.nodeId(), setup.settings(), setup.clock().instant(), st.directory(), st.keys(), st.shares(),
         st.links(), circuits, st.dht()));

@@ -1,0 +1,82 @@
+package io.shroud.circuit;
+
+import io.shroud.dht.DhtActor;
+import io.shroud.dht.IterativeLookup;
+import io.shroud.dht.LookupResult;
+import io.shroud.dht.NodeId;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The {@code dht} circuit service at a circuit's last hop: runs the iterative FIND_VALUE the
+ * origin asks for ({@link DhtOverCircuit}) on this node's DHT and writes back the signed records
+ * it found. The origin's own address never reaches the DHT; this node learns only the key.
+ */
+public final class DhtServiceActor {
+  private DhtServiceActor() {}
+
+  public static Behavior<StreamMuxActor.ServiceRequest> create(ActorRef<DhtActor.Command> dht) {
+    return Behaviors.receive((ctx, request) -> {
+      if (request instanceof StreamMuxActor.OpenServiceStream open) {
+        ActorRef<Object> session = ctx.spawnAnonymous(session(open.stream(), dht));
+        open.replyTo().tell(new StreamMuxActor.Accept(session.narrow()));
+      }
+      return Behaviors.same();
+    });
+  }
+
+  private static Behavior<Object> session(ActorRef<StreamMuxActor.StreamCommand> stream,
+      ActorRef<DhtActor.Command> dht) {
+    return Behaviors.setup(ctx -> {
+      ByteArrayOutputStream request = new ByteArrayOutputStream();
+      ArrayDeque<byte[]> pending = new ArrayDeque<>();
+      int[] credit = {0};
+      boolean[] asked = {false};
+      Runnable flush = () -> {
+        while (credit[0] > 0 && !pending.isEmpty()) {
+          stream.tell(new StreamMuxActor.Write(pending.poll()));
+          credit[0]--;
+          if (pending.isEmpty()) {
+            stream.tell(StreamMuxActor.EndStream.INSTANCE);
+          }
+        }
+      };
+      return Behaviors.receiveMessage(event -> {
+        if (event instanceof StreamMuxActor.StreamOpened opened) {
+          credit[0] += opened.credit();
+        } else if (event instanceof StreamMuxActor.StreamCredit more) {
+          credit[0] += more.chunks();
+        } else if (event instanceof StreamMuxActor.StreamData data && !asked[0]) {
+          request.writeBytes(data.data());
+          stream.tell(new StreamMuxActor.Consumed(1));
+          if (request.size() >= DhtOverCircuit.REQUEST_BYTES) {
+            asked[0] = true;
+            byte[] key;
+            try {
+              key = DhtOverCircuit.parseRequest(request.toByteArray());
+            } catch (CircuitProtocolException e) {
+              ctx.getLog().debug("bad dht request on a circuit: {}", e.getMessage());
+              stream.tell(StreamMuxActor.EndStream.INSTANCE);
+              return Behaviors.stopped();
+            }
+            dht.tell(new DhtActor.Lookup(NodeId.of(key), IterativeLookup.Kind.FIND_VALUE,
+                ctx.messageAdapter(LookupResult.class, r -> r)));
+          }
+        } else if (event instanceof LookupResult result) {
+          byte[] response = DhtOverCircuit.response(result.records());
+          for (int off = 0; off < response.length; off += StreamMuxActor.MAX_CHUNK) {
+            pending.add(Arrays.copyOfRange(response, off, Math.min(response.length, off + StreamMuxActor.MAX_CHUNK)));
+          }
+        } else if (event instanceof StreamMuxActor.StreamEnded) {
+          return Behaviors.stopped();
+        }
+        flush.run();
+        return Behaviors.same();
+      });
+    });
+  }
+}
