@@ -40,6 +40,16 @@ public final class KryoRegistry {
     m.put(150, io.shroud.swarm.SharesActor.ShareAdded.class);
     m.put(151, io.shroud.swarm.SharesActor.ShareRemoved.class);
     m.put(152, io.shroud.swarm.SharesActor.State.class);
+    m.put(153, io.shroud.swarm.DownloadEvent.DownloadStarted.class);
+    m.put(154, io.shroud.swarm.DownloadEvent.PieceLayerVerified.class);
+    m.put(155, io.shroud.swarm.DownloadEvent.PieceVerified.class);
+    m.put(156, io.shroud.swarm.DownloadEvent.PieceInvalidated.class);
+    m.put(157, io.shroud.swarm.DownloadEvent.Paused.class);
+    m.put(158, io.shroud.swarm.DownloadEvent.Resumed.class);
+    m.put(159, io.shroud.swarm.DownloadEvent.Cancelled.class);
+    m.put(160, io.shroud.swarm.DownloadEvent.DownloadCompleted.class);
+    m.put(161, io.shroud.swarm.DownloadEvent.DownloadFailed.class);
+    m.put(162, io.shroud.swarm.DownloadsActor.DownloadRegistered.class);
     return Collections.unmodifiableMap(m);
   }
 

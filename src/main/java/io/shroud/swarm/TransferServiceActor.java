@@ -366,6 +366,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     boolean helloSeen;
     boolean reading;
     boolean closing;
+    boolean endSent;
 
     ServingSession(int id, ActorRef<StreamCommand> stream, boolean busy) {
       this.id = id;
@@ -389,7 +390,8 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       for (byte[] chunk : outbound.drain()) {
         stream.tell(new StreamMuxActor.Write(chunk));
       }
-      if (closing && outbound.backlog() == 0) {
+      if (closing && !endSent && outbound.backlog() == 0) {
+        endSent = true;
         stream.tell(StreamMuxActor.EndStream.INSTANCE);
       }
     }

@@ -41,7 +41,18 @@ class KryoSerializerTest {
       new RoutingSnapshotActor.ContactsSaved(new ArrayList<>(List.of(
           new RoutingSnapshotActor.SavedContact(new byte[] {1}, "::1", 1, Instant.ofEpochSecond(7))))),
       new RoutingSnapshotActor.RoutingState(new ArrayList<>(List.of(
-          new RoutingSnapshotActor.SavedContact(new byte[] {2}, "10.0.0.1", 65535, Instant.EPOCH)))));
+          new RoutingSnapshotActor.SavedContact(new byte[] {2}, "10.0.0.1", 65535, Instant.EPOCH)))),
+      new io.shroud.swarm.DownloadEvent.DownloadStarted("0123456789abcdef", "ab".repeat(32), "/tmp/out.bin", 3,
+          Instant.ofEpochSecond(1, 2)),
+      new io.shroud.swarm.DownloadEvent.PieceLayerVerified(new byte[64]),
+      new io.shroud.swarm.DownloadEvent.PieceVerified(41),
+      new io.shroud.swarm.DownloadEvent.PieceInvalidated(7),
+      new io.shroud.swarm.DownloadEvent.Paused(Instant.EPOCH),
+      new io.shroud.swarm.DownloadEvent.Resumed(Instant.ofEpochSecond(3)),
+      new io.shroud.swarm.DownloadEvent.Cancelled(Instant.ofEpochSecond(4)),
+      new io.shroud.swarm.DownloadEvent.DownloadCompleted("cd".repeat(32), "movie.mkv", Instant.ofEpochSecond(5)),
+      new io.shroud.swarm.DownloadEvent.DownloadFailed("disk full", Instant.ofEpochSecond(6)),
+      new io.shroud.swarm.DownloadsActor.DownloadRegistered("0123456789abcdef", "/tmp/out.bin", Instant.EPOCH));
 
   /** Value-based equality for records holding arrays: compare their serialized forms after a round trip. */
   @Test

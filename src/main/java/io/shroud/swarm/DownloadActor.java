@@ -1,0 +1,461 @@
+package io.shroud.swarm;
+
+import io.shroud.circuit.CircuitsActor;
+import io.shroud.content.MerkleTree;
+import io.shroud.content.PieceGeometry;
+import io.shroud.content.ShareLink;
+import io.shroud.dht.NodeId;
+import io.shroud.dht.SignedRecord;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.random.RandomGenerator;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One download (persistence id {@code download|<id>}): finds providers, connects to each through
+ * its own circuit ({@link ProviderSessionActor}), fetches and checks the piece layer, then runs
+ * the {@link PiecePicker} over all sources. Every block is checked on arrival, every piece again
+ * when complete, written to the part file and forced before {@code PieceVerified} is persisted.
+ * On recovery the last few verified pieces are re-read and re-checked, and only what is missing
+ * is fetched. The wire-level work is in {@link DownloadRun}; this class is the journal, the
+ * commands and the I/O steps. Draft: {@code docs/drafts/swarm-protocol.md} §9.
+ */
+public final class DownloadActor
+    extends EventSourcedBehavior<DownloadActor.Command, DownloadEvent, DownloadState> {
+
+  public sealed interface Command {}
+
+  /** Starts a fresh download (the parent validated the arguments). */
+  public record Start(String link, String outputPath, int hops, ActorRef<DownloadView> replyTo) implements Command {}
+
+  public record Pause(ActorRef<DownloadView> replyTo) implements Command {}
+
+  public record Resume(ActorRef<DownloadView> replyTo) implements Command {}
+
+  /** Cancels and deletes the part file. */
+  public record Cancel(ActorRef<DownloadView> replyTo) implements Command {}
+
+  public record GetView(ActorRef<DownloadView> replyTo) implements Command {}
+
+  record ProvidersFound(List<NodeId> providers, String error) implements Command {}
+
+  record FromSource(ProviderSessionActor.Report report) implements Command {}
+
+  record SourceStopped(NodeId provider, long epoch) implements Command {}
+
+  record LayerDone(byte[] layer) implements Command {}
+
+  record PieceWritten(int piece, Throwable failure) implements Command {}
+
+  private record Rechecked(BitSet bad, Throwable failure) implements Command {}
+
+  private record OutputDone(DownloadFinisher.Finished finished, Throwable failure) implements Command {}
+
+  enum Retry implements Command { INSTANCE }
+
+  /**
+   * What every download of a node shares.
+   *
+   * @param staticProviders if not empty, these providers are used instead of a DHT lookup
+   *     (tests, devnets)
+   */
+  public record Setup(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits, SwarmSettings settings,
+      List<NodeId> staticProviders, Clock clock, RandomGenerator random) {}
+
+  static final Duration RETRY = Duration.ofSeconds(2);
+  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(120);
+
+  private final String id;
+  private final Setup setup;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final DownloadStore store;
+  private final Executor blocking;
+  private DownloadRun run;
+  private boolean rechecked;
+  private String finishingError;
+
+  public static Behavior<Command> create(String id, Setup setup) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new DownloadActor(ctx, timers, id, setup)));
+  }
+
+  private DownloadActor(ActorContext<Command> context, TimerScheduler<Command> timers, String id, Setup setup) {
+    super(PersistenceId.of("download", id),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(500), Duration.ofSeconds(30), 0.2));
+    this.id = id;
+    this.setup = setup;
+    this.context = context;
+    this.timers = timers;
+    this.store = new DownloadStore(setup.dataDir());
+    this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+  }
+
+  @Override
+  public DownloadState emptyState() {
+    return new DownloadState();
+  }
+
+  @Override
+  public CommandHandler<Command, DownloadEvent, DownloadState> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Start.class, this::onStart)
+        .onCommand(Pause.class, this::onPause)
+        .onCommand(Resume.class, this::onResume)
+        .onCommand(Cancel.class, this::onCancel)
+        .onCommand(GetView.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
+        .onCommand(Rechecked.class, this::onRechecked)
+        .onCommand(ProvidersFound.class, (s, c) -> whileRunning(s, () -> run.providersFound(c.providers(), c.error())))
+        .onCommand(FromSource.class, (s, c) -> whileRunning(s, () -> run.onReport(c.report())))
+        .onCommand(SourceStopped.class, (s, c) -> whileRunning(s, () -> run.onStopped(c.provider(), c.epoch())))
+        .onCommand(Retry.class, (s, c) -> whileRunning(s, this::findProviders))
+        .onCommand(LayerDone.class, this::onLayerDone)
+        .onCommand(PieceWritten.class, this::onPieceWritten)
+        .onCommand(OutputDone.class, this::onOutputDone)
+        .build();
+  }
+
+  @Override
+  public EventHandler<DownloadState, DownloadEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(DownloadState::apply);
+  }
+
+  @Override
+  public SignalHandler<DownloadState> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
+      if (state.started != null) {
+        begin(state);
+      }
+    }).build();
+  }
+
+  private Effect<DownloadEvent, DownloadState> whileRunning(DownloadState state, Runnable action) {
+    if (run != null && run.running() && !state.finished() && !state.paused) {
+      action.run();
+    }
+    return Effect().none();
+  }
+
+  private Effect<DownloadEvent, DownloadState> onStart(DownloadState state, Start start) {
+    if (state.started != null) {
+      return Effect().reply(start.replyTo(), view(state));
+    }
+    ShareLink link = ShareLink.parse(start.link());
+    try {
+      store.writeLink(id, start.link());
+    } catch (java.io.IOException e) {
+      return Effect().persist(new DownloadEvent.DownloadFailed("cannot store the link: " + e.getMessage(),
+          setup.clock().instant())).thenReply(start.replyTo(), this::view);
+    }
+    return Effect().persist(new DownloadEvent.DownloadStarted(id, link.infoHashHex(), start.outputPath(),
+            start.hops(), setup.clock().instant()))
+        .thenRun(this::begin)
+        .thenReply(start.replyTo(), this::view);
+  }
+
+  /** Sets up the run from the journaled state: re-check recent pieces, then find providers. */
+  private void begin(DownloadState state) {
+    if (state.finished() || state.paused) {
+      return;
+    }
+    ShareLink link;
+    try {
+      link = ShareLink.parse(store.readLink(id).orElseThrow(() -> new IllegalStateException("link file missing")));
+    } catch (RuntimeException e) {
+      context.getSelf().tell(new OutputDone(null, e));
+      return;
+    }
+    if (run == null) {
+      run = new DownloadRun(new RunIo(), link, state, setup.settings(), setup.self(), setup.clock(),
+          setup.random());
+    }
+    run.setRunning(true);
+    if (run.verifier() == null && state.pieceLayer != null) {
+      run.useVerifier(new PieceVerifier(MerkleTree.fromPieceLayerBytes(link.geometry(), state.pieceLayer,
+          link.piecesRoot().orElseThrow())));
+    }
+    if (run.verifier() != null && !rechecked && !state.recent.isEmpty()) {
+      List<Integer> recent = new ArrayList<>(state.recent);
+      PieceVerifier verifier = run.verifier();
+      context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
+        try {
+          return DownloadFinisher.recheck(store, id, verifier, recent);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }, blocking), Rechecked::new);
+      return;
+    }
+    findProviders();
+  }
+
+  private Effect<DownloadEvent, DownloadState> onRechecked(DownloadState state, Rechecked r) {
+    rechecked = true;
+    if (r.failure() != null) {
+      context.getLog().warn("download {}: re-check failed: {}", id, r.failure().getMessage());
+    }
+    List<DownloadEvent> events = new ArrayList<>();
+    BitSet bad = r.bad() == null ? new BitSet() : r.bad();
+    bad.stream().forEach(p -> events.add(new DownloadEvent.PieceInvalidated(p)));
+    if (!bad.isEmpty()) {
+      context.getLog().warn("download {}: {} piece(s) damaged in the part file, fetching them again", id,
+          bad.cardinality());
+    }
+    return Effect().persist(events).thenRun(s -> {
+      if (run != null) {
+        run.invalidated(bad);
+      }
+      if (!s.paused && !s.finished()) {
+        findProviders();
+      }
+    });
+  }
+
+  /** Asks for providers (static list, or a DHT lookup through a circuit). */
+  void findProviders() {
+    if (run == null || !run.running()) {
+      return;
+    }
+    run.lookingForProviders();
+    if (!setup.staticProviders().isEmpty()) {
+      context.getSelf().tell(new ProvidersFound(setup.staticProviders(), null));
+      return;
+    }
+    byte[] infoHash = run.link().infoHash();
+    int hops = run.hops();
+    context.ask(CircuitsActor.RecordLookup.class, setup.circuits(), LOOKUP_TIMEOUT,
+        replyTo -> new CircuitsActor.LookupRecord(ProviderKey.of(infoHash).toBytes(), hops, replyTo),
+        (found, failure) -> found == null ? new ProvidersFound(List.of(), "provider lookup: " + failure.getMessage())
+            : providers(found, infoHash));
+  }
+
+  private ProvidersFound providers(CircuitsActor.RecordLookup found, byte[] infoHash) {
+    Set<NodeId> out = new LinkedHashSet<>();
+    for (SignedRecord r : found.records()) {
+      try {
+        out.add(ProviderRecord.open(r, infoHash, setup.clock()).nodeId());
+      } catch (TransferProtocolException e) {
+        context.getLog().debug("ignoring a provider record: {}", e.getMessage());
+      }
+    }
+    return new ProvidersFound(new ArrayList<>(out), found.error());
+  }
+
+  private Effect<DownloadEvent, DownloadState> onLayerDone(DownloadState state, LayerDone done) {
+    if (state.finished() || run == null) {
+      return Effect().none();
+    }
+    return Effect().persist(new DownloadEvent.PieceLayerVerified(done.layer())).thenRun(s -> run.startPicking(s));
+  }
+
+  /** Writes a verified piece on the blocking dispatcher; {@link PieceWritten} follows. */
+  void writePiece(int piece, long offset, byte[] data) {
+    context.pipeToSelf(CompletableFuture.runAsync(() -> {
+      try {
+        store.writePiece(id, offset, data);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, blocking), (ok, failure) -> new PieceWritten(piece, failure));
+  }
+
+  private Effect<DownloadEvent, DownloadState> onPieceWritten(DownloadState state, PieceWritten w) {
+    if (state.finished()) {
+      return Effect().none();
+    }
+    if (w.failure() != null) {
+      return fail("cannot write the part file: " + w.failure().getMessage());
+    }
+    return Effect().persist(new DownloadEvent.PieceVerified(w.piece())).thenRun(s -> {
+      if (run != null && run.pieceVerified(w.piece()) && !s.paused) {
+        finish(s);
+      }
+    });
+  }
+
+  private void finish(DownloadState state) {
+    run.finishing();
+    ShareLink link = run.link();
+    Path part = store.partFile(id);
+    Path output = Path.of(state.started.outputPath());
+    context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
+      try {
+        return DownloadFinisher.finish(link, part, output);
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    }, blocking), OutputDone::new);
+  }
+
+  private Effect<DownloadEvent, DownloadState> onOutputDone(DownloadState state, OutputDone done) {
+    if (state.finished()) {
+      return Effect().none();
+    }
+    if (done.failure() != null) {
+      Throwable cause = done.failure().getCause() != null ? done.failure().getCause() : done.failure();
+      return fail(cause.getMessage());
+    }
+    return Effect().persist(new DownloadEvent.DownloadCompleted(done.finished().sha256Hex(), done.finished().name(),
+        setup.clock().instant())).thenRun(s -> store.forgetLink(id));
+  }
+
+  private Effect<DownloadEvent, DownloadState> fail(String reason) {
+    context.getLog().warn("download {} failed: {}", id, reason);
+    if (run != null) {
+      run.stopAll();
+    }
+    finishingError = reason;
+    return Effect().persist(new DownloadEvent.DownloadFailed(reason, setup.clock().instant()));
+  }
+
+  private Effect<DownloadEvent, DownloadState> onPause(DownloadState state, Pause pause) {
+    if (state.finished() || state.paused) {
+      return Effect().reply(pause.replyTo(), view(state));
+    }
+    return Effect().persist(new DownloadEvent.Paused(setup.clock().instant())).thenRun(s -> {
+      if (run != null) {
+        run.stopAll();
+      }
+      timers.cancel(Retry.INSTANCE);
+    }).thenReply(pause.replyTo(), this::view);
+  }
+
+  private Effect<DownloadEvent, DownloadState> onResume(DownloadState state, Resume resume) {
+    if (state.finished() || !state.paused) {
+      return Effect().reply(resume.replyTo(), view(state));
+    }
+    return Effect().persist(new DownloadEvent.Resumed(setup.clock().instant()))
+        .thenRun(this::begin)
+        .thenReply(resume.replyTo(), this::view);
+  }
+
+  private Effect<DownloadEvent, DownloadState> onCancel(DownloadState state, Cancel cancel) {
+    if (state.finished()) {
+      return Effect().reply(cancel.replyTo(), view(state));
+    }
+    return Effect().persist(new DownloadEvent.Cancelled(setup.clock().instant())).thenRun(s -> {
+      if (run != null) {
+        run.stopAll();
+      }
+      timers.cancel(Retry.INSTANCE);
+      store.delete(id);
+    }).thenReply(cancel.replyTo(), this::view);
+  }
+
+  DownloadView view(DownloadState state) {
+    String phase;
+    if (state.completed != null) {
+      phase = "COMPLETE";
+    } else if (state.cancelled) {
+      phase = "CANCELLED";
+    } else if (state.failure != null) {
+      phase = "FAILED";
+    } else if (state.paused) {
+      phase = "PAUSED";
+    } else {
+      phase = run == null ? "STARTING" : run.phase();
+    }
+    String output = state.started == null ? null : state.started.outputPath();
+    String infoHash = state.started == null ? null : state.started.infoHashHex();
+    String error = state.failure != null ? state.failure : finishingError != null ? finishingError
+        : run == null ? null : run.transientError();
+    if (run == null) {
+      return new DownloadView(id, phase, infoHash, state.completed == null ? null : state.completed.name(), 0, 0,
+          state.verified.cardinality(), 0, 0, List.of(), List.of(), 0, output,
+          state.completed == null ? null : state.completed.sha256Hex(), error);
+    }
+    PieceGeometry g = run.link().geometry();
+    int done = state.verified.cardinality();
+    long bytesDone = state.completed != null ? g.length() : bytesOf(g, state.verified);
+    return new DownloadView(id, phase, infoHash,
+        state.completed != null ? state.completed.name() : run.name(), bytesDone, g.length(), done,
+        g.pieceCount(), run.rate(), run.sourceViews(), run.circuitViews(), run.refetchedBytes(), output,
+        state.completed == null ? null : state.completed.sha256Hex(), error);
+  }
+
+  private static long bytesOf(PieceGeometry g, BitSet verified) {
+    long bytes = (long) verified.cardinality() * g.pieceLength();
+    int last = g.pieceCount() - 1;
+    if (last >= 0 && verified.get(last)) {
+      bytes -= g.pieceLength() - g.pieceSize(last);
+    }
+    return bytes;
+  }
+
+  /** The run's hands: sessions, piece writes, the journal. */
+  private final class RunIo implements DownloadRun.Io {
+    private final Map<NodeId, ActorRef<ProviderSessionActor.Command>> sessions = new LinkedHashMap<>();
+    private ActorRef<ProviderSessionActor.Report> reports;
+
+    @Override
+    public void connect(NodeId provider, long epoch) {
+      if (reports == null) {
+        reports = context.messageAdapter(ProviderSessionActor.Report.class, FromSource::new);
+      }
+      ActorRef<ProviderSessionActor.Command> ref = context.spawn(ProviderSessionActor.create(provider, epoch,
+          run.link().infoHash(), run.hops(), setup.circuits(), reports), "source-" + epoch);
+      context.watchWith(ref, new SourceStopped(provider, epoch));
+      sessions.put(provider, ref);
+    }
+
+    @Override
+    public void send(NodeId provider, long epoch, TransferMessage message) {
+      ActorRef<ProviderSessionActor.Command> ref = sessions.get(provider);
+      if (ref != null) {
+        ref.tell(new ProviderSessionActor.Send(message));
+      }
+    }
+
+    @Override
+    public void close(NodeId provider, long epoch) {
+      ActorRef<ProviderSessionActor.Command> ref = sessions.remove(provider);
+      if (ref != null) {
+        context.unwatch(ref);
+        ref.tell(ProviderSessionActor.Close.INSTANCE);
+      }
+    }
+
+    @Override
+    public void writePiece(int piece, long offset, byte[] data) {
+      DownloadActor.this.writePiece(piece, offset, data);
+    }
+
+    @Override
+    public void layerVerified(byte[] pieceLayer) {
+      context.getSelf().tell(new LayerDone(pieceLayer));
+    }
+
+    @Override
+    public void retryLater() {
+      timers.startSingleTimer(Retry.INSTANCE, RETRY);
+    }
+
+    @Override
+    public void log(String message) {
+      context.getLog().info("download {}: {}", id, message);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.shroud.swarm;
+
+import io.shroud.serialization.ShroudSerializable;
+import java.time.Instant;
+
+/**
+ * What a {@link DownloadActor} journals (persistence id {@code download|<id>}). No key material:
+ * the share link (which holds an encrypted share's key) lives in an owner-only file of
+ * {@link DownloadStore}, written and forced before {@link DownloadStarted} is persisted.
+ */
+public sealed interface DownloadEvent extends ShroudSerializable {
+
+  /** A download was accepted: the share, where its output goes, and the circuit length. */
+  record DownloadStarted(String id, String infoHashHex, String outputPath, int hops, Instant startedAt)
+      implements DownloadEvent {}
+
+  /** The piece layer, checked against the link's pieces root (public facts, no key). */
+  record PieceLayerVerified(byte[] pieceLayer) implements DownloadEvent {}
+
+  /** Piece {@code index} passed its check and is forced to disk in the part file. */
+  record PieceVerified(int index) implements DownloadEvent {}
+
+  /** Piece {@code index} was found damaged in the part file on resume: fetch it again. */
+  record PieceInvalidated(int index) implements DownloadEvent {}
+
+  record Paused(Instant at) implements DownloadEvent {}
+
+  record Resumed(Instant at) implements DownloadEvent {}
+
+  /** The download is abandoned; its part file is deleted. */
+  record Cancelled(Instant at) implements DownloadEvent {}
+
+  /** The output file is complete; {@code sha256Hex} is the SHA-256 of what was written. */
+  record DownloadCompleted(String sha256Hex, String name, Instant at) implements DownloadEvent {}
+
+  record DownloadFailed(String reason, Instant at) implements DownloadEvent {}
+}

@@ -1,0 +1,89 @@
+package io.shroud.swarm;
+
+import io.shroud.content.ContentDecryptionException;
+import io.shroud.content.Manifest;
+import io.shroud.content.PieceGeometry;
+import io.shroud.content.ShareDecryptor;
+import io.shroud.content.ShareLink;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.BitSet;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Blocking steps of a download that touch whole files: re-checking pieces of a part file on
+ * resume, and turning a complete part file into the output (decrypt an encrypted share, checking
+ * the manifest's length and SHA-256; move a public one). Call from the blocking dispatcher.
+ */
+public final class DownloadFinisher {
+  private DownloadFinisher() {}
+
+  /** The output's name (from the manifest or link) and SHA-256. */
+  public record Finished(String name, String sha256Hex) {}
+
+  /** The pieces among {@code pieces} whose bytes in the part file fail their check. */
+  public static BitSet recheck(DownloadStore store, String id, PieceVerifier verifier, Iterable<Integer> pieces)
+      throws IOException {
+    BitSet bad = new BitSet();
+    PieceGeometry g = verifier.geometry();
+    for (int p : pieces) {
+      byte[] data = store.readPiece(id, g.pieceOffset(p), g.pieceSize(p));
+      if (!verifier.verifyPiece(p, data)) {
+        bad.set(p);
+      }
+    }
+    return bad;
+  }
+
+  /**
+   * Produces the output file from the complete part file.
+   *
+   * @throws ContentDecryptionException if the manifest does not open or the plaintext does not
+   *     match it (length, SHA-256); nothing is left at {@code output} then
+   */
+  public static Finished finish(ShareLink link, Path part, Path output)
+      throws IOException, ContentDecryptionException {
+    if (Files.exists(output)) {
+      throw new IOException("output file appeared meanwhile: " + output);
+    }
+    if (link.encrypted()) {
+      Manifest manifest = ShareDecryptor.decrypt(link, part, output);
+      Files.delete(part);
+      return new Finished(manifest.name(), HexFormat.of().formatHex(manifest.sha256()));
+    }
+    String sha = sha256(part);
+    Files.move(part, output, StandardCopyOption.ATOMIC_MOVE);
+    return new Finished(link.displayName().orElse(output.getFileName().toString()), sha);
+  }
+
+  /** The manifest's file name, if the link is encrypted and its manifest opens. */
+  public static Optional<String> manifestName(ShareLink link) {
+    if (!link.encrypted()) {
+      return link.displayName();
+    }
+    try {
+      return Optional.of(link.openManifest().name());
+    } catch (ContentDecryptionException e) {
+      return Optional.empty();
+    }
+  }
+
+  static String sha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[64 * 1024];
+      for (int n; (n = in.read(buf)) >= 0; ) {
+        md.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing", e);
+    }
+  }
+}

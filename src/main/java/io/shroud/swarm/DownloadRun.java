@@ -1,0 +1,517 @@
+package io.shroud.swarm;
+
+import io.shroud.content.PieceGeometry;
+import io.shroud.content.ShareLink;
+import io.shroud.dht.NodeId;
+import io.shroud.swarm.ProviderSessionActor.Connected;
+import io.shroud.swarm.ProviderSessionActor.Lost;
+import io.shroud.swarm.ProviderSessionActor.Received;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * The live part of one download, free of Pekko: sources and their connection state, the piece
+ * layer fetch, the picker, block checks and piece assembly, counters. It acts through {@link Io}
+ * (implemented by {@link DownloadActor}), which owns sessions, files and the journal. Not
+ * thread-safe: the actor is the only caller.
+ */
+final class DownloadRun {
+  /** Hash requests kept in flight while fetching the piece layer. */
+  private static final int LAYER_REQUESTS = 8;
+  /** REJECTs from one source after which it is dropped for this run. */
+  private static final int MAX_REJECTS = 64;
+
+  /** What the run asks its actor to do. */
+  interface Io {
+    void connect(NodeId provider, long epoch);
+
+    void send(NodeId provider, long epoch, TransferMessage message);
+
+    void close(NodeId provider, long epoch);
+
+    void writePiece(int piece, long offset, byte[] data);
+
+    void layerVerified(byte[] pieceLayer);
+
+    void retryLater();
+
+    void log(String message);
+  }
+
+  /** One provider as this run knows it. */
+  static final class Source {
+    final NodeId id;
+    long epoch;
+    boolean live;
+    boolean ready;
+    boolean hasAll;
+    final BitSet have = new BitSet();
+    String state = "CONNECTING";
+    String circuitId;
+    List<String> path = List.of();
+    int rejects;
+
+    Source(NodeId id) {
+      this.id = id;
+    }
+  }
+
+  private final Io io;
+  private final ShareLink link;
+  private final PieceGeometry geometry;
+  private final int hops;
+  private final SwarmSettings settings;
+  private final NodeId self;
+  private final RandomGenerator random;
+  private final SourceStats<NodeId> stats;
+  private final SourceStats<String> total;
+  private final Map<NodeId, Source> sources = new LinkedHashMap<>();
+  private final Set<NodeId> badLayer = new HashSet<>();
+  private final Map<Integer, byte[]> buffers = new HashMap<>();
+  private final BitSet refetchable;
+  private final BitSet initiallyVerified;
+  private final String name;
+  private PieceVerifier verifier;
+  private PieceLayerAssembler assembler;
+  private NodeId assemblerFrom;
+  private PiecePicker<NodeId> picker;
+  private long epochs;
+  private long refetched;
+  private boolean running;
+  private String phase = "STARTING";
+  private String transientError;
+
+  DownloadRun(Io io, ShareLink link, DownloadState state, SwarmSettings settings, NodeId self, Clock clock,
+      RandomGenerator random) {
+    this.io = io;
+    this.link = link;
+    this.geometry = link.geometry();
+    this.hops = state.started.hops();
+    this.settings = settings;
+    this.self = self;
+    this.random = random;
+    this.stats = SourceStats.tenSeconds(clock);
+    this.total = SourceStats.tenSeconds(clock);
+    this.refetchable = (BitSet) state.everVerified.clone();
+    this.initiallyVerified = (BitSet) state.verified.clone();
+    this.name = DownloadFinisher.manifestName(link).orElse(null);
+  }
+
+  ShareLink link() {
+    return link;
+  }
+
+  int hops() {
+    return hops;
+  }
+
+  String name() {
+    return name;
+  }
+
+  PieceVerifier verifier() {
+    return verifier;
+  }
+
+  void useVerifier(PieceVerifier v) {
+    verifier = v;
+  }
+
+  boolean running() {
+    return running;
+  }
+
+  void setRunning(boolean on) {
+    running = on;
+  }
+
+  String phase() {
+    return phase;
+  }
+
+  String transientError() {
+    return transientError;
+  }
+
+  long refetchedBytes() {
+    return refetched;
+  }
+
+  long rate() {
+    return Math.round(total.rate("all"));
+  }
+
+  /** Pieces found damaged on resume: count their bytes as re-fetched when they come again. */
+  void invalidated(BitSet bad) {
+    refetchable.or(bad);
+    initiallyVerified.andNot(bad);
+  }
+
+  void lookingForProviders() {
+    if (liveCount() == 0) {
+      phase = "FINDING_PROVIDERS";
+    }
+  }
+
+  void finishing() {
+    phase = "DOWNLOADING";
+    running = false;
+    stopAll();
+  }
+
+  /** Closes every session (pause, cancel, failure, completion); the picker keeps its strikes. */
+  void stopAll() {
+    running = false;
+    for (Source s : sources.values()) {
+      if (s.live) {
+        io.close(s.id, s.epoch);
+        gone(s, "closed");
+      }
+    }
+    // received blocks of partial pieces stay in the picker and in their buffers for a resume
+    assembler = null;
+    assemblerFrom = null;
+    phase = "PAUSED";
+  }
+
+  private int liveCount() {
+    return (int) sources.values().stream().filter(s -> s.live).count();
+  }
+
+  void providersFound(List<NodeId> providers, String error) {
+    for (NodeId p : providers) {
+      if (liveCount() >= settings.maxProvidersPerDownload()) {
+        break;
+      }
+      Source s = sources.get(p);
+      if (p.equals(self) || badLayer.contains(p) || (picker != null && picker.isBanned(p))
+          || (s != null && (s.live || s.state.startsWith("REFUSED")))) {
+        continue;
+      }
+      if (s == null) {
+        s = new Source(p);
+        sources.put(p, s);
+      }
+      s.epoch = ++epochs;
+      s.live = true;
+      s.ready = false;
+      s.state = "CONNECTING";
+      io.connect(p, s.epoch);
+    }
+    if (liveCount() == 0) {
+      transientError = error != null ? error : "no providers found";
+      phase = "FINDING_PROVIDERS";
+      io.retryLater();
+    } else {
+      transientError = null;
+    }
+  }
+
+  void onReport(ProviderSessionActor.Report report) {
+    Source s = sources.get(report.provider());
+    if (s == null || s.epoch != report.epoch() || !s.live) {
+      return;
+    }
+    if (report instanceof Connected c) {
+      s.state = "CONNECTED";
+      s.circuitId = c.circuitId();
+      s.path = c.path();
+    } else if (report instanceof Lost lost) {
+      gone(s, "GONE: " + lost.reason());
+      afterLoss();
+    } else if (report instanceof Received r) {
+      onMessage(s, r.message());
+    }
+  }
+
+  void onStopped(NodeId provider, long epoch) {
+    Source s = sources.get(provider);
+    if (s != null && s.epoch == epoch && s.live) {
+      gone(s, "GONE: session stopped");
+      afterLoss();
+    }
+  }
+
+  private void gone(Source s, String state) {
+    s.live = false;
+    s.ready = false;
+    s.state = state;
+    if (picker != null) {
+      picker.sourceGone(s.id);
+    }
+    stats.remove(s.id);
+    if (s.id.equals(assemblerFrom)) {
+      assembler = null;
+      assemblerFrom = null;
+    }
+  }
+
+  private void afterLoss() {
+    if (!running) {
+      return;
+    }
+    if (verifier == null) {
+      startLayer();
+    }
+    refill();
+    if (liveCount() == 0) {
+      phase = "FINDING_PROVIDERS";
+      io.retryLater();
+    }
+  }
+
+  private void drop(Source s, String state) {
+    io.close(s.id, s.epoch);
+    gone(s, state);
+    afterLoss();
+  }
+
+  private void onMessage(Source s, TransferMessage m) {
+    if (m instanceof TransferMessage.Have have) {
+      if (have.all()) {
+        s.hasAll = true;
+      } else {
+        s.have.or(have.pieces());
+      }
+      s.ready = true;
+      s.state = "READY";
+      if (picker != null) {
+        phase = "DOWNLOADING";
+        feedHave(s);
+        refill();
+      } else if (verifier == null) {
+        startLayer();
+      } else {
+        startPicking(null);
+      }
+    } else if (m instanceof TransferMessage.Refuse refuse) {
+      drop(s, "REFUSED: " + refuse.reason());
+    } else if (m instanceof TransferMessage.Hashes hashes) {
+      onHashes(s, hashes);
+    } else if (m instanceof TransferMessage.Block block) {
+      onBlock(s, block);
+    } else if (m instanceof TransferMessage.Reject reject) {
+      if (picker != null && reject.piece() < geometry.pieceCount()) {
+        int index = reject.offset() / PieceGeometry.BLOCK_SIZE;
+        if (picker.requesters(reject.piece(), index).contains(s.id)) {
+          picker.requestReleased(s.id, reject.piece(), index);
+        }
+      }
+      if (++s.rejects > MAX_REJECTS) {
+        drop(s, "GONE: too many rejects");
+      } else {
+        refill();
+      }
+    } else {
+      drop(s, "GONE: protocol violation: provider sent " + m.type());
+    }
+  }
+
+  private void feedHave(Source s) {
+    if (s.hasAll) {
+      picker.sourceHasAll(s.id);
+    } else if (!s.have.isEmpty()) {
+      picker.sourceHas(s.id, s.have);
+    }
+  }
+
+  /** Starts fetching the piece layer from a ready source that has not failed it yet. */
+  private void startLayer() {
+    if (assembler != null || verifier != null) {
+      return;
+    }
+    for (Source s : sources.values()) {
+      if (s.live && s.ready && s.hasAll && !badLayer.contains(s.id)) {
+        phase = "FETCHING_PIECE_LAYER";
+        assembler = new PieceLayerAssembler(geometry, link.piecesRoot().orElseThrow());
+        assemblerFrom = s.id;
+        if (assembler.complete()) {
+          layerComplete(s);
+        } else {
+          assembler.nextRequests(LAYER_REQUESTS).forEach(r -> io.send(s.id, s.epoch, r));
+        }
+        return;
+      }
+    }
+  }
+
+  private void onHashes(Source s, TransferMessage.Hashes hashes) {
+    if (assembler == null || !s.id.equals(assemblerFrom)) {
+      drop(s, "GONE: unrequested hashes");
+      return;
+    }
+    try {
+      assembler.accept(hashes);
+    } catch (TransferProtocolException e) {
+      badLayer.add(s.id);
+      drop(s, "GONE: " + e.getMessage());
+      return;
+    }
+    if (assembler.complete()) {
+      layerComplete(s);
+    } else {
+      assembler.nextRequests(1).forEach(r -> io.send(s.id, s.epoch, r));
+    }
+  }
+
+  private void layerComplete(Source s) {
+    try {
+      verifier = assembler.verifier();
+    } catch (TransferProtocolException e) {
+      io.log("piece layer from " + s.id.shortHex() + " rejected: " + e.getMessage());
+      badLayer.add(s.id);
+      assembler = null;
+      assemblerFrom = null;
+      drop(s, "BANNED: bad piece layer");
+      return;
+    }
+    assembler = null;
+    assemblerFrom = null;
+    io.layerVerified(verifier.pieceLayerBytes());
+  }
+
+  /** The verified layer is journaled (or known): build the picker and start asking for blocks. */
+  void startPicking(DownloadState state) {
+    if (!running || verifier == null) {
+      return;
+    }
+    if (picker == null) {
+      BitSet done = state != null ? (BitSet) state.verified.clone() : (BitSet) initiallyVerified.clone();
+      picker = new PiecePicker<>(geometry, done, settings.pickerConfig(), random);
+    }
+    phase = "DOWNLOADING";
+    for (Source s : sources.values()) {
+      if (s.live && s.ready) {
+        feedHave(s);
+      }
+    }
+    refill();
+  }
+
+  /** Offers free request slots to sources, fastest first. */
+  void refill() {
+    if (picker == null || !running) {
+      return;
+    }
+    List<NodeId> order = new ArrayList<>(stats.ranked());
+    Set<NodeId> all = new LinkedHashSet<>(order);
+    all.addAll(sources.keySet());
+    for (NodeId id : all) {
+      Source s = sources.get(id);
+      if (s == null || !s.live || !s.ready || picker.isBanned(id)) {
+        continue;
+      }
+      int depth = stats.pipelineDepth(id, Duration.ofSeconds(1), settings.pipelineMin(), settings.pipelineMax());
+      for (BlockRef b : picker.pick(id, depth)) {
+        io.send(id, s.epoch, b.toRequest());
+      }
+    }
+  }
+
+  private void onBlock(Source s, TransferMessage.Block block) {
+    if (picker == null || block.piece() >= geometry.pieceCount()
+        || block.offset() >= geometry.pieceSize(block.piece())) {
+      drop(s, "GONE: block outside the share");
+      return;
+    }
+    int piece = block.piece();
+    int index = block.offset() / PieceGeometry.BLOCK_SIZE;
+    if (picker.pieceState(piece) == PiecePicker.PieceState.VERIFIED) {
+      if (initiallyVerified.get(piece)) {
+        refetched += block.length();
+      }
+      return;
+    }
+    if (!picker.requesters(piece, index).contains(s.id)) {
+      return; // late or unsolicited: nothing to do
+    }
+    if (!verifier.verifyBlock(block)) {
+      boolean banned = picker.reportBadBlock(s.id);
+      if (banned) {
+        io.log("source " + s.id.shortHex() + " banned after " + picker.strikes(s.id) + " bad blocks");
+        drop(s, "BANNED: bad blocks");
+        return;
+      }
+      if (picker.requesters(piece, index).contains(s.id)) {
+        picker.requestReleased(s.id, piece, index);
+      }
+      refill();
+      return;
+    }
+    BlockResult<NodeId> result = picker.blockReceived(s.id, piece, index);
+    if (!result.accepted()) {
+      return;
+    }
+    stats.record(s.id, block.length());
+    total.record("all", block.length());
+    if (refetchable.get(piece)) {
+      refetched += block.length();
+    }
+    byte[] buf = buffers.computeIfAbsent(piece, p -> new byte[geometry.pieceSize(p)]);
+    System.arraycopy(block.data(), 0, buf, block.offset(), block.length());
+    for (NodeId other : result.cancelFrom()) {
+      Source o = sources.get(other);
+      if (o != null && o.live) {
+        io.send(other, o.epoch, new TransferMessage.Cancel(piece, block.offset()));
+      }
+    }
+    if (result.pieceComplete()) {
+      byte[] data = buffers.remove(piece);
+      if (verifier.verifyPiece(piece, data)) {
+        io.writePiece(piece, geometry.pieceOffset(piece), data);
+      } else {
+        refetchable.set(piece);
+        for (NodeId banned : picker.pieceFailed(piece)) {
+          Source b = sources.get(banned);
+          if (b != null && b.live) {
+            drop(b, "BANNED: bad piece");
+          }
+        }
+      }
+    }
+    refill();
+  }
+
+  /** The piece is journaled as verified; true if the download is now complete. */
+  boolean pieceVerified(int piece) {
+    if (picker == null || picker.pieceState(piece) != PiecePicker.PieceState.WRITING) {
+      return false;
+    }
+    picker.pieceVerified(piece);
+    if (picker.isComplete()) {
+      return true;
+    }
+    refill();
+    return false;
+  }
+
+  List<DownloadView.SourceView> sourceViews() {
+    List<DownloadView.SourceView> out = new ArrayList<>();
+    for (Source s : sources.values()) {
+      int strikes = picker == null ? 0 : picker.strikes(s.id);
+      boolean banned = badLayer.contains(s.id) || (picker != null && picker.isBanned(s.id));
+      out.add(new DownloadView.SourceView(s.id.toHex(), s.state, Math.round(stats.rate(s.id)), strikes, banned));
+    }
+    return out;
+  }
+
+  List<DownloadView.CircuitUse> circuitViews() {
+    List<DownloadView.CircuitUse> out = new ArrayList<>();
+    for (Source s : sources.values()) {
+      if (s.live && s.circuitId != null) {
+        out.add(new DownloadView.CircuitUse(s.circuitId, s.id.toHex(), s.path));
+      }
+    }
+    return out;
+  }
+}

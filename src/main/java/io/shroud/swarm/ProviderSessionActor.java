@@ -1,0 +1,163 @@
+package io.shroud.swarm;
+
+import io.shroud.circuit.CircuitActor;
+import io.shroud.circuit.CircuitsActor;
+import io.shroud.circuit.StreamMuxActor;
+import io.shroud.circuit.StreamMuxActor.StreamCommand;
+import io.shroud.circuit.StreamMuxActor.StreamEvent;
+import io.shroud.dht.NodeId;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The downloader's end of one provider connection: builds a circuit of {@code hops} ending at
+ * the provider, opens a {@code transfer} stream on it, says HELLO, then turns stream bytes into
+ * {@link TransferMessage}s for its parent and the parent's messages into stream chunks (against
+ * the stream's credit). It stops after reporting {@link Lost}: circuit failure, stream end or a
+ * protocol violation by the provider.
+ */
+public final class ProviderSessionActor extends AbstractBehavior<ProviderSessionActor.Command> {
+
+  public sealed interface Command {}
+
+  /** Sends a message to the provider. */
+  public record Send(TransferMessage message) implements Command {}
+
+  /** Ends the stream and stops. */
+  public enum Close implements Command { INSTANCE }
+
+  private record Built(CircuitsActor.BuildResult result) implements Command {}
+
+  private record FromStream(StreamEvent event) implements Command {}
+
+  /** What the parent hears. */
+  public sealed interface Report {
+    NodeId provider();
+
+    /** The {@code epoch} the session was created with (tells a stale session's reports apart). */
+    long epoch();
+  }
+
+  /** The stream is open and HELLO is sent. */
+  public record Connected(NodeId provider, long epoch, String circuitId, List<String> path) implements Report {}
+
+  /** A message from the provider. */
+  public record Received(NodeId provider, long epoch, TransferMessage message) implements Report {}
+
+  /** The connection is gone (nothing more follows). */
+  public record Lost(NodeId provider, long epoch, String reason) implements Report {}
+
+  private final NodeId provider;
+  private final long epoch;
+  private final byte[] infoHash;
+  private final ActorRef<Report> parent;
+  private final TransferFrameDecoder decoder = new TransferFrameDecoder();
+  private final OutboundChunks outbound = new OutboundChunks(StreamMuxActor.MAX_CHUNK);
+  private ActorRef<StreamCommand> stream;
+  private String circuitId;
+  private List<String> path = List.of();
+
+  public static Behavior<Command> create(NodeId provider, long epoch, byte[] infoHash, int hops,
+      ActorRef<CircuitsActor.Command> circuits, ActorRef<Report> parent) {
+    return Behaviors.setup(ctx -> {
+      circuits.tell(new CircuitsActor.BuildCircuit(Optional.of(provider), hops,
+          ctx.messageAdapter(CircuitsActor.BuildResult.class, Built::new)));
+      return new ProviderSessionActor(ctx, provider, epoch, infoHash, parent);
+    });
+  }
+
+  private ProviderSessionActor(ActorContext<Command> ctx, NodeId provider, long epoch, byte[] infoHash,
+      ActorRef<Report> parent) {
+    super(ctx);
+    this.provider = provider;
+    this.epoch = epoch;
+    this.infoHash = infoHash.clone();
+    this.parent = parent;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Built.class, this::onBuilt)
+        .onMessage(FromStream.class, this::onStream)
+        .onMessage(Send.class, this::onSend)
+        .onMessageEquals(Close.INSTANCE, this::onClose)
+        .build();
+  }
+
+  private Behavior<Command> onBuilt(Built built) {
+    if (built.result() instanceof CircuitsActor.Built ok) {
+      circuitId = ok.circuitId();
+      path = ok.path();
+      ok.circuit().tell(new CircuitActor.OpenStream(TransferServiceActor.SERVICE,
+          getContext().messageAdapter(StreamEvent.class, FromStream::new)));
+      return this;
+    }
+    return lost("circuit build failed: " + ((CircuitsActor.Failed) built.result()).reason());
+  }
+
+  private Behavior<Command> onStream(FromStream from) {
+    StreamEvent e = from.event();
+    if (e instanceof StreamMuxActor.StreamOpened opened) {
+      stream = opened.stream();
+      outbound.credit(opened.credit());
+      parent.tell(new Connected(provider, epoch, circuitId, path));
+      send(new TransferMessage.Hello(infoHash));
+    } else if (e instanceof StreamMuxActor.StreamCredit credit) {
+      outbound.credit(credit.chunks());
+      flush();
+    } else if (e instanceof StreamMuxActor.StreamData data) {
+      stream.tell(new StreamMuxActor.Consumed(1));
+      try {
+        for (TransferMessage m : decoder.feed(data.data())) {
+          parent.tell(new Received(provider, epoch, m));
+        }
+      } catch (TransferProtocolException ex) {
+        stream.tell(StreamMuxActor.EndStream.INSTANCE);
+        return lost("protocol violation: " + ex.getMessage());
+      }
+    } else if (e instanceof StreamMuxActor.StreamEnded ended) {
+      return lost("stream ended: " + ended.reason());
+    } else if (e instanceof StreamMuxActor.StreamRefused refused) {
+      return lost("write refused: " + refused.reason());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSend(Send send) {
+    send(send.message());
+    return this;
+  }
+
+  private void send(TransferMessage m) {
+    outbound.add(m);
+    flush();
+  }
+
+  private void flush() {
+    if (stream == null) {
+      return;
+    }
+    for (byte[] chunk : outbound.drain()) {
+      stream.tell(new StreamMuxActor.Write(chunk));
+    }
+  }
+
+  private Behavior<Command> onClose() {
+    if (stream != null) {
+      stream.tell(StreamMuxActor.EndStream.INSTANCE);
+    }
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> lost(String reason) {
+    parent.tell(new Lost(provider, epoch, reason));
+    return Behaviors.stopped();
+  }
+}
