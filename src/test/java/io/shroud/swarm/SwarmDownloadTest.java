@@ -1,0 +1,158 @@
+package io.shroud.swarm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shroud.content.ShareMetadata;
+import io.shroud.dht.NodeId;
+import io.shroud.testutil.PersistenceTestConfig;
+import io.shroud.testutil.SeededRandom;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whole downloads on a six-node in-memory network with real circuits: node 0 downloads through
+ * 3-hop circuits (guard node 1) from providers at nodes 4 and 5.
+ */
+class SwarmDownloadTest {
+  static final ActorTestKit testKit = ActorTestKit.create(PersistenceTestConfig.CONFIG);
+  static final Duration WAIT = Duration.ofSeconds(60);
+  static final int PIECE = 32 * 1024;
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @TempDir
+  Path dir;
+
+  static ActorRef<DownloadsActor.Command> downloads(SwarmNet net, Path dataDir, List<NodeId> providers) {
+    return testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(net.node(0).id(), dataDir,
+        net.node(0).circuits(), SwarmSettings.defaults(), providers, Clock.systemUTC(), SeededRandom.of(99))));
+  }
+
+  static DownloadView start(ActorRef<DownloadsActor.Command> downloads, ShareMetadata share, Path output, int hops) {
+    TestProbe<DownloadsActor.StartResult> probe = testKit.createTestProbe();
+    downloads.tell(new DownloadsActor.StartDownload(share.link().format(), output.toString(), hops, probe.ref()));
+    return assertInstanceOf(DownloadsActor.Started.class, probe.receiveMessage(WAIT)).download();
+  }
+
+  static DownloadView view(ActorRef<DownloadsActor.Command> downloads, String id) {
+    TestProbe<Optional<DownloadView>> probe = testKit.createTestProbe();
+    downloads.tell(new DownloadsActor.GetDownload(id, probe.ref()));
+    return probe.receiveMessage(WAIT).orElseThrow();
+  }
+
+  static DownloadView awaitState(ActorRef<DownloadsActor.Command> downloads, String id, String state) {
+    return testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(100), () -> {
+      DownloadView v = view(downloads, id);
+      assertEquals(state, v.state(), v::toString);
+      return v;
+    });
+  }
+
+  static String sha256(Path file) throws Exception {
+    return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+  }
+
+  @Test
+  void twoProvidersServeAThreeHopDownloadThatMatchesTheOriginal() throws Exception {
+    SwarmNet net = new SwarmNet(testKit, 6, 11);
+    ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "movie.bin", 3 * 1024 * 1024 + 1234, PIECE, 1);
+    var p4 = net.provide(4, share, SwarmSettings.defaults());
+    var p5 = net.provide(5, share, SwarmSettings.defaults());
+    ActorRef<DownloadsActor.Command> downloads = downloads(net, dir.resolve("data"),
+        List.of(net.node(4).id(), net.node(5).id()));
+    Path output = dir.resolve("out.bin");
+    DownloadView started = start(downloads, share, output, 3);
+    assertEquals(share.infoHashHex(), started.infoHash());
+
+    DownloadView inFlight = testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(50), () -> {
+      DownloadView v = view(downloads, started.id());
+      assertTrue(v.circuits().size() == 2 || v.state().equals("COMPLETE"), v::toString);
+      return v;
+    });
+    inFlight.circuits().forEach(c -> assertEquals(3, c.path().size(), "three hops: " + c));
+
+    DownloadView done = awaitState(downloads, started.id(), "COMPLETE");
+    assertEquals(sha256(dir.resolve("src").resolve("movie.bin")), sha256(output));
+    assertEquals(sha256(output), done.sha256());
+    assertEquals("movie.bin", done.name());
+    assertEquals(done.piecesTotal(), done.piecesDone());
+    assertEquals(0, done.refetchedBytes());
+    assertEquals(2, done.sources().size());
+    assertFalse(Files.exists(new DownloadStore(dir.resolve("data")).partFile(started.id())));
+    assertTrue(stats(p4).blocksServed() > 0 && stats(p5).blocksServed() > 0, "both providers served blocks");
+  }
+
+  static TransferServiceView stats(ActorRef<TransferServiceActor.Command> service) {
+    TestProbe<TransferServiceView> probe = testKit.createTestProbe();
+    service.tell(new TransferServiceActor.GetStats(probe.ref()));
+    return probe.receiveMessage(WAIT);
+  }
+
+  static java.util.BitSet served(ActorRef<TransferServiceActor.Command> service, ShareMetadata share, boolean reset) {
+    TestProbe<java.util.BitSet> probe = testKit.createTestProbe();
+    service.tell(new TransferServiceActor.GetServedPieces(share.infoHashHex(), reset, probe.ref()));
+    return probe.receiveMessage(WAIT);
+  }
+
+  @Test
+  void aCorruptingProviderIsBannedAndTheDownloadStillCompletesCorrectly() throws Exception {
+    SwarmNet net = new SwarmNet(testKit, 6, 12);
+    ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "a.bin", 1024 * 1024 + 77, PIECE, 2);
+    net.provide(4, share, SwarmSettings.defaults());
+    net.provide(5, share, SwarmSettings.defaults().withCorruptBlocksForTesting(true));
+    ActorRef<DownloadsActor.Command> downloads = downloads(net, dir.resolve("data"),
+        List.of(net.node(4).id(), net.node(5).id()));
+    Path output = dir.resolve("out.bin");
+    DownloadView started = start(downloads, share, output, 3);
+    DownloadView done = awaitState(downloads, started.id(), "COMPLETE");
+    assertEquals(sha256(dir.resolve("src").resolve("a.bin")), sha256(output));
+    DownloadView.SourceView bad = done.sources().stream()
+        .filter(s -> s.nodeId().equals(net.node(5).id().toHex())).findFirst().orElseThrow();
+    assertTrue(bad.banned(), bad::toString);
+    assertEquals(SwarmSettings.defaults().maxStrikes(), bad.strikes());
+    DownloadView.SourceView good = done.sources().stream()
+        .filter(s -> s.nodeId().equals(net.node(4).id().toHex())).findFirst().orElseThrow();
+    assertFalse(good.banned());
+    assertEquals(0, good.strikes());
+  }
+
+  @Test
+  void aProviderThatCrashesHalfwayLeavesTheRestToTheOther() throws Exception {
+    SwarmNet net = new SwarmNet(testKit, 6, 13);
+    ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "b.bin", 4 * 1024 * 1024, PIECE, 3);
+    net.provide(4, share, SwarmSettings.defaults().withUploadRate(1 << 20, 64 * 1024));
+    net.provide(5, share, SwarmSettings.defaults().withUploadRate(1 << 20, 64 * 1024));
+    ActorRef<DownloadsActor.Command> downloads = downloads(net, dir.resolve("data"),
+        List.of(net.node(4).id(), net.node(5).id()));
+    Path output = dir.resolve("out.bin");
+    DownloadView started = start(downloads, share, output, 3);
+    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(20), () -> {
+      DownloadView v = view(downloads, started.id());
+      assertTrue(v.piecesDone() >= v.piecesTotal() / 4, v::toString);
+      return v;
+    });
+    net.links.crash(net.node(5).id());
+    DownloadView done = awaitState(downloads, started.id(), "COMPLETE");
+    assertEquals(sha256(dir.resolve("src").resolve("b.bin")), sha256(output));
+    DownloadView.SourceView gone = done.sources().stream()
+        .filter(s -> s.nodeId().equals(net.node(5).id().toHex())).findFirst().orElseThrow();
+    assertTrue(gone.state().startsWith("GONE"), gone::toString);
+  }
+}

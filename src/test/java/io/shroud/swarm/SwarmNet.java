@@ -1,0 +1,106 @@
+package io.shroud.swarm;
+
+import io.shroud.circuit.CircuitSettings;
+import io.shroud.circuit.CircuitsActor;
+import io.shroud.circuit.GuardSet;
+import io.shroud.content.ShareBuilder;
+import io.shroud.content.ShareMetadata;
+import io.shroud.content.ShareOptions;
+import io.shroud.crypto.OnionKeyPair;
+import io.shroud.dht.NodeId;
+import io.shroud.link.InMemoryLinks;
+import io.shroud.node.NodeDescriptor;
+import io.shroud.testutil.SeededRandom;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Test fixture: simulated nodes on {@link InMemoryLinks}, each with real onion keys, a descriptor
+ * in its own /16 and a {@link CircuitsActor} (as the circuit tests build them). Node 0 keeps node 1
+ * as its guard. Providers get a {@link TransferServiceActor} over a stub share catalogue that
+ * serves one prepared share.
+ */
+final class SwarmNet {
+  record Node(NodeId id, ActorRef<CircuitsActor.Command> circuits) {}
+
+  final InMemoryLinks links;
+  final List<Node> nodes = new ArrayList<>();
+  private final ActorTestKit testKit;
+
+  SwarmNet(ActorTestKit testKit, int count, long seed) {
+    this.testKit = testKit;
+    this.links = new InMemoryLinks(testKit);
+    SecureRandom random = SeededRandom.of(seed);
+    Instant now = Instant.now();
+    List<NodeDescriptor> descriptors = new ArrayList<>();
+    List<OnionKeyPair> keys = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      byte[] identity = new byte[32];
+      random.nextBytes(identity);
+      byte[] linkKey = new byte[32];
+      random.nextBytes(linkKey);
+      OnionKeyPair onion = OnionKeyPair.generate(random, now.plus(Duration.ofDays(2)));
+      keys.add(onion);
+      int octet = (int) (seed % 40) * 6 + i + 1;
+      descriptors.add(new NodeDescriptor(NodeDescriptor.PROTOCOL_VERSION, NodeId.ofIdentityKey(identity), identity,
+          linkKey, onion.publicKey().encode(), "127.0.0.1:" + (2550 + i), "127." + octet + ".0.1:9000",
+          "127.0.0.1:" + (8080 + i), now.minusSeconds(60), now.plus(Duration.ofDays(1))));
+    }
+    for (int i = 0; i < count; i++) {
+      NodeId id = descriptors.get(i).nodeId();
+      List<GuardSet.Entry> guards = i == 0
+          ? List.of(new GuardSet.Entry(descriptors.get(1).nodeId(), now, now.plus(Duration.ofDays(60))))
+          : List.of();
+      ActorRef<CircuitsActor.Command> circuits = testKit.spawn(CircuitsActor.create(new CircuitsActor.Setup(id,
+          CircuitSettings.defaults(), links.linksOf(id), Optional.empty(), Optional.empty(), guards,
+          Optional.empty(), Clock.systemUTC(), SeededRandom.of(seed * 31 + i))));
+      circuits.tell(new CircuitsActor.UseOnionKeys(keys.get(i), Optional.empty()));
+      circuits.tell(new CircuitsActor.UseDirectory(descriptors));
+      nodes.add(new Node(id, circuits));
+    }
+  }
+
+  Node node(int i) {
+    return nodes.get(i);
+  }
+
+  /** Starts the transfer service at node {@code i}, serving {@code share} only. */
+  ActorRef<TransferServiceActor.Command> provide(int i, ShareMetadata share, SwarmSettings settings) {
+    ActorRef<SharesActor.Command> catalogue = testKit.spawn(catalogue(share));
+    return testKit.spawn(TransferServiceActor.create(node(i).circuits(), catalogue, settings, Clock.systemUTC()));
+  }
+
+  /** A share catalogue that knows one share. */
+  static Behavior<SharesActor.Command> catalogue(ShareMetadata share) {
+    return Behaviors.receiveMessage(c -> {
+      if (c instanceof SharesActor.GetServable g) {
+        g.replyTo().tell(g.infoHashHex().equals(share.infoHashHex())
+            ? Optional.of(new SharesActor.Servable(share, share.dataFile())) : Optional.empty());
+      }
+      return Behaviors.same();
+    });
+  }
+
+  /** Writes {@code length} seeded bytes to {@code dir/name} and shares them encrypted in pieces of {@code pieceLength}. */
+  static ShareMetadata encryptedShare(Path dir, String name, int length, int pieceLength, long seed) throws Exception {
+    byte[] content = new byte[length];
+    new SplittableRandom(seed).nextBytes(content);
+    Files.createDirectories(dir);
+    Path file = dir.resolve(name);
+    Files.write(file, content);
+    return new ShareBuilder(SeededRandom.of(seed)).build(file,
+        ShareOptions.encrypted(dir.resolve(name + ".cipher")).withPieceLength(pieceLength));
+  }
+}
