@@ -42,7 +42,7 @@ class SwarmDownloadTest {
 
   static ActorRef<DownloadsActor.Command> downloads(SwarmNet net, Path dataDir, List<NodeId> providers) {
     return testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(net.node(0).id(), dataDir,
-        net.node(0).circuits(), SwarmSettings.defaults(), providers, Clock.systemUTC(), SeededRandom.of(99))));
+        net.node(0).circuits(), SwarmSettings.defaults(), providers, Clock.systemUTC(), SeededRandom.of(net.node(0).id().hashCode()))));
   }
 
   static DownloadView start(ActorRef<DownloadsActor.Command> downloads, ShareMetadata share, Path output, int hops) {
