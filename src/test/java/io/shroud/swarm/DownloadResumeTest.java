@@ -120,6 +120,40 @@ class DownloadResumeTest {
   }
 
   @Test
+  void aPieceDamagedInThePartFileIsFoundOnResumeAndFetchedAgain() throws Exception {
+    SwarmNet net = new SwarmNet(testKit, 6, 24);
+    ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "f.bin", 2 * 1024 * 1024, PIECE, 7);
+    net.provide(4, share, SwarmSettings.defaults().withUploadRate(1 << 20, 64 * 1024));
+    List<NodeId> providers = List.of(net.node(4).id());
+    ActorRef<DownloadsActor.Command> first = downloads(net, providers);
+    Path output = dir.resolve("out.bin");
+    String id = start(first, share, output).id();
+    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(20), () -> {
+      assertTrue(journaledPieces(id).cardinality() >= 10);
+      return null;
+    });
+    stop(first);
+    int last = -1;
+    for (Object e : PersistenceTestKit.create(testKit.system()).persistedInStorage("download|" + id)) {
+      if (e instanceof DownloadEvent.PieceVerified v) {
+        last = v.index();
+      }
+    }
+    Path part = new DownloadStore(dir.resolve("data")).partFile(id);
+    try (var ch = java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {0x13, 0x37}), (long) last * PIECE + 100);
+    }
+
+    ActorRef<DownloadsActor.Command> second = downloads(net, providers);
+    DownloadView done = awaitState(second, id, "COMPLETE");
+    assertEquals(sha256(dir.resolve("src").resolve("f.bin")), sha256(output));
+    assertEquals(PIECE, done.refetchedBytes(), "exactly the damaged piece came again");
+    int damaged = last;
+    assertTrue(PersistenceTestKit.create(testKit.system()).persistedInStorage("download|" + id).stream()
+        .anyMatch(e -> e instanceof DownloadEvent.PieceInvalidated i && i.index() == damaged));
+  }
+
+  @Test
   void aPausedDownloadStaysPausedAcrossARestartAndCompletesWhenResumed() throws Exception {
     SwarmNet net = new SwarmNet(testKit, 6, 22);
     ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "d.bin", 1024 * 1024, PIECE, 5);

@@ -1,0 +1,197 @@
+package io.shroud.swarm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shroud.circuit.CircuitsActor;
+import io.shroud.circuit.StreamMuxActor;
+import io.shroud.content.PieceGeometry;
+import io.shroud.dht.NodeId;
+import io.shroud.swarm.TransferMessage.BlockRequest;
+import io.shroud.swarm.TransferMessage.HashLayer;
+import io.shroud.testutil.MutableClock;
+import io.shroud.testutil.PersistenceTestConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The provider side driven directly through its service handler, with a real SharesActor. */
+class TransferServiceActorTest {
+  static final ActorTestKit testKit = ActorTestKit.create(PersistenceTestConfig.CONFIG);
+  static final Duration WAIT = Duration.ofSeconds(20);
+  static int nodes;
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @TempDir
+  Path dir;
+
+  /** A stream into the service: the probe plays the stream handle. */
+  final class Stream {
+    final TestProbe<StreamMuxActor.StreamCommand> handle = testKit.createTestProbe();
+    final ActorRef<StreamMuxActor.StreamEvent> events;
+    final TransferFrameDecoder decoder = new TransferFrameDecoder();
+    final List<TransferMessage> got = new ArrayList<>();
+    boolean ended;
+
+    Stream(ActorRef<StreamMuxActor.ServiceRequest> service) {
+      TestProbe<StreamMuxActor.ServiceAnswer> answer = testKit.createTestProbe();
+      service.tell(new StreamMuxActor.OpenServiceStream("transfer", handle.ref(), answer.ref()));
+      events = assertInstanceOf(StreamMuxActor.Accept.class, answer.receiveMessage(WAIT)).events();
+      events.tell(new StreamMuxActor.StreamOpened(1, handle.ref(), 1000));
+    }
+
+    void send(TransferMessage m) {
+      events.tell(new StreamMuxActor.StreamData(1, TransferCodec.encode(m)));
+    }
+
+    TransferMessage next() throws Exception {
+      while (got.isEmpty()) {
+        StreamMuxActor.StreamCommand c = handle.receiveMessage(WAIT);
+        if (c instanceof StreamMuxActor.Write w) {
+          got.addAll(decoder.feed(w.data()));
+        } else if (c == StreamMuxActor.EndStream.INSTANCE) {
+          ended = true;
+          throw new AssertionError("stream ended");
+        }
+      }
+      return got.remove(0);
+    }
+
+    void expectEnd() {
+      handle.fishForMessage(WAIT, c -> c == StreamMuxActor.EndStream.INSTANCE
+          ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+          : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+    }
+  }
+
+  record Fixture(ActorRef<TransferServiceActor.Command> service, ActorRef<StreamMuxActor.ServiceRequest> handler,
+      SharesActor.Servable share, Path file) {}
+
+  private Fixture fixture(SwarmSettings settings, Clock clock) throws Exception {
+    byte[] bytes = new byte[100_000];
+    new Random(5).nextBytes(bytes);
+    Path file = dir.resolve("served.bin");
+    Files.write(file, bytes);
+    ActorRef<SharesActor.Command> shares = testKit.spawn(SharesActor.create(
+        NodeId.ofIdentityKey(new byte[] {7, (byte) ++nodes}), dir.resolve("data"), Clock.systemUTC()));
+    TestProbe<SharesActor.AddResult> added = testKit.createTestProbe();
+    shares.tell(new SharesActor.AddShare(file, true, added.ref()));
+    String hash = assertInstanceOf(SharesActor.Added.class, added.receiveMessage(WAIT)).share().infoHash();
+    TestProbe<Optional<SharesActor.Servable>> servable = testKit.createTestProbe();
+    shares.tell(new SharesActor.GetServable(hash, servable.ref()));
+    SharesActor.Servable share = servable.receiveMessage(WAIT).orElseThrow();
+    TestProbe<CircuitsActor.Command> circuits = testKit.createTestProbe();
+    ActorRef<TransferServiceActor.Command> service = testKit.spawn(
+        TransferServiceActor.create(circuits.ref(), shares, settings, clock));
+    CircuitsActor.RegisterService reg = assertInstanceOf(CircuitsActor.RegisterService.class,
+        circuits.receiveMessage(WAIT));
+    assertEquals("transfer", reg.name());
+    return new Fixture(service, reg.handler(), share, file);
+  }
+
+  @Test
+  void servesTheLayerAndBlocksThatVerifyAndRejectsRequestsThatDoNotFit() throws Exception {
+    Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC());
+    PieceGeometry g = f.share().metadata().info().geometry();
+    PieceVerifier verifier = new PieceVerifier(f.share().metadata().tree());
+    Stream s = new Stream(f.handler());
+    s.send(new TransferMessage.Hello(f.share().metadata().infoHash()));
+    assertEquals(TransferMessage.Have.allPieces(), s.next());
+    s.send(new TransferMessage.HashRequest(HashLayer.PIECES, 0, g.pieceCount()));
+    TransferMessage.Hashes hashes = assertInstanceOf(TransferMessage.Hashes.class, s.next());
+    assertArrayEquals(f.share().metadata().tree().pieceLayerBytes(), hashes.hashes());
+    for (int p = 0; p < g.pieceCount(); p++) {
+      s.send(new BlockRequest(p, 0, g.blockSize((int) (g.pieceOffset(p) / PieceGeometry.BLOCK_SIZE))));
+    }
+    for (int p = 0; p < g.pieceCount(); p++) {
+      TransferMessage.Block b = assertInstanceOf(TransferMessage.Block.class, s.next());
+      assertEquals(p, b.piece());
+      assertTrue(verifier.verifyBlock(b), "block of piece " + p + " verifies");
+    }
+    s.send(new BlockRequest(g.pieceCount(), 0, 16384));
+    assertEquals(new TransferMessage.Reject(g.pieceCount(), 0, TransferMessage.RejectReason.NOT_AVAILABLE), s.next());
+    s.send(new BlockRequest(g.pieceCount() - 1, 0, 16384)); // the last block is short
+    assertInstanceOf(TransferMessage.Reject.class, s.next());
+    s.send(new TransferMessage.HashRequest(HashLayer.PIECES, g.pieceCount(), 1)); // past the layer: violation
+    s.expectEnd();
+    TestProbe<TransferServiceView> stats = testKit.createTestProbe();
+    f.service().tell(new TransferServiceActor.GetStats(stats.ref()));
+    TransferServiceView v = stats.receiveMessage(WAIT);
+    assertEquals(g.pieceCount(), v.blocksServed());
+    assertEquals(2, v.rejected());
+    assertEquals(1, v.violations());
+  }
+
+  @Test
+  void unknownAndStaleSharesAreRefused() throws Exception {
+    Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC());
+    Stream unknown = new Stream(f.handler());
+    unknown.send(new TransferMessage.Hello(new byte[32]));
+    assertEquals(new TransferMessage.Refuse(TransferMessage.RefuseReason.UNKNOWN_SHARE, 0), unknown.next());
+    unknown.expectEnd();
+
+    Files.setLastModifiedTime(f.file(), FileTime.from(Instant.now().plusSeconds(3600)));
+    Stream stale = new Stream(f.handler());
+    stale.send(new TransferMessage.Hello(f.share().metadata().infoHash()));
+    assertInstanceOf(TransferMessage.Refuse.class, stale.next());
+    stale.expectEnd();
+  }
+
+  @Test
+  void downloadersBeyondTheCapAreRefusedBusy() throws Exception {
+    Fixture f = fixture(SwarmSettings.defaults().withMaxDownloaders(1), Clock.systemUTC());
+    Stream first = new Stream(f.handler());
+    first.send(new TransferMessage.Hello(f.share().metadata().infoHash()));
+    assertEquals(TransferMessage.Have.allPieces(), first.next());
+    Stream second = new Stream(f.handler());
+    second.send(new TransferMessage.Hello(f.share().metadata().infoHash()));
+    assertEquals(new TransferMessage.Refuse(TransferMessage.RefuseReason.BUSY, 30), second.next());
+  }
+
+  @Test
+  void theUploadRateLimitHoldsBlocksUntilTokensRefill() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    Fixture f = fixture(SwarmSettings.defaults().withUploadRate(16384, 16384), clock);
+    Stream s = new Stream(f.handler());
+    s.send(new TransferMessage.Hello(f.share().metadata().infoHash()));
+    s.next();
+    s.send(new BlockRequest(0, 0, 16384));
+    s.send(new BlockRequest(1, 0, 16384));
+    assertEquals(0, assertInstanceOf(TransferMessage.Block.class, s.next()).piece());
+    s.handle.expectNoMessage(Duration.ofMillis(1500)); // the retry timer fires, but the clock has not moved
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(1, assertInstanceOf(TransferMessage.Block.class, s.next()).piece());
+  }
+
+  @Test
+  void theTestOnlyCorruptionSwitchServesBlocksThatFailTheirProof() throws Exception {
+    Fixture f = fixture(SwarmSettings.defaults().withCorruptBlocksForTesting(true), Clock.systemUTC());
+    Stream s = new Stream(f.handler());
+    s.send(new TransferMessage.Hello(f.share().metadata().infoHash()));
+    s.next();
+    s.send(new BlockRequest(0, 0, 16384));
+    TransferMessage.Block b = assertInstanceOf(TransferMessage.Block.class, s.next());
+    assertFalse(new PieceVerifier(f.share().metadata().tree()).verifyBlock(b));
+    assertFalse(SwarmSettings.defaults().corruptBlocksForTesting(), "off by default");
+  }
+}
