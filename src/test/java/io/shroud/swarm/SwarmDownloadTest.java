@@ -112,6 +112,22 @@ class SwarmDownloadTest {
   }
 
   @Test
+  void providersAnnouncedInTheDhtAreFoundThroughACircuitAndServeTheDownload() throws Exception {
+    SwarmNet net = new SwarmNet(testKit, 6, 14, true);
+    ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "g.bin", 512 * 1024 + 3, PIECE, 8);
+    net.provide(4, share, SwarmSettings.defaults());
+    net.provide(5, share, SwarmSettings.defaults());
+    ActorRef<DownloadsActor.Command> downloads = downloads(net, dir.resolve("data"), List.of());
+    Path output = dir.resolve("out.bin");
+    DownloadView started = start(downloads, share, output, 3);
+    DownloadView done = awaitState(downloads, started.id(), "COMPLETE");
+    assertEquals(sha256(dir.resolve("src").resolve("g.bin")), sha256(output));
+    assertEquals(java.util.Set.of(net.node(4).id().toHex(), net.node(5).id().toHex()),
+        done.sources().stream().map(DownloadView.SourceView::nodeId).collect(java.util.stream.Collectors.toSet()),
+        "both announced providers were found");
+  }
+
+  @Test
   void aCorruptingProviderIsBannedAndTheDownloadStillCompletesCorrectly() throws Exception {
     SwarmNet net = new SwarmNet(testKit, 6, 12);
     ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "a.bin", 1024 * 1024 + 77, PIECE, 2);

@@ -2,6 +2,12 @@ package io.shroud.swarm;
 
 import io.shroud.circuit.CircuitSettings;
 import io.shroud.circuit.CircuitsActor;
+import io.shroud.circuit.DhtOverCircuit;
+import io.shroud.circuit.DhtServiceActor;
+import io.shroud.crypto.Ed25519;
+import io.shroud.dht.DhtActor;
+import io.shroud.dht.DhtSettings;
+import io.shroud.node.DirectoryActor;
 import io.shroud.circuit.GuardSet;
 import io.shroud.content.ShareBuilder;
 import io.shroud.content.ShareMetadata;
@@ -33,22 +39,29 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * serves one prepared share.
  */
 final class SwarmNet {
-  record Node(NodeId id, ActorRef<CircuitsActor.Command> circuits) {}
+  record Node(NodeId id, ActorRef<CircuitsActor.Command> circuits, ActorRef<DhtActor.Command> dht) {}
 
   final InMemoryLinks links;
   final List<Node> nodes = new ArrayList<>();
   private final ActorTestKit testKit;
 
   SwarmNet(ActorTestKit testKit, int count, long seed) {
+    this(testKit, count, seed, false);
+  }
+
+  /** With {@code withDht}, every node also runs a {@link DhtActor} and the {@code dht} circuit service. */
+  SwarmNet(ActorTestKit testKit, int count, long seed, boolean withDht) {
     this.testKit = testKit;
     this.links = new InMemoryLinks(testKit);
     SecureRandom random = SeededRandom.of(seed);
     Instant now = Instant.now();
     List<NodeDescriptor> descriptors = new ArrayList<>();
     List<OnionKeyPair> keys = new ArrayList<>();
+    List<Ed25519.KeyPair> identities = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      byte[] identity = new byte[32];
-      random.nextBytes(identity);
+      Ed25519.KeyPair pair = Ed25519.generate(random);
+      identities.add(pair);
+      byte[] identity = pair.publicKey();
       byte[] linkKey = new byte[32];
       random.nextBytes(linkKey);
       OnionKeyPair onion = OnionKeyPair.generate(random, now.plus(Duration.ofDays(2)));
@@ -68,7 +81,19 @@ final class SwarmNet {
           Optional.empty(), Clock.systemUTC(), SeededRandom.of(seed * 31 + i))));
       circuits.tell(new CircuitsActor.UseOnionKeys(keys.get(i), Optional.empty()));
       circuits.tell(new CircuitsActor.UseDirectory(descriptors));
-      nodes.add(new Node(id, circuits));
+      ActorRef<DhtActor.Command> dht = null;
+      if (withDht) {
+        dht = testKit.spawn(DhtActor.create(identities.get(i), links.linksOf(id), null, DhtSettings.defaults()
+            .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500))
+            .withMaintenance(Duration.ofMillis(100), Duration.ofHours(24))
+            .withPersistence(false, 20), Clock.systemUTC(), SeededRandom.of(seed * 77 + i)));
+        circuits.tell(new CircuitsActor.RegisterService(DhtOverCircuit.SERVICE,
+            testKit.spawn(DhtServiceActor.create(dht))));
+      }
+      nodes.add(new Node(id, circuits, dht));
+    }
+    if (withDht) {
+      nodes.forEach(n -> n.dht().tell(new DhtActor.DirectoryUpdated(new DirectoryActor.DirectoryView(descriptors))));
     }
   }
 
@@ -76,9 +101,13 @@ final class SwarmNet {
     return nodes.get(i);
   }
 
-  /** Starts the transfer service at node {@code i}, serving {@code share} only. */
+  /** Starts the transfer service at node {@code i}, serving {@code share} only (and announcing it, with a DHT). */
   ActorRef<TransferServiceActor.Command> provide(int i, ShareMetadata share, SwarmSettings settings) {
     ActorRef<SharesActor.Command> catalogue = testKit.spawn(catalogue(share));
+    if (node(i).dht() != null) {
+      testKit.spawn(ProviderAnnouncerActor.create(node(i).id(), catalogue, node(i).dht(), settings,
+          Clock.systemUTC(), SeededRandom.of(i)));
+    }
     return testKit.spawn(TransferServiceActor.create(node(i).circuits(), catalogue, settings, Clock.systemUTC()));
   }
 
@@ -88,6 +117,10 @@ final class SwarmNet {
       if (c instanceof SharesActor.GetServable g) {
         g.replyTo().tell(g.infoHashHex().equals(share.infoHashHex())
             ? Optional.of(new SharesActor.Servable(share, share.dataFile())) : Optional.empty());
+      } else if (c instanceof SharesActor.ListShares l) {
+        l.replyTo().tell(List.of(new SharesActor.ShareView(share.infoHashHex(), share.link().format(), "f",
+            share.dataFile().toString(), share.encrypted(), share.length(), share.pieceLength(),
+            share.info().geometry().pieceCount(), Instant.now().toString(), false, null)));
       }
       return Behaviors.same();
     });
