@@ -78,6 +78,7 @@ class SwarmDownloadTest {
     ActorRef<DownloadsActor.Command> downloads = downloads(net, dir.resolve("data"),
         List.of(net.node(4).id(), net.node(5).id()));
     Path output = dir.resolve("out.bin");
+    long t0 = System.nanoTime();
     DownloadView started = start(downloads, share, output, 3);
     assertEquals(share.infoHashHex(), started.infoHash());
 
@@ -89,6 +90,9 @@ class SwarmDownloadTest {
     inFlight.circuits().forEach(c -> assertEquals(3, c.path().size(), "three hops: " + c));
 
     DownloadView done = awaitState(downloads, started.id(), "COMPLETE");
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("swarm-bench: %d bytes from 2 providers over 3-hop circuits in %.2f s (%.2f MiB/s)%n",
+        share.length(), seconds, share.length() / seconds / (1 << 20));
     assertEquals(sha256(dir.resolve("src").resolve("movie.bin")), sha256(output));
     assertEquals(sha256(output), done.sha256());
     assertEquals("movie.bin", done.name());
