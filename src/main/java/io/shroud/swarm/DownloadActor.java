@@ -76,6 +76,8 @@ public final class DownloadActor
 
   enum Retry implements Command { INSTANCE }
 
+  private enum Tick implements Command { INSTANCE }
+
   /**
    * What every download of a node shares.
    *
@@ -86,6 +88,7 @@ public final class DownloadActor
       List<NodeId> staticProviders, Clock clock, RandomGenerator random) {}
 
   static final Duration RETRY = Duration.ofSeconds(2);
+  private static final Duration TICK = Duration.ofMillis(500);
   private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(120);
 
   private final String id;
@@ -111,6 +114,7 @@ public final class DownloadActor
     this.timers = timers;
     this.store = new DownloadStore(setup.dataDir());
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
   }
 
   @Override
@@ -132,6 +136,7 @@ public final class DownloadActor
         .onCommand(FromSource.class, (s, c) -> whileRunning(s, () -> run.onReport(c.report())))
         .onCommand(SourceStopped.class, (s, c) -> whileRunning(s, () -> run.onStopped(c.provider(), c.epoch())))
         .onCommand(Retry.class, (s, c) -> whileRunning(s, this::findProviders))
+        .onCommand(Tick.class, (s, c) -> whileRunning(s, () -> run.tick()))
         .onCommand(LayerDone.class, this::onLayerDone)
         .onCommand(PieceWritten.class, this::onPieceWritten)
         .onCommand(OutputDone.class, this::onOutputDone)
@@ -451,6 +456,11 @@ public final class DownloadActor
     @Override
     public void retryLater() {
       timers.startSingleTimer(Retry.INSTANCE, RETRY);
+    }
+
+    @Override
+    public void findProviders() {
+      DownloadActor.this.findProviders();
     }
 
     @Override

@@ -45,6 +45,9 @@ final class DownloadRun {
 
     void retryLater();
 
+    /** Look up providers again (more may have appeared). */
+    void findProviders();
+
     void log(String message);
   }
 
@@ -60,6 +63,7 @@ final class DownloadRun {
     String circuitId;
     List<String> path = List.of();
     int rejects;
+    java.time.Instant lastHeard;
 
     Source(NodeId id) {
       this.id = id;
@@ -73,6 +77,8 @@ final class DownloadRun {
   private final SwarmSettings settings;
   private final NodeId self;
   private final RandomGenerator random;
+  private final Clock clock;
+  private java.time.Instant lastLookup;
   private final SourceStats<NodeId> stats;
   private final SourceStats<String> total;
   private final Map<NodeId, Source> sources = new LinkedHashMap<>();
@@ -100,6 +106,8 @@ final class DownloadRun {
     this.settings = settings;
     this.self = self;
     this.random = random;
+    this.clock = clock;
+    this.lastLookup = clock.instant();
     this.stats = SourceStats.tenSeconds(clock);
     this.total = SourceStats.tenSeconds(clock);
     this.refetchable = (BitSet) state.everVerified.clone();
@@ -158,6 +166,7 @@ final class DownloadRun {
   }
 
   void lookingForProviders() {
+    lastLookup = clock.instant();
     if (liveCount() == 0) {
       phase = "FINDING_PROVIDERS";
     }
@@ -203,6 +212,7 @@ final class DownloadRun {
         sources.put(p, s);
       }
       s.epoch = ++epochs;
+      s.lastHeard = clock.instant();
       s.live = true;
       s.ready = false;
       s.state = "CONNECTING";
@@ -222,15 +232,42 @@ final class DownloadRun {
     if (s == null || s.epoch != report.epoch() || !s.live) {
       return;
     }
+    s.lastHeard = clock.instant();
     if (report instanceof Connected c) {
       s.state = "CONNECTED";
       s.circuitId = c.circuitId();
       s.path = c.path();
     } else if (report instanceof Lost lost) {
+      io.log("source " + s.id.shortHex() + " lost: " + lost.reason());
       gone(s, "GONE: " + lost.reason());
       afterLoss();
     } else if (report instanceof Received r) {
       onMessage(s, r.message());
+    }
+  }
+
+  /**
+   * Periodic check: drops sources that owe blocks or a HELLO answer and have been silent for
+   * {@link SwarmSettings#stallTimeout()}, and looks up more providers every
+   * {@link SwarmSettings#providerRelookup()} while below the maximum.
+   */
+  void tick() {
+    if (!running) {
+      return;
+    }
+    java.time.Instant now = clock.instant();
+    java.time.Instant silentSince = now.minus(settings.stallTimeout());
+    for (Source s : new ArrayList<>(sources.values())) {
+      boolean owes = !s.ready || (picker != null && picker.inFlight(s.id) > 0) || s.id.equals(assemblerFrom);
+      if (s.live && owes && s.lastHeard.isBefore(silentSince)) {
+        io.log("source " + s.id.shortHex() + " stalled");
+        drop(s, "GONE: stalled");
+      }
+    }
+    if (liveCount() > 0 && liveCount() < settings.maxProvidersPerDownload()
+        && !now.isBefore(lastLookup.plus(settings.providerRelookup()))) {
+      lastLookup = now;
+      io.findProviders();
     }
   }
 

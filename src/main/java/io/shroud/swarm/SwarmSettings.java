@@ -16,6 +16,10 @@ import java.time.Duration;
  * @param recordValidity how long a provider record is valid; republished at half of it
  * @param maxProvidersPerDownload most providers one download connects to
  * @param defaultHops circuit length for downloads that do not name one
+ * @param stallTimeout a source that owes blocks (or a HELLO answer) and sends nothing for this
+ *     long is dropped and its requests go to others
+ * @param providerRelookup while downloading with fewer than the maximum of providers, look up
+ *     more this often
  * @param corruptBlocksForTesting TEST ONLY: flip a byte in every served block (off in production)
  */
 public record SwarmSettings(
@@ -29,6 +33,8 @@ public record SwarmSettings(
     Duration recordValidity,
     int maxProvidersPerDownload,
     int defaultHops,
+    Duration stallTimeout,
+    Duration providerRelookup,
     boolean corruptBlocksForTesting) {
 
   public SwarmSettings {
@@ -47,32 +53,41 @@ public record SwarmSettings(
         || recordValidity.compareTo(Duration.ofHours(24)) > 0) {
       throw new IllegalArgumentException("announce interval > 0, record validity 2 min..24 h");
     }
+    if (stallTimeout.toMillis() < 100 || providerRelookup.toMillis() < 100) {
+      throw new IllegalArgumentException("stall timeout and provider re-lookup must be at least 100 ms");
+    }
   }
 
   /** 1 GiB/s upload (effectively unlimited), 32 downloaders, pipeline 4..64, 3 strikes, 30 s polls, 1 h records. */
   public static SwarmSettings defaults() {
     return new SwarmSettings(TokenBucket.MAX_RATE, 4L << 20, 32, 4, 64, 3, Duration.ofSeconds(30),
-        Duration.ofHours(1), 8, 3, false);
+        Duration.ofHours(1), 8, 3, Duration.ofSeconds(30), Duration.ofSeconds(60), false);
   }
 
   public SwarmSettings withUploadRate(long bytesPerSecond, long burst) {
     return new SwarmSettings(bytesPerSecond, burst, maxDownloaders, pipelineMin, pipelineMax, maxStrikes,
-        announceInterval, recordValidity, maxProvidersPerDownload, defaultHops, corruptBlocksForTesting);
+        announceInterval, recordValidity, maxProvidersPerDownload, defaultHops, stallTimeout, providerRelookup, corruptBlocksForTesting);
   }
 
   public SwarmSettings withMaxDownloaders(int n) {
     return new SwarmSettings(uploadBytesPerSecond, uploadBurstBytes, n, pipelineMin, pipelineMax, maxStrikes,
-        announceInterval, recordValidity, maxProvidersPerDownload, defaultHops, corruptBlocksForTesting);
+        announceInterval, recordValidity, maxProvidersPerDownload, defaultHops, stallTimeout, providerRelookup, corruptBlocksForTesting);
   }
 
   public SwarmSettings withCorruptBlocksForTesting(boolean on) {
     return new SwarmSettings(uploadBytesPerSecond, uploadBurstBytes, maxDownloaders, pipelineMin, pipelineMax,
-        maxStrikes, announceInterval, recordValidity, maxProvidersPerDownload, defaultHops, on);
+        maxStrikes, announceInterval, recordValidity, maxProvidersPerDownload, defaultHops, stallTimeout, providerRelookup, on);
   }
 
   public SwarmSettings withAnnounceInterval(Duration interval, Duration validity) {
     return new SwarmSettings(uploadBytesPerSecond, uploadBurstBytes, maxDownloaders, pipelineMin, pipelineMax,
-        maxStrikes, interval, validity, maxProvidersPerDownload, defaultHops, corruptBlocksForTesting);
+        maxStrikes, interval, validity, maxProvidersPerDownload, defaultHops, stallTimeout, providerRelookup, corruptBlocksForTesting);
+  }
+
+  public SwarmSettings withStallTimeout(Duration stall, Duration relookup) {
+    return new SwarmSettings(uploadBytesPerSecond, uploadBurstBytes, maxDownloaders, pipelineMin, pipelineMax,
+        maxStrikes, announceInterval, recordValidity, maxProvidersPerDownload, defaultHops, stall, relookup,
+        corruptBlocksForTesting);
   }
 
   /** Picker policy from these settings (endgame: two requesters per block). */

@@ -41,8 +41,13 @@ class SwarmDownloadTest {
   Path dir;
 
   static ActorRef<DownloadsActor.Command> downloads(SwarmNet net, Path dataDir, List<NodeId> providers) {
+    return downloads(net, dataDir, providers, SwarmSettings.defaults());
+  }
+
+  static ActorRef<DownloadsActor.Command> downloads(SwarmNet net, Path dataDir, List<NodeId> providers,
+      SwarmSettings settings) {
     return testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(net.node(0).id(), dataDir,
-        net.node(0).circuits(), SwarmSettings.defaults(), providers, Clock.systemUTC(), SeededRandom.of(net.node(0).id().hashCode()))));
+        net.node(0).circuits(), settings, providers, Clock.systemUTC(), SeededRandom.of(net.node(0).id().hashCode()))));
   }
 
   static DownloadView start(ActorRef<DownloadsActor.Command> downloads, ShareMetadata share, Path output, int hops) {
@@ -129,6 +134,24 @@ class SwarmDownloadTest {
     assertEquals(java.util.Set.of(net.node(4).id().toHex(), net.node(5).id().toHex()),
         done.sources().stream().map(DownloadView.SourceView::nodeId).collect(java.util.stream.Collectors.toSet()),
         "both announced providers were found");
+  }
+
+  @Test
+  void aProviderThatStopsAnsweringIsDroppedAfterTheStallTimeout() throws Exception {
+    SwarmNet net = new SwarmNet(testKit, 6, 15);
+    ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "s.bin", 1024 * 1024, PIECE, 10);
+    net.provideStalling(4, share);
+    net.provide(5, share, SwarmSettings.defaults().withUploadRate(512 * 1024, 32 * 1024));
+    SwarmSettings settings = SwarmSettings.defaults().withStallTimeout(Duration.ofSeconds(1), Duration.ofMinutes(5));
+    ActorRef<DownloadsActor.Command> downloads = downloads(net, dir.resolve("data"),
+        List.of(net.node(4).id(), net.node(5).id()), settings);
+    Path output = dir.resolve("out.bin");
+    DownloadView started = start(downloads, share, output, 3);
+    DownloadView done = awaitState(downloads, started.id(), "COMPLETE");
+    assertEquals(sha256(dir.resolve("src").resolve("s.bin")), sha256(output));
+    DownloadView.SourceView stalled = done.sources().stream()
+        .filter(s -> s.nodeId().equals(net.node(4).id().toHex())).findFirst().orElseThrow();
+    assertEquals("GONE: stalled", stalled.state());
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.shroud.circuit.CircuitSettings;
 import io.shroud.circuit.CircuitsActor;
 import io.shroud.circuit.DhtOverCircuit;
 import io.shroud.circuit.DhtServiceActor;
+import io.shroud.circuit.StreamMuxActor;
 import io.shroud.crypto.Ed25519;
 import io.shroud.dht.DhtActor;
 import io.shroud.dht.DhtSettings;
@@ -109,6 +110,46 @@ final class SwarmNet {
           Clock.systemUTC(), SeededRandom.of(i)));
     }
     return testKit.spawn(TransferServiceActor.create(node(i).circuits(), catalogue, settings, Clock.systemUTC()));
+  }
+
+  /**
+   * A provider at node {@code i} that answers HELLO and hash requests for {@code share} but never
+   * a block request: it stalls with its stream open.
+   */
+  void provideStalling(int i, ShareMetadata share) {
+    node(i).circuits().tell(new CircuitsActor.RegisterService(TransferServiceActor.SERVICE,
+        testKit.spawn(Behaviors.<StreamMuxActor.ServiceRequest>receive((ctx, request) -> {
+          if (request instanceof StreamMuxActor.OpenServiceStream open) {
+            open.replyTo().tell(new StreamMuxActor.Accept(ctx.spawnAnonymous(stallingSession(open.stream(), share))));
+          }
+          return Behaviors.same();
+        }))));
+  }
+
+  private static Behavior<StreamMuxActor.StreamEvent> stallingSession(
+      ActorRef<StreamMuxActor.StreamCommand> stream, ShareMetadata share) {
+    TransferFrameDecoder decoder = new TransferFrameDecoder();
+    OutboundChunks out = new OutboundChunks(StreamMuxActor.MAX_CHUNK);
+    return Behaviors.receiveMessage(e -> {
+      if (e instanceof StreamMuxActor.StreamOpened o) {
+        out.credit(o.credit());
+      } else if (e instanceof StreamMuxActor.StreamCredit c) {
+        out.credit(c.chunks());
+      } else if (e instanceof StreamMuxActor.StreamData d) {
+        stream.tell(new StreamMuxActor.Consumed(1));
+        for (TransferMessage m : decoder.feed(d.data())) {
+          if (m instanceof TransferMessage.Hello) {
+            out.add(TransferMessage.Have.allPieces());
+          } else if (m instanceof TransferMessage.HashRequest r) {
+            byte[] layer = share.tree().pieceLayerBytes();
+            out.add(new TransferMessage.Hashes(r.layer(), r.index(),
+                java.util.Arrays.copyOfRange(layer, r.index() * 32, (r.index() + r.count()) * 32)));
+          }
+        }
+      }
+      out.drain().forEach(chunk -> stream.tell(new StreamMuxActor.Write(chunk)));
+      return Behaviors.same();
+    });
   }
 
   /** A share catalogue that knows one share. */
