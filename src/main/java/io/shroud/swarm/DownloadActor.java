@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -74,6 +75,8 @@ public final class DownloadActor
 
   private record OutputDone(DownloadFinisher.Finished finished, Throwable failure) implements Command {}
 
+  private record Seeded(SharesActor.AddResult result) implements Command {}
+
   enum Retry implements Command { INSTANCE }
 
   private enum Tick implements Command { INSTANCE }
@@ -83,9 +86,12 @@ public final class DownloadActor
    *
    * @param staticProviders if not empty, these providers are used instead of a DHT lookup
    *     (tests, devnets)
+   * @param seedTo if present, a completed download is handed to this share catalogue
+   *     ({@link SharesActor.AdoptDownload}) and served from then on
    */
   public record Setup(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits, SwarmSettings settings,
-      List<NodeId> staticProviders, Clock clock, RandomGenerator random) {}
+      List<NodeId> staticProviders, Optional<ActorRef<SharesActor.Command>> seedTo, Clock clock,
+      RandomGenerator random) {}
 
   static final Duration RETRY = Duration.ofSeconds(2);
   private static final Duration TICK = Duration.ofMillis(500);
@@ -140,6 +146,7 @@ public final class DownloadActor
         .onCommand(LayerDone.class, this::onLayerDone)
         .onCommand(PieceWritten.class, this::onPieceWritten)
         .onCommand(OutputDone.class, this::onOutputDone)
+        .onCommand(Seeded.class, this::onSeeded)
         .build();
   }
 
@@ -306,9 +313,10 @@ public final class DownloadActor
     ShareLink link = run.link();
     Path part = store.partFile(id);
     Path output = Path.of(state.started.outputPath());
+    boolean keep = setup.seedTo().isPresent();
     context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
       try {
-        return DownloadFinisher.finish(link, part, output);
+        return DownloadFinisher.finish(link, part, output, keep);
       } catch (Exception e) {
         throw new java.util.concurrent.CompletionException(e);
       }
@@ -324,7 +332,34 @@ public final class DownloadActor
       return fail(cause.getMessage());
     }
     return Effect().persist(new DownloadEvent.DownloadCompleted(done.finished().sha256Hex(), done.finished().name(),
-        setup.clock().instant())).thenRun(s -> store.forgetLink(id));
+        setup.clock().instant())).thenRun(s -> {
+          store.forgetLink(id);
+          setup.seedTo().ifPresent(shares -> seed(s, shares));
+        });
+  }
+
+  private void seed(DownloadState state, ActorRef<SharesActor.Command> shares) {
+    if (run == null || run.verifier() == null) {
+      return;
+    }
+    ShareLink link = run.link();
+    shares.tell(new SharesActor.AdoptDownload(Path.of(state.started.outputPath()),
+        link.encrypted() ? store.partFile(id) : null, link.format(), run.verifier().pieceLayerBytes(),
+        context.messageAdapter(SharesActor.AddResult.class, Seeded::new)));
+  }
+
+  private Effect<DownloadEvent, DownloadState> onSeeded(DownloadState state, Seeded seeded) {
+    if (seeded.result() instanceof SharesActor.Refused r) {
+      context.getLog().info("download {} is not seeded: {}", id, r.message());
+      try {
+        java.nio.file.Files.deleteIfExists(store.partFile(id));
+      } catch (java.io.IOException e) {
+        context.getLog().warn("cannot delete {}: {}", store.partFile(id), e.getMessage());
+      }
+    } else {
+      context.getLog().info("download {} completed and is now seeded", id);
+    }
+    return Effect().none();
   }
 
   private Effect<DownloadEvent, DownloadState> fail(String reason) {

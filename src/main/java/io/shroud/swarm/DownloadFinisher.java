@@ -42,19 +42,22 @@ public final class DownloadFinisher {
   }
 
   /**
-   * Produces the output file from the complete part file.
+   * Produces the output file from the complete part file. With {@code keepCiphertext} an
+   * encrypted share's part file is left in place (to be seeded).
    *
    * @throws ContentDecryptionException if the manifest does not open or the plaintext does not
    *     match it (length, SHA-256); nothing is left at {@code output} then
    */
-  public static Finished finish(ShareLink link, Path part, Path output)
+  public static Finished finish(ShareLink link, Path part, Path output, boolean keepCiphertext)
       throws IOException, ContentDecryptionException {
     if (Files.exists(output)) {
       throw new IOException("output file appeared meanwhile: " + output);
     }
     if (link.encrypted()) {
       Manifest manifest = ShareDecryptor.decrypt(link, part, output);
-      Files.delete(part);
+      if (!keepCiphertext) {
+        Files.delete(part);
+      }
       return new Finished(manifest.name(), HexFormat.of().formatHex(manifest.sha256()));
     }
     String sha = sha256(part);

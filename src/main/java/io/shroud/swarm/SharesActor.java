@@ -60,6 +60,15 @@ public final class SharesActor
   /** Replies with the share, its metadata and data file, if it exists and is not stale. */
   public record GetServable(String infoHashHex, ActorRef<Optional<Servable>> replyTo) implements Command {}
 
+  /**
+   * Seeds a finished download: shares {@code output} under the link's own info-hash. For an
+   * encrypted share {@code ciphertext} is the downloaded ciphertext (moved into the share store)
+   * and the link's key is stored; for a public share {@code ciphertext} is null and the output is
+   * served as is (the link must carry its name, {@code dn}).
+   */
+  public record AdoptDownload(Path output, Path ciphertext, String link, byte[] pieceLayer,
+      ActorRef<AddResult> replyTo) implements Command {}
+
   private record Built(AddShare request, ShareMetadata metadata, ShareFileCheck.Fingerprint fingerprint,
       Throwable failure) implements Command {}
 
@@ -164,6 +173,7 @@ public final class SharesActor
         .onCommand(ListShares.class, this::onListShares)
         .onCommand(RemoveShare.class, this::onRemoveShare)
         .onCommand(GetServable.class, this::onGetServable)
+        .onCommand(AdoptDownload.class, this::onAdoptDownload)
         .build();
   }
 
@@ -237,6 +247,31 @@ public final class SharesActor
     context.getLog().info("sharing {} as {}", path.getFileName(), m.infoHashHex());
     return Effect().persist(event)
         .thenReply(b.request().replyTo(), s -> new Added(view(event)));
+  }
+
+  private Effect<Event, State> onAdoptDownload(State state, AdoptDownload cmd) {
+    ShareLink link = ShareLink.parse(cmd.link());
+    Optional<InfoDict> info = link.infoDict();
+    Optional<ShareFileCheck.Fingerprint> fingerprint = ShareFileCheck.fingerprint(cmd.output());
+    if (info.isEmpty() || fingerprint.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), new Refused(400, info.isEmpty()
+          ? "a public link without a name cannot be seeded" : "downloaded file is gone: " + cmd.output()));
+    }
+    if (state.shares().containsKey(link.infoHashHex())) {
+      return Effect().reply(cmd.replyTo(), new Refused(409, "already shared: " + link.infoHashHex()));
+    }
+    try {
+      if (link.encrypted()) {
+        store.adoptData(cmd.ciphertext(), link.infoHashHex());
+        store.writeKey(link.infoHashHex(), link.key().orElseThrow());
+      }
+    } catch (java.io.IOException e) {
+      return Effect().reply(cmd.replyTo(), new Refused(500, "cannot adopt the download: " + e.getMessage()));
+    }
+    ShareAdded event = new ShareAdded(link.infoHashHex(), cmd.output().toString(), !link.encrypted(),
+        info.get().encode(), cmd.pieceLayer(), fingerprint.get().size(), fingerprint.get().modifiedMillis(),
+        clock.instant());
+    return Effect().persist(event).thenReply(cmd.replyTo(), s -> new Added(view(event)));
   }
 
   private Effect<Event, State> onListShares(State state, ListShares cmd) {

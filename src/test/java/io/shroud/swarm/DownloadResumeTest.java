@@ -41,7 +41,7 @@ class DownloadResumeTest {
 
   private ActorRef<DownloadsActor.Command> downloads(SwarmNet net, List<NodeId> providers) {
     return testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(net.node(0).id(), dir.resolve("data"),
-        net.node(0).circuits(), SwarmSettings.defaults(), providers, Clock.systemUTC(),
+        net.node(0).circuits(), SwarmSettings.defaults(), providers, java.util.Optional.empty(), Clock.systemUTC(),
         SeededRandom.of(net.node(0).id().hashCode()))));
   }
 

@@ -46,7 +46,7 @@ class DownloadsActorTest {
     circuits = testKit.createTestProbe();
     NodeId self = NodeId.ofIdentityKey(new byte[] {42, (byte) ++instances});
     downloads = testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(self, dir.resolve("data"),
-        circuits.ref(), SwarmSettings.defaults(), List.of(), Clock.systemUTC(), SeededRandom.of(instances))));
+        circuits.ref(), SwarmSettings.defaults(), List.of(), java.util.Optional.empty(), Clock.systemUTC(), SeededRandom.of(instances))));
   }
 
   private DownloadsActor.StartResult start(String link, String output, Integer hops) {

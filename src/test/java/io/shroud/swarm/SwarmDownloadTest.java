@@ -47,7 +47,7 @@ class SwarmDownloadTest {
   static ActorRef<DownloadsActor.Command> downloads(SwarmNet net, Path dataDir, List<NodeId> providers,
       SwarmSettings settings) {
     return testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(net.node(0).id(), dataDir,
-        net.node(0).circuits(), settings, providers, Clock.systemUTC(), SeededRandom.of(net.node(0).id().hashCode()))));
+        net.node(0).circuits(), settings, providers, java.util.Optional.empty(), Clock.systemUTC(), SeededRandom.of(net.node(0).id().hashCode()))));
   }
 
   static DownloadView start(ActorRef<DownloadsActor.Command> downloads, ShareMetadata share, Path output, int hops) {
@@ -126,6 +126,13 @@ class SwarmDownloadTest {
     ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "g.bin", 512 * 1024 + 3, PIECE, 8);
     net.provide(4, share, SwarmSettings.defaults());
     net.provide(5, share, SwarmSettings.defaults());
+    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(100), () -> { // both announcements stored
+      TestProbe<io.shroud.circuit.CircuitsActor.RecordLookup> lookup = testKit.createTestProbe();
+      net.node(0).circuits().tell(new io.shroud.circuit.CircuitsActor.LookupRecord(
+          ProviderKey.of(share.infoHash()).toBytes(), 1, lookup.ref()));
+      assertEquals(2, lookup.receiveMessage(WAIT).records().size());
+      return null;
+    });
     ActorRef<DownloadsActor.Command> downloads = downloads(net, dir.resolve("data"), List.of());
     Path output = dir.resolve("out.bin");
     DownloadView started = start(downloads, share, output, 3);
@@ -152,6 +159,37 @@ class SwarmDownloadTest {
     DownloadView.SourceView stalled = done.sources().stream()
         .filter(s -> s.nodeId().equals(net.node(4).id().toHex())).findFirst().orElseThrow();
     assertEquals("GONE: stalled", stalled.state());
+  }
+
+  @Test
+  void aCompletedDownloadIsSeededAndServesTheNextDownloader() throws Exception {
+    SwarmNet net = new SwarmNet(testKit, 6, 16);
+    ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "seed.bin", 700_000, PIECE, 11);
+    net.provide(4, share, SwarmSettings.defaults());
+    ActorRef<SharesActor.Command> shares0 = testKit.spawn(SharesActor.create(net.node(0).id(), dir.resolve("data0"),
+        Clock.systemUTC()));
+    testKit.spawn(TransferServiceActor.create(net.node(0).circuits(), shares0, SwarmSettings.defaults(),
+        Clock.systemUTC()));
+    ActorRef<DownloadsActor.Command> first = testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(
+        net.node(0).id(), dir.resolve("data0"), net.node(0).circuits(), SwarmSettings.defaults(),
+        List.of(net.node(4).id()), Optional.of(shares0), Clock.systemUTC(), SeededRandom.of(160))));
+    Path out0 = dir.resolve("out0.bin");
+    awaitState(first, start(first, share, out0, 3).id(), "COMPLETE");
+    testKit.createTestProbe().awaitAssert(WAIT, () -> {
+      TestProbe<List<SharesActor.ShareView>> list = testKit.createTestProbe();
+      shares0.tell(new SharesActor.ListShares(list.ref()));
+      List<SharesActor.ShareView> views = list.receiveMessage(WAIT);
+      assertEquals(List.of(share.infoHashHex()), views.stream().map(SharesActor.ShareView::infoHash).toList());
+      assertEquals(share.link().format(), views.get(0).link(), "seeded under the same link");
+      return null;
+    });
+
+    ActorRef<DownloadsActor.Command> second = testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(
+        net.node(2).id(), dir.resolve("data2"), net.node(2).circuits(), SwarmSettings.defaults(),
+        List.of(net.node(0).id()), Optional.empty(), Clock.systemUTC(), SeededRandom.of(161))));
+    Path out2 = dir.resolve("out2.bin");
+    awaitState(second, start(second, share, out2, 3).id(), "COMPLETE");
+    assertEquals(sha256(dir.resolve("src").resolve("seed.bin")), sha256(out2));
   }
 
   @Test
