@@ -2,7 +2,6 @@ package io.shroud.swarm;
 
 import io.shroud.circuit.CircuitsActor;
 import io.shroud.content.MerkleTree;
-import io.shroud.content.PieceGeometry;
 import io.shroud.content.ShareLink;
 import io.shroud.dht.NodeId;
 import io.shroud.dht.SignedRecord;
@@ -406,43 +405,7 @@ public final class DownloadActor
   }
 
   DownloadView view(DownloadState state) {
-    String phase;
-    if (state.completed != null) {
-      phase = "COMPLETE";
-    } else if (state.cancelled) {
-      phase = "CANCELLED";
-    } else if (state.failure != null) {
-      phase = "FAILED";
-    } else if (state.paused) {
-      phase = "PAUSED";
-    } else {
-      phase = run == null ? "STARTING" : run.phase();
-    }
-    String output = state.started == null ? null : state.started.outputPath();
-    String infoHash = state.started == null ? null : state.started.infoHashHex();
-    String error = state.failure != null ? state.failure : finishingError != null ? finishingError
-        : run == null ? null : run.transientError();
-    if (run == null) {
-      return new DownloadView(id, phase, infoHash, state.completed == null ? null : state.completed.name(), 0, 0,
-          state.verified.cardinality(), 0, 0, List.of(), List.of(), 0, output,
-          state.completed == null ? null : state.completed.sha256Hex(), error);
-    }
-    PieceGeometry g = run.link().geometry();
-    int done = state.verified.cardinality();
-    long bytesDone = state.completed != null ? g.length() : bytesOf(g, state.verified);
-    return new DownloadView(id, phase, infoHash,
-        state.completed != null ? state.completed.name() : run.name(), bytesDone, g.length(), done,
-        g.pieceCount(), run.rate(), run.sourceViews(), run.circuitViews(), run.refetchedBytes(), output,
-        state.completed == null ? null : state.completed.sha256Hex(), error);
-  }
-
-  private static long bytesOf(PieceGeometry g, BitSet verified) {
-    long bytes = (long) verified.cardinality() * g.pieceLength();
-    int last = g.pieceCount() - 1;
-    if (last >= 0 && verified.get(last)) {
-      bytes -= g.pieceLength() - g.pieceSize(last);
-    }
-    return bytes;
+    return DownloadView.of(id, state, run, finishingError);
   }
 
   /** The run's hands: sessions, piece writes, the journal. */

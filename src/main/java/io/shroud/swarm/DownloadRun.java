@@ -51,25 +51,6 @@ final class DownloadRun {
     void log(String message);
   }
 
-  /** One provider as this run knows it. */
-  static final class Source {
-    final NodeId id;
-    long epoch;
-    boolean live;
-    boolean ready;
-    boolean hasAll;
-    final BitSet have = new BitSet();
-    String state = "CONNECTING";
-    String circuitId;
-    List<String> path = List.of();
-    int rejects;
-    java.time.Instant lastHeard;
-
-    Source(NodeId id) {
-      this.id = id;
-    }
-  }
-
   private final Io io;
   private final ShareLink link;
   private final PieceGeometry geometry;
@@ -81,7 +62,7 @@ final class DownloadRun {
   private java.time.Instant lastLookup;
   private final SourceStats<NodeId> stats;
   private final SourceStats<String> total;
-  private final Map<NodeId, Source> sources = new LinkedHashMap<>();
+  private final Map<NodeId, DownloadSource> sources = new LinkedHashMap<>();
   private final Set<NodeId> badLayer = new HashSet<>();
   private final Map<Integer, byte[]> buffers = new HashMap<>();
   private final BitSet refetchable;
@@ -181,7 +162,7 @@ final class DownloadRun {
   /** Closes every session (pause, cancel, failure, completion); the picker keeps its strikes. */
   void stopAll() {
     running = false;
-    for (Source s : sources.values()) {
+    for (DownloadSource s : sources.values()) {
       if (s.live) {
         io.close(s.id, s.epoch);
         gone(s, "closed");
@@ -202,13 +183,13 @@ final class DownloadRun {
       if (liveCount() >= settings.maxProvidersPerDownload()) {
         break;
       }
-      Source s = sources.get(p);
+      DownloadSource s = sources.get(p);
       if (p.equals(self) || badLayer.contains(p) || (picker != null && picker.isBanned(p))
           || (s != null && (s.live || s.state.startsWith("REFUSED")))) {
         continue;
       }
       if (s == null) {
-        s = new Source(p);
+        s = new DownloadSource(p);
         sources.put(p, s);
       }
       s.epoch = ++epochs;
@@ -228,7 +209,7 @@ final class DownloadRun {
   }
 
   void onReport(ProviderSessionActor.Report report) {
-    Source s = sources.get(report.provider());
+    DownloadSource s = sources.get(report.provider());
     if (s == null || s.epoch != report.epoch() || !s.live) {
       return;
     }
@@ -257,7 +238,7 @@ final class DownloadRun {
     }
     java.time.Instant now = clock.instant();
     java.time.Instant silentSince = now.minus(settings.stallTimeout());
-    for (Source s : new ArrayList<>(sources.values())) {
+    for (DownloadSource s : new ArrayList<>(sources.values())) {
       boolean owes = !s.ready || (picker != null && picker.inFlight(s.id) > 0) || s.id.equals(assemblerFrom);
       if (s.live && owes && s.lastHeard.isBefore(silentSince)) {
         io.log("source " + s.id.shortHex() + " stalled");
@@ -272,14 +253,14 @@ final class DownloadRun {
   }
 
   void onStopped(NodeId provider, long epoch) {
-    Source s = sources.get(provider);
+    DownloadSource s = sources.get(provider);
     if (s != null && s.epoch == epoch && s.live) {
       gone(s, "GONE: session stopped");
       afterLoss();
     }
   }
 
-  private void gone(Source s, String state) {
+  private void gone(DownloadSource s, String state) {
     s.live = false;
     s.ready = false;
     s.state = state;
@@ -307,13 +288,13 @@ final class DownloadRun {
     }
   }
 
-  private void drop(Source s, String state) {
+  private void drop(DownloadSource s, String state) {
     io.close(s.id, s.epoch);
     gone(s, state);
     afterLoss();
   }
 
-  private void onMessage(Source s, TransferMessage m) {
+  private void onMessage(DownloadSource s, TransferMessage m) {
     if (m instanceof TransferMessage.Have have) {
       if (have.all()) {
         s.hasAll = true;
@@ -354,7 +335,7 @@ final class DownloadRun {
     }
   }
 
-  private void feedHave(Source s) {
+  private void feedHave(DownloadSource s) {
     if (s.hasAll) {
       picker.sourceHasAll(s.id);
     } else if (!s.have.isEmpty()) {
@@ -367,7 +348,7 @@ final class DownloadRun {
     if (assembler != null || verifier != null) {
       return;
     }
-    for (Source s : sources.values()) {
+    for (DownloadSource s : sources.values()) {
       if (s.live && s.ready && s.hasAll && !badLayer.contains(s.id)) {
         phase = "FETCHING_PIECE_LAYER";
         assembler = new PieceLayerAssembler(geometry, link.piecesRoot().orElseThrow());
@@ -382,7 +363,7 @@ final class DownloadRun {
     }
   }
 
-  private void onHashes(Source s, TransferMessage.Hashes hashes) {
+  private void onHashes(DownloadSource s, TransferMessage.Hashes hashes) {
     if (assembler == null || !s.id.equals(assemblerFrom)) {
       drop(s, "GONE: unrequested hashes");
       return;
@@ -401,7 +382,7 @@ final class DownloadRun {
     }
   }
 
-  private void layerComplete(Source s) {
+  private void layerComplete(DownloadSource s) {
     try {
       verifier = assembler.verifier();
     } catch (TransferProtocolException e) {
@@ -427,7 +408,7 @@ final class DownloadRun {
       picker = new PiecePicker<>(geometry, done, settings.pickerConfig(), random);
     }
     phase = "DOWNLOADING";
-    for (Source s : sources.values()) {
+    for (DownloadSource s : sources.values()) {
       if (s.live && s.ready) {
         feedHave(s);
       }
@@ -444,7 +425,7 @@ final class DownloadRun {
     Set<NodeId> all = new LinkedHashSet<>(order);
     all.addAll(sources.keySet());
     for (NodeId id : all) {
-      Source s = sources.get(id);
+      DownloadSource s = sources.get(id);
       if (s == null || !s.live || !s.ready || picker.isBanned(id)) {
         continue;
       }
@@ -455,7 +436,7 @@ final class DownloadRun {
     }
   }
 
-  private void onBlock(Source s, TransferMessage.Block block) {
+  private void onBlock(DownloadSource s, TransferMessage.Block block) {
     if (picker == null || block.piece() >= geometry.pieceCount()
         || block.offset() >= geometry.pieceSize(block.piece())) {
       drop(s, "GONE: block outside the share");
@@ -497,7 +478,7 @@ final class DownloadRun {
     byte[] buf = buffers.computeIfAbsent(piece, p -> new byte[geometry.pieceSize(p)]);
     System.arraycopy(block.data(), 0, buf, block.offset(), block.length());
     for (NodeId other : result.cancelFrom()) {
-      Source o = sources.get(other);
+      DownloadSource o = sources.get(other);
       if (o != null && o.live) {
         io.send(other, o.epoch, new TransferMessage.Cancel(piece, block.offset()));
       }
@@ -509,7 +490,7 @@ final class DownloadRun {
       } else {
         refetchable.set(piece);
         for (NodeId banned : picker.pieceFailed(piece)) {
-          Source b = sources.get(banned);
+          DownloadSource b = sources.get(banned);
           if (b != null && b.live) {
             drop(b, "BANNED: bad piece");
           }
@@ -534,7 +515,7 @@ final class DownloadRun {
 
   List<DownloadView.SourceView> sourceViews() {
     List<DownloadView.SourceView> out = new ArrayList<>();
-    for (Source s : sources.values()) {
+    for (DownloadSource s : sources.values()) {
       int strikes = picker == null ? 0 : picker.strikes(s.id);
       boolean banned = badLayer.contains(s.id) || (picker != null && picker.isBanned(s.id));
       out.add(new DownloadView.SourceView(s.id.toHex(), s.state, Math.round(stats.rate(s.id)), strikes, banned));
@@ -544,7 +525,7 @@ final class DownloadRun {
 
   List<DownloadView.CircuitUse> circuitViews() {
     List<DownloadView.CircuitUse> out = new ArrayList<>();
-    for (Source s : sources.values()) {
+    for (DownloadSource s : sources.values()) {
       if (s.live && s.circuitId != null) {
         out.add(new DownloadView.CircuitUse(s.circuitId, s.id.toHex(), s.path));
       }

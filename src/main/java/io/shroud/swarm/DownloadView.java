@@ -1,5 +1,7 @@
 package io.shroud.swarm;
 
+import io.shroud.content.PieceGeometry;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -29,6 +31,46 @@ public record DownloadView(
     String outputPath,
     String sha256,
     String error) {
+
+  static DownloadView of(String id, DownloadState state, DownloadRun run, String finishingError) {
+    String phase;
+    if (state.completed != null) {
+      phase = "COMPLETE";
+    } else if (state.cancelled) {
+      phase = "CANCELLED";
+    } else if (state.failure != null) {
+      phase = "FAILED";
+    } else if (state.paused) {
+      phase = "PAUSED";
+    } else {
+      phase = run == null ? "STARTING" : run.phase();
+    }
+    String output = state.started == null ? null : state.started.outputPath();
+    String infoHash = state.started == null ? null : state.started.infoHashHex();
+    String error = state.failure != null ? state.failure : finishingError != null ? finishingError
+        : run == null ? null : run.transientError();
+    if (run == null) {
+      return new DownloadView(id, phase, infoHash, state.completed == null ? null : state.completed.name(), 0, 0,
+          state.verified.cardinality(), 0, 0, List.of(), List.of(), 0, output,
+          state.completed == null ? null : state.completed.sha256Hex(), error);
+    }
+    PieceGeometry g = run.link().geometry();
+    int done = state.verified.cardinality();
+    long bytesDone = state.completed != null ? g.length() : bytesOf(g, state.verified);
+    return new DownloadView(id, phase, infoHash,
+        state.completed != null ? state.completed.name() : run.name(), bytesDone, g.length(), done,
+        g.pieceCount(), run.rate(), run.sourceViews(), run.circuitViews(), run.refetchedBytes(), output,
+        state.completed == null ? null : state.completed.sha256Hex(), error);
+  }
+
+  private static long bytesOf(PieceGeometry g, BitSet verified) {
+    long bytes = (long) verified.cardinality() * g.pieceLength();
+    int last = g.pieceCount() - 1;
+    if (last >= 0 && verified.get(last)) {
+      bytes -= g.pieceLength() - g.pieceSize(last);
+    }
+    return bytes;
+  }
 
   /** One provider of a download. */
   public record SourceView(String nodeId, String state, long rate, int strikes, boolean banned) {}
