@@ -220,7 +220,16 @@ public final class DownloadActor
       }, blocking), Rechecked::new);
       return;
     }
-    findProviders();
+    findProvidersOrFinish(state);
+  }
+
+  /** Every piece is on disk (e.g. a crash or pause hit between the last piece and the output): finish. */
+  private void findProvidersOrFinish(DownloadState state) {
+    if (run.verifier() != null && state.verified.cardinality() == run.link().geometry().pieceCount()) {
+      finish(state);
+    } else {
+      findProviders();
+    }
   }
 
   private Effect<DownloadEvent, DownloadState> onRechecked(DownloadState state, Rechecked r) {
@@ -240,7 +249,7 @@ public final class DownloadActor
         run.invalidated(bad);
       }
       if (!s.paused && !s.finished()) {
-        findProviders();
+        findProvidersOrFinish(s);
       }
     });
   }

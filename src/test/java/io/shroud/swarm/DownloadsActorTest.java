@@ -62,6 +62,40 @@ class DownloadsActorTest {
   }
 
   @Test
+  void aDownloadWhoseEveryPieceIsJournaledFinishesOnRecoveryWithoutAnyProvider() throws Exception {
+    NodeId self = NodeId.ofIdentityKey(new byte[] {43, (byte) ++instances});
+    String id = "00112233445566" + String.format("%02x", instances);
+    Path output = dir.resolve("recovered.bin");
+    DownloadStore store = new DownloadStore(dir.resolve("data"));
+    store.writeLink(id, share.link().format());
+    Files.copy(share.dataFile(), store.partFile(id));
+    List<Object> events = new java.util.ArrayList<>();
+    events.add(new DownloadEvent.DownloadStarted(id, share.infoHashHex(), output.toString(), 3, java.time.Instant.now()));
+    events.add(new DownloadEvent.PieceLayerVerified(share.tree().pieceLayerBytes()));
+    for (int p = 0; p < share.info().geometry().pieceCount(); p++) {
+      events.add(new DownloadEvent.PieceVerified(p));
+    }
+    var journal = org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(testKit.system());
+    journal.persistForRecovery("download|" + id, events);
+    journal.persistForRecovery("downloads|" + self.toHex(),
+        List.of(new DownloadsActor.DownloadRegistered(id, output.toString(), java.time.Instant.now())));
+
+    ActorRef<DownloadsActor.Command> recovered = testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(self,
+        dir.resolve("data"), circuits.ref(), SwarmSettings.defaults(), List.of(), java.util.Optional.empty(),
+        Clock.systemUTC(), SeededRandom.of(77))));
+    DownloadView done = testKit.createTestProbe().awaitAssert(WAIT, () -> {
+      TestProbe<java.util.Optional<DownloadView>> v = testKit.createTestProbe();
+      recovered.tell(new DownloadsActor.GetDownload(id, v.ref()));
+      DownloadView view = v.receiveMessage(WAIT).orElseThrow();
+      assertEquals("COMPLETE", view.state(), view::toString);
+      return view;
+    });
+    assertEquals("h.bin", done.name());
+    assertTrue(java.util.Arrays.equals(Files.readAllBytes(dir.resolve("src/h.bin")), Files.readAllBytes(output)));
+    circuits.expectNoMessage(Duration.ofMillis(200)); // no provider lookup was needed
+  }
+
+  @Test
   void badArgumentsAreRefusedWithTheirStatus() throws Exception {
     String link = share.link().format();
     String out = dir.resolve("out.bin").toString();
