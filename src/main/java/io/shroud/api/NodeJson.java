@@ -38,13 +38,14 @@ public final class NodeJson {
       String managementAddress,
       int protocolVersion,
       String validFrom,
-      String validUntil) {
+      String validUntil,
+      long bandwidth) {
 
     static DescriptorView of(NodeDescriptor d) {
       return new DescriptorView(d.nodeId().toHex(), d.identityKeyHex(), d.linkKeyHex(), d.onionKeyHex(),
           java.util.HexFormat.of().formatHex(d.onionPublicKey().id()),
           d.clusterAddress(), d.dataAddress(), d.managementAddress(), d.protocolVersion(),
-          d.validFrom().toString(), d.validUntil().toString());
+          d.validFrom().toString(), d.validUntil().toString(), d.bandwidth());
     }
   }
 

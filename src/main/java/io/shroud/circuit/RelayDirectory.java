@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
 /**
  * The relays circuits may use, from the verified directory: each descriptor whose data address
  * is an IPv4 literal {@code a.b.c.d:port} (no DNS lookups) and whose onion key decodes.
- * Descriptors carry no bandwidth yet, so every relay gets weight 1 (uniform choice) and no
- * flags (every relay may be a guard). Immutable; pure.
+ * Each relay is weighted by the bandwidth its descriptor advertises (KiB/s, at least 1;
+ * {@link PathSelector} caps any one relay's share), and gets no flags (every relay may be a
+ * guard). Immutable; pure.
  */
 public final class RelayDirectory {
   private static final Pattern IPV4_PORT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):(\\d{1,5})");
@@ -50,7 +51,7 @@ public final class RelayDirectory {
         if (!(address instanceof Inet4Address v4) || port < 1 || port > 65535) {
           continue;
         }
-        map.putIfAbsent(d.nodeId(), new Entry(new RelayInfo(d.nodeId(), v4, 1, Set.of()), port, d.onionPublicKey()));
+        map.putIfAbsent(d.nodeId(), new Entry(new RelayInfo(d.nodeId(), v4, Math.max(1, d.bandwidth() / 1024), Set.of()), port, d.onionPublicKey()));
       } catch (UnknownHostException | IllegalArgumentException e) {
         // an octet above 255 or an undecodable onion key: not a usable relay
       }

@@ -155,7 +155,7 @@ public final class LocalNode {
   public Optional<HttpResponse<String>> get(String path) {
     try {
       return Optional.of(HTTP.send(
-          HttpRequest.newBuilder(URI.create(managementUrl() + path)).timeout(Duration.ofSeconds(5)).GET().build(),
+          HttpRequest.newBuilder(URI.create(managementUrl() + path)).timeout(Duration.ofSeconds(60)).GET().build(),
           HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
       return Optional.empty();

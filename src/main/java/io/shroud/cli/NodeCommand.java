@@ -45,6 +45,9 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--journal", paramLabel = "KIND", description = "h2 (default) or postgres")
   String journal;
 
+  @Option(names = "--bandwidth", paramLabel = "SIZE", description = "relay bandwidth to advertise per second, e.g. 50MiB (default 10MiB)")
+  String bandwidth;
+
   @Override
   public Integer call() {
     Map<String, Object> o = new HashMap<>();
@@ -55,6 +58,7 @@ final class NodeCommand implements Callable<Integer> {
     put(o, "shroud.management.host", managementHost);
     put(o, "shroud.management.port", managementPort);
     put(o, "shroud.journal.kind", journal);
+    put(o, "shroud.advertised-bandwidth", bandwidth);
     if (seeds != null) {
       o.put("shroud.seed-nodes", List.copyOf(seeds));
     }

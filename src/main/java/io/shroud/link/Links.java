@@ -45,7 +45,11 @@ public final class Links {
   /** A link to {@code peer} finished its handshake; {@code outbound} when this node dialed. */
   public record LinkUp(NodeId peer, boolean outbound) implements LinkEvent {}
 
-  /** The link to {@code peer} closed; whatever rode on it (circuits) is gone. */
+  /**
+   * The link to {@code peer} closed; whatever rode on it (circuits) is gone. Also sent, without
+   * a {@link LinkUp} before it, when dialing {@code peer} failed (reason "dial failed: …"), so
+   * that whoever waits on the peer learns at once.
+   */
   public record LinkDown(NodeId peer, String reason) implements LinkEvent {}
 
   /** Replies with one entry per open link, for {@code GET /shroud/v1/peers}. */

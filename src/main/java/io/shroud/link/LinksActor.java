@@ -297,6 +297,12 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
       dialing.remove(entry.node);
       if (!current.containsKey(entry.node)) {
         dropHeld(entry.node);
+        if (!entry.current) {
+          // a dial that never became a link: whoever waits on this node (a circuit being
+          // extended to it) learns now instead of at its timeout
+          Links.LinkDown down = new Links.LinkDown(entry.node, "dial failed: " + entry.closeReason);
+          watchers.forEach(w -> w.tell(down));
+        }
       }
     }
     if (entry.current && t.peer().equals(current.get(entry.node))) {

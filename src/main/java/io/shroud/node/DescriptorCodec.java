@@ -27,13 +27,14 @@ import java.time.Instant;
  *   str     management address
  *   u64     valid-from, seconds since the epoch
  *   u64     valid-until, seconds since the epoch
+ *   u32     advertised bandwidth, KiB/s
  * </pre>
  */
 public final class DescriptorCodec {
   public static final int FORMAT = 1;
   public static final int MAX_ADDRESS_BYTES = 255;
   public static final int MAX_ENCODED_BYTES =
-      1 + 2 + 32 * 3 + OnionPublicKey.ENCODED_BYTES + 3 * (2 + MAX_ADDRESS_BYTES) + 16;
+      1 + 2 + 32 * 3 + OnionPublicKey.ENCODED_BYTES + 3 * (2 + MAX_ADDRESS_BYTES) + 16 + 4;
 
   private DescriptorCodec() {}
 
@@ -57,6 +58,7 @@ public final class DescriptorCodec {
     putString(b, d.managementAddress());
     b.putLong(d.validFrom().getEpochSecond());
     b.putLong(d.validUntil().getEpochSecond());
+    b.putInt((int) Math.min(0xffffffffL, d.bandwidth() / 1024));
     byte[] out = new byte[b.position()];
     b.flip().get(out);
     return out;
@@ -83,6 +85,7 @@ public final class DescriptorCodec {
       String management = getString(b, "management address");
       long from = b.getLong();
       long until = b.getLong();
+      long bandwidthKiB = b.getInt() & 0xffffffffL;
       if (b.hasRemaining()) {
         throw new MalformedDescriptorException(
             "descriptor has " + b.remaining() + " trailing bytes");
@@ -97,7 +100,7 @@ public final class DescriptorCodec {
         throw new MalformedDescriptorException("onion key is malformed: " + e.getMessage());
       }
       return new NodeDescriptor(protocol, nodeId, identity, link, onion, cluster, data, management,
-          Instant.ofEpochSecond(from), Instant.ofEpochSecond(until));
+          Instant.ofEpochSecond(from), Instant.ofEpochSecond(until), bandwidthKiB * 1024);
     } catch (BufferUnderflowException e) {
       throw new MalformedDescriptorException(
           "descriptor is truncated: " + bytes.length + " bytes");

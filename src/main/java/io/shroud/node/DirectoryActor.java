@@ -169,7 +169,8 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
         s.dataAddress().toString(),
         s.managementAddress().toString(),
         now.minus(Duration.ofMinutes(1)),
-        now.plus(s.descriptorValidity()));
+        now.plus(s.descriptorValidity()),
+        s.advertisedBandwidth());
     SignedDescriptor signed = SignedDescriptor.sign(descriptor, self.identity());
     String key = s.clusterAddress().toString();
     replicator.askUpdate(

@@ -24,6 +24,8 @@ import java.util.HexFormat;
  * @param managementAddress management HTTP address {@code host:port}
  * @param validFrom start of the validity window (whole seconds)
  * @param validUntil end of the validity window (whole seconds), after {@code validFrom}
+ * @param bandwidth advertised relay bandwidth in bytes per second (whole KiB/s on the wire);
+ *     path selection weights relays by it
  */
 public record NodeDescriptor(
     int protocolVersion,
@@ -35,9 +37,20 @@ public record NodeDescriptor(
     String dataAddress,
     String managementAddress,
     Instant validFrom,
-    Instant validUntil) {
+    Instant validUntil,
+    long bandwidth) {
 
   public static final int PROTOCOL_VERSION = 1;
+
+  /** What a node advertises unless configured otherwise: 10 MiB/s. */
+  public static final long DEFAULT_BANDWIDTH = 10L * 1024 * 1024;
+
+  /** A descriptor advertising {@link #DEFAULT_BANDWIDTH}. */
+  public NodeDescriptor(int protocolVersion, NodeId nodeId, byte[] identityKey, byte[] linkKey, byte[] onionKey,
+      String clusterAddress, String dataAddress, String managementAddress, Instant validFrom, Instant validUntil) {
+    this(protocolVersion, nodeId, identityKey, linkKey, onionKey, clusterAddress, dataAddress, managementAddress,
+        validFrom, validUntil, DEFAULT_BANDWIDTH);
+  }
 
   public NodeDescriptor {
     identityKey = identityKey.clone();
@@ -90,7 +103,8 @@ public record NodeDescriptor(
         && dataAddress.equals(d.dataAddress)
         && managementAddress.equals(d.managementAddress)
         && validFrom.equals(d.validFrom)
-        && validUntil.equals(d.validUntil);
+        && validUntil.equals(d.validUntil)
+        && bandwidth == d.bandwidth;
   }
 
   @Override

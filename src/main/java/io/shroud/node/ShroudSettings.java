@@ -23,7 +23,8 @@ public record ShroudSettings(
     JournalKind journal,
     Duration onionRotationPeriod,
     Duration descriptorValidity,
-    Duration clockSkew) {
+    Duration clockSkew,
+    long advertisedBandwidth) {
 
   /** Where the event journal lives. */
   public enum JournalKind {
@@ -100,7 +101,8 @@ public record ShroudSettings(
         kind,
         rotation,
         validity,
-        duration(s, "directory.clock-skew", "shroud.directory.clock-skew"));
+        duration(s, "directory.clock-skew", "shroud.directory.clock-skew"),
+        bandwidth(s));
   }
 
   /** Leaves the management token out. */
@@ -149,6 +151,20 @@ public record ShroudSettings(
   private static void checkPort(String setting, int port) {
     if (port < 1 || port > 65535) {
       throw new SettingsException(setting, "must be a port number 1-65535, got " + port);
+    }
+  }
+
+  private static long bandwidth(Config s) {
+    try {
+      long b = s.getBytes("advertised-bandwidth");
+      if (b < 1024 || b > 0xffffffffL * 1024) {
+        throw new SettingsException("shroud.advertised-bandwidth", "must be between 1KiB and 4TiB per second, got " + b);
+      }
+      return b;
+    } catch (ConfigException.Missing e) {
+      throw new SettingsException("shroud.advertised-bandwidth", "is missing");
+    } catch (ConfigException e) {
+      throw new SettingsException("shroud.advertised-bandwidth", "must be a size such as 10MiB (per second)");
     }
   }
 

@@ -32,7 +32,10 @@ class CreateRefusalTest {
   private record Fake(NodeId id, ActorRef<Links.Command> links, TestProbe<Links.Inbound> answers,
       CircuitIdAllocator ids) {}
 
+  private static CircuitNet fakeNet;
+
   private static Fake fake(CircuitNet net, long seed) {
+    fakeNet = net;
     byte[] raw = new byte[32];
     SeededRandom.of(seed).nextBytes(raw);
     NodeId id = NodeId.of(raw);
@@ -49,6 +52,11 @@ class CreateRefusalTest {
   }
 
   private static List<CellCommand> send(Fake fake, CircuitNet.Node relay, List<byte[]> creates, boolean rightHalf) {
+    // the relay's CircuitsActor registers its handlers asynchronously: a CREATE sent before that is lost
+    fake.answers().awaitAssert(() -> {
+      org.junit.jupiter.api.Assertions.assertTrue(fakeNet.links.hasRoute(relay.id(), CellCommand.CREATE));
+      return null;
+    });
     List<Integer> used = new ArrayList<>();
     for (byte[] create : creates) {
       int id = fake.ids().allocate(relay.id(), used::contains);

@@ -3,7 +3,6 @@ package io.shroud.link;
 import io.shroud.dht.NodeId;
 import io.shroud.wire.CellCommand;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +35,16 @@ public final class InMemoryLinks {
   /** The links actor of simulated node {@code self} (created on first use). */
   public ActorRef<Links.Command> linksOf(NodeId self) {
     return nodes.computeIfAbsent(self, id -> {
-      routes.put(id, new EnumMap<>(CellCommand.class));
+      routes.put(id, new ConcurrentHashMap<>());
       watchers.put(id, new ArrayList<>());
       return testKit.spawn(behavior(id), "links-" + id.shortHex());
     });
+  }
+
+  /** True once {@code node} has registered a handler for {@code command} (tests wait on it). */
+  public boolean hasRoute(NodeId node, CellCommand command) {
+    Map<CellCommand, ActorRef<Links.Inbound>> r = routes.get(node);
+    return r != null && r.containsKey(command);
   }
 
   /** Drops the link between {@code a} and {@code b}; later sends between them are lost. */

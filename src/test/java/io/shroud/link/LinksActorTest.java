@@ -118,6 +118,10 @@ class LinksActorTest {
       assertEquals(1, atA.droppedCells(), "the held cell is dropped with the failed dial");
       return null;
     });
+    // the dialer never sees the link up, only that the dial failed (so circuits waiting on it stop)
+    Links.LinkEvent failed = a.events.receiveMessage(WAIT);
+    assertTrue(failed instanceof Links.LinkDown d && d.peer().equals(b.id) && d.reason().startsWith("dial failed"),
+        failed.toString());
     a.events.expectNoMessage(Duration.ofMillis(200));
     b.events.expectNoMessage(Duration.ofMillis(10));
     b.dht.expectNoMessage(Duration.ofMillis(10));
@@ -297,6 +301,8 @@ class LinksActorTest {
       return null;
     });
     b.dht.expectNoMessage(Duration.ofMillis(100));
+    Links.LinkEvent refused = c.events.receiveMessage(WAIT);
+    assertTrue(refused instanceof Links.LinkDown d && d.reason().startsWith("dial failed"), refused.toString());
     c.events.expectNoMessage(Duration.ofMillis(10));
     assertEquals(1, b.peers().peers().size());
     a.stop();

@@ -53,6 +53,15 @@ class DescriptorVerifierTest {
   }
 
   @Test
+  void theAdvertisedBandwidthTravelsInWholeKibibytes() throws Exception {
+    NodeDescriptor d = valid();
+    NodeDescriptor fast = new NodeDescriptor(d.protocolVersion(), d.nodeId(), d.identityKey(), d.linkKey(),
+        d.onionKey(), d.clusterAddress(), d.dataAddress(), d.managementAddress(), d.validFrom(), d.validUntil(),
+        50L * 1024 * 1024);
+    assertEquals(50L * 1024 * 1024, DescriptorCodec.decode(DescriptorCodec.encode(fast)).bandwidth());
+  }
+
+  @Test
   void aFlippedSignatureBitIsRejected() {
     SignedDescriptor s = SignedDescriptor.sign(valid(), identity);
     byte[] sig = s.signature();
