@@ -42,12 +42,14 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
   private final SharesRoutes shares;
   private final NetworkRoutes network;
   private final DhtRoutes dht;
+  private final DownloadsRoutes downloads;
 
   public ShroudRoutes(ExtendedActorSystem system) {
     this.system = Adapter.toTyped(system);
     this.shares = new SharesRoutes(this.system, mapper, this);
     this.network = new NetworkRoutes(this.system, mapper, this);
     this.dht = new DhtRoutes(this.system, mapper, this);
+    this.downloads = new DownloadsRoutes(this.system, mapper, this);
   }
 
   @Override
@@ -58,6 +60,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
         withHandles(h -> shares.routes(h.shares())),
         withHandles(network::routes),
         withHandles(h -> dht.routes(h.dht(), h.circuits())),
+        withHandles(h -> downloads.routes(h.downloads())),
         error(StatusCodes.NOT_FOUND, "no such route"))));
   }
 

@@ -83,12 +83,18 @@ public final class LocalNode {
 
   /** Starts the process (again, on the same data directory, if it ran before). */
   public synchronized void start() {
+    start(List.of());
+  }
+
+  /** Starts the process with {@code extraJvmOptions} added for this run only (e.g. a test switch). */
+  public synchronized void start(List<String> extraJvmOptions) {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("node " + index + " is already running");
     }
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
+    cmd.addAll(extraJvmOptions);
     cmd.addAll(List.of("-jar", jar.toString(), "node",
         "--host", host(),
         "--data-dir", dataDir.toString(),

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import io.shroud.circuit.CircuitSettings;
 import io.shroud.dht.DhtSettings;
 import io.shroud.link.LinkSettings;
+import io.shroud.swarm.SwarmSettings;
 import io.shroud.wire.RekeyPolicy;
 import java.time.Duration;
 
@@ -46,6 +47,30 @@ public final class FeatureSettings {
         duration(c, "ping-timeout", p), duration(c, "refresh-interval", p),
         duration(c, "record-max-lifetime", p), d.republishFraction(), d.snapshotEveryChanges(),
         d.snapshotInterval(), d.maintenanceInterval(), d.persistRoutingTable()));
+  }
+
+  public static SwarmSettings swarm(Config config) {
+    Config c = config.getConfig("shroud.swarm");
+    String p = "shroud.swarm.";
+    SwarmSettings d = SwarmSettings.defaults();
+    long rate = c.getString("upload-rate").equals("unlimited") ? d.uploadBytesPerSecond() : bytes(c, "upload-rate", p);
+    return check(p, () -> new SwarmSettings(rate, d.uploadBurstBytes(), positiveInt(c, "max-downloaders", p),
+        d.pipelineMin(), d.pipelineMax(), positiveInt(c, "max-strikes", p), duration(c, "announce-interval", p),
+        duration(c, "record-validity", p), positiveInt(c, "max-providers-per-download", p), d.defaultHops(),
+        duration(c, "stall-timeout", p), d.providerRelookup(),
+        c.getBoolean("test-only-corrupt-served-blocks")));
+  }
+
+  private static long bytes(Config c, String key, String prefix) {
+    try {
+      long v = c.getBytes(key);
+      if (v < 1) {
+        throw new SettingsException(prefix + key, "must be positive");
+      }
+      return v;
+    } catch (ConfigException e) {
+      throw new SettingsException(prefix + key, "must be a size per second such as 20MiB, or \"unlimited\"");
+    }
   }
 
   private static <T> T check(String prefix, java.util.function.Supplier<T> make) {

@@ -57,6 +57,7 @@ public final class NodeConfig {
     FeatureSettings.links(merged);
     FeatureSettings.circuits(merged);
     FeatureSettings.dht(merged);
+    FeatureSettings.swarm(merged);
     return derive(merged, settings);
   }
 

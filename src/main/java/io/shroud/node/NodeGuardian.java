@@ -13,7 +13,12 @@ import io.shroud.dht.NodeId;
 import io.shroud.link.LinkSettings;
 import io.shroud.link.Links;
 import io.shroud.link.LinksActor;
+import io.shroud.swarm.DownloadActor;
+import io.shroud.swarm.DownloadsActor;
+import io.shroud.swarm.ProviderAnnouncerActor;
 import io.shroud.swarm.SharesActor;
+import io.shroud.swarm.SwarmSettings;
+import io.shroud.swarm.TransferServiceActor;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -48,7 +53,8 @@ public final class NodeGuardian {
 
   /** Everything the node was started with. */
   public record Setup(ShroudSettings settings, Ed25519.KeyPair identity, X25519.KeyPair linkKey,
-      NodeKeyStore keyStore, LinkSettings links, CircuitSettings circuits, DhtSettings dht, Clock clock) {}
+      NodeKeyStore keyStore, LinkSettings links, CircuitSettings circuits, DhtSettings dht, SwarmSettings swarm,
+      Clock clock) {}
 
   private NodeGuardian() {}
 
@@ -114,9 +120,17 @@ public final class NodeGuardian {
         "circuits");
     circuits.tell(new CircuitsActor.RegisterService(DhtOverCircuit.SERVICE,
         ctx.spawn(DhtServiceActor.create(st.dht()), "dht-service")));
+    SwarmSettings sw = setup.swarm();
+    ctx.spawn(Behaviors.supervise(TransferServiceActor.create(circuits, st.shares(), sw, setup.clock()))
+        .onFailure(SupervisorStrategy.restart()), "transfer-service");
+    ctx.spawn(Behaviors.supervise(ProviderAnnouncerActor.create(st.nodeId(), st.shares(), st.dht(), sw,
+        setup.clock(), new SecureRandom())).onFailure(SupervisorStrategy.restart()), "provider-announcer");
+    ActorRef<DownloadsActor.Command> downloads = ctx.spawn(DownloadsActor.create(new DownloadActor.Setup(
+        st.nodeId(), setup.settings().dataDir(), circuits, sw, List.of(), Optional.of(st.shares()), setup.clock(),
+        new SecureRandom())), "downloads");
     NodeRuntime.get(ctx.getSystem()).set(new NodeRuntime.Handles(
         st.nodeId(), setup.settings(), setup.clock().instant(), st.directory(), st.keys(), st.shares(),
-        st.links(), circuits, st.dht()));
+        st.links(), circuits, st.dht(), downloads));
     ShroudSettings s = setup.settings();
     ctx.getLog().info("node {} running: cluster {}, data plane {}, journal {}",
         st.nodeId(), s.clusterAddress(), s.dataAddress(), s.journal());

@@ -48,7 +48,7 @@ public final class NodeMain {
     ActorSystem<NodeGuardian.Command> system = ActorSystem.create(
         NodeGuardian.create(new NodeGuardian.Setup(settings, identity, linkKey, keyStore,
             FeatureSettings.links(config), FeatureSettings.circuits(config), FeatureSettings.dht(config),
-            Clock.systemUTC())),
+            FeatureSettings.swarm(config), Clock.systemUTC())),
         NodeConfig.SYSTEM_NAME, config);
     PekkoManagement.get(system).start().whenComplete((uri, failure) -> {
       if (failure != null) {

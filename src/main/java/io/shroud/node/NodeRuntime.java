@@ -4,6 +4,7 @@ import io.shroud.circuit.CircuitsActor;
 import io.shroud.dht.DhtActor;
 import io.shroud.dht.NodeId;
 import io.shroud.link.Links;
+import io.shroud.swarm.DownloadsActor;
 import io.shroud.swarm.SharesActor;
 import java.time.Instant;
 import java.util.Optional;
@@ -30,7 +31,8 @@ public final class NodeRuntime implements Extension {
       ActorRef<SharesActor.Command> shares,
       ActorRef<Links.Command> links,
       ActorRef<CircuitsActor.Command> circuits,
-      ActorRef<DhtActor.Command> dht) {}
+      ActorRef<DhtActor.Command> dht,
+      ActorRef<DownloadsActor.Command> downloads) {}
 
   private final AtomicReference<Handles> handles = new AtomicReference<>();
 

@@ -1,0 +1,97 @@
+package io.shroud.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shroud.swarm.DownloadView;
+import io.shroud.swarm.DownloadsActor;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/**
+ * {@code /shroud/v1/downloads}: start a download from a link (POST), list and inspect
+ * downloads (GET), pause and resume them (POST {@code /{id}/pause}, {@code /{id}/resume}) and
+ * cancel them (DELETE {@code /{id}}).
+ */
+final class DownloadsRoutes extends AllDirectives {
+  /** DownloadsActor asks its children with 10 s; answer within 20 s. */
+  static final java.time.Duration DOWNLOADS_TIMEOUT = java.time.Duration.ofSeconds(20);
+
+  private final ActorSystem<?> system;
+  private final ObjectMapper mapper;
+  private final ShroudRoutes parent;
+
+  DownloadsRoutes(ActorSystem<?> system, ObjectMapper mapper, ShroudRoutes parent) {
+    this.system = system;
+    this.mapper = mapper;
+    this.parent = parent;
+  }
+
+  Route routes(ActorRef<DownloadsActor.Command> downloads) {
+    return pathPrefix("downloads", () -> concat(
+        pathEndOrSingleSlash(() -> concat(
+            get(() -> onSuccess(
+                AskPattern.ask(downloads, DownloadsActor.GetDownloads::new, DOWNLOADS_TIMEOUT, system.scheduler()),
+                views -> completeOK(Map.of("downloads", views), Jackson.marshaller(mapper)))),
+            post(() -> parent.mutating(() -> withSizeLimit(8192,
+                () -> entity(Unmarshaller.entityToString(), body -> start(downloads, body))))))),
+        pathPrefix(id -> concat(
+            pathEndOrSingleSlash(() -> concat(
+                get(() -> one(downloads, replyTo -> new DownloadsActor.GetDownload(id, replyTo), id)),
+                delete(() -> parent.mutating(() -> one(downloads, replyTo -> new DownloadsActor.Cancel(id, replyTo), id))))),
+            path("pause", () -> post(() -> parent.mutating(
+                () -> one(downloads, replyTo -> new DownloadsActor.Pause(id, replyTo), id)))),
+            path("resume", () -> post(() -> parent.mutating(
+                () -> one(downloads, replyTo -> new DownloadsActor.Resume(id, replyTo), id))))))));
+  }
+
+  private Route one(ActorRef<DownloadsActor.Command> downloads,
+      Function<ActorRef<Optional<DownloadView>>, DownloadsActor.Command> message, String id) {
+    CompletionStage<Optional<DownloadView>> view = AskPattern.ask(downloads, message::apply,
+        DOWNLOADS_TIMEOUT, system.scheduler());
+    return onSuccess(view, v -> v.isPresent()
+        ? completeOK(v.get(), Jackson.marshaller(mapper))
+        : parent.error(StatusCodes.NOT_FOUND, "no download " + id));
+  }
+
+  private Route start(ActorRef<DownloadsActor.Command> downloads, String body) {
+    JsonNode json;
+    try {
+      json = mapper.readTree(body);
+    } catch (Exception e) {
+      return parent.error(StatusCodes.BAD_REQUEST,
+          "body is not JSON: expected {\"link\": \"magnet:?…\", \"output\": \"/abs/path\", \"hops\": 3}");
+    }
+    if (json == null || !json.isObject() || !json.path("link").isTextual() || !json.path("output").isTextual()) {
+      return parent.error(StatusCodes.BAD_REQUEST, "body needs \"link\" and \"output\" strings");
+    }
+    Integer hops = null;
+    if (json.has("hops")) {
+      if (!json.get("hops").isInt() || json.get("hops").asInt() < 1 || json.get("hops").asInt() > 4) {
+        return parent.error(StatusCodes.BAD_REQUEST, "hops must be 1 to 4");
+      }
+      hops = json.get("hops").asInt();
+    }
+    Integer h = hops;
+    CompletionStage<DownloadsActor.StartResult> result = AskPattern.ask(downloads,
+        replyTo -> new DownloadsActor.StartDownload(json.get("link").asText(), json.get("output").asText(), h, replyTo),
+        DOWNLOADS_TIMEOUT, system.scheduler());
+    return onSuccess(result, r -> {
+      if (r instanceof DownloadsActor.Started s) {
+        return complete(StatusCodes.CREATED, s.download(), Jackson.marshaller(mapper));
+      }
+      DownloadsActor.Rejected rejected = (DownloadsActor.Rejected) r;
+      return parent.error(StatusCodes.get(rejected.status()), rejected.message());
+    });
+  }
+}
