@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     versionProvider = ShroudCommand.Version.class,
     description = "Anonymous, encrypted peer-to-peer file sharing.",
     subcommands = {NodeCommand.class, StatusCommand.class, DevnetCommand.class,
-        ShareCommand.class, SharesCommand.class, FetchCommand.class})
+        ShareCommand.class, SharesCommand.class, FetchCommand.class, DemoCommand.class})
 public final class ShroudCommand implements Runnable {
 
   @CommandLine.Spec

@@ -1,0 +1,226 @@
+package io.shroud.it;
+
+import static io.shroud.it.LocalNetwork.json;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shroud.cli.LocalNode;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The mission end to end on seven real node processes: nodes 2 and 3 share the same 64 MiB
+ * file; node 7 fetches it through 3-hop circuits from both; every byte checks out. Then the
+ * downloader is killed halfway and resumes, a provider is killed halfway and the other one
+ * finishes the job, and a provider that corrupts blocks is caught and dropped. Nodes that
+ * only relayed or stored DHT records never see the info-hash.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SwarmIT {
+  static final int SIZE = 64 * 1024 * 1024;
+  static LocalNetwork network;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final ObjectMapper JSON = new ObjectMapper();
+  static Path file;
+  static String sha256;
+  static String link;
+  static String infoHash;
+
+  @RegisterExtension
+  static NodeLogsOnFailure logs = new NodeLogsOnFailure(() -> network);
+
+  static LocalNode downloader() {
+    return network.node(7);
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    network = new LocalNetwork("swarm", 7, List.of("-Dshroud.swarm.announce-interval=3s"));
+    network.startAll(Duration.ofSeconds(180));
+    for (LocalNode n : network.nodes()) {
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+          .until(() -> json(n, "/shroud/v1/directory").path("size").asInt() == 7);
+    }
+    file = network.baseDir().resolve("movie.bin");
+    byte[] chunk = new byte[1 << 20];
+    Random random = new Random(64);
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    try (var out = Files.newOutputStream(file)) {
+      for (int i = 0; i < SIZE / chunk.length; i++) {
+        random.nextBytes(chunk);
+        sha.update(chunk);
+        out.write(chunk);
+      }
+    }
+    sha256 = HexFormat.of().formatHex(sha.digest());
+    // a public share: both providers compute the same BEP 52 info-hash for the same file
+    for (int provider : List.of(2, 3)) {
+      HttpResponse<String> rsp = send(network.node(provider), "POST", "/shroud/v1/shares",
+          "{\"path\":\"" + file + "\",\"public\":true}");
+      assertEquals(201, rsp.statusCode(), rsp.body());
+      JsonNode share = JSON.readTree(rsp.body());
+      link = share.path("link").asText();
+      infoHash = share.path("infoHash").asText();
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (network != null) {
+      network.close();
+    }
+  }
+
+  static HttpResponse<String> send(LocalNode n, String method, String path, String body) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(n.managementUrl() + path)).timeout(Duration.ofSeconds(60))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String startDownload(String output) throws Exception {
+    HttpResponse<String> rsp = send(downloader(), "POST", "/shroud/v1/downloads",
+        "{\"link\":\"" + link + "\",\"output\":\"" + output + "\",\"hops\":3}");
+    assertEquals(201, rsp.statusCode(), rsp.body());
+    return JSON.readTree(rsp.body()).path("id").asText();
+  }
+
+  static JsonNode download(String id) {
+    return json(downloader(), "/shroud/v1/downloads/" + id);
+  }
+
+  static JsonNode awaitState(String id, String state, Duration timeout) {
+    AtomicReference<JsonNode> last = new AtomicReference<>();
+    await("download " + id + " " + state).atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        .until(() -> {
+          last.set(download(id));
+          if (last.get().path("state").asText().equals("FAILED")) {
+            throw new AssertionError("download failed: " + last.get());
+          }
+          return last.get().path("state").asText().equals(state);
+        });
+    return last.get();
+  }
+
+  static JsonNode awaitProgress(String id, double fraction) {
+    AtomicReference<JsonNode> last = new AtomicReference<>();
+    await("download " + id + " at " + fraction).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions().until(() -> {
+          last.set(download(id));
+          return last.get().path("piecesDone").asDouble() >= fraction * last.get().path("piecesTotal").asDouble()
+              && last.get().path("piecesTotal").asInt() > 0;
+        });
+    return last.get();
+  }
+
+  static String sha256Of(Path p) throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = Files.newInputStream(p)) {
+      byte[] buf = new byte[1 << 20];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        sha.update(buf, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  @Test
+  @Order(1)
+  void aThirdNodeFetchesFromBothProvidersThroughThreeHopCircuits() throws Exception {
+    Path out = network.baseDir().resolve("out-1.bin");
+    String id = startDownload(out.toString());
+    JsonNode done = awaitState(id, "COMPLETE", Duration.ofMinutes(4));
+    assertEquals(sha256, sha256Of(out));
+    assertEquals(sha256, done.path("sha256").asText());
+    assertEquals(0, done.path("refetchedBytes").asLong());
+    for (JsonNode c : done.path("circuits")) {
+      assertEquals(3, c.path("path").size(), c.toString());
+    }
+    // nodes that only relayed circuits or stored DHT records never saw the info-hash
+    for (LocalNode n : network.nodes()) {
+      if (n.index() == 2 || n.index() == 3 || n.index() == 7) {
+        continue;
+      }
+      String views = json(n, "/shroud/v1/circuits").toString() + json(n, "/shroud/v1/dht") + json(n, "/shroud/v1/shares")
+          + json(n, "/shroud/v1/downloads");
+      assertTrue(!views.contains(infoHash), "node " + n.index() + " API shows the info-hash");
+      assertTrue(!Files.readString(n.logFile()).contains(infoHash), "node " + n.index() + " logged the info-hash");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aDownloaderKilledHalfwayResumesAndRefetchesLessThanTwoPieces() throws Exception {
+    Path out = network.baseDir().resolve("out-2.bin");
+    String id = startDownload(out.toString());
+    JsonNode half = awaitProgress(id, 0.5);
+    downloader().kill();
+    downloader().start();
+    network.awaitReady(downloader(), Duration.ofSeconds(120));
+    JsonNode done = awaitState(id, "COMPLETE", Duration.ofMinutes(4));
+    assertEquals(sha256, sha256Of(out));
+    long pieceLength = Long.parseLong(link.replaceAll(".*[?&]x\\.pl=(\\d+).*", "$1"));
+    assertTrue(done.path("refetchedBytes").asLong() < 2 * pieceLength,
+        "re-fetched " + done.path("refetchedBytes").asLong() + " bytes, piece length " + pieceLength
+            + " (killed at " + half.path("piecesDone").asInt() + " pieces)");
+  }
+
+  @Test
+  @Order(3)
+  void aProviderKilledHalfwayLeavesTheOtherToFinish() throws Exception {
+    Path out = network.baseDir().resolve("out-3.bin");
+    String id = startDownload(out.toString());
+    awaitProgress(id, 0.3);
+    network.node(2).kill();
+    awaitState(id, "COMPLETE", Duration.ofMinutes(4));
+    assertEquals(sha256, sha256Of(out));
+  }
+
+  @Test
+  @Order(4)
+  void aProviderThatCorruptsBlocksIsCaughtAndDropped() throws Exception {
+    // node 2 comes back serving every block with one byte flipped (test-only switch)
+    network.node(2).start(List.of("-Dshroud.swarm.test-only-corrupt-served-blocks=true"));
+    network.awaitReady(network.node(2), Duration.ofSeconds(120));
+    String node2 = json(network.node(2), "/shroud/v1/node").path("nodeId").asText();
+    await("node 2 announces again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions().until(() -> json(network.node(2), "/shroud/v1/shares").path("shares").size() == 1);
+    // circuits can only reach node 2 once every node's directory lists it again
+    for (LocalNode n : network.nodes()) {
+      await("node " + n.index() + " lists node 2 again").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+          .ignoreExceptions().until(() -> json(n, "/shroud/v1/directory").toString().contains(node2));
+    }
+    Path out = network.baseDir().resolve("out-4.bin");
+    String id = startDownload(out.toString());
+    JsonNode done = awaitState(id, "COMPLETE", Duration.ofMinutes(4));
+    assertEquals(sha256, sha256Of(out));
+    JsonNode corrupter = null;
+    for (JsonNode s : done.path("sources")) {
+      if (s.path("nodeId").asText().equals(node2)) {
+        corrupter = s;
+      }
+    }
+    assertTrue(corrupter != null, "node 2 was one of the sources: " + done.path("sources"));
+    assertTrue(corrupter.path("strikes").asInt() >= 1 && corrupter.path("banned").asBoolean(), corrupter.toString());
+  }
+}

@@ -1,0 +1,191 @@
+package io.shroud.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shroud demo}: the mission end to end on this machine. Starts a local network, shares a
+ * generated file (encrypted) on one node, fetches it anonymously on another through 3-hop
+ * circuits, checks the result, prints what happened, and stops the network.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Start a local network, share a file on one node and fetch it anonymously on another.")
+final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--nodes", description = "network size, at least 5 (default ${DEFAULT-VALUE})", defaultValue = "6")
+  int nodes;
+
+  @Option(names = "--size-mib", description = "size of the generated file (default ${DEFAULT-VALUE})", defaultValue = "16")
+  int sizeMib;
+
+  @Option(names = "--hops", description = "relays per circuit (default ${DEFAULT-VALUE})", defaultValue = "3")
+  int hops;
+
+  @Option(names = "--dir", description = "working directory (default: a new one under /tmp)")
+  Path dir;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (nodes < 5 || nodes > 50 || sizeMib < 1 || sizeMib > 4096 || hops < 1 || hops > 4) {
+      throw new ShroudCommand.UserError("need --nodes 5..50, --size-mib 1..4096, --hops 1..4");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    if (!Files.isRegularFile(jar)) {
+      throw new ShroudCommand.UserError("demo must run from the shroud jar (bin/shroud demo)");
+    }
+    Path work = (dir != null ? dir : Files.createTempDirectory("shroud-demo-")).toAbsolutePath();
+    Files.createDirectories(work);
+    List<LocalNode> network = new ArrayList<>();
+    Thread stopper = new Thread(() -> network.parallelStream().forEach(n -> n.stop(Duration.ofSeconds(20))));
+    Runtime.getRuntime().addShutdownHook(stopper);
+    try {
+      out.printf("1. starting %d nodes on 127.1.0.1 … 127.%d.0.1 (logs in %s)%n", nodes, nodes, work);
+      out.flush();
+      for (int i = 1; i <= nodes; i++) {
+        network.add(new LocalNode(i, jar, work, List.of("-Xmx384m", "-Dshroud.swarm.announce-interval=3s"), List.of()));
+      }
+      network.get(0).start();
+      await(network.get(0), Duration.ofSeconds(120));
+      network.stream().skip(1).forEach(LocalNode::start);
+      for (LocalNode n : network) {
+        await(n, Duration.ofSeconds(120));
+      }
+      Map<String, String> names = new HashMap<>();
+      for (LocalNode n : network) {
+        waitUntil(() -> get(n, "/shroud/v1/directory").path("size").asInt() == nodes, Duration.ofSeconds(90),
+            "node " + n.index() + " to see every descriptor");
+        names.put(get(n, "/shroud/v1/node").path("nodeId").asText(), "node " + n.index());
+      }
+      LocalNode provider = network.get(1);
+      LocalNode fetcher = network.get(nodes - 1);
+
+      Path file = work.resolve("demo-file.bin");
+      String sha = generate(file, sizeMib);
+      out.printf("2. generated %s (%d MiB, SHA-256 %s)%n", file.getFileName(), sizeMib, sha);
+      JsonNode share = StatusCommand.ManagementClient.send(provider.managementUrl(), "/shroud/v1/shares", "POST",
+          JsonNodeFactory.instance.objectNode().put("path", file.toString()).toString(), null, 201);
+      out.printf("3. node %d shares it encrypted; link %s…%n", provider.index(),
+          share.path("link").asText().substring(0, 60));
+      out.flush();
+
+      Path output = work.resolve("fetched.bin");
+      JsonNode started = StatusCommand.ManagementClient.send(fetcher.managementUrl(), "/shroud/v1/downloads", "POST",
+          JsonNodeFactory.instance.objectNode().put("link", share.path("link").asText())
+              .put("output", output.toString()).put("hops", hops).toString(), null, 201);
+      String id = started.path("id").asText();
+      out.printf("4. node %d fetches it through %d-hop circuits (download %s)%n", fetcher.index(), hops, id);
+      out.flush();
+      Instant t0 = Instant.now();
+      JsonNode view = started;
+      while (Duration.between(t0, Instant.now()).toMinutes() < 30) {
+        view = get(fetcher, "/shroud/v1/downloads/" + id);
+        spec.commandLine().getErr().print("\r   " + FetchCommand.progressLine(view));
+        spec.commandLine().getErr().flush();
+        String state = view.path("state").asText();
+        if (state.equals("COMPLETE") || state.equals("FAILED") || state.equals("CANCELLED")) {
+          break;
+        }
+        Thread.sleep(500);
+      }
+      spec.commandLine().getErr().println();
+      double seconds = Duration.between(t0, Instant.now()).toMillis() / 1000.0;
+      if (!view.path("state").asText().equals("COMPLETE")) {
+        out.printf("download ended %s: %s%n", view.path("state").asText(), view.path("error").asText());
+        return 1;
+      }
+      out.println("5. circuits used (origin → guard → middle → provider):");
+      for (JsonNode c : view.path("circuits")) {
+        List<String> hopsNamed = new ArrayList<>();
+        c.path("path").forEach(h -> hopsNamed.add(names.getOrDefault(h.asText(), h.asText().substring(0, 8))));
+        out.printf("   circuit %s: node %d → %s%n", c.path("circuitId").asText(), fetcher.index(), String.join(" → ", hopsNamed));
+      }
+      String got = sha256(output);
+      out.printf("6. fetched %d bytes in %.1f s (%.2f MB/s, finding providers included)%n",
+          Files.size(output), seconds, Files.size(output) / 1e6 / seconds);
+      out.printf("   SHA-256 shared  %s%n   SHA-256 fetched %s  %s%n", sha, got, sha.equals(got) ? "MATCH" : "MISMATCH");
+      out.println("7. stopping the network");
+      out.flush();
+      return sha.equals(got) ? 0 : 1;
+    } finally {
+      network.parallelStream().forEach(n -> n.stop(Duration.ofSeconds(20)));
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopper);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is already running
+      }
+    }
+  }
+
+  private static JsonNode get(LocalNode n, String path) throws InterruptedException {
+    return StatusCommand.ManagementClient.get(n.managementUrl(), path);
+  }
+
+  private static void await(LocalNode n, Duration timeout) throws InterruptedException {
+    waitUntil(n::isReady, timeout, "node " + n.index() + " to be ready (log " + n.logFile() + ")");
+  }
+
+  interface Check {
+    boolean ok() throws Exception;
+  }
+
+  private static void waitUntil(Check check, Duration timeout, String what) throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      try {
+        if (check.ok()) {
+          return;
+        }
+      } catch (Exception notYet) {
+        // not up yet
+      }
+      Thread.sleep(250);
+    }
+    throw new ShroudCommand.UserError("gave up waiting for " + what);
+  }
+
+  private static String generate(Path file, int mib) throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    byte[] chunk = new byte[1 << 20];
+    SecureRandom random = new SecureRandom();
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (int i = 0; i < mib; i++) {
+        random.nextBytes(chunk);
+        sha.update(chunk);
+        out.write(chunk);
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static String sha256(Path file) throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    try (var in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 20];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        sha.update(buf, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+}
