@@ -10,7 +10,7 @@ import java.security.SecureRandom;
 /**
  * Throughput of share building on one file: public (BEP 52 hashing only) and encrypted
  * (AES-256-CTR + tree over the ciphertext + plaintext SHA-256 + writing the ciphertext).
- * Not a test: run by hand, see docs/drafts/content-benchmarks.md.
+ * Not a test: run by hand, see docs/benchmarks.md.
  *
  * <p>Usage: {@code java -cp target/classes:<bcprov.jar>:bench/classes io.shroud.bench.ContentBench
  * <file> [runs] [public|encrypted|both]}

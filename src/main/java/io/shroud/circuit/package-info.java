@@ -4,7 +4,7 @@
  * {@link io.shroud.circuit.RelayCommand}), handshake framing in cells, and the onion layers of the
  * origin ({@link io.shroud.circuit.OnionLayers}) and of a relay ({@link io.shroud.circuit.RelayLayer}).
  * The handshake itself lives in {@code io.shroud.crypto}. Specified in
- * {@code docs/drafts/circuit-protocol.md}.
+ * {@code docs/protocol.md (section 6)}.
  *
  * <p>Actors: {@link io.shroud.circuit.CircuitsActor} (dispatch by neighbour and circuit id, CREATE
  * limits, services), {@link io.shroud.circuit.CircuitActor} (one circuit built here),

@@ -9,7 +9,7 @@ import org.bouncycastle.crypto.params.HKDFParameters;
 /**
  * Constants, message layouts and the key schedule of {@code shroud-circuit-hybrid-v1}, the
  * one-way authenticated hybrid (X25519 + ML-KEM-768) ntor-style circuit handshake specified in
- * {@code docs/drafts/circuit-protocol.md} §3. The two sides live in
+ * {@code docs/protocol.md (section 6)} §3. The two sides live in
  * {@link CircuitHandshakeClient} (origin) and {@link CircuitHandshakeRelay} (relay).
  */
 public final class CircuitHandshake {

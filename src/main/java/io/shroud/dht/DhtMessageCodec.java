@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Strict binary codec for {@link DhtMessage}s, which travel in the payload of one data-plane
- * cell. All integers are big-endian. Layout ({@code docs/drafts/dht-protocol.md}):
+ * cell. All integers are big-endian. Layout ({@code docs/protocol.md (section 5)}):
  *
  * <pre>
  * message  = type u8 | txId u64 | body

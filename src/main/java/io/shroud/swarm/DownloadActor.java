@@ -41,7 +41,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * when complete, written to the part file and forced before {@code PieceVerified} is persisted.
  * On recovery the last few verified pieces are re-read and re-checked, and only what is missing
  * is fetched. The wire-level work is in {@link DownloadRun}; this class is the journal, the
- * commands and the I/O steps. Draft: {@code docs/drafts/swarm-protocol.md} §9.
+ * commands and the I/O steps. Draft: {@code docs/protocol.md (section 8)} §9.
  */
 public final class DownloadActor
     extends EventSourcedBehavior<DownloadActor.Command, DownloadEvent, DownloadState> {

@@ -2,7 +2,7 @@ package io.shroud.swarm;
 
 /**
  * Untrusted swarm bytes (a {@code transfer} stream, a provider record value) broke the format or
- * a limit of {@code docs/drafts/swarm-protocol.md}. The only exception {@link TransferCodec},
+ * a limit of {@code docs/protocol.md (section 8)}. The only exception {@link TransferCodec},
  * {@link TransferFrameDecoder} and {@link ProviderRecord#open} throw for bad input, and the one
  * {@link PieceLayerAssembler} throws for hashes that do not fit the share. The actor that sees it
  * closes the stream (and the circuit's use for this share) and may strike the source. The

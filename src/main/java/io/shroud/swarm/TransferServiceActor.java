@@ -33,7 +33,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * HASH_REQUEST is answered from the piece layer, BLOCK_REQUESTs are served one at a time per
  * stream, read on the blocking-I/O dispatcher, under one node-wide {@link TokenBucket} (a request
  * waits for tokens rather than being rejected) and a cap on concurrent streams (further HELLOs
- * get REFUSE busy). Protocol: {@code docs/drafts/swarm-protocol.md} §3–4, §9.
+ * get REFUSE busy). Protocol: {@code docs/protocol.md (section 8)} §3–4, §9.
  */
 public final class TransferServiceActor extends AbstractBehavior<TransferServiceActor.Command> {
   /** The circuit service name. */

@@ -15,6 +15,6 @@
  * provider circuit; their pure helpers are {@code DownloadRun}, {@code DownloadState},
  * {@link io.shroud.swarm.DownloadStore}, {@link io.shroud.swarm.DownloadFinisher},
  * {@link io.shroud.swarm.PieceProofs} and {@link io.shroud.swarm.OutboundChunks}. Only the
- * {@code *Actor} classes may use Pekko. Spec: {@code docs/drafts/swarm-protocol.md}.
+ * {@code *Actor} classes may use Pekko. Spec: {@code docs/protocol.md (section 8)}.
  */
 package io.shroud.swarm;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * 100 DHT actors on in-memory links: 20 records published from random nodes, each read back
  * from a random node that does not hold it. Every read must find the right value; the figures (rounds,
- * queries, wall time) are printed for docs/drafts/dht-benchmarks.md.
+ * queries, wall time) are printed for docs/benchmarks.md.
  */
 class DhtActorScaleTest {
   static final ActorTestKit kit = ActorTestKit.create();
