@@ -67,6 +67,11 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
     INSTANCE
   }
 
+  /** Safety net: recompute the view even if no event came (the cluster's read view can lag). */
+  private enum Recheck implements Command {
+    INSTANCE
+  }
+
   /** What the directory needs to know about this node to describe it. */
   public record Self(Ed25519.KeyPair identity, byte[] linkPublicKey, ShroudSettings settings) {}
 
@@ -83,6 +88,9 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
   private final Set<String> loggedRejections = new HashSet<>();
   private KeysActor.OnionKeys keys;
   private List<NodeDescriptor> verified = List.of();
+  /** Member statuses as the membership events told them; newer than {@code cluster.state()}. */
+  private final Map<Address, MemberStatus> statusFromEvents = new HashMap<>();
+  static final Duration RECHECK_INTERVAL = Duration.ofSeconds(5);
   private final List<ActorRef<DirectoryView>> subscribers = new ArrayList<>();
 
   public static Behavior<Command> create(Self self, ActorRef<KeysActor.Command> keysActor, Clock clock) {
@@ -108,6 +116,7 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
         ClusterEvent.MemberEvent.class));
     keysActor.tell(new KeysActor.Subscribe(context.messageAdapter(KeysActor.OnionKeys.class, KeysUpdated::new)));
     timers.startTimerWithFixedDelay(Republish.INSTANCE, self.settings().descriptorValidity().dividedBy(3));
+    timers.startTimerWithFixedDelay(Recheck.INSTANCE, RECHECK_INTERVAL);
   }
 
   @Override
@@ -120,6 +129,10 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
         .onMessage(Published.class, this::onPublished)
         .onMessage(MembershipChanged.class, this::onMembershipChanged)
         .onMessageEquals(Republish.INSTANCE, this::onRepublish)
+        .onMessageEquals(Recheck.INSTANCE, () -> {
+          recompute();
+          return this;
+        })
         .onSignal(Terminated.class, this::onTerminated)
         .build();
   }
@@ -196,6 +209,12 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
   }
 
   private Behavior<Command> onMembershipChanged(MembershipChanged msg) {
+    Member changed = msg.event().member();
+    if (msg.event() instanceof ClusterEvent.MemberRemoved) {
+      statusFromEvents.put(changed.address(), MemberStatus.removed());
+    } else {
+      statusFromEvents.put(changed.address(), changed.status());
+    }
     if (msg.event() instanceof ClusterEvent.MemberRemoved removed) {
       String key = hostPort(removed.member().address());
       if (published.containsKey(key) && cluster.selfMember().status() == MemberStatus.up()) {
@@ -212,11 +231,17 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
   private void recompute() {
     List<NodeDescriptor> view = new ArrayList<>();
     Set<io.shroud.dht.NodeId> seen = new HashSet<>();
+    // the cluster's read view can lag behind the events just delivered: the events win
+    Map<Address, MemberStatus> statuses = new HashMap<>();
     for (Member m : cluster.state().getMembers()) {
-      if (m.status() != MemberStatus.up()) {
+      statuses.put(m.address(), m.status());
+    }
+    statuses.putAll(statusFromEvents);
+    for (Map.Entry<Address, MemberStatus> m : statuses.entrySet()) {
+      if (m.getValue() != MemberStatus.up()) {
         continue;
       }
-      String address = hostPort(m.address());
+      String address = hostPort(m.getKey());
       SignedDescriptor signed = published.get(address);
       if (signed == null) {
         continue;
