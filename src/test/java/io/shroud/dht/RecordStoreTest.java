@@ -1,5 +1,6 @@
 package io.shroud.dht;
 
+import io.shroud.testutil.MutableClock;
 import static io.shroud.dht.DhtFixtures.T0;
 import static io.shroud.dht.DhtFixtures.num;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,7 +17,7 @@ class RecordStoreTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Ed25519.KeyPair A = Ed25519.generate(RANDOM);
   private static final Ed25519.KeyPair B = Ed25519.generate(RANDOM);
-  private final TestClock clock = new TestClock(T0);
+  private final MutableClock clock = new MutableClock(T0);
   private final RecordStore store = new RecordStore(clock, new RecordVerifier(clock), 10, 3);
 
   private SignedRecord rec(Ed25519.KeyPair kp, int key, long seq, Duration life, int value) {

@@ -1,5 +1,6 @@
 package io.shroud.dht;
 
+import io.shroud.testutil.MutableClock;
 import static io.shroud.dht.DhtFixtures.T0;
 import static io.shroud.dht.DhtFixtures.num;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class RepublisherTest {
   private static final Ed25519.KeyPair A = Ed25519.generate(new SecureRandom());
-  private final TestClock clock = new TestClock(T0);
+  private final MutableClock clock = new MutableClock(T0);
 
   private SignedRecord rec(Ed25519.KeyPair kp, int key, long seq, Duration life, int value) {
     return SignedRecord.sign(kp, num(key), seq, clock.instant().plus(life), new byte[] {(byte) value});

@@ -1,5 +1,6 @@
 package io.shroud.dht;
 
+import io.shroud.testutil.MutableClock;
 import static io.shroud.dht.DhtFixtures.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +57,7 @@ class RoutingTablePropertiesTest {
 
   @Property(tries = 200)
   void invariantsHold(@ForAll("ops") List<Op> ops) {
-    TestClock clock = new TestClock(T0);
+    MutableClock clock = new MutableClock(T0);
     RoutingTable t = new RoutingTable(SELF, RoutingConfig.defaults(), clock, new SplittableRandom(9));
     for (Op op : ops) {
       Contact c = node(op.node());

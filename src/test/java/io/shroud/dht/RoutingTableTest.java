@@ -1,5 +1,6 @@
 package io.shroud.dht;
 
+import io.shroud.testutil.MutableClock;
 import static io.shroud.dht.DhtFixtures.T0;
 import static io.shroud.dht.DhtFixtures.contact;
 import static io.shroud.dht.DhtFixtures.id;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class RoutingTableTest {
   private static final NodeId SELF = id(0x00);
-  private final TestClock clock = new TestClock(T0);
+  private final MutableClock clock = new MutableClock(T0);
   private final RoutingTable table =
       new RoutingTable(SELF, RoutingConfig.defaults(), clock, new SplittableRandom(1));
 

@@ -1,5 +1,6 @@
 package io.shroud.wire;
 
+import io.shroud.testutil.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
