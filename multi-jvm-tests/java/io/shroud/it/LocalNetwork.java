@@ -53,6 +53,8 @@ public final class LocalNetwork implements AutoCloseable {
     for (int i = 1; i <= size; i++) {
       nodes.add(new LocalNode(i, jar, baseDir, jvm, List.of()));
     }
+    // if the test JVM is stopped before @AfterAll runs, its node processes must not outlive it
+    Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop-" + name));
   }
 
   public LocalNode node(int index) {
