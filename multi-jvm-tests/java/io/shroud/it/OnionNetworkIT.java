@@ -142,6 +142,14 @@ class OnionNetworkIT {
         "{\"destination\":\"" + path.get(2) + "\",\"hops\":3,\"echoBytes\":65536}");
     assertTrue(rebuilt.path("ok").asBoolean(), rebuilt.toString());
     assertNotEquals(path.get(1), rebuilt.path("path").get(1).asText(), "the dead middle is not used again");
+    // the cluster downs the dead node and every directory drops it
+    for (LocalNode n : network.nodes()) {
+      if (n.isRunning()) {
+        await("node " + n.index() + " drops the dead middle").atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+            .until(() -> !json(n, "/shroud/v1/directory").toString().contains(path.get(1)));
+      }
+    }
   }
 
   @Test

@@ -129,7 +129,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
         .onMessageEquals(Close.INSTANCE, () -> close("closed by the user", DestroyReason.FINISHED))
         .onMessage(FirstHopOpened.class, this::onFirstHopOpened)
         .onMessage(CellIn.class, this::onCell)
-        .onMessage(LinkLost.class, l -> failOrClose("link to the first hop lost", null, false))
+        .onMessage(LinkLost.class, l -> failOrClose("link to the first hop lost", l.peer(), false))
         .onMessage(MuxOut.class, this::onMuxOut)
         .onMessage(BuildTimeout.class, this::onBuildTimeout)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
