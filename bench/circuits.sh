@@ -11,7 +11,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=$(mktemp -d /tmp/shroud-bench-XXXX)
 java -jar "$root/target/shroud.jar" devnet --nodes 5 --dir "$dir/devnet" > "$dir/devnet.out" 2>&1 &
 devnet=$!
-trap 'kill -INT $devnet 2>/dev/null; wait $devnet 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill -TERM $devnet 2>/dev/null; wait $devnet 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 1 240); do grep -q "5 nodes up" "$dir/devnet.out" 2>/dev/null && break; sleep 0.5; done
 grep -q "5 nodes up" "$dir/devnet.out" || { cat "$dir/devnet.out"; exit 1; }
 n1=http://127.1.0.1:8558

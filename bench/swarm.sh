@@ -10,7 +10,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=$(mktemp -d /tmp/shroud-swarm-bench-XXXX)
 java -jar "$root/target/shroud.jar" devnet --nodes 5 --dir "$dir/devnet" > "$dir/devnet.out" 2>&1 &
 devnet=$!
-trap 'kill $sampler 2>/dev/null; kill -INT $devnet 2>/dev/null; wait $devnet 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill $sampler 2>/dev/null; kill -TERM $devnet 2>/dev/null; wait $devnet 2>/dev/null; rm -rf "$dir"' EXIT
 sampler=
 for _ in $(seq 1 240); do grep -q "5 nodes up" "$dir/devnet.out" 2>/dev/null && break; sleep 0.5; done
 grep -q "5 nodes up" "$dir/devnet.out" || { cat "$dir/devnet.out"; exit 1; }

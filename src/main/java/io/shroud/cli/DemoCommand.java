@@ -98,8 +98,12 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       Instant t0 = Instant.now();
       JsonNode view = started;
+      JsonNode circuitsSeen = started.path("circuits");
       while (Duration.between(t0, Instant.now()).toMinutes() < 30) {
         view = get(fetcher, "/shroud/v1/downloads/" + id);
+        if (view.path("circuits").size() > 0) {
+          circuitsSeen = view.path("circuits");
+        }
         spec.commandLine().getErr().print("\r   " + FetchCommand.progressLine(view));
         spec.commandLine().getErr().flush();
         String state = view.path("state").asText();
@@ -115,7 +119,7 @@ final class DemoCommand implements Callable<Integer> {
         return 1;
       }
       out.println("5. circuits used (origin → guard → middle → provider):");
-      for (JsonNode c : view.path("circuits")) {
+      for (JsonNode c : circuitsSeen) {
         List<String> hopsNamed = new ArrayList<>();
         c.path("path").forEach(h -> hopsNamed.add(names.getOrDefault(h.asText(), h.asText().substring(0, 8))));
         out.printf("   circuit %s: node %d → %s%n", c.path("circuitId").asText(), fetcher.index(), String.join(" → ", hopsNamed));
