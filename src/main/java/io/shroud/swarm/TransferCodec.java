@@ -243,7 +243,9 @@ public final class TransferCodec {
     if (spare > 0 && (bits[n - 1] & ((1 << spare) - 1)) != 0) {
       throw new TransferProtocolException("HAVE spare bits must be zero");
     }
-    if (first < 0) {
+    if (first < 0 || (long) first + count > MAX_PIECE_COUNT) {
+      // the BitSet below is sized by the highest index: an unchecked `first` let one 20-byte
+      // message allocate 256 MiB (found by the fuzzer)
       throw new TransferProtocolException("HAVE first piece out of range");
     }
     BitSet pieces = new BitSet();

@@ -176,4 +176,13 @@ class TransferCodecTest {
     assertFalse(s.contains("data=["), s);
     assertTrue(new Hello(new byte[32]).toString().length() < 40);
   }
+
+  @Test
+  void aHaveFarBeyondAnyShareIsRefusedBeforeItCostsMemory() {
+    // found by the fuzzer: first = 2^31 - 9 made the decoder allocate a 256 MiB BitSet
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 + 1 + 1 + 8 + 1);
+    b.putShort((short) (1 + 1 + 8 + 1)).put((byte) TransferMessageType.HAVE.code()).put((byte) 1)
+        .putInt(Integer.MAX_VALUE - 8).putInt(8).put((byte) 0x80);
+    assertThrows(TransferProtocolException.class, () -> TransferCodec.decode(b.array()));
+  }
 }
