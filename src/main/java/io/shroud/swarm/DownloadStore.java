@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
@@ -57,12 +58,22 @@ public final class DownloadStore {
     }
   }
 
+  /** One verified piece to write: its index, its offset in the file, its bytes. */
+  public record PieceData(int piece, long offset, byte[] data) {}
+
   /** Writes {@code data} at {@code offset} of the part file and forces it to disk. */
   public void writePiece(String id, long offset, byte[] data) throws IOException {
+    writePieces(id, List.of(new PieceData(-1, offset, data)));
+  }
+
+  /** Writes every piece at its offset of the part file, then forces the file once. */
+  public void writePieces(String id, List<PieceData> pieces) throws IOException {
     try (FileChannel ch = FileChannel.open(partFile(id), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(data);
-      while (buf.hasRemaining()) {
-        ch.write(buf, offset + buf.position());
+      for (PieceData p : pieces) {
+        ByteBuffer buf = ByteBuffer.wrap(p.data());
+        while (buf.hasRemaining()) {
+          ch.write(buf, p.offset() + buf.position());
+        }
       }
       ch.force(false);
     }
