@@ -13,7 +13,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.BitSet;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +44,8 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
   static final int MAX_QUEUED_REQUESTS = 256;
   /** Chunks waiting for stream credit above which no further block is read. */
   private static final int MAX_OUTBOUND_CHUNKS = 16;
+  /** Block requests of one stream served by one disk-read task (8 x 16 KiB). */
+  static final int BLOCKS_PER_READ = 8;
 
   public sealed interface Command {}
 
@@ -57,8 +61,11 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
 
   private record ServableFound(int session, Optional<SharesActor.Servable> servable) implements Command {}
 
-  private record BlockRead(int session, BlockRequest request, PieceProofs proofs, byte[] data, Throwable failure)
-      implements Command {}
+  /** One block read from disk for {@code request}: data and proofs, or why it failed. */
+  private record BlockRead(BlockRequest request, PieceProofs proofs, byte[] data, Throwable failure) {}
+
+  /** The blocks of one read task of a session, in request order. */
+  private record BlocksRead(int session, List<BlockRead> reads) implements Command {}
 
   private enum RateRetry implements Command { INSTANCE }
 
@@ -105,7 +112,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
         .onMessage(Service.class, this::onService)
         .onMessage(FromStream.class, this::onFromStream)
         .onMessage(ServableFound.class, this::onServableFound)
-        .onMessage(BlockRead.class, this::onBlockRead)
+        .onMessage(BlocksRead.class, this::onBlocksRead)
         .onMessage(RateRetry.class, r -> pumpAll())
         .onMessage(GetStats.class, this::onGetStats)
         .onMessage(GetServedPieces.class, this::onGetServedPieces)
@@ -234,12 +241,21 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     return this;
   }
 
-  /** Starts the next block read of {@code s} if none is running, tokens allow and output is drained. */
+  /**
+   * Starts the next read task of {@code s} if none is running, tokens allow and output is
+   * drained. One task reads up to {@link #BLOCKS_PER_READ} queued requests: one hop to the
+   * blocking dispatcher and back per batch rather than per 16 KiB block. The first block of a
+   * piece reads the whole piece and builds its proofs; later blocks of that piece in the same
+   * task are cut from it, those of a later task are read alone and take the cached proofs.
+   */
   private void pump(ServingSession s) {
-    while (!s.reading && !s.closing && s.share != null && !s.queue.isEmpty()
-        && s.outbound.backlog() < MAX_OUTBOUND_CHUNKS) {
+    if (s.reading || s.closing || s.share == null || s.outbound.backlog() >= MAX_OUTBOUND_CHUNKS) {
+      return;
+    }
+    PieceGeometry g = s.share.geometry();
+    List<BlockRequest> batch = new ArrayList<>();
+    while (!s.queue.isEmpty() && batch.size() < BLOCKS_PER_READ) {
       BlockRequest r = s.queue.peek();
-      PieceGeometry g = s.share.geometry();
       if (!r.fits(g)) {
         s.queue.poll();
         rejected++;
@@ -248,30 +264,46 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       }
       if (!bucket.tryTake(r.length())) {
         timers.startSingleTimer(RateRetry.INSTANCE, bucket.timeUntil(r.length()));
-        return;
+        break;
       }
-      s.queue.poll();
-      s.reading = true;
-      PieceProofs cached = s.proofs != null && s.proofs.piece() == r.piece() ? s.proofs : null;
-      FileChannel ch = s.share.channel();
-      var tree = s.share.metadata().tree();
-      int id = s.id;
-      CompletableFuture<BlockRead> read = CompletableFuture.supplyAsync(() -> {
+      batch.add(s.queue.poll());
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    s.reading = true;
+    PieceProofs cached = s.proofs;
+    FileChannel ch = s.share.channel();
+    var tree = s.share.metadata().tree();
+    int id = s.id;
+    CompletableFuture<BlocksRead> read = CompletableFuture.supplyAsync(() -> {
+      List<BlockRead> reads = new ArrayList<>(batch.size());
+      PieceProofs proofs = cached;
+      int pieceDataIndex = -1;
+      byte[] pieceData = null;
+      for (BlockRequest r : batch) {
         try {
           long pieceStart = g.pieceOffset(r.piece());
-          if (cached != null) {
-            return new BlockRead(id, r, cached, readFully(ch, pieceStart + r.offset(), r.length()), null);
+          byte[] data;
+          if (pieceData != null && pieceDataIndex == r.piece()) {
+            data = java.util.Arrays.copyOfRange(pieceData, r.offset(), r.offset() + r.length());
+          } else if (proofs != null && proofs.piece() == r.piece()) {
+            data = readFully(ch, pieceStart + r.offset(), r.length());
+          } else {
+            pieceData = readFully(ch, pieceStart, g.pieceSize(r.piece()));
+            pieceDataIndex = r.piece();
+            proofs = PieceProofs.of(tree, r.piece(), pieceData);
+            data = java.util.Arrays.copyOfRange(pieceData, r.offset(), r.offset() + r.length());
           }
-          byte[] piece = readFully(ch, pieceStart, g.pieceSize(r.piece()));
-          PieceProofs proofs = PieceProofs.of(tree, r.piece(), piece);
-          return new BlockRead(id, r, proofs,
-              java.util.Arrays.copyOfRange(piece, r.offset(), r.offset() + r.length()), null);
+          reads.add(new BlockRead(r, proofs, data, null));
         } catch (IOException | RuntimeException e) {
-          return new BlockRead(id, r, null, null, e);
+          reads.add(new BlockRead(r, null, null, e));
         }
-      }, blocking);
-      getContext().pipeToSelf(read, (ok, failure) -> ok != null ? ok : new BlockRead(id, r, null, null, failure));
-    }
+      }
+      return new BlocksRead(id, reads);
+    }, blocking);
+    getContext().pipeToSelf(read, (ok, failure) -> ok != null ? ok
+        : new BlocksRead(id, batch.stream().map(r -> new BlockRead(r, null, null, failure)).toList()));
   }
 
   private static byte[] readFully(FileChannel ch, long position, int length) throws IOException {
@@ -284,31 +316,37 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     return buf.array();
   }
 
-  private Behavior<Command> onBlockRead(BlockRead read) {
-    ServingSession s = sessions.get(read.session());
+  private Behavior<Command> onBlocksRead(BlocksRead batch) {
+    ServingSession s = sessions.get(batch.session());
     if (s == null) {
       return this;
     }
     s.reading = false;
+    for (BlockRead read : batch.reads()) {
+      serve(s, read);
+    }
+    pump(s);
+    return this;
+  }
+
+  private void serve(ServingSession s, BlockRead read) {
     BlockRequest r = read.request();
     if (read.failure() != null) {
       getContext().getLog().warn("cannot serve block {}/{}: {}", r.piece(), r.offset(), read.failure().getMessage());
       rejected++;
       s.send(new TransferMessage.Reject(r.piece(), r.offset(), TransferMessage.RejectReason.NOT_AVAILABLE));
-    } else {
-      s.proofs = read.proofs();
-      byte[] data = read.data();
-      if (settings.corruptBlocksForTesting()) {
-        data[data.length / 2] ^= 0x5a;
-      }
-      s.send(TransferMessage.Block.of(r.piece(), r.offset(),
-          read.proofs().proof(r.offset() / PieceGeometry.BLOCK_SIZE), data));
-      blocksServed++;
-      bytesServed += data.length;
-      served.computeIfAbsent(s.share.metadata().infoHashHex(), k -> new BitSet()).set(r.piece());
+      return;
     }
-    pump(s);
-    return this;
+    s.proofs = read.proofs();
+    byte[] data = read.data();
+    if (settings.corruptBlocksForTesting()) {
+      data[data.length / 2] ^= 0x5a;
+    }
+    s.send(TransferMessage.Block.of(r.piece(), r.offset(),
+        read.proofs().proof(r.offset() / PieceGeometry.BLOCK_SIZE), data));
+    blocksServed++;
+    bytesServed += data.length;
+    served.computeIfAbsent(s.share.metadata().infoHashHex(), k -> new BitSet()).set(r.piece());
   }
 
   private void refuse(ServingSession s, TransferMessage.RefuseReason reason, int retryAfter) {

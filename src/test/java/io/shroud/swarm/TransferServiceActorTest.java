@@ -64,6 +64,13 @@ class TransferServiceActorTest {
       events.tell(new StreamMuxActor.StreamData(1, TransferCodec.encode(m)));
     }
 
+    /** Sends all of {@code ms} in one stream chunk. */
+    void sendTogether(List<? extends TransferMessage> ms) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      ms.forEach(m -> out.writeBytes(TransferCodec.encode(m)));
+      events.tell(new StreamMuxActor.StreamData(1, out.toByteArray()));
+    }
+
     TransferMessage next() throws Exception {
       while (got.isEmpty()) {
         StreamMuxActor.StreamCommand c = handle.receiveMessage(WAIT);
@@ -88,7 +95,11 @@ class TransferServiceActorTest {
       SharesActor.Servable share, Path file) {}
 
   private Fixture fixture(SwarmSettings settings, Clock clock) throws Exception {
-    byte[] bytes = new byte[100_000];
+    return fixture(settings, clock, 100_000);
+  }
+
+  private Fixture fixture(SwarmSettings settings, Clock clock, int size) throws Exception {
+    byte[] bytes = new byte[size];
     new Random(5).nextBytes(bytes);
     Path file = dir.resolve("served.bin");
     Files.write(file, bytes);
@@ -107,6 +118,32 @@ class TransferServiceActorTest {
         circuits.receiveMessage(WAIT));
     assertEquals("transfer", reg.name());
     return new Fixture(service, reg.handler(), share, file);
+  }
+
+  @Test
+  void blocksOfMultiBlockPiecesServedInBatchesAllVerifyAndKeepTheirOrder() throws Exception {
+    // 40 MiB gets 32 KiB pieces (two blocks each); 11 requests span two read tasks of 8, the
+    // second starting in the middle of piece 3 (its proofs come from the first task).
+    Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC(), 40 * 1024 * 1024);
+    PieceGeometry g = f.share().metadata().info().geometry();
+    assertEquals(2, g.blocksPerPiece());
+    PieceVerifier verifier = new PieceVerifier(f.share().metadata().tree());
+    Stream s = new Stream(f.handler());
+    s.send(new TransferMessage.Hello(f.share().metadata().infoHash()));
+    assertEquals(TransferMessage.Have.allPieces(), s.next());
+    List<BlockRequest> requests = new ArrayList<>();
+    requests.add(new BlockRequest(9, 0, 16384));
+    for (int p = 0; p <= 4; p++) {
+      requests.add(new BlockRequest(p, 0, 16384));
+      requests.add(new BlockRequest(p, 16384, 16384));
+    }
+    s.sendTogether(requests);
+    for (BlockRequest r : requests) {
+      TransferMessage.Block b = assertInstanceOf(TransferMessage.Block.class, s.next());
+      assertEquals(r.piece(), b.piece());
+      assertEquals(r.offset(), b.offset());
+      assertTrue(verifier.verifyBlock(b), "block " + r + " verifies");
+    }
   }
 
   @Test
@@ -175,8 +212,7 @@ class TransferServiceActorTest {
     Stream s = new Stream(f.handler());
     s.send(new TransferMessage.Hello(f.share().metadata().infoHash()));
     s.next();
-    s.send(new BlockRequest(0, 0, 16384));
-    s.send(new BlockRequest(1, 0, 16384));
+    s.sendTogether(List.of(new BlockRequest(0, 0, 16384), new BlockRequest(1, 0, 16384)));
     assertEquals(0, assertInstanceOf(TransferMessage.Block.class, s.next()).piece());
     s.handle.expectNoMessage(Duration.ofMillis(1500)); // the retry timer fires, but the clock has not moved
     clock.advance(Duration.ofSeconds(1));
