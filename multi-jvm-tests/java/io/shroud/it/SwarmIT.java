@@ -223,4 +223,46 @@ class SwarmIT {
     assertTrue(corrupter != null, "node 2 was one of the sources: " + done.path("sources"));
     assertTrue(corrupter.path("strikes").asInt() >= 1 && corrupter.path("banned").asBoolean(), corrupter.toString());
   }
+
+  @Test
+  @Order(5)
+  void relaysAndDhtNodesNeverSeeAnEncryptedSharesInfoHashKeyOrPlaintext() throws Exception {
+    // a text file whose every line carries a marker, so any plaintext that leaked would show
+    String marker = "shroud-plaintext-marker-" + HexFormat.of().formatHex(new byte[] {9, 4, 7, 1});
+    Path secret = network.baseDir().resolve("secret.txt");
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; text.length() < 2 * 1024 * 1024; i++) {
+      text.append(marker).append(' ').append(i).append('\n');
+    }
+    Files.writeString(secret, text);
+    HttpResponse<String> rsp = send(network.node(4), "POST", "/shroud/v1/shares",
+        "{\"path\":\"" + secret + "\",\"public\":false}");
+    assertEquals(201, rsp.statusCode(), rsp.body());
+    JsonNode share = JSON.readTree(rsp.body());
+    String secretLink = share.path("link").asText();
+    String secretHash = share.path("infoHash").asText();
+    String key = secretLink.replaceAll(".*[?&]x\\.k=([^&]+).*", "$1");
+    assertTrue(key.length() == 43 && !key.equals(secretLink), "the link carries a key: " + secretLink);
+    Path out = network.baseDir().resolve("secret-out.txt");
+    HttpResponse<String> started = send(downloader(), "POST", "/shroud/v1/downloads",
+        "{\"link\":\"" + secretLink + "\",\"output\":\"" + out + "\",\"hops\":3}");
+    assertEquals(201, started.statusCode(), started.body());
+    String id = JSON.readTree(started.body()).path("id").asText();
+    awaitState(id, "COMPLETE", Duration.ofMinutes(3));
+    assertEquals(text.toString(), Files.readString(out));
+    // every node but the provider (4) and the downloader (7): relays, DHT nodes, bystanders
+    for (LocalNode n : network.nodes()) {
+      if (n.index() == 4 || n.index() == 7) {
+        continue;
+      }
+      String seen = Files.readString(n.logFile());
+      if (n.isRunning()) {
+        seen += json(n, "/shroud/v1/circuits").toString() + json(n, "/shroud/v1/dht") + json(n, "/shroud/v1/shares")
+            + json(n, "/shroud/v1/downloads") + json(n, "/shroud/v1/peers");
+      }
+      assertTrue(!seen.contains(secretHash), "node " + n.index() + " saw the encrypted share's info-hash");
+      assertTrue(!seen.contains(key), "node " + n.index() + " saw the share key");
+      assertTrue(!seen.contains(marker), "node " + n.index() + " saw the plaintext");
+    }
+  }
 }
