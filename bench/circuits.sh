@@ -9,22 +9,7 @@ builds=${1:-40}
 mib=${2:-16}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=$(mktemp -d /tmp/shroud-bench-XXXX)
-if pgrep -f "shroud.jar node" > /dev/null; then
-  echo "Shroud nodes are already running (another devnet or test?); stop them first." >&2
-  exit 1
-fi
-java -jar "$root/target/shroud.jar" devnet --nodes 5 --dir "$dir/devnet" > "$dir/devnet.out" 2>&1 &
-devnet=$!
-stop_devnet() {
-  # SIGTERM lets the devnet stop its nodes gracefully (each may take ~20 s to leave the
-  # cluster); anything of this run still alive after 40 s is killed.
-  kill -TERM $devnet 2>/dev/null || true
-  for _ in $(seq 1 80); do pgrep -f "$dir/devnet" > /dev/null || break; sleep 0.5; done
-  pkill -9 -f "$dir/devnet" 2>/dev/null || true
-}
-trap 'stop_devnet; rm -rf "$dir"' EXIT
-for _ in $(seq 1 240); do grep -q "5 nodes up" "$dir/devnet.out" 2>/dev/null && break; sleep 0.5; done
-grep -q "5 nodes up" "$dir/devnet.out" || { cat "$dir/devnet.out"; exit 1; }
+source "$root/bench/devnet.sh"
 n1=http://127.1.0.1:8558
 dest=$(curl -s http://127.5.0.1:8558/shroud/v1/node | python3 -c 'import json,sys; print(json.load(sys.stdin)["nodeId"])')
 for _ in $(seq 1 60); do

@@ -15,22 +15,8 @@ warmup=${2:-4}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=$(mktemp -d /tmp/shroud-swarm-bench-XXXX)
 sampler=
-if pgrep -f "shroud.jar node" > /dev/null; then
-  echo "Shroud nodes are already running (another devnet or test?); stop them first." >&2
-  exit 1
-fi
-java -jar "$root/target/shroud.jar" devnet --nodes 5 --dir "$dir/devnet" > "$dir/devnet.out" 2>&1 &
-devnet=$!
-stop_devnet() {
-  # SIGTERM lets the devnet stop its nodes gracefully (each may take ~20 s to leave the
-  # cluster); anything of this run still alive after 40 s is killed.
-  kill -TERM $devnet 2>/dev/null || true
-  for _ in $(seq 1 80); do pgrep -f "$dir/devnet" > /dev/null || break; sleep 0.5; done
-  pkill -9 -f "$dir/devnet" 2>/dev/null || true
-}
-trap 'kill $sampler 2>/dev/null || true; stop_devnet; rm -rf "$dir"' EXIT
-for _ in $(seq 1 240); do grep -q "5 nodes up" "$dir/devnet.out" 2>/dev/null && break; sleep 0.5; done
-grep -q "5 nodes up" "$dir/devnet.out" || { cat "$dir/devnet.out"; exit 1; }
+on_exit='kill $sampler 2>/dev/null || true'
+source "$root/bench/devnet.sh"
 head -c $((mib * 1048576)) /dev/urandom > "$dir/file.bin"
 
 # Ceilings: a plain TCP copy between two JVMs on the node addresses, and a same-disk copy.

@@ -61,11 +61,6 @@ public final class DownloadStore {
   /** One verified piece to write: its index, its offset in the file, its bytes. */
   public record PieceData(int piece, long offset, byte[] data) {}
 
-  /** Writes {@code data} at {@code offset} of the part file and forces it to disk. */
-  public void writePiece(String id, long offset, byte[] data) throws IOException {
-    writePieces(id, List.of(new PieceData(-1, offset, data)));
-  }
-
   /** Writes every piece at its offset of the part file, then forces the file once. */
   public void writePieces(String id, List<PieceData> pieces) throws IOException {
     try (FileChannel ch = FileChannel.open(partFile(id), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {

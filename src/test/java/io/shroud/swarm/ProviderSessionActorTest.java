@@ -69,7 +69,7 @@ class ProviderSessionActorTest {
     }
     assertInstanceOf(TransferMessage.Hello.class, received.get(0));
     assertEquals(sent, received.subList(1, received.size()));
-    // HELLO + 200 requests of 12 bytes each fit in one chunk; a write per request would be 201.
+    // HELLO + 200 requests of 13 bytes each fit in one 4052-byte chunk; a write per request would be 201.
     assertTrue(writes <= 3, "expected the requests packed into few chunks, got " + writes + " writes");
   }
 

@@ -1,0 +1,19 @@
+# Sourced by the bench scripts: starts a 5-node devnet in "$dir/devnet" (needs $root and $dir),
+# waits until it is up, and stops it on exit. Set before sourcing: `on_exit` (optional) runs
+# first in the EXIT trap, e.g. to stop samplers.
+if pgrep -f "shroud.jar node" > /dev/null; then
+  echo "Shroud nodes are already running (another devnet or test?); stop them first." >&2
+  exit 1
+fi
+java -jar "$root/target/shroud.jar" devnet --nodes 5 --dir "$dir/devnet" > "$dir/devnet.out" 2>&1 &
+devnet=$!
+stop_devnet() {
+  # SIGTERM lets the devnet stop its nodes gracefully (each may take ~20 s to leave the
+  # cluster); anything of this run still alive after 40 s is killed.
+  kill -TERM $devnet 2>/dev/null || true
+  for _ in $(seq 1 80); do pgrep -f "$dir/devnet" > /dev/null || break; sleep 0.5; done
+  pkill -9 -f "$dir/devnet" 2>/dev/null || true
+}
+trap 'eval "${on_exit:-true}"; stop_devnet; rm -rf "$dir"' EXIT
+for _ in $(seq 1 240); do grep -q "5 nodes up" "$dir/devnet.out" 2>/dev/null && break; sleep 0.5; done
+grep -q "5 nodes up" "$dir/devnet.out" || { cat "$dir/devnet.out"; exit 1; }
