@@ -10,6 +10,7 @@ import io.shroud.wire.CellCommand;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -44,7 +45,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   record FirstHopOpened(NodeId peer, int circuitId, int attempt) implements Command {}
 
   /** From {@link CircuitsActor}: a cell on this circuit's first link. */
-  record CellIn(Cell cell) implements Command {}
+  record CellsIn(List<Cell> cells) implements Command {}
 
   /** From {@link CircuitsActor}: the link to the first hop went down. */
   record LinkLost(NodeId peer) implements Command {}
@@ -90,6 +91,8 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   private long dataOut;
   private long sendmesIn;
   private int peakInFlight;
+  /** Stream cells decrypted from the batch being handled, for the mux. */
+  private final List<RelayCell> toStreams = new ArrayList<>();
   private boolean replied;
 
   public static Behavior<Command> create(NodeId self, CircuitSettings settings, Plan plan,
@@ -128,7 +131,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
         .onMessage(GetView.class, this::onGetView)
         .onMessageEquals(Close.INSTANCE, () -> close("closed by the user", DestroyReason.FINISHED))
         .onMessage(FirstHopOpened.class, this::onFirstHopOpened)
-        .onMessage(CellIn.class, this::onCell)
+        .onMessage(CellsIn.class, this::onCells)
         .onMessage(LinkLost.class, l -> failOrClose("link to the first hop lost", l.peer(), false))
         .onMessage(MuxOut.class, this::onMuxOut)
         .onMessage(BuildTimeout.class, this::onBuildTimeout)
@@ -171,8 +174,26 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     return this;
   }
 
-  private Behavior<Command> onCell(CellIn in) {
-    Cell cell = in.cell();
+  private Behavior<Command> onCells(CellsIn in) {
+    for (Cell cell : in.cells()) {
+      onCell(cell);
+      if (state == State.CLOSED) {
+        break;
+      }
+    }
+    flushStreams();
+    return Behaviors.same();
+  }
+
+  /** Hands the stream cells decrypted from one batch to the mux in one message. */
+  private void flushStreams() {
+    if (!toStreams.isEmpty()) {
+      mux.tell(new StreamMuxActor.CellsIn(List.copyOf(toStreams)));
+      toStreams.clear();
+    }
+  }
+
+  private Behavior<Command> onCell(Cell cell) {
     lastActivity = clock.instant();
     try {
       switch (cell.command()) {
@@ -240,7 +261,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
         if (relay.command() == RelayCommand.SENDME && relay.streamId() == 0) {
           sendmesIn++;
         }
-        mux.tell(new StreamMuxActor.CellIn(relay));
+        toStreams.add(relay);
       }
       case DROP -> { }
       default -> throw new CircuitProtocolException("unexpected " + relay.command() + " at the origin");
@@ -251,13 +272,17 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     if (state != State.READY) {
       return Behaviors.same();
     }
-    if (out.output() instanceof StreamMuxActor.SendCell send) {
+    if (out.output() instanceof StreamMuxActor.SendCells send) {
       lastActivity = clock.instant();
-      if (send.cell().command() == RelayCommand.DATA) {
-        dataOut++;
-        peakInFlight = Math.max(peakInFlight, inFlight());
+      List<Cell> cells = new ArrayList<>(send.cells().size());
+      for (RelayCell cell : send.cells()) {
+        if (cell.command() == RelayCommand.DATA) {
+          dataOut++;
+          peakInFlight = Math.max(peakInFlight, inFlight());
+        }
+        cells.add(relayCell(layers.hopCount() - 1, cell));
       }
-      sendRelay(layers.hopCount() - 1, send.cell());
+      links.tell(new Links.SendAll(firstHop, cells));
       return this;
     }
     return close("stream protocol violated: " + ((StreamMuxActor.Violation) out.output()).reason(),
@@ -339,15 +364,21 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     if (destroy != null && circuitId != 0) {
       sendDestroy(firstHop, circuitId, destroy);
     }
+    flushStreams();
     mux.tell(new StreamMuxActor.Shutdown(reason));
     return Behaviors.same();
   }
 
   private void sendRelay(int hop, RelayCell cell) {
+    links.tell(new Links.Send(firstHop, relayCell(hop, cell)));
+  }
+
+  /** Encrypts {@code cell} for {@code hop} into a RELAY link cell of this circuit. */
+  private Cell relayCell(int hop, RelayCell cell) {
     byte[] body = layers.encrypt(hop, cell);
     cellsOut++;
     bytesOut += cell.length();
-    links.tell(new Links.Send(firstHop, new Cell(circuitId, CellCommand.RELAY, body)));
+    return new Cell(circuitId, CellCommand.RELAY, body);
   }
 
   private void sendDestroy(NodeId peer, int id, DestroyReason reason) {

@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,7 +88,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
 
   record Release(NodeId peer, int circuitId) implements Command {}
 
-  private record CellArrived(Links.Inbound inbound) implements Command {}
+  private record CellsArrived(Links.InboundCells inbound) implements Command {}
 
   private record LinkChanged(Links.LinkEvent event) implements Command {}
 
@@ -141,9 +142,9 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     this.guardSet = new GuardSet(setup.clock(), setup.random(), GuardSet.Params.DEFAULT, setup.guards());
     this.serviceRouter = ctx.messageAdapter(StreamMuxActor.ServiceRequest.class, ServiceRouted::new);
     services.put("echo", ctx.spawn(EchoServiceActor.create(), "echo-service"));
-    ActorRef<Links.Inbound> inbound = ctx.messageAdapter(Links.Inbound.class, CellArrived::new);
+    ActorRef<Links.InboundCells> inbound = ctx.messageAdapter(Links.InboundCells.class, CellsArrived::new);
     for (CellCommand command : List.of(CellCommand.CREATE, CellCommand.CREATED, CellCommand.RELAY, CellCommand.DESTROY)) {
-      setup.links().tell(new Links.Route(command, inbound));
+      setup.links().tell(new Links.RouteCells(command, inbound));
     }
     setup.links().tell(new Links.WatchLinks(ctx.messageAdapter(Links.LinkEvent.class, LinkChanged::new)));
     setup.keysActor().ifPresent(keys -> keys.tell(new KeysActor.Subscribe(ctx.messageAdapter(KeysActor.OnionKeys.class,
@@ -155,7 +156,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(CellArrived.class, this::onCell)
+        .onMessage(CellsArrived.class, this::onCells)
         .onMessage(LinkChanged.class, this::onLinkChanged)
         .onMessage(BuildCircuit.class, this::onBuild)
         .onMessage(Echo.class, this::onEcho)
@@ -173,22 +174,34 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         .build();
   }
 
-  private Behavior<Command> onCell(CellArrived arrived) {
-    Links.Inbound in = arrived.inbound();
-    LinkKey key = new LinkKey(in.from(), in.cell().circuitId());
-    Owner owner = owners.get(key);
-    if (in.cell().command() == CellCommand.CREATE) {
-      if (owner == null) {
-        onCreate(in.from(), in.cell());
+  /**
+   * Hands each owner its cells of this batch as one message, in arrival order (a relay
+   * forwards them as one write); answers CREATEs as they come.
+   */
+  private Behavior<Command> onCells(CellsArrived arrived) {
+    Links.InboundCells in = arrived.inbound();
+    Map<Owner, List<Cell>> byOwner = new LinkedHashMap<>();
+    for (Cell cell : in.cells()) {
+      LinkKey key = new LinkKey(in.from(), cell.circuitId());
+      Owner owner = owners.get(key);
+      if (cell.command() == CellCommand.CREATE) {
+        if (owner == null) {
+          onCreate(in.from(), cell);
+        }
+      } else if (owner != null) {
+        byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(cell);
       }
-    } else if (owner != null && owner.circuit() != null) {
-      owner.circuit().tell(new CircuitActor.CellIn(in.cell()));
-    } else if (owner != null) {
-      owner.relay().tell(new RelayActor.CellIn(in.from(), in.cell()));
+      if (owner != null && cell.command() == CellCommand.DESTROY) {
+        owners.remove(key); // the neighbour has forgotten this id
+      }
     }
-    if (owner != null && in.cell().command() == CellCommand.DESTROY) {
-      owners.remove(key); // the neighbour has forgotten this id
-    }
+    byOwner.forEach((owner, cells) -> {
+      if (owner.circuit() != null) {
+        owner.circuit().tell(new CircuitActor.CellsIn(cells));
+      } else {
+        owner.relay().tell(new RelayActor.CellsIn(in.from(), cells));
+      }
+    });
     return this;
   }
 

@@ -7,6 +7,8 @@ import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -27,8 +29,8 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
 
   public record GetView(ActorRef<RelayHopView> replyTo) implements Command {}
 
-  /** From {@link CircuitsActor}: a cell on one of this hop's two links. */
-  record CellIn(NodeId from, Cell cell) implements Command {}
+  /** From {@link CircuitsActor}: cells, in arrival order, on one of this hop's two links. */
+  record CellsIn(NodeId from, List<Cell> cells) implements Command {}
 
   /** From {@link CircuitsActor}: the link to {@code peer} went down. */
   record LinkLost(NodeId peer) implements Command {}
@@ -57,6 +59,10 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   private ActorRef<StreamMuxActor.Command> mux;
   private long cellsForward;
   private long cellsBackward;
+  /** Cells for each neighbour produced while handling one message; sent as one write each. */
+  private final List<Cell> toPrevious = new ArrayList<>();
+  private final List<Cell> toNext = new ArrayList<>();
+  private final List<RelayCell> toStreams = new ArrayList<>();
 
   public static Behavior<Command> create(NodeId previous, int previousId, HopKeys keys, CircuitSettings settings,
       ActorRef<Links.Command> links, ActorRef<CircuitsActor.Command> parent,
@@ -84,18 +90,44 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(CellIn.class, this::onCell)
-        .onMessage(LinkLost.class, this::onLinkLost)
+        .onMessage(CellsIn.class, in -> flushed(onCells(in)))
+        .onMessage(LinkLost.class, lost -> flushed(onLinkLost(lost)))
         .onMessage(NextHopOpened.class, this::onNextHopOpened)
-        .onMessage(ExtendRefused.class, r -> teardown(DestroyReason.EXTEND_REFUSED, true, true))
-        .onMessage(MuxOut.class, this::onMuxOut)
+        .onMessage(ExtendRefused.class, r -> flushed(teardown(DestroyReason.EXTEND_REFUSED, true, true)))
+        .onMessage(MuxOut.class, out -> flushed(onMuxOut(out)))
         .onMessage(GetView.class, this::onGetView)
         .build();
   }
 
-  private Behavior<Command> onCell(CellIn in) {
-    Cell cell = in.cell();
-    boolean fromPrevious = in.from().equals(previous) && cell.circuitId() == previousId;
+  private Behavior<Command> onCells(CellsIn in) {
+    for (Cell cell : in.cells()) {
+      Behavior<Command> after = onCell(in.from(), cell);
+      if (after != this) {
+        return after; // torn down: the rest of the batch is moot
+      }
+    }
+    return this;
+  }
+
+  /** Sends what handling one message produced: one write per neighbour, one batch to the streams. */
+  private Behavior<Command> flushed(Behavior<Command> after) {
+    if (!toStreams.isEmpty() && Behavior.isAlive(after)) {
+      streams().tell(new StreamMuxActor.CellsIn(List.copyOf(toStreams)));
+    }
+    toStreams.clear();
+    if (!toPrevious.isEmpty()) {
+      links.tell(new Links.SendAll(previous, toPrevious));
+      toPrevious.clear();
+    }
+    if (!toNext.isEmpty()) {
+      links.tell(new Links.SendAll(next, toNext));
+      toNext.clear();
+    }
+    return after;
+  }
+
+  private Behavior<Command> onCell(NodeId from, Cell cell) {
+    boolean fromPrevious = from.equals(previous) && cell.circuitId() == previousId;
     try {
       if (cell.command() == CellCommand.DESTROY) {
         DestroyReason reason = DestroyReason.fromCode(cell.payload(0, 1)[0] & 0xFF);
@@ -143,7 +175,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
         if (extending || extended) {
           throw new CircuitProtocolException("stream cell at a hop that is not the last");
         }
-        streams().tell(new StreamMuxActor.CellIn(cell));
+        toStreams.add(cell);
       }
       default -> throw new CircuitProtocolException("unexpected " + cell.command() + " at a relay");
     }
@@ -158,8 +190,8 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   }
 
   private Behavior<Command> onMuxOut(MuxOut out) {
-    if (out.output() instanceof StreamMuxActor.SendCell send) {
-      originate(send.cell());
+    if (out.output() instanceof StreamMuxActor.SendCells send) {
+      send.cells().forEach(this::originate);
       return this;
     }
     return teardown(DestroyReason.PROTOCOL, true, true);
@@ -193,7 +225,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   }
 
   private void send(NodeId to, int circuitId, CellCommand command, byte[] payload) {
-    links.tell(new Links.Send(to, new Cell(circuitId, command, payload)));
+    (to.equals(previous) ? toPrevious : toNext).add(new Cell(circuitId, command, payload));
   }
 
   private Behavior<Command> onGetView(GetView get) {

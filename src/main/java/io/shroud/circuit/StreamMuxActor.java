@@ -2,7 +2,9 @@ package io.shroud.circuit;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -15,7 +17,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * The streams of one circuit end (the origin's {@link CircuitActor} or the last hop's
  * {@link RelayActor}), with the circuit-level flow control ({@link FlowControl}). It turns
- * stream users' commands into relay cells for its owner to encrypt ({@link SendCell}) and
+ * stream users' commands into relay cells for its owner to encrypt ({@link SendCells}) and
  * recognized stream cells from its owner into stream events. A flow-control violation is
  * reported as {@link Violation}; the owner destroys the circuit. Protocol draft §10, §11.
  */
@@ -70,8 +72,8 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   /** Origin only: open a stream to {@code service} at the last hop. */
   public record Open(String service, ActorRef<StreamEvent> user) implements Command {}
 
-  /** A recognized stream-level cell (BEGIN, CONNECTED, DATA, END, SENDME) from the owner. */
-  record CellIn(RelayCell cell) implements Command {}
+  /** Recognized stream-level cells (BEGIN, CONNECTED, DATA, END, SENDME) from the owner, in order. */
+  record CellsIn(List<RelayCell> cells) implements Command {}
 
   /** The circuit is closing: end every stream with {@code reason} and stop. */
   record Shutdown(String reason) implements Command {}
@@ -83,8 +85,8 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   /** What the mux tells its owner. */
   public sealed interface Output {}
 
-  /** Encrypt and send this cell to the far end. */
-  record SendCell(RelayCell cell) implements Output {}
+  /** Encrypt and send these cells, in order, to the far end. */
+  record SendCells(List<RelayCell> cells) implements Output {}
 
   /** The far end broke the stream protocol: destroy the circuit. */
   record Violation(String reason) implements Output {}
@@ -114,6 +116,8 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   private final Map<Integer, Stream> streams = new HashMap<>();
   private int nextStreamId = 1;
   private boolean shutDown;
+  /** Cells produced while handling one message; the owner gets them as one {@link SendCells}. */
+  private final List<RelayCell> outbox = new ArrayList<>();
 
   /** The origin's mux: opens streams. */
   public static Behavior<Command> origin(CircuitSettings settings, ActorRef<Output> owner) {
@@ -139,10 +143,10 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Open.class, this::onOpen)
-        .onMessage(CellIn.class, this::onCell)
-        .onMessage(FromStream.class, this::onFromStream)
-        .onMessage(Answered.class, this::onAnswered)
+        .onMessage(Open.class, open -> flushed(onOpen(open)))
+        .onMessage(CellsIn.class, in -> flushed(onCells(in)))
+        .onMessage(FromStream.class, from -> flushed(onFromStream(from)))
+        .onMessage(Answered.class, answered -> flushed(onAnswered(answered)))
         .onMessage(Shutdown.class, this::onShutdown)
         .onSignal(PostStop.class, s -> onPostStop())
         .build();
@@ -163,8 +167,25 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
     return this;
   }
 
-  private Behavior<Command> onCell(CellIn in) {
-    RelayCell cell = in.cell();
+  private Behavior<Command> flushed(Behavior<Command> next) {
+    if (!outbox.isEmpty()) {
+      owner.tell(new SendCells(List.copyOf(outbox)));
+      outbox.clear();
+    }
+    return next;
+  }
+
+  private Behavior<Command> onCells(CellsIn in) {
+    for (RelayCell cell : in.cells()) {
+      if (!onCell(cell)) {
+        break; // the circuit is being destroyed: ignore the rest
+      }
+    }
+    return this;
+  }
+
+  /** Handles one cell; false after a protocol violation (reported to the owner). */
+  private boolean onCell(RelayCell cell) {
     Stream stream = streams.get(cell.streamId());
     try {
       switch (cell.command()) {
@@ -181,9 +202,11 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
         default -> throw new CircuitProtocolException("not a stream command: " + cell.command());
       }
     } catch (CircuitProtocolException e) {
+      flushed(this);
       owner.tell(new Violation(e.getMessage()));
+      return false;
     }
-    return this;
+    return true;
   }
 
   private void onBegin(RelayCell cell) throws CircuitProtocolException {
@@ -322,7 +345,7 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   }
 
   private void send(RelayCommand command, int streamId, byte[] data) {
-    owner.tell(new SendCell(new RelayCell(command, streamId, data)));
+    outbox.add(new RelayCell(command, streamId, data));
   }
 
   private ActorRef<StreamCommand> spawnHandle(int id) {

@@ -16,6 +16,10 @@ final class LinkCounters {
   final AtomicLong cellsOut = new AtomicLong();
   final AtomicLong bytesIn = new AtomicLong();
   final AtomicLong bytesOut = new AtomicLong();
+  /** Chunks the TCP stage delivered (one per socket read): cellsIn / readsIn is the batch size. */
+  final AtomicLong readsIn = new AtomicLong();
+  /** Writes offered to the outbound queue: cellsOut / writesOut is the cells per write. */
+  final AtomicLong writesOut = new AtomicLong();
   /** Records the bounded outbound queue refused. */
   final AtomicLong droppedOut = new AtomicLong();
   /** Inbound cells with no registered handler. */

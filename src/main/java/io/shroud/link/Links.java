@@ -27,14 +27,35 @@ public final class Links {
   public record Send(NodeId to, Cell cell) implements Command {}
 
   /**
+   * Sends {@code cells} to node {@code to}, in order: the same as one {@link Send} per cell, in
+   * one message. Relays forward what one TCP read brought this way, so the per-message cost of
+   * the actors on the path is paid per read rather than per cell.
+   */
+  public record SendAll(NodeId to, List<Cell> cells) implements Command {
+    public SendAll {
+      cells = List.copyOf(cells);
+    }
+  }
+
+  /**
    * Routes every inbound cell whose command is {@code command} to {@code handler}. One handler
    * per command; a later registration replaces an earlier one. Cells without a handler are
    * dropped and counted.
    */
   public record Route(CellCommand command, ActorRef<Inbound> handler) implements Command {}
 
+  /**
+   * Like {@link Route}, but {@code handler} receives the cells as {@link InboundCells}: every
+   * cell for it that one TCP read brought, in order, in one message. A command has either a
+   * per-cell or a batch handler; a later registration of either kind replaces an earlier one.
+   */
+  public record RouteCells(CellCommand command, ActorRef<InboundCells> handler) implements Command {}
+
   /** An inbound cell and the authenticated node it came from. */
   public record Inbound(NodeId from, Cell cell) {}
+
+  /** Inbound cells from one authenticated node, in the order they arrived (never empty). */
+  public record InboundCells(NodeId from, List<Cell> cells) {}
 
   /** Tells {@code listener} about every link that opens or closes from now on. */
   public record WatchLinks(ActorRef<LinkEvent> listener) implements Command {}
@@ -61,6 +82,8 @@ public final class Links {
    * One open link. Field names are the JSON field names of {@code /shroud/v1/peers}.
    *
    * @param direction "inbound" or "outbound"
+   * @param readsIn chunks read from the socket (cellsIn / readsIn: cells per read)
+   * @param writesOut writes queued for the socket (cellsOut / writesOut: cells per write)
    * @param rttMillis the last measured round-trip time, or null before the first measurement
    * @param suite the Noise protocol name, e.g. {@code Noise_XK_25519_AESGCM_SHA256}
    */
@@ -73,6 +96,8 @@ public final class Links {
       long cellsOut,
       long bytesIn,
       long bytesOut,
+      long readsIn,
+      long writesOut,
       Double rttMillis,
       String suite) {}
 }

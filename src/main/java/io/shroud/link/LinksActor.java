@@ -108,7 +108,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   private final Map<NodeId, ActorRef<PeerActor.Command>> current = new HashMap<>();
   private final Map<NodeId, ActorRef<PeerActor.Command>> dialing = new HashMap<>();
   private final Map<NodeId, ArrayDeque<Cell>> held = new HashMap<>();
-  private final Map<CellCommand, ActorRef<Links.Inbound>> routes = new EnumMap<>(CellCommand.class);
+  private Routes routes = Routes.NONE;
   private final List<ActorRef<Links.LinkEvent>> watchers = new ArrayList<>();
   private final List<ActorRef<InetSocketAddress>> awaitingAddress = new ArrayList<>();
   private Map<NodeId, NodeDescriptor> byId = Map.of();
@@ -161,7 +161,9 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   public Receive<Links.Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Links.Send.class, this::onSend)
-        .onMessage(Links.Route.class, this::onRoute)
+        .onMessage(Links.SendAll.class, this::onSendAll)
+        .onMessage(Links.Route.class, r -> onRoutes(routes.withPerCell(r.command(), r.handler())))
+        .onMessage(Links.RouteCells.class, r -> onRoutes(routes.withBatched(r.command(), r.handler())))
         .onMessage(Links.WatchLinks.class, this::onWatchLinks)
         .onMessage(Links.GetPeers.class, this::onGetPeers)
         .onMessage(DirectoryUpdated.class, this::onDirectoryUpdated)
@@ -181,19 +183,39 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   private Behavior<Links.Command> onSend(Links.Send s) {
     ActorRef<PeerActor.Command> link = current.get(s.to());
     if (link != null) {
-      link.tell(new PeerActor.SendCell(s.cell()));
+      link.tell(new PeerActor.SendCells(List.of(s.cell())));
       return this;
     }
-    ArrayDeque<Cell> queue = held.computeIfAbsent(s.to(), n -> new ArrayDeque<>());
-    if (queue.size() >= settings.maxQueuedCells()) {
-      droppedCells++;
-      return this;
-    }
-    queue.add(s.cell());
-    if (!dialing.containsKey(s.to())) {
-      dial(s.to());
-    }
+    hold(s.to(), List.of(s.cell()));
     return this;
+  }
+
+  private Behavior<Links.Command> onSendAll(Links.SendAll s) {
+    if (s.cells().isEmpty()) {
+      return this;
+    }
+    ActorRef<PeerActor.Command> link = current.get(s.to());
+    if (link != null) {
+      link.tell(new PeerActor.SendCells(s.cells()));
+      return this;
+    }
+    hold(s.to(), s.cells());
+    return this;
+  }
+
+  /** Keeps cells for a node without an open link (bounded, excess dropped) and dials it. */
+  private void hold(NodeId to, List<Cell> cells) {
+    ArrayDeque<Cell> queue = held.computeIfAbsent(to, n -> new ArrayDeque<>());
+    for (Cell cell : cells) {
+      if (queue.size() >= settings.maxQueuedCells()) {
+        droppedCells++;
+      } else {
+        queue.add(cell);
+      }
+    }
+    if (!dialing.containsKey(to)) {
+      dial(to);
+    }
   }
 
   private void dial(NodeId to) {
@@ -262,10 +284,10 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     }
     entry.current = true;
     current.put(node, h.peer());
-    h.peer().tell(new PeerActor.Admit(node, Map.copyOf(routes)));
+    h.peer().tell(new PeerActor.Admit(node, routes));
     ArrayDeque<Cell> cells = held.remove(node);
     if (cells != null) {
-      cells.forEach(c -> h.peer().tell(new PeerActor.SendCell(c)));
+      h.peer().tell(new PeerActor.SendCells(List.copyOf(cells)));
     }
     return this;
   }
@@ -318,10 +340,9 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     droppedCells += cells == null ? 0 : cells.size();
   }
 
-  private Behavior<Links.Command> onRoute(Links.Route r) {
-    routes.put(r.command(), r.handler());
-    Map<CellCommand, ActorRef<Links.Inbound>> snapshot = Map.copyOf(routes);
-    current.values().forEach(p -> p.tell(new PeerActor.UpdateRoutes(snapshot)));
+  private Behavior<Links.Command> onRoutes(Routes updated) {
+    routes = updated;
+    current.values().forEach(p -> p.tell(new PeerActor.UpdateRoutes(updated)));
     return this;
   }
 
@@ -338,7 +359,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
           : Math.max(0, Duration.between(c.openedAt(), setup.clock().instant()).toSeconds());
       peers.add(new Links.PeerInfo(c.peer().toHex(), c.remoteAddress,
           c.outbound ? "outbound" : "inbound", age, c.cellsIn.get(), c.cellsOut.get(),
-          c.bytesIn.get(), c.bytesOut.get(), c.rttMillis(), SUITE));
+          c.bytesIn.get(), c.bytesOut.get(), c.readsIn.get(), c.writesOut.get(), c.rttMillis(), SUITE));
     }
     peers.sort((a, b) -> a.nodeId().compareTo(b.nodeId()));
     g.replyTo().tell(new Links.PeersView(List.copyOf(peers)));

@@ -12,10 +12,13 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -55,7 +58,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
   sealed interface Command {}
 
   /** The peer is {@code peer}; start carrying cells. */
-  record Admit(NodeId peer, Map<CellCommand, ActorRef<Links.Inbound>> routes) implements Command {}
+  record Admit(NodeId peer, Routes routes) implements Command {}
 
   /** Close without ever carrying a cell (unknown key, duplicate link). */
   record Refuse(String reason) implements Command {}
@@ -63,9 +66,10 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
   /** Close an admitted link (e.g. it lost the duplicate-link rule). */
   record Close(String reason) implements Command {}
 
-  record SendCell(Cell cell) implements Command {}
+  /** Seals {@code cells} in order and queues them as one write. */
+  record SendCells(List<Cell> cells) implements Command {}
 
-  record UpdateRoutes(Map<CellCommand, ActorRef<Links.Inbound>> routes) implements Command {}
+  record UpdateRoutes(Routes routes) implements Command {}
 
   private record Received(ByteString chunk, ActorRef<Done> ack) implements Command {}
 
@@ -85,10 +89,13 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
   private final LinkFrameDecoder decoder = new LinkFrameDecoder();
   private final SharedKillSwitch killSwitch;
   private final BoundedSourceQueue<ByteString> queue;
+  private final AtomicLong queuedRecords = new AtomicLong();
   private State state = State.HANDSHAKE;
   private LinkCipher cipher;
   private NodeId peer;
-  private Map<CellCommand, ActorRef<Links.Inbound>> routes = Map.of();
+  private Routes routes = Routes.NONE;
+  /** Cells for batch handlers from the chunk being drained, per handler, in arrival order. */
+  private final Map<ActorRef<Links.InboundCells>, List<Cell>> batches = new LinkedHashMap<>();
   private ActorRef<Done> pendingAck;
   private boolean sentSinceTick;
   private Long pingId;
@@ -130,8 +137,15 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         .toMat(Sink.foreachAsync(1, chunk -> AskPattern.<Command, Done>ask(self,
             ack -> new Received(chunk, ack), askTimeout, ctx.getSystem().scheduler())
             .thenApply(d -> (Void) null)), Keep.right());
+    // queuedRecords counts records offered and not yet taken by the TCP stage: the outbound
+    // bound is in records (cells), whatever the number of writes they were offered in
     Source<ByteString, BoundedSourceQueue<ByteString>> out =
-        Source.<ByteString>queue(setup.settings().maxQueuedCells()).via(killSwitch.flow());
+        Source.<ByteString>queue(setup.settings().maxQueuedCells())
+            .map(bytes -> {
+              queuedRecords.addAndGet(-(bytes.size() / CellFormat.RECORD_BYTES));
+              return bytes;
+            })
+            .via(killSwitch.flow());
     CompletionStage<Done> ended;
     if (incoming != null) {
       Pair<BoundedSourceQueue<ByteString>, CompletionStage<Done>> m = incoming.handleWith(
@@ -164,7 +178,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         .onMessage(Admit.class, this::onAdmit)
         .onMessage(Refuse.class, r -> close("refused: " + r.reason(), false))
         .onMessage(Close.class, c -> close(c.reason(), false))
-        .onMessage(SendCell.class, this::onSendCell)
+        .onMessage(SendCells.class, this::onSendCells)
         .onMessage(UpdateRoutes.class, this::onUpdateRoutes)
         .onMessage(StreamEnded.class, e -> close(e.reason(), false))
         .onMessageEquals(Connected.INSTANCE, () -> this)
@@ -178,11 +192,13 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
 
   private Behavior<Command> onReceived(Received r) {
     counters.bytesIn.addAndGet(r.chunk().size());
+    counters.readsIn.incrementAndGet();
     timers.startSingleTimer(Timer.IDLE, setup.settings().idleTimeout());
     try {
       decoder.feed(r.chunk().toArray());
       return drain(r.ack());
     } catch (ProtocolViolationException e) {
+      deliverBatches(); // the cells before the bad record were authentic
       return close("protocol violation: " + e.getMessage(), true);
     }
   }
@@ -204,8 +220,18 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         onRecord(frame);
       }
     }
+    deliverBatches();
     ack.tell(Done.getInstance());
     return this;
+  }
+
+  /** One {@link Links.InboundCells} per batch handler for what this chunk brought. */
+  private void deliverBatches() {
+    if (batches.isEmpty()) {
+      return;
+    }
+    batches.forEach((handler, cells) -> handler.tell(new Links.InboundCells(peer, cells)));
+    batches.clear();
   }
 
   private void onHandshakeFrame(byte[] frame) throws ProtocolViolationException {
@@ -230,7 +256,12 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
       case LINK_PING -> sendCell(new Cell(0, CellCommand.LINK_PONG, cell.payload(0, Long.BYTES)));
       case LINK_PONG -> onPong(ByteBuffer.wrap(cell.payload(0, Long.BYTES)).getLong());
       default -> {
-        ActorRef<Links.Inbound> handler = routes.get(cell.command());
+        ActorRef<Links.InboundCells> batchHandler = routes.batched().get(cell.command());
+        if (batchHandler != null) {
+          batches.computeIfAbsent(batchHandler, h -> new ArrayList<>()).add(cell);
+          return;
+        }
+        ActorRef<Links.Inbound> handler = routes.perCell().get(cell.command());
         if (handler == null) {
           counters.unrouted.incrementAndGet();
         } else {
@@ -269,9 +300,9 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     }
   }
 
-  private Behavior<Command> onSendCell(SendCell s) {
+  private Behavior<Command> onSendCells(SendCells s) {
     if (state == State.OPEN) {
-      sendCell(s.cell());
+      sendCells(s.cells());
     }
     return this;
   }
@@ -287,7 +318,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
 
   private Behavior<Command> onPaddingTick() {
     if (state == State.OPEN) {
-      byte[] rekey = queue.size() < setup.settings().maxQueuedCells() ? cipher.rekeyIfDue() : null;
+      byte[] rekey = queuedRecords.get() < setup.settings().maxQueuedCells() ? cipher.rekeyIfDue() : null;
       if (rekey != null) {
         sendRecords(rekey);
       }
@@ -309,17 +340,22 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     return this;
   }
 
-  /**
-   * Seals and queues {@code cell}, or drops and counts it when the bounded outbound queue is
-   * full. The check comes before sealing: a sealed record that never left would leave a gap in
-   * the Noise nonce sequence and break the link.
-   */
   private void sendCell(Cell cell) {
-    if (queue.size() >= setup.settings().maxQueuedCells()) {
-      counters.droppedOut.incrementAndGet();
+    sendCells(List.of(cell));
+  }
+
+  /**
+   * Seals {@code cells} into one write and queues it, or drops and counts them all when the
+   * outbound queue already holds {@code maxQueuedCells} records. The check comes before
+   * sealing: a sealed record that never left would leave a gap in the Noise nonce sequence and
+   * break the link.
+   */
+  private void sendCells(List<Cell> cells) {
+    if (queuedRecords.get() >= setup.settings().maxQueuedCells()) {
+      counters.droppedOut.addAndGet(cells.size());
       return;
     }
-    sendRecords(cipher.seal(cell));
+    sendRecords(cipher.sealAll(cells));
   }
 
   private void sendRecords(byte[] records) {
@@ -331,11 +367,14 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
 
   /** Offers bytes to the bounded outbound queue (this actor is its only producer). */
   private boolean send(byte[] bytes) {
+    queuedRecords.addAndGet(bytes.length / CellFormat.RECORD_BYTES);
     QueueOfferResult result = queue.offer(ByteString.fromArrayUnsafe(bytes));
     if (result == QueueOfferResult.enqueued()) {
       counters.bytesOut.addAndGet(bytes.length);
+      counters.writesOut.incrementAndGet();
       return true;
     }
+    queuedRecords.addAndGet(-(bytes.length / CellFormat.RECORD_BYTES));
     return false;
   }
 

@@ -6,6 +6,7 @@ import io.shroud.crypto.NoiseTransport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -74,6 +75,29 @@ public final class LinkCipher {
       off = CellFormat.RECORD_BYTES;
     }
     sealOne(cell, out, off);
+    return out;
+  }
+
+  /**
+   * Seals {@code cells} in order into one buffer of back-to-back records: the same records as
+   * one {@link #seal} per cell, with at most one time-based REKEY record, in front.
+   */
+  public byte[] sealAll(List<Cell> cells) {
+    Objects.requireNonNull(cells, "cells");
+    if (cells.isEmpty()) {
+      return new byte[0];
+    }
+    boolean due = cells.get(0).command() != CellCommand.REKEY && timeRekeyDue();
+    byte[] out = new byte[CellFormat.RECORD_BYTES * (cells.size() + (due ? 1 : 0))];
+    int off = 0;
+    if (due) {
+      sealOne(Cell.rekey(), out, 0);
+      off = CellFormat.RECORD_BYTES;
+    }
+    for (Cell cell : cells) {
+      sealOne(Objects.requireNonNull(cell, "cell"), out, off);
+      off += CellFormat.RECORD_BYTES;
+    }
     return out;
   }
 

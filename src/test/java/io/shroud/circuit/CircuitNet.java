@@ -86,15 +86,24 @@ final class CircuitNet {
 
   private static Behavior<Links.Command> tamperingProxy(ActorRef<Links.Command> real, AtomicInteger tamper) {
     return Behaviors.receiveMessage(command -> {
-      if (command instanceof Links.Send send && send.cell().command() == CellCommand.RELAY && tamper.get() > 0
-          && tamper.decrementAndGet() == 0) {
-        byte[] payload = send.cell().payload();
-        payload[100] ^= 0x01;
-        real.tell(new Links.Send(send.to(), new Cell(send.cell().circuitId(), CellCommand.RELAY, payload)));
+      if (command instanceof Links.Send send) {
+        real.tell(new Links.Send(send.to(), maybeTamper(send.cell(), tamper)));
+      } else if (command instanceof Links.SendAll sendAll) {
+        real.tell(new Links.SendAll(sendAll.to(), sendAll.cells().stream().map(c -> maybeTamper(c, tamper)).toList()));
       } else {
         real.tell(command);
       }
       return Behaviors.same();
     });
+  }
+
+  /** {@code cell}, or a copy with one bit flipped if it is the RELAY cell the countdown picks. */
+  private static Cell maybeTamper(Cell cell, AtomicInteger tamper) {
+    if (cell.command() == CellCommand.RELAY && tamper.get() > 0 && tamper.decrementAndGet() == 0) {
+      byte[] payload = cell.payload();
+      payload[100] ^= 0x01;
+      return new Cell(cell.circuitId(), CellCommand.RELAY, payload);
+    }
+    return cell;
   }
 }

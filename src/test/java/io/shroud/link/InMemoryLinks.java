@@ -3,7 +3,9 @@ package io.shroud.link;
 import io.shroud.dht.NodeId;
 import io.shroud.wire.CellCommand;
 import java.util.ArrayList;
+import io.shroud.wire.Cell;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +25,7 @@ public final class InMemoryLinks {
   private final ActorTestKit testKit;
   private final Map<NodeId, ActorRef<Links.Command>> nodes = new ConcurrentHashMap<>();
   private final Map<NodeId, Map<CellCommand, ActorRef<Links.Inbound>>> routes = new ConcurrentHashMap<>();
+  private final Map<NodeId, Map<CellCommand, ActorRef<Links.InboundCells>>> batchRoutes = new ConcurrentHashMap<>();
   private final Map<NodeId, List<ActorRef<Links.LinkEvent>>> watchers = new ConcurrentHashMap<>();
   private final Set<NodeId> crashed = ConcurrentHashMap.newKeySet();
   private final Set<Set<NodeId>> open = ConcurrentHashMap.newKeySet();
@@ -36,6 +39,7 @@ public final class InMemoryLinks {
   public ActorRef<Links.Command> linksOf(NodeId self) {
     return nodes.computeIfAbsent(self, id -> {
       routes.put(id, new ConcurrentHashMap<>());
+      batchRoutes.put(id, new ConcurrentHashMap<>());
       watchers.put(id, new ArrayList<>());
       return testKit.spawn(behavior(id), "links-" + id.shortHex());
     });
@@ -44,7 +48,8 @@ public final class InMemoryLinks {
   /** True once {@code node} has registered a handler for {@code command} (tests wait on it). */
   public boolean hasRoute(NodeId node, CellCommand command) {
     Map<CellCommand, ActorRef<Links.Inbound>> r = routes.get(node);
-    return r != null && r.containsKey(command);
+    Map<CellCommand, ActorRef<Links.InboundCells>> b = batchRoutes.get(node);
+    return r != null && (r.containsKey(command) || b.containsKey(command));
   }
 
   /** Drops the link between {@code a} and {@code b}; later sends between them are lost. */
@@ -75,10 +80,42 @@ public final class InMemoryLinks {
     watchers.getOrDefault(at, List.of()).forEach(w -> w.tell(event));
   }
 
+  /** Delivers cells like one TCP read would: one batch per batch handler, in order. */
+  private Behavior<Links.Command> deliver(NodeId self, NodeId to, List<Cell> cells) {
+    if (crashed.contains(self) || crashed.contains(to) || cut.contains(Set.of(self, to))
+        || !routes.containsKey(to)) {
+      return Behaviors.same();
+    }
+    if (open.add(Set.of(self, to))) {
+      notify(self, new Links.LinkUp(to, true));
+      notify(to, new Links.LinkUp(self, false));
+    }
+    Map<ActorRef<Links.InboundCells>, List<Cell>> batches = new LinkedHashMap<>();
+    for (Cell cell : cells) {
+      ActorRef<Links.InboundCells> batchHandler = batchRoutes.get(to).get(cell.command());
+      if (batchHandler != null) {
+        batches.computeIfAbsent(batchHandler, h -> new ArrayList<>()).add(cell);
+        continue;
+      }
+      ActorRef<Links.Inbound> handler = routes.get(to).get(cell.command());
+      if (handler != null) {
+        handler.tell(new Links.Inbound(self, cell));
+      }
+    }
+    batches.forEach((handler, batch) -> handler.tell(new Links.InboundCells(self, batch)));
+    return Behaviors.same();
+  }
+
   private Behavior<Links.Command> behavior(NodeId self) {
     return Behaviors.receive(Links.Command.class)
         .onMessage(Links.Route.class, r -> {
+          batchRoutes.get(self).remove(r.command());
           routes.get(self).put(r.command(), r.handler());
+          return Behaviors.same();
+        })
+        .onMessage(Links.RouteCells.class, r -> {
+          routes.get(self).remove(r.command());
+          batchRoutes.get(self).put(r.command(), r.handler());
           return Behaviors.same();
         })
         .onMessage(Links.WatchLinks.class, w -> {
@@ -89,22 +126,8 @@ public final class InMemoryLinks {
           g.replyTo().tell(new Links.PeersView(List.of()));
           return Behaviors.same();
         })
-        .onMessage(Links.Send.class, s -> {
-          NodeId to = s.to();
-          if (crashed.contains(self) || crashed.contains(to) || cut.contains(Set.of(self, to))
-              || !routes.containsKey(to)) {
-            return Behaviors.same();
-          }
-          if (open.add(Set.of(self, to))) {
-            notify(self, new Links.LinkUp(to, true));
-            notify(to, new Links.LinkUp(self, false));
-          }
-          ActorRef<Links.Inbound> handler = routes.get(to).get(s.cell().command());
-          if (handler != null) {
-            handler.tell(new Links.Inbound(self, s.cell()));
-          }
-          return Behaviors.same();
-        })
+        .onMessage(Links.Send.class, s -> deliver(self, s.to(), List.of(s.cell())))
+        .onMessage(Links.SendAll.class, s -> deliver(self, s.to(), s.cells()))
         .build();
   }
 }

@@ -23,8 +23,11 @@ import java.net.Socket;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +44,39 @@ class LinksActorTest {
 
   static Cell dht(String text) {
     return new Cell(0, CellCommand.DHT, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void cellsSentTogetherArriveInOrderInBatchesAndLeaveAsOneWrite() {
+    LinkNode a = new LinkNode(KIT, "127.0.1.11", SETTINGS);
+    LinkNode b = new LinkNode(KIT, "127.0.1.12", SETTINGS);
+    LinkNode.directoryOfAll(a, b);
+    TestProbe<Links.InboundCells> relayCells = KIT.createTestProbe();
+    b.links.tell(new Links.RouteCells(CellCommand.RELAY, relayCells.ref()));
+    a.links.tell(new Links.Send(b.id, dht("open the link")));
+    b.dht.receiveMessage(WAIT);
+
+    long writesBefore = a.peers().peers().get(0).writesOut();
+    List<Cell> sent = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      sent.add(new Cell(7, CellCommand.RELAY, ("cell " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    a.links.tell(new Links.SendAll(b.id, sent));
+    List<Cell> received = new ArrayList<>();
+    int messages = 0;
+    while (received.size() < sent.size()) {
+      Links.InboundCells batch = relayCells.receiveMessage(WAIT);
+      assertEquals(a.id, batch.from());
+      assertTrue(!batch.cells().isEmpty());
+      received.addAll(batch.cells());
+      messages++;
+    }
+    assertEquals(sent, received, "every cell, in order");
+    assertTrue(messages < sent.size(), "one 128 KiB write arrives in a few reads, not one message per cell: "
+        + messages);
+    long writes = a.peers().peers().get(0).writesOut() - writesBefore;
+    assertTrue(writes >= 1 && writes <= 3, "the 32 cells were sealed into one write (plus padding or ping): "
+        + writes);
   }
 
   @Test

@@ -200,4 +200,36 @@ class LinkCipherTest {
     assertThrows(ProtocolViolationException.class, () -> bCopy.open(old));
     assertEquals(second, b.open(Arrays.copyOfRange(both, 4096, 8192)));
   }
+
+  @ParameterizedTest
+  @EnumSource(NoiseCipher.class)
+  void sealAllGivesTheRecordsOfOneSealPerCellAcrossRekeys(NoiseCipher c)
+      throws ProtocolViolationException {
+    RekeyPolicy policy = new RekeyPolicy(3, Duration.ofMinutes(1));
+    MutableClock clockC = new MutableClock();
+    LinkCipher batched = a(c, policy, clockA);
+    LinkCipher single = a(c, policy, clockC);
+    LinkCipher b = b(c, policy, clockB);
+    java.util.List<Cell> cells = new java.util.ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      cells.add(randomCell());
+    }
+    byte[] all = batched.sealAll(cells);
+    assertEquals(7 * 4096, all.length, "seven records, two count rekeys inside, no REKEY record");
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    for (Cell cell : cells) {
+      expected.writeBytes(single.seal(cell));
+    }
+    assertTrue(Arrays.equals(expected.toByteArray(), all), "same bytes as one seal per cell");
+    for (int i = 0; i < 7; i++) {
+      assertEquals(cells.get(i), b.open(Arrays.copyOfRange(all, i * 4096, (i + 1) * 4096)));
+    }
+    clockA.advance(Duration.ofMinutes(1));
+    byte[] late = batched.sealAll(cells.subList(0, 2));
+    assertEquals(3 * 4096, late.length, "one time-based REKEY record in front, not one per cell");
+    assertEquals(CellCommand.REKEY, b.open(Arrays.copyOf(late, 4096)).command());
+    assertEquals(cells.get(0), b.open(Arrays.copyOfRange(late, 4096, 8192)));
+    assertEquals(cells.get(1), b.open(Arrays.copyOfRange(late, 8192, 12288)));
+    assertEquals(0, batched.sealAll(java.util.List.of()).length);
+  }
 }
