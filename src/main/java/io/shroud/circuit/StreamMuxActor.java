@@ -47,6 +47,16 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   /** Sends up to {@link #MAX_CHUNK} bytes; takes one credit. */
   public record Write(byte[] data) implements StreamCommand {}
 
+  /**
+   * Sends several chunks, in order, in one message: the same as one {@link Write} per chunk
+   * (each up to {@link #MAX_CHUNK} bytes and one credit), but the cells leave as one batch.
+   */
+  public record WriteAll(List<byte[]> chunks) implements StreamCommand {
+    public WriteAll {
+      chunks = List.copyOf(chunks);
+    }
+  }
+
   /** The user processed {@code chunks} {@link StreamData} messages. */
   public record Consumed(int chunks) implements StreamCommand {}
 
@@ -290,11 +300,10 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
     }
     StreamCommand command = from.command();
     if (command instanceof Write write) {
-      byte[] data = write.data();
-      if (data.length > MAX_CHUNK || !flow.offer(stream.id, data.clone())) {
-        stream.user.tell(new StreamRefused(stream.id, data.length,
-            data.length > MAX_CHUNK ? "chunk larger than " + MAX_CHUNK : "no credit: queue full"));
-      }
+      offer(stream, write.data());
+      pump();
+    } else if (command instanceof WriteAll writeAll) {
+      writeAll.chunks().forEach(chunk -> offer(stream, chunk));
       pump();
     } else if (command instanceof Consumed consumed) {
       sendmes(flow.onConsumed(stream.id, consumed.chunks()));
@@ -304,6 +313,14 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
       pump();
     }
     return this;
+  }
+
+  /** Queues one chunk for the wire, or tells the user why not. */
+  private void offer(Stream stream, byte[] data) {
+    if (data.length > MAX_CHUNK || !flow.offer(stream.id, data.clone())) {
+      stream.user.tell(new StreamRefused(stream.id, data.length,
+          data.length > MAX_CHUNK ? "chunk larger than " + MAX_CHUNK : "no credit: queue full"));
+    }
   }
 
   private void pump() {

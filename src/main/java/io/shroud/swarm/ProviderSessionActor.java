@@ -173,8 +173,9 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
     if (stream == null) {
       return;
     }
-    for (byte[] chunk : outbound.drain()) {
-      stream.tell(new StreamMuxActor.Write(chunk));
+    List<byte[]> chunks = outbound.drain();
+    if (!chunks.isEmpty()) {
+      stream.tell(new StreamMuxActor.WriteAll(chunks));
     }
   }
 

@@ -325,6 +325,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     for (BlockRead read : batch.reads()) {
       serve(s, read);
     }
+    s.flush(); // the whole batch as one write to the stream: its cells leave together
     pump(s);
     return this;
   }
@@ -334,7 +335,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     if (read.failure() != null) {
       getContext().getLog().warn("cannot serve block {}/{}: {}", r.piece(), r.offset(), read.failure().getMessage());
       rejected++;
-      s.send(new TransferMessage.Reject(r.piece(), r.offset(), TransferMessage.RejectReason.NOT_AVAILABLE));
+      s.enqueue(new TransferMessage.Reject(r.piece(), r.offset(), TransferMessage.RejectReason.NOT_AVAILABLE));
       return;
     }
     s.proofs = read.proofs();
@@ -342,7 +343,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     if (settings.corruptBlocksForTesting()) {
       data[data.length / 2] ^= 0x5a;
     }
-    s.send(TransferMessage.Block.of(r.piece(), r.offset(),
+    s.enqueue(TransferMessage.Block.of(r.piece(), r.offset(),
         read.proofs().proof(r.offset() / PieceGeometry.BLOCK_SIZE), data));
     blocksServed++;
     bytesServed += data.length;
@@ -420,13 +421,19 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     }
 
     void send(TransferMessage m) {
-      outbound.add(m);
+      enqueue(m);
       flush();
     }
 
+    /** Queues {@code m} without writing; the caller flushes. */
+    void enqueue(TransferMessage m) {
+      outbound.add(m);
+    }
+
     void flush() {
-      for (byte[] chunk : outbound.drain()) {
-        stream.tell(new StreamMuxActor.Write(chunk));
+      List<byte[]> chunks = outbound.drain();
+      if (!chunks.isEmpty()) {
+        stream.tell(new StreamMuxActor.WriteAll(chunks));
       }
       if (closing && !endSent && outbound.backlog() == 0) {
         endSent = true;

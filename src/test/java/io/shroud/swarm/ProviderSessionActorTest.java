@@ -63,20 +63,22 @@ class ProviderSessionActorTest {
     int writes = 0;
     while (received.size() < 201) {
       StreamMuxActor.StreamCommand c = s.stream().receiveMessage(Duration.ofSeconds(3));
-      StreamMuxActor.Write w = assertInstanceOf(StreamMuxActor.Write.class, c);
-      writes++;
-      received.addAll(decoder.feed(w.data()));
+      StreamMuxActor.WriteAll w = assertInstanceOf(StreamMuxActor.WriteAll.class, c);
+      for (byte[] chunk : w.chunks()) {
+        writes++;
+        received.addAll(decoder.feed(chunk));
+      }
     }
     assertInstanceOf(TransferMessage.Hello.class, received.get(0));
     assertEquals(sent, received.subList(1, received.size()));
-    // HELLO + 200 requests of 13 bytes each fit in one 4052-byte chunk; a write per request would be 201.
-    assertTrue(writes <= 3, "expected the requests packed into few chunks, got " + writes + " writes");
+    // HELLO + 200 requests of 13 bytes each fit in one 4052-byte chunk; a chunk per request would be 201.
+    assertTrue(writes <= 3, "expected the requests packed into few chunks, got " + writes + " chunks");
   }
 
   @Test
   void chunksReceivedTogetherAreAcknowledgedTogether() {
     Session s = open(new byte[32]);
-    s.stream().expectMessageClass(StreamMuxActor.Write.class); // HELLO
+    s.stream().expectMessageClass(StreamMuxActor.WriteAll.class); // HELLO
     byte[] have = TransferCodec.encode(new TransferMessage.Have(true, 0, 0, new java.util.BitSet()));
     for (int i = 0; i < 10; i++) {
       s.events().tell(new StreamMuxActor.StreamData(1, have));

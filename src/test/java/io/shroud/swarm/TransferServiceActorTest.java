@@ -74,8 +74,10 @@ class TransferServiceActorTest {
     TransferMessage next() throws Exception {
       while (got.isEmpty()) {
         StreamMuxActor.StreamCommand c = handle.receiveMessage(WAIT);
-        if (c instanceof StreamMuxActor.Write w) {
-          got.addAll(decoder.feed(w.data()));
+        if (c instanceof StreamMuxActor.WriteAll w) {
+          for (byte[] chunk : w.chunks()) {
+            got.addAll(decoder.feed(chunk));
+          }
         } else if (c == StreamMuxActor.EndStream.INSTANCE) {
           ended = true;
           throw new AssertionError("stream ended");
