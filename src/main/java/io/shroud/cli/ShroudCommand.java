@@ -23,8 +23,16 @@ public final class ShroudCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    // On a machine with two cores or fewer the common fork-join pool gets one thread, and then
+    // CompletableFuture's default executor starts a new thread for every async callback (Pekko's
+    // CompletionStages run their non-async callbacks there too). Two pooled threads instead.
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(COMMON_POOL_PARALLELISM, "2");
+    }
     System.exit(execute(args));
   }
+
+  private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
   /** Runs the command line; bad settings become one line on stderr and exit code 2. */
   public static int execute(String... args) {

@@ -149,9 +149,8 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     Duration ackTimeout = settings.handshakeTimeout();
     ctx.pipeToSelf(Tcp.get(ctx.getSystem())
             .bind(bindAddress.getHostString(), bindAddress.getPort())
-            .to(Sink.foreachAsync(1, connection -> AskPattern.<Links.Command, Done>ask(me,
-                ack -> new Accepted(connection, ack), ackTimeout, ctx.getSystem().scheduler())
-                .thenApply(d -> (Void) null)))
+            .to(Sink.foreachAsync(1, connection -> Acks.completion(AskPattern.<Links.Command, Done>ask(me,
+                ack -> new Accepted(connection, ack), ackTimeout, ctx.getSystem().scheduler()))))
             .run(ctx.getSystem()),
         (binding, failure) -> failure == null ? new Bound(binding)
             : new BindFailed(failure.getMessage()));

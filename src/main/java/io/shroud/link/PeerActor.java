@@ -134,9 +134,8 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     Duration askTimeout = setup.settings().handshakeTimeout().multipliedBy(3);
     Sink<ByteString, CompletionStage<Done>> in = Flow.<ByteString>create()
         .via(killSwitch.flow())
-        .toMat(Sink.foreachAsync(1, chunk -> AskPattern.<Command, Done>ask(self,
-            ack -> new Received(chunk, ack), askTimeout, ctx.getSystem().scheduler())
-            .thenApply(d -> (Void) null)), Keep.right());
+        .toMat(Sink.foreachAsync(1, chunk -> Acks.completion(AskPattern.<Command, Done>ask(self,
+            ack -> new Received(chunk, ack), askTimeout, ctx.getSystem().scheduler()))), Keep.right());
     // queuedRecords counts records offered and not yet taken by the TCP stage: the outbound
     // bound is in records (cells), whatever the number of writes they were offered in
     Source<ByteString, BoundedSourceQueue<ByteString>> out =
