@@ -11,7 +11,7 @@
 # Usage: bench/swarm.sh [SIZE_MIB] [WARMUP]      (needs target/shroud.jar: mvn -B package)
 set -euo pipefail
 mib=${1:-256}
-warmup=${2:-4}
+warmup=${2:-8}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=$(mktemp -d /tmp/shroud-swarm-bench-XXXX)
 sampler=
