@@ -52,7 +52,7 @@ public final class DhtLookupClientActor {
           streamOf(stream).tell(new StreamMuxActor.Write(DhtOverCircuit.request(request.key())));
         } else if (message instanceof StreamMuxActor.StreamData data) {
           received.writeBytes(data.data());
-          streamOf(stream).tell(new StreamMuxActor.Consumed(1));
+          streamOf(stream).tell(new StreamMuxActor.Consumed(data.chunks()));
           try {
             Optional<List<SignedRecord>> records = DhtOverCircuit.parseResponse(received.toByteArray());
             if (records.isPresent()) {

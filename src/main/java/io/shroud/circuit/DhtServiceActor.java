@@ -52,7 +52,7 @@ public final class DhtServiceActor {
           credit[0] += more.chunks();
         } else if (event instanceof StreamMuxActor.StreamData data && !asked[0]) {
           request.writeBytes(data.data());
-          stream.tell(new StreamMuxActor.Consumed(1));
+          stream.tell(new StreamMuxActor.Consumed(data.chunks()));
           if (request.size() >= DhtOverCircuit.REQUEST_BYTES) {
             asked[0] = true;
             byte[] key;

@@ -49,7 +49,7 @@ public final class EchoClientActor {
           credit[0] += more.chunks();
         } else if (message instanceof StreamMuxActor.StreamData data) {
           received.writeBytes(data.data());
-          stream(streamRef).tell(new StreamMuxActor.Consumed(1));
+          stream(streamRef).tell(new StreamMuxActor.Consumed(data.chunks()));
           if (received.size() >= payload.length) {
             boolean intact = Arrays.equals(received.toByteArray(), payload);
             replyTo.tell(new EchoResult(intact, payload.length, clock.millis() - started,

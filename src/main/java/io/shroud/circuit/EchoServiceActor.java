@@ -24,12 +24,18 @@ public final class EchoServiceActor {
   }
 
   private static Behavior<StreamMuxActor.StreamEvent> echoStream(ActorRef<StreamMuxActor.StreamCommand> stream) {
+    // pieces to echo (each at most one chunk); a received batch is acknowledged once its last
+    // piece is written, so the far end's window follows what was echoed
     ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    ArrayDeque<Integer> ackAfter = new ArrayDeque<>();
     int[] credit = {0};
     Runnable flush = () -> {
       while (credit[0] > 0 && !pending.isEmpty()) {
         stream.tell(new StreamMuxActor.Write(pending.poll()));
-        stream.tell(new StreamMuxActor.Consumed(1));
+        int ack = ackAfter.poll();
+        if (ack > 0) {
+          stream.tell(new StreamMuxActor.Consumed(ack));
+        }
         credit[0]--;
       }
     };
@@ -37,7 +43,15 @@ public final class EchoServiceActor {
       if (event instanceof StreamMuxActor.StreamOpened opened) {
         credit[0] += opened.credit();
       } else if (event instanceof StreamMuxActor.StreamData data) {
-        pending.add(data.data());
+        byte[] bytes = data.data();
+        for (int off = 0; off < bytes.length || off == 0; off += StreamMuxActor.MAX_CHUNK) {
+          int end = Math.min(bytes.length, off + StreamMuxActor.MAX_CHUNK);
+          pending.add(java.util.Arrays.copyOfRange(bytes, off, end));
+          ackAfter.add(end == bytes.length ? data.chunks() : 0);
+          if (end == bytes.length) {
+            break;
+          }
+        }
       } else if (event instanceof StreamMuxActor.StreamCredit more) {
         credit[0] += more.chunks();
       } else if (event instanceof StreamMuxActor.StreamEnded) {

@@ -29,8 +29,17 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   /** The stream is open: send {@link StreamCommand}s to {@code stream}; {@code credit} chunks may be queued. */
   public record StreamOpened(int streamId, ActorRef<StreamCommand> stream, int credit) implements StreamEvent {}
 
-  /** Bytes from the far end; answer with {@link Consumed} once processed (drives SENDMEs). */
-  public record StreamData(int streamId, byte[] data) implements StreamEvent {}
+  /**
+   * Bytes from the far end: the data of {@code chunks} consecutive DATA cells that arrived
+   * together, concatenated (a stream is a byte stream; chunk boundaries carry no meaning).
+   * Answer with {@link Consumed}{@code (chunks)} once processed (drives SENDMEs).
+   */
+  public record StreamData(int streamId, byte[] data, int chunks) implements StreamEvent {
+    /** The data of one DATA cell. */
+    public StreamData(int streamId, byte[] data) {
+      this(streamId, data, 1);
+    }
+  }
 
   /** {@code chunks} queued chunks left for the wire: that much more may be written. */
   public record StreamCredit(int streamId, int chunks) implements StreamEvent {}
@@ -128,6 +137,10 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   private boolean shutDown;
   /** Cells produced while handling one message; the owner gets them as one {@link SendCells}. */
   private final List<RelayCell> outbox = new ArrayList<>();
+  /** Consecutive DATA cells of one stream from the batch being handled, delivered as one {@link StreamData}. */
+  private Stream inboxStream;
+  private final java.io.ByteArrayOutputStream inbox = new java.io.ByteArrayOutputStream();
+  private int inboxChunks;
 
   /** The origin's mux: opens streams. */
   public static Behavior<Command> origin(CircuitSettings settings, ActorRef<Output> owner) {
@@ -187,11 +200,24 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
 
   private Behavior<Command> onCells(CellsIn in) {
     for (RelayCell cell : in.cells()) {
+      if (cell.command() != RelayCommand.DATA || inboxStream == null || cell.streamId() != inboxStream.id) {
+        deliverInbox();
+      }
       if (!onCell(cell)) {
         break; // the circuit is being destroyed: ignore the rest
       }
     }
+    deliverInbox();
     return this;
+  }
+
+  private void deliverInbox() {
+    if (inboxChunks > 0) {
+      inboxStream.user.tell(new StreamData(inboxStream.id, inbox.toByteArray(), inboxChunks));
+    }
+    inbox.reset();
+    inboxChunks = 0;
+    inboxStream = null;
   }
 
   /** Handles one cell; false after a protocol violation (reported to the owner). */
@@ -212,6 +238,7 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
         default -> throw new CircuitProtocolException("not a stream command: " + cell.command());
       }
     } catch (CircuitProtocolException e) {
+      deliverInbox();
       flushed(this);
       owner.tell(new Violation(e.getMessage()));
       return false;
@@ -273,7 +300,9 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
       sendmes(flow.onConsumed(cell.streamId(), 1)); // late data for a closed stream: discard
       return;
     }
-    stream.user.tell(new StreamData(stream.id, cell.data()));
+    inboxStream = stream;
+    inbox.writeBytes(cell.data());
+    inboxChunks++;
   }
 
   private void onEnd(Stream stream, byte[] data) {

@@ -223,7 +223,12 @@ final class DownloadRun {
       gone(s, "GONE: " + lost.reason());
       afterLoss();
     } else if (report instanceof Received r) {
-      onMessage(s, r.message());
+      for (TransferMessage m : r.messages()) {
+        onMessage(s, m);
+        if (!s.live || !running) {
+          break; // dropped (strikes, violation) or finished: the rest is moot
+        }
+      }
     }
   }
 

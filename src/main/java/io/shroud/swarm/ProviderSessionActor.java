@@ -56,7 +56,8 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
   public record Connected(NodeId provider, long epoch, String circuitId, List<String> path) implements Report {}
 
   /** A message from the provider. */
-  public record Received(NodeId provider, long epoch, TransferMessage message) implements Report {}
+  /** Messages decoded from what arrived together on the stream, in order (never empty). */
+  public record Received(NodeId provider, long epoch, List<TransferMessage> messages) implements Report {}
 
   /** The connection is gone (nothing more follows). */
   public record Lost(NodeId provider, long epoch, String reason) implements Report {}
@@ -124,11 +125,12 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
       outbound.credit(credit.chunks());
       flush();
     } else if (e instanceof StreamMuxActor.StreamData data) {
-      unacknowledgedChunks++;
+      unacknowledgedChunks += data.chunks();
       scheduleFlush();
       try {
-        for (TransferMessage m : decoder.feed(data.data())) {
-          parent.tell(new Received(provider, epoch, m));
+        List<TransferMessage> messages = decoder.feed(data.data());
+        if (!messages.isEmpty()) {
+          parent.tell(new Received(provider, epoch, messages));
         }
       } catch (TransferProtocolException ex) {
         stream.tell(StreamMuxActor.EndStream.INSTANCE);

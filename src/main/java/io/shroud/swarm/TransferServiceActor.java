@@ -151,7 +151,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       s.flush();
       pump(s);
     } else if (e instanceof StreamMuxActor.StreamData data) {
-      s.stream.tell(new StreamMuxActor.Consumed(1));
+      s.stream.tell(new StreamMuxActor.Consumed(data.chunks()));
       try {
         for (TransferMessage m : s.decoder.feed(data.data())) {
           onMessage(s, m);

@@ -63,7 +63,7 @@ class StreamMuxActorTest {
   }
 
   @Test
-  void aBatchInIsDeliveredInOrderAndAViolationStopsTheRest() {
+  void dataCellsOfABatchAreDeliveredTogetherAndAViolationStopsTheRest() {
     Opened o = open();
     int id = o.stream().streamId();
     o.mux().tell(new StreamMuxActor.CellsIn(List.of(
@@ -71,8 +71,9 @@ class StreamMuxActorTest {
         new RelayCell(RelayCommand.DATA, id, bytes("two")),
         new RelayCell(RelayCommand.CONNECTED, id, new byte[0]), // already open: a violation
         new RelayCell(RelayCommand.DATA, id, bytes("never")))));
-    assertArrayEquals(bytes("one"), o.user().expectMessageClass(StreamMuxActor.StreamData.class, WAIT).data());
-    assertArrayEquals(bytes("two"), o.user().expectMessageClass(StreamMuxActor.StreamData.class, WAIT).data());
+    StreamMuxActor.StreamData data = o.user().expectMessageClass(StreamMuxActor.StreamData.class, WAIT);
+    assertArrayEquals(bytes("onetwo"), data.data(), "the two DATA cells before the violation, as one delivery");
+    assertEquals(2, data.chunks());
     assertInstanceOf(StreamMuxActor.Violation.class, o.owner().receiveMessage(WAIT));
     o.user().expectNoMessage(Duration.ofMillis(200));
   }

@@ -136,7 +136,7 @@ final class SwarmNet {
       } else if (e instanceof StreamMuxActor.StreamCredit c) {
         out.credit(c.chunks());
       } else if (e instanceof StreamMuxActor.StreamData d) {
-        stream.tell(new StreamMuxActor.Consumed(1));
+        stream.tell(new StreamMuxActor.Consumed(d.chunks()));
         for (TransferMessage m : decoder.feed(d.data())) {
           if (m instanceof TransferMessage.Hello) {
             out.add(TransferMessage.Have.allPieces());
