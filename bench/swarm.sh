@@ -8,10 +8,12 @@
 # of every node process (from /proc). Peak heap per node comes from `jstat -gc PID 1000`.
 # The ceiling is the same file over one plain TCP connection between two JVM processes on the
 # node addresses (bench/java/io/shroud/bench/DirectCopyBench.java), and a same-disk copy.
-# Usage: bench/swarm.sh [SIZE_MIB] [WARMUP]      (needs target/shroud.jar: mvn -B package)
+# ROUNDS timed pairs (3 hops, then 1 hop) of the same file follow, each printed on its own.
+# Usage: bench/swarm.sh [SIZE_MIB] [WARMUP] [ROUNDS]   (needs target/shroud.jar: mvn -B package)
 set -euo pipefail
 mib=${1:-256}
 warmup=${2:-8}
+rounds=${3:-1}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=$(mktemp -d /tmp/shroud-swarm-bench-XXXX)
 sampler=
@@ -88,8 +90,10 @@ for pid in $(pgrep -f "shroud.jar node"); do
   samplers+=($!)
 done
 sampler="${samplers[*]}"
-fetch "$link" 3 "$mib" timed
-fetch "$link" 1 "$mib" timed
+for _ in $(seq 1 "$rounds"); do
+  fetch "$link" 3 "$mib" timed
+  fetch "$link" 1 "$mib" timed
+done
 kill $sampler 2>/dev/null || true
 python3 - "$dir"/heap-*.txt <<'PY'
 import sys
