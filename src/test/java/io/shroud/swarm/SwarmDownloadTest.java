@@ -196,7 +196,9 @@ class SwarmDownloadTest {
   void aCorruptingProviderIsBannedAndTheDownloadStillCompletesCorrectly() throws Exception {
     SwarmNet net = new SwarmNet(testKit, 6, 12);
     ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "a.bin", 1024 * 1024 + 77, PIECE, 2);
-    net.provide(4, share, SwarmSettings.defaults());
+    // the honest provider is rate-limited so that it cannot serve the whole file before the
+    // corrupting one has been asked for (and struck for) some blocks
+    net.provide(4, share, SwarmSettings.defaults().withUploadRate(256 * 1024, 32 * 1024));
     net.provide(5, share, SwarmSettings.defaults().withCorruptBlocksForTesting(true));
     ActorRef<DownloadsActor.Command> downloads = downloads(net, dir.resolve("data"),
         List.of(net.node(4).id(), net.node(5).id()));
@@ -234,6 +236,9 @@ class SwarmDownloadTest {
     assertEquals(sha256(dir.resolve("src").resolve("b.bin")), sha256(output));
     DownloadView.SourceView gone = done.sources().stream()
         .filter(s -> s.nodeId().equals(net.node(5).id().toHex())).findFirst().orElseThrow();
-    assertTrue(gone.state().startsWith("GONE"), gone::toString);
+    // Node 5 may also have relayed node 4's circuit: then both circuits are lost, the download
+    // looks its providers up again, and node 5's new session (no circuit can reach it) is closed
+    // when the download completes from node 4. Either way it is not a live source.
+    assertTrue(gone.state().startsWith("GONE") || gone.state().equals("closed"), gone::toString);
   }
 }
