@@ -44,14 +44,13 @@ public final class EchoServiceActor {
         credit[0] += opened.credit();
       } else if (event instanceof StreamMuxActor.StreamData data) {
         byte[] bytes = data.data();
-        for (int off = 0; off < bytes.length || off == 0; off += StreamMuxActor.MAX_CHUNK) {
+        int off = 0;
+        do {
           int end = Math.min(bytes.length, off + StreamMuxActor.MAX_CHUNK);
           pending.add(java.util.Arrays.copyOfRange(bytes, off, end));
           ackAfter.add(end == bytes.length ? data.chunks() : 0);
-          if (end == bytes.length) {
-            break;
-          }
-        }
+          off = end;
+        } while (off < bytes.length);
       } else if (event instanceof StreamMuxActor.StreamCredit more) {
         credit[0] += more.chunks();
       } else if (event instanceof StreamMuxActor.StreamEnded) {

@@ -66,7 +66,7 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
     }
   }
 
-  /** The user processed {@code chunks} {@link StreamData} messages. */
+  /** The user processed {@code chunks} DATA chunks (the sum of {@link StreamData#chunks()}). */
   public record Consumed(int chunks) implements StreamCommand {}
 
   /** Closes the stream after the data already written. */
@@ -139,8 +139,7 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   private final List<RelayCell> outbox = new ArrayList<>();
   /** Consecutive DATA cells of one stream from the batch being handled, delivered as one {@link StreamData}. */
   private Stream inboxStream;
-  private final java.io.ByteArrayOutputStream inbox = new java.io.ByteArrayOutputStream();
-  private int inboxChunks;
+  private final List<byte[]> inbox = new ArrayList<>();
 
   /** The origin's mux: opens streams. */
   public static Behavior<Command> origin(CircuitSettings settings, ActorRef<Output> owner) {
@@ -212,12 +211,29 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   }
 
   private void deliverInbox() {
-    if (inboxChunks > 0) {
-      inboxStream.user.tell(new StreamData(inboxStream.id, inbox.toByteArray(), inboxChunks));
+    if (!inbox.isEmpty()) {
+      inboxStream.user.tell(new StreamData(inboxStream.id, concat(inbox), inbox.size()));
     }
-    inbox.reset();
-    inboxChunks = 0;
+    inbox.clear();
     inboxStream = null;
+  }
+
+  /** The chunks back to back; a single chunk as it is. */
+  private static byte[] concat(List<byte[]> chunks) {
+    if (chunks.size() == 1) {
+      return chunks.get(0);
+    }
+    int length = 0;
+    for (byte[] chunk : chunks) {
+      length += chunk.length;
+    }
+    byte[] out = new byte[length];
+    int off = 0;
+    for (byte[] chunk : chunks) {
+      System.arraycopy(chunk, 0, out, off, chunk.length);
+      off += chunk.length;
+    }
+    return out;
   }
 
   /** Handles one cell; false after a protocol violation (reported to the owner). */
@@ -301,8 +317,7 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
       return;
     }
     inboxStream = stream;
-    inbox.writeBytes(cell.data());
-    inboxChunks++;
+    inbox.add(cell.data());
   }
 
   private void onEnd(Stream stream, byte[] data) {

@@ -5,14 +5,12 @@ import io.shroud.dht.NodeId;
 import io.shroud.node.DirectoryActor;
 import io.shroud.node.NodeDescriptor;
 import io.shroud.wire.Cell;
-import io.shroud.wire.CellCommand;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -159,8 +157,8 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   @Override
   public Receive<Links.Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Links.Send.class, this::onSend)
-        .onMessage(Links.SendAll.class, this::onSendAll)
+        .onMessage(Links.Send.class, s -> send(s.to(), List.of(s.cell())))
+        .onMessage(Links.SendAll.class, s -> send(s.to(), s.cells()))
         .onMessage(Links.Route.class, r -> onRoutes(routes.withPerCell(r.command(), r.handler())))
         .onMessage(Links.RouteCells.class, r -> onRoutes(routes.withBatched(r.command(), r.handler())))
         .onMessage(Links.WatchLinks.class, this::onWatchLinks)
@@ -179,26 +177,17 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
         .build();
   }
 
-  private Behavior<Links.Command> onSend(Links.Send s) {
-    ActorRef<PeerActor.Command> link = current.get(s.to());
+  /** Hands {@code cells} to the open link to {@code to}, or holds them and dials it. */
+  private Behavior<Links.Command> send(NodeId to, List<Cell> cells) {
+    if (cells.isEmpty()) {
+      return this;
+    }
+    ActorRef<PeerActor.Command> link = current.get(to);
     if (link != null) {
-      link.tell(new PeerActor.SendCells(List.of(s.cell())));
-      return this;
+      link.tell(new PeerActor.SendCells(cells));
+    } else {
+      hold(to, cells);
     }
-    hold(s.to(), List.of(s.cell()));
-    return this;
-  }
-
-  private Behavior<Links.Command> onSendAll(Links.SendAll s) {
-    if (s.cells().isEmpty()) {
-      return this;
-    }
-    ActorRef<PeerActor.Command> link = current.get(s.to());
-    if (link != null) {
-      link.tell(new PeerActor.SendCells(s.cells()));
-      return this;
-    }
-    hold(s.to(), s.cells());
     return this;
   }
 

@@ -21,22 +21,22 @@ record Routes(Map<CellCommand, ActorRef<Links.Inbound>> perCell,
   }
 
   Routes withPerCell(CellCommand command, ActorRef<Links.Inbound> handler) {
-    Map<CellCommand, ActorRef<Links.Inbound>> p = new EnumMap<>(CellCommand.class);
-    p.putAll(perCell);
-    p.put(command, handler);
-    Map<CellCommand, ActorRef<Links.InboundCells>> b = new EnumMap<>(CellCommand.class);
-    b.putAll(batched);
-    b.remove(command);
-    return new Routes(p, b);
+    return new Routes(with(perCell, command, handler), with(batched, command, null));
   }
 
   Routes withBatched(CellCommand command, ActorRef<Links.InboundCells> handler) {
-    Map<CellCommand, ActorRef<Links.Inbound>> p = new EnumMap<>(CellCommand.class);
-    p.putAll(perCell);
-    p.remove(command);
-    Map<CellCommand, ActorRef<Links.InboundCells>> b = new EnumMap<>(CellCommand.class);
-    b.putAll(batched);
-    b.put(command, handler);
-    return new Routes(p, b);
+    return new Routes(with(perCell, command, null), with(batched, command, handler));
+  }
+
+  /** {@code map} with {@code command} bound to {@code handler}, or unbound when it is null. */
+  private static <H> Map<CellCommand, H> with(Map<CellCommand, H> map, CellCommand command, H handler) {
+    Map<CellCommand, H> copy = new EnumMap<>(CellCommand.class);
+    copy.putAll(map);
+    if (handler == null) {
+      copy.remove(command);
+    } else {
+      copy.put(command, handler);
+    }
+    return copy;
   }
 }

@@ -55,7 +55,6 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
   /** The stream is open and HELLO is sent. */
   public record Connected(NodeId provider, long epoch, String circuitId, List<String> path) implements Report {}
 
-  /** A message from the provider. */
   /** Messages decoded from what arrived together on the stream, in order (never empty). */
   public record Received(NodeId provider, long epoch, List<TransferMessage> messages) implements Report {}
 

@@ -80,8 +80,12 @@ class ProviderSessionActorTest {
     Session s = open(new byte[32]);
     s.stream().expectMessageClass(StreamMuxActor.WriteAll.class); // HELLO
     byte[] have = TransferCodec.encode(new TransferMessage.Have(true, 0, 0, new java.util.BitSet()));
-    for (int i = 0; i < 10; i++) {
-      s.events().tell(new StreamMuxActor.StreamData(1, have));
+    // as the mux delivers them: each StreamData carries a run of two DATA chunks; the session
+    // acknowledges chunks, not messages (sending ten one-chunk messages and hoping the session
+    // sees several at once made this test depend on thread timing)
+    byte[] twoHaves = java.nio.ByteBuffer.allocate(2 * have.length).put(have).put(have).array();
+    for (int i = 0; i < 5; i++) {
+      s.events().tell(new StreamMuxActor.StreamData(1, twoHaves, 2));
     }
     int acknowledged = 0;
     int messages = 0;

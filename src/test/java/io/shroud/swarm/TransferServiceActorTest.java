@@ -51,6 +51,7 @@ class TransferServiceActorTest {
     final ActorRef<StreamMuxActor.StreamEvent> events;
     final TransferFrameDecoder decoder = new TransferFrameDecoder();
     final List<TransferMessage> got = new ArrayList<>();
+    int writes;
     boolean ended;
 
     Stream(ActorRef<StreamMuxActor.ServiceRequest> service) {
@@ -75,6 +76,7 @@ class TransferServiceActorTest {
       while (got.isEmpty()) {
         StreamMuxActor.StreamCommand c = handle.receiveMessage(WAIT);
         if (c instanceof StreamMuxActor.WriteAll w) {
+          writes++;
           for (byte[] chunk : w.chunks()) {
             got.addAll(decoder.feed(chunk));
           }
@@ -139,6 +141,7 @@ class TransferServiceActorTest {
       requests.add(new BlockRequest(p, 0, 16384));
       requests.add(new BlockRequest(p, 16384, 16384));
     }
+    int writesBefore = s.writes;
     s.sendTogether(requests);
     for (BlockRequest r : requests) {
       TransferMessage.Block b = assertInstanceOf(TransferMessage.Block.class, s.next());
@@ -146,6 +149,8 @@ class TransferServiceActorTest {
       assertEquals(r.offset(), b.offset());
       assertTrue(verifier.verifyBlock(b), "block " + r + " verifies");
     }
+    // each read task's blocks go to the stream as one write (11 blocks, 2 tasks), not one per block
+    assertTrue(s.writes - writesBefore <= 3, "writes to the stream: " + (s.writes - writesBefore));
   }
 
   @Test
