@@ -167,23 +167,72 @@ public final class Merkle {
     return climb(g, blockIndex, block, proof, pieceHash);
   }
 
+  /**
+   * {@link #verifyBlockInPiece}, returning the block's leaf hash when it checks out (null when
+   * not), so that the piece can later be checked from its leaves without hashing its bytes again.
+   */
+  public static byte[] verifiedLeafInPiece(
+      PieceGeometry g, byte[] pieceHash, int blockIndex, byte[] block, List<byte[]> proof) {
+    if (g.length() == 0 || proof.size() != g.blockInPieceProofLength()) {
+      return null;
+    }
+    return climbToLeaf(g, blockIndex, block, proof, pieceHash);
+  }
+
+  /**
+   * True if the leaf hashes {@code leaves} (one per block of piece {@code index}, in order) fold
+   * up to {@code pieceHash}; the subtree is padded with zero hashes past the piece's last block.
+   */
+  public static boolean verifyPieceLeaves(PieceGeometry g, byte[] pieceHash, int index, byte[][] leaves) {
+    if (index < 0 || index >= g.pieceCount() || pieceHash == null || pieceHash.length != HASH_LENGTH) {
+      return false;
+    }
+    int blocks = (int) ((g.pieceSize(index) + PieceGeometry.BLOCK_SIZE - 1) / PieceGeometry.BLOCK_SIZE);
+    if (leaves.length != blocks) {
+      return false;
+    }
+    MessageDigest md = sha256();
+    byte[][] layer = new byte[g.pieceLeaves()][];
+    for (int i = 0; i < layer.length; i++) {
+      if (i < blocks && (leaves[i] == null || leaves[i].length != HASH_LENGTH)) {
+        return false;
+      }
+      layer[i] = i < blocks ? leaves[i] : ZERO[0];
+    }
+    while (layer.length > 1) {
+      byte[][] up = new byte[layer.length / 2][];
+      for (int i = 0; i < up.length; i++) {
+        up[i] = parent(md, layer[2 * i], layer[2 * i + 1]);
+      }
+      layer = up;
+    }
+    return MessageDigest.isEqual(layer[0], pieceHash);
+  }
+
   private static boolean climb(
+      PieceGeometry g, int blockIndex, byte[] block, List<byte[]> proof, byte[] expected) {
+    return climbToLeaf(g, blockIndex, block, proof, expected) != null;
+  }
+
+  /** The leaf hash of {@code block} if it climbs through {@code proof} to {@code expected}, else null. */
+  private static byte[] climbToLeaf(
       PieceGeometry g, int blockIndex, byte[] block, List<byte[]> proof, byte[] expected) {
     if (blockIndex < 0 || blockIndex >= g.blockCount()
         || block.length != g.blockSize(blockIndex)
         || expected == null || expected.length != HASH_LENGTH) {
-      return false;
+      return null;
     }
     MessageDigest md = sha256();
-    byte[] h = md.digest(block);
+    byte[] leaf = md.digest(block);
+    byte[] h = leaf;
     long index = blockIndex;
     for (byte[] uncle : proof) {
       if (uncle == null || uncle.length != HASH_LENGTH) {
-        return false;
+        return null;
       }
       h = (index & 1) == 0 ? parent(md, h, uncle) : parent(md, uncle, h);
       index >>>= 1;
     }
-    return MessageDigest.isEqual(h, expected);
+    return MessageDigest.isEqual(h, expected) ? leaf : null;
   }
 }

@@ -65,6 +65,8 @@ final class DownloadRun {
   private final Map<NodeId, DownloadSource> sources = new LinkedHashMap<>();
   private final Set<NodeId> badLayer = new HashSet<>();
   private final Map<Integer, byte[]> buffers = new HashMap<>();
+  /** Leaf hashes of the verified blocks of each partial piece, by block index in the piece. */
+  private final Map<Integer, byte[][]> leaves = new HashMap<>();
   private final BitSet refetchable;
   private final BitSet initiallyVerified;
   private final String name;
@@ -153,10 +155,10 @@ final class DownloadRun {
     }
   }
 
+  /** Every piece is verified: sessions close while the output is produced ("FINISHING"). */
   void finishing() {
-    phase = "DOWNLOADING";
-    running = false;
     stopAll();
+    phase = "FINISHING";
   }
 
   /** Closes every session (pause, cancel, failure, completion); the picker keeps its strikes. */
@@ -458,7 +460,8 @@ final class DownloadRun {
     if (!picker.requesters(piece, index).contains(s.id)) {
       return; // late or unsolicited: nothing to do
     }
-    if (!verifier.verifyBlock(block)) {
+    byte[] leaf = verifier.verifiedLeaf(block);
+    if (leaf == null) {
       boolean banned = picker.reportBadBlock(s.id);
       if (banned) {
         io.log("source " + s.id.shortHex() + " banned after " + picker.strikes(s.id) + " bad blocks");
@@ -482,6 +485,7 @@ final class DownloadRun {
     }
     byte[] buf = buffers.computeIfAbsent(piece, p -> new byte[geometry.pieceSize(p)]);
     System.arraycopy(block.data(), 0, buf, block.offset(), block.length());
+    leaves.computeIfAbsent(piece, p -> new byte[picker.blocksIn(p)][])[index] = leaf;
     for (NodeId other : result.cancelFrom()) {
       DownloadSource o = sources.get(other);
       if (o != null && o.live) {
@@ -490,7 +494,8 @@ final class DownloadRun {
     }
     if (result.pieceComplete()) {
       byte[] data = buffers.remove(piece);
-      if (verifier.verifyPiece(piece, data)) {
+      // every block was verified on arrival; its leaf hashes must also fold up to the piece hash
+      if (verifier.verifyPieceLeaves(piece, leaves.remove(piece))) {
         io.writePiece(piece, geometry.pieceOffset(piece), data);
       } else {
         refetchable.set(piece);

@@ -14,11 +14,14 @@ import java.util.Objects;
  *   <li>{@link #verifyBlock}: a BLOCK on arrival, with its in-piece proof, against the piece's
  *       hash ({@link Merkle#verifyBlockInPiece}). A failure is the sender's fault for sure:
  *       {@link PiecePicker#reportBadBlock} and drop the block.
- *   <li>{@link #verifyPiece}: the assembled piece before it is written
- *       ({@link Merkle#verifyPiece}), a second check that also catches local corruption. A
- *       failure goes to {@link PiecePicker#pieceFailed}, which decides the blame: a sole
- *       contributor is banned at once, several contributors get one strike each (every block
- *       passed its own proof, so the fault is more likely local than theirs).
+ *   <li>{@link #verifyPieceLeaves}: the completed piece before it is written, from the leaf
+ *       hashes its blocks were verified with ({@link #verifiedLeaf}): the leaves must fold up
+ *       to the piece hash, so every block is accounted for at its own index. This costs a few
+ *       64-byte hashes instead of a second SHA-256 pass over the piece's bytes. A failure goes
+ *       to {@link PiecePicker#pieceFailed}, which decides the blame: a sole contributor is
+ *       banned at once, several contributors get one strike each.
+ *   <li>{@link #verifyPiece}: a piece's bytes as a whole ({@link Merkle#verifyPiece}), for
+ *       bytes read back from disk (the re-check on resume).
  * </ul>
  */
 public final class PieceVerifier {
@@ -62,6 +65,30 @@ public final class PieceVerifier {
     }
     return verifyBlock(block.piece(), block.offset() / PieceGeometry.BLOCK_SIZE, block.data(),
         block.proofHashes());
+  }
+
+  /**
+   * The leaf hash of a received BLOCK if it passes {@link #verifyBlock(TransferMessage.Block)},
+   * else null.
+   */
+  public byte[] verifiedLeaf(TransferMessage.Block block) {
+    PieceGeometry g = tree.geometry();
+    int piece = block.piece();
+    if (block.offset() % PieceGeometry.BLOCK_SIZE != 0 || piece < 0 || piece >= g.pieceCount()
+        || block.offset() < 0 || block.offset() >= g.pieceSize(piece)) {
+      return null;
+    }
+    int blockIndex = (int) (g.pieceOffset(piece) / PieceGeometry.BLOCK_SIZE) + block.offset() / PieceGeometry.BLOCK_SIZE;
+    return Merkle.verifiedLeafInPiece(g, tree.pieceHash(piece), blockIndex, block.data(), block.proofHashes());
+  }
+
+  /** True if {@code leaves}, one verified leaf hash per block of {@code piece}, fold up to its hash. */
+  public boolean verifyPieceLeaves(int piece, byte[][] leaves) {
+    PieceGeometry g = tree.geometry();
+    if (piece < 0 || piece >= g.pieceCount()) {
+      return false;
+    }
+    return Merkle.verifyPieceLeaves(g, tree.pieceHash(piece), piece, leaves);
   }
 
   /** True if {@code data} is exactly piece {@code piece}. */

@@ -57,6 +57,55 @@ class PieceVerifierTest {
   }
 
   @Test
+  void aPieceIsCheckedFromTheLeavesItsBlocksWereVerifiedWith() {
+    for (int p = 0; p < share.geometry.pieceCount(); p++) {
+      byte[][] leaves = leavesOf(p);
+      assertTrue(verifier.verifyPieceLeaves(p, leaves), "piece " + p);
+      for (byte[] leaf : leaves) {
+        assertEquals(32, leaf.length);
+      }
+    }
+    assertEquals(4, leavesOf(0).length);
+    assertEquals(2, leavesOf(5).length, "the short last piece has two blocks");
+  }
+
+  @Test
+  void leavesInTheWrongPlaceOrFromAnotherPieceDoNotFold() {
+    byte[][] swapped = leavesOf(1);
+    byte[] first = swapped[0];
+    swapped[0] = swapped[1];
+    swapped[1] = first;
+    assertFalse(verifier.verifyPieceLeaves(1, swapped), "two blocks swapped");
+    assertFalse(verifier.verifyPieceLeaves(2, leavesOf(1)), "another piece's leaves");
+    byte[][] missing = leavesOf(3);
+    missing[2] = null;
+    assertFalse(verifier.verifyPieceLeaves(3, missing), "a block never verified");
+    assertFalse(verifier.verifyPieceLeaves(3, java.util.Arrays.copyOf(leavesOf(3), 3)), "too few leaves");
+    assertFalse(verifier.verifyPieceLeaves(6, leavesOf(0)), "no piece 6");
+  }
+
+  @Test
+  void aTamperedBlockHasNoLeaf() {
+    Block good = share.serve(2, 32768, 16384);
+    byte[] data = good.data();
+    data[7] ^= 1;
+    assertEquals(null, verifier.verifiedLeaf(new Block(2, 32768, good.proof(), data)));
+    assertEquals(null, verifier.verifiedLeaf(new Block(2, 16384, good.proof(), good.data())), "moved");
+    assertEquals(null, verifier.verifiedLeaf(new Block(3, 32768, good.proof(), good.data())), "other piece");
+  }
+
+  /** The leaf of every block of {@code piece}, from honest blocks as a provider serves them. */
+  private byte[][] leavesOf(int piece) {
+    int size = share.geometry.pieceSize(piece);
+    byte[][] leaves = new byte[(size + PieceGeometry.BLOCK_SIZE - 1) / PieceGeometry.BLOCK_SIZE][];
+    for (int i = 0; i < leaves.length; i++) {
+      int off = i * PieceGeometry.BLOCK_SIZE;
+      leaves[i] = verifier.verifiedLeaf(share.serve(piece, off, Math.min(PieceGeometry.BLOCK_SIZE, size - off)));
+    }
+    return leaves;
+  }
+
+  @Test
   void pieceLayerArrivesInRangesAndIsCheckedAgainstTheRoot() throws Exception {
     ShareFixture big = new ShareFixture(2, 300 * 16384 + 5, 16384); // 301 pieces, 3 ranges
     PieceLayerAssembler a = new PieceLayerAssembler(big.geometry, big.tree.root());
