@@ -44,8 +44,9 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * Owns one TCP connection to one peer, inbound or outbound. The stream is
- * {@code Source.queue(bounded) -> TCP -> Sink.foreachAsync(1, ask this actor)}: every chunk
- * read from the socket waits for this actor's acknowledgement before the next is pulled, so a
+ * {@code Source.queue(bounded) -> TCP -> Sink.foreachAsync(READS_IN_FLIGHT, ask this actor)}: at
+ * most {@link #READS_IN_FLIGHT} chunks read from the socket wait for this actor's
+ * acknowledgement before the next is pulled, so a
  * slow actor slows the TCP reader, and a full outbound queue drops (and counts) rather than
  * grows. Runs the Noise XK handshake ({@link LinkHandshake}), asks {@code LinksActor} to admit
  * the authenticated peer, then seals and opens cells with {@link LinkCipher}, routes inbound
@@ -81,6 +82,13 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
 
   private enum State { HANDSHAKE, AWAITING_ADMISSION, OPEN }
 
+  /**
+   * Socket reads handed to this actor and not yet acknowledged. More than one lets the TCP
+   * stage read the next chunk while this actor opens the last one (a read is ~15-30 cells on a
+   * busy link); the asks reach the mailbox in read order, so cells stay in order.
+   */
+  static final int READS_IN_FLIGHT = 4;
+
   private final PeerSetup setup;
   private final LinkCounters counters;
   private final NodeId dialed;
@@ -96,7 +104,8 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
   private Routes routes = Routes.NONE;
   /** Cells for batch handlers from the chunk being drained, per handler, in arrival order. */
   private final Map<ActorRef<Links.InboundCells>, List<Cell>> batches = new LinkedHashMap<>();
-  private ActorRef<Done> pendingAck;
+  /** Acknowledgements withheld while admission is pending (at most {@link #READS_IN_FLIGHT}). */
+  private final List<ActorRef<Done>> pendingAcks = new ArrayList<>();
   private boolean sentSinceTick;
   private Long pingId;
   private Instant pingSentAt;
@@ -134,7 +143,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     Duration askTimeout = setup.settings().handshakeTimeout().multipliedBy(3);
     Sink<ByteString, CompletionStage<Done>> in = Flow.<ByteString>create()
         .via(killSwitch.flow())
-        .toMat(Sink.foreachAsync(1, chunk -> Acks.completion(AskPattern.<Command, Done>ask(self,
+        .toMat(Sink.foreachAsync(READS_IN_FLIGHT, chunk -> Acks.completion(AskPattern.<Command, Done>ask(self,
             ack -> new Received(chunk, ack), askTimeout, ctx.getSystem().scheduler()))), Keep.right());
     // queuedRecords counts records offered and not yet taken by the TCP stage: the outbound
     // bound is in records (cells), whatever the number of writes they were offered in
@@ -206,7 +215,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
   private Behavior<Command> drain(ActorRef<Done> ack) throws ProtocolViolationException {
     while (true) {
       if (state == State.AWAITING_ADMISSION) {
-        pendingAck = ack;
+        pendingAcks.add(ack);
         return this;
       }
       byte[] frame = decoder.next();
@@ -290,10 +299,14 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     timers.startTimerWithFixedDelay(Timer.PADDING, setup.settings().paddingInterval());
     timers.startTimerWithFixedDelay(Timer.PING, setup.settings().pingInterval());
     onPingTick();
-    ActorRef<Done> ack = pendingAck;
-    pendingAck = null;
+    List<ActorRef<Done>> acks = new ArrayList<>(pendingAcks);
+    pendingAcks.clear();
     try {
-      return ack == null ? this : drain(ack);
+      // frames of every withheld chunk are in the decoder already: one drain handles them all
+      for (int i = 0; i < acks.size() - 1; i++) {
+        acks.get(i).tell(Done.getInstance());
+      }
+      return acks.isEmpty() ? this : drain(acks.get(acks.size() - 1));
     } catch (ProtocolViolationException e) {
       return close("protocol violation: " + e.getMessage(), true);
     }
