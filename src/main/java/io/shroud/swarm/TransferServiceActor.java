@@ -46,6 +46,13 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
   private static final int MAX_OUTBOUND_CHUNKS = 16;
   /** Block requests of one stream served by one disk-read task (8 x 16 KiB). */
   static final int BLOCKS_PER_READ = 8;
+  /**
+   * Read tasks of one session running at once. With one, the session's next disk read (and the
+   * hashing of its piece proofs) waited until the last batch had been sealed and handed to the
+   * stream; two overlap the two. Blocks may then leave out of request order, which the transfer
+   * protocol allows (each BLOCK names its piece and offset).
+   */
+  static final int READS_IN_FLIGHT = 2;
 
   public sealed interface Command {}
 
@@ -156,6 +163,9 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
         for (TransferMessage m : s.decoder.feed(data.data())) {
           onMessage(s, m);
         }
+        // once per delivered batch, not per request: the requests that came together are read
+        // together (a read task takes up to BLOCKS_PER_READ of them)
+        pump(s);
       } catch (TransferProtocolException ex) {
         violation(s, ex.getMessage());
       }
@@ -196,7 +206,6 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
         throw new TransferProtocolException("more than " + MAX_QUEUED_REQUESTS + " block requests queued");
       }
       s.queue.add(r);
-      pump(s);
     } else if (m instanceof TransferMessage.Cancel c) {
       s.queue.removeIf(q -> q.piece() == c.piece() && q.offset() == c.offset());
     } else {
@@ -242,15 +251,22 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
   }
 
   /**
-   * Starts the next read task of {@code s} if none is running, tokens allow and output is
-   * drained. One task reads up to {@link #BLOCKS_PER_READ} queued requests: one hop to the
+   * Starts read tasks of {@code s} while fewer than {@link #READS_IN_FLIGHT} run, tokens allow
+   * and output is drained. One task reads up to {@link #BLOCKS_PER_READ} queued requests: one hop to the
    * blocking dispatcher and back per batch rather than per 16 KiB block. The first block of a
    * piece reads the whole piece and builds its proofs; later blocks of that piece in the same
    * task are cut from it, those of a later task are read alone and take the cached proofs.
    */
   private void pump(ServingSession s) {
-    if (s.reading || s.closing || s.share == null || s.outbound.backlog() >= MAX_OUTBOUND_CHUNKS) {
-      return;
+    while (s.readsInFlight < READS_IN_FLIGHT && startRead(s)) {
+      // each pass starts one read task
+    }
+  }
+
+  /** Starts one read task of {@code s}; false if nothing may be read now. */
+  private boolean startRead(ServingSession s) {
+    if (s.closing || s.share == null || s.outbound.backlog() >= MAX_OUTBOUND_CHUNKS) {
+      return false;
     }
     PieceGeometry g = s.share.geometry();
     List<BlockRequest> batch = new ArrayList<>();
@@ -269,9 +285,9 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       batch.add(s.queue.poll());
     }
     if (batch.isEmpty()) {
-      return;
+      return false;
     }
-    s.reading = true;
+    s.readsInFlight++;
     PieceProofs cached = s.proofs;
     FileChannel ch = s.share.channel();
     var tree = s.share.metadata().tree();
@@ -304,6 +320,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     }, blocking);
     getContext().pipeToSelf(read, (ok, failure) -> ok != null ? ok
         : new BlocksRead(id, batch.stream().map(r -> new BlockRead(r, null, null, failure)).toList()));
+    return true;
   }
 
   private static byte[] readFully(FileChannel ch, long position, int length) throws IOException {
@@ -321,7 +338,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     if (s == null) {
       return this;
     }
-    s.reading = false;
+    s.readsInFlight--;
     for (BlockRead read : batch.reads()) {
       serve(s, read);
     }
@@ -403,7 +420,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     Share share;
     PieceProofs proofs;
     boolean helloSeen;
-    boolean reading;
+    int readsInFlight;
     boolean closing;
     boolean endSent;
 
