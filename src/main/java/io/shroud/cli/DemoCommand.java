@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("1. starting %d nodes on 127.1.0.1 … 127.%d.0.1 (logs in %s)%n", nodes, nodes, work);
       out.flush();
       for (int i = 1; i <= nodes; i++) {
-        network.add(new LocalNode(i, jar, work, List.of("-Xmx384m", "-Dshroud.swarm.announce-interval=3s"), List.of()));
+        network.add(new LocalNode(i, jar, work, List.of("-Xmx384m", LocalNode.SMALL_HOST_GC, "-Dshroud.swarm.announce-interval=3s"), List.of()));
       }
       network.get(0).start();
       await(network.get(0), Duration.ofSeconds(120));

@@ -53,7 +53,7 @@ final class DevnetCommand implements Callable<Integer> {
       stopped.countDown();
     }, "devnet-stop"));
     for (int i = 1; i <= nodes; i++) {
-      LocalNode node = new LocalNode(i, jar, dir.toAbsolutePath(), List.of("-Xmx512m"), List.of());
+      LocalNode node = new LocalNode(i, jar, dir.toAbsolutePath(), List.of("-Xmx512m", LocalNode.SMALL_HOST_GC), List.of());
       network.add(node);
       node.start();
       if (!awaitReady(node)) {
