@@ -203,7 +203,9 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     counters.readsIn.incrementAndGet();
     timers.startSingleTimer(Timer.IDLE, setup.settings().idleTimeout());
     try {
-      decoder.feed(r.chunk().toArray());
+      for (ByteBuffer part : r.chunk().getByteBuffers()) {
+        decoder.feed(part); // one copy into the decoder; records are opened in place
+      }
       return drain(r.ack());
     } catch (ProtocolViolationException e) {
       deliverBatches(); // the cells before the bad record were authentic
@@ -218,14 +220,18 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         pendingAcks.add(ack);
         return this;
       }
-      byte[] frame = decoder.next();
-      if (frame == null) {
-        break;
-      }
       if (state == State.HANDSHAKE) {
+        byte[] frame = decoder.next();
+        if (frame == null) {
+          break;
+        }
         onHandshakeFrame(frame);
       } else {
-        onRecord(frame);
+        int at = decoder.nextRecord();
+        if (at < 0) {
+          break;
+        }
+        onRecord(decoder.buffer(), at);
       }
     }
     deliverBatches();
@@ -256,8 +262,8 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     }
   }
 
-  private void onRecord(byte[] record) throws ProtocolViolationException {
-    Cell cell = cipher.open(record);
+  private void onRecord(byte[] buffer, int at) throws ProtocolViolationException {
+    Cell cell = cipher.open(buffer, at, CellFormat.RECORD_BYTES);
     counters.cellsIn.incrementAndGet();
     switch (cell.command()) {
       case PADDING, REKEY -> { }

@@ -1,5 +1,6 @@
 package io.shroud.wire;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,6 +53,51 @@ public final class LinkFrameDecoder {
 
   /** Appends {@code len} bytes of {@code chunk}; drain with {@link #next()} between feeds. */
   public void feed(byte[] chunk, int off, int len) throws ProtocolViolationException {
+    makeRoom(len);
+    System.arraycopy(chunk, off, buf, end, len);
+    end += len;
+  }
+
+  /**
+   * Appends the remaining bytes of {@code chunk} (its position moves to its limit): a socket
+   * read lands in the buffer with one copy, whatever backs it.
+   */
+  public void feed(ByteBuffer chunk) throws ProtocolViolationException {
+    int len = chunk.remaining();
+    makeRoom(len);
+    chunk.get(buf, end, len);
+    end += len;
+  }
+
+  /**
+   * In record mode, consumes the next whole record and returns its offset in {@link #buffer()},
+   * or -1 if none is complete. Unlike {@link #next()} it does not copy the record: the bytes stay
+   * valid until the next {@code feed}.
+   */
+  public int nextRecord() throws ProtocolViolationException {
+    checkNotFailed();
+    if (state != State.RECORDS) {
+      throw new IllegalStateException("decoder is not in record mode: " + state);
+    }
+    if (end - start < CellFormat.RECORD_BYTES) {
+      return -1;
+    }
+    int at = start;
+    start += CellFormat.RECORD_BYTES;
+    if (start == end) {
+      start = 0;
+      end = 0;
+    }
+    return at;
+  }
+
+  /** The buffer {@link #nextRecord()} offsets point into; read only, valid until the next feed. */
+  public byte[] buffer() {
+    return buf;
+  }
+
+  /** Checks the bound and makes room for {@code len} more bytes at {@code end}. */
+  private void makeRoom(int len) throws ProtocolViolationException {
     checkNotFailed();
     int held = end - start;
     if ((long) held + len > maxBufferedBytes) {
@@ -70,8 +116,6 @@ public final class LinkFrameDecoder {
       start = 0;
       end = held;
     }
-    System.arraycopy(chunk, off, buf, end, len);
-    end += len;
   }
 
   /**

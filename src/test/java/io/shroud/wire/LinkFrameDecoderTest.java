@@ -143,4 +143,42 @@ class LinkFrameDecoderTest {
     assertEquals(100 * 4000 % 4096, drained.buffered());
     assertThrows(IllegalArgumentException.class, () -> new LinkFrameDecoder(4000));
   }
+
+  @Test
+  void recordsOpenInPlaceFromByteBufferChunksSplitAnywhere() throws ProtocolViolationException {
+    List<byte[]> records = List.of(randomBytes(4096), randomBytes(4096), randomBytes(4096));
+    byte[] stream = concat(records);
+    for (int split = 0; split <= stream.length; split += 97) {
+      LinkFrameDecoder d = LinkFrameDecoder.forRecords(MAX);
+      List<byte[]> got = new ArrayList<>();
+      java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(stream.length - split);
+      direct.put(stream, split, stream.length - split).flip();
+      for (java.nio.ByteBuffer part : List.of(java.nio.ByteBuffer.wrap(stream, 0, split), direct)) {
+        d.feed(part);
+        assertEquals(0, part.remaining(), "the chunk is consumed");
+        for (int at = d.nextRecord(); at >= 0; at = d.nextRecord()) {
+          got.add(java.util.Arrays.copyOfRange(d.buffer(), at, at + CellFormat.RECORD_BYTES));
+        }
+      }
+      assertEquals(3, got.size(), "split at " + split);
+      for (int i = 0; i < 3; i++) {
+        assertArrayEquals(records.get(i), got.get(i), "split at " + split + ", record " + i);
+      }
+      assertEquals(0, d.buffered());
+    }
+  }
+
+  @Test
+  void nextRecordIsForRecordModeAndByteBufferFeedsAreBounded() throws ProtocolViolationException {
+    LinkFrameDecoder handshaking = new LinkFrameDecoder();
+    assertThrows(IllegalStateException.class, handshaking::nextRecord);
+    LinkFrameDecoder d = LinkFrameDecoder.forRecords(8192);
+    d.feed(java.nio.ByteBuffer.allocate(5000));
+    assertEquals(0, d.nextRecord());
+    assertEquals(-1, d.nextRecord(), "904 bytes are not a record");
+    ProtocolViolationException e = assertThrows(ProtocolViolationException.class,
+        () -> d.feed(java.nio.ByteBuffer.allocate(7300)));
+    assertEquals("link receive buffer is full: 8204 > 8192 bytes", e.getMessage());
+    assertThrows(ProtocolViolationException.class, d::nextRecord, "a failed decoder stays failed");
+  }
 }
