@@ -472,6 +472,14 @@ public final class DownloadActor
     }
 
     @Override
+    public void sendAll(NodeId provider, long epoch, List<TransferMessage> messages) {
+      ActorRef<ProviderSessionActor.Command> ref = sessions.get(provider);
+      if (ref != null) {
+        ref.tell(new ProviderSessionActor.SendAll(messages));
+      }
+    }
+
+    @Override
     public void close(NodeId provider, long epoch) {
       ActorRef<ProviderSessionActor.Command> ref = sessions.remove(provider);
       if (ref != null) {

@@ -37,6 +37,9 @@ final class DownloadRun {
 
     void send(NodeId provider, long epoch, TransferMessage message);
 
+    /** Sends {@code messages} together (they share stream chunks). */
+    void sendAll(NodeId provider, long epoch, List<TransferMessage> messages);
+
     void close(NodeId provider, long epoch);
 
     void writePiece(int piece, long offset, byte[] data);
@@ -437,8 +440,12 @@ final class DownloadRun {
         continue;
       }
       int depth = stats.pipelineDepth(id, Duration.ofSeconds(1), settings.pipelineMin(), settings.pipelineMax());
+      List<TransferMessage> requests = new ArrayList<>();
       for (BlockRef b : picker.pick(id, depth)) {
-        io.send(id, s.epoch, b.toRequest());
+        requests.add(b.toRequest());
+      }
+      if (!requests.isEmpty()) {
+        io.sendAll(id, s.epoch, requests);
       }
     }
   }

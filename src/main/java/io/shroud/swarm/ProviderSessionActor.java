@@ -29,6 +29,9 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
   /** Sends a message to the provider. */
   public record Send(TransferMessage message) implements Command {}
 
+  /** Sends messages to the provider, packed into as few stream chunks as they fit in. */
+  public record SendAll(List<TransferMessage> messages) implements Command {}
+
   /** Ends the stream and stops. */
   public enum Close implements Command { INSTANCE }
 
@@ -97,6 +100,7 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
         .onMessage(Built.class, this::onBuilt)
         .onMessage(FromStream.class, this::onStream)
         .onMessage(Send.class, this::onSend)
+        .onMessage(SendAll.class, this::onSendAll)
         .onMessageEquals(Close.INSTANCE, this::onClose)
         .onMessageEquals(Flush.INSTANCE, this::onFlush)
         .build();
@@ -145,6 +149,12 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
 
   private Behavior<Command> onSend(Send send) {
     send(send.message());
+    return this;
+  }
+
+  private Behavior<Command> onSendAll(SendAll send) {
+    send.messages().forEach(outbound::add);
+    scheduleFlush();
     return this;
   }
 
