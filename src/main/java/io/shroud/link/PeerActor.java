@@ -83,11 +83,13 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
   private enum State { HANDSHAKE, AWAITING_ADMISSION, OPEN }
 
   /**
-   * Socket reads handed to this actor and not yet acknowledged. More than one lets the TCP
-   * stage read the next chunk while this actor opens the last one (a read is ~15-30 cells on a
-   * busy link); the asks reach the mailbox in read order, so cells stay in order.
+   * Socket reads handed to this actor and not yet acknowledged. Two let the TCP stage read the
+   * next chunk while this actor opens the last one (a read is ~15-30 cells on a busy link); the
+   * asks reach the mailbox in read order, so cells stay in order. Each waiting read holds up to
+   * one TCP read buffer (Pekko's {@code direct-buffer-size}, 128 KiB) in the mailbox: with
+   * {@code max-links} 256 busy links that is at most 64 MiB per node.
    */
-  static final int READS_IN_FLIGHT = 4;
+  static final int READS_IN_FLIGHT = 2;
 
   private final PeerSetup setup;
   private final LinkCounters counters;
