@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Repeated downloads on one 5-node devnet, one line each with the download's phases: node 2
+# shares one public SIZE_MIB file per round, node 5 fetches round i's file with HOPS_i hops.
+# One python3 process polls the download every 40 ms and prints the total time and rate, when
+# the first and the last bytes were verified (the rate in between is the steady rate) and when
+# each phase (FINDING_PROVIDERS, FETCHING_PIECE_LAYER, DOWNLOADING, FINISHING, COMPLETE) began.
+# The later rounds show the warm rate (C2 keeps compiling for several downloads on 2 cores).
+# Usage: bench/swarm-rounds.sh [SIZE_MIB] ["HOPS HOPS ..."]   (needs target/shroud.jar)
+set -euo pipefail
+mib=${1:-128}
+rounds=${2:-"3 1 3 1 3 1 3 1 3 1 3 1 3 1 3 1"}
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dir=$(mktemp -d /tmp/shroud-swarm-rounds-XXXX)
+source "$root/bench/devnet.sh"
+for _ in $(seq 1 60); do
+  [ "$(curl -s http://127.5.0.1:8558/shroud/v1/directory | grep -o '"size": *[0-9]*' | tr -dc '0-9')" = 5 ] && break; sleep 0.5
+done
+links=()
+i=0
+for _ in $rounds; do
+  i=$((i + 1))
+  head -c $((mib * 1048576)) /dev/urandom > "$dir/file$i.bin"
+  links+=("$(curl -s -X POST http://127.2.0.1:8558/shroud/v1/shares \
+    -d "{\"path\":\"$dir/file$i.bin\",\"public\":true}" | grep -o '"link": *"[^"]*"' | cut -d'"' -f4)")
+done
+sleep 12   # one announce interval, so the provider records are in the DHT
+python3 - "$dir" "$mib" "$rounds" "${links[@]}" <<'PY'
+import json, os, sys, time, urllib.request
+d, mib, rounds, links = sys.argv[1], int(sys.argv[2]), [int(h) for h in sys.argv[3].split()], sys.argv[4:]
+base = "http://127.5.0.1:8558/shroud/v1/downloads"
+for n, (hops, link) in enumerate(zip(rounds, links), 1):
+    out = f"{d}/out{n}.bin"
+    t0 = time.time()
+    body = json.dumps({"link": link, "output": out, "hops": hops}).encode()
+    did = json.load(urllib.request.urlopen(urllib.request.Request(base, data=body, method="POST")))["id"]
+    last, marks, first, all_at = None, [], None, None
+    while True:
+        v = json.load(urllib.request.urlopen(f"{base}/{did}"))
+        t = time.time() - t0
+        if v["bytesDone"] > 0 and first is None:
+            first = (t, v["bytesDone"])
+        if all_at is None and v["bytesTotal"] > 0 and v["bytesDone"] == v["bytesTotal"]:
+            all_at = t
+        if v["state"] != last:
+            marks.append(f"{v['state']}@{t:.2f}")
+            last = v["state"]
+        if v["state"] in ("COMPLETE", "FAILED"):
+            break
+        time.sleep(0.04)
+    total = time.time() - t0
+    steady = ""
+    if first and all_at and all_at > first[0]:
+        steady = f" (steady {(mib * 1048576 - first[1]) / 1e6 / (all_at - first[0]):.1f} MB/s)"
+    print(f"round {n}: {hops}-hop {mib} MiB: {total:.2f} s = {mib * 1.048576 / total:.1f} MB/s; "
+          f"first bytes at {first[0] if first else float('nan'):.2f} s, all at {all_at or float('nan'):.2f} s"
+          f"{steady}; {' '.join(marks)}", flush=True)
+    if os.path.exists(out):
+        os.remove(out)
+PY
