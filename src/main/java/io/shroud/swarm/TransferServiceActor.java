@@ -252,10 +252,11 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
 
   /**
    * Starts read tasks of {@code s} while fewer than {@link #READS_IN_FLIGHT} run, tokens allow
-   * and output is drained. One task reads up to {@link #BLOCKS_PER_READ} queued requests: one hop to the
-   * blocking dispatcher and back per batch rather than per 16 KiB block. The first block of a
-   * piece reads the whole piece and builds its proofs; later blocks of that piece in the same
-   * task are cut from it, those of a later task are read alone and take the cached proofs.
+   * and output is drained. One task reads up to {@link #BLOCKS_PER_READ} queued requests: one
+   * hop to the blocking dispatcher and back per batch rather than per 16 KiB block. The first
+   * block of a piece reads the whole piece and builds its proofs; later blocks of that piece in
+   * the same task are cut from it, those of a later task are read alone and take the cached
+   * proofs (when the task that built them has finished; otherwise they read the piece again).
    */
   private void pump(ServingSession s) {
     while (s.readsInFlight < READS_IN_FLIGHT && startRead(s)) {
