@@ -1,6 +1,7 @@
 # Sourced by the bench scripts: starts a 5-node devnet in "$dir/devnet" (needs $root and $dir),
-# waits until it is up, and stops it on exit. Set before sourcing: `on_exit` (optional) runs
-# first in the EXIT trap, e.g. to stop samplers.
+# waits until it is up and node 5's directory lists all five nodes, and stops it on exit.
+# Defines `share_public PATH` (shares PATH publicly on node 2, prints its link). Set before
+# sourcing: `on_exit` (optional) runs first in the EXIT trap, e.g. to stop samplers.
 if pgrep -f "shroud.jar node" > /dev/null; then
   echo "Shroud nodes are already running (another devnet or test?); stop them first." >&2
   exit 1
@@ -17,3 +18,11 @@ stop_devnet() {
 trap 'eval "${on_exit:-true}"; stop_devnet; rm -rf "$dir"' EXIT
 for _ in $(seq 1 240); do grep -q "5 nodes up" "$dir/devnet.out" 2>/dev/null && break; sleep 0.5; done
 grep -q "5 nodes up" "$dir/devnet.out" || { cat "$dir/devnet.out"; exit 1; }
+for _ in $(seq 1 60); do
+  [ "$(curl -s http://127.5.0.1:8558/shroud/v1/directory | grep -o '"size": *[0-9]*' | tr -dc '0-9')" = 5 ] && break
+  sleep 0.5
+done
+share_public() {
+  curl -s -X POST http://127.2.0.1:8558/shroud/v1/shares -d "{\"path\":\"$1\",\"public\":true}" \
+    | grep -o '"link": *"[^"]*"' | cut -d'"' -f4
+}

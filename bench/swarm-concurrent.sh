@@ -12,15 +12,11 @@ pairs=${3:-"3 1 3 1 3 1"}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=$(mktemp -d /tmp/shroud-swarm-concurrent-XXXX)
 source "$root/bench/devnet.sh"
-for _ in $(seq 1 60); do
-  [ "$(curl -s http://127.5.0.1:8558/shroud/v1/directory | grep -o '"size": *[0-9]*' | tr -dc '0-9')" = 5 ] && break; sleep 0.5
-done
 files=$((warmup + 3 * $(echo $pairs | wc -w)))
 links=()
 for i in $(seq 1 $files); do
   head -c $((mib * 1048576)) /dev/urandom > "$dir/file$i.bin"
-  links+=("$(curl -s -X POST http://127.2.0.1:8558/shroud/v1/shares \
-    -d "{\"path\":\"$dir/file$i.bin\",\"public\":true}" | grep -o '"link": *"[^"]*"' | cut -d'"' -f4)")
+  links+=("$(share_public "$dir/file$i.bin")")
 done
 sleep 12   # one announce interval, so the provider records are in the DHT
 # One python3 process polls every download (a python3 start per poll would cost the measured

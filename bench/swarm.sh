@@ -34,13 +34,6 @@ start=$(date +%s.%N); cp "$dir/file.bin" "$dir/copy.bin"; sync "$dir/copy.bin"; 
 python3 -c "print(f'same-disk copy (cp + sync) of $mib MiB: {$mib*1.048576/($end-$start):.1f} MB/s')"
 rm "$dir/copy.bin"
 
-for _ in $(seq 1 60); do
-  [ "$(curl -s http://127.5.0.1:8558/shroud/v1/directory | python3 -c 'import json,sys; print(json.load(sys.stdin)["size"])')" = 5 ] && break; sleep 0.5
-done
-share() {
-  curl -s -X POST http://127.2.0.1:8558/shroud/v1/shares -d "{\"path\":\"$1\",\"public\":true}" \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["link"])'
-}
 node_of() { tr '\0' ' ' < /proc/$1/cmdline | grep -o -- '--host 127\.[0-9]*' | awk -F. '{print $2}'; }
 # per node: "nodeN cpu-ticks context-switches"
 counters() {
@@ -78,9 +71,9 @@ runs=0
 links=()
 for i in $(seq 1 "$warmup"); do
   head -c $((64 * 1048576)) /dev/urandom > "$dir/warm$i.bin"
-  links+=("$(share "$dir/warm$i.bin")")
+  links+=("$(share_public "$dir/warm$i.bin")")
 done
-link=$(share "$dir/file.bin")
+link=$(share_public "$dir/file.bin")
 sleep 12   # one announce interval, so the provider records are in the DHT
 for i in $(seq 1 "$warmup"); do
   fetch "${links[$((i - 1))]}" $(( i % 2 == 0 ? 1 : 3 )) 64 warmup

@@ -161,10 +161,7 @@ public final class Merkle {
    */
   public static boolean verifyBlockInPiece(
       PieceGeometry g, byte[] pieceHash, int blockIndex, byte[] block, List<byte[]> proof) {
-    if (g.length() == 0 || proof.size() != g.blockInPieceProofLength()) {
-      return false;
-    }
-    return climb(g, blockIndex, block, proof, pieceHash);
+    return verifiedLeafInPiece(g, pieceHash, blockIndex, block, proof) != null;
   }
 
   /**

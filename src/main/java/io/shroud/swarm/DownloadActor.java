@@ -474,7 +474,7 @@ public final class DownloadActor
     @Override
     public void sendAll(NodeId provider, long epoch, List<TransferMessage> messages) {
       ActorRef<ProviderSessionActor.Command> ref = sessions.get(provider);
-      if (ref != null) {
+      if (ref != null && !messages.isEmpty()) {
         ref.tell(new ProviderSessionActor.SendAll(messages));
       }
     }

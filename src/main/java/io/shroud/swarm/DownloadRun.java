@@ -366,7 +366,7 @@ final class DownloadRun {
         if (assembler.complete()) {
           layerComplete(s);
         } else {
-          assembler.nextRequests(LAYER_REQUESTS).forEach(r -> io.send(s.id, s.epoch, r));
+          io.sendAll(s.id, s.epoch, List.copyOf(assembler.nextRequests(LAYER_REQUESTS)));
         }
         return;
       }
@@ -388,7 +388,7 @@ final class DownloadRun {
     if (assembler.complete()) {
       layerComplete(s);
     } else {
-      assembler.nextRequests(1).forEach(r -> io.send(s.id, s.epoch, r));
+      io.sendAll(s.id, s.epoch, List.copyOf(assembler.nextRequests(1)));
     }
   }
 

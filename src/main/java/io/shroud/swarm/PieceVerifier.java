@@ -49,22 +49,12 @@ public final class PieceVerifier {
    * the piece's subtree (sibling first). False for any out-of-range or mis-sized input.
    */
   public boolean verifyBlock(int piece, int index, byte[] data, List<byte[]> proof) {
-    PieceGeometry g = tree.geometry();
-    if (piece < 0 || piece >= g.pieceCount() || index < 0
-        || (long) index * PieceGeometry.BLOCK_SIZE >= g.pieceSize(piece)) {
-      return false;
-    }
-    int block = (int) (g.pieceOffset(piece) / PieceGeometry.BLOCK_SIZE) + index;
-    return Merkle.verifyBlockInPiece(g, tree.pieceHash(piece), block, data, proof);
+    return verifiedLeaf(piece, index, data, proof) != null;
   }
 
   /** {@link #verifyBlock(int, int, byte[], List)} for a received BLOCK message. */
   public boolean verifyBlock(TransferMessage.Block block) {
-    if (block.offset() % PieceGeometry.BLOCK_SIZE != 0) {
-      return false;
-    }
-    return verifyBlock(block.piece(), block.offset() / PieceGeometry.BLOCK_SIZE, block.data(),
-        block.proofHashes());
+    return verifiedLeaf(block) != null;
   }
 
   /**
@@ -72,14 +62,21 @@ public final class PieceVerifier {
    * else null.
    */
   public byte[] verifiedLeaf(TransferMessage.Block block) {
-    PieceGeometry g = tree.geometry();
-    int piece = block.piece();
-    if (block.offset() % PieceGeometry.BLOCK_SIZE != 0 || piece < 0 || piece >= g.pieceCount()
-        || block.offset() < 0 || block.offset() >= g.pieceSize(piece)) {
+    if (block.offset() % PieceGeometry.BLOCK_SIZE != 0) {
       return null;
     }
-    int blockIndex = (int) (g.pieceOffset(piece) / PieceGeometry.BLOCK_SIZE) + block.offset() / PieceGeometry.BLOCK_SIZE;
-    return Merkle.verifiedLeafInPiece(g, tree.pieceHash(piece), blockIndex, block.data(), block.proofHashes());
+    return verifiedLeaf(block.piece(), block.offset() / PieceGeometry.BLOCK_SIZE, block.data(),
+        block.proofHashes());
+  }
+
+  private byte[] verifiedLeaf(int piece, int index, byte[] data, List<byte[]> proof) {
+    PieceGeometry g = tree.geometry();
+    if (piece < 0 || piece >= g.pieceCount() || index < 0
+        || (long) index * PieceGeometry.BLOCK_SIZE >= g.pieceSize(piece)) {
+      return null;
+    }
+    int block = (int) (g.pieceOffset(piece) / PieceGeometry.BLOCK_SIZE) + index;
+    return Merkle.verifiedLeafInPiece(g, tree.pieceHash(piece), block, data, proof);
   }
 
   /** True if {@code leaves}, one verified leaf hash per block of {@code piece}, fold up to its hash. */
