@@ -1,13 +1,21 @@
 package io.shroud.swarm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DownloadStoreTest {
   @TempDir Path dir;
@@ -30,5 +38,50 @@ class DownloadStoreTest {
     System.arraycopy(c, 0, expected, 200, 40);
     assertArrayEquals(expected, Files.readAllBytes(store.partFile("d1")));
     assertArrayEquals(b, store.readPiece("d1", 100, 100));
+  }
+
+  /**
+   * Block-aligned pieces (direct writes where the file system allows them) mixed with a short
+   * last piece (always through the page cache): runs of adjacent pieces longer than the direct
+   * buffer, gaps filled by a later batch, a piece larger than the buffer.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void alignedAndShortPiecesLandAtTheirOffsetsWithOrWithoutDirectWrites(boolean direct) throws Exception {
+    DownloadStore store = new DownloadStore(dir, direct);
+    int piece = 64 * 1024;
+    int pieces = 70; // 64 full pieces after a 3 MiB one would not fit the buffer either way
+    byte[] expected = new byte[pieces * piece + 1000];
+    new Random(7).nextBytes(expected);
+    List<DownloadStore.PieceData> all = new ArrayList<>();
+    for (int p = 0; p < pieces; p++) {
+      all.add(new DownloadStore.PieceData(p, (long) p * piece, Arrays.copyOfRange(expected, p * piece, (p + 1) * piece)));
+    }
+    all.add(new DownloadStore.PieceData(pieces, (long) pieces * piece,
+        Arrays.copyOfRange(expected, pieces * piece, expected.length)));
+    List<DownloadStore.PieceData> first = new ArrayList<>();
+    List<DownloadStore.PieceData> second = new ArrayList<>();
+    for (DownloadStore.PieceData p : all) {
+      (p.piece() % 5 == 3 ? second : first).add(p);
+    }
+    Collections.shuffle(first, new Random(1));
+    store.writePieces("d2", first);
+    store.writePieces("d2", second);
+    assertArrayEquals(expected, Files.readAllBytes(store.partFile("d2")));
+    byte[] big = new byte[3 * 1024 * 1024];
+    new Random(8).nextBytes(big);
+    store.writePieces("d3", List.of(new DownloadStore.PieceData(0, 0, big)));
+    assertArrayEquals(big, Files.readAllBytes(store.partFile("d3")));
+    assertTrue(direct || !store.directWrites());
+  }
+
+  @Test
+  void directWritesAreUsedOnFileSystemsThatHaveThem() throws Exception {
+    String type = Files.getFileStore(dir).type();
+    boolean expected = Set.of("ext4", "xfs", "btrfs").contains(type);
+    DownloadStore store = new DownloadStore(dir);
+    store.writePieces("d4", List.of(new DownloadStore.PieceData(0, 0, new byte[64 * 1024])));
+    assertTrue(!expected || store.directWrites(), "direct writes on " + type);
+    assertFalse(new DownloadStore(dir, false).directWrites());
   }
 }
