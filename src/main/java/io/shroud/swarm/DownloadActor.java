@@ -95,6 +95,8 @@ public final class DownloadActor
 
   static final Duration RETRY = Duration.ofSeconds(2);
   private static final Duration TICK = Duration.ofMillis(500);
+  /** Bytes of verified pieces that may wait for an earlier one before the output digest gives up. */
+  static final long OUTPUT_DIGEST_MAX_WAITING = 16L * 1024 * 1024;
   private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(120);
 
   private final String id;
@@ -108,6 +110,11 @@ public final class DownloadActor
   /** Verified pieces waiting for the part-file writer, and whether a write is running. */
   private final List<DownloadStore.PieceData> unwritten = new ArrayList<>();
   private boolean writing;
+  /**
+   * The output's SHA-256 as pieces are written (a public share downloaded from its first piece
+   * in this incarnation), or null: then the finished part file is read and hashed.
+   */
+  private OutputDigest outputDigest;
   private String finishingError;
 
   public static Behavior<Command> create(String id, Setup setup) {
@@ -206,6 +213,9 @@ public final class DownloadActor
     if (run == null) {
       run = new DownloadRun(new RunIo(), link, state, setup.settings(), setup.self(), setup.clock(),
           setup.random());
+      if (!link.encrypted() && state.verified.isEmpty()) {
+        outputDigest = new OutputDigest(link.geometry(), OUTPUT_DIGEST_MAX_WAITING);
+      }
     }
     run.setRunning(true);
     if (run.verifier() == null && state.pieceLayer != null) {
@@ -314,11 +324,15 @@ public final class DownloadActor
     unwritten.clear();
     writing = true;
     List<Integer> pieces = batch.stream().map(DownloadStore.PieceData::piece).toList();
+    OutputDigest digest = outputDigest;
     context.pipeToSelf(CompletableFuture.runAsync(() -> {
       try {
         store.writePieces(id, batch);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
+      }
+      if (digest != null) {
+        batch.forEach(p -> digest.add(p.piece(), p.data()));
       }
     }, blocking), (ok, failure) -> new PiecesWritten(pieces, failure));
   }
@@ -352,9 +366,10 @@ public final class DownloadActor
     Path part = store.partFile(id);
     Path output = Path.of(state.started.outputPath());
     boolean keep = setup.seedTo().isPresent();
+    Optional<String> knownSha = outputDigest == null ? Optional.empty() : outputDigest.sha256Hex();
     context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
       try {
-        return DownloadFinisher.finish(link, part, output, keep);
+        return DownloadFinisher.finish(link, part, output, keep, knownSha);
       } catch (Exception e) {
         throw new java.util.concurrent.CompletionException(e);
       }

@@ -43,13 +43,15 @@ public final class DownloadFinisher {
 
   /**
    * Produces the output file from the complete part file. With {@code keepCiphertext} an
-   * encrypted share's part file is left in place (to be seeded).
+   * encrypted share's part file is left in place (to be seeded). {@code knownSha256Hex} is a
+   * public share's SHA-256 when it was computed while the pieces were written
+   * ({@link OutputDigest}); without it the part file is read and hashed.
    *
    * @throws ContentDecryptionException if the manifest does not open or the plaintext does not
    *     match it (length, SHA-256); nothing is left at {@code output} then
    */
-  public static Finished finish(ShareLink link, Path part, Path output, boolean keepCiphertext)
-      throws IOException, ContentDecryptionException {
+  public static Finished finish(ShareLink link, Path part, Path output, boolean keepCiphertext,
+      Optional<String> knownSha256Hex) throws IOException, ContentDecryptionException {
     if (Files.exists(output)) {
       throw new IOException("output file appeared meanwhile: " + output);
     }
@@ -60,7 +62,7 @@ public final class DownloadFinisher {
       }
       return new Finished(manifest.name(), HexFormat.of().formatHex(manifest.sha256()));
     }
-    String sha = sha256(part);
+    String sha = knownSha256Hex.isPresent() ? knownSha256Hex.get() : sha256(part);
     Files.move(part, output, StandardCopyOption.ATOMIC_MOVE);
     return new Finished(link.displayName().orElse(output.getFileName().toString()), sha);
   }

@@ -29,8 +29,9 @@ import java.util.random.RandomGenerator;
  *   <li>blocks of PARTIAL pieces the source has, the piece with the most blocks already
  *       requested or received first (finish what was started, so pieces reach disk);
  *   <li>then whole pieces in rarest-first order: lowest availability (number of live sources
- *       having the piece) first, ties broken by a per-picker random permutation drawn from the
- *       injected random, so downloaders spread over the swarm and tests are deterministic;
+ *       having the piece) first, ties broken as {@link PickerConfig#ties} says: by a per-picker
+ *       random permutation drawn from the injected random (downloaders spread over the swarm,
+ *       tests are deterministic) or in piece index order;
  *   <li>endgame, once no block is left unrequested: blocks already in flight from other sources,
  *       fewest requesters first, up to {@link PickerConfig#endgameMaxRequesters} per block; when
  *       one copy arrives, {@link #blockReceived} names the others to CANCEL.
@@ -102,7 +103,7 @@ public final class PiecePicker<S> {
           + " is outside 0.." + (pieceCount - 1));
     }
     pieceState = new PieceState[pieceCount];
-    rarity = new RarityIndex(pieceCount, random);
+    rarity = new RarityIndex(pieceCount, config.ties() == PickerConfig.Ties.RANDOM ? random : null);
     for (int p = 0; p < pieceCount; p++) {
       boolean done = verifiedPieces.get(p);
       pieceState[p] = done ? PieceState.VERIFIED : PieceState.NONE;

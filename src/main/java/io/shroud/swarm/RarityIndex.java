@@ -8,9 +8,10 @@ import java.util.random.RandomGenerator;
 /**
  * The rarest-first order of {@link PiecePicker}: per piece its availability, and for the
  * untouched ("fresh") pieces one {@link BitSet} per availability level holding their ranks in a
- * random permutation drawn once from the picker's random. Walking the levels upwards, each in
- * rank order, yields fresh pieces rarest first with seeded-random tie-breaking; every update is
- * O(1) and a walk stops at the first matches, so a pick does not scan the whole share.
+ * permutation fixed at construction: random (drawn once from the picker's random) or the
+ * identity (piece index order). Walking the levels upwards, each in rank order, yields fresh
+ * pieces rarest first with ties broken by that permutation; every update is O(1) and a walk
+ * stops at the first matches, so a pick does not scan the whole share.
  */
 final class RarityIndex {
   private final int[] availability;
@@ -18,11 +19,12 @@ final class RarityIndex {
   private final int[] pieceAtRank;
   private final List<BitSet> fresh = new ArrayList<>();
 
+  /** Ties in a random permutation drawn from {@code random}, or in index order if it is null. */
   RarityIndex(int pieceCount, RandomGenerator random) {
     availability = new int[pieceCount];
     pieceAtRank = new int[pieceCount];
     for (int i = 0; i < pieceCount; i++) {
-      int j = random.nextInt(i + 1);
+      int j = random == null ? i : random.nextInt(i + 1);
       pieceAtRank[i] = pieceAtRank[j];
       pieceAtRank[j] = i;
     }
@@ -36,7 +38,7 @@ final class RarityIndex {
     return availability[piece];
   }
 
-  /** Sort key: availability, then random rank. */
+  /** Sort key: availability, then rank. */
   long rarity(int piece) {
     return ((long) availability[piece] << 32) | rank[piece];
   }

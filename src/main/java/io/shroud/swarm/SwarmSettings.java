@@ -90,8 +90,11 @@ public record SwarmSettings(
         corruptBlocksForTesting);
   }
 
-  /** Picker policy from these settings (endgame: two requesters per block). */
+  /**
+   * Picker policy from these settings: endgame with two requesters per block; ties in index
+   * order, since every provider has every piece (docs/protocol.md §8.6).
+   */
   public PickerConfig pickerConfig() {
-    return new PickerConfig(maxStrikes, 2);
+    return new PickerConfig(maxStrikes, 2, PickerConfig.Ties.IN_ORDER);
   }
 }

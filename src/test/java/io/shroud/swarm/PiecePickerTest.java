@@ -29,6 +29,22 @@ class PiecePickerTest {
   }
 
   @Test
+  void inOrderTiesFollowPieceIndexButRarityStillComesFirst() {
+    PickerConfig inOrder = new PickerConfig(3, 2, PickerConfig.Ties.IN_ORDER);
+    for (long seed = 0; seed < 5; seed++) {
+      assertEquals("0.0 1.0 2.0 3.0 4.0",
+          PickerFixture.setup("2222222", " ".repeat(7), 1, inOrder, seed).source("A", ALL7).pick("A", 5),
+          "equal availability: index order whatever the seed");
+    }
+    assertEquals("4.0 6.0 0.0 1.0",
+        PickerFixture.setup("3333232", " ".repeat(7), 1, inOrder, 1).source("A", ALL7).pick("A", 4),
+        "the rarer pieces 4 and 6 first, then the rest from the start");
+    assertEquals("2.0 3.0 5.0",
+        PickerFixture.setup("1111111", "vv  v  ", 1, inOrder, 1).source("A", ALL7).pick("A", 3),
+        "verified pieces are skipped");
+  }
+
+  @Test
   void tiesAreBrokenBySeededRandom() {
     Set<String> firsts = new HashSet<>();
     for (long seed = 0; seed < 20; seed++) {

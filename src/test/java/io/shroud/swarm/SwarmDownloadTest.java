@@ -143,6 +143,26 @@ class SwarmDownloadTest {
         "both announced providers were found");
   }
 
+  /**
+   * A public share's SHA-256 is computed while its pieces are written (in index order, from two
+   * providers) instead of by reading the output back; it must be the output's.
+   */
+  @Test
+  void aPublicShareFromTwoProvidersEndsWithItsOutputsSha256() throws Exception {
+    SwarmNet net = new SwarmNet(testKit, 6, 17);
+    ShareMetadata share = SwarmNet.publicShare(dir.resolve("src"), "p.bin", 2 * 1024 * 1024 + 4321, PIECE, 12);
+    net.provide(4, share, SwarmSettings.defaults());
+    net.provide(5, share, SwarmSettings.defaults());
+    ActorRef<DownloadsActor.Command> downloads = downloads(net, dir.resolve("data"),
+        List.of(net.node(4).id(), net.node(5).id()));
+    Path output = dir.resolve("out.bin");
+    DownloadView started = start(downloads, share, output, 1);
+    DownloadView done = awaitState(downloads, started.id(), "COMPLETE");
+    assertEquals(sha256(dir.resolve("src").resolve("p.bin")), sha256(output));
+    assertEquals(sha256(output), done.sha256());
+    assertEquals(done.piecesTotal(), done.piecesDone());
+  }
+
   @Test
   void aProviderThatStopsAnsweringIsDroppedAfterTheStallTimeout() throws Exception {
     SwarmNet net = new SwarmNet(testKit, 6, 15);

@@ -177,4 +177,14 @@ final class SwarmNet {
     return new ShareBuilder(SeededRandom.of(seed)).build(file,
         ShareOptions.encrypted(dir.resolve(name + ".cipher")).withPieceLength(pieceLength));
   }
+
+  /** Writes {@code length} seeded bytes to {@code dir/name} and shares them in the clear (BEP 52 as is). */
+  static ShareMetadata publicShare(Path dir, String name, int length, int pieceLength, long seed) throws Exception {
+    byte[] content = new byte[length];
+    new SplittableRandom(seed).nextBytes(content);
+    Files.createDirectories(dir);
+    Path file = dir.resolve(name);
+    Files.write(file, content);
+    return new ShareBuilder(SeededRandom.of(seed)).build(file, ShareOptions.publicShare().withPieceLength(pieceLength));
+  }
 }

@@ -1,0 +1,94 @@
+package io.shroud.swarm;
+
+import io.shroud.content.PieceGeometry;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The SHA-256 of a share's bytes, computed from its verified pieces while they are written
+ * instead of by reading the finished file back: pieces that arrive in index order are hashed at
+ * once, pieces ahead of the first missing one wait in memory until it arrives. If more than
+ * {@code maxWaitingBytes} would wait (pieces far out of order, e.g. a slow source holding an early
+ * piece), the digest gives up and frees them; the caller then hashes the file as before.
+ *
+ * <p>Only complete if it saw every piece: a download resumed with pieces already on disk does
+ * not start one. Not thread-safe: one writer at a time (a download writes its batches in turn).
+ */
+final class OutputDigest {
+  private final PieceGeometry geometry;
+  private final long maxWaitingBytes;
+  private final MessageDigest sha;
+  private final TreeMap<Integer, byte[]> waiting = new TreeMap<>();
+  private long waitingBytes;
+  private int next;
+  private boolean abandoned;
+  private String hex;
+
+  OutputDigest(PieceGeometry geometry, long maxWaitingBytes) {
+    this.geometry = Objects.requireNonNull(geometry, "geometry");
+    if (maxWaitingBytes < 0) {
+      throw new IllegalArgumentException("maxWaitingBytes must not be negative");
+    }
+    this.maxWaitingBytes = maxWaitingBytes;
+    try {
+      this.sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing", e);
+    }
+  }
+
+  /** Takes piece {@code piece}'s verified bytes (kept, not copied, while they wait). */
+  void add(int piece, byte[] data) {
+    if (piece < 0 || piece >= geometry.pieceCount()) {
+      throw new IllegalArgumentException("piece " + piece + " is outside 0.." + (geometry.pieceCount() - 1));
+    }
+    if (data.length != geometry.pieceSize(piece)) {
+      throw new IllegalArgumentException("piece " + piece + " has " + data.length + " bytes, not "
+          + geometry.pieceSize(piece));
+    }
+    if (abandoned || piece < next || waiting.containsKey(piece)) {
+      return;
+    }
+    if (piece != next) {
+      waiting.put(piece, data);
+      waitingBytes += data.length;
+      if (waitingBytes > maxWaitingBytes) {
+        abandoned = true;
+        waiting.clear();
+        waitingBytes = 0;
+      }
+      return;
+    }
+    sha.update(data);
+    next++;
+    for (byte[] w; (w = waiting.remove(next)) != null; next++) {
+      sha.update(w);
+      waitingBytes -= w.length;
+    }
+  }
+
+  /** Whether it gave up (too many bytes waiting for an earlier piece). */
+  boolean abandoned() {
+    return abandoned;
+  }
+
+  /** Bytes of pieces waiting for an earlier one. */
+  long waitingBytes() {
+    return waitingBytes;
+  }
+
+  /** The hex SHA-256 of all pieces in order, once every piece has been added. */
+  Optional<String> sha256Hex() {
+    if (abandoned || next < geometry.pieceCount()) {
+      return Optional.empty();
+    }
+    if (hex == null) {
+      hex = HexFormat.of().formatHex(sha.digest());
+    }
+    return Optional.of(hex);
+  }
+}

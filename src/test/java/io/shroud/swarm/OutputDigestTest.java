@@ -1,0 +1,106 @@
+package io.shroud.swarm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shroud.content.PieceGeometry;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class OutputDigestTest {
+  private static final int PIECE = 32 * 1024;
+  private final byte[] file = random(10 * PIECE + 5000);
+  private final PieceGeometry geometry = new PieceGeometry(file.length, PIECE);
+
+  @Test
+  void piecesInAnyOrderWithinTheBoundGiveTheFilesSha256() throws Exception {
+    List<Integer> order = new ArrayList<>();
+    for (int p = 0; p < geometry.pieceCount(); p++) {
+      order.add(p);
+    }
+    Collections.shuffle(order, new Random(3));
+    OutputDigest d = new OutputDigest(geometry, file.length);
+    for (int i = 0; i < order.size(); i++) {
+      assertEquals(Optional.empty(), d.sha256Hex(), "not before the last piece");
+      d.add(order.get(i), piece(order.get(i)));
+    }
+    assertEquals(Optional.of(sha256(file)), d.sha256Hex());
+    assertEquals(0, d.waitingBytes());
+  }
+
+  @Test
+  void repeatedPiecesAreIgnored() throws Exception {
+    OutputDigest d = new OutputDigest(geometry, file.length);
+    d.add(1, piece(1));
+    d.add(1, piece(1));
+    for (int p = 0; p < geometry.pieceCount(); p++) {
+      d.add(p, piece(p));
+      d.add(p, piece(p));
+    }
+    assertEquals(Optional.of(sha256(file)), d.sha256Hex());
+  }
+
+  @Test
+  void givesUpWhenTooManyBytesWaitForAnEarlierPiece() {
+    OutputDigest d = new OutputDigest(geometry, 2L * PIECE);
+    d.add(1, piece(1));
+    d.add(2, piece(2));
+    assertFalse(d.abandoned());
+    assertEquals(2L * PIECE, d.waitingBytes());
+    d.add(3, piece(3));
+    assertTrue(d.abandoned());
+    assertEquals(0, d.waitingBytes(), "the waiting pieces are let go");
+    for (int p = 0; p < geometry.pieceCount(); p++) {
+      d.add(p, piece(p));
+    }
+    assertEquals(Optional.empty(), d.sha256Hex(), "an incomplete digest never claims a hash");
+  }
+
+  @Test
+  void aMissingPieceMeansNoHash() {
+    OutputDigest d = new OutputDigest(geometry, file.length);
+    for (int p = 0; p < geometry.pieceCount(); p++) {
+      if (p != 4) {
+        d.add(p, piece(p));
+      }
+    }
+    assertEquals(Optional.empty(), d.sha256Hex());
+  }
+
+  @Test
+  void rejectsPiecesOfTheWrongSizeOrIndex() {
+    OutputDigest d = new OutputDigest(geometry, file.length);
+    assertThrows(IllegalArgumentException.class, () -> d.add(0, new byte[PIECE - 1]));
+    assertThrows(IllegalArgumentException.class, () -> d.add(10, new byte[PIECE]), "the last piece is short");
+    assertThrows(IllegalArgumentException.class, () -> d.add(11, new byte[PIECE]));
+    assertThrows(IllegalArgumentException.class, () -> d.add(-1, new byte[PIECE]));
+  }
+
+  @Test
+  void anEmptyShareHashesToTheEmptySha256() throws Exception {
+    assertEquals(Optional.of(sha256(new byte[0])), new OutputDigest(new PieceGeometry(0, PIECE), 0).sha256Hex());
+  }
+
+  private byte[] piece(int p) {
+    return Arrays.copyOfRange(file, (int) geometry.pieceOffset(p), (int) geometry.pieceOffset(p) + geometry.pieceSize(p));
+  }
+
+  private static byte[] random(int n) {
+    byte[] b = new byte[n];
+    new Random(11).nextBytes(b);
+    return b;
+  }
+
+  private static String sha256(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+}
