@@ -53,6 +53,8 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
    * protocol allows (each BLOCK names its piece and offset).
    */
   static final int READS_IN_FLIGHT = 2;
+  /** Pieces whose proofs a session keeps for its read tasks (its requests come nearly in order). */
+  static final int PROOF_CACHE_PIECES = 4;
 
   public sealed interface Command {}
 
@@ -254,9 +256,10 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
    * Starts read tasks of {@code s} while fewer than {@link #READS_IN_FLIGHT} run, tokens allow
    * and output is drained. One task reads up to {@link #BLOCKS_PER_READ} queued requests: one
    * hop to the blocking dispatcher and back per batch rather than per 16 KiB block. The first
-   * block of a piece reads the whole piece and builds its proofs; later blocks of that piece in
-   * the same task are cut from it, those of a later task are read alone and take the cached
-   * proofs (when the task that built them has finished; otherwise they read the piece again).
+   * block of a piece reads the whole piece and builds its proofs ({@link SessionProofs}: a task
+   * that needs a piece another task is proving waits for it instead of hashing it again); later
+   * blocks of that piece in the same task are cut from it, those of a later task are read alone
+   * and take the cached proofs.
    */
   private void pump(ServingSession s) {
     while (s.readsInFlight < READS_IN_FLIGHT && startRead(s)) {
@@ -289,30 +292,23 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       return false;
     }
     s.readsInFlight++;
-    PieceProofs cached = s.proofs;
+    SessionProofs proofCache = s.proofs;
     FileChannel ch = s.share.channel();
     var tree = s.share.metadata().tree();
     int id = s.id;
     CompletableFuture<BlocksRead> read = CompletableFuture.supplyAsync(() -> {
       List<BlockRead> reads = new ArrayList<>(batch.size());
-      PieceProofs proofs = cached;
-      int pieceDataIndex = -1;
-      byte[] pieceData = null;
       for (BlockRequest r : batch) {
         try {
           long pieceStart = g.pieceOffset(r.piece());
-          byte[] data;
-          if (pieceData != null && pieceDataIndex == r.piece()) {
-            data = java.util.Arrays.copyOfRange(pieceData, r.offset(), r.offset() + r.length());
-          } else if (proofs != null && proofs.piece() == r.piece()) {
-            data = readFully(ch, pieceStart + r.offset(), r.length());
-          } else {
-            pieceData = readFully(ch, pieceStart, g.pieceSize(r.piece()));
-            pieceDataIndex = r.piece();
-            proofs = PieceProofs.of(tree, r.piece(), pieceData);
-            data = java.util.Arrays.copyOfRange(pieceData, r.offset(), r.offset() + r.length());
-          }
-          reads.add(new BlockRead(r, proofs, data, null));
+          SessionProofs.Proven proven = proofCache.get(r.piece(), () -> {
+            byte[] piece = readFully(ch, pieceStart, g.pieceSize(r.piece()));
+            return new SessionProofs.Proven(PieceProofs.of(tree, r.piece(), piece), piece);
+          });
+          byte[] data = proven.pieceData() != null
+              ? java.util.Arrays.copyOfRange(proven.pieceData(), r.offset(), r.offset() + r.length())
+              : readFully(ch, pieceStart + r.offset(), r.length());
+          reads.add(new BlockRead(r, proven.proofs(), data, null));
         } catch (IOException | RuntimeException e) {
           reads.add(new BlockRead(r, null, null, e));
         }
@@ -356,7 +352,6 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       s.enqueue(new TransferMessage.Reject(r.piece(), r.offset(), TransferMessage.RejectReason.NOT_AVAILABLE));
       return;
     }
-    s.proofs = read.proofs();
     byte[] data = read.data();
     if (settings.corruptBlocksForTesting()) {
       data[data.length / 2] ^= 0x5a;
@@ -419,7 +414,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     final ArrayDeque<BlockRequest> queue = new ArrayDeque<>();
     ActorRef<StreamEvent> forwarder;
     Share share;
-    PieceProofs proofs;
+    final SessionProofs proofs = new SessionProofs(PROOF_CACHE_PIECES);
     boolean helloSeen;
     int readsInFlight;
     boolean closing;
