@@ -171,7 +171,7 @@ public final class DownloadActor
       if (state.started != null) {
         begin(state);
       }
-    }).build();
+    }).onSignal(org.apache.pekko.actor.typed.PostStop.instance(), state -> discardOutputDigest()).build();
   }
 
   private Effect<DownloadEvent, DownloadState> whileRunning(DownloadState state, Runnable action) {
@@ -213,8 +213,8 @@ public final class DownloadActor
     if (run == null) {
       run = new DownloadRun(new RunIo(), link, state, setup.settings(), setup.self(), setup.clock(),
           setup.random());
-      if (!link.encrypted() && state.verified.isEmpty()) {
-        outputDigest = new OutputDigest(link.geometry(), OUTPUT_DIGEST_MAX_WAITING);
+      if (state.verified.isEmpty()) {
+        outputDigest = startOutputDigest(link, Path.of(state.started.outputPath()));
       }
     }
     run.setRunning(true);
@@ -235,6 +235,32 @@ public final class DownloadActor
       return;
     }
     findProvidersOrFinish(state);
+  }
+
+  /**
+   * The output produced while pieces are written: a public share's SHA-256, an encrypted share
+   * decrypted into its output's {@code .part} sibling (null if that file cannot be opened; the
+   * part file is then decrypted at the end as before).
+   */
+  private OutputDigest startOutputDigest(ShareLink link, Path output) {
+    if (!link.encrypted()) {
+      return new OutputDigest(link.geometry(), OUTPUT_DIGEST_MAX_WAITING);
+    }
+    try {
+      return new OutputDigest(link.geometry(), OUTPUT_DIGEST_MAX_WAITING, DecryptingOutput.create(link, output));
+    } catch (java.io.IOException | RuntimeException e) {
+      context.getLog().debug("download {} decrypts at the end: {}", id, e.getMessage());
+      return null;
+    }
+  }
+
+  /** Drops what the output digest produced (cancel, failure, stop). */
+  private void discardOutputDigest() {
+    OutputDigest digest = outputDigest;
+    outputDigest = null;
+    if (digest != null) {
+      CompletableFuture.runAsync(digest::discard, blocking);
+    }
   }
 
   /** Every piece is on disk (e.g. a crash or pause hit between the last piece and the output): finish. */
@@ -366,10 +392,11 @@ public final class DownloadActor
     Path part = store.partFile(id);
     Path output = Path.of(state.started.outputPath());
     boolean keep = setup.seedTo().isPresent();
-    Optional<String> knownSha = outputDigest == null ? Optional.empty() : outputDigest.sha256Hex();
+    OutputDigest digest = outputDigest;
+    outputDigest = null;
     context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
       try {
-        return DownloadFinisher.finish(link, part, output, keep, knownSha);
+        return DownloadFinisher.finish(link, part, output, keep, digest);
       } catch (Exception e) {
         throw new java.util.concurrent.CompletionException(e);
       }
@@ -421,6 +448,7 @@ public final class DownloadActor
       run.stopAll();
     }
     finishingError = reason;
+    discardOutputDigest();
     return Effect().persist(new DownloadEvent.DownloadFailed(reason, setup.clock().instant()));
   }
 
@@ -454,6 +482,7 @@ public final class DownloadActor
         run.stopAll();
       }
       timers.cancel(Retry.INSTANCE);
+      discardOutputDigest();
       store.delete(id);
     }).thenReply(cancel.replyTo(), this::view);
   }

@@ -43,26 +43,52 @@ public final class DownloadFinisher {
 
   /**
    * Produces the output file from the complete part file. With {@code keepCiphertext} an
-   * encrypted share's part file is left in place (to be seeded). {@code knownSha256Hex} is a
-   * public share's SHA-256 when it was computed while the pieces were written
-   * ({@link OutputDigest}); without it the part file is read and hashed.
+   * encrypted share's part file is left in place (to be seeded). {@code digest} (or null) is the
+   * output as it was produced while the pieces were written ({@link OutputDigest}): when it is
+   * complete a public share's SHA-256 is taken from it, and an encrypted share's plaintext is
+   * already in its {@code .part} sibling ({@link DecryptingOutput}) and only checked and moved;
+   * otherwise the part file is read (and decrypted) here.
    *
    * @throws ContentDecryptionException if the manifest does not open or the plaintext does not
    *     match it (length, SHA-256); nothing is left at {@code output} then
    */
-  public static Finished finish(ShareLink link, Path part, Path output, boolean keepCiphertext,
-      Optional<String> knownSha256Hex) throws IOException, ContentDecryptionException {
+  public static Finished finish(ShareLink link, Path part, Path output, boolean keepCiphertext, OutputDigest digest)
+      throws IOException, ContentDecryptionException {
     if (Files.exists(output)) {
+      if (digest != null) {
+        digest.discard();
+      }
       throw new IOException("output file appeared meanwhile: " + output);
     }
+    Optional<String> streamedSha = digest == null ? Optional.empty() : digest.sha256Hex();
     if (link.encrypted()) {
-      Manifest manifest = ShareDecryptor.decrypt(link, part, output);
+      Manifest manifest;
+      if (streamedSha.isPresent() && digest.stage() instanceof DecryptingOutput streamed) {
+        try {
+          manifest = link.openManifest();
+          if (manifest.length() != link.geometry().length()) {
+            throw new ContentDecryptionException("manifest length differs from the share's length");
+          }
+          if (!MessageDigest.isEqual(HexFormat.of().parseHex(streamedSha.get()), manifest.sha256())) {
+            throw new ContentDecryptionException("decrypted content does not match the manifest's SHA-256");
+          }
+          streamed.commit(output);
+        } catch (IOException | ContentDecryptionException | RuntimeException e) {
+          streamed.discard();
+          throw e;
+        }
+      } else {
+        if (digest != null) {
+          digest.discard();
+        }
+        manifest = ShareDecryptor.decrypt(link, part, output);
+      }
       if (!keepCiphertext) {
         Files.delete(part);
       }
       return new Finished(manifest.name(), HexFormat.of().formatHex(manifest.sha256()));
     }
-    String sha = knownSha256Hex.isPresent() ? knownSha256Hex.get() : sha256(part);
+    String sha = streamedSha.isPresent() ? streamedSha.get() : sha256(part);
     Files.move(part, output, StandardCopyOption.ATOMIC_MOVE);
     return new Finished(link.displayName().orElse(output.getFileName().toString()), sha);
   }

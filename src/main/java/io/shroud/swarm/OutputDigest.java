@@ -1,6 +1,7 @@
 package io.shroud.swarm;
 
 import io.shroud.content.PieceGeometry;
+import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -15,12 +16,28 @@ import java.util.TreeMap;
  * {@code maxWaitingBytes} would wait (pieces far out of order, e.g. a slow source holding an early
  * piece), the digest gives up and frees them; the caller then hashes the file as before.
  *
+ * <p>With a {@link Stage}, each piece goes through it in index order and the stage's bytes are
+ * hashed: {@link DecryptingOutput} decrypts an encrypted share into its output file this way, so
+ * the plaintext's SHA-256 is known when the last piece arrives. A stage that fails makes the
+ * digest give up like an overflow, and is discarded.
+ *
  * <p>Only complete if it saw every piece: a download resumed with pieces already on disk does
- * not start one. Not thread-safe: one writer at a time (a download writes its batches in turn).
+ * not start one. One writer at a time (a download writes its batches in turn); methods are
+ * synchronized so that the owner may discard it from another thread while a write runs.
  */
 final class OutputDigest {
+  /** What each piece's bytes go through, in index order, before they are hashed. */
+  interface Stage {
+    /** Takes the next piece's bytes and returns the bytes to hash. */
+    byte[] accept(byte[] data) throws IOException;
+
+    /** Drops whatever the stage produced (idempotent, never throws). */
+    void discard();
+  }
+
   private final PieceGeometry geometry;
   private final long maxWaitingBytes;
+  private final Stage stage;
   private final MessageDigest sha;
   private final TreeMap<Integer, byte[]> waiting = new TreeMap<>();
   private long waitingBytes;
@@ -29,6 +46,12 @@ final class OutputDigest {
   private String hex;
 
   OutputDigest(PieceGeometry geometry, long maxWaitingBytes) {
+    this(geometry, maxWaitingBytes, null);
+  }
+
+  /** With {@code stage} null the pieces' own bytes are hashed. */
+  OutputDigest(PieceGeometry geometry, long maxWaitingBytes, Stage stage) {
+    this.stage = stage;
     this.geometry = Objects.requireNonNull(geometry, "geometry");
     if (maxWaitingBytes < 0) {
       throw new IllegalArgumentException("maxWaitingBytes must not be negative");
@@ -42,7 +65,7 @@ final class OutputDigest {
   }
 
   /** Takes piece {@code piece}'s verified bytes (kept, not copied, while they wait). */
-  void add(int piece, byte[] data) {
+  synchronized void add(int piece, byte[] data) {
     if (piece < 0 || piece >= geometry.pieceCount()) {
       throw new IllegalArgumentException("piece " + piece + " is outside 0.." + (geometry.pieceCount() - 1));
     }
@@ -57,32 +80,56 @@ final class OutputDigest {
       waiting.put(piece, data);
       waitingBytes += data.length;
       if (waitingBytes > maxWaitingBytes) {
-        abandoned = true;
-        waiting.clear();
-        waitingBytes = 0;
+        discard();
       }
       return;
     }
-    sha.update(data);
-    next++;
-    for (byte[] w; (w = waiting.remove(next)) != null; next++) {
-      sha.update(w);
-      waitingBytes -= w.length;
+    if (hash(data)) {
+      next++;
+      for (byte[] w; !abandoned && (w = waiting.remove(next)) != null; next++) {
+        waitingBytes -= w.length;
+        hash(w);
+      }
     }
   }
 
+  private boolean hash(byte[] data) {
+    try {
+      sha.update(stage == null ? data : stage.accept(data));
+      return true;
+    } catch (IOException | RuntimeException e) {
+      discard();
+      return false;
+    }
+  }
+
+  /** Gives up: frees the waiting pieces and discards the stage's output. */
+  synchronized void discard() {
+    abandoned = true;
+    waiting.clear();
+    waitingBytes = 0;
+    if (stage != null) {
+      stage.discard();
+    }
+  }
+
+  /** The stage the pieces go through, or null. */
+  Stage stage() {
+    return stage;
+  }
+
   /** Whether it gave up (too many bytes waiting for an earlier piece). */
-  boolean abandoned() {
+  synchronized boolean abandoned() {
     return abandoned;
   }
 
   /** Bytes of pieces waiting for an earlier one. */
-  long waitingBytes() {
+  synchronized long waitingBytes() {
     return waitingBytes;
   }
 
   /** The hex SHA-256 of all pieces in order, once every piece has been added. */
-  Optional<String> sha256Hex() {
+  synchronized Optional<String> sha256Hex() {
     if (abandoned || next < geometry.pieceCount()) {
       return Optional.empty();
     }

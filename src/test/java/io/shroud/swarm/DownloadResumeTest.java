@@ -183,7 +183,7 @@ class DownloadResumeTest {
   }
 
   @Test
-  void cancelDeletesThePartFileAndUnknownIdsAreEmpty() throws Exception {
+  void cancelDeletesThePartFilesAndUnknownIdsAreEmpty() throws Exception {
     SwarmNet net = new SwarmNet(testKit, 6, 23);
     ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "e.bin", 2 * 1024 * 1024, PIECE, 6);
     net.provide(4, share, SwarmSettings.defaults().withUploadRate(256 * 1024, 32 * 1024));
@@ -191,8 +191,10 @@ class DownloadResumeTest {
     Path output = dir.resolve("out.bin");
     String id = start(downloads, share, output).id();
     Path part = new DownloadStore(dir.resolve("data")).partFile(id);
+    Path plaintext = dir.resolve("out.bin.part");
     testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(20), () -> {
       assertTrue(Files.exists(part));
+      assertTrue(Files.exists(plaintext), "the output is decrypted while the pieces arrive");
       return null;
     });
     TestProbe<Optional<DownloadView>> probe = testKit.createTestProbe();
@@ -200,6 +202,7 @@ class DownloadResumeTest {
     assertEquals("CANCELLED", probe.receiveMessage(WAIT).orElseThrow().state());
     testKit.createTestProbe().awaitAssert(WAIT, () -> {
       assertFalse(Files.exists(part));
+      assertFalse(Files.exists(plaintext), "the partial plaintext is deleted too");
       return null;
     });
     assertFalse(Files.exists(output));

@@ -86,6 +86,67 @@ class OutputDigestTest {
   }
 
   @Test
+  void aStageSeesEveryPieceInOrderAndItsBytesAreHashed() throws Exception {
+    List<Integer> seen = new ArrayList<>();
+    int[] discarded = new int[1];
+    OutputDigest d = new OutputDigest(geometry, file.length, new OutputDigest.Stage() {
+      @Override
+      public byte[] accept(byte[] data) {
+        seen.add(data.length);
+        byte[] flipped = data.clone();
+        for (int i = 0; i < flipped.length; i++) {
+          flipped[i] ^= (byte) 0xff;
+        }
+        return flipped;
+      }
+
+      @Override
+      public void discard() {
+        discarded[0]++;
+      }
+    });
+    for (int p = geometry.pieceCount() - 1; p >= 0; p--) {
+      d.add(p, piece(p));
+    }
+    byte[] flippedFile = file.clone();
+    for (int i = 0; i < flippedFile.length; i++) {
+      flippedFile[i] ^= (byte) 0xff;
+    }
+    assertEquals(Optional.of(sha256(flippedFile)), d.sha256Hex(), "the stage's bytes are hashed");
+    List<Integer> sizes = new ArrayList<>();
+    for (int p = 0; p < geometry.pieceCount(); p++) {
+      sizes.add(geometry.pieceSize(p));
+    }
+    assertEquals(sizes, seen, "every piece once, in index order");
+    assertEquals(0, discarded[0]);
+  }
+
+  @Test
+  void aFailingStageMakesItGiveUpAndIsDiscarded() {
+    int[] discarded = new int[1];
+    OutputDigest d = new OutputDigest(geometry, file.length, new OutputDigest.Stage() {
+      @Override
+      public byte[] accept(byte[] data) throws java.io.IOException {
+        throw new java.io.IOException("disk full");
+      }
+
+      @Override
+      public void discard() {
+        discarded[0]++;
+      }
+    });
+    d.add(1, piece(1));
+    d.add(0, piece(0));
+    assertTrue(d.abandoned());
+    assertEquals(0, d.waitingBytes());
+    assertEquals(1, discarded[0]);
+    for (int p = 0; p < geometry.pieceCount(); p++) {
+      d.add(p, piece(p));
+    }
+    assertEquals(Optional.empty(), d.sha256Hex());
+  }
+
+  @Test
   void anEmptyShareHashesToTheEmptySha256() throws Exception {
     assertEquals(Optional.of(sha256(new byte[0])), new OutputDigest(new PieceGeometry(0, PIECE), 0).sha256Hex());
   }
