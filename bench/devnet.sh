@@ -1,6 +1,7 @@
 # Sourced by the bench scripts: starts a 5-node devnet in "$dir/devnet" (needs $root and $dir),
 # waits until it is up and node 5's directory lists all five nodes, and stops it on exit.
-# Defines `share_public PATH` (shares PATH publicly on node 2, prints its link). Set before
+# Defines `share_public PATH` and `share_encrypted PATH` (share PATH on node 2, publicly or
+# encrypted as by default, and print its link). Set before
 # sourcing: `on_exit` (optional) runs first in the EXIT trap, e.g. to stop samplers.
 if pgrep -f "shroud.jar node" > /dev/null; then
   echo "Shroud nodes are already running (another devnet or test?); stop them first." >&2
@@ -24,5 +25,9 @@ for _ in $(seq 1 60); do
 done
 share_public() {
   curl -s -X POST http://127.2.0.1:8558/shroud/v1/shares -d "{\"path\":\"$1\",\"public\":true}" \
+    | grep -o '"link": *"[^"]*"' | cut -d'"' -f4
+}
+share_encrypted() {
+  curl -s -X POST http://127.2.0.1:8558/shroud/v1/shares -d "{\"path\":\"$1\"}" \
     | grep -o '"link": *"[^"]*"' | cut -d'"' -f4
 }

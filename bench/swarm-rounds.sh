@@ -5,10 +5,13 @@
 # the first and the last bytes were verified (the rate in between is the steady rate) and when
 # each phase (FINDING_PROVIDERS, FETCHING_PIECE_LAYER, DOWNLOADING, FINISHING, COMPLETE) began.
 # The later rounds show the warm rate (C2 keeps compiling for several downloads on 2 cores).
-# Usage: bench/swarm-rounds.sh [SIZE_MIB] ["HOPS HOPS ..."]   (needs target/shroud.jar)
+# Usage: bench/swarm-rounds.sh [SIZE_MIB] ["HOPS HOPS ..."] [public|encrypted]
+# (needs target/shroud.jar; the files are shared publicly unless the third argument says encrypted)
 set -euo pipefail
 mib=${1:-128}
 rounds=${2:-"3 1 3 1 3 1 3 1 3 1 3 1 3 1 3 1"}
+mode=${3:-public}
+case $mode in public|encrypted) ;; *) echo "share mode must be public or encrypted, not $mode" >&2; exit 2;; esac
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=$(mktemp -d /tmp/shroud-swarm-rounds-XXXX)
 source "$root/bench/devnet.sh"
@@ -17,7 +20,7 @@ i=0
 for _ in $rounds; do
   i=$((i + 1))
   head -c $((mib * 1048576)) /dev/urandom > "$dir/file$i.bin"
-  links+=("$(share_public "$dir/file$i.bin")")
+  links+=("$(share_$mode "$dir/file$i.bin")")
 done
 sleep 12   # one announce interval, so the provider records are in the DHT
 python3 - "$dir" "$mib" "$rounds" "${links[@]}" <<'PY'
