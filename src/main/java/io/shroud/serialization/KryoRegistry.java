@@ -24,6 +24,7 @@ public final class KryoRegistry {
     m.put(100, byte[].class);
     m.put(101, java.util.ArrayList.class);
     m.put(102, java.time.Instant.class);
+    m.put(104, int[].class);
     // 110–129: node (directory, keys)
     m.put(110, io.shroud.node.SignedDescriptor.class);
     m.put(111, io.shroud.node.KeysActor.OnionKeyCreated.class);
@@ -50,6 +51,7 @@ public final class KryoRegistry {
     m.put(160, io.shroud.swarm.DownloadEvent.DownloadCompleted.class);
     m.put(161, io.shroud.swarm.DownloadEvent.DownloadFailed.class);
     m.put(162, io.shroud.swarm.DownloadsActor.DownloadRegistered.class);
+    m.put(163, io.shroud.swarm.DownloadEvent.PiecesVerified.class);
     return Collections.unmodifiableMap(m);
   }
 

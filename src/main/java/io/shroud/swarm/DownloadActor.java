@@ -38,7 +38,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * One download (persistence id {@code download|<id>}): finds providers, connects to each through
  * its own circuit ({@link ProviderSessionActor}), fetches and checks the piece layer, then runs
  * the {@link PiecePicker} over all sources. Every block is checked on arrival, every piece again
- * when complete, written to the part file and forced before {@code PieceVerified} is persisted.
+ * when complete, written to the part file and forced before {@code PiecesVerified} is persisted.
  * On recovery the last few verified pieces are re-read and re-checked, and only what is missing
  * is fetched. The wire-level work is in {@link DownloadRun}; this class is the journal, the
  * commands and the I/O steps. Draft: {@code docs/protocol.md (section 8)} §9.
@@ -334,9 +334,9 @@ public final class DownloadActor
   /**
    * Queues a verified piece for the part file. Pieces are written in batches (group commit):
    * while one batch is being written and forced, the pieces verified meanwhile wait; the next
-   * batch is written with one open, one force and then journaled with one multi-event write.
+   * batch is written with one open, one force and then journaled as one {@code PiecesVerified}.
    * Under load this turns one fsync and one journal transaction per piece into one per batch;
-   * a piece is still on disk before its {@code PieceVerified} is persisted.
+   * a piece is still on disk before the {@code PiecesVerified} naming it is persisted.
    */
   void writePiece(int piece, long offset, byte[] data) {
     unwritten.add(new DownloadStore.PieceData(piece, offset, data));
@@ -371,9 +371,8 @@ public final class DownloadActor
     if (w.failure() != null) {
       return fail("cannot write the part file: " + w.failure().getMessage());
     }
-    List<DownloadEvent> events = new ArrayList<>();
-    w.pieces().forEach(p -> events.add(new DownloadEvent.PieceVerified(p)));
-    return Effect().persist(events).thenRun(s -> {
+    DownloadEvent verified = new DownloadEvent.PiecesVerified(w.pieces().stream().mapToInt(Integer::intValue).toArray());
+    return Effect().persist(verified).thenRun(s -> {
       boolean complete = false;
       for (int piece : w.pieces()) {
         complete |= run != null && run.pieceVerified(piece);

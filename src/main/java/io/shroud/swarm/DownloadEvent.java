@@ -17,8 +17,18 @@ public sealed interface DownloadEvent extends ShroudSerializable {
   /** The piece layer, checked against the link's pieces root (public facts, no key). */
   record PieceLayerVerified(byte[] pieceLayer) implements DownloadEvent {}
 
-  /** Piece {@code index} passed its check and is forced to disk in the part file. */
+  /**
+   * Piece {@code index} passed its check and is forced to disk in the part file. Journals
+   * written before group commits were journaled as one {@link PiecesVerified} hold these; they
+   * still replay.
+   */
   record PieceVerified(int index) implements DownloadEvent {}
+
+  /**
+   * The pieces of one group commit passed their checks and are forced to disk in the part file,
+   * in the order they were verified: one journal row per batch rather than per piece.
+   */
+  record PiecesVerified(int[] indices) implements DownloadEvent {}
 
   /** Piece {@code index} was found damaged in the part file on resume: fetch it again. */
   record PieceInvalidated(int index) implements DownloadEvent {}

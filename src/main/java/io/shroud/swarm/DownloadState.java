@@ -5,7 +5,7 @@ import java.util.BitSet;
 
 /**
  * The journaled facts of one download, rebuilt from {@link DownloadEvent}s. Mutable on purpose
- * (a large share has one {@code PieceVerified} per piece; copying the bit set per event would make
+ * (a large share has thousands of verified pieces; copying the bit set per event would make
  * recovery quadratic); only the event handler of its {@link DownloadActor} mutates it.
  */
 public final class DownloadState {
@@ -29,11 +29,10 @@ public final class DownloadState {
     } else if (e instanceof DownloadEvent.PieceLayerVerified l) {
       pieceLayer = l.pieceLayer();
     } else if (e instanceof DownloadEvent.PieceVerified v) {
-      verified.set(v.index());
-      everVerified.set(v.index());
-      recent.addLast(v.index());
-      if (recent.size() > RECHECK_LAST) {
-        recent.removeFirst();
+      pieceVerified(v.index());
+    } else if (e instanceof DownloadEvent.PiecesVerified v) {
+      for (int index : v.indices()) {
+        pieceVerified(index);
       }
     } else if (e instanceof DownloadEvent.PieceInvalidated i) {
       verified.clear(i.index());
@@ -50,6 +49,15 @@ public final class DownloadState {
       failure = f.reason();
     }
     return this;
+  }
+
+  private void pieceVerified(int index) {
+    verified.set(index);
+    everVerified.set(index);
+    recent.addLast(index);
+    if (recent.size() > RECHECK_LAST) {
+      recent.removeFirst();
+    }
   }
 
   /** True once nothing more will happen (complete, cancelled or failed). */

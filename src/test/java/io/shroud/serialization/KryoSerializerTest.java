@@ -46,6 +46,7 @@ class KryoSerializerTest {
           Instant.ofEpochSecond(1, 2)),
       new io.shroud.swarm.DownloadEvent.PieceLayerVerified(new byte[64]),
       new io.shroud.swarm.DownloadEvent.PieceVerified(41),
+      new io.shroud.swarm.DownloadEvent.PiecesVerified(new int[] {3, 1, 2}),
       new io.shroud.swarm.DownloadEvent.PieceInvalidated(7),
       new io.shroud.swarm.DownloadEvent.Paused(Instant.EPOCH),
       new io.shroud.swarm.DownloadEvent.Resumed(Instant.ofEpochSecond(3)),
@@ -63,7 +64,7 @@ class KryoSerializerTest {
       Object back = serializer.fromBinary(bytes);
       assertEquals(sample.getClass(), back.getClass());
       assertArrayEquals(bytes, serializer.toBinary(back), "round trip changed " + sample);
-      assertEquals(sample.toString().replaceAll("\\[B@\\w+", ""), back.toString().replaceAll("\\[B@\\w+", ""));
+      assertEquals(sample.toString().replaceAll("\\[[BI]@\\w+", ""), back.toString().replaceAll("\\[[BI]@\\w+", ""));
       covered.add(sample.getClass());
     }
     assertEquals(new HashSet<>(KryoRegistry.shroudClasses()), covered,

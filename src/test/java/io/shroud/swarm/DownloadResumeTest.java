@@ -74,8 +74,8 @@ class DownloadResumeTest {
   private static BitSet journaledPieces(String id) {
     BitSet verified = new BitSet();
     for (Object e : PersistenceTestKit.create(testKit.system()).persistedInStorage("download|" + id)) {
-      if (e instanceof DownloadEvent.PieceVerified v) {
-        verified.set(v.index());
+      if (e instanceof DownloadEvent.PiecesVerified v) {
+        java.util.Arrays.stream(v.indices()).forEach(verified::set);
       } else if (e instanceof DownloadEvent.PieceInvalidated i) {
         verified.clear(i.index());
       }
@@ -135,8 +135,8 @@ class DownloadResumeTest {
     stop(first);
     int last = -1;
     for (Object e : PersistenceTestKit.create(testKit.system()).persistedInStorage("download|" + id)) {
-      if (e instanceof DownloadEvent.PieceVerified v) {
-        last = v.index();
+      if (e instanceof DownloadEvent.PiecesVerified v) {
+        last = v.indices()[v.indices().length - 1];
       }
     }
     Path part = new DownloadStore(dir.resolve("data")).partFile(id);

@@ -72,9 +72,11 @@ class DownloadsActorTest {
     List<Object> events = new java.util.ArrayList<>();
     events.add(new DownloadEvent.DownloadStarted(id, share.infoHashHex(), output.toString(), 3, java.time.Instant.now()));
     events.add(new DownloadEvent.PieceLayerVerified(share.tree().pieceLayerBytes()));
-    for (int p = 0; p < share.info().geometry().pieceCount(); p++) {
-      events.add(new DownloadEvent.PieceVerified(p));
+    int pieces = share.info().geometry().pieceCount();
+    for (int p = 0; p < pieces / 2; p++) {
+      events.add(new DownloadEvent.PieceVerified(p)); // a journal from before PiecesVerified
     }
+    events.add(new DownloadEvent.PiecesVerified(java.util.stream.IntStream.range(pieces / 2, pieces).toArray()));
     var journal = org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(testKit.system());
     journal.persistForRecovery("download|" + id, events);
     journal.persistForRecovery("downloads|" + self.toHex(),
