@@ -111,8 +111,10 @@ public final class DownloadActor
   private final List<DownloadStore.PieceData> unwritten = new ArrayList<>();
   private boolean writing;
   /**
-   * The output's SHA-256 as pieces are written (a public share downloaded from its first piece
-   * in this incarnation), or null: then the finished part file is read and hashed.
+   * The output as it is produced while pieces are written (a download that started from its
+   * first piece in this incarnation): a public share's SHA-256, or an encrypted share decrypted
+   * into the output's {@code .part} sibling. Null otherwise: then the finished part file is read
+   * (and decrypted) at the end.
    */
   private OutputDigest outputDigest;
   private String finishingError;

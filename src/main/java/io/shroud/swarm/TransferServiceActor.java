@@ -298,6 +298,8 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     int id = s.id;
     CompletableFuture<BlocksRead> read = CompletableFuture.supplyAsync(() -> {
       List<BlockRead> reads = new ArrayList<>(batch.size());
+      int pieceDataIndex = -1;
+      byte[] pieceData = null;
       for (BlockRequest r : batch) {
         try {
           long pieceStart = g.pieceOffset(r.piece());
@@ -305,8 +307,12 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
             byte[] piece = readFully(ch, pieceStart, g.pieceSize(r.piece()));
             return new SessionProofs.Proven(PieceProofs.of(tree, r.piece(), piece), piece);
           });
-          byte[] data = proven.pieceData() != null
-              ? java.util.Arrays.copyOfRange(proven.pieceData(), r.offset(), r.offset() + r.length())
+          if (proven.pieceData() != null) {
+            pieceData = proven.pieceData();
+            pieceDataIndex = r.piece();
+          }
+          byte[] data = pieceDataIndex == r.piece()
+              ? java.util.Arrays.copyOfRange(pieceData, r.offset(), r.offset() + r.length())
               : readFully(ch, pieceStart + r.offset(), r.length());
           reads.add(new BlockRead(r, proven.proofs(), data, null));
         } catch (IOException | RuntimeException e) {
