@@ -11,6 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * A provider's SHA-256 pass over the pieces it serves is the largest part of its CPU cost per
  * byte; with two read tasks and batches that straddle pieces, a per-task cache hashed many
  * pieces twice.
+ *
+ * <p>The piece is read and hashed inside {@link ConcurrentHashMap#computeIfAbsent} (about
+ * 0.1 ms for 128 KiB), which is what makes a second task wait; a task needing another piece
+ * whose key falls in the same hash bin waits too, which with a handful of entries is rare.
  */
 final class SessionProofs {
   /** A piece's proofs, and its bytes when the caller is the task that just read them (else null). */
