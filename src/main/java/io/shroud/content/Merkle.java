@@ -30,7 +30,8 @@ public final class Merkle {
 
   private Merkle() {}
 
-  static MessageDigest sha256() {
+  /** A fresh SHA-256 digest (the JDK always has one; its absence is an {@link IllegalStateException}). */
+  public static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

@@ -2,6 +2,7 @@ package io.shroud.swarm;
 
 import io.shroud.content.ContentDecryptionException;
 import io.shroud.content.Manifest;
+import io.shroud.content.Merkle;
 import io.shroud.content.PieceGeometry;
 import io.shroud.content.ShareDecryptor;
 import io.shroud.content.ShareLink;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -107,14 +107,12 @@ public final class DownloadFinisher {
 
   static String sha256(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      MessageDigest md = Merkle.sha256();
       byte[] buf = new byte[64 * 1024];
       for (int n; (n = in.read(buf)) >= 0; ) {
         md.update(buf, 0, n);
       }
       return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing", e);
     }
   }
 }

@@ -1,9 +1,9 @@
 package io.shroud.swarm;
 
+import io.shroud.content.Merkle;
 import io.shroud.content.PieceGeometry;
 import java.io.IOException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,11 +57,7 @@ final class OutputDigest {
       throw new IllegalArgumentException("maxWaitingBytes must not be negative");
     }
     this.maxWaitingBytes = maxWaitingBytes;
-    try {
-      this.sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing", e);
-    }
+    this.sha = Merkle.sha256();
   }
 
   /** Takes piece {@code piece}'s verified bytes (kept, not copied, while they wait). */

@@ -4,7 +4,6 @@ import io.shroud.content.Merkle;
 import io.shroud.content.MerkleTree;
 import io.shroud.content.PieceGeometry;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,7 +34,7 @@ public final class PieceProofs {
     if (piece < 0 || piece >= g.pieceCount() || data.length != g.pieceSize(piece)) {
       throw new IllegalArgumentException("not piece " + piece + " of this share");
     }
-    MessageDigest md = sha256();
+    MessageDigest md = Merkle.sha256();
     byte[][] layer = new byte[g.pieceLeaves()][];
     for (int i = 0; i < layer.length; i++) {
       int off = i * PieceGeometry.BLOCK_SIZE;
@@ -80,13 +79,5 @@ public final class PieceProofs {
       i >>>= 1;
     }
     return out;
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing", e);
-    }
   }
 }

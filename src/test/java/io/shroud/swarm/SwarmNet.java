@@ -169,22 +169,23 @@ final class SwarmNet {
 
   /** Writes {@code length} seeded bytes to {@code dir/name} and shares them encrypted in pieces of {@code pieceLength}. */
   static ShareMetadata encryptedShare(Path dir, String name, int length, int pieceLength, long seed) throws Exception {
-    byte[] content = new byte[length];
-    new SplittableRandom(seed).nextBytes(content);
-    Files.createDirectories(dir);
-    Path file = dir.resolve(name);
-    Files.write(file, content);
-    return new ShareBuilder(SeededRandom.of(seed)).build(file,
+    return new ShareBuilder(SeededRandom.of(seed)).build(seededFile(dir, name, length, seed),
         ShareOptions.encrypted(dir.resolve(name + ".cipher")).withPieceLength(pieceLength));
   }
 
   /** Writes {@code length} seeded bytes to {@code dir/name} and shares them in the clear (BEP 52 as is). */
   static ShareMetadata publicShare(Path dir, String name, int length, int pieceLength, long seed) throws Exception {
+    return new ShareBuilder(SeededRandom.of(seed)).build(seededFile(dir, name, length, seed),
+        ShareOptions.publicShare().withPieceLength(pieceLength));
+  }
+
+  /** Writes {@code length} bytes drawn from {@code seed} to {@code dir/name}. */
+  private static Path seededFile(Path dir, String name, int length, long seed) throws Exception {
     byte[] content = new byte[length];
     new SplittableRandom(seed).nextBytes(content);
     Files.createDirectories(dir);
     Path file = dir.resolve(name);
     Files.write(file, content);
-    return new ShareBuilder(SeededRandom.of(seed)).build(file, ShareOptions.publicShare().withPieceLength(pieceLength));
+    return file;
   }
 }
