@@ -242,7 +242,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   }
 
   private void onRelay(Cell cell) throws CircuitProtocolException, HandshakeException {
-    OnionLayers.Inbound in = layers.decrypt(cell.payload());
+    OnionLayers.Inbound in = layers.decrypt(cell.sharedPayload());
     cellsIn++;
     bytesIn += in.cell().length();
     RelayCell relay = in.cell();
@@ -378,7 +378,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     byte[] body = layers.encrypt(hop, cell);
     cellsOut++;
     bytesOut += cell.length();
-    return new Cell(circuitId, CellCommand.RELAY, body);
+    return Cell.adopt(circuitId, CellCommand.RELAY, body);
   }
 
   private void sendDestroy(NodeId peer, int id, DestroyReason reason) {

@@ -38,10 +38,15 @@ final class HopCrypto {
       }
     }
 
-    /** Applies (adds or removes) this layer: XOR with the next 4075 keystream bytes. */
+    /** Applies (adds or removes) this layer in place: XOR with the next 4075 keystream bytes. */
     void crypt(byte[] body) {
+      crypt(body, body);
+    }
+
+    /** Writes {@code in} with this layer applied to {@code out} (may be the same array). */
+    void crypt(byte[] in, byte[] out) {
       try {
-        int n = keystream.update(body, 0, RelayCellFormat.BODY_BYTES, body, 0);
+        int n = keystream.update(in, 0, RelayCellFormat.BODY_BYTES, out, 0);
         if (n != RelayCellFormat.BODY_BYTES) {
           throw new IllegalStateException("AES-CTR returned " + n + " bytes");
         }

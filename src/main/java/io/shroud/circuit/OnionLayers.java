@@ -54,17 +54,21 @@ public final class OnionLayers {
   }
 
   /**
-   * Peels a backward body (in place) and returns the cell with its originating hop. Throws
+   * Peels a backward body and returns the cell with its originating hop. {@code body} is only
+   * read (it may be a cell's shared payload); the layers come off in a new array. Throws
    * {@link CircuitProtocolException} when no hop's tag verifies or the recognized cell is
    * malformed: the circuit must be destroyed.
    */
   public Inbound decrypt(byte[] body) throws CircuitProtocolException {
     HopCrypto.checkSize(body);
+    byte[] peeled = new byte[RelayCellFormat.BODY_BYTES];
+    byte[] from = body;
     for (int i = 0; i < hops.size(); i++) {
       HopCrypto hop = hops.get(i);
-      hop.backward.crypt(body);
-      if (hop.backward.recognizes(body)) {
-        return new Inbound(i, RelayCellFormat.decode(body));
+      hop.backward.crypt(from, peeled);
+      from = peeled;
+      if (hop.backward.recognizes(peeled)) {
+        return new Inbound(i, RelayCellFormat.decode(peeled));
       }
     }
     throw new CircuitProtocolException("backward relay cell recognized by no hop: tampered, replayed or out of order");

@@ -134,10 +134,10 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
         return teardown(reason, !fromPrevious, fromPrevious);
       }
       if (fromPrevious && cell.command() == CellCommand.RELAY) {
-        onForward(cell.payload());
+        onForward(cell.sharedPayload());
       } else if (!fromPrevious && cell.command() == CellCommand.RELAY && extended) {
         cellsBackward++;
-        send(previous, previousId, CellCommand.RELAY, layer.backward(cell.payload()));
+        relay(previous, previousId, layer.backward(cell.sharedPayload()));
       } else if (!fromPrevious && cell.command() == CellCommand.CREATED && extending) {
         byte[] createdMessage = HandshakeFraming.parseCreatedCellPayload(cell.payload());
         extending = false;
@@ -157,7 +157,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
     cellsForward++;
     RelayLayer.Outcome outcome = layer.forward(body, extended);
     if (outcome instanceof RelayLayer.Forward forward) {
-      send(next, nextId, CellCommand.RELAY, forward.body());
+      relay(next, nextId, forward.body());
       return;
     }
     RelayCell cell = ((RelayLayer.Recognized) outcome).cell();
@@ -221,11 +221,16 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
 
   private void originate(RelayCell cell) {
     cellsBackward++;
-    send(previous, previousId, CellCommand.RELAY, layer.originate(cell));
+    relay(previous, previousId, layer.originate(cell));
   }
 
   private void send(NodeId to, int circuitId, CellCommand command, byte[] payload) {
     (to.equals(previous) ? toPrevious : toNext).add(new Cell(circuitId, command, payload));
+  }
+
+  /** Queues a RELAY cell over {@code body}, a new array the layer produced (not copied again). */
+  private void relay(NodeId to, int circuitId, byte[] body) {
+    (to.equals(previous) ? toPrevious : toNext).add(Cell.adopt(circuitId, CellCommand.RELAY, body));
   }
 
   private Behavior<Command> onGetView(GetView get) {

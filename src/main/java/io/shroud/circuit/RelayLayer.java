@@ -7,7 +7,8 @@ import io.shroud.crypto.HopKeys;
  * either the cell is addressed here ({@link Recognized}) or it is passed to the next hop
  * ({@link Forward}); a cell recognized nowhere by the last hop destroys the circuit. Backward
  * cells from the next hop get this hop's layer; cells this hop originates are sealed and
- * layered. Not thread-safe: the relay actor owns it. Bodies are transformed in place.
+ * layered. Not thread-safe: the relay actor owns it. Bodies passed in are only read (they may
+ * be a cell's shared payload); every result is a new array.
  */
 public final class RelayLayer {
   private final HopCrypto crypto;
@@ -18,7 +19,7 @@ public final class RelayLayer {
   /** The cell is addressed to this hop. */
   public record Recognized(RelayCell cell) implements Outcome {}
 
-  /** The cell is for a later hop: send {@code body} (same array, layer removed) onward. */
+  /** The cell is for a later hop: send {@code body} (a new array, layer removed) onward. */
   public record Forward(byte[] body) implements Outcome {
     @Override
     public String toString() {
@@ -38,21 +39,23 @@ public final class RelayLayer {
    */
   public Outcome forward(byte[] body, boolean hasNextHop) throws CircuitProtocolException {
     HopCrypto.checkSize(body);
-    crypto.forward.crypt(body);
-    if (crypto.forward.recognizes(body)) {
-      return new Recognized(RelayCellFormat.decode(body));
+    byte[] peeled = new byte[RelayCellFormat.BODY_BYTES];
+    crypto.forward.crypt(body, peeled);
+    if (crypto.forward.recognizes(peeled)) {
+      return new Recognized(RelayCellFormat.decode(peeled));
     }
     if (!hasNextHop) {
       throw new CircuitProtocolException("forward relay cell not recognized at the last hop: tampered, replayed or out of order");
     }
-    return new Forward(body);
+    return new Forward(peeled);
   }
 
-  /** Adds this hop's backward layer to a body arriving from the next hop; returns the same array. */
+  /** A body arriving from the next hop with this hop's backward layer added (a new array). */
   public byte[] backward(byte[] body) throws CircuitProtocolException {
     HopCrypto.checkSize(body);
-    crypto.backward.crypt(body);
-    return body;
+    byte[] layered = new byte[RelayCellFormat.BODY_BYTES];
+    crypto.backward.crypt(body, layered);
+    return layered;
   }
 
   /** A backward body carrying {@code cell} from this hop to the origin. */

@@ -205,8 +205,15 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     counters.readsIn.incrementAndGet();
     timers.startSingleTimer(Timer.IDLE, setup.settings().idleTimeout());
     try {
-      for (ByteBuffer part : r.chunk().getByteBuffers()) {
-        decoder.feed(part); // one copy into the decoder; records are opened in place
+      ByteString chunk = r.chunk();
+      if (chunk.isCompact() && decoder.isRecordMode()) {
+        // one array that nobody writes (ByteString is immutable): records are opened from it
+        byte[] bytes = chunk.toArrayUnsafe();
+        decoder.feedLent(bytes, 0, bytes.length);
+      } else {
+        for (ByteBuffer part : chunk.getByteBuffers()) {
+          decoder.feed(part); // one copy into the decoder; records are opened in place
+        }
       }
       return drain(r.ack());
     } catch (ProtocolViolationException e) {

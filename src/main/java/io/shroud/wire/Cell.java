@@ -11,21 +11,62 @@ import java.util.Objects;
  * one; violations are {@link IllegalArgumentException} (our own bug; {@link CellCodec} turns a
  * peer's into {@link ProtocolViolationException}). The circuit id is an unsigned 32-bit value
  * held in an int. {@link #toString()} never shows payload bytes.
+ *
+ * <p>Immutable: the constructor copies the payload and {@link #payload()} returns a copy. The
+ * data path, where each relayed byte would otherwise be copied four more times per hop, hands
+ * arrays over instead: {@link #adopt} takes a full-size payload without copying it, and
+ * {@link #sharedPayload()} lends the cell's own array to code that only reads it.
  */
-public record Cell(int circuitId, CellCommand command, byte[] payload) {
+public final class Cell {
+  private final int circuitId;
+  private final CellCommand command;
+  private final byte[] payload;
 
-  public Cell {
+  /** A cell with a copy of {@code payload} (at most 4075 bytes, zero-padded to 4075). */
+  public Cell(int circuitId, CellCommand command, byte[] payload) {
+    this(padded(payload), circuitId, command);
+  }
+
+  /** {@code ownPayload} is exactly 4075 bytes and belongs to this cell from now on. */
+  private Cell(byte[] ownPayload, int circuitId, CellCommand command) {
     Objects.requireNonNull(command, "command");
+    String problem = circuitIdProblem(circuitId, command);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    this.circuitId = circuitId;
+    this.command = command;
+    this.payload = ownPayload;
+  }
+
+  /**
+   * A cell over {@code payload} itself, not a copy: it must be exactly
+   * {@link CellFormat#PAYLOAD_BYTES} long, and the caller hands it over (never touches it again).
+   */
+  public static Cell adopt(int circuitId, CellCommand command, byte[] payload) {
+    Objects.requireNonNull(payload, "payload");
+    if (payload.length != CellFormat.PAYLOAD_BYTES) {
+      throw new IllegalArgumentException("an adopted cell payload must be " + CellFormat.PAYLOAD_BYTES
+          + " bytes, got " + payload.length);
+    }
+    return new Cell(payload, circuitId, command);
+  }
+
+  private static byte[] padded(byte[] payload) {
     Objects.requireNonNull(payload, "payload");
     if (payload.length > CellFormat.PAYLOAD_BYTES) {
       throw new IllegalArgumentException("cell payload is too large: " + payload.length + " > "
           + CellFormat.PAYLOAD_BYTES);
     }
-    String problem = circuitIdProblem(circuitId, command);
-    if (problem != null) {
-      throw new IllegalArgumentException(problem);
-    }
-    payload = Arrays.copyOf(payload, CellFormat.PAYLOAD_BYTES);
+    return Arrays.copyOf(payload, CellFormat.PAYLOAD_BYTES);
+  }
+
+  public int circuitId() {
+    return circuitId;
+  }
+
+  public CellCommand command() {
+    return command;
   }
 
   /** A PADDING cell (zero payload). */
@@ -39,9 +80,16 @@ public record Cell(int circuitId, CellCommand command, byte[] payload) {
   }
 
   /** The full 4075-byte payload (a copy). */
-  @Override
   public byte[] payload() {
     return payload.clone();
+  }
+
+  /**
+   * This cell's own 4075-byte payload array, not a copy, for code that reads it and never
+   * writes it (e.g. a layer of onion crypto writing its output to a new array).
+   */
+  public byte[] sharedPayload() {
+    return payload;
   }
 
   /** Copies {@code length} payload bytes from {@code offset} without copying the whole payload. */

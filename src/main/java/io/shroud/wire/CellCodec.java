@@ -47,6 +47,6 @@ public final class CellCodec {
     }
     byte[] payload = new byte[CellFormat.PAYLOAD_BYTES];
     System.arraycopy(buf, off + CellFormat.HEADER_BYTES, payload, 0, payload.length);
-    return new Cell(id, command, payload);
+    return Cell.adopt(id, command, payload);
   }
 }

@@ -66,6 +66,8 @@ class CircuitBuildTest {
         if (outcome instanceof RelayLayer.Recognized recognized) {
           atLast = recognized.cell();
           assertEquals(next - 1, k);
+        } else {
+          body = ((RelayLayer.Forward) outcome).body();
         }
       }
       assertEquals(RelayCommand.EXTEND, atLast.command());
@@ -87,8 +89,8 @@ class CircuitBuildTest {
 
     byte[] payload = "hello, destination".getBytes();
     byte[] body = origin.encrypt(2, new RelayCell(RelayCommand.DATA, 7, payload));
-    relays.get(0).forward(body, true);
-    relays.get(1).forward(body, true);
+    body = assertInstanceOf(RelayLayer.Forward.class, relays.get(0).forward(body, true)).body();
+    body = assertInstanceOf(RelayLayer.Forward.class, relays.get(1).forward(body, true)).body();
     RelayLayer.Outcome atDestination = relays.get(2).forward(body, false);
     assertArrayEquals(payload, assertInstanceOf(RelayLayer.Recognized.class, atDestination).cell().data());
 

@@ -1,5 +1,6 @@
 package io.shroud.circuit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -39,6 +40,33 @@ class OnionLayersTest {
       assertEquals(from, backward.hop(), "backward cell attributed to the wrong hop");
       assertEquals(back, backward.cell());
     }
+  }
+
+  /** Relays and the origin get a cell's own payload array ({@code Cell.sharedPayload}): never written. */
+  @Test
+  void layersOnlyReadTheBodiesTheyAreGiven() throws CircuitProtocolException {
+    CircuitSim sim = new CircuitSim(HOPS, HOPS);
+    byte[] body = sim.origin.encrypt(HOPS - 1, dataCell());
+    for (int k = 0; k < HOPS - 1; k++) {
+      byte[] input = body;
+      byte[] before = input.clone();
+      body = ((RelayLayer.Forward) sim.relays.get(k).forward(input, true)).body();
+      assertArrayEquals(before, input, "relay " + k + " wrote to its input");
+      assertFalse(Arrays.equals(before, body), "relay " + k + " removed no layer");
+    }
+    byte[] atLast = body.clone();
+    sim.relays.get(HOPS - 1).forward(body, false);
+    assertArrayEquals(atLast, body, "the last hop wrote to its input");
+    byte[] back = sim.relays.get(HOPS - 1).originate(dataCell());
+    for (int k = HOPS - 2; k >= 0; k--) {
+      byte[] before = back.clone();
+      byte[] layered = sim.relays.get(k).backward(back);
+      assertArrayEquals(before, back, "relay " + k + " wrote to its input going backward");
+      back = layered;
+    }
+    byte[] atOrigin = back.clone();
+    sim.origin.decrypt(back);
+    assertArrayEquals(atOrigin, back, "the origin wrote to its input");
   }
 
   @Test
@@ -139,7 +167,7 @@ class OnionLayersTest {
       // relays before dropAt process the first cell, then it vanishes
       for (int k = 0; k < dropAt; k++) {
         try {
-          sim.relays.get(k).forward(first, true);
+          first = ((RelayLayer.Forward) sim.relays.get(k).forward(first, true)).body();
         } catch (CircuitProtocolException e) {
           throw new AssertionError(e);
         }

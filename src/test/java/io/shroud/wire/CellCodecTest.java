@@ -3,6 +3,7 @@ package io.shroud.wire;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
@@ -116,5 +117,22 @@ class CellCodecTest {
     assertThrows(IndexOutOfBoundsException.class, () -> cell.payload(4070, 6));
     assertEquals("Cell[circuit=4294967295, CREATE]",
         new Cell(-1, CellCommand.CREATE, new byte[0]).toString());
+  }
+
+  @Test
+  void anAdoptedPayloadIsTheCellsOwnAndMustBeFullSize() throws ProtocolViolationException {
+    byte[] p = new byte[4075];
+    new Random(2).nextBytes(p);
+    Cell cell = Cell.adopt(9, CellCommand.RELAY, p);
+    assertSame(p, cell.sharedPayload());
+    assertEquals(new Cell(9, CellCommand.RELAY, p), cell);
+    assertEquals(cell, CellCodec.decode(CellCodec.encode(cell)));
+    assertThrows(IllegalArgumentException.class, () -> Cell.adopt(9, CellCommand.RELAY, new byte[4074]));
+    assertThrows(IllegalArgumentException.class, () -> Cell.adopt(0, CellCommand.RELAY, new byte[4075]));
+    // a decoded cell owns a fresh array: the record buffer it came from may be reused
+    byte[] encoded = CellCodec.encode(cell);
+    Cell decoded = CellCodec.decode(encoded);
+    Arrays.fill(encoded, (byte) 0);
+    assertArrayEquals(p, decoded.sharedPayload());
   }
 }
