@@ -2,39 +2,43 @@ package io.shroud.circuit;
 
 import io.shroud.crypto.HopKeys;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * One hop's relay crypto in both directions (protocol §6.3): a continuous AES-256-CTR keystream
- * and an HMAC-SHA256 tag with a cell counter per direction. Shared by the origin (one per hop)
- * and a relay (one per circuit it relays). Not thread-safe; bodies are transformed in place.
+ * and a GMAC tag (AES-256-GCM over the body as associated data, nonce = the cell counter) per
+ * direction. Shared by the origin (one per hop) and a relay (one per circuit it relays). Not
+ * thread-safe.
  */
 final class HopCrypto {
-  private static final byte[] ZERO_TAG = new byte[RelayCellFormat.TAG_BYTES];
-  private static final int AFTER_TAG = RelayCellFormat.TAG_OFFSET + RelayCellFormat.TAG_BYTES;
+  private static final int TAG_END = RelayCellFormat.TAG_OFFSET + RelayCellFormat.TAG_BYTES;
+  private static final int TAG_BITS = 8 * RelayCellFormat.TAG_BYTES;
 
-  /** One direction of one hop. */
+  /** One direction of one hop: a side either seals (originates) or recognizes, never both. */
   static final class Direction {
     private final Cipher keystream;
-    private final Mac mac;
-    private final byte[] counter = new byte[8];
-    private final byte[] macOut = new byte[32];
+    private final Cipher gmac;
+    private final SecretKeySpec tagKey;
+    private final byte[] nonce = new byte[12];
+    private final byte[] tag = new byte[RelayCellFormat.TAG_BYTES];
     private long sequence;
 
     private Direction(byte[] key, byte[] iv, byte[] macKey) {
       try {
         keystream = Cipher.getInstance("AES/CTR/NoPadding");
         keystream.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
-        mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(macKey, "HmacSHA256"));
+        gmac = Cipher.getInstance("AES/GCM/NoPadding");
+        tagKey = new SecretKeySpec(macKey, "AES");
       } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("AES-CTR or HMAC-SHA256 is missing from this JVM", e);
+        throw new IllegalStateException("AES-CTR or AES-GCM is missing from this JVM", e);
       } finally {
-        java.util.Arrays.fill(key, (byte) 0);
-        java.util.Arrays.fill(macKey, (byte) 0);
+        Arrays.fill(key, (byte) 0);
+        Arrays.fill(macKey, (byte) 0);
       }
     }
 
@@ -57,46 +61,54 @@ final class HopCrypto {
 
     /** Writes the tag of a plaintext body this side originates and advances the counter. */
     void seal(byte[] body) {
-      computeTag(body);
-      System.arraycopy(macOut, 0, body, RelayCellFormat.TAG_OFFSET, RelayCellFormat.TAG_BYTES);
+      Arrays.fill(body, RelayCellFormat.TAG_OFFSET, TAG_END, (byte) 0);
+      try {
+        startTag(Cipher.ENCRYPT_MODE);
+        gmac.updateAAD(body, 0, RelayCellFormat.BODY_BYTES);
+        gmac.doFinal(tag, 0);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("GMAC failed", e);
+      }
+      System.arraycopy(tag, 0, body, RelayCellFormat.TAG_OFFSET, RelayCellFormat.TAG_BYTES);
       sequence++;
     }
 
     /**
      * True when {@code body} (this layer already removed) is addressed here: recognized is 0
-     * and the tag matches (constant-time). Advances the counter only then.
+     * and the tag matches (GCM's own constant-time check). Advances the counter only then.
+     * The body is left as it came, tag included (an unrecognized one travels on).
      */
     boolean recognizes(byte[] body) {
       if (body[RelayCellFormat.RECOGNIZED_OFFSET] != 0 || body[RelayCellFormat.RECOGNIZED_OFFSET + 1] != 0) {
         return false;
       }
-      computeTag(body);
-      int diff = 0;
-      for (int i = 0; i < RelayCellFormat.TAG_BYTES; i++) {
-        diff |= macOut[i] ^ body[RelayCellFormat.TAG_OFFSET + i];
-      }
-      if (diff != 0) {
+      System.arraycopy(body, RelayCellFormat.TAG_OFFSET, tag, 0, RelayCellFormat.TAG_BYTES);
+      Arrays.fill(body, RelayCellFormat.TAG_OFFSET, TAG_END, (byte) 0);
+      try {
+        // decrypt mode checks the tag without exposing the expected one, and may repeat a
+        // nonce: a cell that is not ours leaves the counter where it was for the next cell
+        startTag(Cipher.DECRYPT_MODE);
+        gmac.updateAAD(body, 0, RelayCellFormat.BODY_BYTES);
+        gmac.doFinal(tag, 0, RelayCellFormat.TAG_BYTES);
+      } catch (AEADBadTagException e) {
         return false;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("GMAC failed", e);
+      } finally {
+        System.arraycopy(tag, 0, body, RelayCellFormat.TAG_OFFSET, RelayCellFormat.TAG_BYTES);
       }
       sequence++;
       return true;
     }
 
-    private void computeTag(byte[] body) {
+    /** Initialises GMAC for the current cell: nonce = 4 zero bytes ‖ u64 counter. */
+    private void startTag(int mode) throws GeneralSecurityException {
       long s = sequence;
-      for (int i = 7; i >= 0; i--) {
-        counter[i] = (byte) s;
+      for (int i = nonce.length - 1; i >= nonce.length - Long.BYTES; i--) {
+        nonce[i] = (byte) s;
         s >>>= 8;
       }
-      mac.update(counter);
-      mac.update(body, 0, RelayCellFormat.TAG_OFFSET);
-      mac.update(ZERO_TAG);
-      mac.update(body, AFTER_TAG, RelayCellFormat.BODY_BYTES - AFTER_TAG);
-      try {
-        mac.doFinal(macOut, 0);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("HMAC failed", e);
-      }
+      gmac.init(mode, tagKey, new GCMParameterSpec(TAG_BITS, nonce));
     }
   }
 

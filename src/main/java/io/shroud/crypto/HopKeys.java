@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The key material one circuit handshake gives the origin and one hop: AES-256 keys and
- * initial counter blocks of the forward (origin → hop) and backward layers, and HMAC-SHA256
+ * initial counter blocks of the forward (origin → hop) and backward layers, and AES-256 GMAC
  * keys of the forward and backward tags. Layout of the 160 bytes (the handshake's
  * {@code KEYS}): Kf 32 ‖ Kb 32 ‖ Mf 32 ‖ Mb 32 ‖ IVf 16 ‖ IVb 16. Never printed.
  */
