@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * The relays circuits may use, from the verified directory: each descriptor whose data address
- * is an IPv4 literal {@code a.b.c.d:port} (no DNS lookups) and whose onion key decodes.
+ * is an IPv4 literal {@code a.b.c.d:port} (no DNS lookups), whose onion key decodes and whose
+ * data-plane protocol version is this node's.
  * Each relay is weighted by the bandwidth its descriptor advertises (KiB/s, at least 1;
  * {@link PathSelector} caps any one relay's share), and gets no flags (every relay may be a
  * guard). Immutable; pure.
@@ -41,6 +42,9 @@ public final class RelayDirectory {
   public static RelayDirectory of(List<NodeDescriptor> descriptors) {
     Map<NodeId, Entry> map = new LinkedHashMap<>();
     for (NodeDescriptor d : descriptors) {
+      if (d.protocolVersion() != NodeDescriptor.PROTOCOL_VERSION) {
+        continue; // its relay cells are not ours: a circuit through it would fail at every tag
+      }
       Matcher m = IPV4_PORT.matcher(d.dataAddress());
       if (!m.matches()) {
         continue;

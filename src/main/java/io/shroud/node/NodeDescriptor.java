@@ -40,7 +40,11 @@ public record NodeDescriptor(
     Instant validUntil,
     long bandwidth) {
 
-  public static final int PROTOCOL_VERSION = 1;
+  /**
+   * Data-plane protocol version: 2 since relay cell tags are GMAC (1 had HMAC-SHA256 tags;
+   * the two cannot share a circuit, so circuits use only relays of this version).
+   */
+  public static final int PROTOCOL_VERSION = 2;
 
   /** What a node advertises unless configured otherwise: 10 MiB/s. */
   public static final long DEFAULT_BANDWIDTH = 10L * 1024 * 1024;
