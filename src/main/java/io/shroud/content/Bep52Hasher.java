@@ -1,6 +1,8 @@
 package io.shroud.content;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,16 +31,31 @@ public final class Bep52Hasher {
   private int blockFill;
   private long total;
   private boolean finished;
+  private final OutputStream leavesOut;
 
   public Bep52Hasher(int pieceLength) {
+    this(pieceLength, null);
+  }
+
+  /**
+   * A hasher that also writes every block's leaf hash (32 bytes per 16 KiB block, in file order,
+   * no padding leaves) to {@code leavesOut} (null: none); the caller closes it.
+   */
+  public Bep52Hasher(int pieceLength, OutputStream leavesOut) {
     new PieceGeometry(0, pieceLength); // validates
     this.pieceLength = pieceLength;
     this.leaves = new byte[(pieceLength / PieceGeometry.BLOCK_SIZE) * Merkle.HASH_LENGTH];
+    this.leavesOut = leavesOut;
   }
 
   /** Hashes a file with a FileChannel, reading {@link #READ_SIZE} bytes at a time. */
   public static MerkleTree hash(Path file, int pieceLength) throws IOException {
-    Bep52Hasher h = new Bep52Hasher(pieceLength);
+    return hash(file, pieceLength, null);
+  }
+
+  /** {@link #hash(Path, int)}, writing the leaf hashes to {@code leavesOut} (null: none). */
+  public static MerkleTree hash(Path file, int pieceLength, OutputStream leavesOut) throws IOException {
+    Bep52Hasher h = new Bep52Hasher(pieceLength, leavesOut);
     ByteBuffer buf = ByteBuffer.allocate(READ_SIZE);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       while (ch.read(buf.clear()) >= 0) {
@@ -109,6 +126,13 @@ public final class Bep52Hasher {
 
   /** Folds the buffered leaves, padded with zero hashes to {@code width}, into one piece hash. */
   private void endPiece(int width) {
+    if (leavesOut != null) {
+      try {
+        leavesOut.write(leaves, 0, leafCount * Merkle.HASH_LENGTH);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write leaf hashes", e);
+      }
+    }
     byte[][] layer = new byte[width][];
     for (int i = 0; i < width; i++) {
       layer[i] = new byte[Merkle.HASH_LENGTH];

@@ -1,6 +1,8 @@
 package io.shroud.content;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -36,7 +38,7 @@ public final class ShareBuilder {
 
   /** Shares {@code file}: encrypted into {@code ciphertextOut}, or public when {@code encrypt} is false. */
   public ShareMetadata build(Path file, boolean encrypt, Path ciphertextOut) throws IOException {
-    return build(file, new ShareOptions(encrypt, ciphertextOut, 0, null, null));
+    return build(file, new ShareOptions(encrypt, ciphertextOut, 0, null, null, null));
   }
 
   public ShareMetadata build(Path file, ShareOptions options) throws IOException {
@@ -48,18 +50,23 @@ public final class ShareBuilder {
     String name = options.name() != null ? options.name()
         : FileNames.check(file.getFileName().toString());
     if (!options.encrypt()) {
-      MerkleTree tree = Bep52Hasher.hash(file, pieceLength);
+      MerkleTree tree;
+      try (OutputStream leaves = leavesStream(options)) {
+        tree = Bep52Hasher.hash(file, pieceLength, leaves);
+      }
       InfoDict info = new InfoDict(name, tree.geometry(), rootOrNull(tree), null);
       return new ShareMetadata(info, tree, ShareLink.forPublic(info), Optional.empty(), file);
     }
     ShareKey key = ShareKey.random(random);
-    Bep52Hasher hasher = new Bep52Hasher(pieceLength);
     MessageDigest plainSha = Merkle.sha256();
     ContentCipher cipher = new ContentCipher(key, 0);
     ByteBuffer buf = ByteBuffer.allocate(READ_SIZE);
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+    MerkleTree tree;
+    try (OutputStream leaves = leavesStream(options);
+        FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
         FileChannel out = FileChannel.open(options.ciphertextOut(), StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      Bep52Hasher hasher = new Bep52Hasher(pieceLength, leaves);
       while (in.read(buf.clear()) >= 0) {
         int n = buf.position();
         byte[] a = buf.array();
@@ -72,8 +79,8 @@ public final class ShareBuilder {
         }
       }
       out.force(true);
+      tree = hasher.finish();
     }
-    MerkleTree tree = hasher.finish();
     byte[] root = rootOrNull(tree);
     Manifest manifest = new Manifest(name, tree.geometry().length(), mediaType(file, options),
         plainSha.digest());
@@ -81,6 +88,12 @@ public final class ShareBuilder {
     InfoDict info = new InfoDict(ShareLink.ENCRYPTED_NAME, tree.geometry(), root, sealed);
     return new ShareMetadata(info, tree, ShareLink.forEncrypted(info, key), Optional.of(manifest),
         options.ciphertextOut());
+  }
+
+  /** A buffered stream to {@code options.leavesOut()}, or null when no leaves are wanted. */
+  private static OutputStream leavesStream(ShareOptions options) throws IOException {
+    return options.leavesOut() == null ? null
+        : new BufferedOutputStream(Files.newOutputStream(options.leavesOut()), 64 * 1024);
   }
 
   private static byte[] rootOrNull(MerkleTree tree) {

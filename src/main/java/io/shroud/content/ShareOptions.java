@@ -11,9 +11,11 @@ import java.nio.file.Path;
  * @param name the file name to publish, or {@code null} for the file's own name
  * @param mediaType the media type for the manifest, or {@code null} to probe it from the file
  *     (falling back to {@code application/octet-stream})
+ * @param leavesOut where to write the leaf hash of every 16 KiB block of the shared bytes (32
+ *     bytes each, in order), for a provider to build proofs without hashing; null for none
  */
 public record ShareOptions(
-    boolean encrypt, Path ciphertextOut, int pieceLength, String name, String mediaType) {
+    boolean encrypt, Path ciphertextOut, int pieceLength, String name, String mediaType, Path leavesOut) {
 
   public ShareOptions {
     if (encrypt && ciphertextOut == null) {
@@ -28,22 +30,26 @@ public record ShareOptions(
   }
 
   public static ShareOptions encrypted(Path ciphertextOut) {
-    return new ShareOptions(true, ciphertextOut, 0, null, null);
+    return new ShareOptions(true, ciphertextOut, 0, null, null, null);
   }
 
   public static ShareOptions publicShare() {
-    return new ShareOptions(false, null, 0, null, null);
+    return new ShareOptions(false, null, 0, null, null, null);
   }
 
   public ShareOptions withPieceLength(int pl) {
-    return new ShareOptions(encrypt, ciphertextOut, pl, name, mediaType);
+    return new ShareOptions(encrypt, ciphertextOut, pl, name, mediaType, leavesOut);
   }
 
   public ShareOptions withName(String n) {
-    return new ShareOptions(encrypt, ciphertextOut, pieceLength, n, mediaType);
+    return new ShareOptions(encrypt, ciphertextOut, pieceLength, n, mediaType, leavesOut);
   }
 
   public ShareOptions withMediaType(String t) {
-    return new ShareOptions(encrypt, ciphertextOut, pieceLength, name, t);
+    return new ShareOptions(encrypt, ciphertextOut, pieceLength, name, t, leavesOut);
+  }
+
+  public ShareOptions withLeavesOut(Path out) {
+    return new ShareOptions(encrypt, ciphertextOut, pieceLength, name, mediaType, out);
   }
 }

@@ -10,10 +10,11 @@ import java.util.List;
 /**
  * The in-piece Merkle subtree of one piece a provider is serving: its layers from the 16 KiB
  * leaf hashes up to the piece hash (at most 2 × 1024 hashes, 64 KiB, for a 16 MiB piece), kept
- * while blocks of that piece are served so each BLOCK's proof costs no hashing. Built once from
- * the piece's bytes and checked against the piece layer, so a provider never serves a proof for
- * data that changed under it. The subtree follows BEP 52: leaves past the end of the file are
- * zero hashes. Not thread-safe; immutable after construction.
+ * while blocks of that piece are served so each BLOCK's proof costs no hashing. Built from the
+ * piece's bytes ({@link #of}) or from the leaf hashes stored when the share was made
+ * ({@link #fromLeaves}), and either way checked against the piece layer. The subtree follows
+ * BEP 52: leaves past the end of the file are zero hashes. Not thread-safe; immutable after
+ * construction.
  */
 public final class PieceProofs {
   private final int piece;
@@ -45,6 +46,43 @@ public final class PieceProofs {
         layer[i] = new byte[Merkle.HASH_LENGTH];
       }
     }
+    PieceProofs proofs = fold(tree, piece, layer, md);
+    if (proofs == null) {
+      throw new IllegalArgumentException("piece " + piece + " does not match its piece hash");
+    }
+    return proofs;
+  }
+
+  /** Blocks of piece {@code piece}, i.e. the leaf hashes {@link #fromLeaves} takes. */
+  public static int blocksIn(PieceGeometry g, int piece) {
+    return (int) ((g.pieceSize(piece) + PieceGeometry.BLOCK_SIZE - 1) / PieceGeometry.BLOCK_SIZE);
+  }
+
+  /**
+   * The subtree of piece {@code piece} from the leaf hashes of its blocks ({@code blocks × 32}
+   * bytes, in order), or null when they do not fold up to the piece hash (a damaged leaves file:
+   * the caller hashes the piece instead).
+   */
+  public static PieceProofs fromLeaves(MerkleTree tree, int piece, byte[] leafHashes) {
+    PieceGeometry g = tree.geometry();
+    if (piece < 0 || piece >= g.pieceCount()) {
+      throw new IllegalArgumentException("not piece " + piece + " of this share");
+    }
+    int blocks = blocksIn(g, piece);
+    if (leafHashes.length != blocks * Merkle.HASH_LENGTH) {
+      return null;
+    }
+    byte[][] layer = new byte[g.pieceLeaves()][];
+    for (int i = 0; i < layer.length; i++) {
+      layer[i] = i < blocks
+          ? java.util.Arrays.copyOfRange(leafHashes, i * Merkle.HASH_LENGTH, (i + 1) * Merkle.HASH_LENGTH)
+          : new byte[Merkle.HASH_LENGTH];
+    }
+    return fold(tree, piece, layer, Merkle.sha256());
+  }
+
+  /** The layers above {@code layer} up to the piece hash, or null if they do not reach it. */
+  private static PieceProofs fold(MerkleTree tree, int piece, byte[][] layer, MessageDigest md) {
     List<byte[][]> layers = new ArrayList<>();
     layers.add(layer);
     while (layer.length > 1) {
@@ -58,7 +96,7 @@ public final class PieceProofs {
       layer = up;
     }
     if (!MessageDigest.isEqual(layer[0], tree.pieceHash(piece))) {
-      throw new IllegalArgumentException("piece " + piece + " does not match its piece hash");
+      return null;
     }
     return new PieceProofs(piece, layers);
   }

@@ -5,16 +5,17 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The piece proofs a serving session has built, shared by its concurrent read tasks: each piece
- * is read whole and hashed once however many tasks ask for it at the same time (a second task
+ * The piece proofs a serving session has built, shared by its concurrent read tasks: each
+ * piece's proofs are built once however many tasks ask for them at the same time (a second task
  * waits for the first), and the most recent {@code capacity} pieces stay cached for later blocks.
- * A provider's SHA-256 pass over the pieces it serves is the largest part of its CPU cost per
- * byte; with two read tasks and batches that straddle pieces, a per-task cache hashed many
- * pieces twice.
+ * Building them means folding the share's stored leaf hashes, or, without those, reading the
+ * piece whole and hashing it: then the provider's largest CPU cost per byte, which a per-task
+ * cache paid twice for many pieces (two read tasks, batches that straddle pieces).
  *
- * <p>The piece is read and hashed inside {@link ConcurrentHashMap#computeIfAbsent} (about
- * 0.1 ms for 128 KiB), which is what makes a second task wait; a task needing another piece
- * whose key falls in the same hash bin waits too, which with a handful of entries is rare.
+ * <p>Proofs are built inside {@link ConcurrentHashMap#computeIfAbsent} (a small read and a fold,
+ * or about 0.1 ms to read and hash 128 KiB), which is what makes a second task wait; a task
+ * needing another piece whose key falls in the same hash bin waits too, which with a handful of
+ * entries is rare.
  */
 final class SessionProofs {
   /** A piece's proofs, and its bytes when the caller is the task that just read them (else null). */

@@ -14,8 +14,11 @@ import java.util.Optional;
 
 /**
  * A share's files in the node's data directory, under {@code <data-dir>/shares/}:
- * {@code <infohash>.data} (the ciphertext the network carries for an encrypted share) and
- * {@code <infohash>.key} (its 32-byte share key, owner-only). Keys never go into the journal;
+ * {@code <infohash>.data} (the ciphertext the network carries for an encrypted share),
+ * {@code <infohash>.key} (its 32-byte share key, owner-only) and {@code <infohash>.leaves} (the
+ * SHA-256 of every 16 KiB block of the bytes served, 32 bytes each in order, written while the
+ * share was hashed: a provider builds block proofs from it instead of hashing each piece it
+ * serves; a missing or damaged one only costs that hashing). Keys never go into the journal;
  * they are written and forced to disk before the share's event is persisted.
  */
 public final class ShareStore {
@@ -38,6 +41,25 @@ public final class ShareStore {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A fresh temporary file for leaf hashes being written. */
+  public Path newTempLeaves() {
+    try {
+      return Files.createTempFile(dir, "building-", ".leaves");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Path leavesFile(String infoHashHex) {
+    return dir.resolve(infoHashHex + ".leaves");
+  }
+
+  /** Moves finished leaf hashes to their final name. */
+  public Path adoptLeaves(Path temp, String infoHashHex) throws IOException {
+    return Files.move(temp, leavesFile(infoHashHex), StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
   }
 
   public Path dataFile(String infoHashHex) {
@@ -71,11 +93,12 @@ public final class ShareStore {
     }
   }
 
-  /** Deletes the share's key and ciphertext (if any). */
+  /** Deletes the share's key, ciphertext and leaf hashes (those it has). */
   public void delete(String infoHashHex) {
     try {
       Files.deleteIfExists(dir.resolve(infoHashHex + ".key"));
       Files.deleteIfExists(dataFile(infoHashHex));
+      Files.deleteIfExists(leavesFile(infoHashHex));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete share files of " + infoHashHex, e);
     }

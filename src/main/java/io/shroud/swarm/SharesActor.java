@@ -81,7 +81,11 @@ public final class SharesActor
   public record Refused(int status, String message) implements AddResult {}
 
   /** A share ready to serve pieces from. */
-  public record Servable(ShareMetadata metadata, Path dataFile) {}
+  /**
+   * What a provider serves a share from: its bytes, and the leaf hashes written when it was
+   * shared ({@link ShareStore}; the file may be missing, e.g. for a seeded download).
+   */
+  public record Servable(ShareMetadata metadata, Path dataFile, Path leavesFile) {}
 
   /** One share as the API shows it. The link holds the key of an encrypted share. */
   public record ShareView(
@@ -194,21 +198,23 @@ public final class SharesActor
     }
     building.add(path);
     Path temp = cmd.publicShare() ? null : store.newTempData();
-    CompletableFuture<Built> work = CompletableFuture.supplyAsync(() -> build(cmd, path, temp), blocking);
+    Path leaves = store.newTempLeaves();
+    CompletableFuture<Built> work = CompletableFuture.supplyAsync(() -> build(cmd, path, temp, leaves), blocking);
     context.pipeToSelf(work, (built, failure) ->
         failure == null ? built : new Built(cmd, null, null, failure));
     return Effect().none();
   }
 
-  private Built build(AddShare cmd, Path path, Path temp) {
+  private Built build(AddShare cmd, Path path, Path temp, Path leaves) {
     try {
       ShareFileCheck.Fingerprint before = ShareFileCheck.fingerprint(path).orElseThrow(
           () -> new IllegalStateException("file vanished: " + path));
       ShareMetadata m = builder.build(path,
-          cmd.publicShare() ? ShareOptions.publicShare() : ShareOptions.encrypted(temp));
+          (cmd.publicShare() ? ShareOptions.publicShare() : ShareOptions.encrypted(temp)).withLeavesOut(leaves));
       if (!ShareFileCheck.fingerprint(path).equals(Optional.of(before))) {
         throw new IllegalStateException("file changed while it was being shared: " + path);
       }
+      store.adoptLeaves(leaves, m.infoHashHex());
       if (!cmd.publicShare()) {
         Path data = store.adoptData(temp, m.infoHashHex());
         store.writeKey(m.infoHashHex(), m.link().key().orElseThrow());
@@ -216,11 +222,13 @@ public final class SharesActor
       }
       return new Built(cmd, m, before, null);
     } catch (Exception e) {
-      if (temp != null) {
+      for (Path leftover : new Path[] {temp, leaves}) {
         try {
-          Files.deleteIfExists(temp);
+          if (leftover != null) {
+            Files.deleteIfExists(leftover);
+          }
         } catch (java.io.IOException ignored) {
-          // best effort: a leftover building-*.data file holds only ciphertext
+          // best effort: a leftover building-* file holds only ciphertext or hashes of it
         }
       }
       return new Built(cmd, null, null, e);
@@ -299,7 +307,7 @@ public final class SharesActor
       return Effect().reply(cmd.replyTo(), Optional.empty());
     }
     ShareMetadata m = metadata(s);
-    return Effect().reply(cmd.replyTo(), Optional.of(new Servable(m, m.dataFile())));
+    return Effect().reply(cmd.replyTo(), Optional.of(new Servable(m, m.dataFile(), store.leavesFile(s.infoHashHex()))));
   }
 
   private static boolean sharedAlready(State state, Path path, boolean publicShare) {

@@ -4,6 +4,7 @@ import io.shroud.circuit.CircuitsActor;
 import io.shroud.circuit.StreamMuxActor;
 import io.shroud.circuit.StreamMuxActor.StreamCommand;
 import io.shroud.circuit.StreamMuxActor.StreamEvent;
+import io.shroud.content.Merkle;
 import io.shroud.content.PieceGeometry;
 import io.shroud.swarm.TransferMessage.BlockRequest;
 import java.io.IOException;
@@ -236,8 +237,14 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     }
     SharesActor.Servable servable = found.servable().get();
     try {
-      s.share = new ServingSession.Share(servable.metadata(),
-          FileChannel.open(servable.dataFile(), StandardOpenOption.READ));
+      FileChannel data = FileChannel.open(servable.dataFile(), StandardOpenOption.READ);
+      FileChannel leaves = null;
+      try {
+        leaves = servable.leavesFile() == null ? null : FileChannel.open(servable.leavesFile(), StandardOpenOption.READ);
+      } catch (IOException e) {
+        // no leaf hashes (e.g. a seeded download): proofs are built by hashing each piece
+      }
+      s.share = new ServingSession.Share(servable.metadata(), data, leaves);
     } catch (IOException e) {
       getContext().getLog().warn("cannot open share data {}: {}", servable.metadata().infoHashHex(), e.getMessage());
       refuse(s, TransferMessage.RefuseReason.STALE, 60);
@@ -255,11 +262,12 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
   /**
    * Starts read tasks of {@code s} while fewer than {@link #READS_IN_FLIGHT} run, tokens allow
    * and output is drained. One task reads up to {@link #BLOCKS_PER_READ} queued requests: one
-   * hop to the blocking dispatcher and back per batch rather than per 16 KiB block. The first
-   * block of a piece reads the whole piece and builds its proofs ({@link SessionProofs}: a task
-   * that needs a piece another task is proving waits for it instead of hashing it again); later
-   * blocks of that piece in the same task are cut from it, those of a later task are read alone
-   * and take the cached proofs.
+   * hop to the blocking dispatcher and back per batch rather than per 16 KiB block. A piece's
+   * proofs come from the leaf hashes written when the share was made ({@link ShareStore}), read
+   * and folded to the piece hash; each block is then read alone. Without usable leaf hashes the
+   * first block of a piece reads the whole piece and hashes it, and later blocks of that piece in
+   * the same task are cut from it. Either way {@link SessionProofs} builds each piece's proofs
+   * once per session (a task that needs a piece another task is proving waits for it).
    */
   private void pump(ServingSession s) {
     while (s.readsInFlight < READS_IN_FLIGHT && startRead(s)) {
@@ -294,6 +302,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     s.readsInFlight++;
     SessionProofs proofCache = s.proofs;
     FileChannel ch = s.share.channel();
+    FileChannel leavesCh = s.share.leaves();
     var tree = s.share.metadata().tree();
     int id = s.id;
     CompletableFuture<BlocksRead> read = CompletableFuture.supplyAsync(() -> {
@@ -304,6 +313,10 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
         try {
           long pieceStart = g.pieceOffset(r.piece());
           SessionProofs.Proven proven = proofCache.get(r.piece(), () -> {
+            PieceProofs stored = leavesCh == null ? null : storedProofs(leavesCh, tree, r.piece());
+            if (stored != null) {
+              return new SessionProofs.Proven(stored, null);
+            }
             byte[] piece = readFully(ch, pieceStart, g.pieceSize(r.piece()));
             return new SessionProofs.Proven(PieceProofs.of(tree, r.piece(), piece), piece);
           });
@@ -324,6 +337,18 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     getContext().pipeToSelf(read, (ok, failure) -> ok != null ? ok
         : new BlocksRead(id, batch.stream().map(r -> new BlockRead(r, null, null, failure)).toList()));
     return true;
+  }
+
+  /** Proofs of {@code piece} from the share's leaf hashes, or null if they are short or do not fold. */
+  private static PieceProofs storedProofs(FileChannel leaves, io.shroud.content.MerkleTree tree, int piece) {
+    PieceGeometry g = tree.geometry();
+    long first = g.pieceOffset(piece) / PieceGeometry.BLOCK_SIZE;
+    try {
+      return PieceProofs.fromLeaves(tree, piece,
+          readFully(leaves, first * Merkle.HASH_LENGTH, PieceProofs.blocksIn(g, piece) * Merkle.HASH_LENGTH));
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private static byte[] readFully(FileChannel ch, long position, int length) throws IOException {
@@ -406,7 +431,8 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
 
   /** One incoming transfer stream. */
   private static final class ServingSession {
-    record Share(io.shroud.content.ShareMetadata metadata, FileChannel channel) {
+    /** {@code leaves}: the share's leaf hashes ({@link ShareStore}), null when it has none. */
+    record Share(io.shroud.content.ShareMetadata metadata, FileChannel channel, FileChannel leaves) {
       PieceGeometry geometry() {
         return metadata.info().geometry();
       }
@@ -471,8 +497,11 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       if (share != null) {
         try {
           share.channel().close();
+          if (share.leaves() != null) {
+            share.leaves().close();
+          }
         } catch (IOException ignored) {
-          // read-only channel: nothing to lose
+          // read-only channels: nothing to lose
         }
       }
     }

@@ -42,4 +42,35 @@ class PieceProofsTest {
     assertThrows(IllegalArgumentException.class, () -> PieceProofs.of(f.tree, 1, new byte[10]));
     assertThrows(IllegalArgumentException.class, () -> PieceProofs.of(f.tree, 3, f.piece(0)));
   }
+
+  @Test
+  void storedLeafHashesGiveTheSameProofsAndDamagedOnesNone() {
+    ShareFixture f = new ShareFixture(5, 5 * 65536 + 20_000, 65536);
+    for (int p = 0; p < f.geometry.pieceCount(); p++) {
+      byte[] piece = f.piece(p);
+      int blocks = PieceProofs.blocksIn(f.geometry, p);
+      byte[] leaves = new byte[blocks * 32];
+      for (int i = 0; i < blocks; i++) {
+        java.security.MessageDigest md = io.shroud.content.Merkle.sha256();
+        int off = i * PieceGeometry.BLOCK_SIZE;
+        md.update(piece, off, Math.min(PieceGeometry.BLOCK_SIZE, piece.length - off));
+        System.arraycopy(md.digest(), 0, leaves, i * 32, 32);
+      }
+      PieceProofs hashed = PieceProofs.of(f.tree, p, piece);
+      PieceProofs stored = PieceProofs.fromLeaves(f.tree, p, leaves);
+      for (int i = 0; i < blocks; i++) {
+        List<byte[]> want = hashed.proof(i);
+        List<byte[]> got = stored.proof(i);
+        for (int k = 0; k < want.size(); k++) {
+          assertArrayEquals(want.get(k), got.get(k), "piece " + p + " block " + i + " level " + k);
+        }
+      }
+      byte[] flipped = leaves.clone();
+      flipped[leaves.length - 1] ^= 1;
+      org.junit.jupiter.api.Assertions.assertNull(PieceProofs.fromLeaves(f.tree, p, flipped), "piece " + p);
+      org.junit.jupiter.api.Assertions.assertNull(
+          PieceProofs.fromLeaves(f.tree, p, java.util.Arrays.copyOf(leaves, leaves.length - 32)), "piece " + p);
+    }
+    assertEquals(2, PieceProofs.blocksIn(f.geometry, f.geometry.pieceCount() - 1), "20 000 bytes: a full and a short block");
+  }
 }

@@ -157,7 +157,7 @@ final class SwarmNet {
     return Behaviors.receiveMessage(c -> {
       if (c instanceof SharesActor.GetServable g) {
         g.replyTo().tell(g.infoHashHex().equals(share.infoHashHex())
-            ? Optional.of(new SharesActor.Servable(share, share.dataFile())) : Optional.empty());
+            ? Optional.of(new SharesActor.Servable(share, share.dataFile(), null)) : Optional.empty());
       } else if (c instanceof SharesActor.ListShares l) {
         l.replyTo().tell(List.of(new SharesActor.ShareView(share.infoHashHex(), share.link().format(), "f",
             share.dataFile().toString(), share.encrypted(), share.length(), share.pieceLength(),

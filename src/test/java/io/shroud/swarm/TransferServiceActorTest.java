@@ -127,7 +127,7 @@ class TransferServiceActorTest {
   @Test
   void blocksOfMultiBlockPiecesAreServedByConcurrentReadTasksAndAllVerify() throws Exception {
     // 40 MiB gets 32 KiB pieces (two blocks each); 11 requests span two read tasks of 8 and 3,
-    // running at once, the second starting in the middle of piece 3 (it reads that piece itself)
+    // running at once, the second starting in the middle of piece 3 (proofs from the leaf hashes)
     Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC(), 40 * 1024 * 1024);
     PieceGeometry g = f.share().metadata().info().geometry();
     assertEquals(2, g.blocksPerPiece());
@@ -158,6 +158,39 @@ class TransferServiceActorTest {
     // requests that arrive together are read together, and each read task's blocks go to the
     // stream as one write: 11 blocks, 2 tasks, 2 writes (reading per request arrival: 4 tasks)
     assertEquals(2, s.writes - writesBefore, "writes to the stream");
+  }
+
+  @Test
+  void sharingWritesEveryBlocksLeafHashAndADamagedLeavesFileOnlyCostsHashing() throws Exception {
+    Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC(), 3 * 1024 * 1024 + 5000);
+    byte[] content = Files.readAllBytes(f.file());
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    for (int off = 0; off < content.length; off += PieceGeometry.BLOCK_SIZE) {
+      java.security.MessageDigest md = io.shroud.content.Merkle.sha256();
+      md.update(content, off, Math.min(PieceGeometry.BLOCK_SIZE, content.length - off));
+      expected.writeBytes(md.digest());
+    }
+    assertArrayEquals(expected.toByteArray(), Files.readAllBytes(f.share().leavesFile()));
+
+    byte[] damaged = new byte[expected.size() / 2];
+    java.util.Arrays.fill(damaged, (byte) 0x5a);
+    Files.write(f.share().leavesFile(), damaged); // wrong hashes, and too few of them
+    PieceGeometry g = f.share().metadata().info().geometry();
+    PieceVerifier verifier = new PieceVerifier(f.share().metadata().tree());
+    Stream s = new Stream(f.handler());
+    s.send(new TransferMessage.Hello(f.share().metadata().infoHash()));
+    assertEquals(TransferMessage.Have.allPieces(), s.next());
+    List<BlockRequest> requests = new ArrayList<>();
+    for (int p = 0; p < g.pieceCount(); p++) {
+      int last = (int) ((g.pieceOffset(p) + g.pieceSize(p) - 1) / PieceGeometry.BLOCK_SIZE);
+      int lastOffset = (int) (last * (long) PieceGeometry.BLOCK_SIZE - g.pieceOffset(p));
+      requests.add(new BlockRequest(p, lastOffset, g.blockSize(last)));
+    }
+    s.sendTogether(requests);
+    for (int i = 0; i < requests.size(); i++) {
+      TransferMessage.Block b = assertInstanceOf(TransferMessage.Block.class, s.next());
+      assertTrue(verifier.verifyBlock(b), "block " + b.piece() + "/" + b.offset() + " verifies");
+    }
   }
 
   @Test
