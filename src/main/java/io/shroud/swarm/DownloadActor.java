@@ -340,8 +340,8 @@ public final class DownloadActor
    * Under load this turns one fsync and one journal transaction per piece into one per batch;
    * a piece is still on disk before the {@code PiecesVerified} naming it is persisted.
    */
-  void writePiece(int piece, long offset, byte[] data) {
-    unwritten.add(new DownloadStore.PieceData(piece, offset, data));
+  void writePiece(int piece, long offset, byte[] data, byte[] leafHashes) {
+    unwritten.add(new DownloadStore.PieceData(piece, offset, data, leafHashes));
     if (!writing) {
       writeBatch();
     }
@@ -415,6 +415,9 @@ public final class DownloadActor
     return Effect().persist(new DownloadEvent.DownloadCompleted(done.finished().sha256Hex(), done.finished().name(),
         setup.clock().instant())).thenRun(s -> {
           store.forgetLink(id);
+          if (setup.seedTo().isEmpty()) {
+            store.forgetLeaves(id); // only a seed serves from them
+          }
           setup.seedTo().ifPresent(shares -> seed(s, shares));
         });
   }
@@ -425,17 +428,19 @@ public final class DownloadActor
     }
     ShareLink link = run.link();
     shares.tell(new SharesActor.AdoptDownload(Path.of(state.started.outputPath()),
-        link.encrypted() ? store.partFile(id) : null, link.format(), run.verifier().pieceLayerBytes(),
-        context.messageAdapter(SharesActor.AddResult.class, Seeded::new)));
+        link.encrypted() ? store.partFile(id) : null, store.leavesFile(id), link.format(),
+        run.verifier().pieceLayerBytes(), context.messageAdapter(SharesActor.AddResult.class, Seeded::new)));
   }
 
   private Effect<DownloadEvent, DownloadState> onSeeded(DownloadState state, Seeded seeded) {
     if (seeded.result() instanceof SharesActor.Refused r) {
       context.getLog().info("download {} is not seeded: {}", id, r.message());
-      try {
-        java.nio.file.Files.deleteIfExists(store.partFile(id));
-      } catch (java.io.IOException e) {
-        context.getLog().warn("cannot delete {}: {}", store.partFile(id), e.getMessage());
+      for (Path leftover : List.of(store.partFile(id), store.leavesFile(id))) {
+        try {
+          java.nio.file.Files.deleteIfExists(leftover);
+        } catch (java.io.IOException e) {
+          context.getLog().warn("cannot delete {}: {}", leftover, e.getMessage());
+        }
       }
     } else {
       context.getLog().info("download {} completed and is now seeded", id);
@@ -534,8 +539,8 @@ public final class DownloadActor
     }
 
     @Override
-    public void writePiece(int piece, long offset, byte[] data) {
-      DownloadActor.this.writePiece(piece, offset, data);
+    public void writePiece(int piece, long offset, byte[] data, byte[] leafHashes) {
+      DownloadActor.this.writePiece(piece, offset, data, leafHashes);
     }
 
     @Override

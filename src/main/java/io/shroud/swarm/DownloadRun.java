@@ -1,5 +1,6 @@
 package io.shroud.swarm;
 
+import io.shroud.content.Merkle;
 import io.shroud.content.PieceGeometry;
 import io.shroud.content.ShareLink;
 import io.shroud.dht.NodeId;
@@ -42,7 +43,8 @@ final class DownloadRun {
 
     void close(NodeId provider, long epoch);
 
-    void writePiece(int piece, long offset, byte[] data);
+    /** {@code leafHashes}: the verified leaf hashes of the piece's blocks, 32 bytes each. */
+    void writePiece(int piece, long offset, byte[] data, byte[] leafHashes);
 
     void layerVerified(byte[] pieceLayer);
 
@@ -502,8 +504,9 @@ final class DownloadRun {
     if (result.pieceComplete()) {
       byte[] data = buffers.remove(piece);
       // every block was verified on arrival; its leaf hashes must also fold up to the piece hash
-      if (verifier.verifyPieceLeaves(piece, leaves.remove(piece))) {
-        io.writePiece(piece, geometry.pieceOffset(piece), data);
+      byte[][] pieceLeaves = leaves.remove(piece);
+      if (verifier.verifyPieceLeaves(piece, pieceLeaves)) {
+        io.writePiece(piece, geometry.pieceOffset(piece), data, concat(pieceLeaves));
       } else {
         refetchable.set(piece);
         for (NodeId banned : picker.pieceFailed(piece)) {
@@ -546,6 +549,15 @@ final class DownloadRun {
       if (s.live && s.circuitId != null) {
         out.add(new DownloadView.CircuitUse(s.circuitId, s.id.toHex(), s.path));
       }
+    }
+    return out;
+  }
+
+  /** The leaf hashes back to back (the layout of the download's leaves file). */
+  private static byte[] concat(byte[][] leafHashes) {
+    byte[] out = new byte[leafHashes.length * Merkle.HASH_LENGTH];
+    for (int i = 0; i < leafHashes.length; i++) {
+      System.arraycopy(leafHashes[i], 0, out, i * Merkle.HASH_LENGTH, Merkle.HASH_LENGTH);
     }
     return out;
   }

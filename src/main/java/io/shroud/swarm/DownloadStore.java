@@ -1,5 +1,7 @@
 package io.shroud.swarm;
 
+import io.shroud.content.Merkle;
+import io.shroud.content.PieceGeometry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,8 +22,10 @@ import java.util.Optional;
  * A download's files under {@code <data-dir>/downloads/} (owner-only): {@code <id>.link}, the
  * share link as given (it holds an encrypted share's key, so it stays out of the journal), and
  * {@code <id>.part}, the share's bytes (ciphertext of an encrypted share) written piece by piece
- * at their offsets and forced before a piece is recorded as verified. Blocking I/O: call from the
- * blocking dispatcher.
+ * at their offsets and forced before a piece is recorded as verified, and {@code <id>.leaves},
+ * the verified leaf hash of every block written (32 bytes per block at its block index, not
+ * forced: a seed builds proofs from it, and a hash lost in a crash only makes it hash that piece
+ * again). Blocking I/O: call from the blocking dispatcher.
  */
 public final class DownloadStore {
   /** Size of each blocking thread's aligned buffer for direct writes (a group commit's adjacent pieces). */
@@ -70,6 +74,10 @@ public final class DownloadStore {
     return dir.resolve(id + ".part");
   }
 
+  public Path leavesFile(String id) {
+    return dir.resolve(id + ".leaves");
+  }
+
   /** Writes the link file (owner-only) and forces it. */
   public void writeLink(String id, String link) throws IOException {
     Path tmp = dir.resolve(id + ".link.tmp");
@@ -91,8 +99,15 @@ public final class DownloadStore {
     }
   }
 
-  /** One verified piece to write: its index, its offset in the file, its bytes. */
-  public record PieceData(int piece, long offset, byte[] data) {}
+  /**
+   * One verified piece to write: its index, its offset in the file, its bytes, and the leaf
+   * hashes its blocks were verified with (32 bytes each, in order; null when not known).
+   */
+  public record PieceData(int piece, long offset, byte[] data, byte[] leafHashes) {
+    public PieceData(int piece, long offset, byte[] data) {
+      this(piece, offset, data, null);
+    }
+  }
 
   /**
    * Writes every piece at its offset of the part file, then forces the file once. Pieces whose
@@ -104,6 +119,7 @@ public final class DownloadStore {
    * written through the page cache.
    */
   public void writePieces(String id, List<PieceData> pieces) throws IOException {
+    writeLeaves(id, pieces);
     Path part = partFile(id);
     List<PieceData> buffered = pieces;
     if (directAlign > 0) {
@@ -189,6 +205,24 @@ public final class DownloadStore {
     return end;
   }
 
+  /** Writes the pieces' leaf hashes at their blocks' places in the leaves file (not forced). */
+  private void writeLeaves(String id, List<PieceData> pieces) throws IOException {
+    if (pieces.stream().allMatch(p -> p.leafHashes() == null)) {
+      return;
+    }
+    try (FileChannel ch = FileChannel.open(leavesFile(id), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      for (PieceData p : pieces) {
+        if (p.leafHashes() != null) {
+          ByteBuffer buf = ByteBuffer.wrap(p.leafHashes());
+          long at = p.offset() / PieceGeometry.BLOCK_SIZE * Merkle.HASH_LENGTH;
+          while (buf.hasRemaining()) {
+            ch.write(buf, at + buf.position());
+          }
+        }
+      }
+    }
+  }
+
   /** Reads {@code length} bytes at {@code offset} of the part file (fewer if it is shorter). */
   public byte[] readPiece(String id, long offset, int length) throws IOException {
     Path part = partFile(id);
@@ -206,11 +240,21 @@ public final class DownloadStore {
     }
   }
 
-  /** Deletes the part and link files. */
+  /** Deletes the part, leaves and link files. */
   public void delete(String id) {
     try {
       Files.deleteIfExists(partFile(id));
+      Files.deleteIfExists(leavesFile(id));
       Files.deleteIfExists(dir.resolve(id + ".link"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deletes the leaves file only (the download finished and is not seeded). */
+  public void forgetLeaves(String id) {
+    try {
+      Files.deleteIfExists(leavesFile(id));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

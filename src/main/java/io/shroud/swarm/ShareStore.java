@@ -17,8 +17,8 @@ import java.util.Optional;
  * {@code <infohash>.data} (the ciphertext the network carries for an encrypted share),
  * {@code <infohash>.key} (its 32-byte share key, owner-only) and {@code <infohash>.leaves} (the
  * SHA-256 of every 16 KiB block of the bytes served, 32 bytes each in order, written while the
- * share was hashed: a provider builds block proofs from it instead of hashing each piece it
- * serves; a missing or damaged one only costs that hashing). Keys never go into the journal;
+ * share was hashed or by the download it was seeded from: a provider builds block proofs from
+ * it instead of hashing each piece it serves; a missing or damaged one only costs that hashing). Keys never go into the journal;
  * they are written and forced to disk before the share's event is persisted.
  */
 public final class ShareStore {

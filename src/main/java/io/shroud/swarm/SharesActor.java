@@ -64,9 +64,10 @@ public final class SharesActor
    * Seeds a finished download: shares {@code output} under the link's own info-hash. For an
    * encrypted share {@code ciphertext} is the downloaded ciphertext (moved into the share store)
    * and the link's key is stored; for a public share {@code ciphertext} is null and the output is
-   * served as is (the link must carry its name, {@code dn}).
+   * served as is (the link must carry its name, {@code dn}). {@code leaves}, the download's leaf
+   * hashes, moves into the share store when it exists (null or missing: the seed hashes pieces).
    */
-  public record AdoptDownload(Path output, Path ciphertext, String link, byte[] pieceLayer,
+  public record AdoptDownload(Path output, Path ciphertext, Path leaves, String link, byte[] pieceLayer,
       ActorRef<AddResult> replyTo) implements Command {}
 
   private record Built(AddShare request, ShareMetadata metadata, ShareFileCheck.Fingerprint fingerprint,
@@ -80,10 +81,9 @@ public final class SharesActor
   /** {@code status} is 400 for a bad path, 409 for a duplicate, 500 when building failed. */
   public record Refused(int status, String message) implements AddResult {}
 
-  /** A share ready to serve pieces from. */
   /**
-   * What a provider serves a share from: its bytes, and the leaf hashes written when it was
-   * shared ({@link ShareStore}; the file may be missing, e.g. for a seeded download).
+   * A share ready to serve pieces from: its bytes, and the leaf hashes written when it was shared
+   * or downloaded ({@link ShareStore}; that file may be missing or damaged: then pieces are hashed).
    */
   public record Servable(ShareMetadata metadata, Path dataFile, Path leavesFile) {}
 
@@ -272,6 +272,9 @@ public final class SharesActor
       if (link.encrypted()) {
         store.adoptData(cmd.ciphertext(), link.infoHashHex());
         store.writeKey(link.infoHashHex(), link.key().orElseThrow());
+      }
+      if (cmd.leaves() != null && Files.exists(cmd.leaves())) {
+        store.adoptLeaves(cmd.leaves(), link.infoHashHex());
       }
     } catch (java.io.IOException e) {
       return Effect().reply(cmd.replyTo(), new Refused(500, "cannot adopt the download: " + e.getMessage()));

@@ -242,7 +242,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       try {
         leaves = servable.leavesFile() == null ? null : FileChannel.open(servable.leavesFile(), StandardOpenOption.READ);
       } catch (IOException e) {
-        // no leaf hashes (e.g. a seeded download): proofs are built by hashing each piece
+        // no leaf hashes (a share made before leaf hashes were kept, or whose file was lost): proofs are built by hashing each piece
       }
       s.share = new ServingSession.Share(servable.metadata(), data, leaves);
     } catch (IOException e) {

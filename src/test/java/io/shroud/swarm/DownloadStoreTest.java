@@ -84,4 +84,24 @@ class DownloadStoreTest {
     assertTrue(!expected || store.directWrites(), "direct writes on " + type);
     assertFalse(new DownloadStore(dir, false).directWrites());
   }
+
+  @Test
+  void leafHashesLandAtTheirBlocksPlacesAndGoWithTheDownload() throws Exception {
+    DownloadStore store = new DownloadStore(dir);
+    int piece = 2 * 16384;
+    byte[] leaves0 = new byte[64];
+    byte[] leaves2 = new byte[32]; // a short last piece: one block
+    Arrays.fill(leaves0, (byte) 7);
+    Arrays.fill(leaves2, (byte) 9);
+    store.writePieces("d5", List.of(new DownloadStore.PieceData(2, 2L * piece, new byte[100], leaves2),
+        new DownloadStore.PieceData(1, piece, new byte[piece])));
+    store.writePieces("d5", List.of(new DownloadStore.PieceData(0, 0, new byte[piece], leaves0)));
+    byte[] expected = new byte[5 * 32]; // blocks 0-1 (piece 0), 2-3 unknown (piece 1), 4 (piece 2)
+    Arrays.fill(expected, 0, 64, (byte) 7);
+    Arrays.fill(expected, 128, 160, (byte) 9);
+    assertArrayEquals(expected, Files.readAllBytes(store.leavesFile("d5")));
+    store.delete("d5");
+    assertFalse(Files.exists(store.leavesFile("d5")));
+    assertFalse(Files.exists(store.partFile("d5")));
+  }
 }

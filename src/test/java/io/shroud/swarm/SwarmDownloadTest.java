@@ -1,10 +1,12 @@
 package io.shroud.swarm;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shroud.content.PieceGeometry;
 import io.shroud.content.ShareMetadata;
 import io.shroud.dht.NodeId;
 import io.shroud.testutil.PersistenceTestConfig;
@@ -203,13 +205,27 @@ class SwarmDownloadTest {
       assertEquals(share.link().format(), views.get(0).link(), "seeded under the same link");
       return null;
     });
+    // the leaf hash of every block the download verified went with it: the seed serves proofs
+    // from them instead of hashing the pieces
+    byte[] ciphertext = Files.readAllBytes(share.dataFile());
+    java.io.ByteArrayOutputStream blockHashes = new java.io.ByteArrayOutputStream();
+    for (int off = 0; off < ciphertext.length; off += PieceGeometry.BLOCK_SIZE) {
+      java.security.MessageDigest md = io.shroud.content.Merkle.sha256();
+      md.update(ciphertext, off, Math.min(PieceGeometry.BLOCK_SIZE, ciphertext.length - off));
+      blockHashes.writeBytes(md.digest());
+    }
+    assertArrayEquals(blockHashes.toByteArray(),
+        Files.readAllBytes(new ShareStore(dir.resolve("data0")).leavesFile(share.infoHashHex())));
 
     ActorRef<DownloadsActor.Command> second = testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(
         net.node(2).id(), dir.resolve("data2"), net.node(2).circuits(), SwarmSettings.defaults(),
         List.of(net.node(0).id()), Optional.empty(), Clock.systemUTC(), SeededRandom.of(161))));
     Path out2 = dir.resolve("out2.bin");
-    awaitState(second, start(second, share, out2, 3).id(), "COMPLETE");
+    String secondId = start(second, share, out2, 3).id();
+    awaitState(second, secondId, "COMPLETE");
     assertEquals(sha256(dir.resolve("src").resolve("seed.bin")), sha256(out2));
+    assertFalse(Files.exists(new DownloadStore(dir.resolve("data2")).leavesFile(secondId)),
+        "a download that is not seeded keeps no leaf hashes");
   }
 
   @Test
