@@ -5,6 +5,7 @@ import io.shroud.circuit.StreamMuxActor;
 import io.shroud.circuit.StreamMuxActor.StreamCommand;
 import io.shroud.circuit.StreamMuxActor.StreamEvent;
 import io.shroud.content.Merkle;
+import io.shroud.content.MerkleTree;
 import io.shroud.content.PieceGeometry;
 import io.shroud.swarm.TransferMessage.BlockRequest;
 import java.io.IOException;
@@ -240,9 +241,12 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       FileChannel data = FileChannel.open(servable.dataFile(), StandardOpenOption.READ);
       FileChannel leaves = null;
       try {
-        leaves = servable.leavesFile() == null ? null : FileChannel.open(servable.leavesFile(), StandardOpenOption.READ);
+        if (servable.leavesFile() != null) {
+          leaves = FileChannel.open(servable.leavesFile(), StandardOpenOption.READ);
+        }
       } catch (IOException e) {
-        // no leaf hashes (a share made before leaf hashes were kept, or whose file was lost): proofs are built by hashing each piece
+        // no leaf hashes (a share made before they were kept, or the file was lost): proofs
+        // are built by hashing each piece
       }
       s.share = new ServingSession.Share(servable.metadata(), data, leaves);
     } catch (IOException e) {
@@ -340,7 +344,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
   }
 
   /** Proofs of {@code piece} from the share's leaf hashes, or null if they are short or do not fold. */
-  private static PieceProofs storedProofs(FileChannel leaves, io.shroud.content.MerkleTree tree, int piece) {
+  private static PieceProofs storedProofs(FileChannel leaves, MerkleTree tree, int piece) {
     PieceGeometry g = tree.geometry();
     long first = g.pieceOffset(piece) / PieceGeometry.BLOCK_SIZE;
     try {
