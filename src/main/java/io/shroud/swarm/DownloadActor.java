@@ -424,6 +424,7 @@ public final class DownloadActor
 
   private void seed(DownloadState state, ActorRef<SharesActor.Command> shares) {
     if (run == null || run.verifier() == null) {
+      store.forgetLeaves(id);
       return;
     }
     ShareLink link = run.link();
