@@ -340,7 +340,7 @@ public final class DownloadActor
    * Under load this turns one fsync and one journal transaction per piece into one per batch;
    * a piece is still on disk before the {@code PiecesVerified} naming it is persisted.
    */
-  void writePiece(int piece, long offset, byte[] data, byte[] leafHashes) {
+  void writePiece(int piece, long offset, byte[] data, byte[][] leafHashes) {
     unwritten.add(new DownloadStore.PieceData(piece, offset, data, leafHashes));
     if (!writing) {
       writeBatch();
@@ -540,7 +540,7 @@ public final class DownloadActor
     }
 
     @Override
-    public void writePiece(int piece, long offset, byte[] data, byte[] leafHashes) {
+    public void writePiece(int piece, long offset, byte[] data, byte[][] leafHashes) {
       DownloadActor.this.writePiece(piece, offset, data, leafHashes);
     }
 

@@ -1,6 +1,5 @@
 package io.shroud.swarm;
 
-import io.shroud.content.Merkle;
 import io.shroud.content.PieceGeometry;
 import io.shroud.content.ShareLink;
 import io.shroud.dht.NodeId;
@@ -43,8 +42,8 @@ final class DownloadRun {
 
     void close(NodeId provider, long epoch);
 
-    /** {@code leafHashes}: the verified leaf hashes of the piece's blocks, 32 bytes each. */
-    void writePiece(int piece, long offset, byte[] data, byte[] leafHashes);
+    /** {@code leafHashes}: the verified leaf hash of each of the piece's blocks, in order. */
+    void writePiece(int piece, long offset, byte[] data, byte[][] leafHashes);
 
     void layerVerified(byte[] pieceLayer);
 
@@ -506,7 +505,7 @@ final class DownloadRun {
       // every block was verified on arrival; its leaf hashes must also fold up to the piece hash
       byte[][] pieceLeaves = leaves.remove(piece);
       if (verifier.verifyPieceLeaves(piece, pieceLeaves)) {
-        io.writePiece(piece, geometry.pieceOffset(piece), data, concat(pieceLeaves));
+        io.writePiece(piece, geometry.pieceOffset(piece), data, pieceLeaves);
       } else {
         refetchable.set(piece);
         for (NodeId banned : picker.pieceFailed(piece)) {
@@ -553,12 +552,4 @@ final class DownloadRun {
     return out;
   }
 
-  /** The leaf hashes back to back (the layout of the download's leaves file). */
-  private static byte[] concat(byte[][] leafHashes) {
-    byte[] out = new byte[leafHashes.length * Merkle.HASH_LENGTH];
-    for (int i = 0; i < leafHashes.length; i++) {
-      System.arraycopy(leafHashes[i], 0, out, i * Merkle.HASH_LENGTH, Merkle.HASH_LENGTH);
-    }
-    return out;
-  }
 }

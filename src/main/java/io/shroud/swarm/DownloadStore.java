@@ -101,9 +101,9 @@ public final class DownloadStore {
 
   /**
    * One verified piece to write: its index, its offset in the file, its bytes, and the leaf
-   * hashes its blocks were verified with (32 bytes each, in order; null when not known).
+   * hash each of its blocks was verified with (in order; null when not known).
    */
-  public record PieceData(int piece, long offset, byte[] data, byte[] leafHashes) {
+  public record PieceData(int piece, long offset, byte[] data, byte[][] leafHashes) {
     public PieceData(int piece, long offset, byte[] data) {
       this(piece, offset, data, null);
     }
@@ -207,16 +207,19 @@ public final class DownloadStore {
 
   /** Writes the pieces' leaf hashes at their blocks' places in the leaves file (not forced). */
   private void writeLeaves(String id, List<PieceData> pieces) throws IOException {
-    if (pieces.stream().allMatch(p -> p.leafHashes() == null)) {
+    if (pieces.stream().allMatch(p -> p.leafHashes() == null || p.leafHashes().length == 0)) {
       return;
     }
     try (FileChannel ch = FileChannel.open(leavesFile(id), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       for (PieceData p : pieces) {
-        if (p.leafHashes() != null) {
-          ByteBuffer buf = ByteBuffer.wrap(p.leafHashes());
-          long at = p.offset() / PieceGeometry.BLOCK_SIZE * Merkle.HASH_LENGTH;
-          while (buf.hasRemaining()) {
-            ch.write(buf, at + buf.position());
+        if (p.leafHashes() != null && p.leafHashes().length > 0) {
+          ByteBuffer[] hashes = new ByteBuffer[p.leafHashes().length];
+          for (int i = 0; i < hashes.length; i++) {
+            hashes[i] = ByteBuffer.wrap(p.leafHashes()[i]);
+          }
+          ch.position(p.offset() / PieceGeometry.BLOCK_SIZE * Merkle.HASH_LENGTH);
+          while (hashes[hashes.length - 1].hasRemaining()) {
+            ch.write(hashes); // one gathering write per piece
           }
         }
       }

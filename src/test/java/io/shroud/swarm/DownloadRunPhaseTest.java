@@ -22,7 +22,7 @@ class DownloadRunPhaseTest {
     @Override public void send(NodeId provider, long epoch, TransferMessage message) { calls.add("send"); }
     @Override public void sendAll(NodeId provider, long epoch, List<TransferMessage> messages) { calls.add("sendAll"); }
     @Override public void close(NodeId provider, long epoch) { calls.add("close"); }
-    @Override public void writePiece(int piece, long offset, byte[] data, byte[] leafHashes) { calls.add("write"); }
+    @Override public void writePiece(int piece, long offset, byte[] data, byte[][] leafHashes) { calls.add("write"); }
     @Override public void layerVerified(byte[] pieceLayer) { calls.add("layer"); }
     @Override public void retryLater() { calls.add("retry"); }
     @Override public void findProviders() { calls.add("find"); }

@@ -89,19 +89,24 @@ class DownloadStoreTest {
   void leafHashesLandAtTheirBlocksPlacesAndGoWithTheDownload() throws Exception {
     DownloadStore store = new DownloadStore(dir);
     int piece = 2 * 16384;
-    byte[] leaves0 = new byte[64];
-    byte[] leaves2 = new byte[32]; // a short last piece: one block
-    Arrays.fill(leaves0, (byte) 7);
-    Arrays.fill(leaves2, (byte) 9);
+    byte[][] leaves0 = {filled(32, 7), filled(32, 8)};
+    byte[][] leaves2 = {filled(32, 9)}; // a short last piece: one block
     store.writePieces("d5", List.of(new DownloadStore.PieceData(2, 2L * piece, new byte[100], leaves2),
         new DownloadStore.PieceData(1, piece, new byte[piece])));
     store.writePieces("d5", List.of(new DownloadStore.PieceData(0, 0, new byte[piece], leaves0)));
     byte[] expected = new byte[5 * 32]; // blocks 0-1 (piece 0), 2-3 unknown (piece 1), 4 (piece 2)
-    Arrays.fill(expected, 0, 64, (byte) 7);
+    Arrays.fill(expected, 0, 32, (byte) 7);
+    Arrays.fill(expected, 32, 64, (byte) 8);
     Arrays.fill(expected, 128, 160, (byte) 9);
     assertArrayEquals(expected, Files.readAllBytes(store.leavesFile("d5")));
     store.delete("d5");
     assertFalse(Files.exists(store.leavesFile("d5")));
     assertFalse(Files.exists(store.partFile("d5")));
+  }
+
+  private static byte[] filled(int length, int value) {
+    byte[] b = new byte[length];
+    Arrays.fill(b, (byte) value);
+    return b;
   }
 }

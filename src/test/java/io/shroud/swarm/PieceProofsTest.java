@@ -49,13 +49,7 @@ class PieceProofsTest {
     for (int p = 0; p < f.geometry.pieceCount(); p++) {
       byte[] piece = f.piece(p);
       int blocks = PieceProofs.blocksIn(f.geometry, p);
-      byte[] leaves = new byte[blocks * 32];
-      for (int i = 0; i < blocks; i++) {
-        java.security.MessageDigest md = io.shroud.content.Merkle.sha256();
-        int off = i * PieceGeometry.BLOCK_SIZE;
-        md.update(piece, off, Math.min(PieceGeometry.BLOCK_SIZE, piece.length - off));
-        System.arraycopy(md.digest(), 0, leaves, i * 32, 32);
-      }
+      byte[] leaves = ShareFixture.blockHashes(piece);
       PieceProofs hashed = PieceProofs.of(f.tree, p, piece);
       PieceProofs stored = PieceProofs.fromLeaves(f.tree, p, leaves);
       for (int i = 0; i < blocks; i++) {

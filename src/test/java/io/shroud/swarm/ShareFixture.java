@@ -50,4 +50,18 @@ final class ShareFixture {
     return new Hashes(r.layer(), r.index(),
         Arrays.copyOfRange(layer, r.index() * 32, (r.index() + r.count()) * 32));
   }
+
+  /**
+   * The SHA-256 of every 16 KiB block of {@code bytes}, back to back: the layout of a leaves
+   * file, computed here without the production hasher.
+   */
+  static byte[] blockHashes(byte[] bytes) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (int off = 0; off < bytes.length; off += PieceGeometry.BLOCK_SIZE) {
+      java.security.MessageDigest md = io.shroud.content.Merkle.sha256();
+      md.update(bytes, off, Math.min(PieceGeometry.BLOCK_SIZE, bytes.length - off));
+      out.writeBytes(md.digest());
+    }
+    return out.toByteArray();
+  }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shroud.content.PieceGeometry;
 import io.shroud.content.ShareMetadata;
 import io.shroud.dht.NodeId;
 import io.shroud.testutil.PersistenceTestConfig;
@@ -207,14 +206,7 @@ class SwarmDownloadTest {
     });
     // the leaf hash of every block the download verified went with it: the seed serves proofs
     // from them instead of hashing the pieces
-    byte[] ciphertext = Files.readAllBytes(share.dataFile());
-    java.io.ByteArrayOutputStream blockHashes = new java.io.ByteArrayOutputStream();
-    for (int off = 0; off < ciphertext.length; off += PieceGeometry.BLOCK_SIZE) {
-      java.security.MessageDigest md = io.shroud.content.Merkle.sha256();
-      md.update(ciphertext, off, Math.min(PieceGeometry.BLOCK_SIZE, ciphertext.length - off));
-      blockHashes.writeBytes(md.digest());
-    }
-    assertArrayEquals(blockHashes.toByteArray(),
+    assertArrayEquals(ShareFixture.blockHashes(Files.readAllBytes(share.dataFile())),
         Files.readAllBytes(new ShareStore(dir.resolve("data0")).leavesFile(share.infoHashHex())));
 
     ActorRef<DownloadsActor.Command> second = testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(

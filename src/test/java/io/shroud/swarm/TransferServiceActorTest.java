@@ -163,16 +163,10 @@ class TransferServiceActorTest {
   @Test
   void sharingWritesEveryBlocksLeafHashAndADamagedLeavesFileOnlyCostsHashing() throws Exception {
     Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC(), 3 * 1024 * 1024 + 5000);
-    byte[] content = Files.readAllBytes(f.file());
-    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
-    for (int off = 0; off < content.length; off += PieceGeometry.BLOCK_SIZE) {
-      java.security.MessageDigest md = io.shroud.content.Merkle.sha256();
-      md.update(content, off, Math.min(PieceGeometry.BLOCK_SIZE, content.length - off));
-      expected.writeBytes(md.digest());
-    }
-    assertArrayEquals(expected.toByteArray(), Files.readAllBytes(f.share().leavesFile()));
+    byte[] expected = ShareFixture.blockHashes(Files.readAllBytes(f.file()));
+    assertArrayEquals(expected, Files.readAllBytes(f.share().leavesFile()));
 
-    byte[] damaged = new byte[expected.size() / 2];
+    byte[] damaged = new byte[expected.length / 2];
     java.util.Arrays.fill(damaged, (byte) 0x5a);
     Files.write(f.share().leavesFile(), damaged); // wrong hashes, and too few of them
     PieceGeometry g = f.share().metadata().info().geometry();
