@@ -32,7 +32,7 @@ public final class RelayCellFormat {
     body[COMMAND_OFFSET] = (byte) cell.command().code();
     putU16(body, STREAM_ID_OFFSET, cell.streamId());
     putU16(body, LENGTH_OFFSET, cell.length());
-    byte[] data = cell.data();
+    byte[] data = cell.sharedData();
     System.arraycopy(data, 0, body, HEADER_BYTES, data.length);
     return body;
   }
@@ -68,7 +68,7 @@ public final class RelayCellFormat {
         throw new CircuitProtocolException("relay cell padding is not zero");
       }
     }
-    return new RelayCell(command, streamId, Arrays.copyOfRange(body, HEADER_BYTES, HEADER_BYTES + length));
+    return RelayCell.adopt(command, streamId, Arrays.copyOfRange(body, HEADER_BYTES, HEADER_BYTES + length));
   }
 
   static int u16(byte[] b, int at) {

@@ -53,12 +53,16 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   /** What a stream user sends to its stream handle. */
   public sealed interface StreamCommand {}
 
-  /** Sends up to {@link #MAX_CHUNK} bytes; takes one credit. */
+  /**
+   * Sends up to {@link #MAX_CHUNK} bytes; takes one credit. The array is handed over, as
+   * message contents are: the mux only reads it, and the sender never changes it again.
+   */
   public record Write(byte[] data) implements StreamCommand {}
 
   /**
    * Sends several chunks, in order, in one message: the same as one {@link Write} per chunk
-   * (each up to {@link #MAX_CHUNK} bytes and one credit), but the cells leave as one batch.
+   * (each up to {@link #MAX_CHUNK} bytes and one credit, each array handed over), but the
+   * cells leave as one batch.
    */
   public record WriteAll(List<byte[]> chunks) implements StreamCommand {
     public WriteAll {
@@ -317,7 +321,7 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
       return;
     }
     inboxStream = stream;
-    inbox.add(cell.data());
+    inbox.add(cell.sharedData()); // the cell is dropped after this batch: its array moves on
   }
 
   private void onEnd(Stream stream, byte[] data) {
@@ -361,7 +365,7 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
 
   /** Queues one chunk for the wire, or tells the user why not. */
   private void offer(Stream stream, byte[] data) {
-    if (data.length > MAX_CHUNK || !flow.offer(stream.id, data.clone())) {
+    if (data.length > MAX_CHUNK || !flow.offer(stream.id, data)) {
       stream.user.tell(new StreamRefused(stream.id, data.length,
           data.length > MAX_CHUNK ? "chunk larger than " + MAX_CHUNK : "no credit: queue full"));
     }
@@ -406,7 +410,7 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   }
 
   private void send(RelayCommand command, int streamId, byte[] data) {
-    outbox.add(new RelayCell(command, streamId, data));
+    outbox.add(RelayCell.adopt(command, streamId, data)); // fresh or handed-over arrays only
   }
 
   private ActorRef<StreamCommand> spawnHandle(int id) {

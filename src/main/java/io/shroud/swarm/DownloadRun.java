@@ -492,7 +492,7 @@ final class DownloadRun {
       refetched += block.length();
     }
     byte[] buf = buffers.computeIfAbsent(piece, p -> new byte[geometry.pieceSize(p)]);
-    System.arraycopy(block.data(), 0, buf, block.offset(), block.length());
+    System.arraycopy(block.sharedData(), 0, buf, block.offset(), block.length());
     leaves.computeIfAbsent(piece, p -> new byte[picker.blocksIn(p)][])[index] = leaf;
     for (NodeId other : result.cancelFrom()) {
       DownloadSource o = sources.get(other);

@@ -9,12 +9,16 @@ import java.util.List;
  * Outgoing side of a transfer stream: encodes messages, cuts the frames into stream chunks of
  * at most {@code maxChunk} bytes (a relay cell's data) and releases chunks only against the
  * stream's credit (one credit per chunk, returned as chunks reach the wire). Frames are packed
- * back to back, so a chunk may end one message and start the next. Not thread-safe.
+ * back to back, so a chunk may end one message and start the next. Each byte is copied once,
+ * into its chunk: a BLOCK's data goes there straight from the block, not through a frame.
+ * Not thread-safe.
  */
 public final class OutboundChunks {
   private final int maxChunk;
   private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
-  private byte[] tail = new byte[0];
+  /** The chunk being filled (null when none), and how much of it is. */
+  private byte[] tail;
+  private int tailFill;
   private int credit;
 
   public OutboundChunks(int maxChunk) {
@@ -26,22 +30,28 @@ public final class OutboundChunks {
 
   /** Queues {@code m}. */
   public void add(TransferMessage m) {
-    byte[] frame = TransferCodec.encode(m);
-    int off = 0;
-    if (tail.length > 0 && tail.length < maxChunk) {
-      int n = Math.min(maxChunk - tail.length, frame.length);
-      byte[] joined = Arrays.copyOf(tail, tail.length + n);
-      System.arraycopy(frame, 0, joined, tail.length, n);
-      tail = joined;
-      off = n;
+    if (m instanceof TransferMessage.Block k) {
+      append(TransferCodec.blockFrameHead(k));
+      append(k.sharedData());
+    } else {
+      append(TransferCodec.encode(m));
     }
-    while (off < frame.length) {
-      if (tail.length > 0) {
-        pending.add(tail);
+  }
+
+  private void append(byte[] bytes) {
+    for (int off = 0; off < bytes.length; ) {
+      if (tail == null) {
+        tail = new byte[maxChunk];
+        tailFill = 0;
       }
-      int n = Math.min(maxChunk, frame.length - off);
-      tail = Arrays.copyOfRange(frame, off, off + n);
+      int n = Math.min(maxChunk - tailFill, bytes.length - off);
+      System.arraycopy(bytes, off, tail, tailFill, n);
+      tailFill += n;
       off += n;
+      if (tailFill == maxChunk) {
+        pending.add(tail);
+        tail = null;
+      }
     }
   }
 
@@ -53,10 +63,10 @@ public final class OutboundChunks {
   /** The chunks that may be written now (each takes one credit). */
   public List<byte[]> drain() {
     List<byte[]> out = new ArrayList<>();
-    while (credit > 0 && (!pending.isEmpty() || tail.length > 0)) {
+    while (credit > 0 && (!pending.isEmpty() || tail != null)) {
       if (pending.isEmpty()) {
-        pending.add(tail);
-        tail = new byte[0];
+        pending.add(Arrays.copyOf(tail, tailFill)); // a partly filled chunk leaves as it is
+        tail = null;
       }
       out.add(pending.poll());
       credit--;
@@ -66,6 +76,6 @@ public final class OutboundChunks {
 
   /** Chunks waiting for credit. */
   public int backlog() {
-    return pending.size() + (tail.length > 0 ? 1 : 0);
+    return pending.size() + (tail != null ? 1 : 0);
   }
 }

@@ -65,7 +65,7 @@ public final class PieceVerifier {
     if (block.offset() % PieceGeometry.BLOCK_SIZE != 0) {
       return null;
     }
-    return verifiedLeaf(block.piece(), block.offset() / PieceGeometry.BLOCK_SIZE, block.data(),
+    return verifiedLeaf(block.piece(), block.offset() / PieceGeometry.BLOCK_SIZE, block.sharedData(),
         block.proofHashes());
   }
 

@@ -15,6 +15,7 @@ import io.shroud.swarm.TransferMessage.Refuse;
 import io.shroud.swarm.TransferMessage.Reject;
 import io.shroud.swarm.TransferMessage.RejectReason;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.BitSet;
 
 /**
@@ -52,6 +53,12 @@ public final class TransferCodec {
 
   /** The whole frame for {@code m}, length prefix included. */
   public static byte[] encode(TransferMessage m) {
+    if (m instanceof Block k) {
+      byte[] head = blockFrameHead(k);
+      byte[] frame = Arrays.copyOf(head, head.length + k.length());
+      System.arraycopy(k.sharedData(), 0, frame, head.length, k.length());
+      return frame;
+    }
     ByteBuffer b = ByteBuffer.allocate(LENGTH_PREFIX_BYTES + bodyLength(m));
     b.putShort((short) (b.capacity() - LENGTH_PREFIX_BYTES)).put((byte) m.type().code());
     if (m instanceof Hello h) {
@@ -78,15 +85,24 @@ public final class TransferCodec {
           .put(h.hashes());
     } else if (m instanceof BlockRequest r) {
       b.putInt(r.piece()).putInt(r.offset()).putShort((short) r.length());
-    } else if (m instanceof Block k) {
-      byte[] proof = k.proof();
-      b.putInt(k.piece()).putInt(k.offset()).put((byte) (proof.length / Merkle.HASH_LENGTH))
-          .put(proof).put(k.data());
     } else if (m instanceof Reject r) {
       b.putInt(r.piece()).putInt(r.offset()).put((byte) r.reason().code);
     } else if (m instanceof Cancel c) {
       b.putInt(c.piece()).putInt(c.offset());
     }
+    return b.array();
+  }
+
+  /**
+   * A BLOCK's frame up to its data (length prefix, type, piece, offset, proof count, proof):
+   * the block's data follows it on the stream as it is, so a sender need not copy the data
+   * into a frame before cutting the stream into chunks.
+   */
+  static byte[] blockFrameHead(Block k) {
+    byte[] proof = k.sharedProof();
+    ByteBuffer b = ByteBuffer.allocate(LENGTH_PREFIX_BYTES + 1 + 9 + proof.length);
+    b.putShort((short) (bodyLength(k))).put((byte) k.type().code())
+        .putInt(k.piece()).putInt(k.offset()).put((byte) (proof.length / Merkle.HASH_LENGTH)).put(proof);
     return b.array();
   }
 
@@ -105,7 +121,7 @@ public final class TransferCodec {
     } else if (m instanceof BlockRequest) {
       fields = 10;
     } else if (m instanceof Block k) {
-      fields = 9 + k.proof().length + k.length();
+      fields = 9 + k.sharedProof().length + k.length();
     } else if (m instanceof Reject) {
       fields = 9;
     } else {
@@ -193,7 +209,7 @@ public final class TransferCodec {
           }
           need(b, proofCount * Merkle.HASH_LENGTH + 1, type);
           byte[] proof = bytes(b, proofCount * Merkle.HASH_LENGTH);
-          yield new Block(piece, offset, proof, bytes(b, b.remaining()));
+          yield Block.adopt(piece, offset, proof, bytes(b, b.remaining()));
         }
         case REJECT -> {
           need(b, 9, type);

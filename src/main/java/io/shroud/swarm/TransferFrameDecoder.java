@@ -9,7 +9,8 @@ import java.util.List;
  * {@code READ_LENGTH → READ_BODY → READ_LENGTH …}, and {@code BAD} after a violation, from which
  * it never recovers (the stream must be closed). A length prefix is checked before any of its
  * body is buffered, so a peer cannot make it hold more than {@link TransferCodec#MAX_MESSAGE_BYTES}
- * plus two bytes. Not thread-safe; one per stream.
+ * plus two bytes. A body that lies whole in one chunk is decoded from the chunk itself; only a
+ * body split across chunks is gathered into a buffer first. Not thread-safe; one per stream.
  */
 public final class TransferFrameDecoder {
   private enum State { READ_LENGTH, READ_BODY, BAD }
@@ -41,10 +42,17 @@ public final class TransferFrameDecoder {
           if (prefixFill == prefix.length) {
             int length = ((prefix[0] & 0xff) << 8) | (prefix[1] & 0xff);
             TransferCodec.checkLength(length);
-            body = new byte[length];
-            bodyFill = 0;
             prefixFill = 0;
-            state = State.READ_BODY;
+            if (end - i >= length) {
+              // the whole body is in this chunk: decode it in place (the codec copies out
+              // what it keeps), without buffering it first
+              out.add(TransferCodec.decodeBody(chunk, i, length));
+              i += length;
+            } else {
+              body = new byte[length];
+              bodyFill = 0;
+              state = State.READ_BODY;
+            }
           }
         } else {
           int n = Math.min(end - i, body.length - bodyFill);

@@ -257,35 +257,77 @@ public sealed interface TransferMessage {
   /**
    * Provider → downloader: one block with its uncle hashes inside the piece's subtree (sibling
    * first), so the block is checked against the piece-layer hash on arrival.
+   *
+   * <p>Immutable: the constructor copies its arrays and {@link #proof()} and {@link #data()}
+   * return copies. The data path, where each 16 KiB block would otherwise be copied twice more
+   * per node, hands arrays over instead: {@link #adopt} takes them without copying, and
+   * {@link #sharedData()} and {@link #sharedProof()} lend them to code that only reads them.
    */
-  record Block(int piece, int offset, byte[] proof, byte[] data) implements TransferMessage {
-    public Block {
+  final class Block implements TransferMessage {
+    private final int piece;
+    private final int offset;
+    private final byte[] proof;
+    private final byte[] data;
+
+    /** A block with copies of {@code proof} and {@code data}. */
+    public Block(int piece, int offset, byte[] proof, byte[] data) {
+      this(proof == null ? null : proof.clone(), data == null ? null : data.clone(), piece, offset);
+    }
+
+    /** {@code ownProof} and {@code ownData} belong to this block from now on. */
+    private Block(byte[] ownProof, byte[] ownData, int piece, int offset) {
       checkBlockAddress(piece, offset);
-      if (proof == null || proof.length % Merkle.HASH_LENGTH != 0
-          || proof.length / Merkle.HASH_LENGTH > TransferCodec.MAX_PROOF_HASHES) {
+      if (ownProof == null || ownProof.length % Merkle.HASH_LENGTH != 0
+          || ownProof.length / Merkle.HASH_LENGTH > TransferCodec.MAX_PROOF_HASHES) {
         throw new IllegalArgumentException(
             "proof must be 0.." + TransferCodec.MAX_PROOF_HASHES + " hashes of 32 bytes");
       }
-      if (data == null || data.length < 1 || data.length > TransferCodec.MAX_BLOCK_LENGTH) {
+      if (ownData == null || ownData.length < 1 || ownData.length > TransferCodec.MAX_BLOCK_LENGTH) {
         throw new IllegalArgumentException(
             "block data must be 1.." + TransferCodec.MAX_BLOCK_LENGTH + " bytes");
       }
-      proof = proof.clone();
-      data = data.clone();
+      this.piece = piece;
+      this.offset = offset;
+      this.proof = ownProof;
+      this.data = ownData;
     }
 
-    /** Builds a block from a proof given as a list (as {@code MerkleTree.blockProof} returns). */
+    /**
+     * A block over {@code proof} and {@code data} themselves, not copies: the caller hands them
+     * over and never changes them again.
+     */
+    public static Block adopt(int piece, int offset, byte[] proof, byte[] data) {
+      return new Block(proof, data, piece, offset);
+    }
+
+    /**
+     * Builds a block from a proof given as a list (as {@code MerkleTree.blockProof} returns);
+     * {@code data} is handed over, not copied.
+     */
     public static Block of(int piece, int offset, List<byte[]> proof, byte[] data) {
       byte[] p = new byte[proof.size() * Merkle.HASH_LENGTH];
       for (int i = 0; i < proof.size(); i++) {
         System.arraycopy(proof.get(i), 0, p, i * Merkle.HASH_LENGTH, Merkle.HASH_LENGTH);
       }
-      return new Block(piece, offset, p, data);
+      return adopt(piece, offset, p, data);
     }
 
-    @Override
+    public int piece() {
+      return piece;
+    }
+
+    public int offset() {
+      return offset;
+    }
+
+    /** The uncle hashes, 32 bytes each, sibling first (a copy). */
     public byte[] proof() {
       return proof.clone();
+    }
+
+    /** This block's own proof array, not a copy, for code that reads it and never writes it. */
+    public byte[] sharedProof() {
+      return proof;
     }
 
     /** The proof as a list of 32-byte hashes, sibling first. */
@@ -297,9 +339,14 @@ public sealed interface TransferMessage {
       return out;
     }
 
-    @Override
+    /** The block's bytes (a copy). */
     public byte[] data() {
       return data.clone();
+    }
+
+    /** This block's own data array, not a copy, for code that reads it and never writes it. */
+    public byte[] sharedData() {
+      return data;
     }
 
     /** Data length without copying. */
