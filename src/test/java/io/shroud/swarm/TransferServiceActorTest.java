@@ -188,6 +188,33 @@ class TransferServiceActorTest {
   }
 
   @Test
+  void blockProofsComeFromTheStoredLeavesNotFromHashingThePieceOnDisk() throws Exception {
+    // 40 MiB gets 32 KiB pieces: block 1 of piece 3 is damaged in place (size and mtime kept,
+    // so the share is still served). Block 0's proof is block 1's leaf hash: taken from the
+    // leaves file it is the shared one and block 0 verifies; hashing the piece read from disk
+    // would give the damaged block's hash, and block 0 would fail.
+    Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC(), 40 * 1024 * 1024);
+    PieceGeometry g = f.share().metadata().info().geometry();
+    assertEquals(2, g.blocksPerPiece());
+    FileTime modified = Files.getLastModifiedTime(f.file());
+    try (var ch = java.nio.channels.FileChannel.open(f.file(), java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), g.pieceOffset(3) + 16384 + 100);
+    }
+    Files.setLastModifiedTime(f.file(), modified);
+    PieceVerifier verifier = new PieceVerifier(f.share().metadata().tree());
+    Stream s = new Stream(f.handler());
+    s.send(new TransferMessage.Hello(f.share().metadata().infoHash()));
+    assertEquals(TransferMessage.Have.allPieces(), s.next());
+
+    s.send(new BlockRequest(3, 0, 16384));
+    TransferMessage.Block intact = assertInstanceOf(TransferMessage.Block.class, s.next());
+    assertTrue(verifier.verifyBlock(intact), "the intact block's proof comes from the stored leaves");
+    s.send(new BlockRequest(3, 16384, 16384));
+    TransferMessage.Block damaged = assertInstanceOf(TransferMessage.Block.class, s.next());
+    assertFalse(verifier.verifyBlock(damaged), "the provider does not re-hash what it serves; the downloader's check catches it");
+  }
+
+  @Test
   void servesTheLayerAndBlocksThatVerifyAndRejectsRequestsThatDoNotFit() throws Exception {
     Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC());
     PieceGeometry g = f.share().metadata().info().geometry();
