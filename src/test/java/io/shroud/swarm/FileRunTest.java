@@ -1,0 +1,93 @@
+package io.shroud.swarm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shroud.content.PieceGeometry;
+import io.shroud.swarm.TransferMessage.BlockRequest;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A provider read task reads requests that follow each other in the file with one read. */
+class FileRunTest {
+  static final int BLOCK = PieceGeometry.BLOCK_SIZE;
+  /** Four pieces of two blocks each. */
+  static final PieceGeometry GEOMETRY = new PieceGeometry(8L * BLOCK, 2 * BLOCK);
+
+  @TempDir
+  Path dir;
+
+  byte[] file;
+  FileChannel channel;
+
+  FileChannel share() throws IOException {
+    file = new byte[(int) GEOMETRY.length()];
+    new Random(7).nextBytes(file);
+    Path path = dir.resolve("share.bin");
+    Files.write(path, file);
+    channel = FileChannel.open(path);
+    return channel;
+  }
+
+  byte[] fileBytes(long at, int length) {
+    return Arrays.copyOfRange(file, (int) at, (int) at + length);
+  }
+
+  @Test
+  void adjacentRequestsAcrossPiecesAreOneRunAndAGapEndsIt() throws IOException {
+    try (FileChannel ch = share()) {
+      // piece 0 block 1, piece 1 blocks 0 and 1 (adjacent in the file), then piece 3 block 0 (a gap)
+      List<BlockRequest> batch = List.of(new BlockRequest(0, BLOCK, BLOCK), new BlockRequest(1, 0, BLOCK),
+          new BlockRequest(1, BLOCK, BLOCK), new BlockRequest(3, 0, BLOCK));
+
+      TransferServiceActor.FileRun run = TransferServiceActor.FileRun.read(ch, GEOMETRY, batch, 0);
+
+      assertEquals(BLOCK, run.start());
+      assertEquals(3 * BLOCK, run.bytes().length, "the three adjacent requests, not the one after the gap");
+      assertTrue(run.covers(2L * BLOCK, BLOCK));
+      assertTrue(run.covers(3L * BLOCK, BLOCK));
+      assertFalse(run.covers(6L * BLOCK, BLOCK), "the request after the gap needs a run of its own");
+      assertFalse(run.covers(0, BLOCK));
+      assertArrayEquals(fileBytes(2L * BLOCK, BLOCK), run.cut(2L * BLOCK, BLOCK));
+      assertArrayEquals(fileBytes(3L * BLOCK, BLOCK), run.cut(3L * BLOCK, BLOCK));
+
+      TransferServiceActor.FileRun next = TransferServiceActor.FileRun.read(ch, GEOMETRY, batch, 3);
+      assertEquals(6L * BLOCK, next.start());
+      assertArrayEquals(fileBytes(6L * BLOCK, BLOCK), next.bytes());
+    }
+  }
+
+  @Test
+  void requestsOutOfFileOrderAreSeparateRuns() throws IOException {
+    try (FileChannel ch = share()) {
+      List<BlockRequest> batch = List.of(new BlockRequest(2, BLOCK, BLOCK), new BlockRequest(2, 0, BLOCK));
+
+      TransferServiceActor.FileRun run = TransferServiceActor.FileRun.read(ch, GEOMETRY, batch, 0);
+
+      assertEquals(BLOCK, run.bytes().length);
+      assertArrayEquals(fileBytes(5L * BLOCK, BLOCK), run.bytes());
+    }
+  }
+
+  @Test
+  void aShortFileIsAnErrorNotShortData() throws IOException {
+    try (FileChannel ch = share()) {
+      Path truncated = dir.resolve("short.bin");
+      Files.write(truncated, fileBytes(0, 3 * BLOCK + 100));
+      try (FileChannel shortCh = FileChannel.open(truncated)) {
+        List<BlockRequest> batch = List.of(new BlockRequest(1, 0, BLOCK), new BlockRequest(1, BLOCK, BLOCK));
+        assertThrows(IOException.class, () -> TransferServiceActor.FileRun.read(shortCh, GEOMETRY, batch, 0));
+      }
+    }
+  }
+}
