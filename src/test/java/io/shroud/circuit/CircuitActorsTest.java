@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shroud.testutil.MutableClock;
 import io.shroud.testutil.SeededRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -107,7 +109,7 @@ class CircuitActorsTest {
 
     net.links.crash(middle.id());
     testKit.createTestProbe().awaitAssert(WAIT, () -> {
-      assertTrue(view(origin).circuits().stream().noneMatch(c -> c.state().equals("READY")));
+      assertTrue(view(origin).circuits().stream().noneMatch(c -> c.state().equals("READY")), () -> view(origin).toString());
       assertTrue(view(destination).relays().isEmpty());
       assertTrue(view(guard).relays().isEmpty());
       return null;
@@ -181,6 +183,55 @@ class CircuitActorsTest {
       built.path().forEach(hex -> nets.add(net.byId(hex).descriptor().dataAddress().split("\\.")[1]));
       assertEquals(4, nets.size(), "no two hops in one /16");
     }
+  }
+
+  @Test
+  void pastItsMaxAgeACircuitTakesNoNewStreamsButStaysOpen() {
+    MutableClock clock = new MutableClock(Instant.now());
+    CircuitSettings settings = CircuitSettings.defaults()
+        .withLifetimes(Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMillis(20));
+    CircuitNet net = new CircuitNet(testKit, 3, settings, 11, clock);
+    CircuitNet.Node origin = net.node(0);
+    CircuitsActor.Built built = build(origin, Optional.of(net.node(2)), 2);
+    assertTrue(echo(origin, built, 5_000, 1).ok(), "a young circuit takes streams");
+
+    clock.advance(Duration.ofMinutes(11));
+
+    EchoResult old = echo(origin, built, 5_000, 2);
+    assertFalse(old.ok());
+    assertTrue(old.error().contains("too old"), old.error());
+    CircuitView circuit = view(origin).circuits().get(0);
+    assertEquals("READY", circuit.state(), "max-age stops new streams; it does not close the circuit");
+    assertEquals(1, view(net.node(2)).relays().size());
+  }
+
+  @Test
+  void aCircuitClosesAfterItsIdleTimeoutCountedFromItsLastCell() {
+    MutableClock clock = new MutableClock(Instant.now());
+    CircuitSettings settings = CircuitSettings.defaults()
+        .withLifetimes(Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofMillis(20));
+    CircuitNet net = new CircuitNet(testKit, 3, settings, 12, clock);
+    CircuitNet.Node origin = net.node(0);
+    CircuitNet.Node destination = net.node(2);
+    CircuitsActor.Built built = build(origin, Optional.of(destination), 2);
+
+    clock.advance(Duration.ofMinutes(4));
+    assertTrue(echo(origin, built, 5_000, 3).ok());
+    clock.advance(Duration.ofMinutes(4)); // 8 minutes old, 4 since its last cell
+    // housekeeping runs every 20 ms: give it many chances to close too early
+    testKit.createTestProbe().expectNoMessage(Duration.ofMillis(300));
+    assertEquals("READY", view(origin).circuits().get(0).state(), "idle time counts from the last cell, not from creation");
+    assertTrue(echo(origin, built, 5_000, 4).ok());
+
+    // the echo's last cells (END, SENDME) may still be on their way and count as activity when
+    // they arrive: each check moves the clock past another idle timeout
+    testKit.createTestProbe().awaitAssert(WAIT, () -> {
+      clock.advance(Duration.ofMinutes(6));
+      assertTrue(view(origin).circuits().stream().noneMatch(c -> c.state().equals("READY")), () -> view(origin).toString());
+      assertTrue(view(destination).relays().isEmpty(), "closing tears the circuit down at every hop");
+      assertTrue(view(net.node(1)).relays().isEmpty());
+      return null;
+    });
   }
 
   @Test

@@ -42,10 +42,15 @@ final class CircuitNet {
 
   /** {@code count} nodes; node 0 keeps node 1 as its only guard. */
   CircuitNet(ActorTestKit testKit, int count, CircuitSettings settings, long seed) {
+    this(testKit, count, settings, seed, Clock.systemUTC());
+  }
+
+  /** As above, every node reading {@code clock} (circuit ages and idleness, key validity, rate limits). */
+  CircuitNet(ActorTestKit testKit, int count, CircuitSettings settings, long seed, Clock clock) {
     this.testKit = testKit;
     this.links = new InMemoryLinks(testKit);
     SecureRandom random = SeededRandom.of(seed);
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     List<NodeDescriptor> descriptors = new ArrayList<>();
     List<OnionKeyPair> keys = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -68,7 +73,7 @@ final class CircuitNet {
           ? List.of(new GuardSet.Entry(descriptors.get(1).nodeId(), now, now.plus(Duration.ofDays(60))))
           : List.of();
       ActorRef<CircuitsActor.Command> circuits = testKit.spawn(CircuitsActor.create(new CircuitsActor.Setup(id,
-          settings, proxy, Optional.empty(), Optional.empty(), guards, Optional.empty(), Clock.systemUTC(),
+          settings, proxy, Optional.empty(), Optional.empty(), guards, Optional.empty(), clock,
           SeededRandom.of(seed * 31 + i))));
       circuits.tell(new CircuitsActor.UseOnionKeys(keys.get(i), Optional.empty()));
       circuits.tell(new CircuitsActor.UseDirectory(descriptors));
