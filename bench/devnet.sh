@@ -7,7 +7,10 @@ if pgrep -f "shroud.jar node" > /dev/null; then
   echo "Shroud nodes are already running (another devnet or test?); stop them first." >&2
   exit 1
 fi
-java -jar "$root/target/shroud.jar" devnet --nodes 5 --dir "$dir/devnet" > "$dir/devnet.out" 2>&1 &
+# SHROUD_JAR picks another build (an A/B against an older commit); NODE_JAVA_OPTS reaches every
+# node through JAVA_TOOL_OPTIONS (e.g. a profiler agent, or -D settings to try).
+JAVA_TOOL_OPTIONS="${NODE_JAVA_OPTS:-}" java -jar "${SHROUD_JAR:-$root/target/shroud.jar}" devnet --nodes 5 \
+  --dir "$dir/devnet" > "$dir/devnet.out" 2>&1 &
 devnet=$!
 stop_devnet() {
   # SIGTERM lets the devnet stop its nodes gracefully (each may take ~20 s to leave the

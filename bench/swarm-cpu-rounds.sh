@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Repeated downloads on one fresh 5-node devnet with the CPU seconds of every node per round:
+# node 2 shares one file per round (public unless the third argument says encrypted), node 5
+# fetches round i's file with HOPS_i hops; each line gives the rate and each node's CPU (from
+# /proc), and the CPU of all five processes per byte. The relays' and bystanders' CPU per round
+# tells how fast the machine is at the moment: compare builds back to back, late rounds only.
+# Usage: bench/swarm-cpu-rounds.sh [SIZE_MIB] ["HOPS HOPS ..."] [public|encrypted]
+# Environment: SHROUD_JAR=path/to/shroud.jar for another build (an A/B against an older commit);
+# PROFILER=path/to/libasyncProfiler.so (async-profiler, `tools.profiler:async-profiler` on Maven
+# Central) with PROFILE_ROUND=N loads the agent into every node at start and profiles nodes 5
+# and 2 during round N (collapsed stacks in the directory printed at the end). Attaching it to
+# a running JVM instead distorted the profiled round (docs/benchmarks.md, "Seventh session").
+set -euo pipefail
+mib=${1:-256}
+rounds=${2:-"1 1 1 1 1 1 1 1 1 1 1 1"}
+mode=${3:-public}
+case $mode in public|encrypted) ;; *) echo "share mode must be public or encrypted, not $mode" >&2; exit 2;; esac
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dir=$(mktemp -d /tmp/shroud-cpu-rounds-XXXX)
+out=$(mktemp -d /tmp/shroud-profiles-XXXX)
+NODE_JAVA_OPTS=${PROFILER:+-agentpath:$PROFILER}
+source "$root/bench/devnet.sh"
+links=()
+i=0
+for _ in $rounds; do
+  i=$((i + 1))
+  head -c $((mib * 1048576)) /dev/urandom > "$dir/file$i.bin"
+  links+=("$(share_$mode "$dir/file$i.bin")")
+done
+sleep 12   # one announce interval, so the provider records are in the DHT
+python3 - "$dir" "$out" "$mib" "$rounds" "${PROFILER:-}" "${PROFILE_ROUND:-0}" "${links[@]}" <<'PY'
+import json, os, subprocess, sys, time, urllib.request
+d, out, mib, rounds, lib, prof, links = (sys.argv[1], sys.argv[2], int(sys.argv[3]),
+    [int(h) for h in sys.argv[4].split()], sys.argv[5], int(sys.argv[6]), sys.argv[7:])
+def node_pid(n):
+    return subprocess.check_output(["pgrep", "-f", f"{d}/devnet/node-{n}"]).split()[0].decode()
+pids = {n: node_pid(n) for n in range(1, 6)}
+tick = os.sysconf("SC_CLK_TCK")
+def cpu(pid):
+    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / tick
+def agent(n, command):  # the inner quotes keep jcmd from parsing the agent's key=value pairs
+    subprocess.run(["jcmd", pids[n], "JVMTI.agent_load", lib, f'"{command}"'], capture_output=True, check=True)
+base = "http://127.5.0.1:8558/shroud/v1/downloads"
+for n, (hops, link) in enumerate(zip(rounds, links), 1):
+    profiled = lib and n == prof
+    if profiled:
+        for node in (5, 2): agent(node, "start,event=cpu,interval=1ms")
+    before = {k: cpu(p) for k, p in pids.items()}
+    t0 = time.time()
+    body = json.dumps({"link": link, "output": f"{d}/out{n}.bin", "hops": hops}).encode()
+    did = json.load(urllib.request.urlopen(urllib.request.Request(base, data=body, method="POST")))["id"]
+    while True:
+        v = json.load(urllib.request.urlopen(f"{base}/{did}"))
+        if v["state"] in ("COMPLETE", "FAILED"): break
+        time.sleep(0.05)
+    took = time.time() - t0
+    used = {k: cpu(p) - before[k] for k, p in pids.items()}
+    if profiled:
+        for node in (5, 2): agent(node, f"stop,file={out}/round{n}-node{node}.collapsed,collapsed")
+    total = sum(used.values())
+    print(f"round {n}: {hops}-hop {mib} MiB {v['state']} in {took:.2f} s = {mib * 1.048576 / took:.1f} MB/s; CPU-s "
+          + " ".join(f"node{k}={c:.2f}" for k, c in used.items())
+          + f"; all {total:.2f} = {total * 1e9 / (mib * 1048576):.1f} ns/B" + (" (profiled)" if profiled else ""), flush=True)
+    if os.path.exists(f"{d}/out{n}.bin"): os.remove(f"{d}/out{n}.bin")
+PY
+if [ -n "${PROFILER:-}" ]; then echo "profiles: $out"; else rmdir "$out"; fi
