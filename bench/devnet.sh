@@ -1,7 +1,8 @@
 # Sourced by the bench scripts: starts a 5-node devnet in "$dir/devnet" (needs $root and $dir),
 # waits until it is up and node 5's directory lists all five nodes, and stops it on exit.
 # Defines `share_public PATH` and `share_encrypted PATH` (share PATH on node 2, publicly or
-# encrypted as by default, and print its link). Set before
+# encrypted as by default, and print its link) and `share_rounds` (one file per round, below).
+# Set before
 # sourcing: `on_exit` (optional) runs first in the EXIT trap, e.g. to stop samplers.
 if pgrep -f "shroud.jar node" > /dev/null; then
   echo "Shroud nodes are already running (another devnet or test?); stop them first." >&2
@@ -33,4 +34,17 @@ share_public() {
 share_encrypted() {
   curl -s -X POST http://127.2.0.1:8558/shroud/v1/shares -d "{\"path\":\"$1\"}" \
     | grep -o '"link": *"[^"]*"' | cut -d'"' -f4
+}
+# share_rounds SIZE_MIB public|encrypted "HOPS HOPS ...": one fresh random file of SIZE_MIB per
+# round, shared on node 2 as "$dir/fileN.bin", their links in the array `links` in round order;
+# then one announce interval, so that the provider records are in the DHT.
+share_rounds() {
+  links=()
+  local i=0 _
+  for _ in $3; do
+    i=$((i + 1))
+    head -c $(($1 * 1048576)) /dev/urandom > "$dir/file$i.bin"
+    links+=("$(share_$2 "$dir/file$i.bin")")
+  done
+  sleep 12
 }

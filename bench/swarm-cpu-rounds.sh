@@ -20,14 +20,7 @@ dir=$(mktemp -d /tmp/shroud-cpu-rounds-XXXX)
 out=$(mktemp -d /tmp/shroud-profiles-XXXX)
 NODE_JAVA_OPTS=${PROFILER:+-agentpath:$PROFILER}
 source "$root/bench/devnet.sh"
-links=()
-i=0
-for _ in $rounds; do
-  i=$((i + 1))
-  head -c $((mib * 1048576)) /dev/urandom > "$dir/file$i.bin"
-  links+=("$(share_$mode "$dir/file$i.bin")")
-done
-sleep 12   # one announce interval, so the provider records are in the DHT
+share_rounds "$mib" "$mode" "$rounds"
 python3 - "$dir" "$out" "$mib" "$rounds" "${PROFILER:-}" "${PROFILE_ROUND:-0}" "${links[@]}" <<'PY'
 import json, os, subprocess, sys, time, urllib.request
 d, out, mib, rounds, lib, prof, links = (sys.argv[1], sys.argv[2], int(sys.argv[3]),

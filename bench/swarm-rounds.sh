@@ -15,14 +15,7 @@ case $mode in public|encrypted) ;; *) echo "share mode must be public or encrypt
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=$(mktemp -d /tmp/shroud-swarm-rounds-XXXX)
 source "$root/bench/devnet.sh"
-links=()
-i=0
-for _ in $rounds; do
-  i=$((i + 1))
-  head -c $((mib * 1048576)) /dev/urandom > "$dir/file$i.bin"
-  links+=("$(share_$mode "$dir/file$i.bin")")
-done
-sleep 12   # one announce interval, so the provider records are in the DHT
+share_rounds "$mib" "$mode" "$rounds"
 python3 - "$dir" "$mib" "$rounds" "${links[@]}" <<'PY'
 import json, os, sys, time, urllib.request
 d, mib, rounds, links = sys.argv[1], int(sys.argv[2]), [int(h) for h in sys.argv[3].split()], sys.argv[4:]

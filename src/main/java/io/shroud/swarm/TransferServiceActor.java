@@ -9,7 +9,6 @@ import io.shroud.content.MerkleTree;
 import io.shroud.content.PieceGeometry;
 import io.shroud.swarm.TransferMessage.BlockRequest;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -323,7 +322,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
             if (stored != null) {
               return new SessionProofs.Proven(stored, null);
             }
-            byte[] piece = readFully(ch, pieceStart, g.pieceSize(r.piece()));
+            byte[] piece = FileRun.readFully(ch, pieceStart, g.pieceSize(r.piece()));
             return new SessionProofs.Proven(PieceProofs.of(tree, r.piece(), piece), piece);
           });
           if (proven.pieceData() != null) {
@@ -358,51 +357,10 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     long first = g.pieceOffset(piece) / PieceGeometry.BLOCK_SIZE;
     try {
       return PieceProofs.fromLeaves(tree, piece,
-          readFully(leaves, first * Merkle.HASH_LENGTH, PieceProofs.blocksIn(g, piece) * Merkle.HASH_LENGTH));
+          FileRun.readFully(leaves, first * Merkle.HASH_LENGTH, PieceProofs.blocksIn(g, piece) * Merkle.HASH_LENGTH));
     } catch (IOException e) {
       return null;
     }
-  }
-
-  /**
-   * The file bytes of a run of requests that follow each other in the share file, read with one
-   * positional read: a read task of {@link #BLOCKS_PER_READ} requests for consecutive blocks
-   * makes one system call instead of one per 16 KiB block (on a virtual machine a system call
-   * costs several microseconds).
-   */
-  record FileRun(long start, byte[] bytes) {
-    /** Reads the run that starts with {@code batch.get(first)} and takes every adjacent request after it. */
-    static FileRun read(FileChannel ch, PieceGeometry g, List<BlockRequest> batch, int first) throws IOException {
-      long start = g.pieceOffset(batch.get(first).piece()) + batch.get(first).offset();
-      long end = start + batch.get(first).length();
-      for (int j = first + 1; j < batch.size(); j++) {
-        BlockRequest next = batch.get(j);
-        if (g.pieceOffset(next.piece()) + next.offset() != end) {
-          break;
-        }
-        end += next.length();
-      }
-      return new FileRun(start, readFully(ch, start, Math.toIntExact(end - start)));
-    }
-
-    boolean covers(long at, int length) {
-      return at >= start && at + length <= start + bytes.length;
-    }
-
-    byte[] cut(long at, int length) {
-      int from = Math.toIntExact(at - start);
-      return java.util.Arrays.copyOfRange(bytes, from, from + length);
-    }
-  }
-
-  private static byte[] readFully(FileChannel ch, long position, int length) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(length);
-    while (buf.hasRemaining()) {
-      if (ch.read(buf, position + buf.position()) < 0) {
-        throw new IOException("share data is shorter than its geometry");
-      }
-    }
-    return buf.array();
   }
 
   private Behavior<Command> onBlocksRead(BlocksRead batch) {

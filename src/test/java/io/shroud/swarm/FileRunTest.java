@@ -50,7 +50,7 @@ class FileRunTest {
       List<BlockRequest> batch = List.of(new BlockRequest(0, BLOCK, BLOCK), new BlockRequest(1, 0, BLOCK),
           new BlockRequest(1, BLOCK, BLOCK), new BlockRequest(3, 0, BLOCK));
 
-      TransferServiceActor.FileRun run = TransferServiceActor.FileRun.read(ch, GEOMETRY, batch, 0);
+      FileRun run = FileRun.read(ch, GEOMETRY, batch, 0);
 
       assertEquals(BLOCK, run.start());
       assertEquals(3 * BLOCK, run.bytes().length, "the three adjacent requests, not the one after the gap");
@@ -61,7 +61,7 @@ class FileRunTest {
       assertArrayEquals(fileBytes(2L * BLOCK, BLOCK), run.cut(2L * BLOCK, BLOCK));
       assertArrayEquals(fileBytes(3L * BLOCK, BLOCK), run.cut(3L * BLOCK, BLOCK));
 
-      TransferServiceActor.FileRun next = TransferServiceActor.FileRun.read(ch, GEOMETRY, batch, 3);
+      FileRun next = FileRun.read(ch, GEOMETRY, batch, 3);
       assertEquals(6L * BLOCK, next.start());
       assertArrayEquals(fileBytes(6L * BLOCK, BLOCK), next.bytes());
     }
@@ -72,7 +72,7 @@ class FileRunTest {
     try (FileChannel ch = share()) {
       List<BlockRequest> batch = List.of(new BlockRequest(2, BLOCK, BLOCK), new BlockRequest(2, 0, BLOCK));
 
-      TransferServiceActor.FileRun run = TransferServiceActor.FileRun.read(ch, GEOMETRY, batch, 0);
+      FileRun run = FileRun.read(ch, GEOMETRY, batch, 0);
 
       assertEquals(BLOCK, run.bytes().length);
       assertArrayEquals(fileBytes(5L * BLOCK, BLOCK), run.bytes());
@@ -86,7 +86,7 @@ class FileRunTest {
       Files.write(truncated, fileBytes(0, 3 * BLOCK + 100));
       try (FileChannel shortCh = FileChannel.open(truncated)) {
         List<BlockRequest> batch = List.of(new BlockRequest(1, 0, BLOCK), new BlockRequest(1, BLOCK, BLOCK));
-        assertThrows(IOException.class, () -> TransferServiceActor.FileRun.read(shortCh, GEOMETRY, batch, 0));
+        assertThrows(IOException.class, () -> FileRun.read(shortCh, GEOMETRY, batch, 0));
       }
     }
   }
