@@ -109,7 +109,7 @@ class CircuitActorsTest {
 
     net.links.crash(middle.id());
     testKit.createTestProbe().awaitAssert(WAIT, () -> {
-      assertTrue(view(origin).circuits().stream().noneMatch(c -> c.state().equals("READY")), () -> view(origin).toString());
+      assertTrue(view(origin).circuits().stream().noneMatch(c -> c.state().equals("READY")));
       assertTrue(view(destination).relays().isEmpty());
       assertTrue(view(guard).relays().isEmpty());
       return null;
@@ -185,12 +185,16 @@ class CircuitActorsTest {
     }
   }
 
+  /** Three nodes on {@code clock} whose circuits check their age and idleness every 20 ms. */
+  static CircuitNet lifetimesNet(MutableClock clock, Duration maxAge, Duration idleTimeout, long seed) {
+    return new CircuitNet(testKit, 3,
+        CircuitSettings.defaults().withLifetimes(maxAge, idleTimeout, Duration.ofMillis(20)), seed, clock);
+  }
+
   @Test
   void pastItsMaxAgeACircuitTakesNoNewStreamsButStaysOpen() {
     MutableClock clock = new MutableClock(Instant.now());
-    CircuitSettings settings = CircuitSettings.defaults()
-        .withLifetimes(Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMillis(20));
-    CircuitNet net = new CircuitNet(testKit, 3, settings, 11, clock);
+    CircuitNet net = lifetimesNet(clock, Duration.ofMinutes(10), Duration.ofHours(1), 11);
     CircuitNet.Node origin = net.node(0);
     CircuitsActor.Built built = build(origin, Optional.of(net.node(2)), 2);
     assertTrue(echo(origin, built, 5_000, 1).ok(), "a young circuit takes streams");
@@ -208,9 +212,7 @@ class CircuitActorsTest {
   @Test
   void aCircuitClosesAfterItsIdleTimeoutCountedFromItsLastCell() {
     MutableClock clock = new MutableClock(Instant.now());
-    CircuitSettings settings = CircuitSettings.defaults()
-        .withLifetimes(Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofMillis(20));
-    CircuitNet net = new CircuitNet(testKit, 3, settings, 12, clock);
+    CircuitNet net = lifetimesNet(clock, Duration.ofHours(1), Duration.ofMinutes(5), 12);
     CircuitNet.Node origin = net.node(0);
     CircuitNet.Node destination = net.node(2);
     CircuitsActor.Built built = build(origin, Optional.of(destination), 2);

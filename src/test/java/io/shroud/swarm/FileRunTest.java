@@ -27,16 +27,14 @@ class FileRunTest {
   @TempDir
   Path dir;
 
-  byte[] file;
-  FileChannel channel;
+  final byte[] file = new byte[(int) GEOMETRY.length()];
 
+  /** The share file: {@link #file}'s random bytes. */
   FileChannel share() throws IOException {
-    file = new byte[(int) GEOMETRY.length()];
     new Random(7).nextBytes(file);
     Path path = dir.resolve("share.bin");
     Files.write(path, file);
-    channel = FileChannel.open(path);
-    return channel;
+    return FileChannel.open(path);
   }
 
   byte[] fileBytes(long at, int length) {
@@ -81,13 +79,11 @@ class FileRunTest {
 
   @Test
   void aShortFileIsAnErrorNotShortData() throws IOException {
-    try (FileChannel ch = share()) {
-      Path truncated = dir.resolve("short.bin");
-      Files.write(truncated, fileBytes(0, 3 * BLOCK + 100));
-      try (FileChannel shortCh = FileChannel.open(truncated)) {
-        List<BlockRequest> batch = List.of(new BlockRequest(1, 0, BLOCK), new BlockRequest(1, BLOCK, BLOCK));
-        assertThrows(IOException.class, () -> FileRun.read(shortCh, GEOMETRY, batch, 0));
-      }
+    Path truncated = dir.resolve("short.bin");
+    Files.write(truncated, new byte[3 * BLOCK + 100]); // ends inside piece 1's second block
+    try (FileChannel shortCh = FileChannel.open(truncated)) {
+      List<BlockRequest> batch = List.of(new BlockRequest(1, 0, BLOCK), new BlockRequest(1, BLOCK, BLOCK));
+      assertThrows(IOException.class, () -> FileRun.read(shortCh, GEOMETRY, batch, 0));
     }
   }
 }
