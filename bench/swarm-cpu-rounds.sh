@@ -18,7 +18,7 @@ case $mode in public|encrypted) ;; *) echo "share mode must be public or encrypt
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=$(mktemp -d /tmp/shroud-cpu-rounds-XXXX)
 out=$(mktemp -d /tmp/shroud-profiles-XXXX)
-NODE_JAVA_OPTS=${PROFILER:+-agentpath:$PROFILER}
+NODE_JAVA_OPTS="${NODE_JAVA_OPTS:-}${PROFILER:+ -agentpath:$PROFILER}"
 source "$root/bench/devnet.sh"
 share_rounds "$mib" "$mode" "$rounds"
 python3 - "$dir" "$out" "$mib" "$rounds" "${PROFILER:-}" "${PROFILE_ROUND:-0}" "${links[@]}" <<'PY'

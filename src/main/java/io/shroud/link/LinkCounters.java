@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Traffic counters of one link. Written only by the link's {@code PeerActor}, read by
+ * Traffic counters of one link. Written by the link's {@code PeerActor} and reader thread, read by
  * {@code LinksActor} to answer {@link Links.GetPeers} without asking every peer; hence atomic
  * fields. Holds no key material.
  */
@@ -16,7 +16,7 @@ final class LinkCounters {
   final AtomicLong cellsOut = new AtomicLong();
   final AtomicLong bytesIn = new AtomicLong();
   final AtomicLong bytesOut = new AtomicLong();
-  /** Chunks the TCP stage delivered (one per socket read): cellsIn / readsIn is the batch size. */
+  /** Socket reads: cellsIn / readsIn is the batch size. */
   final AtomicLong readsIn = new AtomicLong();
   /** Writes offered to the outbound queue: cellsOut / writesOut is the cells per write. */
   final AtomicLong writesOut = new AtomicLong();

@@ -5,7 +5,11 @@ import io.shroud.dht.NodeId;
 import io.shroud.node.DirectoryActor;
 import io.shroud.node.NodeDescriptor;
 import io.shroud.wire.Cell;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,27 +19,23 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.Done;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.Tcp;
 
 /**
  * The node's peer links over TCP ({@link Links} is its protocol). Listens on the data-plane
- * port, accepts inbound connections (backpressured: one at a time through this actor), dials
+ * port (an acceptor thread blocks in {@code accept} and hands each connection here), dials
  * on {@link Links.Send} with the address and link key of the node's verified descriptor, keeps
  * at most one link per node, and spawns one {@link PeerActor} per connection (stopped, never
- * restarted, when its link breaks). A responder admits a peer only when its Noise static key
+ * restarted, when its link breaks); each link has a reader and a writer thread of its own
+ * ({@link LinkReader}, {@link LinkSocket}). A responder admits a peer only when its Noise static key
  * is the link key of a verified directory member, and learns the peer's node id from it.
  *
  * <p>Duplicate rule, when two links to one node complete: the one dialed by the smaller node id
@@ -46,10 +46,16 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   /** The Noise protocol every link runs. */
   public static final String SUITE = "Noise_XK_25519_AESGCM_SHA256";
 
+  /** Connections the kernel queues for the acceptor thread. */
+  private static final int ACCEPT_BACKLOG = 128;
+
+  /** Pause after a failed accept (e.g. no file descriptor left) before the next one. */
+  private static final Duration ACCEPT_RETRY = Duration.ofMillis(100);
+
   /** A new verified directory (from the directory subscription, or injected by tests). */
   public record DirectoryUpdated(DirectoryActor.DirectoryView view) implements Links.Command {}
 
-  /** Replies with the address the data-plane port is bound to, once it is bound. */
+  /** Replies with the address the data-plane port is bound to (no reply if binding failed). */
   public record GetLocalAddress(ActorRef<InetSocketAddress> replyTo) implements Links.Command {}
 
   /** Replies with the layer's counters. */
@@ -79,10 +85,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
 
   private record PeerTerminated(ActorRef<PeerActor.Command> peer) implements Links.Command {}
 
-  private record Accepted(Tcp.IncomingConnection connection, ActorRef<Done> ack)
-      implements Links.Command {}
-
-  private record Bound(Tcp.ServerBinding binding) implements Links.Command {}
+  private record Accepted(SocketChannel connection) implements Links.Command {}
 
   private record BindFailed(String reason) implements Links.Command {}
 
@@ -108,11 +111,10 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   private final Map<NodeId, ArrayDeque<Cell>> held = new HashMap<>();
   private Routes routes = Routes.NONE;
   private final List<ActorRef<Links.LinkEvent>> watchers = new ArrayList<>();
-  private final List<ActorRef<InetSocketAddress>> awaitingAddress = new ArrayList<>();
   private Map<NodeId, NodeDescriptor> byId = Map.of();
   private Map<String, NodeId> byLinkKey = Map.of();
   private InetSocketAddress boundAddress;
-  private Tcp.ServerBinding binding;
+  private final ServerSocketChannel listener;
   private long violations;
   private long refusedUnknownKey;
   private long refusedOverLimit;
@@ -143,15 +145,55 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     this.settings = setup.settings();
     directory.tell(new DirectoryActor.Subscribe(
         ctx.messageAdapter(DirectoryActor.DirectoryView.class, DirectoryUpdated::new)));
-    ActorRef<Links.Command> me = ctx.getSelf();
-    Duration ackTimeout = settings.handshakeTimeout();
-    ctx.pipeToSelf(Tcp.get(ctx.getSystem())
-            .bind(bindAddress.getHostString(), bindAddress.getPort())
-            .to(Sink.foreachAsync(1, connection -> Acks.completion(AskPattern.<Links.Command, Done>ask(me,
-                ack -> new Accepted(connection, ack), ackTimeout, ctx.getSystem().scheduler()))))
-            .run(ctx.getSystem()),
-        (binding, failure) -> failure == null ? new Bound(binding)
-            : new BindFailed(failure.getMessage()));
+    ServerSocketChannel bound = null;
+    try {
+      bound = ServerSocketChannel.open();
+      bound.bind(bindAddress, ACCEPT_BACKLOG);
+      boundAddress = (InetSocketAddress) bound.getLocalAddress();
+      ctx.getLog().info("peer links listening on {}", DataAddress.format(boundAddress));
+      Thread acceptor = new Thread(new Acceptor(bound, ctx.getSelf(), ctx.getLog()),
+          "shroud-link-accept-" + boundAddress.getPort());
+      acceptor.setDaemon(true);
+      acceptor.start();
+    } catch (IOException e) {
+      closeQuietly(bound);
+      bound = null;
+      ctx.getSelf().tell(new BindFailed(e.getClass().getSimpleName() + ": " + e.getMessage()));
+    }
+    this.listener = bound;
+  }
+
+  /**
+   * Accepts connections on the data-plane port, on a thread of its own, and hands each to the
+   * actor (which refuses those beyond {@code maxLinks}). Ends when the listener is closed.
+   */
+  private record Acceptor(ServerSocketChannel listener, ActorRef<Links.Command> actor,
+      org.slf4j.Logger log) implements Runnable {
+    @Override
+    public void run() {
+      while (listener.isOpen()) {
+        try {
+          actor.tell(new Accepted(listener.accept()));
+        } catch (ClosedChannelException e) {
+          return;
+        } catch (IOException e) {
+          // e.g. out of file descriptors: keep listening, without spinning on the error
+          log.warn("accepting a peer link failed: {}", e.toString());
+          LockSupport.parkNanos(ACCEPT_RETRY.toNanos());
+        }
+      }
+    }
+  }
+
+  private static void closeQuietly(java.io.Closeable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (IOException e) {
+      // nothing more to do with it
+    }
   }
 
   @Override
@@ -170,7 +212,6 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
         .onMessage(HandshakeDone.class, this::onHandshakeDone)
         .onMessage(LinkClosed.class, this::onLinkClosed)
         .onMessage(PeerTerminated.class, this::onPeerTerminated)
-        .onMessage(Bound.class, this::onBound)
         .onMessage(BindFailed.class, this::onBindFailed)
         .onSignal(PostStop.class, s -> onPostStop())
         .onSignal(PreRestart.class, s -> onPostStop())
@@ -225,16 +266,21 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   private Behavior<Links.Command> onAccepted(Accepted a) {
     if (connections.size() >= settings.maxLinks()) {
       refusedOverLimit++;
-      a.connection().handleWith(Flow.fromSinkAndSource(Sink.cancelled(), Source.empty()),
-          getContext().getSystem());
-    } else {
-      LinkCounters counters = new LinkCounters(false, DataAddress.format(a.connection().remoteAddress()));
-      ActorRef<PeerActor.Command> peer = getContext().spawn(
-          PeerActor.inbound(a.connection(), setup, counters), "in-" + (++spawned));
-      getContext().watchWith(peer, new PeerTerminated(peer));
-      connections.put(peer, new Entry(counters, null));
+      closeQuietly(a.connection());
+      return this;
     }
-    a.ack().tell(Done.getInstance());
+    String remote;
+    try {
+      remote = DataAddress.format((InetSocketAddress) a.connection().getRemoteAddress());
+    } catch (IOException e) {
+      closeQuietly(a.connection()); // gone already
+      return this;
+    }
+    LinkCounters counters = new LinkCounters(false, remote);
+    ActorRef<PeerActor.Command> peer = getContext().spawn(
+        PeerActor.inbound(a.connection(), setup, counters), "in-" + (++spawned));
+    getContext().watchWith(peer, new PeerTerminated(peer));
+    connections.put(peer, new Entry(counters, null));
     return this;
   }
 
@@ -369,8 +415,6 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   private Behavior<Links.Command> onGetLocalAddress(GetLocalAddress g) {
     if (boundAddress != null) {
       g.replyTo().tell(boundAddress);
-    } else {
-      awaitingAddress.add(g.replyTo());
     }
     return this;
   }
@@ -387,19 +431,8 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     return this;
   }
 
-  private Behavior<Links.Command> onBound(Bound b) {
-    binding = b.binding();
-    boundAddress = binding.localAddress();
-    getContext().getLog().info("peer links listening on {}", DataAddress.format(boundAddress));
-    awaitingAddress.forEach(r -> r.tell(boundAddress));
-    awaitingAddress.clear();
-    return this;
-  }
-
   private Behavior<Links.Command> onPostStop() {
-    if (binding != null) {
-      binding.unbind();
-    }
+    closeQuietly(listener);
     return this;
   }
 

@@ -6,7 +6,6 @@ import io.shroud.circuit.CircuitSettings;
 import io.shroud.dht.DhtSettings;
 import io.shroud.link.LinkSettings;
 import io.shroud.swarm.SwarmSettings;
-import io.shroud.wire.CellFormat;
 import io.shroud.wire.RekeyPolicy;
 import java.time.Duration;
 
@@ -18,14 +17,7 @@ import java.time.Duration;
 public final class FeatureSettings {
   private FeatureSettings() {}
 
-  /**
-   * The largest socket read a peer link takes: a read and the partial record left before it must
-   * fit the link decoder's bound, which refuses more as a protocol violation.
-   */
-  static final int MAX_SOCKET_READ = CellFormat.DEFAULT_MAX_BUFFERED_BYTES - CellFormat.RECORD_BYTES;
-
   public static LinkSettings links(Config config) {
-    socketReadSize(config);
     Config l = config.getConfig("shroud.links");
     String p = "shroud.links.";
     return check(p, () -> new LinkSettings(
@@ -67,25 +59,6 @@ public final class FeatureSettings {
         duration(c, "record-validity", p), positiveInt(c, "max-providers-per-download", p), d.defaultHops(),
         duration(c, "stall-timeout", p), d.providerRelookup(),
         c.getBoolean("test-only-corrupt-served-blocks")));
-  }
-
-  /**
-   * Pekko reads each TCP connection in chunks of at most {@code pekko.io.tcp.direct-buffer-size}.
-   * A larger value than {@link #MAX_SOCKET_READ} would close every busy link with "link receive
-   * buffer is full", blaming the peer; refuse it at start instead.
-   */
-  private static void socketReadSize(Config config) {
-    String key = "pekko.io.tcp.direct-buffer-size";
-    long size;
-    try {
-      size = config.getBytes(key);
-    } catch (ConfigException e) {
-      throw new SettingsException(key, "must be a size such as 128KiB");
-    }
-    if (size < 1 || size > MAX_SOCKET_READ) {
-      throw new SettingsException(key, "must be between 1 and " + MAX_SOCKET_READ
-          + " bytes (a peer link refuses larger socket reads), got " + size);
-    }
   }
 
   private static long bytes(Config c, String key, String prefix) {

@@ -23,8 +23,10 @@ import java.util.Objects;
  * passed on the injected clock, and {@link #rekeyIfDue()} lets an idle link's timer do the
  * same. The receiver drops REKEY and PADDING cells ({@link CellCommand#isLinkControl()}).
  *
- * <p>Once {@link #open} has thrown, the link is dead and every later open throws too. Not
- * thread-safe: one stream stage owns it.
+ * <p>Once {@link #open} has thrown, the link is dead and every later open throws too. The two
+ * directions share no state: one thread may seal ({@link #seal}, {@link #sealAll},
+ * {@link #rekeyIfDue}) while another opens ({@link #open}), as a link's actor and its reader
+ * thread do; neither direction is safe for two threads at once.
  */
 public final class LinkCipher {
   private static final byte[] NO_AD = new byte[0];

@@ -11,15 +11,11 @@ import java.util.Objects;
  * fixed {@link CellFormat#RECORD_BYTES}-byte records. An explicit state machine
  * ({@code HANDSHAKE -> RECORDS}, or {@code FAILED} after a violation) with no crypto in it.
  *
- * <p>Usage from a stream stage: {@link #feed} each chunk, then call {@link #next()} until it
+ * <p>Usage from a link's reader: {@link #feed} each chunk, then call {@link #next()} until it
  * returns null; after the last handshake message call {@link #switchToRecords()} and keep
  * draining (bytes that arrived behind the last handshake message are kept). The buffer is
  * bounded: {@link #feed} refuses a chunk that would hold more than {@code maxBufferedBytes}
  * undrained bytes. Not thread-safe.
- *
- * <p>In record mode, {@link #feedLent} avoids the copy into the buffer: when nothing is
- * buffered, the records of an immutable chunk are handed out in place (offsets into the chunk),
- * and only a trailing partial record is copied.
  */
 public final class LinkFrameDecoder {
   private enum State { HANDSHAKE, RECORDS, FAILED }
@@ -28,12 +24,6 @@ public final class LinkFrameDecoder {
   private byte[] buf = new byte[8192];
   private int start;
   private int end;
-  /** A chunk lent by {@link #feedLent}, still holding bytes from {@code lentStart} to {@code lentEnd}. */
-  private byte[] lent;
-  private int lentStart;
-  private int lentEnd;
-  /** The array the last {@link #nextRecord()} offset points into. */
-  private byte[] current = buf;
   private State state = State.HANDSHAKE;
 
   /** A decoder in handshake mode with the default bound. */
@@ -64,7 +54,6 @@ public final class LinkFrameDecoder {
 
   /** Appends {@code len} bytes of {@code chunk}; drain with {@link #next()} between feeds. */
   public void feed(byte[] chunk, int off, int len) throws ProtocolViolationException {
-    settleLent();
     makeRoom(len);
     System.arraycopy(chunk, off, buf, end, len);
     end += len;
@@ -75,47 +64,9 @@ public final class LinkFrameDecoder {
    * read lands in the buffer with one copy, whatever backs it.
    */
   public void feed(ByteBuffer chunk) throws ProtocolViolationException {
-    settleLent();
     int len = chunk.remaining();
     makeRoom(len);
     chunk.get(buf, end, len);
-    end += len;
-  }
-
-  /**
-   * Like {@link #feed(byte[], int, int)}, but in record mode with nothing buffered the decoder
-   * keeps a reference to {@code chunk} instead of copying it: {@link #nextRecord()} hands out
-   * its whole records in place, and the partial record left at its end is copied into the
-   * buffer by the next call that needs it. The caller must never modify {@code chunk} (e.g. the
-   * array of an immutable socket-read chunk). Same bound as {@code feed}.
-   */
-  public void feedLent(byte[] chunk, int off, int len) throws ProtocolViolationException {
-    Objects.checkFromIndexSize(off, len, chunk.length);
-    if (state != State.RECORDS || end != start || lent != null) {
-      feed(chunk, off, len);
-      return;
-    }
-    checkNotFailed();
-    if (len > maxBufferedBytes) {
-      state = State.FAILED;
-      throw new ProtocolViolationException("link receive buffer is full: " + len + " > "
-          + maxBufferedBytes + " bytes");
-    }
-    lent = chunk;
-    lentStart = off;
-    lentEnd = off + len;
-  }
-
-  /** Copies what is left of a lent chunk into the buffer and lets go of the chunk. */
-  private void settleLent() throws ProtocolViolationException {
-    if (lent == null) {
-      return;
-    }
-    byte[] chunk = lent;
-    lent = null;
-    int len = lentEnd - lentStart;
-    makeRoom(len);
-    System.arraycopy(chunk, lentStart, buf, end, len);
     end += len;
   }
 
@@ -129,19 +80,6 @@ public final class LinkFrameDecoder {
     if (state != State.RECORDS) {
       throw new IllegalStateException("decoder is not in record mode: " + state);
     }
-    if (lent != null) {
-      if (lentEnd - lentStart >= CellFormat.RECORD_BYTES) {
-        int at = lentStart;
-        lentStart += CellFormat.RECORD_BYTES;
-        current = lent;
-        if (lentStart == lentEnd) {
-          lent = null;
-        }
-        return at;
-      }
-      settleLent();
-    }
-    current = buf;
     if (end - start < CellFormat.RECORD_BYTES) {
       return -1;
     }
@@ -154,12 +92,9 @@ public final class LinkFrameDecoder {
     return at;
   }
 
-  /**
-   * The array the last {@link #nextRecord()} offset points into (the buffer, or a lent chunk);
-   * read only, valid until the next feed.
-   */
+  /** The array {@link #nextRecord()} offsets point into; read only, valid until the next feed. */
   public byte[] buffer() {
-    return current;
+    return buf;
   }
 
   /** Checks the bound and makes room for {@code len} more bytes at {@code end}. */
@@ -190,7 +125,6 @@ public final class LinkFrameDecoder {
    */
   public byte[] next() throws ProtocolViolationException {
     checkNotFailed();
-    settleLent();
     int held = end - start;
     if (state == State.RECORDS) {
       if (held < CellFormat.RECORD_BYTES) {
@@ -238,7 +172,7 @@ public final class LinkFrameDecoder {
 
   /** Bytes received but not yet returned as a frame. */
   public int buffered() {
-    return end - start + (lent == null ? 0 : lentEnd - lentStart);
+    return end - start;
   }
 
   private byte[] take(int skip, int length) {

@@ -14,7 +14,7 @@ import java.util.Objects;
  * message 1 carries nothing (it is not forward secret), messages 2 and 3 carry the sender's
  * link version as a u16 (only {@link CellFormat#LINK_VERSION} is accepted).
  *
- * <p>Flow for a stream stage: the initiator calls {@link #writeFrame()} and sends it; each side
+ * <p>Flow for a link: the initiator calls {@link #writeFrame()} and sends it; each side
  * passes every frame from {@link LinkFrameDecoder#next()} to {@link #readFrame} and, whenever
  * {@link #isWriteTurn()}, sends {@link #writeFrame()}. When {@link #isComplete()}, switch the
  * decoder to records and call {@link #finish} once. Every peer-caused failure is a

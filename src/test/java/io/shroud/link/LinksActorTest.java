@@ -198,6 +198,37 @@ class LinksActorTest {
   }
 
   @Test
+  void recordsSentWithTheLastHandshakeMessageAreDeliveredOnceThePeerIsAdmitted() throws Exception {
+    LinkNode responder = new LinkNode(KIT, "127.0.4.6", SETTINGS);
+    X25519.KeyPair key = X25519.generate(new SecureRandom());
+    Ed25519.KeyPair identity = Ed25519.generate(new SecureRandom());
+    responder.directory(responder.descriptor(), LinkNode.descriptor(identity, key.publicKey(), "127.0.4.7:1"));
+    try (Socket socket = new Socket(responder.address.getAddress(), responder.address.getPort())) {
+      socket.setSoTimeout(5000);
+      LinkHandshake hs = LinkHandshake.initiator(key, responder.linkKey.publicKey(), new SecureRandom());
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      socket.getOutputStream().write(hs.writeFrame());
+      byte[] msg2 = new byte[in.readUnsignedShort()];
+      in.readFully(msg2);
+      hs.readFrame(msg2);
+      byte[] msg3 = hs.writeFrame();
+      LinkCipher cipher = hs.finish(RekeyPolicy.DEFAULT, Clock.systemUTC());
+      // message 3 and two records in one write: the responder reads them together, before it
+      // has admitted the peer, and must keep the records for after admission
+      java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+      burst.write(msg3);
+      burst.write(cipher.seal(dht("first")));
+      burst.write(cipher.seal(dht("second")));
+      socket.getOutputStream().write(burst.toByteArray());
+      socket.getOutputStream().flush();
+      io.shroud.dht.NodeId from = io.shroud.dht.NodeId.ofIdentityKey(identity.publicKey());
+      assertEquals(new Links.Inbound(from, dht("first")), responder.dht.receiveMessage(WAIT));
+      assertEquals(new Links.Inbound(from, dht("second")), responder.dht.receiveMessage(WAIT));
+    }
+    responder.stop();
+  }
+
+  @Test
   void anOversizedHandshakeFrameIsAViolation() throws Exception {
     LinkNode victim = new LinkNode(KIT, "127.0.4.5", SETTINGS);
     victim.directory(victim.descriptor());

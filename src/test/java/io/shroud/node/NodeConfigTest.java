@@ -69,21 +69,12 @@ class NodeConfigTest {
       "shroud.keys.onion-rotation-period | soon | shroud.keys.onion-rotation-period: must be a duration",
       "shroud.keys.onion-rotation-period | 1s   | shroud.keys.onion-rotation-period: must be at least 10s",
       "shroud.host             | ''         | shroud.host: must not be empty",
-      "pekko.io.tcp.direct-buffer-size | 512KiB | pekko.io.tcp.direct-buffer-size: must be between 1 and 258048 bytes",
-      "pekko.io.tcp.direct-buffer-size | lots   | pekko.io.tcp.direct-buffer-size: must be a size",
   })
   void aBadValueNamesTheSetting(String key, String value, String expectedPrefix) {
     SettingsException e = assertThrows(SettingsException.class,
         () -> NodeConfig.load(Map.of(key, value), Optional.empty()));
     assertEquals(true, e.getMessage().startsWith(expectedPrefix), e.getMessage());
     assertEquals(-1, e.getMessage().indexOf('\n'), "one line");
-  }
-
-  @Test
-  void pekkosDefaultSocketReadFitsAPeerLinksBound() {
-    Config c = NodeConfig.load(Map.of(), Optional.empty());
-    assertEquals(true, c.getBytes("pekko.io.tcp.direct-buffer-size") <= FeatureSettings.MAX_SOCKET_READ);
-    NodeConfig.load(Map.of("pekko.io.tcp.direct-buffer-size", FeatureSettings.MAX_SOCKET_READ), Optional.empty());
   }
 
   @Test

@@ -1,0 +1,219 @@
+package io.shroud.link;
+
+import io.shroud.dht.NodeId;
+import io.shroud.wire.Cell;
+import io.shroud.wire.CellCommand;
+import io.shroud.wire.CellFormat;
+import io.shroud.wire.LinkCipher;
+import io.shroud.wire.LinkFrameDecoder;
+import io.shroud.wire.ProtocolViolationException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The receiving side of one link, on a thread of its own that blocks in the socket read (and,
+ * for a dialed link, first in the connect).
+ *
+ * <p>Until the handshake is done and the peer admitted, each read goes to the link's
+ * {@code PeerActor} as a {@link PeerActor.Received} and the reader waits for the actor's
+ * answer before reading again: the actor runs the handshake. At admission the actor answers
+ * with a {@link Handover}: the frame decoder (with any records that arrived behind the last
+ * handshake message still in it), the link cipher and the peer. From then on this thread opens
+ * records and routes cells itself: one socket read becomes one {@link Links.InboundCells} per
+ * batch handler (or a {@link Links.Inbound} per cell for per-cell handlers), with no actor in
+ * between. A read never waits for a handler, as before (circuit flow control bounds what a
+ * peer may send ahead); it does wait for the kernel, so a peer cannot make this side buffer
+ * more than one read of {@link #READ_BYTES} plus one partial record.
+ *
+ * <p>Link-control cells stay with the actor: a LINK_PING is answered through it (the sending
+ * side of the cipher is the actor's), a LINK_PONG goes to it; PADDING and REKEY are dropped.
+ * Any protocol violation, the peer closing, or an I/O error is reported once as
+ * {@link PeerActor.ReaderEnded} and ends the thread; so does the actor closing the socket, without a
+ * report.
+ */
+final class LinkReader implements Runnable {
+  /**
+   * Most bytes one socket read takes. With at most one partial record left from the previous
+   * read, the decoder holds at most this plus one record, within its bound.
+   */
+  static final int READ_BYTES = 128 * 1024;
+
+  static {
+    if (READ_BYTES + CellFormat.RECORD_BYTES > CellFormat.DEFAULT_MAX_BUFFERED_BYTES) {
+      throw new ExceptionInInitializerError("a link read must fit in the frame decoder's bound");
+    }
+  }
+
+  /** What the actor hands over at admission (the cipher's receiving side becomes this thread's). */
+  record Handover(LinkFrameDecoder decoder, LinkCipher cipher, NodeId peer) {}
+
+  private final LinkSocket socket;
+  private final ActorRef<PeerActor.Command> actor;
+  private final LinkCounters counters;
+  private final InetSocketAddress dial;
+  private final Duration dialTimeout;
+  private final Map<ActorRef<Links.InboundCells>, List<Cell>> batches = new LinkedHashMap<>();
+  private volatile Routes routes = Routes.NONE;
+  private volatile long lastReadNanos = System.nanoTime();
+  /** The actor's answer this thread waits for, if any (cancelled by {@link #stop()}). */
+  private volatile CompletableFuture<Handover> waiting;
+
+  /** Reads an accepted ({@code dial} null) or a dialed connection. */
+  LinkReader(LinkSocket socket, ActorRef<PeerActor.Command> actor, LinkCounters counters,
+      InetSocketAddress dial, Duration dialTimeout) {
+    this.socket = socket;
+    this.actor = actor;
+    this.counters = counters;
+    this.dial = dial;
+    this.dialTimeout = dialTimeout;
+  }
+
+  /** Where cells go from the next read on (set before the handover, and on route changes). */
+  void routes(Routes updated) {
+    routes = updated;
+  }
+
+  /** Nanoseconds since the last socket read returned (any bytes count). */
+  long nanosSinceLastRead() {
+    return System.nanoTime() - lastReadNanos;
+  }
+
+  /**
+   * Ends a wait for the actor's answer: called by the actor as it stops, after closing the
+   * socket (a read sent to a stopped actor is never answered).
+   */
+  void stop() {
+    CompletableFuture<Handover> w = waiting;
+    if (w != null) {
+      w.cancel(false);
+    }
+  }
+
+  @Override
+  public void run() {
+    if (dial != null) {
+      try {
+        socket.connect(dial, dialTimeout);
+      } catch (IOException e) {
+        report("dial failed: " + e.getClass().getSimpleName(), false);
+        return;
+      }
+      actor.tell(PeerActor.Connected.INSTANCE);
+    }
+    ByteBuffer buffer = ByteBuffer.allocateDirect(READ_BYTES);
+    try {
+      Handover handover = null;
+      while (handover == null) {
+        if (!read(buffer)) {
+          return;
+        }
+        byte[] chunk = new byte[buffer.remaining()];
+        buffer.get(chunk);
+        CompletableFuture<Handover> answer = new CompletableFuture<>();
+        waiting = answer;
+        if (socket.isClosed()) { // closed before the wait was published: stop() may have missed it
+          return;
+        }
+        actor.tell(new PeerActor.Received(chunk, answer));
+        handover = answer.get(); // null: the handshake goes on, read again
+      }
+      waiting = null;
+      receiveRecords(handover, buffer);
+    } catch (CancellationException | InterruptedException | ClosedChannelException e) {
+      // the actor stopped (and closed the socket): it already knows why
+    } catch (ExecutionException e) {
+      report("link failed: " + e.getCause().getClass().getSimpleName(), false);
+    } catch (IOException e) {
+      report("connection failed: " + e.getClass().getSimpleName(), false);
+    }
+  }
+
+  /** Opens and routes every record until the link ends. */
+  private void receiveRecords(Handover handover, ByteBuffer buffer) throws IOException {
+    LinkFrameDecoder decoder = handover.decoder();
+    LinkCipher cipher = handover.cipher();
+    NodeId peer = handover.peer();
+    try {
+      while (true) {
+        int at;
+        while ((at = decoder.nextRecord()) >= 0) {
+          onRecord(cipher.open(decoder.buffer(), at, CellFormat.RECORD_BYTES), peer);
+        }
+        deliverBatches(peer);
+        if (!read(buffer)) {
+          return;
+        }
+        decoder.feed(buffer);
+      }
+    } catch (ProtocolViolationException e) {
+      deliverBatches(peer); // the cells before the bad record were authentic
+      report("protocol violation: " + e.getMessage(), true);
+    }
+  }
+
+  /** One read into {@code buffer}, flipped for reading; false (reported) at the end of the stream. */
+  private boolean read(ByteBuffer buffer) throws IOException {
+    buffer.clear();
+    int n = socket.read(buffer);
+    if (n < 0) {
+      report("connection closed by peer", false);
+      return false;
+    }
+    lastReadNanos = System.nanoTime();
+    counters.bytesIn.addAndGet(n);
+    counters.readsIn.incrementAndGet();
+    buffer.flip();
+    return true;
+  }
+
+  private void onRecord(Cell cell, NodeId peer) {
+    counters.cellsIn.incrementAndGet();
+    switch (cell.command()) {
+      case PADDING, REKEY -> { }
+      case LINK_PING -> actor.tell(new PeerActor.SendCells(
+          List.of(new Cell(0, CellCommand.LINK_PONG, cell.payload(0, Long.BYTES)))));
+      case LINK_PONG -> actor.tell(new PeerActor.Pong(ByteBuffer.wrap(cell.payload(0, Long.BYTES)).getLong()));
+      default -> {
+        Routes current = routes;
+        ActorRef<Links.InboundCells> batchHandler = current.batched().get(cell.command());
+        if (batchHandler != null) {
+          batches.computeIfAbsent(batchHandler, h -> new ArrayList<>()).add(cell);
+          return;
+        }
+        ActorRef<Links.Inbound> handler = current.perCell().get(cell.command());
+        if (handler == null) {
+          counters.unrouted.incrementAndGet();
+        } else {
+          handler.tell(new Links.Inbound(peer, cell));
+        }
+      }
+    }
+  }
+
+  /** One {@link Links.InboundCells} per batch handler for what this read brought. */
+  private void deliverBatches(NodeId peer) {
+    if (batches.isEmpty()) {
+      return;
+    }
+    batches.forEach((handler, cells) -> handler.tell(new Links.InboundCells(peer, cells)));
+    batches.clear();
+  }
+
+  /** Tells the actor why the link ended, unless the actor closed it itself. */
+  private void report(String reason, boolean violation) {
+    if (!socket.isClosed()) {
+      actor.tell(new PeerActor.ReaderEnded(reason, violation));
+    }
+  }
+}
