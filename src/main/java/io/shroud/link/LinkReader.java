@@ -136,6 +136,9 @@ final class LinkReader implements Runnable {
       report("link failed: " + e.getCause().getClass().getSimpleName(), false);
     } catch (IOException e) {
       report("connection failed: " + e.getClass().getSimpleName(), false);
+    } catch (RuntimeException e) {
+      // a bug of ours, not the peer's doing: end the link rather than leave it unread
+      report("link reader failed: " + e.getClass().getSimpleName(), false);
     }
   }
 

@@ -48,7 +48,12 @@ final class LinkSocket {
   static LinkSocket accepted(SocketChannel channel, String name, Consumer<String> onWriteFailure)
       throws IOException {
     LinkSocket socket = new LinkSocket(channel, name, onWriteFailure);
-    socket.configure();
+    try {
+      socket.configure();
+    } catch (IOException e) {
+      socket.close(); // e.g. reset before we got to it: do not leak the descriptor
+      throw e;
+    }
     socket.writer.start();
     return socket;
   }
