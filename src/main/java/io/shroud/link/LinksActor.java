@@ -152,7 +152,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
       boundAddress = (InetSocketAddress) bound.getLocalAddress();
       ctx.getLog().info("peer links listening on {}", DataAddress.format(boundAddress));
       Thread acceptor = new Thread(new Acceptor(bound, ctx.getSelf(), ctx.getLog()),
-          "shroud-link-accept-" + boundAddress.getPort());
+          "shroud-link-accept-" + DataAddress.format(boundAddress));
       acceptor.setDaemon(true);
       acceptor.start();
     } catch (IOException e) {

@@ -116,7 +116,10 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         ? LinkHandshake.responder(setup.linkKey(), setup.random())
         : LinkHandshake.initiator(setup.linkKey(), peerLinkKey, setup.random());
     ActorRef<Command> self = ctx.getSelf();
-    String name = "shroud-link-" + self.path().name();
+    // a thread dump says which link a thread serves: an inbound one by the address it came in
+    // on and the dialer's, an outbound one by the address dialed
+    String name = "shroud-link-" + (incoming == null ? "out-" + counters.remoteAddress
+        : "in-" + localAddress(incoming) + "-from-" + counters.remoteAddress);
     Consumer<String> writeFailed = reason -> self.tell(new ReaderEnded(reason, false));
     this.socket = incoming != null ? LinkSocket.accepted(incoming, name, writeFailed)
         : LinkSocket.unconnected(name, writeFailed);
@@ -128,6 +131,14 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     timers.startSingleTimer(Timer.IDLE, setup.settings().idleTimeout());
     if (dialed != null) {
       send(handshake.writeFrame()); // queued until the connection is up
+    }
+  }
+
+  private static String localAddress(SocketChannel channel) {
+    try {
+      return DataAddress.format((InetSocketAddress) channel.getLocalAddress());
+    } catch (IOException e) {
+      return "closed";
     }
   }
 

@@ -229,6 +229,45 @@ class LinksActorTest {
   }
 
   @Test
+  void aLinksThreadsEndWhenTheLinkClosesAndTheListenerWhenTheNodeStops() {
+    LinkNode a = new LinkNode(KIT, "127.0.4.8", SETTINGS);
+    LinkNode b = new LinkNode(KIT, "127.0.4.9", SETTINGS);
+    LinkNode.directoryOfAll(a, b);
+    a.links.tell(new Links.Send(b.id, dht("open")));
+    b.dht.receiveMessage(WAIT);
+    // a reader and a writer for a's outbound link (named after b's address) and for b's inbound
+    // link (after the address it came in on, b's), and each node's acceptor
+    assertEquals(List.of("shroud-link-accept-127.0.4.8", "shroud-link-accept-127.0.4.9",
+        "shroud-link-in-127.0.4.9", "shroud-link-in-127.0.4.9",
+        "shroud-link-out-127.0.4.9", "shroud-link-out-127.0.4.9"), linkThreads("127.0.4.8", "127.0.4.9"));
+
+    b.stop(); // closes b's link: a sees the connection end and closes its side too
+    a.events.awaitAssert(WAIT, () -> {
+      assertEquals(List.of("shroud-link-accept-127.0.4.8"), linkThreads("127.0.4.8", "127.0.4.9"));
+      return null;
+    });
+    a.stop();
+    a.events.awaitAssert(WAIT, () -> {
+      assertEquals(List.of(), linkThreads("127.0.4.8", "127.0.4.9"));
+      return null;
+    });
+  }
+
+  /** Live link threads whose names mention one of {@code hosts}, sorted, cut after the first host. */
+  private static List<String> linkThreads(String... hosts) {
+    List<String> names = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      String name = t.getName();
+      if (t.isAlive() && name.startsWith("shroud-link-")
+          && java.util.Arrays.stream(hosts).anyMatch(h -> name.contains(h + ":"))) {
+        names.add(name.replaceAll(":\\d+.*$", ""));
+      }
+    }
+    names.sort(null);
+    return names;
+  }
+
+  @Test
   void anOversizedHandshakeFrameIsAViolation() throws Exception {
     LinkNode victim = new LinkNode(KIT, "127.0.4.5", SETTINGS);
     victim.directory(victim.descriptor());
