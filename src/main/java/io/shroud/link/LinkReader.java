@@ -39,8 +39,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * <p>Link-control cells stay with the actor: a LINK_PING is answered through it (the sending
  * side of the cipher is the actor's), a LINK_PONG goes to it; PADDING and REKEY are dropped.
  * Any protocol violation, the peer closing, or an I/O error is reported once as
- * {@link PeerActor.ReaderEnded} and ends the thread; so does the actor closing the socket, without a
- * report.
+ * {@link PeerActor.ConnectionEnded} and ends the thread; so does the actor closing the socket,
+ * without a report.
  */
 final class LinkReader implements Runnable {
   /**
@@ -109,7 +109,6 @@ final class LinkReader implements Runnable {
         report("dial failed: " + e.getClass().getSimpleName(), false);
         return;
       }
-      actor.tell(PeerActor.Connected.INSTANCE);
     }
     ByteBuffer buffer = ByteBuffer.allocateDirect(READ_BYTES);
     try {
@@ -216,7 +215,7 @@ final class LinkReader implements Runnable {
   /** Tells the actor why the link ended, unless the actor closed it itself. */
   private void report(String reason, boolean violation) {
     if (!socket.isClosed()) {
-      actor.tell(new PeerActor.ReaderEnded(reason, violation));
+      actor.tell(new PeerActor.ConnectionEnded(reason, violation));
     }
   }
 }

@@ -65,11 +65,8 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
   /** The reader saw a LINK_PONG. */
   record Pong(long id) implements Command {}
 
-  /** The reader or the writer stopped: the connection is over. */
-  record ReaderEnded(String reason, boolean violation) implements Command {}
-
-  /** A dialed connection is up (the handshake starts with what was queued before). */
-  enum Connected implements Command { INSTANCE }
+  /** The reader or the writer stopped (the peer closed, an I/O error, a bad record): the link is over. */
+  record ConnectionEnded(String reason, boolean violation) implements Command {}
 
   private enum Timer implements Command { HANDSHAKE, IDLE, PADDING, PING }
 
@@ -120,7 +117,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     // on and the dialer's, an outbound one by the address dialed
     String name = "shroud-link-" + (incoming == null ? "out-" + counters.remoteAddress
         : "in-" + localAddress(incoming) + "-from-" + counters.remoteAddress);
-    Consumer<String> writeFailed = reason -> self.tell(new ReaderEnded(reason, false));
+    Consumer<String> writeFailed = reason -> self.tell(new ConnectionEnded(reason, false));
     this.socket = incoming != null ? LinkSocket.accepted(incoming, name, writeFailed)
         : LinkSocket.unconnected(name, writeFailed);
     this.reader = new LinkReader(socket, self, counters, address, setup.settings().dialTimeout());
@@ -152,8 +149,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         .onMessage(SendCells.class, this::onSendCells)
         .onMessage(UpdateRoutes.class, this::onUpdateRoutes)
         .onMessage(Pong.class, this::onPong)
-        .onMessage(ReaderEnded.class, e -> close(e.reason(), e.violation()))
-        .onMessageEquals(Connected.INSTANCE, () -> this)
+        .onMessage(ConnectionEnded.class, e -> close(e.reason(), e.violation()))
         .onMessageEquals(Timer.HANDSHAKE, this::onHandshakeTimeout)
         .onMessageEquals(Timer.IDLE, this::onIdleCheck)
         .onMessageEquals(Timer.PADDING, this::onPaddingTick)

@@ -205,12 +205,7 @@ class LinksActorTest {
     responder.directory(responder.descriptor(), LinkNode.descriptor(identity, key.publicKey(), "127.0.4.7:1"));
     try (Socket socket = new Socket(responder.address.getAddress(), responder.address.getPort())) {
       socket.setSoTimeout(5000);
-      LinkHandshake hs = LinkHandshake.initiator(key, responder.linkKey.publicKey(), new SecureRandom());
-      DataInputStream in = new DataInputStream(socket.getInputStream());
-      socket.getOutputStream().write(hs.writeFrame());
-      byte[] msg2 = new byte[in.readUnsignedShort()];
-      in.readFully(msg2);
-      hs.readFrame(msg2);
+      LinkHandshake hs = rawHandshakeToMessage3(socket, key, responder.linkKey.publicKey());
       byte[] msg3 = hs.writeFrame();
       LinkCipher cipher = hs.finish(RekeyPolicy.DEFAULT, Clock.systemUTC());
       // message 3 and two records in one write: the responder reads them together, before it
@@ -457,16 +452,23 @@ class LinksActorTest {
   /** Initiator side of the link handshake over a plain socket; returns the record cipher. */
   static LinkCipher rawHandshake(Socket socket, X25519.KeyPair local, byte[] responderKey)
       throws Exception {
-    LinkHandshake hs = LinkHandshake.initiator(local, responderKey, new SecureRandom());
+    LinkHandshake hs = rawHandshakeToMessage3(socket, local, responderKey);
     OutputStream out = socket.getOutputStream();
-    DataInputStream in = new DataInputStream(socket.getInputStream());
-    out.write(hs.writeFrame());
-    byte[] msg2 = new byte[in.readUnsignedShort()];
-    in.readFully(msg2);
-    hs.readFrame(msg2);
     out.write(hs.writeFrame());
     out.flush();
     return hs.finish(RekeyPolicy.DEFAULT, Clock.systemUTC());
+  }
+
+  /** Sends message 1 and reads message 2: the handshake's next frame is message 3. */
+  static LinkHandshake rawHandshakeToMessage3(Socket socket, X25519.KeyPair local, byte[] responderKey)
+      throws Exception {
+    LinkHandshake hs = LinkHandshake.initiator(local, responderKey, new SecureRandom());
+    DataInputStream in = new DataInputStream(socket.getInputStream());
+    socket.getOutputStream().write(hs.writeFrame());
+    byte[] msg2 = new byte[in.readUnsignedShort()];
+    in.readFully(msg2);
+    hs.readFrame(msg2);
+    return hs;
   }
 
   /** Reads (and ignores) until the peer closes; false on timeout. */
