@@ -126,8 +126,9 @@ class TransferServiceActorTest {
 
   @Test
   void blocksOfMultiBlockPiecesAreServedByConcurrentReadTasksAndAllVerify() throws Exception {
-    // 40 MiB gets 32 KiB pieces (two blocks each); 11 requests span two read tasks of 8 and 3,
-    // running at once, the second starting in the middle of piece 3 (proofs from the leaf hashes)
+    // 40 MiB gets 32 KiB pieces (two blocks each); BLOCKS_PER_READ + 3 requests span two read
+    // tasks (all but 3, then 3) running at once, the second starting in the middle of a piece
+    // (proofs from the leaf hashes)
     Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC(), 40 * 1024 * 1024);
     PieceGeometry g = f.share().metadata().info().geometry();
     assertEquals(2, g.blocksPerPiece());
@@ -136,9 +137,11 @@ class TransferServiceActorTest {
     Stream s = new Stream(f.handler());
     s.send(new TransferMessage.Hello(f.share().metadata().infoHash()));
     assertEquals(TransferMessage.Have.allPieces(), s.next());
+    int perTask = TransferServiceActor.BLOCKS_PER_READ;
+    assertEquals(0, perTask % 2, "the first task ends in the middle of a piece");
     List<BlockRequest> requests = new ArrayList<>();
-    requests.add(new BlockRequest(9, 0, 16384));
-    for (int p = 0; p <= 4; p++) {
+    requests.add(new BlockRequest(999, 0, 16384));
+    for (int p = 0; requests.size() < perTask + 3; p++) {
       requests.add(new BlockRequest(p, 0, 16384));
       requests.add(new BlockRequest(p, 16384, 16384));
     }
@@ -154,9 +157,10 @@ class TransferServiceActorTest {
     assertEquals(new java.util.HashSet<>(requests), new java.util.HashSet<>(served));
     assertEquals(requests.size(), served.size());
     int first = served.indexOf(requests.get(0));
-    assertEquals(requests.subList(0, 8), served.subList(first, first + 8), "the first task's blocks stay together, in order");
+    assertEquals(requests.subList(0, perTask), served.subList(first, first + perTask),
+        "the first task's blocks stay together, in order");
     // requests that arrive together are read together, and each read task's blocks go to the
-    // stream as one write: 11 blocks, 2 tasks, 2 writes (reading per request arrival: 4 tasks)
+    // stream as one write: 2 tasks, 2 writes (reading per request arrival: more tasks)
     assertEquals(2, s.writes - writesBefore, "writes to the stream");
   }
 
