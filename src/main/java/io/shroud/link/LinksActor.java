@@ -173,7 +173,12 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     public void run() {
       while (listener.isOpen()) {
         try {
-          actor.tell(new Accepted(listener.accept()));
+          SocketChannel connection = listener.accept();
+          if (listener.isOpen()) {
+            actor.tell(new Accepted(connection));
+          } else {
+            closeQuietly(connection); // the actor is stopping: nobody would close it
+          }
         } catch (ClosedChannelException e) {
           return;
         } catch (IOException e) {
