@@ -33,6 +33,8 @@ final class LinkSocket {
   private final SocketChannel channel;
   private final LinkedBlockingQueue<ByteBuffer> queue = new LinkedBlockingQueue<>();
   private final AtomicLong queuedRecords = new AtomicLong();
+  /** Gathering writes started (one per batch taken from the queue, however many calls it needs). */
+  private final AtomicLong batchesWritten = new AtomicLong();
   private final Thread writer;
   private final Consumer<String> onWriteFailure;
   private volatile boolean closed;
@@ -103,6 +105,11 @@ final class LinkSocket {
     return queuedRecords.get();
   }
 
+  /** Batches the writer has taken from the queue, each sent with one gathering write. */
+  long batchesWritten() {
+    return batchesWritten.get();
+  }
+
   boolean isClosed() {
     return closed;
   }
@@ -134,6 +141,7 @@ final class LinkSocket {
         for (int i = 0; i < n; i++) {
           records += batch[i].remaining() / CellFormat.RECORD_BYTES;
         }
+        batchesWritten.incrementAndGet();
         queuedRecords.addAndGet(-records);
         while (bytes > 0) {
           bytes -= channel.write(batch, 0, n);
