@@ -64,6 +64,8 @@ final class LinkReader implements Runnable {
   private final InetSocketAddress dial;
   private final Duration dialTimeout;
   private final Map<ActorRef<Links.InboundCells>, List<Cell>> batches = new LinkedHashMap<>();
+  /** Cells opened from the current read, not yet added to {@code counters.cellsIn}. */
+  private int cellsThisRead;
   private volatile Routes routes = Routes.NONE;
   private volatile long lastReadNanos = System.nanoTime();
   /** The actor's answer this thread waits for, if any (cancelled by {@link #stop()}). */
@@ -148,9 +150,10 @@ final class LinkReader implements Runnable {
     NodeId peer = handover.peer();
     try {
       while (true) {
+        Routes current = routes; // a route change takes effect from the next read
         int at;
         while ((at = decoder.nextRecord()) >= 0) {
-          onRecord(cipher.open(decoder.buffer(), at, CellFormat.RECORD_BYTES), peer);
+          onRecord(cipher.open(decoder.buffer(), at, CellFormat.RECORD_BYTES), peer, current);
         }
         deliverBatches(peer);
         if (!read(buffer)) {
@@ -179,15 +182,14 @@ final class LinkReader implements Runnable {
     return true;
   }
 
-  private void onRecord(Cell cell, NodeId peer) {
-    counters.cellsIn.incrementAndGet();
+  private void onRecord(Cell cell, NodeId peer, Routes current) {
+    cellsThisRead++;
     switch (cell.command()) {
       case PADDING, REKEY -> { }
       case LINK_PING -> actor.tell(new PeerActor.SendCells(
           List.of(new Cell(0, CellCommand.LINK_PONG, cell.payload(0, Long.BYTES)))));
       case LINK_PONG -> actor.tell(new PeerActor.Pong(ByteBuffer.wrap(cell.payload(0, Long.BYTES)).getLong()));
       default -> {
-        Routes current = routes;
         ActorRef<Links.InboundCells> batchHandler = current.batched().get(cell.command());
         if (batchHandler != null) {
           batches.computeIfAbsent(batchHandler, h -> new ArrayList<>()).add(cell);
@@ -203,8 +205,13 @@ final class LinkReader implements Runnable {
     }
   }
 
-  /** One {@link Links.InboundCells} per batch handler for what this read brought. */
+  /**
+   * One {@link Links.InboundCells} per batch handler for what this read brought; the read's cells
+   * are counted here too, once per read instead of once per cell.
+   */
   private void deliverBatches(NodeId peer) {
+    counters.cellsIn.addAndGet(cellsThisRead);
+    cellsThisRead = 0;
     if (batches.isEmpty()) {
       return;
     }
