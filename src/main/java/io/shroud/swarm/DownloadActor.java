@@ -38,10 +38,12 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * One download (persistence id {@code download|<id>}): finds providers, connects to each through
  * its own circuit ({@link ProviderSessionActor}), fetches and checks the piece layer, then runs
  * the {@link PiecePicker} over all sources. Every block is checked on arrival, every piece again
- * when complete, written to the part file and forced before {@code PiecesVerified} is persisted.
- * On recovery the last few verified pieces are re-read and re-checked, and only what is missing
- * is fetched. The wire-level work is in {@link DownloadRun}; this class is the journal, the
- * commands and the I/O steps. Draft: {@code docs/protocol.md (section 8)} §9.
+ * when complete, written to the part file and forced before {@code PiecesVerified} is persisted;
+ * the journal records written pieces at most every {@link #JOURNAL_INTERVAL}, like a BitTorrent
+ * client's resume data. On recovery the last few journaled pieces are re-read and re-checked,
+ * pieces written after the last journal entry are found through the leaves file and checked
+ * ({@link DownloadFinisher#recover}), and only what is missing is fetched. The wire-level work
+ * is in {@link DownloadRun}; this class is the journal, the commands and the I/O steps. Draft: {@code docs/protocol.md (section 8)} §9.
  */
 public final class DownloadActor
     extends EventSourcedBehavior<DownloadActor.Command, DownloadEvent, DownloadState> {
@@ -71,7 +73,11 @@ public final class DownloadActor
   /** A batch of pieces is on disk (forced), or writing it failed. */
   record PiecesWritten(List<Integer> pieces, Throwable failure) implements Command {}
 
-  private record Rechecked(BitSet bad, Throwable failure) implements Command {}
+  /** The resume check: journaled pieces found damaged, and written pieces the journal missed. */
+  private record Rechecked(BitSet bad, BitSet recovered, Throwable failure) implements Command {}
+
+  /** The journal interval has passed since the last {@code PiecesVerified}: record what was written since. */
+  private enum JournalDue implements Command { INSTANCE }
 
   private record OutputDone(DownloadFinisher.Finished finished, Throwable failure) implements Command {}
 
@@ -88,12 +94,27 @@ public final class DownloadActor
    *     (tests, devnets)
    * @param seedTo if present, a completed download is handed to this share catalogue
    *     ({@link SharesActor.AdoptDownload}) and served from then on
+   * @param journalInterval written pieces are journaled at most this often ({@link #JOURNAL_INTERVAL})
    */
   public record Setup(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits, SwarmSettings settings,
       List<NodeId> staticProviders, Optional<ActorRef<SharesActor.Command>> seedTo, Clock clock,
-      RandomGenerator random) {}
+      RandomGenerator random, Duration journalInterval) {
+
+    public Setup(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits, SwarmSettings settings,
+        List<NodeId> staticProviders, Optional<ActorRef<SharesActor.Command>> seedTo, Clock clock,
+        RandomGenerator random) {
+      this(self, dataDir, circuits, settings, staticProviders, seedTo, clock, random, JOURNAL_INTERVAL);
+    }
+  }
 
   static final Duration RETRY = Duration.ofSeconds(2);
+  /**
+   * Written pieces are journaled at most this often by default (and at once when the download
+   * completes or pauses). One journal transaction per write batch cost the downloader a fifth
+   * of its CPU at 200 MB/s (docs/benchmarks.md, "Ninth session"); what a crash leaves
+   * unjournaled is found again on resume from the part and leaves files.
+   */
+  static final Duration JOURNAL_INTERVAL = Duration.ofMillis(250);
   private static final Duration TICK = Duration.ofMillis(500);
   /** Bytes of verified pieces that may wait for an earlier one before the output digest gives up. */
   static final long OUTPUT_DIGEST_MAX_WAITING = 16L * 1024 * 1024;
@@ -110,6 +131,11 @@ public final class DownloadActor
   /** Verified pieces waiting for the part-file writer, and whether a write is running. */
   private final List<DownloadStore.PieceData> unwritten = new ArrayList<>();
   private boolean writing;
+  /** Pieces written and forced but not yet in the journal, and the earliest time for the next entry. */
+  private final List<Integer> unjournaled = new ArrayList<>();
+  private long nextJournalNanos = System.nanoTime();
+  /** True when the output digest waits for the resume check (pieces may be on disk already). */
+  private boolean outputDigestAfterRecheck;
   /**
    * The output as it is produced while pieces are written (a download that started from its
    * first piece in this incarnation): a public share's SHA-256, or an encrypted share decrypted
@@ -157,6 +183,7 @@ public final class DownloadActor
         .onCommand(Tick.class, (s, c) -> whileRunning(s, () -> run.tick()))
         .onCommand(LayerDone.class, this::onLayerDone)
         .onCommand(PiecesWritten.class, this::onPiecesWritten)
+        .onCommand(JournalDue.class, this::onJournalDue)
         .onCommand(OutputDone.class, this::onOutputDone)
         .onCommand(Seeded.class, this::onSeeded)
         .build();
@@ -215,8 +242,10 @@ public final class DownloadActor
     if (run == null) {
       run = new DownloadRun(new RunIo(), link, state, setup.settings(), setup.self(), setup.clock(),
           setup.random());
-      if (state.verified.isEmpty()) {
+      if (state.pieceLayer == null) {
         outputDigest = startOutputDigest(link, Path.of(state.started.outputPath()));
+      } else {
+        outputDigestAfterRecheck = true; // written pieces may be on disk, journaled or not
       }
     }
     run.setRunning(true);
@@ -224,16 +253,19 @@ public final class DownloadActor
       run.useVerifier(new PieceVerifier(MerkleTree.fromPieceLayerBytes(link.geometry(), state.pieceLayer,
           link.piecesRoot().orElseThrow())));
     }
-    if (run.verifier() != null && !rechecked && !state.recent.isEmpty()) {
+    if (run.verifier() != null && !rechecked) {
       List<Integer> recent = new ArrayList<>(state.recent);
+      BitSet journaled = (BitSet) state.verified.clone();
       PieceVerifier verifier = run.verifier();
       context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
         try {
-          return DownloadFinisher.recheck(store, id, verifier, recent);
+          return new BitSet[] {DownloadFinisher.recheck(store, id, verifier, recent),
+              DownloadFinisher.recover(store, id, verifier, journaled)};
         } catch (java.io.IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
-      }, blocking), Rechecked::new);
+      }, blocking), (found, failure) -> found == null ? new Rechecked(null, null, failure)
+          : new Rechecked(found[0], found[1], null));
       return;
     }
     findProvidersOrFinish(state);
@@ -286,9 +318,20 @@ public final class DownloadActor
       context.getLog().warn("download {}: {} piece(s) damaged in the part file, fetching them again", id,
           bad.cardinality());
     }
+    BitSet recovered = r.recovered() == null ? new BitSet() : r.recovered();
+    if (!recovered.isEmpty()) {
+      events.add(new DownloadEvent.PiecesVerified(recovered.stream().toArray()));
+      context.getLog().info("download {}: {} piece(s) written before the stop found in the part file", id,
+          recovered.cardinality());
+    }
     return Effect().persist(events).thenRun(s -> {
       if (run != null) {
         run.invalidated(bad);
+        run.recovered(recovered);
+        if (outputDigestAfterRecheck && s.verified.isEmpty()) {
+          outputDigest = startOutputDigest(run.link(), Path.of(s.started.outputPath()));
+        }
+        outputDigestAfterRecheck = false;
       }
       if (!s.paused && !s.finished()) {
         findProvidersOrFinish(s);
@@ -373,18 +416,51 @@ public final class DownloadActor
     if (w.failure() != null) {
       return fail("cannot write the part file: " + w.failure().getMessage());
     }
-    DownloadEvent verified = new DownloadEvent.PiecesVerified(w.pieces().stream().mapToInt(Integer::intValue).toArray());
-    return Effect().persist(verified).thenRun(s -> {
-      boolean complete = false;
-      for (int piece : w.pieces()) {
-        complete |= run != null && run.pieceVerified(piece);
-      }
+    unjournaled.addAll(w.pieces());
+    boolean complete = false;
+    for (int piece : w.pieces()) {
+      complete |= run != null && run.pieceVerified(piece);
+    }
+    long wait = nextJournalNanos - System.nanoTime();
+    if (complete || state.paused || wait <= 0) {
+      return journalWritten(complete);
+    }
+    if (!timers.isTimerActive(JournalDue.INSTANCE)) {
+      timers.startSingleTimer(JournalDue.INSTANCE, Duration.ofNanos(wait));
+    }
+    writeNextBatch();
+    return Effect().none();
+  }
+
+  private Effect<DownloadEvent, DownloadState> onJournalDue(DownloadState state, JournalDue due) {
+    if (state.finished() || unjournaled.isEmpty()) {
+      return Effect().none();
+    }
+    return journalWritten(false);
+  }
+
+  /**
+   * Persists one {@code PiecesVerified} for every piece written since the last one; then
+   * finishes ({@code complete}) or writes what was verified meanwhile.
+   */
+  private Effect<DownloadEvent, DownloadState> journalWritten(boolean complete) {
+    timers.cancel(JournalDue.INSTANCE);
+    nextJournalNanos = System.nanoTime() + setup.journalInterval().toNanos();
+    int[] pieces = unjournaled.stream().mapToInt(Integer::intValue).toArray();
+    unjournaled.clear();
+    return Effect().persist(new DownloadEvent.PiecesVerified(pieces)).thenRun(s -> {
       if (complete && !s.paused) {
         finish(s);
-      } else if (!unwritten.isEmpty() && !writing) {
-        writeBatch();
+      } else {
+        writeNextBatch();
       }
     });
+  }
+
+  private void writeNextBatch() {
+    if (!unwritten.isEmpty() && !writing) {
+      writeBatch();
+    }
   }
 
   private void finish(DownloadState state) {
@@ -463,7 +539,14 @@ public final class DownloadActor
     if (state.finished() || state.paused) {
       return Effect().reply(pause.replyTo(), view(state));
     }
-    return Effect().persist(new DownloadEvent.Paused(setup.clock().instant())).thenRun(s -> {
+    List<DownloadEvent> events = new ArrayList<>();
+    if (!unjournaled.isEmpty()) {
+      events.add(new DownloadEvent.PiecesVerified(unjournaled.stream().mapToInt(Integer::intValue).toArray()));
+      unjournaled.clear();
+      timers.cancel(JournalDue.INSTANCE);
+    }
+    events.add(new DownloadEvent.Paused(setup.clock().instant()));
+    return Effect().persist(events).thenRun(s -> {
       if (run != null) {
         run.stopAll();
       }

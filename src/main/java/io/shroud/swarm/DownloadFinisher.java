@@ -42,6 +42,22 @@ public final class DownloadFinisher {
   }
 
   /**
+   * The pieces the journal does not record ({@code journaled} clear) that were written before a
+   * stop or crash: their leaf hashes are in the leaves file ({@link DownloadStore#piecesWithLeaves})
+   * and their bytes in the part file pass the piece check. Verified pieces are journaled at most
+   * every {@link DownloadActor#JOURNAL_INTERVAL}; this finds the ones written since the last entry
+   * so that resuming does not fetch them again.
+   */
+  public static BitSet recover(DownloadStore store, String id, PieceVerifier verifier, BitSet journaled)
+      throws IOException {
+    BitSet candidates = store.piecesWithLeaves(id, verifier.geometry());
+    candidates.andNot(journaled);
+    BitSet bad = recheck(store, id, verifier, candidates.stream()::iterator);
+    candidates.andNot(bad);
+    return candidates;
+  }
+
+  /**
    * Produces the output file from the complete part file. With {@code keepCiphertext} an
    * encrypted share's part file is left in place (to be seeded). {@code digest} (or null) is the
    * output as it was produced while the pieces were written ({@link OutputDigest}): when it is

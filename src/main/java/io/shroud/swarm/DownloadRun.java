@@ -152,6 +152,12 @@ final class DownloadRun {
     initiallyVerified.andNot(bad);
   }
 
+  /** Pieces written before a stop that the journal had not recorded yet, found whole on resume. */
+  void recovered(BitSet pieces) {
+    refetchable.or(pieces);
+    initiallyVerified.or(pieces);
+  }
+
   void lookingForProviders() {
     lastLookup = clock.instant();
     if (liveCount() == 0) {

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import com.sun.nio.file.ExtendedOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +32,8 @@ public final class DownloadStore {
   /** Size of each blocking thread's aligned buffer for direct writes (a group commit's adjacent pieces). */
   static final int DIRECT_BUFFER_BYTES = 1024 * 1024;
   private static final int MAX_DIRECT_ALIGN = 64 * 1024;
+  /** Bytes of the leaves file read at a time when looking for written pieces. */
+  private static final int LEAVES_CHUNK_BYTES = 1024 * 1024;
   private static final ThreadLocal<ByteBuffer> DIRECT_BUFFER = ThreadLocal.withInitial(
       () -> ByteBuffer.allocateDirect(DIRECT_BUFFER_BYTES + MAX_DIRECT_ALIGN).alignedSlice(MAX_DIRECT_ALIGN)
           .limit(DIRECT_BUFFER_BYTES).slice());
@@ -224,6 +227,60 @@ public final class DownloadStore {
         }
       }
     }
+  }
+
+  /**
+   * The pieces whose every block has a leaf hash in the leaves file (an entry that is not all
+   * zero): the pieces that were written, whether or not the journal recorded them yet. A hint to
+   * check, never a proof: a crash may have kept the hashes and lost the part file's bytes, and
+   * only {@link DownloadFinisher#recover} (which hashes the bytes again) turns it into verified
+   * pieces. Reads the file in chunks, so that a large share's leaves are never all in memory.
+   */
+  public BitSet piecesWithLeaves(String id, PieceGeometry geometry) throws IOException {
+    BitSet pieces = new BitSet();
+    Path file = leavesFile(id);
+    if (!Files.exists(file)) {
+      return pieces;
+    }
+    int perPiece = geometry.blocksPerPiece();
+    int piecesPerChunk = Math.max(1, LEAVES_CHUNK_BYTES / (perPiece * Merkle.HASH_LENGTH));
+    ByteBuffer chunk = ByteBuffer.allocate(piecesPerChunk * perPiece * Merkle.HASH_LENGTH);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      for (int first = 0; first < geometry.pieceCount(); first += piecesPerChunk) {
+        chunk.clear();
+        long at = (long) first * perPiece * Merkle.HASH_LENGTH;
+        while (chunk.hasRemaining()) {
+          if (ch.read(chunk, at + chunk.position()) < 0) {
+            break;
+          }
+        }
+        int last = Math.min(geometry.pieceCount(), first + piecesPerChunk);
+        for (int piece = first; piece < last; piece++) {
+          int blocks = (geometry.pieceSize(piece) + PieceGeometry.BLOCK_SIZE - 1) / PieceGeometry.BLOCK_SIZE;
+          int base = (piece - first) * perPiece * Merkle.HASH_LENGTH;
+          if (base + blocks * Merkle.HASH_LENGTH <= chunk.position() && allHashesSet(chunk, base, blocks)) {
+            pieces.set(piece);
+          }
+        }
+        if (chunk.hasRemaining()) {
+          break; // the file ends here: no later piece has leaves
+        }
+      }
+    }
+    return pieces;
+  }
+
+  private static boolean allHashesSet(ByteBuffer chunk, int base, int blocks) {
+    for (int b = 0; b < blocks; b++) {
+      boolean set = false;
+      for (int i = base + b * Merkle.HASH_LENGTH, end = i + Merkle.HASH_LENGTH; i < end && !set; i += Long.BYTES) {
+        set = chunk.getLong(i) != 0;
+      }
+      if (!set) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Reads {@code length} bytes at {@code offset} of the part file (fewer if it is shorter). */

@@ -40,9 +40,24 @@ class DownloadResumeTest {
   Path dir;
 
   private ActorRef<DownloadsActor.Command> downloads(SwarmNet net, List<NodeId> providers) {
+    return downloads(net, providers, DownloadActor.JOURNAL_INTERVAL);
+  }
+
+  private ActorRef<DownloadsActor.Command> downloads(SwarmNet net, List<NodeId> providers, Duration journalInterval) {
     return testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(net.node(0).id(), dir.resolve("data"),
         net.node(0).circuits(), SwarmSettings.defaults(), providers, java.util.Optional.empty(), Clock.systemUTC(),
-        SeededRandom.of(net.node(0).id().hashCode()))));
+        SeededRandom.of(net.node(0).id().hashCode()), journalInterval)));
+  }
+
+  /** The pieces whose leaf hashes the download has written so far. */
+  private BitSet writtenPieces(String id, ShareMetadata share) throws java.io.IOException {
+    return new DownloadStore(dir.resolve("data")).piecesWithLeaves(id,
+        new io.shroud.content.PieceGeometry(share.length(), PIECE));
+  }
+
+  private static long journalEntries(String id) {
+    return PersistenceTestKit.create(testKit.system()).persistedInStorage("download|" + id).stream()
+        .filter(e -> e instanceof DownloadEvent.PiecesVerified).count();
   }
 
   private static DownloadView start(ActorRef<DownloadsActor.Command> downloads, ShareMetadata share, Path output) {
@@ -117,6 +132,97 @@ class DownloadResumeTest {
     // not verified, so no verified piece may appear here
     assertTrue(overlap.isEmpty(), "pieces verified before the stop were served again: " + overlap);
     assertFalse(again.isEmpty(), "the rest came after the restart");
+  }
+
+  /**
+   * Written pieces are journaled at most every {@link DownloadActor#JOURNAL_INTERVAL}: a crash
+   * can leave pieces on disk that the journal does not name. The journal is cut back here to
+   * before its last {@code PiecesVerified}, as a crash right before that entry would leave it:
+   * on resume those pieces are found in the part file (through the leaves file), journaled
+   * again, and not fetched a second time.
+   */
+  @Test
+  void piecesWrittenAfterTheLastJournalEntryAreRecoveredOnResume() throws Exception {
+    SwarmNet net = new SwarmNet(testKit, 6, 27);
+    ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "r.bin", 2 * 1024 * 1024 + 9, PIECE, 5);
+    var p4 = net.provide(4, share, SwarmSettings.defaults().withUploadRate(1 << 20, 64 * 1024));
+    List<NodeId> providers = List.of(net.node(4).id());
+    ActorRef<DownloadsActor.Command> first = downloads(net, providers);
+    Path output = dir.resolve("out.bin");
+    String id = start(first, share, output).id();
+    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(20), () -> {
+      assertTrue(journaledPieces(id).cardinality() >= 20, "pieces so far: " + journaledPieces(id).cardinality());
+      return null;
+    });
+    stop(first);
+    PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
+    List<Object> events = new java.util.ArrayList<>(journal.persistedInStorage("download|" + id));
+    int last = -1;
+    for (int i = 0; i < events.size(); i++) {
+      last = events.get(i) instanceof DownloadEvent.PiecesVerified ? i : last;
+    }
+    BitSet unjournaled = new BitSet();
+    java.util.Arrays.stream(((DownloadEvent.PiecesVerified) events.remove(last)).indices()).forEach(unjournaled::set);
+    journal.clearByPersistenceId("download|" + id);
+    journal.persistForRecovery("download|" + id, events);
+    unjournaled.andNot(journaledPieces(id));
+    assertFalse(unjournaled.isEmpty(), "the cut leaves written pieces out of the journal");
+    SwarmDownloadTest.served(p4, share, true);
+
+    ActorRef<DownloadsActor.Command> second = downloads(net, providers);
+    awaitState(second, id, "COMPLETE");
+    assertEquals(sha256(dir.resolve("src").resolve("r.bin")), sha256(output));
+    BitSet again = SwarmDownloadTest.served(p4, share, false);
+    again.and(unjournaled);
+    assertTrue(again.isEmpty(), "written pieces fetched again: " + again);
+  }
+
+  /** Between journal entries written pieces wait in memory; a pause journals them at once. */
+  @Test
+  void aPauseJournalsEveryPieceWrittenSinceTheLastEntry() throws Exception {
+    SwarmNet net = new SwarmNet(testKit, 6, 28);
+    ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "p.bin", 2 * 1024 * 1024, PIECE, 6);
+    net.provide(4, share, SwarmSettings.defaults().withUploadRate(1 << 20, 64 * 1024));
+    ActorRef<DownloadsActor.Command> downloads = downloads(net, List.of(net.node(4).id()), Duration.ofHours(1));
+    String id = start(downloads, share, dir.resolve("out.bin")).id();
+    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(20), () -> {
+      assertTrue(writtenPieces(id, share).cardinality() >= 12, "written so far: " + writtenPieces(id, share));
+      return null;
+    });
+    assertEquals(1, journalEntries(id), "only the first write is journaled within the hour");
+    assertTrue(journaledPieces(id).cardinality() < writtenPieces(id, share).cardinality());
+    TestProbe<Optional<DownloadView>> paused = testKit.createTestProbe();
+    downloads.tell(new DownloadsActor.Pause(id, paused.ref()));
+    assertEquals("PAUSED", paused.receiveMessage(WAIT).orElseThrow().state());
+    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(20), () -> {
+      assertEquals(writtenPieces(id, share), journaledPieces(id), "a write that was running is journaled too");
+      return null;
+    });
+  }
+
+  /**
+   * Pieces written after the last entry are journaled when the interval ends, even if no write
+   * follows: the source stops well within the 2 s after the first entry, so every later write
+   * falls inside the interval and only its end can journal them.
+   */
+  @Test
+  void writtenPiecesAreJournaledWhenTheIntervalEndsEvenIfTheSourceStops() throws Exception {
+    SwarmNet net = new SwarmNet(testKit, 6, 29);
+    ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "t.bin", 2 * 1024 * 1024, PIECE, 3);
+    var p4 = net.provide(4, share, SwarmSettings.defaults().withUploadRate(1 << 20, 64 * 1024));
+    ActorRef<DownloadsActor.Command> downloads = downloads(net, List.of(net.node(4).id()), Duration.ofSeconds(2));
+    String id = start(downloads, share, dir.resolve("out.bin")).id();
+    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(20), () -> {
+      assertTrue(writtenPieces(id, share).cardinality() >= 12, "written so far: " + writtenPieces(id, share));
+      return null;
+    });
+    testKit.stop(p4, WAIT);
+    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(50), () -> {
+      BitSet written = writtenPieces(id, share);
+      assertTrue(written.cardinality() < new io.shroud.content.PieceGeometry(share.length(), PIECE).pieceCount());
+      assertEquals(written, journaledPieces(id));
+      return null;
+    });
   }
 
   @Test

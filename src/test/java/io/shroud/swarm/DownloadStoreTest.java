@@ -1,13 +1,16 @@
 package io.shroud.swarm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shroud.content.PieceGeometry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -102,6 +105,36 @@ class DownloadStoreTest {
     store.delete("d5");
     assertFalse(Files.exists(store.leavesFile("d5")));
     assertFalse(Files.exists(store.partFile("d5")));
+  }
+
+  @Test
+  void piecesWithLeavesAreThoseWhoseEveryBlockHasItsHash() throws Exception {
+    DownloadStore store = new DownloadStore(dir);
+    int piece = 2 * 16384;
+    PieceGeometry g = new PieceGeometry(3L * piece + 100, piece); // pieces 0-2 of two blocks, piece 3 of one
+    assertTrue(store.piecesWithLeaves("d6", g).isEmpty(), "no leaves file yet");
+    store.writePieces("d6", List.of(
+        new DownloadStore.PieceData(0, 0, new byte[piece], new byte[][] {filled(32, 1), filled(32, 2)}),
+        new DownloadStore.PieceData(1, piece, new byte[piece]), // hashes not known
+        new DownloadStore.PieceData(3, 3L * piece, new byte[100], new byte[][] {filled(32, 3)})));
+    // piece 2: only its second block's hash (as a torn write could leave it)
+    try (var ch = java.nio.channels.FileChannel.open(store.leavesFile("d6"), java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(filled(32, 4)), 5 * 32);
+    }
+    assertEquals(BitSet.valueOf(new long[] {0b1001}), store.piecesWithLeaves("d6", g));
+  }
+
+  @Test
+  void piecesWithLeavesReadsALargeLeavesFileInChunks() throws Exception {
+    DownloadStore store = new DownloadStore(dir);
+    PieceGeometry g = new PieceGeometry(70_000L * 16384, 16384); // 70 000 one-block pieces: 2.1 MiB of hashes
+    BitSet written = new BitSet();
+    for (int p : new int[] {0, 32_767, 32_768, 65_535, 65_536, 69_998}) {
+      store.writePieces("d7", List.of(new DownloadStore.PieceData(p, (long) p * 16384, new byte[0],
+          new byte[][] {filled(32, p % 200 + 1)})));
+      written.set(p);
+    }
+    assertEquals(written, store.piecesWithLeaves("d7", g));
   }
 
   private static byte[] filled(int length, int value) {
