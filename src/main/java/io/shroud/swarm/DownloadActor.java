@@ -131,9 +131,8 @@ public final class DownloadActor
   /** Verified pieces waiting for the part-file writer, and whether a write is running. */
   private final List<DownloadStore.PieceData> unwritten = new ArrayList<>();
   private boolean writing;
-  /** Pieces written and forced but not yet in the journal, and the earliest time for the next entry. */
-  private final List<Integer> unjournaled = new ArrayList<>();
-  private long nextJournalNanos = System.nanoTime();
+  /** Pieces written and forced but not yet in the journal, and when the next entry may be made. */
+  private final JournalPacer journal;
   /** True when the output digest waits for the resume check (pieces may be on disk already). */
   private boolean outputDigestAfterRecheck;
   /**
@@ -158,6 +157,7 @@ public final class DownloadActor
     this.timers = timers;
     this.store = new DownloadStore(setup.dataDir());
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    this.journal = new JournalPacer(setup.journalInterval(), System::nanoTime);
     timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
   }
 
@@ -416,12 +416,12 @@ public final class DownloadActor
     if (w.failure() != null) {
       return fail("cannot write the part file: " + w.failure().getMessage());
     }
-    unjournaled.addAll(w.pieces());
+    journal.written(w.pieces());
     boolean complete = false;
     for (int piece : w.pieces()) {
       complete |= run != null && run.pieceVerified(piece);
     }
-    long wait = nextJournalNanos - System.nanoTime();
+    long wait = journal.waitNanos();
     if (complete || state.paused || wait <= 0) {
       return journalWritten(complete);
     }
@@ -433,7 +433,7 @@ public final class DownloadActor
   }
 
   private Effect<DownloadEvent, DownloadState> onJournalDue(DownloadState state, JournalDue due) {
-    if (state.finished() || unjournaled.isEmpty()) {
+    if (state.finished() || !journal.hasWaiting()) {
       return Effect().none();
     }
     return journalWritten(false);
@@ -445,10 +445,7 @@ public final class DownloadActor
    */
   private Effect<DownloadEvent, DownloadState> journalWritten(boolean complete) {
     timers.cancel(JournalDue.INSTANCE);
-    nextJournalNanos = System.nanoTime() + setup.journalInterval().toNanos();
-    int[] pieces = unjournaled.stream().mapToInt(Integer::intValue).toArray();
-    unjournaled.clear();
-    return Effect().persist(new DownloadEvent.PiecesVerified(pieces)).thenRun(s -> {
+    return Effect().persist(new DownloadEvent.PiecesVerified(journal.take())).thenRun(s -> {
       if (complete && !s.paused) {
         finish(s);
       } else {
@@ -540,9 +537,8 @@ public final class DownloadActor
       return Effect().reply(pause.replyTo(), view(state));
     }
     List<DownloadEvent> events = new ArrayList<>();
-    if (!unjournaled.isEmpty()) {
-      events.add(new DownloadEvent.PiecesVerified(unjournaled.stream().mapToInt(Integer::intValue).toArray()));
-      unjournaled.clear();
+    if (journal.hasWaiting()) {
+      events.add(new DownloadEvent.PiecesVerified(journal.take()));
       timers.cancel(JournalDue.INSTANCE);
     }
     events.add(new DownloadEvent.Paused(setup.clock().instant()));
