@@ -55,6 +55,20 @@ class DownloadResumeTest {
         new io.shroud.content.PieceGeometry(share.length(), PIECE));
   }
 
+  private static void awaitJournaled(String id, int atLeast) {
+    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(20), () -> {
+      assertTrue(journaledPieces(id).cardinality() >= atLeast, "journaled so far: " + journaledPieces(id));
+      return null;
+    });
+  }
+
+  private void awaitWritten(String id, ShareMetadata share, int atLeast) {
+    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(20), () -> {
+      assertTrue(writtenPieces(id, share).cardinality() >= atLeast, "written so far: " + writtenPieces(id, share));
+      return null;
+    });
+  }
+
   private static long journalEntries(String id) {
     return PersistenceTestKit.create(testKit.system()).persistedInStorage("download|" + id).stream()
         .filter(e -> e instanceof DownloadEvent.PiecesVerified).count();
@@ -109,10 +123,7 @@ class DownloadResumeTest {
     ActorRef<DownloadsActor.Command> first = downloads(net, providers);
     Path output = dir.resolve("out.bin");
     String id = start(first, share, output).id();
-    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(20), () -> {
-      assertTrue(journaledPieces(id).cardinality() >= 30, "pieces so far: " + journaledPieces(id).cardinality());
-      return null;
-    });
+    awaitJournaled(id, 30);
     stop(first);
     BitSet before = journaledPieces(id);
     int total = new io.shroud.content.PieceGeometry(share.length(), PIECE).pieceCount();
@@ -150,10 +161,7 @@ class DownloadResumeTest {
     ActorRef<DownloadsActor.Command> first = downloads(net, providers);
     Path output = dir.resolve("out.bin");
     String id = start(first, share, output).id();
-    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(20), () -> {
-      assertTrue(journaledPieces(id).cardinality() >= 20, "pieces so far: " + journaledPieces(id).cardinality());
-      return null;
-    });
+    awaitJournaled(id, 20);
     stop(first);
     PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
     List<Object> events = new java.util.ArrayList<>(journal.persistedInStorage("download|" + id));
@@ -185,10 +193,7 @@ class DownloadResumeTest {
     net.provide(4, share, SwarmSettings.defaults().withUploadRate(1 << 20, 64 * 1024));
     ActorRef<DownloadsActor.Command> downloads = downloads(net, List.of(net.node(4).id()), Duration.ofHours(1));
     String id = start(downloads, share, dir.resolve("out.bin")).id();
-    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(20), () -> {
-      assertTrue(writtenPieces(id, share).cardinality() >= 12, "written so far: " + writtenPieces(id, share));
-      return null;
-    });
+    awaitWritten(id, share, 12);
     assertEquals(1, journalEntries(id), "only the first write is journaled within the hour");
     assertTrue(journaledPieces(id).cardinality() < writtenPieces(id, share).cardinality());
     TestProbe<Optional<DownloadView>> paused = testKit.createTestProbe();
@@ -212,10 +217,7 @@ class DownloadResumeTest {
     var p4 = net.provide(4, share, SwarmSettings.defaults().withUploadRate(1 << 20, 64 * 1024));
     ActorRef<DownloadsActor.Command> downloads = downloads(net, List.of(net.node(4).id()), Duration.ofSeconds(2));
     String id = start(downloads, share, dir.resolve("out.bin")).id();
-    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(20), () -> {
-      assertTrue(writtenPieces(id, share).cardinality() >= 12, "written so far: " + writtenPieces(id, share));
-      return null;
-    });
+    awaitWritten(id, share, 12);
     testKit.stop(p4, WAIT);
     testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(50), () -> {
       BitSet written = writtenPieces(id, share);
@@ -234,10 +236,7 @@ class DownloadResumeTest {
     ActorRef<DownloadsActor.Command> first = downloads(net, providers);
     Path output = dir.resolve("out.bin");
     String id = start(first, share, output).id();
-    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(20), () -> {
-      assertTrue(journaledPieces(id).cardinality() >= 10);
-      return null;
-    });
+    awaitJournaled(id, 10);
     stop(first);
     int last = -1;
     for (Object e : PersistenceTestKit.create(testKit.system()).persistedInStorage("download|" + id)) {
