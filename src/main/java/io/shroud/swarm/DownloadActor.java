@@ -43,7 +43,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * client's resume data. On recovery the last few journaled pieces are re-read and re-checked,
  * pieces written after the last journal entry are found through the leaves file and checked
  * ({@link DownloadFinisher#recover}), and only what is missing is fetched. The wire-level work
- * is in {@link DownloadRun}; this class is the journal, the commands and the I/O steps. Draft: {@code docs/protocol.md (section 8)} §9.
+ * is in {@link DownloadRun}; this class is the journal, the commands and the I/O steps. Draft:
+ * {@code docs/protocol.md (section 8)} §9.
  */
 public final class DownloadActor
     extends EventSourcedBehavior<DownloadActor.Command, DownloadEvent, DownloadState> {
@@ -76,7 +77,7 @@ public final class DownloadActor
   /** The resume check: journaled pieces found damaged, and written pieces the journal missed. */
   private record Rechecked(BitSet bad, BitSet recovered, Throwable failure) implements Command {}
 
-  /** The journal interval has passed since the last {@code PiecesVerified}: record what was written since. */
+  /** The journal interval has passed since the last entry: journal what was written since. */
   private enum JournalDue implements Command { INSTANCE }
 
   private record OutputDone(DownloadFinisher.Finished finished, Throwable failure) implements Command {}
