@@ -185,7 +185,7 @@ public final class Merkle {
     if (index < 0 || index >= g.pieceCount() || pieceHash == null || pieceHash.length != HASH_LENGTH) {
       return false;
     }
-    int blocks = (int) ((g.pieceSize(index) + PieceGeometry.BLOCK_SIZE - 1) / PieceGeometry.BLOCK_SIZE);
+    int blocks = g.blocksIn(index);
     if (leaves.length != blocks) {
       return false;
     }

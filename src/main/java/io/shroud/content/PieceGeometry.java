@@ -81,6 +81,11 @@ public record PieceGeometry(long length, int pieceLength) {
     return (int) Math.min(pieceLength, length - start);
   }
 
+  /** Number of 16 KiB blocks in piece {@code index} (fewer in a short last piece). */
+  public int blocksIn(int index) {
+    return (pieceSize(index) + BLOCK_SIZE - 1) / BLOCK_SIZE;
+  }
+
   /** Byte length of block {@code index}. */
   public int blockSize(int index) {
     if (index < 0 || index >= blockCount()) {

@@ -256,7 +256,7 @@ public final class DownloadStore {
         }
         int last = Math.min(geometry.pieceCount(), first + piecesPerChunk);
         for (int piece = first; piece < last; piece++) {
-          int blocks = (geometry.pieceSize(piece) + PieceGeometry.BLOCK_SIZE - 1) / PieceGeometry.BLOCK_SIZE;
+          int blocks = geometry.blocksIn(piece);
           int base = (piece - first) * perPiece * Merkle.HASH_LENGTH;
           if (base + blocks * Merkle.HASH_LENGTH <= chunk.position() && allHashesSet(chunk, base, blocks)) {
             pieces.set(piece);

@@ -122,7 +122,7 @@ public final class PiecePicker<S> {
 
   /** Number of blocks in piece {@code piece}. */
   public int blocksIn(int piece) {
-    return (geometry.pieceSize(piece) + PieceGeometry.BLOCK_SIZE - 1) / PieceGeometry.BLOCK_SIZE;
+    return geometry.blocksIn(piece);
   }
 
   /** The block at byte {@code offset} of {@code piece}, or an exception if there is none. */

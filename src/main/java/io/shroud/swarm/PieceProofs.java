@@ -53,10 +53,6 @@ public final class PieceProofs {
     return proofs;
   }
 
-  /** Blocks of piece {@code piece}, i.e. the leaf hashes {@link #fromLeaves} takes. */
-  public static int blocksIn(PieceGeometry g, int piece) {
-    return (int) ((g.pieceSize(piece) + PieceGeometry.BLOCK_SIZE - 1) / PieceGeometry.BLOCK_SIZE);
-  }
 
   /**
    * The subtree of piece {@code piece} from the leaf hashes of its blocks ({@code blocks × 32}
@@ -68,7 +64,7 @@ public final class PieceProofs {
     if (piece < 0 || piece >= g.pieceCount()) {
       throw new IllegalArgumentException("not piece " + piece + " of this share");
     }
-    int blocks = blocksIn(g, piece);
+    int blocks = g.blocksIn(piece);
     if (leafHashes.length != blocks * Merkle.HASH_LENGTH) {
       return null;
     }

@@ -357,7 +357,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     long first = g.pieceOffset(piece) / PieceGeometry.BLOCK_SIZE;
     try {
       return PieceProofs.fromLeaves(tree, piece,
-          FileRun.readFully(leaves, first * Merkle.HASH_LENGTH, PieceProofs.blocksIn(g, piece) * Merkle.HASH_LENGTH));
+          FileRun.readFully(leaves, first * Merkle.HASH_LENGTH, g.blocksIn(piece) * Merkle.HASH_LENGTH));
     } catch (IOException e) {
       return null;
     }

@@ -48,7 +48,7 @@ class PieceProofsTest {
     ShareFixture f = new ShareFixture(5, 5 * 65536 + 20_000, 65536);
     for (int p = 0; p < f.geometry.pieceCount(); p++) {
       byte[] piece = f.piece(p);
-      int blocks = PieceProofs.blocksIn(f.geometry, p);
+      int blocks = f.geometry.blocksIn(p);
       byte[] leaves = ShareFixture.blockHashes(piece);
       PieceProofs hashed = PieceProofs.of(f.tree, p, piece);
       PieceProofs stored = PieceProofs.fromLeaves(f.tree, p, leaves);
@@ -65,6 +65,6 @@ class PieceProofsTest {
       org.junit.jupiter.api.Assertions.assertNull(
           PieceProofs.fromLeaves(f.tree, p, java.util.Arrays.copyOf(leaves, leaves.length - 32)), "piece " + p);
     }
-    assertEquals(2, PieceProofs.blocksIn(f.geometry, f.geometry.pieceCount() - 1), "20 000 bytes: a full and a short block");
+    assertEquals(2, f.geometry.blocksIn(f.geometry.pieceCount() - 1), "20 000 bytes: a full and a short block");
   }
 }
