@@ -37,8 +37,13 @@ final class ShareLinkParams {
         || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw new ShareLinkException(name + " is not a canonical decimal number");
     }
-    long v = Long.parseLong(s);
-    if (v > max) {
+    long v;
+    try {
+      v = Long.parseLong(s);
+    } catch (NumberFormatException e) { // 19 canonical digits past Long.MAX_VALUE
+      v = Long.MAX_VALUE;
+    }
+    if (v > max || v == Long.MAX_VALUE) {
       throw new ShareLinkException(name + " is above the limit of " + max);
     }
     return v;

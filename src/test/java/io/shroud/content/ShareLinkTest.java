@@ -80,6 +80,7 @@ class ShareLinkTest {
     "piece length not power of two | pl | x.pl",
     "piece length with leading zero | pl0 | canonical decimal",
     "length too big | len | above the limit",
+    "piece length past a long | plhuge | above the limit",
     "missing root | noroot | missing parameter 'x.root'",
     "root wrong length | rootlen | x.root must be 64",
     "info-hash mismatch | mismatch | do not match its info-hash",
@@ -104,6 +105,7 @@ class ShareLinkTest {
       case "pl" -> replace(ok, "x.pl", "65535");
       case "pl0" -> replace(ok, "x.pl", "065536");
       case "len" -> replace(ok, "x.len", "99999999999999999");
+      case "plhuge" -> replace(ok, "x.pl", "9999999999999999998"); // found by ShareLinkFuzzTest
       case "noroot" -> ok.replaceAll("&x.root=[^&]*", "");
       case "rootlen" -> replace(ok, "x.root", "abcd");
       case "mismatch" -> replace(ok, "x.len", "328681");
