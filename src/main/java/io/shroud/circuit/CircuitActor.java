@@ -5,6 +5,7 @@ import io.shroud.crypto.HandshakeException;
 import io.shroud.crypto.HopKeys;
 import io.shroud.dht.NodeId;
 import io.shroud.link.Links;
+import io.shroud.link.OpenLinks;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;
 import java.security.SecureRandom;
@@ -67,6 +68,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   private final CircuitSettings settings;
   private final Plan plan;
   private final ActorRef<Links.Command> links;
+  private final OpenLinks openLinks;
   private final ActorRef<CircuitsActor.Command> parent;
   private final ActorRef<CircuitsActor.BuildResult> replyTo;
   private final Clock clock;
@@ -96,20 +98,22 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   private boolean replied;
 
   public static Behavior<Command> create(NodeId self, CircuitSettings settings, Plan plan,
-      ActorRef<Links.Command> links, ActorRef<CircuitsActor.Command> parent,
+      ActorRef<Links.Command> links, OpenLinks openLinks, ActorRef<CircuitsActor.Command> parent,
       ActorRef<CircuitsActor.BuildResult> replyTo, Clock clock, SecureRandom random) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new CircuitActor(ctx, timers, self, settings, plan, links, parent, replyTo, clock, random)));
+        new CircuitActor(ctx, timers, self, settings, plan, links, openLinks, parent, replyTo, clock, random)));
   }
 
   private CircuitActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, NodeId self,
-      CircuitSettings settings, Plan plan, ActorRef<Links.Command> links, ActorRef<CircuitsActor.Command> parent,
-      ActorRef<CircuitsActor.BuildResult> replyTo, Clock clock, SecureRandom random) {
+      CircuitSettings settings, Plan plan, ActorRef<Links.Command> links, OpenLinks openLinks,
+      ActorRef<CircuitsActor.Command> parent, ActorRef<CircuitsActor.BuildResult> replyTo, Clock clock,
+      SecureRandom random) {
     super(ctx);
     this.self = self;
     this.settings = settings;
     this.plan = plan;
     this.links = links;
+    this.openLinks = openLinks;
     this.parent = parent;
     this.replyTo = replyTo;
     this.clock = clock;
@@ -282,7 +286,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
         }
         cells.add(relayCell(layers.hopCount() - 1, cell));
       }
-      links.tell(new Links.SendAll(firstHop, cells));
+      openLinks.send(firstHop, cells, links);
       return this;
     }
     return close("stream protocol violated: " + ((StreamMuxActor.Violation) out.output()).reason(),
@@ -370,7 +374,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   }
 
   private void sendRelay(int hop, RelayCell cell) {
-    links.tell(new Links.Send(firstHop, relayCell(hop, cell)));
+    openLinks.send(firstHop, relayCell(hop, cell), links);
   }
 
   /** Encrypts {@code cell} for {@code hop} into a RELAY link cell of this circuit. */
@@ -382,7 +386,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   }
 
   private void sendDestroy(NodeId peer, int id, DestroyReason reason) {
-    links.tell(new Links.Send(peer, new Cell(id, CellCommand.DESTROY, new byte[] {(byte) reason.code()})));
+    openLinks.send(peer, new Cell(id, CellCommand.DESTROY, new byte[] {(byte) reason.code()}), links);
   }
 
   private int inFlight() {

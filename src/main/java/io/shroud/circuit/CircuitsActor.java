@@ -6,6 +6,7 @@ import io.shroud.crypto.OnionKeyPair;
 import io.shroud.crypto.ReplayCache;
 import io.shroud.dht.NodeId;
 import io.shroud.link.Links;
+import io.shroud.link.OpenLinks;
 import io.shroud.node.DirectoryActor;
 import io.shroud.node.KeysActor;
 import io.shroud.node.NodeDescriptor;
@@ -99,11 +100,24 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   /**
    * Everything the actor is built from. {@code keysActor}/{@code directoryActor} are subscribed
    * to when present (tests send {@link UseOnionKeys}/{@link UseDirectory} instead);
-   * {@code guards} are the persisted guard entries; {@code guardListener} gets {@link GuardsChanged}.
+   * {@code guards} are the persisted guard entries; {@code guardListener} gets {@link GuardsChanged};
+   * {@code openLinks} are the node's open links, on which circuits and relays send their cells
+   * without going through {@code links} ({@link OpenLinks#none()} when links run in memory).
    */
   public record Setup(NodeId self, CircuitSettings settings, ActorRef<Links.Command> links,
+      OpenLinks openLinks,
       Optional<ActorRef<KeysActor.Command>> keysActor, Optional<ActorRef<DirectoryActor.Command>> directoryActor,
-      List<GuardSet.Entry> guards, Optional<ActorRef<GuardsChanged>> guardListener, Clock clock, SecureRandom random) {}
+      List<GuardSet.Entry> guards, Optional<ActorRef<GuardsChanged>> guardListener, Clock clock, SecureRandom random) {
+
+    /** Links in memory: every cell goes through {@code links}. */
+    public Setup(NodeId self, CircuitSettings settings, ActorRef<Links.Command> links,
+        Optional<ActorRef<KeysActor.Command>> keysActor, Optional<ActorRef<DirectoryActor.Command>> directoryActor,
+        List<GuardSet.Entry> guards, Optional<ActorRef<GuardsChanged>> guardListener, Clock clock,
+        SecureRandom random) {
+      this(self, settings, links, OpenLinks.none(), keysActor, directoryActor, guards, guardListener, clock,
+          random);
+    }
+  }
 
   private record LinkKey(NodeId peer, int id) {}
 
@@ -225,22 +239,27 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     }
     if (refusal != null) {
       getContext().getLog().debug("CREATE from {} refused: {}", from.shortHex(), refusal);
-      setup.links().tell(new Links.Send(from, new Cell(cell.circuitId(), CellCommand.DESTROY,
-          new byte[] {(byte) DestroyReason.REFUSED.code()})));
+      send(from, new Cell(cell.circuitId(), CellCommand.DESTROY, new byte[] {(byte) DestroyReason.REFUSED.code()}));
       return;
     }
     ActorRef<RelayActor.Command> relay = getContext().spawn(RelayActor.create(from, cell.circuitId(), response.keys(),
-        settings, setup.links(), getContext().getSelf(), serviceRouter, setup.clock()), "relay-" + spawned++);
+        settings, setup.links(), setup.openLinks(), getContext().getSelf(), serviceRouter, setup.clock()),
+        "relay-" + spawned++);
     getContext().watchWith(relay, new ChildStopped(relay));
     relays.add(relay);
     owners.put(new LinkKey(from, cell.circuitId()), new Owner(null, relay));
-    setup.links().tell(new Links.Send(from, new Cell(cell.circuitId(), CellCommand.CREATED,
-        HandshakeFraming.createdCellPayload(response.created()))));
+    send(from, new Cell(cell.circuitId(), CellCommand.CREATED,
+        HandshakeFraming.createdCellPayload(response.created())));
+  }
+
+  /** On the open link to {@code to} if there is one, else through the links actor (which dials). */
+  private void send(NodeId to, Cell cell) {
+    setup.openLinks().send(to, cell, setup.links());
   }
 
   private Behavior<Command> onOpenFirstHop(OpenFirstHop open) {
     int id = allocate(open.peer(), new Owner(open.owner(), null));
-    setup.links().tell(new Links.Send(open.peer(), new Cell(id, CellCommand.CREATE, open.createPayload())));
+    send(open.peer(), new Cell(id, CellCommand.CREATE, open.createPayload()));
     open.owner().tell(new CircuitActor.FirstHopOpened(open.peer(), id, open.attempt()));
     return this;
   }
@@ -262,8 +281,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     }
     int id = allocate(request.next(), new Owner(null, open.owner()));
     open.owner().tell(new RelayActor.NextHopOpened(request.next(), id));
-    setup.links().tell(new Links.Send(request.next(), new Cell(id, CellCommand.CREATE,
-        HandshakeFraming.createCellPayload(request.create()))));
+    send(request.next(), new Cell(id, CellCommand.CREATE, HandshakeFraming.createCellPayload(request.create())));
     return this;
   }
 
@@ -310,7 +328,8 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     CircuitActor.Plan plan = new CircuitActor.Plan(directory, guardSet.guards(others), build.destination(),
         build.hops());
     ActorRef<CircuitActor.Command> circuit = getContext().spawn(CircuitActor.create(setup.self(), settings, plan,
-        setup.links(), getContext().getSelf(), build.replyTo(), setup.clock(), setup.random()), "circuit-" + spawned++);
+        setup.links(), setup.openLinks(), getContext().getSelf(), build.replyTo(), setup.clock(), setup.random()),
+        "circuit-" + spawned++);
     getContext().watchWith(circuit, new ChildStopped(circuit));
     circuits.add(circuit);
     return this;

@@ -3,6 +3,7 @@ package io.shroud.circuit;
 import io.shroud.crypto.HopKeys;
 import io.shroud.dht.NodeId;
 import io.shroud.link.Links;
+import io.shroud.link.OpenLinks;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;
 import java.time.Clock;
@@ -48,6 +49,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   private final RelayLayer layer;
   private final CircuitSettings settings;
   private final ActorRef<Links.Command> links;
+  private final OpenLinks openLinks;
   private final ActorRef<CircuitsActor.Command> parent;
   private final ActorRef<StreamMuxActor.ServiceRequest> services;
   private final Clock clock;
@@ -65,15 +67,15 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   private final List<RelayCell> toStreams = new ArrayList<>();
 
   public static Behavior<Command> create(NodeId previous, int previousId, HopKeys keys, CircuitSettings settings,
-      ActorRef<Links.Command> links, ActorRef<CircuitsActor.Command> parent,
+      ActorRef<Links.Command> links, OpenLinks openLinks, ActorRef<CircuitsActor.Command> parent,
       ActorRef<StreamMuxActor.ServiceRequest> services, Clock clock) {
-    return Behaviors.setup(ctx -> new RelayActor(ctx, previous, previousId, keys, settings, links, parent, services,
-        clock));
+    return Behaviors.setup(ctx -> new RelayActor(ctx, previous, previousId, keys, settings, links, openLinks, parent,
+        services, clock));
   }
 
   private RelayActor(ActorContext<Command> ctx, NodeId previous, int previousId, HopKeys keys,
-      CircuitSettings settings, ActorRef<Links.Command> links, ActorRef<CircuitsActor.Command> parent,
-      ActorRef<StreamMuxActor.ServiceRequest> services, Clock clock) {
+      CircuitSettings settings, ActorRef<Links.Command> links, OpenLinks openLinks,
+      ActorRef<CircuitsActor.Command> parent, ActorRef<StreamMuxActor.ServiceRequest> services, Clock clock) {
     super(ctx);
     this.previous = previous;
     this.previousId = previousId;
@@ -81,6 +83,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
     keys.destroy();
     this.settings = settings;
     this.links = links;
+    this.openLinks = openLinks;
     this.parent = parent;
     this.services = services;
     this.clock = clock;
@@ -116,11 +119,11 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
     }
     toStreams.clear();
     if (!toPrevious.isEmpty()) {
-      links.tell(new Links.SendAll(previous, toPrevious));
+      openLinks.send(previous, toPrevious, links);
       toPrevious.clear();
     }
     if (!toNext.isEmpty()) {
-      links.tell(new Links.SendAll(next, toNext));
+      openLinks.send(next, toNext, links);
       toNext.clear();
     }
     return after;

@@ -107,6 +107,8 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   private final LinkSettings settings;
   private final Map<ActorRef<PeerActor.Command>, Entry> connections = new HashMap<>();
   private final Map<NodeId, ActorRef<PeerActor.Command>> current = new HashMap<>();
+  /** {@link #current} as published for the node's circuits, which send without this actor. */
+  private final OpenLinks openLinks;
   private final Map<NodeId, ActorRef<PeerActor.Command>> dialing = new HashMap<>();
   private final Map<NodeId, ArrayDeque<Cell>> held = new HashMap<>();
   private Routes routes = Routes.NONE;
@@ -133,14 +135,23 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   public static Behavior<Links.Command> create(NodeId self, X25519.KeyPair linkKey,
       InetSocketAddress bindAddress, LinkSettings settings,
       ActorRef<DirectoryActor.Command> directory, Clock clock, SecureRandom random) {
+    return create(self, linkKey, bindAddress, settings, directory, clock, random, OpenLinks.create());
+  }
+
+  /** As above, publishing the open link to each node in {@code openLinks} for the node's circuits. */
+  public static Behavior<Links.Command> create(NodeId self, X25519.KeyPair linkKey,
+      InetSocketAddress bindAddress, LinkSettings settings,
+      ActorRef<DirectoryActor.Command> directory, Clock clock, SecureRandom random,
+      OpenLinks openLinks) {
     return Behaviors.setup(ctx -> new LinksActor(ctx, self,
-        new PeerSetup(ctx.getSelf(), linkKey, settings, clock, random), bindAddress, directory));
+        new PeerSetup(ctx.getSelf(), linkKey, settings, clock, random), bindAddress, directory, openLinks));
   }
 
   private LinksActor(ActorContext<Links.Command> ctx, NodeId self, PeerSetup setup,
-      InetSocketAddress bindAddress, ActorRef<DirectoryActor.Command> directory) {
+      InetSocketAddress bindAddress, ActorRef<DirectoryActor.Command> directory, OpenLinks openLinks) {
     super(ctx);
     this.self = self;
+    this.openLinks = openLinks;
     this.setup = setup;
     this.settings = setup.settings();
     directory.tell(new DirectoryActor.Subscribe(
@@ -328,6 +339,8 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     if (cells != null) {
       h.peer().tell(new PeerActor.SendCells(List.copyOf(cells)));
     }
+    // published after the held cells are in the link's mailbox: nothing sent directly overtakes them
+    openLinks.publish(node, h.peer());
     return this;
   }
 
@@ -368,6 +381,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     }
     if (entry.current && t.peer().equals(current.get(entry.node))) {
       current.remove(entry.node);
+      openLinks.withdraw(entry.node, t.peer());
       Links.LinkDown down = new Links.LinkDown(entry.node, entry.closeReason);
       watchers.forEach(w -> w.tell(down));
     }

@@ -13,6 +13,7 @@ import io.shroud.dht.NodeId;
 import io.shroud.link.LinkSettings;
 import io.shroud.link.Links;
 import io.shroud.link.LinksActor;
+import io.shroud.link.OpenLinks;
 import io.shroud.swarm.DownloadActor;
 import io.shroud.swarm.DownloadsActor;
 import io.shroud.swarm.ProviderAnnouncerActor;
@@ -84,10 +85,11 @@ public final class NodeGuardian {
                 new DirectoryActor.Self(setup.identity(), setup.linkKey().publicKey(), s), keys, setup.clock()))
             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
         "directory");
+    OpenLinks openLinks = OpenLinks.create();
     ActorRef<Links.Command> links = ctx.spawn(
         LinksActor.create(nodeId, setup.linkKey(),
             new InetSocketAddress(s.dataAddress().host(), s.dataAddress().port()),
-            setup.links(), directory, setup.clock()),
+            setup.links(), directory, setup.clock(), new SecureRandom(), openLinks),
         "links");
     ctx.watch(links);
     ActorRef<DhtActor.Command> dht = ctx.spawn(
@@ -99,7 +101,7 @@ public final class NodeGuardian {
         SharesActor.create(nodeId, s.dataDir(), setup.clock()), "shares");
     ctx.ask(guardListClass(), keys, Duration.ofSeconds(30), KeysActor.GetGuards::new,
         (guards, failure) -> new GuardsLoaded(guards == null ? List.of() : guards));
-    Started started = new Started(nodeId, keys, directory, links, dht, shares);
+    Started started = new Started(nodeId, keys, directory, links, openLinks, dht, shares);
     return Behaviors.receive(Command.class)
         .onMessage(GuardsLoaded.class, g -> onGuardsLoaded(ctx, setup, started, g))
         .onSignal(Terminated.class, t -> onLinksStopped(ctx))
@@ -107,7 +109,7 @@ public final class NodeGuardian {
   }
 
   private record Started(NodeId nodeId, ActorRef<KeysActor.Command> keys,
-      ActorRef<DirectoryActor.Command> directory, ActorRef<Links.Command> links,
+      ActorRef<DirectoryActor.Command> directory, ActorRef<Links.Command> links, OpenLinks openLinks,
       ActorRef<DhtActor.Command> dht, ActorRef<SharesActor.Command> shares) {}
 
   private static Behavior<Command> onGuardsLoaded(ActorContext<Command> ctx, Setup setup, Started st,
@@ -115,7 +117,8 @@ public final class NodeGuardian {
     ActorRef<CircuitsActor.GuardsChanged> guardListener =
         ctx.messageAdapter(CircuitsActor.GuardsChanged.class, GuardsChanged::new);
     ActorRef<CircuitsActor.Command> circuits = ctx.spawn(CircuitsActor.create(new CircuitsActor.Setup(
-            st.nodeId(), setup.circuits(), st.links(), Optional.of(st.keys()), Optional.of(st.directory()),
+            st.nodeId(), setup.circuits(), st.links(), st.openLinks(), Optional.of(st.keys()),
+            Optional.of(st.directory()),
             g.guards(), Optional.of(guardListener), setup.clock(), new SecureRandom())),
         "circuits");
     circuits.tell(new CircuitsActor.RegisterService(DhtOverCircuit.SERVICE,

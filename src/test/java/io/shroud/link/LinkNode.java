@@ -30,6 +30,8 @@ final class LinkNode {
   final X25519.KeyPair linkKey = X25519.generate(RANDOM);
   final NodeId id = NodeId.ofIdentityKey(identity.publicKey());
   final ActorRef<Links.Command> links;
+  /** The links this node's LinksActor publishes for direct sends. */
+  final OpenLinks openLinks = OpenLinks.create();
   final InetSocketAddress address;
   final TestProbe<Links.Inbound> dht;
   final TestProbe<Links.LinkEvent> events;
@@ -39,7 +41,7 @@ final class LinkNode {
     this.kit = kit;
     TestProbe<DirectoryActor.Command> directory = kit.createTestProbe();
     links = kit.spawn(LinksActor.create(id, linkKey, new InetSocketAddress(host, 0), settings,
-        directory.ref(), Clock.systemUTC()));
+        directory.ref(), Clock.systemUTC(), RANDOM, openLinks));
     TestProbe<InetSocketAddress> bound = kit.createTestProbe();
     links.tell(new LinksActor.GetLocalAddress(bound.ref()));
     address = bound.receiveMessage(Duration.ofSeconds(5));
