@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,16 @@ class OpenLinksTest {
     return cells;
   }
 
+  /** RELAY cells "{@code prefix} 0" … "{@code prefix} n-1"; their texts are added to {@code texts}. */
+  private static List<Cell> numbered(String prefix, int n, List<String> texts) {
+    List<Cell> cells = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      texts.add(prefix + " " + i);
+      cells.add(relay(prefix + " " + i));
+    }
+    return cells;
+  }
+
   private static List<String> receive(TestProbe<Links.InboundCells> probe, int count) {
     List<String> texts = new ArrayList<>();
     while (texts.size() < count) {
@@ -73,13 +84,8 @@ class OpenLinksTest {
     awaitOpen(a, b, true);
     awaitOpen(b, a, true);
 
-    List<Cell> cells = new ArrayList<>();
     List<String> sent = new ArrayList<>();
-    for (int i = 0; i < 32; i++) {
-      sent.add("direct " + i);
-      cells.add(relay("direct " + i));
-    }
-    a.openLinks.send(b.id, cells, fallback.ref());
+    a.openLinks.send(b.id, numbered("direct", 32, sent), fallback.ref());
     assertEquals(sent, receive(atB, sent.size()), "every cell, in order");
     fallback.expectNoMessage(Duration.ofMillis(200));
     a.stop();
@@ -91,13 +97,8 @@ class OpenLinksTest {
     LinkNode a = new LinkNode(KIT, "127.0.11.3", SETTINGS);
     LinkNode b = new LinkNode(KIT, "127.0.11.4", SETTINGS);
     TestProbe<Links.InboundCells> atB = relayCellsAt(b, a);
-    List<Cell> held = new ArrayList<>();
     List<String> expected = new ArrayList<>();
-    for (int i = 0; i < 400; i++) {
-      held.add(relay("held " + i));
-      expected.add("held " + i);
-    }
-    a.links.tell(new Links.SendAll(b.id, held)); // no link yet: held, and b dialed
+    a.links.tell(new Links.SendAll(b.id, numbered("held", 400, expected))); // no link yet: held, and b dialed
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!a.openLinks.hasOpenLink(b.id)) {
       assertTrue(System.nanoTime() < deadline, "the link was published");
@@ -114,16 +115,15 @@ class OpenLinksTest {
 
   @Test
   void aClosedLinkIsWithdrawnAndCellsForThePeerGoThroughTheLinksActorAgain() {
-    LinkNode a = new LinkNode(KIT, "127.0.11.7", SETTINGS);
-    LinkNode b = new LinkNode(KIT, "127.0.11.8", SETTINGS);
+    LinkNode a = new LinkNode(KIT, "127.0.11.5", SETTINGS);
+    LinkNode b = new LinkNode(KIT, "127.0.11.6", SETTINGS);
     relayCellsAt(b, a);
     a.links.tell(new Links.Send(b.id, LinksActorTest.dht("open the link")));
     b.dht.receiveMessage(WAIT);
     awaitOpen(a, b, true);
     b.stop();
     a.events.fishForMessage(WAIT, e -> e instanceof Links.LinkDown
-        ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-        : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
     assertFalse(a.openLinks.hasOpenLink(b.id), "withdrawn when the link closed");
     TestProbe<Links.Command> fallback = KIT.createTestProbe();
     a.openLinks.send(b.id, relay("after"), fallback.ref());
