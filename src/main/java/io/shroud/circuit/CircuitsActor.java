@@ -5,7 +5,6 @@ import io.shroud.crypto.HandshakeException;
 import io.shroud.crypto.OnionKeyPair;
 import io.shroud.crypto.ReplayCache;
 import io.shroud.dht.NodeId;
-import io.shroud.link.CircuitOwners;
 import io.shroud.link.Links;
 import io.shroud.link.OpenLinks;
 import io.shroud.node.DirectoryActor;
@@ -103,12 +102,10 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
    * to when present (tests send {@link UseOnionKeys}/{@link UseDirectory} instead);
    * {@code guards} are the persisted guard entries; {@code guardListener} gets {@link GuardsChanged};
    * {@code openLinks} are the node's open links, on which circuits and relays send their cells
-   * without going through {@code links}; {@code circuitOwners} is the table this actor keeps
-   * for the link readers, which hand RELAY cells to the circuits and relays directly
-   * ({@link OpenLinks#none()} and {@link CircuitOwners#none()} when links run in memory).
+   * without going through {@code links} ({@link OpenLinks#none()} when links run in memory).
    */
   public record Setup(NodeId self, CircuitSettings settings, ActorRef<Links.Command> links,
-      OpenLinks openLinks, CircuitOwners circuitOwners,
+      OpenLinks openLinks,
       Optional<ActorRef<KeysActor.Command>> keysActor, Optional<ActorRef<DirectoryActor.Command>> directoryActor,
       List<GuardSet.Entry> guards, Optional<ActorRef<GuardsChanged>> guardListener, Clock clock, SecureRandom random) {
 
@@ -117,26 +114,16 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         Optional<ActorRef<KeysActor.Command>> keysActor, Optional<ActorRef<DirectoryActor.Command>> directoryActor,
         List<GuardSet.Entry> guards, Optional<ActorRef<GuardsChanged>> guardListener, Clock clock,
         SecureRandom random) {
-      this(self, settings, links, OpenLinks.none(), CircuitOwners.none(), keysActor, directoryActor, guards,
-          guardListener, clock, random);
+      this(self, settings, links, OpenLinks.none(), keysActor, directoryActor, guards, guardListener, clock,
+          random);
     }
   }
 
   private record LinkKey(NodeId peer, int id) {}
 
-  private record Owner(ActorRef<CircuitActor.Command> circuit, ActorRef<RelayActor.Command> relay)
-      implements CircuitOwners.Owner {
+  private record Owner(ActorRef<CircuitActor.Command> circuit, ActorRef<RelayActor.Command> relay) {
     ActorRef<?> ref() {
       return circuit != null ? circuit : relay;
-    }
-
-    @Override
-    public void deliver(NodeId from, List<Cell> cells) {
-      if (circuit != null) {
-        circuit.tell(new CircuitActor.CellsIn(cells));
-      } else {
-        relay.tell(new RelayActor.CellsIn(from, cells));
-      }
     }
   }
 
@@ -219,10 +206,16 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(cell);
       }
       if (owner != null && cell.command() == CellCommand.DESTROY) {
-        disown(key); // the neighbour has forgotten this id
+        owners.remove(key); // the neighbour has forgotten this id
       }
     }
-    byOwner.forEach((owner, cells) -> owner.deliver(in.from(), cells));
+    byOwner.forEach((owner, cells) -> {
+      if (owner.circuit() != null) {
+        owner.circuit().tell(new CircuitActor.CellsIn(cells));
+      } else {
+        owner.relay().tell(new RelayActor.CellsIn(in.from(), cells));
+      }
+    });
     return this;
   }
 
@@ -254,7 +247,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         "relay-" + spawned++);
     getContext().watchWith(relay, new ChildStopped(relay));
     relays.add(relay);
-    own(new LinkKey(from, cell.circuitId()), new Owner(null, relay));
+    owners.put(new LinkKey(from, cell.circuitId()), new Owner(null, relay));
     send(from, new Cell(cell.circuitId(), CellCommand.CREATED,
         HandshakeFraming.createdCellPayload(response.created())));
   }
@@ -294,23 +287,12 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
 
   private int allocate(NodeId peer, Owner owner) {
     int id = ids.allocate(peer, i -> owners.containsKey(new LinkKey(peer, i)));
-    own(new LinkKey(peer, id), owner);
+    owners.put(new LinkKey(peer, id), owner);
     return id;
   }
 
-  /** Records {@code owner} here and in the table the link readers deliver RELAY cells by. */
-  private void own(LinkKey key, Owner owner) {
-    owners.put(key, owner);
-    setup.circuitOwners().put(key.peer(), key.id(), owner);
-  }
-
-  private void disown(LinkKey key) {
-    owners.remove(key);
-    setup.circuitOwners().remove(key.peer(), key.id());
-  }
-
   private Behavior<Command> forget(LinkKey key) {
-    disown(key);
+    owners.remove(key);
     return this;
   }
 
@@ -327,7 +309,6 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
             owner.relay().tell(new RelayActor.LinkLost(down.peer()));
           }
           it.remove();
-          setup.circuitOwners().remove(down.peer(), entry.getKey().id());
         }
       }
     }
@@ -409,8 +390,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   }
 
   private Behavior<Command> onChildStopped(ChildStopped stopped) {
-    owners.keySet().stream().filter(key -> owners.get(key).ref().equals(stopped.child())).toList()
-        .forEach(this::disown);
+    owners.values().removeIf(owner -> owner.ref().equals(stopped.child()));
     circuits.remove(stopped.child());
     relays.remove(stopped.child());
     return this;

@@ -32,11 +32,9 @@ import org.apache.pekko.actor.typed.ActorRef;
  * handshake message still in it), the link cipher and the peer. From then on this thread opens
  * records and routes cells itself: one socket read becomes one {@link Links.InboundCells} per
  * batch handler (or a {@link Links.Inbound} per cell for per-cell handlers), with no actor in
- * between; RELAY cells of the circuits in {@link CircuitOwners} go to their owners directly,
- * before the rest of the read goes to the handlers. A read never waits for a handler, as before
- * (circuit flow control bounds what a peer may send ahead); it does wait for the kernel, so a
- * peer cannot make this side buffer more than one read of {@link #READ_BYTES} plus one partial
- * record.
+ * between. A read never waits for a handler, as before (circuit flow control bounds what a
+ * peer may send ahead); it does wait for the kernel, so a peer cannot make this side buffer
+ * more than one read of {@link #READ_BYTES} plus one partial record.
  *
  * <p>Link-control cells stay with the actor: a LINK_PING is answered through it (the sending
  * side of the cipher is the actor's), a LINK_PONG goes to it; PADDING and REKEY are dropped.
@@ -65,10 +63,7 @@ final class LinkReader implements Runnable {
   private final LinkCounters counters;
   private final InetSocketAddress dial;
   private final Duration dialTimeout;
-  private final CircuitOwners circuitOwners;
   private final Map<ActorRef<Links.InboundCells>, List<Cell>> batches = new LinkedHashMap<>();
-  /** RELAY cells of known circuits from the current read, by owner. */
-  private final Map<CircuitOwners.Owner, List<Cell>> toOwners = new LinkedHashMap<>();
   /** Cells opened from the current read, not yet added to {@code counters.cellsIn}. */
   private int cellsThisRead;
   private volatile Routes routes = Routes.NONE;
@@ -78,9 +73,8 @@ final class LinkReader implements Runnable {
 
   /** Reads an accepted ({@code dial} null) or a dialed connection. */
   LinkReader(LinkSocket socket, ActorRef<PeerActor.Command> actor, LinkCounters counters,
-      InetSocketAddress dial, Duration dialTimeout, CircuitOwners circuitOwners) {
+      InetSocketAddress dial, Duration dialTimeout) {
     this.socket = socket;
-    this.circuitOwners = circuitOwners;
     this.actor = actor;
     this.counters = counters;
     this.dial = dial;
@@ -196,15 +190,6 @@ final class LinkReader implements Runnable {
           List.of(new Cell(0, CellCommand.LINK_PONG, cell.payload(0, Long.BYTES)))));
       case LINK_PONG -> actor.tell(new PeerActor.Pong(ByteBuffer.wrap(cell.payload(0, Long.BYTES)).getLong()));
       default -> {
-        if (cell.command() == CellCommand.RELAY) {
-          CircuitOwners.Owner owner = circuitOwners.get(peer, cell.circuitId());
-          if (owner != null) {
-            toOwners.computeIfAbsent(owner, o -> new ArrayList<>()).add(cell);
-            return;
-          }
-        } else if (cell.command() == CellCommand.DESTROY) {
-          circuitOwners.remove(peer, cell.circuitId()); // RELAY cells behind it go to the handler, after it
-        }
         ActorRef<Links.InboundCells> batchHandler = current.batched().get(cell.command());
         if (batchHandler != null) {
           batches.computeIfAbsent(batchHandler, h -> new ArrayList<>()).add(cell);
@@ -227,10 +212,6 @@ final class LinkReader implements Runnable {
   private void deliverBatches(NodeId peer) {
     counters.cellsIn.addAndGet(cellsThisRead);
     cellsThisRead = 0;
-    if (!toOwners.isEmpty()) { // before the handlers: a DESTROY they forward must come after these
-      toOwners.forEach((owner, cells) -> owner.deliver(peer, cells));
-      toOwners.clear();
-    }
     if (batches.isEmpty()) {
       return;
     }

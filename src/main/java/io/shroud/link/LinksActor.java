@@ -135,21 +135,16 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   public static Behavior<Links.Command> create(NodeId self, X25519.KeyPair linkKey,
       InetSocketAddress bindAddress, LinkSettings settings,
       ActorRef<DirectoryActor.Command> directory, Clock clock, SecureRandom random) {
-    return create(self, linkKey, bindAddress, settings, directory, clock, random, OpenLinks.create(),
-        CircuitOwners.none());
+    return create(self, linkKey, bindAddress, settings, directory, clock, random, OpenLinks.create());
   }
 
-  /**
-   * As above, publishing the open link to each node in {@code openLinks} for the node's circuits,
-   * and handing RELAY cells of the circuits in {@code circuitOwners} to their owners.
-   */
+  /** As above, publishing the open link to each node in {@code openLinks} for the node's circuits. */
   public static Behavior<Links.Command> create(NodeId self, X25519.KeyPair linkKey,
       InetSocketAddress bindAddress, LinkSettings settings,
       ActorRef<DirectoryActor.Command> directory, Clock clock, SecureRandom random,
-      OpenLinks openLinks, CircuitOwners circuitOwners) {
+      OpenLinks openLinks) {
     return Behaviors.setup(ctx -> new LinksActor(ctx, self,
-        new PeerSetup(ctx.getSelf(), linkKey, settings, clock, random, circuitOwners), bindAddress, directory,
-        openLinks));
+        new PeerSetup(ctx.getSelf(), linkKey, settings, clock, random), bindAddress, directory, openLinks));
   }
 
   private LinksActor(ActorContext<Links.Command> ctx, NodeId self, PeerSetup setup,

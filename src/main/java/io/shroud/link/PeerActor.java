@@ -120,8 +120,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     Consumer<String> writeFailed = reason -> self.tell(new ConnectionEnded(reason, false));
     this.socket = incoming != null ? LinkSocket.accepted(incoming, name, writeFailed)
         : LinkSocket.unconnected(name, writeFailed);
-    this.reader = new LinkReader(socket, self, counters, address, setup.settings().dialTimeout(),
-        setup.circuitOwners());
+    this.reader = new LinkReader(socket, self, counters, address, setup.settings().dialTimeout());
     Thread readerThread = new Thread(reader, name + "-read");
     readerThread.setDaemon(true);
     readerThread.start();

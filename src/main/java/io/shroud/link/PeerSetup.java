@@ -7,11 +7,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * What every {@code PeerActor} needs from its {@code LinksActor}: where to report, the node's
- * link static key, the limits, the clock, the random source, and the circuit owners its reader
- * hands RELAY cells to. {@link #toString()} hides the key.
+ * link static key, the limits, the clock and the random source. {@link #toString()} hides the key.
  */
 record PeerSetup(ActorRef<Links.Command> parent, X25519.KeyPair linkKey, LinkSettings settings,
-    Clock clock, SecureRandom random, CircuitOwners circuitOwners) {
+    Clock clock, SecureRandom random) {
 
   @Override
   public String toString() {

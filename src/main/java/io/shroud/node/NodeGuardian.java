@@ -10,7 +10,6 @@ import io.shroud.crypto.X25519;
 import io.shroud.dht.DhtActor;
 import io.shroud.dht.DhtSettings;
 import io.shroud.dht.NodeId;
-import io.shroud.link.CircuitOwners;
 import io.shroud.link.LinkSettings;
 import io.shroud.link.Links;
 import io.shroud.link.LinksActor;
@@ -87,11 +86,10 @@ public final class NodeGuardian {
             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
         "directory");
     OpenLinks openLinks = OpenLinks.create();
-    CircuitOwners circuitOwners = CircuitOwners.create();
     ActorRef<Links.Command> links = ctx.spawn(
         LinksActor.create(nodeId, setup.linkKey(),
             new InetSocketAddress(s.dataAddress().host(), s.dataAddress().port()),
-            setup.links(), directory, setup.clock(), new SecureRandom(), openLinks, circuitOwners),
+            setup.links(), directory, setup.clock(), new SecureRandom(), openLinks),
         "links");
     ctx.watch(links);
     ActorRef<DhtActor.Command> dht = ctx.spawn(
@@ -103,7 +101,7 @@ public final class NodeGuardian {
         SharesActor.create(nodeId, s.dataDir(), setup.clock()), "shares");
     ctx.ask(guardListClass(), keys, Duration.ofSeconds(30), KeysActor.GetGuards::new,
         (guards, failure) -> new GuardsLoaded(guards == null ? List.of() : guards));
-    Started started = new Started(nodeId, keys, directory, links, openLinks, circuitOwners, dht, shares);
+    Started started = new Started(nodeId, keys, directory, links, openLinks, dht, shares);
     return Behaviors.receive(Command.class)
         .onMessage(GuardsLoaded.class, g -> onGuardsLoaded(ctx, setup, started, g))
         .onSignal(Terminated.class, t -> onLinksStopped(ctx))
@@ -112,7 +110,6 @@ public final class NodeGuardian {
 
   private record Started(NodeId nodeId, ActorRef<KeysActor.Command> keys,
       ActorRef<DirectoryActor.Command> directory, ActorRef<Links.Command> links, OpenLinks openLinks,
-      CircuitOwners circuitOwners,
       ActorRef<DhtActor.Command> dht, ActorRef<SharesActor.Command> shares) {}
 
   private static Behavior<Command> onGuardsLoaded(ActorContext<Command> ctx, Setup setup, Started st,
@@ -120,7 +117,7 @@ public final class NodeGuardian {
     ActorRef<CircuitsActor.GuardsChanged> guardListener =
         ctx.messageAdapter(CircuitsActor.GuardsChanged.class, GuardsChanged::new);
     ActorRef<CircuitsActor.Command> circuits = ctx.spawn(CircuitsActor.create(new CircuitsActor.Setup(
-            st.nodeId(), setup.circuits(), st.links(), st.openLinks(), st.circuitOwners(), Optional.of(st.keys()),
+            st.nodeId(), setup.circuits(), st.links(), st.openLinks(), Optional.of(st.keys()),
             Optional.of(st.directory()),
             g.guards(), Optional.of(guardListener), setup.clock(), new SecureRandom())),
         "circuits");

@@ -2,10 +2,8 @@ package io.shroud.circuit;
 
 import io.shroud.crypto.OnionKeyPair;
 import io.shroud.dht.NodeId;
-import io.shroud.link.CircuitOwners;
 import io.shroud.link.InMemoryLinks;
 import io.shroud.link.Links;
-import io.shroud.link.OpenLinks;
 import io.shroud.node.NodeDescriptor;
 import io.shroud.testutil.SeededRandom;
 import io.shroud.wire.Cell;
@@ -31,7 +29,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 final class CircuitNet {
   /** One simulated node. */
   record Node(NodeId id, OnionKeyPair onionKey, NodeDescriptor descriptor, ActorRef<CircuitsActor.Command> circuits,
-      AtomicInteger tamper, CircuitOwners circuitOwners) {
+      AtomicInteger tamper) {
     /** Flips a bit in the RELAY cell this node sends after {@code skip} more RELAY cells. */
     void tamperNextRelay(int skip) {
       tamper.set(skip + 1);
@@ -74,14 +72,12 @@ final class CircuitNet {
       List<GuardSet.Entry> guards = i == 0 && count > 1
           ? List.of(new GuardSet.Entry(descriptors.get(1).nodeId(), now, now.plus(Duration.ofDays(60))))
           : List.of();
-      // links in memory read no owner table, but the circuits actor keeps it as on a node
-      CircuitOwners circuitOwners = CircuitOwners.create();
       ActorRef<CircuitsActor.Command> circuits = testKit.spawn(CircuitsActor.create(new CircuitsActor.Setup(id,
-          settings, proxy, OpenLinks.none(), circuitOwners, Optional.empty(), Optional.empty(), guards,
-          Optional.empty(), clock, SeededRandom.of(seed * 31 + i))));
+          settings, proxy, Optional.empty(), Optional.empty(), guards, Optional.empty(), clock,
+          SeededRandom.of(seed * 31 + i))));
       circuits.tell(new CircuitsActor.UseOnionKeys(keys.get(i), Optional.empty()));
       circuits.tell(new CircuitsActor.UseDirectory(descriptors));
-      nodes.add(new Node(id, keys.get(i), descriptors.get(i), circuits, tamper, circuitOwners));
+      nodes.add(new Node(id, keys.get(i), descriptors.get(i), circuits, tamper));
     }
   }
 

@@ -32,8 +32,6 @@ final class LinkNode {
   final ActorRef<Links.Command> links;
   /** The links this node's LinksActor publishes for direct sends. */
   final OpenLinks openLinks = OpenLinks.create();
-  /** Circuits whose RELAY cells this node's link readers hand to an owner directly. */
-  final CircuitOwners circuitOwners = CircuitOwners.create();
   final InetSocketAddress address;
   final TestProbe<Links.Inbound> dht;
   final TestProbe<Links.LinkEvent> events;
@@ -43,7 +41,7 @@ final class LinkNode {
     this.kit = kit;
     TestProbe<DirectoryActor.Command> directory = kit.createTestProbe();
     links = kit.spawn(LinksActor.create(id, linkKey, new InetSocketAddress(host, 0), settings,
-        directory.ref(), Clock.systemUTC(), RANDOM, openLinks, circuitOwners));
+        directory.ref(), Clock.systemUTC(), RANDOM, openLinks));
     TestProbe<InetSocketAddress> bound = kit.createTestProbe();
     links.tell(new LinksActor.GetLocalAddress(bound.ref()));
     address = bound.receiveMessage(Duration.ofSeconds(5));
