@@ -39,12 +39,21 @@ class OpenLinksTest {
     return new String(cell.payload(), StandardCharsets.UTF_8).trim();
   }
 
-  /** Two nodes, each knowing the other; {@code b}'s RELAY cells go to the returned probe. */
-  private static TestProbe<Links.InboundCells> relayCellsAt(LinkNode b, LinkNode a) {
-    LinkNode.directoryOfAll(a, b);
-    TestProbe<Links.InboundCells> cells = KIT.createTestProbe();
-    b.links.tell(new Links.RouteCells(CellCommand.RELAY, cells.ref()));
-    return cells;
+  /** Two nodes that know each other (no link open yet); {@code atB} gets b's RELAY cells. */
+  private record Pair(LinkNode a, LinkNode b, TestProbe<Links.InboundCells> atB) {
+    static Pair on(String hostA, String hostB) {
+      LinkNode a = new LinkNode(KIT, hostA, SETTINGS);
+      LinkNode b = new LinkNode(KIT, hostB, SETTINGS);
+      LinkNode.directoryOfAll(a, b);
+      TestProbe<Links.InboundCells> atB = KIT.createTestProbe();
+      b.links.tell(new Links.RouteCells(CellCommand.RELAY, atB.ref()));
+      return new Pair(a, b, atB);
+    }
+
+    void stop() {
+      a.stop();
+      b.stop();
+    }
   }
 
   /** RELAY cells "{@code prefix} 0" … "{@code prefix} n-1"; their texts are added to {@code texts}. */
@@ -74,9 +83,10 @@ class OpenLinksTest {
 
   @Test
   void cellsForAPeerWithAnOpenLinkGoStraightToItNotThroughTheLinksActor() {
-    LinkNode a = new LinkNode(KIT, "127.0.11.1", SETTINGS);
-    LinkNode b = new LinkNode(KIT, "127.0.11.2", SETTINGS);
-    TestProbe<Links.InboundCells> atB = relayCellsAt(b, a);
+    Pair p = Pair.on("127.0.11.1", "127.0.11.2");
+    LinkNode a = p.a();
+    LinkNode b = p.b();
+    TestProbe<Links.InboundCells> atB = p.atB();
     TestProbe<Links.Command> fallback = KIT.createTestProbe();
     assertFalse(a.openLinks.hasOpenLink(b.id), "nothing published before the link opens");
     a.links.tell(new Links.Send(b.id, LinksActorTest.dht("open the link")));
@@ -88,15 +98,15 @@ class OpenLinksTest {
     a.openLinks.send(b.id, numbered("direct", 32, sent), fallback.ref());
     assertEquals(sent, receive(atB, sent.size()), "every cell, in order");
     fallback.expectNoMessage(Duration.ofMillis(200));
-    a.stop();
-    b.stop();
+    p.stop();
   }
 
   @Test
   void cellsHeldWhileDialingLeaveBeforeAnythingSentDirectlyOnceTheLinkIsPublished() {
-    LinkNode a = new LinkNode(KIT, "127.0.11.3", SETTINGS);
-    LinkNode b = new LinkNode(KIT, "127.0.11.4", SETTINGS);
-    TestProbe<Links.InboundCells> atB = relayCellsAt(b, a);
+    Pair p = Pair.on("127.0.11.3", "127.0.11.4");
+    LinkNode a = p.a();
+    LinkNode b = p.b();
+    TestProbe<Links.InboundCells> atB = p.atB();
     List<String> expected = new ArrayList<>();
     a.links.tell(new Links.SendAll(b.id, numbered("held", 400, expected))); // no link yet: held, and b dialed
     long deadline = System.nanoTime() + WAIT.toNanos();
@@ -109,15 +119,14 @@ class OpenLinksTest {
       expected.add("direct " + i);
     }
     assertEquals(expected, receive(atB, expected.size()), "held cells first, then the direct ones");
-    a.stop();
-    b.stop();
+    p.stop();
   }
 
   @Test
   void aClosedLinkIsWithdrawnAndCellsForThePeerGoThroughTheLinksActorAgain() {
-    LinkNode a = new LinkNode(KIT, "127.0.11.5", SETTINGS);
-    LinkNode b = new LinkNode(KIT, "127.0.11.6", SETTINGS);
-    relayCellsAt(b, a);
+    Pair p = Pair.on("127.0.11.5", "127.0.11.6");
+    LinkNode a = p.a();
+    LinkNode b = p.b();
     a.links.tell(new Links.Send(b.id, LinksActorTest.dht("open the link")));
     b.dht.receiveMessage(WAIT);
     awaitOpen(a, b, true);
