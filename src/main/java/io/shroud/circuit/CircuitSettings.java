@@ -48,7 +48,7 @@ public record CircuitSettings(
 
   public static CircuitSettings defaults() {
     return new CircuitSettings(Duration.ofSeconds(10), 2, Duration.ofMinutes(10), Duration.ofMinutes(5),
-        Duration.ofSeconds(5), 256, 64, 32, 64, 1024, 20, 5.0, 100_000, Duration.ofSeconds(2));
+        Duration.ofSeconds(5), 1024, 64, 32, 64, 1024, 20, 5.0, 100_000, Duration.ofSeconds(2));
   }
 
   public CircuitSettings withWindow(int newWindow, int newIncrement) {

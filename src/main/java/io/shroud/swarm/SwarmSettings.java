@@ -10,7 +10,9 @@ import java.time.Duration;
  * @param uploadBurstBytes token-bucket burst (at least one block, 16 KiB)
  * @param maxDownloaders concurrent transfer streams served; more are REFUSEd busy
  * @param pipelineMin fewest block requests kept in flight per source
- * @param pipelineMax most block requests kept in flight per source
+ * @param pipelineMax most block requests kept in flight per source; at most the number a
+ *     provider queues per session ({@link TransferServiceActor#MAX_QUEUED_REQUESTS}), beyond
+ *     which it closes the session
  * @param maxStrikes strikes after which a source is banned
  * @param announceInterval how often the share list is polled for new shares to announce
  * @param recordValidity how long a provider record is valid; republished at half of it
@@ -48,6 +50,10 @@ public record SwarmSettings(
         || maxProvidersPerDownload < 1 || defaultHops < 1 || defaultHops > 4) {
       throw new IllegalArgumentException("bad swarm settings");
     }
+    if (pipelineMax > TransferServiceActor.MAX_QUEUED_REQUESTS) {
+      throw new IllegalArgumentException("pipeline max " + pipelineMax + " exceeds the "
+          + TransferServiceActor.MAX_QUEUED_REQUESTS + " block requests a provider queues per session");
+    }
     if (announceInterval.isNegative() || announceInterval.isZero()
         || recordValidity.compareTo(Duration.ofMinutes(2)) < 0
         || recordValidity.compareTo(Duration.ofHours(24)) > 0) {
@@ -58,9 +64,13 @@ public record SwarmSettings(
     }
   }
 
-  /** 1 GiB/s upload (effectively unlimited), 32 downloaders, pipeline 4..64, 3 strikes, 30 s polls, 1 h records. */
+  /**
+   * 1 GiB/s upload (effectively unlimited), 32 downloaders, pipeline 4..256 (up to 4 MiB
+   * requested from one source, enough to keep a 1024-cell circuit window full), 3 strikes,
+   * 30 s polls, 1 h records.
+   */
   public static SwarmSettings defaults() {
-    return new SwarmSettings(TokenBucket.MAX_RATE, 4L << 20, 32, 4, 64, 3, Duration.ofSeconds(30),
+    return new SwarmSettings(TokenBucket.MAX_RATE, 4L << 20, 32, 4, TransferServiceActor.MAX_QUEUED_REQUESTS, 3, Duration.ofSeconds(30),
         Duration.ofHours(1), 8, 3, Duration.ofSeconds(30), Duration.ofSeconds(60), false);
   }
 
