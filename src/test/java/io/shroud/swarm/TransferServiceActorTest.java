@@ -80,6 +80,8 @@ class TransferServiceActorTest {
           for (byte[] chunk : w.chunks()) {
             got.addAll(decoder.feed(chunk));
           }
+          // as the mux does once the chunks are on the wire
+          events.tell(new StreamMuxActor.StreamCredit(1, w.chunks().size()));
         } else if (c == StreamMuxActor.EndStream.INSTANCE) {
           ended = true;
           throw new AssertionError("stream ended");
@@ -162,6 +164,38 @@ class TransferServiceActorTest {
     // requests that arrive together are read together, and each read task's blocks go to the
     // stream as one write: 2 tasks, 2 writes (reading per request arrival: more tasks)
     assertEquals(2, s.writes - writesBefore, "writes to the stream");
+  }
+
+  @Test
+  void aDownloadersFullPipelineIsServedAndOneRequestMoreEndsTheStream() throws Exception {
+    // the downloader keeps up to pipelineMax requests in flight from one source, all at once
+    // when a source is new: the provider must queue that many, and no more
+    int full = SwarmSettings.defaults().pipelineMax();
+    Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC(), (full + 1) * 16384 + 5000);
+    PieceGeometry g = f.share().metadata().info().geometry();
+    List<BlockRequest> requests = new ArrayList<>();
+    for (int p = 0; p < g.pieceCount() && requests.size() <= full; p++) {
+      for (int o = 0; o < g.pieceSize(p) && requests.size() <= full; o += 16384) {
+        requests.add(new BlockRequest(p, o, (int) Math.min(16384, g.pieceSize(p) - o)));
+      }
+    }
+    assertEquals(full + 1, requests.size());
+
+    Stream s = new Stream(f.handler());
+    s.send(new TransferMessage.Hello(f.share().metadata().infoHash()));
+    assertEquals(TransferMessage.Have.allPieces(), s.next());
+    s.sendTogether(requests.subList(0, full));
+    PieceVerifier verifier = new PieceVerifier(f.share().metadata().tree());
+    for (int i = 0; i < full; i++) {
+      TransferMessage.Block b = assertInstanceOf(TransferMessage.Block.class, s.next());
+      assertTrue(verifier.verifyBlock(b));
+    }
+
+    Stream over = new Stream(f.handler());
+    over.send(new TransferMessage.Hello(f.share().metadata().infoHash()));
+    assertEquals(TransferMessage.Have.allPieces(), over.next());
+    over.sendTogether(requests);
+    over.expectEnd();
   }
 
   @Test
