@@ -48,7 +48,7 @@ public record LinkSettings(
     }
   }
 
-  /** Handshake 10 s, idle 5 min, padding 2 s, ping 30 s, default rekey, 256 links, 1024 cells, dial 10 s. */
+  /** Handshake 10 s, idle 5 min, padding 2 s, ping 30 s, default rekey, 256 links, 4096 cells, dial 10 s. */
   public static LinkSettings defaults() {
     return new LinkSettings(CellFormat.HANDSHAKE_TIMEOUT, Duration.ofMinutes(5),
         Duration.ofSeconds(2), Duration.ofSeconds(30), RekeyPolicy.DEFAULT, 256, 4096,

@@ -70,8 +70,8 @@ public record SwarmSettings(
    * 30 s polls, 1 h records.
    */
   public static SwarmSettings defaults() {
-    return new SwarmSettings(TokenBucket.MAX_RATE, 4L << 20, 32, 4, TransferServiceActor.MAX_QUEUED_REQUESTS, 3, Duration.ofSeconds(30),
-        Duration.ofHours(1), 8, 3, Duration.ofSeconds(30), Duration.ofSeconds(60), false);
+    return new SwarmSettings(TokenBucket.MAX_RATE, 4L << 20, 32, 4, TransferServiceActor.MAX_QUEUED_REQUESTS, 3,
+        Duration.ofSeconds(30), Duration.ofHours(1), 8, 3, Duration.ofSeconds(30), Duration.ofSeconds(60), false);
   }
 
   public SwarmSettings withUploadRate(long bytesPerSecond, long burst) {
