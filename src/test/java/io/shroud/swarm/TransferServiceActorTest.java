@@ -171,13 +171,13 @@ class TransferServiceActorTest {
     // the downloader keeps up to pipelineMax requests in flight from one source, all at once
     // when a source is new: the provider must queue that many, and no more
     int full = SwarmSettings.defaults().pipelineMax();
-    Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC(), (full + 1) * 16384 + 5000);
+    Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC(), (full + 1) * PieceGeometry.BLOCK_SIZE + 5000);
     PieceGeometry g = f.share().metadata().info().geometry();
+    assertTrue(g.blockCount() > full, "the share has a block for every request");
     List<BlockRequest> requests = new ArrayList<>();
-    for (int p = 0; p < g.pieceCount() && requests.size() <= full; p++) {
-      for (int o = 0; o < g.pieceSize(p) && requests.size() <= full; o += 16384) {
-        requests.add(new BlockRequest(p, o, (int) Math.min(16384, g.pieceSize(p) - o)));
-      }
+    for (int i = 0; i <= full; i++) {
+      int perPiece = g.blocksPerPiece();
+      requests.add(new BlockRequest(i / perPiece, (i % perPiece) * PieceGeometry.BLOCK_SIZE, g.blockSize(i)));
     }
     assertEquals(full + 1, requests.size());
 
