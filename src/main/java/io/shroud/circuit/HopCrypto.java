@@ -42,12 +42,11 @@ final class HopCrypto {
       }
     }
 
-    /** Applies (adds or removes) this layer in place: XOR with the next 4075 keystream bytes. */
-    void crypt(byte[] body) {
-      crypt(body, body);
-    }
-
-    /** Writes {@code in} with this layer applied to {@code out} (may be the same array). */
+    /**
+     * Writes {@code in} with this layer applied (added or removed: XOR with the next 4075
+     * keystream bytes) to {@code out}. Give a different array: the JDK's cipher copies an input
+     * that is also its output before it starts.
+     */
     void crypt(byte[] in, byte[] out) {
       try {
         int n = keystream.update(in, 0, RelayCellFormat.BODY_BYTES, out, 0);

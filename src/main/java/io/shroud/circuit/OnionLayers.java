@@ -16,6 +16,15 @@ public final class OnionLayers {
   public static final int MAX_HOPS = 4;
 
   private final List<HopCrypto> hops = new ArrayList<>(MAX_HOPS);
+  /**
+   * Scratch bodies, reused for every cell: the plaintext being sealed, and the two that layers
+   * alternate between. Each layer writes into an array other than the one it reads, because the
+   * JDK's AES-CTR copies its input first when asked to work in place (a 4 KiB allocation per
+   * layer per cell, most of a download's garbage otherwise).
+   */
+  private final byte[] plain = new byte[RelayCellFormat.BODY_BYTES];
+  private final byte[] layerA = new byte[RelayCellFormat.BODY_BYTES];
+  private final byte[] layerB = new byte[RelayCellFormat.BODY_BYTES];
 
   /** A backward cell and the index (0 = first hop) of the hop that originated it. */
   public record Inbound(int hop, RelayCell cell) {}
@@ -45,26 +54,31 @@ public final class OnionLayers {
     if (hop < 0 || hop >= hops.size()) {
       throw new IllegalArgumentException("no hop " + hop + " in a circuit of " + hops.size());
     }
-    byte[] body = RelayCellFormat.encode(cell);
-    hops.get(hop).forward.seal(body);
+    RelayCellFormat.encodeInto(cell, plain);
+    hops.get(hop).forward.seal(plain);
+    byte[] body = new byte[RelayCellFormat.BODY_BYTES];
+    byte[] from = plain;
     for (int i = hop; i >= 0; i--) {
-      hops.get(i).forward.crypt(body);
+      byte[] to = i % 2 == 0 ? body : layerA; // the first hop's layer, applied last, lands in body
+      hops.get(i).forward.crypt(from, to);
+      from = to;
     }
     return body;
   }
 
   /**
    * Peels a backward body and returns the cell with its originating hop. {@code body} is only
-   * read (it may be a cell's shared payload); the layers come off in a new array. Throws
-   * {@link CircuitProtocolException} when no hop's tag verifies or the recognized cell is
-   * malformed: the circuit must be destroyed.
+   * read (it may be a cell's shared payload); the layers come off in this object's scratch
+   * bodies, and the cell's data is copied out of them. Throws {@link CircuitProtocolException}
+   * when no hop's tag verifies or the recognized cell is malformed: the circuit must be
+   * destroyed.
    */
   public Inbound decrypt(byte[] body) throws CircuitProtocolException {
     HopCrypto.checkSize(body);
-    byte[] peeled = new byte[RelayCellFormat.BODY_BYTES];
     byte[] from = body;
     for (int i = 0; i < hops.size(); i++) {
       HopCrypto hop = hops.get(i);
+      byte[] peeled = i % 2 == 0 ? layerA : layerB;
       hop.backward.crypt(from, peeled);
       from = peeled;
       if (hop.backward.recognizes(peeled)) {

@@ -29,12 +29,26 @@ public final class RelayCellFormat {
   /** A fresh 4075-byte plaintext body for {@code cell}, recognized 0 and tag zero. */
   public static byte[] encode(RelayCell cell) {
     byte[] body = new byte[BODY_BYTES];
+    encodeInto(cell, body);
+    return body;
+  }
+
+  /**
+   * Writes the plaintext body for {@code cell} over all 4075 bytes of {@code body} (recognized 0,
+   * tag and padding zero), whatever it held: a layer reuses one scratch body per cell instead of
+   * allocating one.
+   */
+  static void encodeInto(RelayCell cell, byte[] body) {
+    if (body.length != BODY_BYTES) {
+      throw new IllegalArgumentException("a relay cell body is " + BODY_BYTES + " bytes, not " + body.length);
+    }
+    byte[] data = cell.sharedData();
+    Arrays.fill(body, 0, HEADER_BYTES, (byte) 0);
     body[COMMAND_OFFSET] = (byte) cell.command().code();
     putU16(body, STREAM_ID_OFFSET, cell.streamId());
     putU16(body, LENGTH_OFFSET, cell.length());
-    byte[] data = cell.sharedData();
     System.arraycopy(data, 0, body, HEADER_BYTES, data.length);
-    return body;
+    Arrays.fill(body, HEADER_BYTES + data.length, BODY_BYTES, (byte) 0);
   }
 
   /**

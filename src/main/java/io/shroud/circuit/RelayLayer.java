@@ -8,10 +8,16 @@ import io.shroud.crypto.HopKeys;
  * ({@link Forward}); a cell recognized nowhere by the last hop destroys the circuit. Backward
  * cells from the next hop get this hop's layer; cells this hop originates are sealed and
  * layered. Not thread-safe: the relay actor owns it. Bodies passed in are only read (they may
- * be a cell's shared payload); every result is a new array.
+ * be a cell's shared payload); every body returned is a new array.
  */
 public final class RelayLayer {
   private final HopCrypto crypto;
+  /**
+   * The plaintext of a cell this hop originates, reused for every such cell: the layer is then
+   * added into the new array that is sent (the JDK's AES-CTR would copy a body it is asked to
+   * encrypt in place).
+   */
+  private final byte[] plain = new byte[RelayCellFormat.BODY_BYTES];
 
   /** What became of a forward cell. */
   public sealed interface Outcome permits Recognized, Forward {}
@@ -60,9 +66,10 @@ public final class RelayLayer {
 
   /** A backward body carrying {@code cell} from this hop to the origin. */
   public byte[] originate(RelayCell cell) {
-    byte[] body = RelayCellFormat.encode(cell);
-    crypto.backward.seal(body);
-    crypto.backward.crypt(body);
+    RelayCellFormat.encodeInto(cell, plain);
+    crypto.backward.seal(plain);
+    byte[] body = new byte[RelayCellFormat.BODY_BYTES];
+    crypto.backward.crypt(plain, body);
     return body;
   }
 

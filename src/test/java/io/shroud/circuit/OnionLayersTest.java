@@ -69,6 +69,49 @@ class OnionLayersTest {
     assertArrayEquals(atOrigin, back, "the origin wrote to its input");
   }
 
+  /**
+   * The layers work in scratch bodies they reuse for every cell: what they return (a body to
+   * send, a decoded cell) must be the caller's own and stay as it was while later cells go
+   * through.
+   */
+  @Test
+  void whatLayersReturnOutlivesTheCellsAfterIt() throws CircuitProtocolException {
+    CircuitSim sim = new CircuitSim(HOPS, HOPS);
+    RelayCell first = dataCell();
+    RelayCell second = dataCell();
+
+    byte[] a = sim.origin.encrypt(HOPS - 1, first);
+    byte[] aBefore = a.clone();
+    byte[] b = sim.origin.encrypt(HOPS - 1, second);
+    assertArrayEquals(aBefore, a, "encrypting the next cell changed a body already returned");
+    assertEquals(first, toLastHop(sim, a));
+    assertEquals(second, toLastHop(sim, b));
+
+    RelayLayer last = sim.relays.get(HOPS - 1);
+    byte[] c = last.originate(first);
+    byte[] cBefore = c.clone();
+    byte[] d = last.originate(second);
+    assertArrayEquals(cBefore, c, "originating the next cell changed a body already returned");
+    RelayCell firstBack = sim.origin.decrypt(toOrigin(sim, c)).cell();
+    RelayCell secondBack = sim.origin.decrypt(toOrigin(sim, d)).cell();
+    assertEquals(second, secondBack);
+    assertEquals(first, firstBack, "decrypting the next cell changed a cell already returned");
+  }
+
+  private static RelayCell toLastHop(CircuitSim sim, byte[] body) throws CircuitProtocolException {
+    for (int k = 0; k < HOPS - 1; k++) {
+      body = ((RelayLayer.Forward) sim.relays.get(k).forward(body, true)).body();
+    }
+    return ((RelayLayer.Recognized) sim.relays.get(HOPS - 1).forward(body, false)).cell();
+  }
+
+  private static byte[] toOrigin(CircuitSim sim, byte[] body) throws CircuitProtocolException {
+    for (int k = HOPS - 2; k >= 0; k--) {
+      body = sim.relays.get(k).backward(body);
+    }
+    return body;
+  }
+
   @Test
   void everyLinkCarriesAFullSizeBodyThatLooksDifferentOnEachLink() {
     CircuitSim sim = new CircuitSim(HOPS, 1);

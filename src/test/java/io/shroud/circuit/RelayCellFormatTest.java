@@ -38,6 +38,23 @@ class RelayCellFormatTest {
     }
   }
 
+  /** A reused scratch body: whatever it held, encoding into it gives the same bytes as a fresh one. */
+  @Test
+  void encodingIntoAUsedBodyOverwritesAllOfIt() throws Exception {
+    byte[] used = new byte[RelayCellFormat.BODY_BYTES];
+    for (int length : new int[] {0, 1, 100, RelayCellFormat.MAX_DATA}) {
+      Arrays.fill(used, (byte) 0xFF);
+      byte[] data = new byte[length];
+      Arrays.fill(data, (byte) 0x3C);
+      RelayCell cell = new RelayCell(RelayCommand.DATA, 7, data);
+      RelayCellFormat.encodeInto(cell, used);
+      assertArrayEquals(RelayCellFormat.encode(cell), used, "data length " + length);
+      assertEquals(cell, RelayCellFormat.decode(used));
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> RelayCellFormat.encodeInto(new RelayCell(RelayCommand.DATA, 7, new byte[1]), new byte[4074]));
+  }
+
   @Test
   void decoderRefusesEveryViolation() {
     byte[] good = RelayCellFormat.encode(new RelayCell(RelayCommand.DATA, 5, new byte[] {1, 2, 3}));
