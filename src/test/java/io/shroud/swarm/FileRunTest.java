@@ -51,7 +51,7 @@ class FileRunTest {
       FileRun run = FileRun.read(ch, GEOMETRY, batch, 0);
 
       assertEquals(BLOCK, run.start());
-      assertEquals(3 * BLOCK, run.bytes().length, "the three adjacent requests, not the one after the gap");
+      assertEquals(3 * BLOCK, run.length(), "the three adjacent requests, not the one after the gap");
       assertTrue(run.covers(2L * BLOCK, BLOCK));
       assertTrue(run.covers(3L * BLOCK, BLOCK));
       assertFalse(run.covers(6L * BLOCK, BLOCK), "the request after the gap needs a run of its own");
@@ -61,7 +61,8 @@ class FileRunTest {
 
       FileRun next = FileRun.read(ch, GEOMETRY, batch, 3);
       assertEquals(6L * BLOCK, next.start());
-      assertArrayEquals(fileBytes(6L * BLOCK, BLOCK), next.bytes());
+      assertEquals(BLOCK, next.length());
+      assertArrayEquals(fileBytes(6L * BLOCK, BLOCK), next.cut(6L * BLOCK, BLOCK));
     }
   }
 
@@ -72,8 +73,59 @@ class FileRunTest {
 
       FileRun run = FileRun.read(ch, GEOMETRY, batch, 0);
 
-      assertEquals(BLOCK, run.bytes().length);
-      assertArrayEquals(fileBytes(5L * BLOCK, BLOCK), run.bytes());
+      assertEquals(BLOCK, run.length());
+      assertArrayEquals(fileBytes(5L * BLOCK, BLOCK), run.cut(5L * BLOCK, BLOCK));
+    }
+  }
+
+  @Test
+  void aRunIsUnreadableAfterItsThreadReadsTheNextAndOnOtherThreads() throws Exception {
+    try (FileChannel ch = share()) {
+      List<BlockRequest> batch = List.of(new BlockRequest(0, 0, BLOCK), new BlockRequest(3, 0, BLOCK));
+      FileRun first = FileRun.read(ch, GEOMETRY, batch, 0);
+
+      java.util.concurrent.atomic.AtomicReference<Throwable> elsewhere = new java.util.concurrent.atomic.AtomicReference<>();
+      Thread other = new Thread(() -> {
+        try {
+          first.cut(0, BLOCK);
+        } catch (Throwable t) {
+          elsewhere.set(t);
+        }
+      });
+      other.start();
+      other.join();
+      assertTrue(elsewhere.get() instanceof IllegalStateException, "another thread must not read the run: " + elsewhere.get());
+
+      FileRun second = FileRun.read(ch, GEOMETRY, batch, 1);
+      // the buffer now holds piece 3's block: the first run must refuse, not hand those bytes out
+      assertThrows(IllegalStateException.class, () -> first.cut(0, BLOCK));
+      assertArrayEquals(fileBytes(6L * BLOCK, BLOCK), second.cut(6L * BLOCK, BLOCK));
+      assertThrows(IndexOutOfBoundsException.class, () -> second.cut(0, BLOCK), "outside the run");
+    }
+  }
+
+  @Test
+  void aRunStopsAtMaxBytesAndTheNextRequestStartsAnother() throws IOException {
+    int blocks = FileRun.MAX_BYTES / BLOCK + 2;
+    PieceGeometry g = new PieceGeometry((long) blocks * BLOCK, BLOCK);
+    byte[] bytes = new byte[blocks * BLOCK];
+    new Random(11).nextBytes(bytes);
+    Path path = dir.resolve("long.bin");
+    Files.write(path, bytes);
+    List<BlockRequest> batch = new java.util.ArrayList<>();
+    for (int p = 0; p < blocks; p++) {
+      batch.add(new BlockRequest(p, 0, BLOCK));
+    }
+    try (FileChannel ch = FileChannel.open(path)) {
+      FileRun run = FileRun.read(ch, g, batch, 0);
+      assertEquals(FileRun.MAX_BYTES, run.length(), "every adjacent request up to the limit, no more");
+      long after = run.start() + run.length();
+      assertFalse(run.covers(after, BLOCK));
+      int nextIndex = FileRun.MAX_BYTES / BLOCK;
+      FileRun next = FileRun.read(ch, g, batch, nextIndex);
+      assertEquals(after, next.start());
+      assertEquals(2 * BLOCK, next.length());
+      assertArrayEquals(Arrays.copyOfRange(bytes, (int) after, (int) after + BLOCK), next.cut(after, BLOCK));
     }
   }
 
