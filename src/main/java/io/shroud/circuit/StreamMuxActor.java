@@ -30,14 +30,49 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   public record StreamOpened(int streamId, ActorRef<StreamCommand> stream, int credit) implements StreamEvent {}
 
   /**
-   * Bytes from the far end: the data of {@code chunks} consecutive DATA cells that arrived
-   * together, concatenated (a stream is a byte stream; chunk boundaries carry no meaning).
-   * Answer with {@link Consumed}{@code (chunks)} once processed (drives SENDMEs).
+   * Bytes from the far end: the data of consecutive DATA cells that arrived together, one
+   * array per cell ({@code parts}, handed over: never changed again). A stream is a byte
+   * stream: part boundaries carry no meaning. Answer with {@link Consumed}{@code (chunks())}
+   * once processed (drives SENDMEs).
+   *
+   * <p>The parts are not joined here: a reader that parses the stream as it comes (the
+   * transfer protocol's decoder) takes them one by one and copies each byte once, straight into
+   * what it keeps; {@link #data()} joins them for readers that want one array.
    */
-  public record StreamData(int streamId, byte[] data, int chunks) implements StreamEvent {
+  public record StreamData(int streamId, List<byte[]> parts) implements StreamEvent {
+    public StreamData {
+      parts = List.copyOf(parts);
+      if (parts.isEmpty()) {
+        throw new IllegalArgumentException("stream data has at least one part");
+      }
+    }
+
     /** The data of one DATA cell. */
     public StreamData(int streamId, byte[] data) {
-      this(streamId, data, 1);
+      this(streamId, List.of(data));
+    }
+
+    /** How many DATA cells brought this data: what {@link Consumed} acknowledges. */
+    public int chunks() {
+      return parts.size();
+    }
+
+    /** The parts back to back in a new array (a single part as it is). */
+    public byte[] data() {
+      if (parts.size() == 1) {
+        return parts.get(0);
+      }
+      int length = 0;
+      for (byte[] part : parts) {
+        length += part.length;
+      }
+      byte[] out = new byte[length];
+      int off = 0;
+      for (byte[] part : parts) {
+        System.arraycopy(part, 0, out, off, part.length);
+        off += part.length;
+      }
+      return out;
     }
   }
 
@@ -216,28 +251,10 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
 
   private void deliverInbox() {
     if (!inbox.isEmpty()) {
-      inboxStream.user.tell(new StreamData(inboxStream.id, concat(inbox), inbox.size()));
+      inboxStream.user.tell(new StreamData(inboxStream.id, inbox));
     }
     inbox.clear();
     inboxStream = null;
-  }
-
-  /** The chunks back to back; a single chunk as it is. */
-  private static byte[] concat(List<byte[]> chunks) {
-    if (chunks.size() == 1) {
-      return chunks.get(0);
-    }
-    int length = 0;
-    for (byte[] chunk : chunks) {
-      length += chunk.length;
-    }
-    byte[] out = new byte[length];
-    int off = 0;
-    for (byte[] chunk : chunks) {
-      System.arraycopy(chunk, 0, out, off, chunk.length);
-      off += chunk.length;
-    }
-    return out;
   }
 
   /** Handles one cell; false after a protocol violation (reported to the owner). */

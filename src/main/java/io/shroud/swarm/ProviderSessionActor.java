@@ -131,7 +131,7 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
       unacknowledgedChunks += data.chunks();
       scheduleFlush();
       try {
-        List<TransferMessage> messages = decoder.feed(data.data());
+        List<TransferMessage> messages = decoder.feed(data.parts());
         if (!messages.isEmpty()) {
           parent.tell(new Received(provider, epoch, messages));
         }

@@ -200,16 +200,11 @@ public final class TransferCodec {
           yield new BlockRequest(b.getInt(), b.getInt(), b.getShort() & 0xffff);
         }
         case BLOCK -> {
-          need(b, 9, type);
-          int piece = b.getInt();
-          int offset = b.getInt();
-          int proofCount = b.get() & 0xff;
-          if (proofCount > MAX_PROOF_HASHES) {
-            throw new TransferProtocolException("proof longer than " + MAX_PROOF_HASHES + " hashes");
-          }
-          need(b, proofCount * Merkle.HASH_LENGTH + 1, type);
-          byte[] proof = bytes(b, proofCount * Merkle.HASH_LENGTH);
-          yield Block.adopt(piece, offset, proof, bytes(b, b.remaining()));
+          need(b, BLOCK_FIXED_HEAD - 1, type);
+          int head = blockHeadLength(buf[off + BLOCK_FIXED_HEAD - 1] & 0xff, len);
+          Block block = blockAround(b, head, Arrays.copyOfRange(buf, off + head, off + len));
+          b.position(len); // past the data, copied above
+          yield block;
         }
         case REJECT -> {
           need(b, 9, type);
@@ -235,6 +230,54 @@ public final class TransferCodec {
     } catch (IllegalArgumentException e) {
       throw new TransferProtocolException("bad " + type + " message: " + e.getMessage());
     }
+  }
+
+  /** Bytes of a BLOCK body before its proof: type u8, piece u32, offset u32, proof count u8. */
+  static final int BLOCK_FIXED_HEAD = 10;
+
+  /**
+   * The length of a BLOCK body's head (its fixed fields and proof), the data being the rest of
+   * the body's {@code length} bytes; checked before anything of the data is read or allocated.
+   *
+   * @param proofCount the body's proof count byte
+   * @throws TransferProtocolException if the proof is too long or the data empty or too long
+   */
+  static int blockHeadLength(int proofCount, int length) throws TransferProtocolException {
+    if (proofCount > MAX_PROOF_HASHES) {
+      throw new TransferProtocolException("proof longer than " + MAX_PROOF_HASHES + " hashes");
+    }
+    int head = BLOCK_FIXED_HEAD + proofCount * Merkle.HASH_LENGTH;
+    if (length < head + 1) {
+      throw new TransferProtocolException(TransferMessageType.BLOCK + " message is truncated");
+    }
+    if (length - head > MAX_BLOCK_LENGTH) {
+      throw new TransferProtocolException("bad " + TransferMessageType.BLOCK + " message: block data must be 1.."
+          + MAX_BLOCK_LENGTH + " bytes");
+    }
+    return head;
+  }
+
+  /**
+   * A BLOCK from a body gathered in two parts: its head ({@code head[0 .. headLength)}, as
+   * {@link #blockHeadLength} measured it) and its data, which the block adopts. A stream
+   * decoder gathers a block split across cells this way, copying its data once.
+   */
+  static Block decodeBlock(byte[] head, int headLength, byte[] data) throws TransferProtocolException {
+    try {
+      return blockAround(ByteBuffer.wrap(head, 1, headLength - 1), headLength, data);
+    } catch (IllegalArgumentException e) {
+      throw new TransferProtocolException("bad " + TransferMessageType.BLOCK + " message: " + e.getMessage());
+    }
+  }
+
+  /** The block whose fields follow the type byte in {@code fields}, around {@code data}. */
+  private static Block blockAround(ByteBuffer fields, int headLength, byte[] data) {
+    int piece = fields.getInt();
+    int offset = fields.getInt();
+    fields.get(); // the proof count, which headLength accounts for
+    byte[] proof = new byte[headLength - BLOCK_FIXED_HEAD];
+    fields.get(proof);
+    return Block.adopt(piece, offset, proof, data);
   }
 
   private static Have decodeHave(ByteBuffer b) throws TransferProtocolException {

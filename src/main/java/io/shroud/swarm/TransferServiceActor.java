@@ -163,7 +163,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     } else if (e instanceof StreamMuxActor.StreamData data) {
       s.stream.tell(new StreamMuxActor.Consumed(data.chunks()));
       try {
-        for (TransferMessage m : s.decoder.feed(data.data())) {
+        for (TransferMessage m : s.decoder.feed(data.parts())) {
           onMessage(s, m);
         }
         // once per delivered batch, not per request: the requests that came together are read

@@ -84,9 +84,8 @@ class ProviderSessionActorTest {
     // as the mux delivers them: each StreamData carries a run of two DATA chunks; the session
     // acknowledges chunks, not messages (sending ten one-chunk messages and hoping the session
     // sees several at once made this test depend on thread timing)
-    byte[] twoHaves = java.nio.ByteBuffer.allocate(2 * have.length).put(have).put(have).array();
     for (int i = 0; i < 5; i++) {
-      s.events().tell(new StreamMuxActor.StreamData(1, twoHaves, 2));
+      s.events().tell(new StreamMuxActor.StreamData(1, List.of(have, have)));
     }
     int acknowledged = 0;
     int messages = 0;

@@ -127,6 +127,46 @@ class TransferCodecTest {
   void rejectsMalformedFrames(String hex) {
     byte[] frame = HEX.parseHex(hex);
     assertThrows(TransferProtocolException.class, () -> TransferCodec.decode(frame));
+    // the stream decoder gathers a split frame another way (a BLOCK's head, then its data):
+    // wherever a whole frame (its prefix matching its body) is split, it is refused there too
+    boolean whole = frame.length >= 2 && (((frame[0] & 0xff) << 8) | (frame[1] & 0xff)) == frame.length - 2;
+    for (int split = 0; whole && split <= frame.length; split++) {
+      TransferFrameDecoder d = new TransferFrameDecoder();
+      int at = split;
+      assertThrows(TransferProtocolException.class, () -> {
+        d.feed(frame, 0, at);
+        d.feed(frame, at, frame.length - at);
+      }, hex + " split at " + split);
+    }
+  }
+
+  /** Block data longer than a block is refused from the length and head, before it is buffered. */
+  @Test
+  void aBlockWithMoreThanABlockOfDataIsRefusedWholeOrSplit() {
+    int length = TransferCodec.BLOCK_FIXED_HEAD + TransferCodec.MAX_BLOCK_LENGTH + 1;
+    byte[] frame = java.nio.ByteBuffer.allocate(2 + length).putShort((short) length)
+        .put((byte) TransferMessageType.BLOCK.code()).putInt(0).putInt(0).put((byte) 0).array();
+    assertTrue(length <= TransferCodec.MAX_MESSAGE_BYTES, "within the frame limit: the block rule must catch it");
+    assertThrows(TransferProtocolException.class, () -> TransferCodec.decode(frame));
+    TransferFrameDecoder d = new TransferFrameDecoder();
+    TransferProtocolException e = assertThrows(TransferProtocolException.class,
+        () -> d.feed(frame, 0, 2 + TransferCodec.BLOCK_FIXED_HEAD));
+    assertTrue(e.getMessage().contains("block data"), e.getMessage());
+  }
+
+  /** Parts as a stream's cells bring them decode as the same bytes in one piece do. */
+  @Test
+  void partsDecodeAsTheirConcatenation() throws Exception {
+    byte[] stream = TransferSamples.stream();
+    for (int partSize : new int[] {1, 7, 4052, stream.length}) {
+      List<byte[]> parts = new ArrayList<>();
+      for (int off = 0; off < stream.length; off += partSize) {
+        parts.add(java.util.Arrays.copyOfRange(stream, off, Math.min(stream.length, off + partSize)));
+      }
+      TransferFrameDecoder d = new TransferFrameDecoder();
+      assertEquals(TransferSamples.all(), d.feed(parts), "parts of " + partSize);
+      assertTrue(d.idle());
+    }
   }
 
   @Test
