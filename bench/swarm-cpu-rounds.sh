@@ -10,6 +10,8 @@
 # Central) with PROFILE_ROUND=N loads the agent into every node at start and profiles nodes 5
 # and 2 during round N (collapsed stacks in the directory printed at the end). Attaching it to
 # a running JVM instead distorted the profiled round (docs/benchmarks.md, "Seventh session").
+# PROFILE_EVENT picks what is sampled: cpu (the default, every 1 ms of CPU) or alloc (every
+# 512 KiB allocated; the collapsed stacks then count bytes, not samples).
 set -euo pipefail
 mib=${1:-256}
 rounds=${2:-"1 1 1 1 1 1 1 1 1 1 1 1"}
@@ -21,10 +23,13 @@ out=$(mktemp -d /tmp/shroud-profiles-XXXX)
 NODE_JAVA_OPTS="${NODE_JAVA_OPTS:-}${PROFILER:+ -agentpath:$PROFILER}"
 source "$root/bench/devnet.sh"
 share_rounds "$mib" "$mode" "$rounds"
-python3 - "$dir" "$out" "$mib" "$rounds" "${PROFILER:-}" "${PROFILE_ROUND:-0}" "${links[@]}" <<'PY'
+event=${PROFILE_EVENT:-cpu}
+case $event in cpu) sampling="event=cpu,interval=1ms";; alloc) sampling="event=alloc,alloc=512k,total";;
+  *) echo "PROFILE_EVENT must be cpu or alloc, not $event" >&2; exit 2;; esac
+python3 - "$dir" "$out" "$mib" "$rounds" "${PROFILER:-}" "${PROFILE_ROUND:-0}" "$sampling" "${links[@]}" <<'PY'
 import http.client, json, os, subprocess, sys, time
-d, out, mib, rounds, lib, prof, links = (sys.argv[1], sys.argv[2], int(sys.argv[3]),
-    [int(h) for h in sys.argv[4].split()], sys.argv[5], int(sys.argv[6]), sys.argv[7:])
+d, out, mib, rounds, lib, prof, sampling, links = (sys.argv[1], sys.argv[2], int(sys.argv[3]),
+    [int(h) for h in sys.argv[4].split()], sys.argv[5], int(sys.argv[6]), sys.argv[7], sys.argv[8:])
 def node_pid(n):
     return subprocess.check_output(["pgrep", "-f", f"{d}/devnet/node-{n}"]).split()[0].decode()
 pids = {n: node_pid(n) for n in range(1, 6)}
@@ -44,7 +49,7 @@ def call(method, path, body=None):
 for n, (hops, link) in enumerate(zip(rounds, links), 1):
     profiled = lib and n == prof
     if profiled:
-        for node in (5, 2): agent(node, "start,event=cpu,interval=1ms")
+        for node in (5, 2): agent(node, f"start,{sampling}")
     before = {k: cpu(p) for k, p in pids.items()}
     t0 = time.time()
     body = json.dumps({"link": link, "output": f"{d}/out{n}.bin", "hops": hops}).encode()
