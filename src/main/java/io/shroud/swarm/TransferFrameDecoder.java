@@ -1,5 +1,6 @@
 package io.shroud.swarm;
 
+import io.shroud.content.Merkle;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,7 +30,7 @@ public final class TransferFrameDecoder {
   private int length;
   /** A split BLOCK's head: fixed fields, then proof. */
   private final byte[] head = new byte[TransferCodec.BLOCK_FIXED_HEAD
-      + TransferCodec.MAX_PROOF_HASHES * io.shroud.content.Merkle.HASH_LENGTH];
+      + TransferCodec.MAX_PROOF_HASHES * Merkle.HASH_LENGTH];
   private int headFill;
   private int headLength;
   /** A split message's body (READ_BODY) or a split BLOCK's data (READ_BLOCK_DATA). */
