@@ -12,9 +12,11 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +86,7 @@ class FileRunTest {
       List<BlockRequest> batch = List.of(new BlockRequest(0, 0, BLOCK), new BlockRequest(3, 0, BLOCK));
       FileRun first = FileRun.read(ch, GEOMETRY, batch, 0);
 
-      java.util.concurrent.atomic.AtomicReference<Throwable> elsewhere = new java.util.concurrent.atomic.AtomicReference<>();
+      AtomicReference<Throwable> elsewhere = new AtomicReference<>();
       Thread other = new Thread(() -> {
         try {
           first.cut(0, BLOCK);
@@ -112,7 +114,7 @@ class FileRunTest {
     new Random(11).nextBytes(bytes);
     Path path = dir.resolve("long.bin");
     Files.write(path, bytes);
-    List<BlockRequest> batch = new java.util.ArrayList<>();
+    List<BlockRequest> batch = new ArrayList<>();
     for (int p = 0; p < blocks; p++) {
       batch.add(new BlockRequest(p, 0, BLOCK));
     }

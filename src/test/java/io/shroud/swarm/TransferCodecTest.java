@@ -11,7 +11,9 @@ import io.shroud.swarm.TransferMessage.Block;
 import io.shroud.swarm.TransferMessage.BlockRequest;
 import io.shroud.swarm.TransferMessage.Have;
 import io.shroud.swarm.TransferMessage.Hello;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -144,7 +146,7 @@ class TransferCodecTest {
   @Test
   void aBlockWithMoreThanABlockOfDataIsRefusedWholeOrSplit() {
     int length = TransferCodec.BLOCK_FIXED_HEAD + TransferCodec.MAX_BLOCK_LENGTH + 1;
-    byte[] frame = java.nio.ByteBuffer.allocate(2 + length).putShort((short) length)
+    byte[] frame = ByteBuffer.allocate(2 + length).putShort((short) length)
         .put((byte) TransferMessageType.BLOCK.code()).putInt(0).putInt(0).put((byte) 0).array();
     assertTrue(length <= TransferCodec.MAX_MESSAGE_BYTES, "within the frame limit: the block rule must catch it");
     assertThrows(TransferProtocolException.class, () -> TransferCodec.decode(frame));
@@ -161,7 +163,7 @@ class TransferCodecTest {
     for (int partSize : new int[] {1, 7, 4052, stream.length}) {
       List<byte[]> parts = new ArrayList<>();
       for (int off = 0; off < stream.length; off += partSize) {
-        parts.add(java.util.Arrays.copyOfRange(stream, off, Math.min(stream.length, off + partSize)));
+        parts.add(Arrays.copyOfRange(stream, off, Math.min(stream.length, off + partSize)));
       }
       TransferFrameDecoder d = new TransferFrameDecoder();
       assertEquals(TransferSamples.all(), d.feed(parts), "parts of " + partSize);
@@ -220,7 +222,7 @@ class TransferCodecTest {
   @Test
   void aHaveFarBeyondAnyShareIsRefusedBeforeItCostsMemory() {
     // found by the fuzzer: first = 2^31 - 9 made the decoder allocate a 256 MiB BitSet
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 + 1 + 1 + 8 + 1);
+    ByteBuffer b = ByteBuffer.allocate(2 + 1 + 1 + 8 + 1);
     b.putShort((short) (1 + 1 + 8 + 1)).put((byte) TransferMessageType.HAVE.code()).put((byte) 1)
         .putInt(Integer.MAX_VALUE - 8).putInt(8).put((byte) 0x80);
     assertThrows(TransferProtocolException.class, () -> TransferCodec.decode(b.array()));
