@@ -10,8 +10,9 @@
 # Central) with PROFILE_ROUND=N loads the agent into every node at start and profiles nodes 5
 # and 2 during round N (collapsed stacks in the directory printed at the end). Attaching it to
 # a running JVM instead distorted the profiled round (docs/benchmarks.md, "Seventh session").
-# PROFILE_EVENT picks what is sampled: cpu (the default, every 1 ms of CPU) or alloc (every
-# 512 KiB allocated; the collapsed stacks then count bytes, not samples).
+# PROFILE_EVENT picks what is sampled: cpu (the default, every 1 ms of CPU) or alloc (about
+# one sample per 512 KiB allocated; the collapsed stacks count samples, so a stack's bytes are
+# roughly its count × 512 KiB).
 set -euo pipefail
 mib=${1:-256}
 rounds=${2:-"1 1 1 1 1 1 1 1 1 1 1 1"}

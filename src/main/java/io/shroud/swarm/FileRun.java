@@ -49,10 +49,7 @@ final class FileRun {
    * starts the next run.
    */
   static FileRun read(FileChannel ch, PieceGeometry g, List<BlockRequest> batch, int first) throws IOException {
-    BlockRequest head = batch.get(first);
-    if (head.length() > MAX_BYTES) {
-      throw new IllegalArgumentException("a request of " + head.length() + " bytes is longer than a run");
-    }
+    BlockRequest head = batch.get(first); // at most one block (BlockRequest's rule), so within MAX_BYTES
     long start = g.pieceOffset(head.piece()) + head.offset();
     long end = start + head.length();
     for (int j = first + 1; j < batch.size(); j++) {

@@ -103,7 +103,8 @@ public final class TransferFrameDecoder {
             System.arraycopy(chunk, i, head, headFill, n);
             headFill += n;
             i += n;
-            if (headFill == TransferCodec.BLOCK_FIXED_HEAD && headLength == TransferCodec.BLOCK_FIXED_HEAD) {
+            // true once per block: the fixed fields are in, so the proof count is known
+            if (headFill == TransferCodec.BLOCK_FIXED_HEAD) {
               headLength = TransferCodec.blockHeadLength(head[TransferCodec.BLOCK_FIXED_HEAD - 1] & 0xff, length);
             }
             if (headFill == headLength) {
