@@ -244,7 +244,7 @@ public final class DownloadActor
       run = new DownloadRun(new RunIo(), link, state, setup.settings(), setup.self(), setup.clock(),
           setup.random());
       if (state.pieceLayer == null) {
-        outputDigest = startOutputDigest(link, Path.of(state.started.outputPath()));
+        outputDigest = startOutputDigest(link, Path.of(state.started.outputPath()), run.pieceBuffers());
       } else {
         outputDigestAfterRecheck = true; // written pieces may be on disk, journaled or not
       }
@@ -277,12 +277,13 @@ public final class DownloadActor
    * decrypted into its output's {@code .part} sibling (null if that file cannot be opened; the
    * part file is then decrypted at the end as before).
    */
-  private OutputDigest startOutputDigest(ShareLink link, Path output) {
+  private OutputDigest startOutputDigest(ShareLink link, Path output, PieceBuffers buffers) {
     if (!link.encrypted()) {
-      return new OutputDigest(link.geometry(), OUTPUT_DIGEST_MAX_WAITING);
+      return new OutputDigest(link.geometry(), OUTPUT_DIGEST_MAX_WAITING, null, buffers::give);
     }
     try {
-      return new OutputDigest(link.geometry(), OUTPUT_DIGEST_MAX_WAITING, DecryptingOutput.create(link, output));
+      return new OutputDigest(link.geometry(), OUTPUT_DIGEST_MAX_WAITING, DecryptingOutput.create(link, output),
+          buffers::give);
     } catch (java.io.IOException | RuntimeException e) {
       context.getLog().debug("download {} decrypts at the end: {}", id, e.getMessage());
       return null;
@@ -330,7 +331,7 @@ public final class DownloadActor
         run.invalidated(bad);
         run.recovered(recovered);
         if (outputDigestAfterRecheck && s.verified.isEmpty()) {
-          outputDigest = startOutputDigest(run.link(), Path.of(s.started.outputPath()));
+          outputDigest = startOutputDigest(run.link(), Path.of(s.started.outputPath()), run.pieceBuffers());
         }
         outputDigestAfterRecheck = false;
       }
@@ -391,20 +392,31 @@ public final class DownloadActor
     }
   }
 
+  /**
+   * Writes and forces the waiting pieces on the blocking dispatcher, then hashes them into the
+   * output digest; each piece's array goes back to the run's {@link PieceBuffers} after both
+   * (through the digest, which may keep it a while for an earlier piece). A failed write keeps
+   * them from reuse: the download fails and they are left to the collector.
+   */
   private void writeBatch() {
     List<DownloadStore.PieceData> batch = List.copyOf(unwritten);
     unwritten.clear();
     writing = true;
     List<Integer> pieces = batch.stream().map(DownloadStore.PieceData::piece).toList();
     OutputDigest digest = outputDigest;
+    PieceBuffers buffers = run.pieceBuffers();
     context.pipeToSelf(CompletableFuture.runAsync(() -> {
       try {
         store.writePieces(id, batch);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-      if (digest != null) {
-        batch.forEach(p -> digest.add(p.piece(), p.data()));
+      for (DownloadStore.PieceData p : batch) {
+        if (digest != null) {
+          digest.add(p.piece(), p.data());
+        } else {
+          buffers.give(p.data());
+        }
       }
     }, blocking), (ok, failure) -> new PiecesWritten(pieces, failure));
   }
@@ -526,7 +538,7 @@ public final class DownloadActor
   private Effect<DownloadEvent, DownloadState> fail(String reason) {
     context.getLog().warn("download {} failed: {}", id, reason);
     if (run != null) {
-      run.stopAll();
+      run.end();
     }
     finishingError = reason;
     discardOutputDigest();
@@ -566,7 +578,7 @@ public final class DownloadActor
     }
     return Effect().persist(new DownloadEvent.Cancelled(setup.clock().instant())).thenRun(s -> {
       if (run != null) {
-        run.stopAll();
+        run.end();
       }
       timers.cancel(Retry.INSTANCE);
       discardOutputDigest();

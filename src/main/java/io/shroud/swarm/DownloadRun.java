@@ -30,6 +30,14 @@ final class DownloadRun {
   private static final int LAYER_REQUESTS = 8;
   /** REJECTs from one source after which it is dropped for this run. */
   private static final int MAX_REJECTS = 64;
+  /**
+   * Bytes of verified pieces waiting for the part file (queued, or being written and forced)
+   * beyond which no new blocks are requested: a disk slower than the network, or one that
+   * stalls, holds the download back instead of filling the heap. At ~200 MB/s the backlog
+   * normally stays under 35 MiB; a write that stalled for a second once let it reach 200 MiB
+   * (docs/benchmarks.md, "Thirteenth session").
+   */
+  static final long MAX_WRITE_BACKLOG_BYTES = 64L * 1024 * 1024;
 
   /** What the run asks its actor to do. */
   interface Io {
@@ -42,7 +50,11 @@ final class DownloadRun {
 
     void close(NodeId provider, long epoch);
 
-    /** {@code leafHashes}: the verified leaf hash of each of the piece's blocks, in order. */
+    /**
+     * {@code leafHashes}: the verified leaf hash of each of the piece's blocks, in order. The run
+     * gives {@code data} up: it goes back to the run's {@link PieceBuffers} once it is written
+     * and hashed, and nothing may touch it after that.
+     */
     void writePiece(int piece, long offset, byte[] data, byte[][] leafHashes);
 
     void layerVerified(byte[] pieceLayer);
@@ -68,7 +80,12 @@ final class DownloadRun {
   private final SourceStats<String> total;
   private final Map<NodeId, DownloadSource> sources = new LinkedHashMap<>();
   private final Set<NodeId> badLayer = new HashSet<>();
+  /** Arrays of the pieces being assembled, from {@link #pieceBuffers}. */
   private final Map<Integer, byte[]> buffers = new HashMap<>();
+  private final PieceBuffers pieceBuffers;
+  private final long maxWriteBacklog;
+  /** Bytes handed to {@link Io#writePiece} and not yet reported by {@link #pieceVerified}. */
+  private long writeBacklog;
   /** Leaf hashes of the verified blocks of each partial piece, by block index in the piece. */
   private final Map<Integer, byte[][]> leaves = new HashMap<>();
   private final BitSet refetchable;
@@ -86,9 +103,20 @@ final class DownloadRun {
 
   DownloadRun(Io io, ShareLink link, DownloadState state, SwarmSettings settings, NodeId self, Clock clock,
       RandomGenerator random) {
+    this(io, link, state, settings, self, clock, random, MAX_WRITE_BACKLOG_BYTES);
+  }
+
+  /** With {@code maxWriteBacklog} instead of {@link #MAX_WRITE_BACKLOG_BYTES} (tests). */
+  DownloadRun(Io io, ShareLink link, DownloadState state, SwarmSettings settings, NodeId self, Clock clock,
+      RandomGenerator random, long maxWriteBacklog) {
+    if (maxWriteBacklog < 1) {
+      throw new IllegalArgumentException("the write backlog limit must be positive");
+    }
+    this.maxWriteBacklog = maxWriteBacklog;
     this.io = io;
     this.link = link;
     this.geometry = link.geometry();
+    this.pieceBuffers = PieceBuffers.forPieceLength(geometry.pieceLength(), maxWriteBacklog);
     this.hops = state.started.hops();
     this.settings = settings;
     this.self = self;
@@ -104,6 +132,14 @@ final class DownloadRun {
 
   ShareLink link() {
     return link;
+  }
+
+  /**
+   * Where this run's piece arrays come from; a piece handed to {@link Io#writePiece} goes back
+   * here once it is written and hashed.
+   */
+  PieceBuffers pieceBuffers() {
+    return pieceBuffers;
   }
 
   int hops() {
@@ -168,12 +204,28 @@ final class DownloadRun {
   /** Every piece is verified: sessions close while the output is produced ("FINISHING"). */
   void finishing() {
     stopAll();
+    pieceBuffers.close();
     phase = "FINISHING";
   }
 
-  /** Closes every session (pause, cancel, failure, completion); the picker keeps its strikes. */
+  /**
+   * Stops for good (cancel, failure): closes every session and lets every piece array go, the
+   * partial pieces' too.
+   */
+  void end() {
+    stopAll();
+    pieceBuffers.close();
+    buffers.clear();
+    leaves.clear();
+  }
+
+  /**
+   * Closes every session (pause, and on the way to an end); the picker keeps its strikes, partial
+   * pieces keep their arrays for a resume, and the arrays kept for reuse are let go.
+   */
   void stopAll() {
     running = false;
+    pieceBuffers.clear();
     for (DownloadSource s : sources.values()) {
       if (s.live) {
         io.close(s.id, s.epoch);
@@ -433,9 +485,12 @@ final class DownloadRun {
     refill();
   }
 
-  /** Offers free request slots to sources, fastest first. */
+  /**
+   * Offers free request slots to sources, fastest first; none while the part file is
+   * {@link #MAX_WRITE_BACKLOG_BYTES} behind (the next {@link #pieceVerified} refills).
+   */
   void refill() {
-    if (picker == null || !running) {
+    if (picker == null || !running || writeBacklog >= maxWriteBacklog) {
       return;
     }
     List<NodeId> order = new ArrayList<>(stats.ranked());
@@ -497,7 +552,7 @@ final class DownloadRun {
     if (refetchable.get(piece)) {
       refetched += block.length();
     }
-    byte[] buf = buffers.computeIfAbsent(piece, p -> new byte[geometry.pieceSize(p)]);
+    byte[] buf = buffers.computeIfAbsent(piece, p -> pieceBuffers.take(geometry.pieceSize(p)));
     System.arraycopy(block.sharedData(), 0, buf, block.offset(), block.length());
     leaves.computeIfAbsent(piece, p -> new byte[picker.blocksIn(p)][])[index] = leaf;
     for (NodeId other : result.cancelFrom()) {
@@ -511,8 +566,10 @@ final class DownloadRun {
       // every block was verified on arrival; its leaf hashes must also fold up to the piece hash
       byte[][] pieceLeaves = leaves.remove(piece);
       if (verifier.verifyPieceLeaves(piece, pieceLeaves)) {
+        writeBacklog += data.length;
         io.writePiece(piece, geometry.pieceOffset(piece), data, pieceLeaves);
       } else {
+        pieceBuffers.give(data);
         refetchable.set(piece);
         for (NodeId banned : picker.pieceFailed(piece)) {
           DownloadSource b = sources.get(banned);
@@ -530,6 +587,7 @@ final class DownloadRun {
     if (picker == null || picker.pieceState(piece) != PiecePicker.PieceState.WRITING) {
       return false;
     }
+    writeBacklog = Math.max(0, writeBacklog - geometry.pieceSize(piece));
     picker.pieceVerified(piece);
     if (picker.isComplete()) {
       return true;

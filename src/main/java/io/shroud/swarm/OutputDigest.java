@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The SHA-256 of a share's bytes, computed from its verified pieces while they are written
@@ -20,6 +21,11 @@ import java.util.TreeMap;
  * hashed: {@link DecryptingOutput} decrypts an encrypted share into its output file this way, so
  * the plaintext's SHA-256 is known when the last piece arrives. A stage that fails makes the
  * digest give up like an overflow, and is discarded.
+ *
+ * <p>Every array given to {@link #add} goes to the {@code done} consumer exactly once, as soon as
+ * the digest no longer needs it: at once if it is hashed or ignored, later if it waits for an
+ * earlier piece (when that piece arrives, or when the digest gives up). A download hands its
+ * piece arrays back to its {@link PieceBuffers} this way.
  *
  * <p>Only complete if it saw every piece: a download resumed with pieces already on disk does
  * not start one. One writer at a time (a download writes its batches in turn); methods are
@@ -38,6 +44,7 @@ final class OutputDigest {
   private final PieceGeometry geometry;
   private final long maxWaitingBytes;
   private final Stage stage;
+  private final Consumer<byte[]> done;
   private final MessageDigest sha;
   private final TreeMap<Integer, byte[]> waiting = new TreeMap<>();
   private long waitingBytes;
@@ -46,12 +53,20 @@ final class OutputDigest {
   private String hex;
 
   OutputDigest(PieceGeometry geometry, long maxWaitingBytes) {
-    this(geometry, maxWaitingBytes, null);
+    this(geometry, maxWaitingBytes, null, data -> { });
   }
 
-  /** With {@code stage} null the pieces' own bytes are hashed. */
   OutputDigest(PieceGeometry geometry, long maxWaitingBytes, Stage stage) {
+    this(geometry, maxWaitingBytes, stage, data -> { });
+  }
+
+  /**
+   * With {@code stage} null the pieces' own bytes are hashed; {@code done} gets each added array
+   * back once the digest is finished with it.
+   */
+  OutputDigest(PieceGeometry geometry, long maxWaitingBytes, Stage stage, Consumer<byte[]> done) {
     this.stage = stage;
+    this.done = Objects.requireNonNull(done, "done");
     this.geometry = Objects.requireNonNull(geometry, "geometry");
     if (maxWaitingBytes < 0) {
       throw new IllegalArgumentException("maxWaitingBytes must not be negative");
@@ -60,7 +75,11 @@ final class OutputDigest {
     this.sha = Merkle.sha256();
   }
 
-  /** Takes piece {@code piece}'s verified bytes (kept, not copied, while they wait). */
+  /**
+   * Takes piece {@code piece}'s verified bytes (kept, not copied, while they wait) and hands them
+   * to {@code done} when finished with them. An array it refuses (wrong index or size) is not
+   * handed back.
+   */
   synchronized void add(int piece, byte[] data) {
     if (piece < 0 || piece >= geometry.pieceCount()) {
       throw new IllegalArgumentException("piece " + piece + " is outside 0.." + (geometry.pieceCount() - 1));
@@ -70,6 +89,7 @@ final class OutputDigest {
           + geometry.pieceSize(piece));
     }
     if (abandoned || piece < next || waiting.containsKey(piece)) {
+      done.accept(data);
       return;
     }
     if (piece != next) {
@@ -80,11 +100,14 @@ final class OutputDigest {
       }
       return;
     }
-    if (hash(data)) {
+    boolean hashed = hash(data);
+    done.accept(data);
+    if (hashed) {
       next++;
       for (byte[] w; !abandoned && (w = waiting.remove(next)) != null; next++) {
         waitingBytes -= w.length;
         hash(w);
+        done.accept(w);
       }
     }
   }
@@ -99,9 +122,10 @@ final class OutputDigest {
     }
   }
 
-  /** Gives up: frees the waiting pieces and discards the stage's output. */
+  /** Gives up: hands the waiting pieces back and discards the stage's output. */
   synchronized void discard() {
     abandoned = true;
+    waiting.values().forEach(done);
     waiting.clear();
     waitingBytes = 0;
     if (stage != null) {

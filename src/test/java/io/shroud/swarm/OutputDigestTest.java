@@ -2,6 +2,7 @@ package io.shroud.swarm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -144,6 +147,65 @@ class OutputDigestTest {
       d.add(p, piece(p));
     }
     assertEquals(Optional.empty(), d.sha256Hex());
+  }
+
+  @Test
+  void everyArrayComesBackOnceAndOnlyWhenTheDigestIsDoneWithIt() throws Exception {
+    List<Integer> order = new ArrayList<>();
+    for (int p = 0; p < geometry.pieceCount(); p++) {
+      order.add(p);
+    }
+    Collections.shuffle(order, new Random(5));
+    Map<byte[], Integer> back = new IdentityHashMap<>();
+    // whoever gets an array back may reuse it at once: scribbling over it must not change the hash
+    OutputDigest d = new OutputDigest(geometry, file.length, null, data -> {
+      back.merge(data, 1, Integer::sum);
+      Arrays.fill(data, (byte) 0x5a);
+    });
+    List<byte[]> given = new ArrayList<>();
+    for (int p : order) {
+      byte[] data = piece(p);
+      given.add(data);
+      d.add(p, data);
+      byte[] again = piece(p);
+      given.add(again);
+      d.add(p, again); // a repeat is not needed, so it comes back at once
+      assertEquals(1, back.get(again));
+    }
+    assertEquals(Optional.of(sha256(file)), d.sha256Hex());
+    assertEquals(given.size(), back.size(), "every array came back");
+    for (byte[] data : given) {
+      assertEquals(1, back.get(data), "and only once");
+    }
+  }
+
+  @Test
+  void waitingArraysComeBackWhenTheDigestGivesUp() {
+    List<byte[]> back = new ArrayList<>();
+    OutputDigest d = new OutputDigest(geometry, 2L * PIECE, null, back::add);
+    byte[] one = piece(1);
+    byte[] two = piece(2);
+    d.add(1, one);
+    d.add(2, two);
+    assertEquals(List.of(), back, "they wait for piece 0");
+    byte[] three = piece(3);
+    d.add(3, three);
+    assertTrue(d.abandoned());
+    assertEquals(3, back.size());
+    assertTrue(back.containsAll(List.of(one, two, three)));
+    byte[] zero = piece(0);
+    d.add(0, zero);
+    assertSame(zero, back.get(3), "an abandoned digest hands arrays straight back");
+  }
+
+  @Test
+  void discardHandsBackWhatWaits() {
+    List<byte[]> back = new ArrayList<>();
+    OutputDigest d = new OutputDigest(geometry, file.length, null, back::add);
+    byte[] five = piece(5);
+    d.add(5, five);
+    d.discard();
+    assertEquals(List.of(five), back);
   }
 
   @Test
