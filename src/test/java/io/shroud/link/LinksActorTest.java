@@ -202,6 +202,65 @@ class LinksActorTest {
   }
 
   @Test
+  void cellsBeforeATamperedRecordInTheSameReadAreStillDelivered() throws Exception {
+    LinkNode victim = new LinkNode(KIT, "127.0.12.2", SETTINGS);
+    TestProbe<Links.InboundCells> relayCells = KIT.createTestProbe();
+    victim.links.tell(new Links.RouteCells(CellCommand.RELAY, relayCells.ref()));
+    X25519.KeyPair rogueKey = X25519.generate(new SecureRandom());
+    Ed25519.KeyPair rogueIdentity = Ed25519.generate(new SecureRandom());
+    victim.directory(victim.descriptor(), LinkNode.descriptor(rogueIdentity, rogueKey.publicKey(), "127.0.12.3:1"));
+    Cell before = new Cell(7, CellCommand.RELAY, "authentic".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (Socket socket = new Socket(victim.address.getAddress(), victim.address.getPort())) {
+      socket.setSoTimeout(5000);
+      LinkCipher cipher = rawHandshake(socket, rogueKey, victim.linkKey.publicKey());
+      // one write: the victim reads both records together, batching the first for its handler
+      byte[] good = cipher.seal(before);
+      byte[] bad = cipher.seal(new Cell(7, CellCommand.RELAY, new byte[] {1}));
+      bad[100] ^= 1;
+      java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+      burst.write(good);
+      burst.write(bad);
+      socket.getOutputStream().write(burst.toByteArray());
+      socket.getOutputStream().flush();
+      assertTrue(readsUntilClosed(socket.getInputStream()), "victim closed the link");
+    }
+    Links.InboundCells delivered = relayCells.receiveMessage(WAIT);
+    assertEquals(List.of(before), delivered.cells(), "what was authentic before the bad record arrives");
+    relayCells.expectNoMessage(Duration.ofMillis(100));
+    victim.events.awaitAssert(WAIT, () -> {
+      assertEquals(1, victim.stats().violations());
+      return null;
+    });
+    victim.stop();
+  }
+
+  @Test
+  void aCellNoHandlerTakesIsCountedAndTheLinkStaysUp() throws Exception {
+    LinkNode node = new LinkNode(KIT, "127.0.12.4", SETTINGS);
+    X25519.KeyPair peerKey = X25519.generate(new SecureRandom());
+    Ed25519.KeyPair peerIdentity = Ed25519.generate(new SecureRandom());
+    node.directory(node.descriptor(), LinkNode.descriptor(peerIdentity, peerKey.publicKey(), "127.0.12.5:1"));
+    try (Socket socket = new Socket(node.address.getAddress(), node.address.getPort())) {
+      socket.setSoTimeout(5000);
+      LinkCipher cipher = rawHandshake(socket, peerKey, node.linkKey.publicKey());
+      // nothing on this node takes CREATE cells (no circuits): counted, not a violation
+      socket.getOutputStream().write(cipher.seal(new Cell(9, CellCommand.CREATE, new byte[] {1, 2, 3})));
+      socket.getOutputStream().write(cipher.seal(dht("after")));
+      socket.getOutputStream().flush();
+      io.shroud.dht.NodeId from = io.shroud.dht.NodeId.ofIdentityKey(peerIdentity.publicKey());
+      assertEquals(new Links.Inbound(from, dht("after")), node.dht.receiveMessage(WAIT), "the link stays up");
+      node.events.awaitAssert(WAIT, () -> {
+        LinksActor.LinkStats stats = node.stats();
+        assertEquals(1, stats.unroutedCells());
+        assertEquals(0, stats.violations());
+        assertEquals(1, stats.openLinks());
+        return null;
+      });
+    }
+    node.stop();
+  }
+
+  @Test
   void recordsSentWithTheLastHandshakeMessageAreDeliveredOnceThePeerIsAdmitted() throws Exception {
     LinkNode responder = new LinkNode(KIT, "127.0.4.6", SETTINGS);
     X25519.KeyPair key = X25519.generate(new SecureRandom());
