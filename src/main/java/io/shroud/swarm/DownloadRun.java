@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -80,14 +79,8 @@ final class DownloadRun {
   private final SourceStats<String> total;
   private final Map<NodeId, DownloadSource> sources = new LinkedHashMap<>();
   private final Set<NodeId> badLayer = new HashSet<>();
-  /** Arrays of the pieces being assembled, from {@link #pieceBuffers}. */
-  private final Map<Integer, byte[]> buffers = new HashMap<>();
-  private final PieceBuffers pieceBuffers;
-  private final long maxWriteBacklog;
-  /** Bytes handed to {@link Io#writePiece} and not yet reported by {@link #pieceVerified}. */
-  private long writeBacklog;
-  /** Leaf hashes of the verified blocks of each partial piece, by block index in the piece. */
-  private final Map<Integer, byte[][]> leaves = new HashMap<>();
+  /** Partial pieces, and the complete ones handed to {@link Io#writePiece} and not yet written. */
+  private final PieceAssembly assembly;
   private final BitSet refetchable;
   private final BitSet initiallyVerified;
   private final String name;
@@ -109,14 +102,10 @@ final class DownloadRun {
   /** With {@code maxWriteBacklog} instead of {@link #MAX_WRITE_BACKLOG_BYTES} (tests). */
   DownloadRun(Io io, ShareLink link, DownloadState state, SwarmSettings settings, NodeId self, Clock clock,
       RandomGenerator random, long maxWriteBacklog) {
-    if (maxWriteBacklog < 1) {
-      throw new IllegalArgumentException("the write backlog limit must be positive");
-    }
-    this.maxWriteBacklog = maxWriteBacklog;
     this.io = io;
     this.link = link;
     this.geometry = link.geometry();
-    this.pieceBuffers = PieceBuffers.forPieceLength(geometry.pieceLength(), maxWriteBacklog);
+    this.assembly = new PieceAssembly(geometry, maxWriteBacklog);
     this.hops = state.started.hops();
     this.settings = settings;
     this.self = self;
@@ -139,7 +128,7 @@ final class DownloadRun {
    * here once it is written and hashed.
    */
   PieceBuffers pieceBuffers() {
-    return pieceBuffers;
+    return assembly.buffers();
   }
 
   int hops() {
@@ -204,7 +193,7 @@ final class DownloadRun {
   /** Every piece is verified: sessions close while the output is produced ("FINISHING"). */
   void finishing() {
     stopAll();
-    pieceBuffers.close();
+    assembly.end();
     phase = "FINISHING";
   }
 
@@ -214,9 +203,7 @@ final class DownloadRun {
    */
   void end() {
     stopAll();
-    pieceBuffers.close();
-    buffers.clear();
-    leaves.clear();
+    assembly.end();
   }
 
   /**
@@ -225,14 +212,14 @@ final class DownloadRun {
    */
   void stopAll() {
     running = false;
-    pieceBuffers.clear();
+    assembly.pause();
     for (DownloadSource s : sources.values()) {
       if (s.live) {
         io.close(s.id, s.epoch);
         gone(s, "closed");
       }
     }
-    // received blocks of partial pieces stay in the picker and in their buffers for a resume
+    // received blocks of partial pieces stay in the picker and in the assembly for a resume
     assembler = null;
     assemblerFrom = null;
     phase = "PAUSED";
@@ -490,7 +477,7 @@ final class DownloadRun {
    * {@link #MAX_WRITE_BACKLOG_BYTES} behind (the next {@link #pieceVerified} refills).
    */
   void refill() {
-    if (picker == null || !running || writeBacklog >= maxWriteBacklog) {
+    if (picker == null || !running || assembly.backlogFull()) {
       return;
     }
     List<NodeId> order = new ArrayList<>(stats.ranked());
@@ -552,9 +539,7 @@ final class DownloadRun {
     if (refetchable.get(piece)) {
       refetched += block.length();
     }
-    byte[] buf = buffers.computeIfAbsent(piece, p -> pieceBuffers.take(geometry.pieceSize(p)));
-    System.arraycopy(block.sharedData(), 0, buf, block.offset(), block.length());
-    leaves.computeIfAbsent(piece, p -> new byte[picker.blocksIn(p)][])[index] = leaf;
+    assembly.addBlock(piece, block.offset(), index, picker.blocksIn(piece), block.sharedData(), block.length(), leaf);
     for (NodeId other : result.cancelFrom()) {
       DownloadSource o = sources.get(other);
       if (o != null && o.live) {
@@ -562,14 +547,13 @@ final class DownloadRun {
       }
     }
     if (result.pieceComplete()) {
-      byte[] data = buffers.remove(piece);
+      PieceAssembly.Piece complete = assembly.take(piece);
       // every block was verified on arrival; its leaf hashes must also fold up to the piece hash
-      byte[][] pieceLeaves = leaves.remove(piece);
-      if (verifier.verifyPieceLeaves(piece, pieceLeaves)) {
-        writeBacklog += data.length;
-        io.writePiece(piece, geometry.pieceOffset(piece), data, pieceLeaves);
+      if (verifier.verifyPieceLeaves(piece, complete.leaves())) {
+        assembly.handedOver(complete);
+        io.writePiece(piece, geometry.pieceOffset(piece), complete.data(), complete.leaves());
       } else {
-        pieceBuffers.give(data);
+        assembly.discard(complete);
         refetchable.set(piece);
         for (NodeId banned : picker.pieceFailed(piece)) {
           DownloadSource b = sources.get(banned);
@@ -587,7 +571,7 @@ final class DownloadRun {
     if (picker == null || picker.pieceState(piece) != PiecePicker.PieceState.WRITING) {
       return false;
     }
-    writeBacklog = Math.max(0, writeBacklog - geometry.pieceSize(piece));
+    assembly.written(piece);
     picker.pieceVerified(piece);
     if (picker.isComplete()) {
       return true;
