@@ -131,6 +131,11 @@ final class DownloadRun {
     return assembly.buffers();
   }
 
+  /** Bytes of verified pieces handed over for writing and not yet written. */
+  long waitingForDiskBytes() {
+    return assembly.writeBacklog();
+  }
+
   int hops() {
     return hops;
   }

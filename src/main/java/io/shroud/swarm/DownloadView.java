@@ -13,6 +13,9 @@ import java.util.List;
  * @param name the file name from the manifest (encrypted) or the link's dn (public), if known
  * @param rate bytes per second of verified blocks over the last 10 s
  * @param refetchedBytes bytes received again for pieces verified earlier or that failed a check
+ * @param waitingForDiskBytes verified pieces waiting to be written and forced to the part file; at
+ *     {@link DownloadRun#MAX_WRITE_BACKLOG_BYTES} the download requests nothing more until the disk
+ *     catches up
  * @param sha256 SHA-256 of the output once complete
  */
 public record DownloadView(
@@ -28,6 +31,7 @@ public record DownloadView(
     List<SourceView> sources,
     List<CircuitUse> circuits,
     long refetchedBytes,
+    long waitingForDiskBytes,
     String outputPath,
     String sha256,
     String error) {
@@ -51,7 +55,7 @@ public record DownloadView(
         : run == null ? null : run.transientError();
     if (run == null) {
       return new DownloadView(id, phase, infoHash, state.completed == null ? null : state.completed.name(), 0, 0,
-          state.verified.cardinality(), 0, 0, List.of(), List.of(), 0, output,
+          state.verified.cardinality(), 0, 0, List.of(), List.of(), 0, 0, output,
           state.completed == null ? null : state.completed.sha256Hex(), error);
     }
     PieceGeometry g = run.link().geometry();
@@ -59,7 +63,8 @@ public record DownloadView(
     long bytesDone = state.completed != null ? g.length() : bytesOf(g, state.verified);
     return new DownloadView(id, phase, infoHash,
         state.completed != null ? state.completed.name() : run.name(), bytesDone, g.length(), done,
-        g.pieceCount(), run.rate(), run.sourceViews(), run.circuitViews(), run.refetchedBytes(), output,
+        g.pieceCount(), run.rate(), run.sourceViews(), run.circuitViews(), run.refetchedBytes(),
+        run.waitingForDiskBytes(), output,
         state.completed == null ? null : state.completed.sha256Hex(), error);
   }
 

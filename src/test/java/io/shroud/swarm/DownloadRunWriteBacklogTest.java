@@ -62,6 +62,7 @@ class DownloadRunWriteBacklogTest {
   private final ShareFixture share = new ShareFixture(21, PIECES * PIECE, PIECE);
   private final NodeId provider = NodeId.ofIdentityKey(new byte[] {2});
   private final DiskIo io = new DiskIo();
+  private DownloadState state;
 
   @Test
   void noBlocksAreRequestedWhileThePartFileIsTwoPiecesBehind() {
@@ -72,6 +73,8 @@ class DownloadRunWriteBacklogTest {
     int behind = io.handedOver.size();
     assertTrue(behind == 2 || behind == 3, "two or three pieces wait for the disk, not " + behind);
     assertTrue(io.requested.isEmpty());
+    assertEquals((long) behind * PIECE, DownloadView.of("d1", state, run, null).waitingForDiskBytes(),
+        "the view shows what waits for the disk");
 
     List<Integer> verified = new ArrayList<>();
     for (int piece : new ArrayList<>(io.handedOver.keySet())) {
@@ -125,7 +128,7 @@ class DownloadRunWriteBacklogTest {
 
   private DownloadRun runWithBacklogLimit(long limit) {
     ShareLink link = ShareLink.forPublic(new InfoDict("f.bin", share.geometry, share.tree.root(), null));
-    DownloadState state = new DownloadState().apply(new DownloadEvent.DownloadStarted(
+    state = new DownloadState().apply(new DownloadEvent.DownloadStarted(
         "d1", link.infoHashHex(), "/tmp/out.bin", 1, Instant.EPOCH));
     DownloadRun run = new DownloadRun(io, link, state, FOUR_BLOCKS_IN_FLIGHT,
         NodeId.ofIdentityKey(new byte[] {1}), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new SplittableRandom(1),
