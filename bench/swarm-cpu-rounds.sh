@@ -12,7 +12,9 @@
 # a running JVM instead distorted the profiled round (docs/benchmarks.md, "Seventh session").
 # PROFILE_EVENT picks what is sampled: cpu (the default, every 1 ms of CPU) or alloc (about
 # one sample per 512 KiB allocated; the collapsed stacks count samples, so a stack's bytes are
-# roughly its count × 512 KiB).
+# roughly its count × 512 KiB). GC_LOG=1 logs every node's collections (-Xlog:gc*) and prints,
+# after the rounds, the young and full collections of nodes 5 and 2 over the whole run (their
+# count and pause time), as docs/benchmarks.md's "Thirteenth session" counts them.
 set -euo pipefail
 mib=${1:-256}
 rounds=${2:-"1 1 1 1 1 1 1 1 1 1 1 1"}
@@ -22,6 +24,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=$(mktemp -d /tmp/shroud-cpu-rounds-XXXX)
 out=$(mktemp -d /tmp/shroud-profiles-XXXX)
 NODE_JAVA_OPTS="${NODE_JAVA_OPTS:-}${PROFILER:+ -agentpath:$PROFILER}"
+if [ -n "${GC_LOG:-}" ]; then
+  NODE_JAVA_OPTS="$NODE_JAVA_OPTS -Xlog:gc*=info,gc+age=trace:file=$out/gc-%p.log:uptime"
+fi
 source "$root/bench/devnet.sh"
 share_rounds "$mib" "$mode" "$rounds"
 event=${PROFILE_EVENT:-cpu}
@@ -68,5 +73,15 @@ for n, (hops, link) in enumerate(zip(rounds, links), 1):
           + " ".join(f"node{k}={c:.2f}" for k, c in used.items())
           + f"; all {total:.2f} = {total * 1e9 / (mib * 1048576):.1f} ns/B" + (" (profiled)" if profiled else ""), flush=True)
     if os.path.exists(f"{d}/out{n}.bin"): os.remove(f"{d}/out{n}.bin")
+import re
+for node in (5, 2):
+    log = f"{out}/gc-{pids[node]}.log"
+    if not os.path.exists(log): continue
+    text = open(log).read()
+    young = [float(x) for x in re.findall(r"Pause Young \([^)]*\) \S+ ([\d.]+)ms", text)]
+    full = [float(ms) for cause, ms in re.findall(r"Pause Full \(([^)]*)\) \S+ ([\d.]+)ms", text)
+            if cause == "Ergonomics"]
+    print(f"node{node} collections: young {len(young)}, {sum(young):.0f} ms; full (ergonomics) {len(full)}, "
+          f"{sum(full):.0f} ms (log {log})", flush=True)
 PY
-if [ -n "${PROFILER:-}" ]; then echo "profiles: $out"; else rmdir "$out"; fi
+if [ -n "${PROFILER:-}${GC_LOG:-}" ]; then echo "profiles and logs: $out"; else rmdir "$out"; fi
