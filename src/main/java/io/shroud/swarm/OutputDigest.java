@@ -52,12 +52,9 @@ final class OutputDigest {
   private boolean abandoned;
   private String hex;
 
+  /** The pieces' own bytes are hashed; arrays are not handed back to anyone. */
   OutputDigest(PieceGeometry geometry, long maxWaitingBytes) {
     this(geometry, maxWaitingBytes, null, data -> { });
-  }
-
-  OutputDigest(PieceGeometry geometry, long maxWaitingBytes, Stage stage) {
-    this(geometry, maxWaitingBytes, stage, data -> { });
   }
 
   /**

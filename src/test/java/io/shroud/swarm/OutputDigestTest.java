@@ -107,7 +107,7 @@ class OutputDigestTest {
       public void discard() {
         discarded[0]++;
       }
-    });
+    }, data -> { });
     for (int p = geometry.pieceCount() - 1; p >= 0; p--) {
       d.add(p, piece(p));
     }
@@ -137,7 +137,7 @@ class OutputDigestTest {
       public void discard() {
         discarded[0]++;
       }
-    });
+    }, data -> { });
     d.add(1, piece(1));
     d.add(0, piece(0));
     assertTrue(d.abandoned());
