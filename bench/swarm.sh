@@ -5,7 +5,9 @@
 # (separate files, alternating 3 and 1 hops) let the JIT compile the data path on every node:
 # a node that runs for hours works with compiled code, and on two cores the first minute of a
 # fresh JVM mostly compiles. For each timed run it prints the CPU seconds and context switches
-# of every node process (from /proc). Peak heap per node comes from `jstat -gc PID 1000`.
+# of every node process (from /proc). Peak heap per node: the largest heap use (eden, survivors
+# and old generation, as `jstat -gc` adds them) read from each node's performance counters at
+# every poll of the timed runs (bench/hsperf.py).
 # The ceiling is the same file over one plain TCP connection between two JVM processes on the
 # node addresses (bench/java/io/shroud/bench/DirectCopyBench.java), and a same-disk copy.
 # ROUNDS timed pairs (3 hops, then 1 hop) of the same file follow, each printed on its own.
@@ -16,8 +18,6 @@ warmup=${2:-8}
 rounds=${3:-1}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=$(mktemp -d /tmp/shroud-swarm-bench-XXXX)
-sampler=
-on_exit='kill $sampler 2>/dev/null || true'
 source "$root/bench/devnet.sh"
 head -c $((mib * 1048576)) /dev/urandom > "$dir/file.bin"
 
@@ -34,71 +34,75 @@ start=$(date +%s.%N); cp "$dir/file.bin" "$dir/copy.bin"; sync "$dir/copy.bin"; 
 python3 -c "print(f'same-disk copy (cp + sync) of $mib MiB: {$mib*1.048576/($end-$start):.1f} MB/s')"
 rm "$dir/copy.bin"
 
-node_of() { tr '\0' ' ' < /proc/$1/cmdline | grep -o -- '--host 127\.[0-9]*' | awk -F. '{print $2}'; }
-# per node: "nodeN cpu-ticks context-switches"
-counters() {
-  for pid in $(pgrep -f "shroud.jar node"); do
-    echo "node$(node_of $pid) $(awk '{print $14+$15}' /proc/$pid/stat) $(cat /proc/$pid/task/*/status | awk '/ctxt_switches/{s+=$2} END{print s}')"
-  done | sort
-}
-# fetch LINK HOPS SIZE_MIB LABEL: downloads on node 5 and prints the rate (and, for timed runs, CPU)
-fetch() {
-  local before after t0 t1 id state
-  runs=$((runs + 1))
-  local out="$dir/out-$runs.bin"
-  before=$(counters)
-  t0=$(date +%s.%N)
-  id=$(curl -s -X POST http://127.5.0.1:8558/shroud/v1/downloads \
-    -d "{\"link\":\"$1\",\"output\":\"$out\",\"hops\":$2}" | grep -o '"id": *"[0-9a-zA-Z-]*"' | head -1 | cut -d'"' -f4)
-  # polled with curl and grep only: a python3 start per poll cost tens of ms of CPU on the two
-  # cores being measured, four times a second
-  while true; do
-    # the download's own state is the first "state" field (its sources have one each too)
-    state=$(curl -s http://127.5.0.1:8558/shroud/v1/downloads/$id | grep -o '"state": *"[A-Z_]*"' | head -1 | tr -dc 'A-Z_')
-    [ "$state" = COMPLETE ] || [ "$state" = FAILED ] && break
-    sleep 0.1
-  done
-  t1=$(date +%s.%N)
-  after=$(counters)
-  python3 -c "print(f'$4: $2-hop download of $3 MiB: $state in {$t1-$t0:.1f} s = {$3*1.048576/($t1-$t0):.2f} MB/s')"
-  if [ "$4" != warmup ]; then
-    join <(echo "$before") <(echo "$after") | awk -v t="$t1" -v s="$t0" \
-      '{printf "    %s: %.1f CPU-s, %dk context switches\n", $1, ($4-$2)/100, ($5-$3)/1000}'
-  fi
-  rm -f "$out"
-}
-runs=0
-links=()
+warm_links=()
 for i in $(seq 1 "$warmup"); do
   head -c $((64 * 1048576)) /dev/urandom > "$dir/warm$i.bin"
-  links+=("$(share_public "$dir/warm$i.bin")")
+  warm_links+=("$(share_public "$dir/warm$i.bin")")
 done
 link=$(share_public "$dir/file.bin")
 sleep 12   # one announce interval, so the provider records are in the DHT
-for i in $(seq 1 "$warmup"); do
-  fetch "${links[$((i - 1))]}" $(( i % 2 == 0 ? 1 : 3 )) 64 warmup
-done
-# Heap used (KiB) of every node JVM during the timed runs: one long-running `jstat -gc PID 1000`
-# per node (starting a jstat JVM every second would itself load the two cores).
-samplers=()
-for pid in $(pgrep -f "shroud.jar node"); do
-  jstat -gc "$pid" 1000 > "$dir/heap-$pid.txt" &
-  samplers+=($!)
-done
-sampler="${samplers[*]}"
-for _ in $(seq 1 "$rounds"); do
-  fetch "$link" 3 "$mib" timed
-  fetch "$link" 1 "$mib" timed
-done
-kill $sampler 2>/dev/null || true
-python3 - "$dir"/heap-*.txt <<'PY'
-import sys
-peaks = []
-for name in sys.argv[1:]:
-    rows = [l.split() for l in open(name)]
-    header = rows[0]
-    cols = [header.index(c) for c in ("S0U", "S1U", "EU", "OU")]
-    used = [sum(float(r[i]) for i in cols) for r in rows[1:] if len(r) == len(header) and r[0] != header[0]]
-    peaks.append(max(used) / 1024 if used else float("nan"))
-print("peak heap used per node JVM (MiB): " + ", ".join(f"{v:.0f}" for v in sorted(peaks)))
+# One python3 process makes every download and polls it over one kept-alive HTTP connection,
+# and reads each node's heap from its performance counters (bench/hsperf.py) at every poll:
+# a curl, grep and tr per poll and a `jstat` JVM per node took ~10 % of the two cores being
+# measured (docs/benchmarks.md, "Fourteenth session").
+python3 - "$root/bench" "$dir" "$mib" "$warmup" "$rounds" "$link" "${warm_links[@]}" <<'PY'
+import http.client, json, os, re, subprocess, sys, time
+bench, d, mib, warmup, rounds, link, warm_links = (sys.argv[1], sys.argv[2], int(sys.argv[3]),
+    int(sys.argv[4]), int(sys.argv[5]), sys.argv[6], sys.argv[7:])
+sys.path.insert(0, bench)
+import hsperf
+tick = os.sysconf("SC_CLK_TCK")
+nodes = {}
+for pid in subprocess.check_output(["pgrep", "-f", "shroud.jar node"]).split():
+    cmd = open(f"/proc/{pid.decode()}/cmdline").read().replace("\0", " ")
+    nodes[int(re.search(r"--host 127\.(\d+)\.", cmd).group(1))] = pid.decode()
+def counters():
+    out = {}
+    for n, pid in nodes.items():
+        f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        switches = 0
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                for line in open(f"/proc/{pid}/task/{task}/status"):
+                    if "ctxt_switches" in line: switches += int(line.split()[1])
+            except FileNotFoundError:
+                pass  # a thread that ended meanwhile
+        out[n] = ((int(f[11]) + int(f[12])) / tick, switches)
+    return out
+heaps = {n: hsperf.PerfCounters(pid) for n, pid in nodes.items()}
+peak = {n: 0 for n in nodes}
+api = http.client.HTTPConnection("127.5.0.1", 8558)
+def call(method, path, body=None):
+    api.request(method, "/shroud/v1/downloads" + path, body=body,
+                headers={"Content-Type": "application/json"} if body else {})
+    return json.loads(api.getresponse().read())
+runs = 0
+def fetch(link, hops, size, label):
+    global runs
+    runs += 1
+    out = f"{d}/out-{runs}.bin"
+    before = counters()
+    t0 = time.time()
+    did = call("POST", "", json.dumps({"link": link, "output": out, "hops": hops}).encode())["id"]
+    while True:
+        if label != "warmup":
+            for n, h in heaps.items(): peak[n] = max(peak[n], h.total())
+        state = call("GET", f"/{did}")["state"]
+        if state in ("COMPLETE", "FAILED"): break
+        time.sleep(0.1)
+    took = time.time() - t0
+    after = counters()
+    print(f"{label}: {hops}-hop download of {size} MiB: {state} in {took:.1f} s = {size * 1.048576 / took:.2f} MB/s",
+          flush=True)
+    if label != "warmup":
+        for n in sorted(nodes):
+            print(f"    node{n}: {after[n][0] - before[n][0]:.1f} CPU-s, "
+                  f"{(after[n][1] - before[n][1]) // 1000}k context switches", flush=True)
+    if os.path.exists(out): os.remove(out)
+for i, warm in enumerate(warm_links, 1):
+    fetch(warm, 1 if i % 2 == 0 else 3, 64, "warmup")
+for _ in range(rounds):
+    fetch(link, 3, mib, "timed")
+    fetch(link, 1, mib, "timed")
+print("peak heap used per node JVM (MiB): " + ", ".join(f"{v / 1048576:.0f}" for v in sorted(peak.values())))
 PY
