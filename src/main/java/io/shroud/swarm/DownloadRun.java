@@ -382,7 +382,7 @@ final class DownloadRun {
     } else if (m instanceof TransferMessage.Reject reject) {
       if (picker != null && reject.piece() < geometry.pieceCount()) {
         int index = reject.offset() / PieceGeometry.BLOCK_SIZE;
-        if (picker.requesters(reject.piece(), index).contains(s.id)) {
+        if (picker.isRequestedFrom(s.id, reject.piece(), index)) {
           picker.requestReleased(s.id, reject.piece(), index);
         }
       }
@@ -485,8 +485,7 @@ final class DownloadRun {
     if (picker == null || !running || assembly.backlogFull()) {
       return;
     }
-    List<NodeId> order = new ArrayList<>(stats.ranked());
-    Set<NodeId> all = new LinkedHashSet<>(order);
+    Set<NodeId> all = new LinkedHashSet<>(stats.ranked());
     all.addAll(sources.keySet());
     for (NodeId id : all) {
       DownloadSource s = sources.get(id);
@@ -518,7 +517,7 @@ final class DownloadRun {
       }
       return;
     }
-    if (!picker.requesters(piece, index).contains(s.id)) {
+    if (!picker.isRequestedFrom(s.id, piece, index)) {
       return; // late or unsolicited: nothing to do
     }
     byte[] leaf = verifier.verifiedLeaf(block);
@@ -529,7 +528,7 @@ final class DownloadRun {
         drop(s, "BANNED: bad blocks");
         return;
       }
-      if (picker.requesters(piece, index).contains(s.id)) {
+      if (picker.isRequestedFrom(s.id, piece, index)) {
         picker.requestReleased(s.id, piece, index);
       }
       refill();

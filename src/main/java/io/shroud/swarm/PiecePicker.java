@@ -436,6 +436,15 @@ public final class PiecePicker<S> {
     return List.copyOf(requesters.getOrDefault(checkBlock(piece, index), List.of()));
   }
 
+  /**
+   * Whether {@code piece.index} is in flight from {@code source}: the check a download makes
+   * for every block that arrives, without {@link #requesters}'s copy.
+   */
+  public boolean isRequestedFrom(S source, int piece, int index) {
+    List<S> from = requesters.get(checkBlock(piece, index));
+    return from != null && from.contains(source);
+  }
+
   public int availability(int piece) {
     geometry.pieceSize(piece);
     return rarity.availability(piece);

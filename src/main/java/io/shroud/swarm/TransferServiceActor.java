@@ -247,7 +247,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
         // no leaf hashes (a share made before they were kept, or the file was lost): proofs
         // are built by hashing each piece
       }
-      s.share = new ServingSession.Share(servable.metadata(), data, leaves);
+      s.share = new ServingSession.Share(servable.metadata(), servable.metadata().infoHashHex(), data, leaves);
     } catch (IOException e) {
       getContext().getLog().warn("cannot open share data {}: {}", servable.metadata().infoHashHex(), e.getMessage());
       refuse(s, TransferMessage.RefuseReason.STALE, 60);
@@ -393,7 +393,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
         read.proofs().proof(r.offset() / PieceGeometry.BLOCK_SIZE), data));
     blocksServed++;
     bytesServed += data.length;
-    served.computeIfAbsent(s.share.metadata().infoHashHex(), k -> new BitSet()).set(r.piece());
+    served.computeIfAbsent(s.share.infoHashHex(), k -> new BitSet()).set(r.piece());
   }
 
   private void refuse(ServingSession s, TransferMessage.RefuseReason reason, int retryAfter) {
@@ -433,8 +433,12 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
 
   /** One incoming transfer stream. */
   private static final class ServingSession {
-    /** {@code leaves}: the share's leaf hashes ({@link ShareStore}), null when it has none. */
-    record Share(io.shroud.content.ShareMetadata metadata, FileChannel channel, FileChannel leaves) {
+    /**
+     * {@code infoHashHex}: the metadata's, computed once (it bencodes and hashes the info
+     * dictionary, and every block served counts under it); {@code leaves}: the share's leaf
+     * hashes ({@link ShareStore}), null when it has none.
+     */
+    record Share(io.shroud.content.ShareMetadata metadata, String infoHashHex, FileChannel channel, FileChannel leaves) {
       PieceGeometry geometry() {
         return metadata.info().geometry();
       }

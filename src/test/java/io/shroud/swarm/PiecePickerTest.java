@@ -107,10 +107,15 @@ class PiecePickerTest {
     assertEquals("0.0 0.1 1.0 1.1", f.pick("B", 8));
     assertEquals("", f.pick("C", 8), "cap of two requesters per block reached");
     assertEquals(List.of("A", "B"), f.picker.requesters(0, 0));
+    assertTrue(f.picker.isRequestedFrom("A", 0, 0));
+    assertTrue(f.picker.isRequestedFrom("B", 0, 0));
+    assertFalse(f.picker.isRequestedFrom("C", 0, 0));
 
     BlockResult<String> r = f.picker.blockReceived("B", 0, 0);
     assertTrue(r.accepted());
     assertEquals(List.of("A"), r.cancelFrom());
+    assertFalse(f.picker.isRequestedFrom("A", 0, 0), "cancelled with the duplicate's arrival");
+    assertFalse(f.picker.isRequestedFrom("B", 0, 0), "received");
     assertEquals(3, f.picker.inFlight("A"));
     assertFalse(f.picker.blockReceived("A", 0, 0).accepted(), "late duplicate is dropped");
     assertEquals(1, f.picker.receivedBlocks());
