@@ -13,7 +13,7 @@ import io.shroud.crypto.HandshakeException;
 import io.shroud.crypto.HopKeys;
 import io.shroud.crypto.OnionKeyPair;
 import io.shroud.crypto.ReplayCache;
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,7 +71,7 @@ public final class CircuitBench {
     Clock clock = Clock.systemUTC();
     NodeId id = NodeId.ofIdentityKey(Ed25519.generate(random).publicKey());
     OnionKeyPair key = OnionKeyPair.generate(random, clock.instant().plus(Duration.ofDays(1)));
-    CircuitHandshakeRelay relay = new CircuitHandshakeRelay(id, key, null, clock, random, new ReplayCache(clock, 10_000_000));
+    CircuitHandshakeRelay relay = new CircuitHandshakeRelay(id.toBytes(), key, null, clock, random, new ReplayCache(clock, 10_000_000));
     int n = 1000;
     for (int i = 0; i < 300; i++) {
       oneHandshake(id, key, relay, random, new long[3]);
@@ -98,7 +98,7 @@ public final class CircuitBench {
   private static void oneHandshake(NodeId id, OnionKeyPair key, CircuitHandshakeRelay relay, SecureRandom random,
       long[] split) throws HandshakeException {
     long t0 = System.nanoTime();
-    CircuitHandshakeClient client = CircuitHandshakeClient.start(id, key.publicKey(), random);
+    CircuitHandshakeClient client = CircuitHandshakeClient.start(id.toBytes(), key.publicKey(), random);
     byte[] create = client.createMessage();
     long t1 = System.nanoTime();
     CircuitHandshakeRelay.Response response = relay.respond(create);

@@ -3,12 +3,13 @@ package io.shroud.bench;
 import io.shroud.crypto.Ed25519;
 import io.shroud.crypto.OnionPublicKey;
 import io.shroud.crypto.X25519;
-import io.shroud.dht.NodeId;
+import io.shroud.identity.DirectoryView;
+import io.shroud.identity.NodeDescriptor;
+import io.shroud.identity.NodeId;
 import io.shroud.link.LinkSettings;
 import io.shroud.link.Links;
 import io.shroud.link.LinksActor;
 import io.shroud.node.DirectoryActor;
-import io.shroud.node.NodeDescriptor;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;
 import java.net.InetSocketAddress;
@@ -55,7 +56,7 @@ public final class LinksBench {
             return Behaviors.same();
           }).build());
       b.links.tell(new Links.Route(CellCommand.DHT, counter));
-      DirectoryActor.DirectoryView view = new DirectoryActor.DirectoryView(
+      DirectoryView view = new DirectoryView(
           List.of(a.descriptor(random), b.descriptor(random)));
       a.links.tell(new LinksActor.DirectoryUpdated(view));
       b.links.tell(new LinksActor.DirectoryUpdated(view));

@@ -1,9 +1,9 @@
 package io.shroud.bench;
 
 import io.shroud.circuit.StreamMuxActor;
-import io.shroud.swarm.TransferCodec;
-import io.shroud.swarm.TransferFrameDecoder;
-import io.shroud.swarm.TransferMessage;
+import io.shroud.swarm.transfer.TransferCodec;
+import io.shroud.swarm.transfer.TransferFrameDecoder;
+import io.shroud.swarm.transfer.TransferMessage;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package io.shroud.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shroud.swarm.DownloadView;
-import io.shroud.swarm.DownloadsActor;
+import io.shroud.swarm.fetch.DownloadView;
+import io.shroud.swarm.fetch.DownloadsActor;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shroud.circuit.BuildEchoReport;
 import io.shroud.circuit.CircuitsActor;
 import io.shroud.circuit.CircuitsView;
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
 import io.shroud.link.LinksActor;
 import io.shroud.node.NodeRuntime;

@@ -1,6 +1,6 @@
 package io.shroud.api;
 
-import io.shroud.node.NodeDescriptor;
+import io.shroud.identity.NodeDescriptor;
 import java.util.List;
 
 /** JSON views of {@code GET /shroud/v1/node} and {@code GET /shroud/v1/directory}. */

@@ -2,7 +2,7 @@ package io.shroud.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shroud.swarm.SharesActor;
+import io.shroud.swarm.serve.SharesActor;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,8 +2,9 @@ package io.shroud.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.shroud.identity.DirectoryView;
+import io.shroud.identity.NodeDescriptor;
 import io.shroud.node.DirectoryActor;
-import io.shroud.node.NodeDescriptor;
 import io.shroud.node.NodeRuntime;
 import java.time.Duration;
 import java.time.Instant;
@@ -104,7 +105,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
         Jackson.marshaller(mapper))));
   }
 
-  private CompletionStage<DirectoryActor.DirectoryView> directoryOf(NodeRuntime.Handles h) {
+  private CompletionStage<DirectoryView> directoryOf(NodeRuntime.Handles h) {
     return AskPattern.ask(h.directory(), DirectoryActor.GetDirectory::new, ASK_TIMEOUT, system.scheduler());
   }
 

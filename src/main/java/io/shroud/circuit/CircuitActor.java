@@ -3,7 +3,7 @@ package io.shroud.circuit;
 import io.shroud.crypto.CircuitHandshakeClient;
 import io.shroud.crypto.HandshakeException;
 import io.shroud.crypto.HopKeys;
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
 import io.shroud.link.OpenLinks;
 import io.shroud.wire.Cell;
@@ -165,7 +165,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   }
 
   private CircuitHandshakeClient startHandshake(RelayInfo hop) {
-    return CircuitHandshakeClient.start(hop.id(), plan.directory().entry(hop.id()).orElseThrow().onionKey(), random);
+    return CircuitHandshakeClient.start(hop.id().toBytes(), plan.directory().entry(hop.id()).orElseThrow().onionKey(), random);
   }
 
   private Behavior<Command> onFirstHopOpened(FirstHopOpened opened) {

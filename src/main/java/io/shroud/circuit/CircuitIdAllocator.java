@@ -1,6 +1,6 @@
 package io.shroud.circuit;
 
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import java.util.Objects;
 import java.util.function.IntPredicate;
 import java.util.random.RandomGenerator;

@@ -3,13 +3,13 @@ package io.shroud.circuit;
 import io.shroud.crypto.CircuitHandshakeRelay;
 import io.shroud.crypto.HandshakeException;
 import io.shroud.crypto.OnionKeyPair;
+import io.shroud.crypto.OnionKeys;
 import io.shroud.crypto.ReplayCache;
-import io.shroud.dht.NodeId;
+import io.shroud.identity.DirectoryView;
+import io.shroud.identity.NodeDescriptor;
+import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
 import io.shroud.link.OpenLinks;
-import io.shroud.node.DirectoryActor;
-import io.shroud.node.KeysActor;
-import io.shroud.node.NodeDescriptor;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;
 import java.security.SecureRandom;
@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -106,12 +107,12 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
    */
   public record Setup(NodeId self, CircuitSettings settings, ActorRef<Links.Command> links,
       OpenLinks openLinks,
-      Optional<ActorRef<KeysActor.Command>> keysActor, Optional<ActorRef<DirectoryActor.Command>> directoryActor,
+      Optional<Consumer<ActorRef<OnionKeys>>> keysActor, Optional<Consumer<ActorRef<DirectoryView>>> directoryActor,
       List<GuardSet.Entry> guards, Optional<ActorRef<GuardsChanged>> guardListener, Clock clock, SecureRandom random) {
 
     /** Links in memory: every cell goes through {@code links}. */
     public Setup(NodeId self, CircuitSettings settings, ActorRef<Links.Command> links,
-        Optional<ActorRef<KeysActor.Command>> keysActor, Optional<ActorRef<DirectoryActor.Command>> directoryActor,
+        Optional<Consumer<ActorRef<OnionKeys>>> keysActor, Optional<Consumer<ActorRef<DirectoryView>>> directoryActor,
         List<GuardSet.Entry> guards, Optional<ActorRef<GuardsChanged>> guardListener, Clock clock,
         SecureRandom random) {
       this(self, settings, links, OpenLinks.none(), keysActor, directoryActor, guards, guardListener, clock,
@@ -161,10 +162,10 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
       setup.links().tell(new Links.RouteCells(command, inbound));
     }
     setup.links().tell(new Links.WatchLinks(ctx.messageAdapter(Links.LinkEvent.class, LinkChanged::new)));
-    setup.keysActor().ifPresent(keys -> keys.tell(new KeysActor.Subscribe(ctx.messageAdapter(KeysActor.OnionKeys.class,
-        k -> new UseOnionKeys(k.current(), k.previous())))));
-    setup.directoryActor().ifPresent(dir -> dir.tell(new DirectoryActor.Subscribe(ctx.messageAdapter(
-        DirectoryActor.DirectoryView.class, v -> new UseDirectory(v.descriptors())))));
+    setup.keysActor().ifPresent(keys -> keys.accept(ctx.messageAdapter(OnionKeys.class,
+        k -> new UseOnionKeys(k.current(), k.previous()))));
+    setup.directoryActor().ifPresent(dir -> dir.accept(ctx.messageAdapter(
+        DirectoryView.class, v -> new UseDirectory(v.descriptors()))));
   }
 
   @Override
@@ -376,7 +377,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
 
   private Behavior<Command> onKeys(UseOnionKeys keys) {
     if (handshake == null) {
-      handshake = new CircuitHandshakeRelay(setup.self(), keys.current(), keys.previous().orElse(null), setup.clock(),
+      handshake = new CircuitHandshakeRelay(setup.self().toBytes(), keys.current(), keys.previous().orElse(null), setup.clock(),
           setup.random(), replayCache);
     } else {
       handshake.useKeys(keys.current(), keys.previous().orElse(null));

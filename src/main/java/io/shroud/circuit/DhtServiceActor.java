@@ -3,7 +3,7 @@ package io.shroud.circuit;
 import io.shroud.dht.DhtActor;
 import io.shroud.dht.IterativeLookup;
 import io.shroud.dht.LookupResult;
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package io.shroud.circuit;
 
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

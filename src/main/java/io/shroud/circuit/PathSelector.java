@@ -1,6 +1,6 @@
 package io.shroud.circuit;
 
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

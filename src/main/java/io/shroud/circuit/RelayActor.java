@@ -1,7 +1,7 @@
 package io.shroud.circuit;
 
 import io.shroud.crypto.HopKeys;
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
 import io.shroud.link.OpenLinks;
 import io.shroud.wire.Cell;

@@ -1,8 +1,8 @@
 package io.shroud.circuit;
 
 import io.shroud.crypto.OnionPublicKey;
-import io.shroud.dht.NodeId;
-import io.shroud.node.NodeDescriptor;
+import io.shroud.identity.NodeDescriptor;
+import io.shroud.identity.NodeId;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

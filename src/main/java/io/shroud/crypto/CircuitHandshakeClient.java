@@ -1,6 +1,5 @@
 package io.shroud.crypto;
 
-import io.shroud.dht.NodeId;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -30,18 +29,20 @@ public final class CircuitHandshakeClient {
   }
 
   /**
-   * Starts a handshake with the relay {@code relayId} whose descriptor publishes
+   * Starts a handshake with the relay whose 32-byte node id is {@code relayId} and whose descriptor publishes
    * {@code relayKey}. Throws {@link IllegalArgumentException} if the onion key is unusable
    * (a low-order X25519 key).
    */
-  public static CircuitHandshakeClient start(NodeId relayId, OnionPublicKey relayKey, SecureRandom random) {
-    Objects.requireNonNull(relayId, "relayId");
+  public static CircuitHandshakeClient start(byte[] relayId, OnionPublicKey relayKey, SecureRandom random) {
+    if (relayId.length != 32) {
+      throw new IllegalArgumentException("a node id has 32 bytes");
+    }
     Objects.requireNonNull(relayKey, "relayKey");
     X25519.KeyPair x = X25519.generate(random);
     MlKem768.KeyPair eke = MlKem768.generate(random);
     byte[] sXb = x.agree(relayKey.x25519Raw());
     MlKem768.Encapsulation toStatic = MlKem768.encapsulate(relayKey.mlKemRaw(), random);
-    byte[] create = CircuitHandshake.concat(relayId.toBytes(), relayKey.idRaw(), x.publicKey(),
+    byte[] create = CircuitHandshake.concat(relayId, relayKey.idRaw(), x.publicKey(),
         eke.publicKey(), toStatic.ciphertext());
     return new CircuitHandshakeClient(relayKey, create, x, eke, sXb, toStatic.sharedSecret());
   }

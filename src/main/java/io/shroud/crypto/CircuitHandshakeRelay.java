@@ -1,6 +1,5 @@
 package io.shroud.crypto;
 
-import io.shroud.dht.NodeId;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -30,9 +29,12 @@ public final class CircuitHandshakeRelay {
     }
   }
 
-  public CircuitHandshakeRelay(NodeId self, OnionKeyPair current, OnionKeyPair previous, Clock clock,
+  public CircuitHandshakeRelay(byte[] self, OnionKeyPair current, OnionKeyPair previous, Clock clock,
       SecureRandom random, ReplayCache replayCache) {
-    this.nodeId = self.toBytes();
+    if (self.length != 32) {
+      throw new IllegalArgumentException("a node id has 32 bytes");
+    }
+    this.nodeId = self.clone();
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
     this.replayCache = Objects.requireNonNull(replayCache, "replayCache");

@@ -1,9 +1,11 @@
 package io.shroud.dht;
 
 import io.shroud.crypto.Ed25519;
+import io.shroud.identity.DataAddress;
+import io.shroud.identity.DirectoryView;
+import io.shroud.identity.NodeDescriptor;
+import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
-import io.shroud.node.DirectoryActor;
-import io.shroud.node.NodeDescriptor;
 import io.shroud.wire.CellCommand;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -35,7 +38,7 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
   public sealed interface Command {}
 
   /** A verified directory view: every descriptor but our own becomes a contact. */
-  public record DirectoryUpdated(DirectoryActor.DirectoryView view) implements Command {}
+  public record DirectoryUpdated(DirectoryView view) implements Command {}
 
   /** Replies with the routing table ({@code GET /shroud/v1/dht}). */
   public record GetBuckets(ActorRef<DhtView> replyTo) implements Command {}
@@ -127,7 +130,7 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
    *     {@link DirectoryUpdated})
    */
   public static Behavior<Command> create(Ed25519.KeyPair identity, ActorRef<Links.Command> links,
-      ActorRef<DirectoryActor.Command> directory, DhtSettings settings, Clock clock,
+      Consumer<ActorRef<DirectoryView>> directory, DhtSettings settings, Clock clock,
       RandomGenerator random) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
         new DhtActor(ctx, timers, identity, links, directory, settings, clock, random)));
@@ -135,7 +138,7 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
 
   private DhtActor(ActorContext<Command> context, TimerScheduler<Command> timers,
       Ed25519.KeyPair identity, ActorRef<Links.Command> links,
-      ActorRef<DirectoryActor.Command> directory, DhtSettings settings, Clock clock,
+      Consumer<ActorRef<DirectoryView>> directory, DhtSettings settings, Clock clock,
       RandomGenerator random) {
     super(context);
     this.timers = timers;
@@ -155,8 +158,7 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
     links.tell(new Links.Route(CellCommand.DHT,
         context.messageAdapter(Links.Inbound.class, InboundCell::new)));
     if (directory != null) {
-      directory.tell(new DirectoryActor.Subscribe(
-          context.messageAdapter(DirectoryActor.DirectoryView.class, DirectoryUpdated::new)));
+      directory.accept(context.messageAdapter(DirectoryView.class, DirectoryUpdated::new));
     }
     if (snapshots != null) {
       timers.startTimerWithFixedDelay(SnapshotTick.INSTANCE, settings.snapshotInterval());

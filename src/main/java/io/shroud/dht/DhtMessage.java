@@ -1,5 +1,6 @@
 package io.shroud.dht;
 
+import io.shroud.identity.NodeId;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,6 +1,7 @@
 package io.shroud.dht;
 
 import io.shroud.crypto.Ed25519;
+import io.shroud.identity.NodeId;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

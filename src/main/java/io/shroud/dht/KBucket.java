@@ -1,5 +1,6 @@
 package io.shroud.dht;
 
+import io.shroud.identity.NodeId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

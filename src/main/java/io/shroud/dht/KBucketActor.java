@@ -1,5 +1,6 @@
 package io.shroud.dht;
 
+import io.shroud.identity.NodeId;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;

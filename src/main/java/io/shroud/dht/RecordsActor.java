@@ -1,6 +1,7 @@
 package io.shroud.dht;
 
 import io.shroud.crypto.Ed25519;
+import io.shroud.identity.NodeId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

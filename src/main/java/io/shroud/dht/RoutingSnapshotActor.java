@@ -1,5 +1,6 @@
 package io.shroud.dht;
 
+import io.shroud.identity.NodeId;
 import io.shroud.serialization.ShroudSerializable;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,6 +1,6 @@
 package io.shroud.link;
 
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 
 /**
  * Which of two links to the same node stays. The link dialed by the smaller node id wins; when

@@ -1,6 +1,6 @@
 package io.shroud.link;
 
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 

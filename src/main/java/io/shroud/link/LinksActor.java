@@ -1,9 +1,10 @@
 package io.shroud.link;
 
 import io.shroud.crypto.X25519;
-import io.shroud.dht.NodeId;
-import io.shroud.node.DirectoryActor;
-import io.shroud.node.NodeDescriptor;
+import io.shroud.identity.DataAddress;
+import io.shroud.identity.DirectoryView;
+import io.shroud.identity.NodeDescriptor;
+import io.shroud.identity.NodeId;
 import io.shroud.wire.Cell;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -53,7 +55,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   private static final Duration ACCEPT_RETRY = Duration.ofMillis(100);
 
   /** A new verified directory (from the directory subscription, or injected by tests). */
-  public record DirectoryUpdated(DirectoryActor.DirectoryView view) implements Links.Command {}
+  public record DirectoryUpdated(DirectoryView view) implements Links.Command {}
 
   /** Replies with the address the data-plane port is bound to (no reply if binding failed). */
   public record GetLocalAddress(ActorRef<InetSocketAddress> replyTo) implements Links.Command {}
@@ -127,35 +129,34 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
 
   public static Behavior<Links.Command> create(NodeId self, X25519.KeyPair linkKey,
       InetSocketAddress bindAddress, LinkSettings settings,
-      ActorRef<DirectoryActor.Command> directory, Clock clock) {
+      Consumer<ActorRef<DirectoryView>> directory, Clock clock) {
     return create(self, linkKey, bindAddress, settings, directory, clock, new SecureRandom());
   }
 
   /** As above with an explicit random source (ephemeral keys, ping ids). */
   public static Behavior<Links.Command> create(NodeId self, X25519.KeyPair linkKey,
       InetSocketAddress bindAddress, LinkSettings settings,
-      ActorRef<DirectoryActor.Command> directory, Clock clock, SecureRandom random) {
+      Consumer<ActorRef<DirectoryView>> directory, Clock clock, SecureRandom random) {
     return create(self, linkKey, bindAddress, settings, directory, clock, random, OpenLinks.create());
   }
 
   /** As above, publishing the open link to each node in {@code openLinks} for the node's circuits. */
   public static Behavior<Links.Command> create(NodeId self, X25519.KeyPair linkKey,
       InetSocketAddress bindAddress, LinkSettings settings,
-      ActorRef<DirectoryActor.Command> directory, Clock clock, SecureRandom random,
+      Consumer<ActorRef<DirectoryView>> directory, Clock clock, SecureRandom random,
       OpenLinks openLinks) {
     return Behaviors.setup(ctx -> new LinksActor(ctx, self,
         new PeerSetup(ctx.getSelf(), linkKey, settings, clock, random), bindAddress, directory, openLinks));
   }
 
   private LinksActor(ActorContext<Links.Command> ctx, NodeId self, PeerSetup setup,
-      InetSocketAddress bindAddress, ActorRef<DirectoryActor.Command> directory, OpenLinks openLinks) {
+      InetSocketAddress bindAddress, Consumer<ActorRef<DirectoryView>> directory, OpenLinks openLinks) {
     super(ctx);
     this.self = self;
     this.openLinks = openLinks;
     this.setup = setup;
     this.settings = setup.settings();
-    directory.tell(new DirectoryActor.Subscribe(
-        ctx.messageAdapter(DirectoryActor.DirectoryView.class, DirectoryUpdated::new)));
+    directory.accept(ctx.messageAdapter(DirectoryView.class, DirectoryUpdated::new));
     ServerSocketChannel bound = null;
     try {
       bound = ServerSocketChannel.open();
@@ -265,7 +266,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
 
   private void dial(NodeId to) {
     NodeDescriptor d = byId.get(to);
-    InetSocketAddress address = d == null ? null : DataAddress.parse(d.dataAddress());
+    InetSocketAddress address = d == null ? null : DataAddress.parse(d.dataAddress()).map(DataAddress::socketAddress).orElse(null);
     if (d == null || address == null || to.equals(self) || connections.size() >= settings.maxLinks()) {
       dropHeld(to);
       return;

@@ -1,6 +1,6 @@
 package io.shroud.link;
 
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import io.shroud.wire.Cell;
 import java.util.List;
 import java.util.Map;

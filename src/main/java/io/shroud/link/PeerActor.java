@@ -1,6 +1,7 @@
 package io.shroud.link;
 
-import io.shroud.dht.NodeId;
+import io.shroud.identity.DataAddress;
+import io.shroud.identity.NodeId;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;
 import io.shroud.wire.CellFormat;

@@ -1,6 +1,11 @@
 package io.shroud.node;
 
 import io.shroud.crypto.Ed25519;
+import io.shroud.crypto.OnionKeys;
+import io.shroud.identity.DescriptorVerifier;
+import io.shroud.identity.DirectoryView;
+import io.shroud.identity.NodeDescriptor;
+import io.shroud.identity.SignedDescriptor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -50,10 +56,8 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
   /** Replies with the verified descriptors, ordered by node id. */
   public record GetDirectory(ActorRef<DirectoryView> replyTo) implements Command {}
 
-  /** The verified view: one descriptor per Up member that published a valid one. */
-  public record DirectoryView(List<NodeDescriptor> descriptors) {}
 
-  private record KeysUpdated(KeysActor.OnionKeys keys) implements Command {}
+  private record KeysUpdated(OnionKeys keys) implements Command {}
 
   private record DescriptorsChanged(Replicator.SubscribeResponse<LWWMap<String, SignedDescriptor>> rsp)
       implements Command {}
@@ -78,6 +82,11 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
   /** Tells {@code subscriber} the verified view now and whenever it changes. */
   public record Subscribe(ActorRef<DirectoryView> subscriber) implements Command {}
 
+  /** How lower layers subscribe without naming this actor: each ref given is sent {@link Subscribe}. */
+  public static Consumer<ActorRef<DirectoryView>> subscriptions(ActorRef<Command> directory) {
+    return subscriber -> directory.tell(new Subscribe(subscriber));
+  }
+
   private final Self self;
   private final Clock clock;
   private final DescriptorVerifier verifier;
@@ -86,7 +95,7 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
   private final Cluster cluster;
   private final Map<String, SignedDescriptor> published = new HashMap<>();
   private final Set<String> loggedRejections = new HashSet<>();
-  private KeysActor.OnionKeys keys;
+  private OnionKeys keys;
   private List<NodeDescriptor> verified = List.of();
   /** Member statuses as the membership events told them; newer than {@code cluster.state()}. */
   private final Map<Address, MemberStatus> statusFromEvents = new HashMap<>();
@@ -114,7 +123,7 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
     cluster.subscriptions().tell(org.apache.pekko.cluster.typed.Subscribe.create(
         context.messageAdapter(ClusterEvent.MemberEvent.class, MembershipChanged::new),
         ClusterEvent.MemberEvent.class));
-    keysActor.tell(new KeysActor.Subscribe(context.messageAdapter(KeysActor.OnionKeys.class, KeysUpdated::new)));
+    keysActor.tell(new KeysActor.Subscribe(context.messageAdapter(OnionKeys.class, KeysUpdated::new)));
     timers.startTimerWithFixedDelay(Republish.INSTANCE, self.settings().descriptorValidity().dividedBy(3));
     timers.startTimerWithFixedDelay(Recheck.INSTANCE, RECHECK_INTERVAL);
   }
@@ -174,7 +183,7 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     NodeDescriptor descriptor = new NodeDescriptor(
         NodeDescriptor.PROTOCOL_VERSION,
-        io.shroud.dht.NodeId.ofIdentityKey(self.identity().publicKey()),
+        io.shroud.identity.NodeId.ofIdentityKey(self.identity().publicKey()),
         self.identity().publicKey(),
         self.linkPublicKey(),
         keys.current().publicKey().encode(),
@@ -230,7 +239,7 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
 
   private void recompute() {
     List<NodeDescriptor> view = new ArrayList<>();
-    Set<io.shroud.dht.NodeId> seen = new HashSet<>();
+    Set<io.shroud.identity.NodeId> seen = new HashSet<>();
     // the cluster's read view can lag behind the events just delivered: the events win
     Map<Address, MemberStatus> statuses = new HashMap<>();
     for (Member m : cluster.state().getMembers()) {

@@ -5,7 +5,7 @@ import com.typesafe.config.ConfigException;
 import io.shroud.circuit.CircuitSettings;
 import io.shroud.dht.DhtSettings;
 import io.shroud.link.LinkSettings;
-import io.shroud.swarm.SwarmSettings;
+import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.wire.RekeyPolicy;
 import java.time.Duration;
 

@@ -2,7 +2,8 @@ package io.shroud.node;
 
 import io.shroud.circuit.GuardSet;
 import io.shroud.crypto.OnionKeyPair;
-import io.shroud.dht.NodeId;
+import io.shroud.crypto.OnionKeys;
+import io.shroud.identity.NodeId;
 import io.shroud.serialization.ShroudSerializable;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -45,6 +47,11 @@ public final class KeysActor
   /** Tells {@code subscriber} the keys now and after every rotation. */
   public record Subscribe(ActorRef<OnionKeys> subscriber) implements Command {}
 
+  /** How lower layers subscribe without naming this actor: each ref given is sent {@link Subscribe}. */
+  public static Consumer<ActorRef<OnionKeys>> subscriptions(ActorRef<Command> keys) {
+    return subscriber -> keys.tell(new Subscribe(subscriber));
+  }
+
   /** Replies with the persisted guard set (empty before the first circuit picked guards). */
   public record GetGuards(ActorRef<List<GuardSet.Entry>> replyTo) implements Command {}
 
@@ -58,19 +65,6 @@ public final class KeysActor
 
   private record SubscriberGone(ActorRef<OnionKeys> subscriber) implements Command {}
 
-  /**
-   * The usable onion key bundles (X25519 + ML-KEM-768). A key expires two periods after it was
-   * made: one period as current, one more as previous. Holds private keys: local only, never
-   * serialized or logged.
-   */
-  public record OnionKeys(
-      long currentSerial, OnionKeyPair current, Instant currentCreatedAt,
-      Optional<OnionKeyPair> previous) {
-    @Override
-    public String toString() {
-      return "OnionKeys[serial=" + currentSerial + "]";
-    }
-  }
 
   public sealed interface Event extends ShroudSerializable {}
 

@@ -9,17 +9,17 @@ import io.shroud.crypto.Ed25519;
 import io.shroud.crypto.X25519;
 import io.shroud.dht.DhtActor;
 import io.shroud.dht.DhtSettings;
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import io.shroud.link.LinkSettings;
 import io.shroud.link.Links;
 import io.shroud.link.LinksActor;
 import io.shroud.link.OpenLinks;
-import io.shroud.swarm.DownloadActor;
-import io.shroud.swarm.DownloadsActor;
-import io.shroud.swarm.ProviderAnnouncerActor;
-import io.shroud.swarm.SharesActor;
-import io.shroud.swarm.SwarmSettings;
-import io.shroud.swarm.TransferServiceActor;
+import io.shroud.swarm.fetch.DownloadActor;
+import io.shroud.swarm.fetch.DownloadsActor;
+import io.shroud.swarm.serve.ProviderAnnouncerActor;
+import io.shroud.swarm.serve.SharesActor;
+import io.shroud.swarm.serve.TransferServiceActor;
+import io.shroud.swarm.transfer.SwarmSettings;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -89,11 +89,11 @@ public final class NodeGuardian {
     ActorRef<Links.Command> links = ctx.spawn(
         LinksActor.create(nodeId, setup.linkKey(),
             new InetSocketAddress(s.dataAddress().host(), s.dataAddress().port()),
-            setup.links(), directory, setup.clock(), new SecureRandom(), openLinks),
+            setup.links(), DirectoryActor.subscriptions(directory), setup.clock(), new SecureRandom(), openLinks),
         "links");
     ctx.watch(links);
     ActorRef<DhtActor.Command> dht = ctx.spawn(
-        Behaviors.supervise(DhtActor.create(setup.identity(), links, directory, setup.dht(), setup.clock(),
+        Behaviors.supervise(DhtActor.create(setup.identity(), links, DirectoryActor.subscriptions(directory), setup.dht(), setup.clock(),
                 new SecureRandom()))
             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(500), Duration.ofSeconds(30), 0.2)),
         "dht");
@@ -117,8 +117,8 @@ public final class NodeGuardian {
     ActorRef<CircuitsActor.GuardsChanged> guardListener =
         ctx.messageAdapter(CircuitsActor.GuardsChanged.class, GuardsChanged::new);
     ActorRef<CircuitsActor.Command> circuits = ctx.spawn(CircuitsActor.create(new CircuitsActor.Setup(
-            st.nodeId(), setup.circuits(), st.links(), st.openLinks(), Optional.of(st.keys()),
-            Optional.of(st.directory()),
+            st.nodeId(), setup.circuits(), st.links(), st.openLinks(), Optional.of(KeysActor.subscriptions(st.keys())),
+            Optional.of(DirectoryActor.subscriptions(st.directory())),
             g.guards(), Optional.of(guardListener), setup.clock(), new SecureRandom())),
         "circuits");
     circuits.tell(new CircuitsActor.RegisterService(DhtOverCircuit.SERVICE,

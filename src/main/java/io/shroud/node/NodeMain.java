@@ -3,7 +3,7 @@ package io.shroud.node;
 import com.typesafe.config.Config;
 import io.shroud.crypto.Ed25519;
 import io.shroud.crypto.X25519;
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

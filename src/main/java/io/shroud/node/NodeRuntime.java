@@ -2,10 +2,10 @@ package io.shroud.node;
 
 import io.shroud.circuit.CircuitsActor;
 import io.shroud.dht.DhtActor;
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
-import io.shroud.swarm.DownloadsActor;
-import io.shroud.swarm.SharesActor;
+import io.shroud.swarm.fetch.DownloadsActor;
+import io.shroud.swarm.serve.SharesActor;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;

@@ -2,6 +2,7 @@ package io.shroud.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.shroud.identity.DescriptorVerifier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

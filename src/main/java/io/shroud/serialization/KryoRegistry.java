@@ -26,7 +26,7 @@ public final class KryoRegistry {
     m.put(102, java.time.Instant.class);
     m.put(104, int[].class);
     // 110–129: node (directory, keys)
-    m.put(110, io.shroud.node.SignedDescriptor.class);
+    m.put(110, io.shroud.identity.SignedDescriptor.class);
     m.put(111, io.shroud.node.KeysActor.OnionKeyCreated.class);
     m.put(112, io.shroud.node.KeysActor.KeysState.class);
     m.put(113, io.shroud.node.KeysActor.OnionKeyRef.class);
@@ -38,20 +38,20 @@ public final class KryoRegistry {
     m.put(131, io.shroud.dht.RoutingSnapshotActor.ContactsSaved.class);
     m.put(132, io.shroud.dht.RoutingSnapshotActor.RoutingState.class);
     // 150–169: swarm (shares, downloads)
-    m.put(150, io.shroud.swarm.SharesActor.ShareAdded.class);
-    m.put(151, io.shroud.swarm.SharesActor.ShareRemoved.class);
-    m.put(152, io.shroud.swarm.SharesActor.State.class);
-    m.put(153, io.shroud.swarm.DownloadEvent.DownloadStarted.class);
-    m.put(154, io.shroud.swarm.DownloadEvent.PieceLayerVerified.class);
-    m.put(155, io.shroud.swarm.DownloadEvent.PieceVerified.class);
-    m.put(156, io.shroud.swarm.DownloadEvent.PieceInvalidated.class);
-    m.put(157, io.shroud.swarm.DownloadEvent.Paused.class);
-    m.put(158, io.shroud.swarm.DownloadEvent.Resumed.class);
-    m.put(159, io.shroud.swarm.DownloadEvent.Cancelled.class);
-    m.put(160, io.shroud.swarm.DownloadEvent.DownloadCompleted.class);
-    m.put(161, io.shroud.swarm.DownloadEvent.DownloadFailed.class);
-    m.put(162, io.shroud.swarm.DownloadsActor.DownloadRegistered.class);
-    m.put(163, io.shroud.swarm.DownloadEvent.PiecesVerified.class);
+    m.put(150, io.shroud.swarm.serve.SharesActor.ShareAdded.class);
+    m.put(151, io.shroud.swarm.serve.SharesActor.ShareRemoved.class);
+    m.put(152, io.shroud.swarm.serve.SharesActor.State.class);
+    m.put(153, io.shroud.swarm.fetch.DownloadEvent.DownloadStarted.class);
+    m.put(154, io.shroud.swarm.fetch.DownloadEvent.PieceLayerVerified.class);
+    m.put(155, io.shroud.swarm.fetch.DownloadEvent.PieceVerified.class);
+    m.put(156, io.shroud.swarm.fetch.DownloadEvent.PieceInvalidated.class);
+    m.put(157, io.shroud.swarm.fetch.DownloadEvent.Paused.class);
+    m.put(158, io.shroud.swarm.fetch.DownloadEvent.Resumed.class);
+    m.put(159, io.shroud.swarm.fetch.DownloadEvent.Cancelled.class);
+    m.put(160, io.shroud.swarm.fetch.DownloadEvent.DownloadCompleted.class);
+    m.put(161, io.shroud.swarm.fetch.DownloadEvent.DownloadFailed.class);
+    m.put(162, io.shroud.swarm.fetch.DownloadsActor.DownloadRegistered.class);
+    m.put(163, io.shroud.swarm.fetch.DownloadEvent.PiecesVerified.class);
     return Collections.unmodifiableMap(m);
   }
 

@@ -1,20 +1,8 @@
 /**
- * Sharing and swarming: the share catalogue ({@code SharesActor}), downloads, and their pure
- * core — the transfer protocol spoken to a provider ({@link io.shroud.swarm.TransferMessage},
- * {@link io.shroud.swarm.TransferCodec}, {@link io.shroud.swarm.TransferFrameDecoder}), checks of
- * what providers send ({@link io.shroud.swarm.PieceLayerAssembler},
- * {@link io.shroud.swarm.PieceVerifier}, calling {@code io.shroud.content.Merkle}), piece picking
- * ({@link io.shroud.swarm.PiecePicker}, {@link io.shroud.swarm.SourceStats}), the serving rate
- * limit ({@link io.shroud.swarm.TokenBucket}) and provider announcements
- * ({@link io.shroud.swarm.ProviderKey}, {@link io.shroud.swarm.ProviderRecord}).
- *
- * <p>Actors: {@link io.shroud.swarm.TransferServiceActor} (the {@code transfer} circuit service,
- * provider side), {@link io.shroud.swarm.ProviderAnnouncerActor} (provider records in the DHT),
- * {@link io.shroud.swarm.DownloadsActor} / {@link io.shroud.swarm.DownloadActor} (event-sourced
- * downloads that survive crashes) with one {@link io.shroud.swarm.ProviderSessionActor} per
- * provider circuit; their pure helpers are {@code DownloadRun}, {@code DownloadState},
- * {@link io.shroud.swarm.DownloadStore}, {@link io.shroud.swarm.DownloadFinisher},
- * {@link io.shroud.swarm.PieceProofs} and {@link io.shroud.swarm.OutboundChunks}. Only the
- * {@code *Actor} classes may use Pekko. Spec: {@code docs/protocol.md (section 8)}.
+ * Sharing and swarming, split by role into four packages (layered in this order; each imports
+ * only from those before it): {@link io.shroud.swarm.transfer} (the transfer protocol's wire
+ * format, codecs, provider records and the swarm settings), {@link io.shroud.swarm.pick} (which
+ * block to ask which source for), {@link io.shroud.swarm.serve} (the provider side: shares and
+ * serving them) and {@link io.shroud.swarm.fetch} (downloads). This package holds no classes.
  */
 package io.shroud.swarm;

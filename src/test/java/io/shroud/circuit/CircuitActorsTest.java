@@ -241,7 +241,7 @@ class CircuitActorsTest {
     CircuitNet net = new CircuitNet(testKit, 3, CircuitSettings.defaults(), 7);
     TestProbe<CircuitsActor.BuildResult> probe = testKit.createTestProbe();
     net.node(0).circuits().tell(new CircuitsActor.BuildCircuit(
-        Optional.of(io.shroud.dht.NodeId.fromHex("00".repeat(32))), 3, probe.ref()));
+        Optional.of(io.shroud.identity.NodeId.fromHex("00".repeat(32))), 3, probe.ref()));
     assertInstanceOf(CircuitsActor.Failed.class, probe.receiveMessage(WAIT));
   }
 }

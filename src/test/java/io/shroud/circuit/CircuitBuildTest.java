@@ -10,7 +10,7 @@ import io.shroud.crypto.Ed25519;
 import io.shroud.crypto.HopKeys;
 import io.shroud.crypto.OnionKeyPair;
 import io.shroud.crypto.ReplayCache;
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import io.shroud.testutil.MutableClock;
 import io.shroud.testutil.SeededRandom;
 import java.net.Inet4Address;
@@ -35,7 +35,7 @@ class CircuitBuildTest {
   private Node node() {
     NodeId id = NodeId.ofIdentityKey(Ed25519.generate(random).publicKey());
     OnionKeyPair key = OnionKeyPair.generate(random, clock.instant().plus(Duration.ofDays(7)));
-    return new Node(id, key, new CircuitHandshakeRelay(id, key, null, clock, random, new ReplayCache(clock, 100)));
+    return new Node(id, key, new CircuitHandshakeRelay(id.toBytes(), key, null, clock, random, new ReplayCache(clock, 100)));
   }
 
   @Test
@@ -45,7 +45,7 @@ class CircuitBuildTest {
     List<RelayLayer> relays = new ArrayList<>();
 
     // hop 1: link CREATE / CREATED
-    CircuitHandshakeClient first = CircuitHandshakeClient.start(nodes.get(0).id(), nodes.get(0).onionKey().publicKey(), random);
+    CircuitHandshakeClient first = CircuitHandshakeClient.start(nodes.get(0).id().toBytes(), nodes.get(0).onionKey().publicKey(), random);
     byte[] createPayload = HandshakeFraming.createCellPayload(first.createMessage());
     CircuitHandshakeRelay.Response response =
         nodes.get(0).handshake().respond(HandshakeFraming.parseCreateCellPayload(createPayload));
@@ -56,7 +56,7 @@ class CircuitBuildTest {
     // hops 2 and 3: EXTEND to the current last hop
     for (int next = 1; next < 3; next++) {
       Node target = nodes.get(next);
-      CircuitHandshakeClient client = CircuitHandshakeClient.start(target.id(), target.onionKey().publicKey(), random);
+      CircuitHandshakeClient client = CircuitHandshakeClient.start(target.id().toBytes(), target.onionKey().publicKey(), random);
       ExtendRequest extend = new ExtendRequest(target.id(), (Inet4Address) InetAddress.getByName("127." + next + ".0.1"),
           7000 + next, client.createMessage());
       byte[] body = origin.encrypt(next - 1, new RelayCell(RelayCommand.EXTEND, 0, extend.encode()));

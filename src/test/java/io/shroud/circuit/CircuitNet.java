@@ -1,10 +1,10 @@
 package io.shroud.circuit;
 
 import io.shroud.crypto.OnionKeyPair;
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeDescriptor;
+import io.shroud.identity.NodeId;
 import io.shroud.link.InMemoryLinks;
 import io.shroud.link.Links;
-import io.shroud.node.NodeDescriptor;
 import io.shroud.testutil.SeededRandom;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;

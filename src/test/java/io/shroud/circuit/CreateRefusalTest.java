@@ -3,7 +3,7 @@ package io.shroud.circuit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shroud.crypto.CircuitHandshakeClient;
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
 import io.shroud.testutil.SeededRandom;
 import io.shroud.wire.Cell;
@@ -47,7 +47,7 @@ class CreateRefusalTest {
   }
 
   private static byte[] createFor(CircuitNet.Node relay, SecureRandom random) {
-    return HandshakeFraming.createCellPayload(CircuitHandshakeClient.start(relay.id(),
+    return HandshakeFraming.createCellPayload(CircuitHandshakeClient.start(relay.id().toBytes(),
         relay.onionKey().publicKey(), random).createMessage());
   }
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.crypto.Ed25519;
-import io.shroud.dht.NodeId;
 import io.shroud.dht.SignedRecord;
+import io.shroud.identity.NodeId;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
+import io.shroud.testutil.MutableClock;
 import io.shroud.testutil.SeededRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
-import io.shroud.testutil.MutableClock;
 import org.junit.jupiter.api.Test;
 
 /** The pure parts under the actors: windows, circuit id halves, CREATE rate buckets. */

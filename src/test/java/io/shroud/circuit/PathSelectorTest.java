@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.crypto.CircuitHandshake;
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Arrays;

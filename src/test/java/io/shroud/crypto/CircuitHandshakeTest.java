@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import io.shroud.testutil.MutableClock;
 import io.shroud.testutil.SeededRandom;
 import java.security.SecureRandom;
@@ -25,12 +25,12 @@ class CircuitHandshakeTest {
   private final OnionKeyPair onionKey = OnionKeyPair.generate(random, EXPIRES);
 
   private CircuitHandshakeRelay relay(OnionKeyPair current, OnionKeyPair previous) {
-    return new CircuitHandshakeRelay(relayId, current, previous, clock, random, new ReplayCache(clock, 1000));
+    return new CircuitHandshakeRelay(relayId.toBytes(), current, previous, clock, random, new ReplayCache(clock, 1000));
   }
 
   @Test
   void bothSidesDeriveTheSameKeys() throws Exception {
-    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId, onionKey.publicKey(), random);
+    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId.toBytes(), onionKey.publicKey(), random);
     byte[] create = client.createMessage();
     assertEquals(CircuitHandshake.CREATE_BYTES, create.length);
     assertEquals(2368, create.length);
@@ -55,7 +55,7 @@ class CircuitHandshakeTest {
   void impostorWithoutTheX25519OnionKeyFails() throws Exception {
     OnionKeyPair impostorKey = OnionKeyPair.impostor(X25519.generate(random), onionKey.mlKem(),
         onionKey.publicKey(), EXPIRES);
-    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId, onionKey.publicKey(), random);
+    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId.toBytes(), onionKey.publicKey(), random);
     byte[] created = relay(impostorKey, null).respond(client.createMessage()).created();
     HandshakeException e = assertThrows(HandshakeException.class, () -> client.finish(created));
     assertTrue(e.getMessage().contains("authentication failed"));
@@ -65,7 +65,7 @@ class CircuitHandshakeTest {
   void impostorWithoutTheMlKemOnionKeyFails() throws Exception {
     OnionKeyPair impostorKey = OnionKeyPair.impostor(onionKey.x25519(), MlKem768.generate(random),
         onionKey.publicKey(), EXPIRES);
-    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId, onionKey.publicKey(), random);
+    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId.toBytes(), onionKey.publicKey(), random);
     byte[] created = relay(impostorKey, null).respond(client.createMessage()).created();
     assertThrows(HandshakeException.class, () -> client.finish(created));
   }
@@ -73,11 +73,11 @@ class CircuitHandshakeTest {
   @Test
   void createForAnotherRelayOrUnknownKeyIsRefused() {
     NodeId other = NodeId.ofIdentityKey(Ed25519.generate(random).publicKey());
-    byte[] toOther = CircuitHandshakeClient.start(other, onionKey.publicKey(), random).createMessage();
+    byte[] toOther = CircuitHandshakeClient.start(other.toBytes(), onionKey.publicKey(), random).createMessage();
     assertTrue(assertThrows(HandshakeException.class, () -> relay(onionKey, null).respond(toOther))
         .getMessage().contains("another relay"));
     OnionKeyPair unknown = OnionKeyPair.generate(random, EXPIRES);
-    byte[] toUnknown = CircuitHandshakeClient.start(relayId, unknown.publicKey(), random).createMessage();
+    byte[] toUnknown = CircuitHandshakeClient.start(relayId.toBytes(), unknown.publicKey(), random).createMessage();
     assertTrue(assertThrows(HandshakeException.class, () -> relay(onionKey, null).respond(toUnknown))
         .getMessage().contains("unknown onion key"));
   }
@@ -86,7 +86,7 @@ class CircuitHandshakeTest {
   void flippingAnyByteOfCreateBreaksTheHandshake() throws Exception {
     int accepted = 0;
     for (int position = 0; position < CircuitHandshake.CREATE_BYTES; position++) {
-      CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId, onionKey.publicKey(), random);
+      CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId.toBytes(), onionKey.publicKey(), random);
       byte[] create = client.createMessage();
       create[position] ^= (byte) (1 << (position % 8));
       byte[] created;
@@ -109,7 +109,7 @@ class CircuitHandshakeTest {
   void flippingAnyByteOfCreatedBreaksTheHandshake() throws Exception {
     int accepted = 0;
     for (int position = 0; position < CircuitHandshake.CREATED_BYTES; position++) {
-      CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId, onionKey.publicKey(), random);
+      CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId.toBytes(), onionKey.publicKey(), random);
       byte[] created = relay(onionKey, null).respond(client.createMessage()).created();
       created[position] ^= (byte) (0x80 >>> (position % 8));
       try {
@@ -124,7 +124,7 @@ class CircuitHandshakeTest {
 
   @Test
   void malformedSizesAreRefused() {
-    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId, onionKey.publicKey(), random);
+    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId.toBytes(), onionKey.publicKey(), random);
     assertThrows(HandshakeException.class, () -> relay(onionKey, null).respond(new byte[2367]));
     assertThrows(HandshakeException.class, () -> client.finish(new byte[1151]));
   }
@@ -132,12 +132,12 @@ class CircuitHandshakeTest {
   @Test
   void replayedCreateIsRefused() throws Exception {
     CircuitHandshakeRelay relay = relay(onionKey, null);
-    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId, onionKey.publicKey(), random);
+    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId.toBytes(), onionKey.publicKey(), random);
     byte[] create = client.createMessage();
     relay.respond(create);
     assertTrue(assertThrows(HandshakeException.class, () -> relay.respond(create)).getMessage().contains("replay"));
     // same X with a different ephemeral ML-KEM key and ciphertext: still a replay
-    byte[] variant = CircuitHandshakeClient.start(relayId, onionKey.publicKey(), random).createMessage();
+    byte[] variant = CircuitHandshakeClient.start(relayId.toBytes(), onionKey.publicKey(), random).createMessage();
     System.arraycopy(create, 0, variant, 0, CircuitHandshake.CREATE_EKE_OFFSET);
     assertThrows(HandshakeException.class, () -> relay.respond(variant));
     clock.advance(Duration.ofDays(13));
@@ -148,11 +148,11 @@ class CircuitHandshakeTest {
   void previousOnionKeyIsAcceptedUntilItExpires() throws Exception {
     OnionKeyPair previous = OnionKeyPair.generate(random, START.plus(Duration.ofDays(1)));
     CircuitHandshakeRelay relay = relay(onionKey, previous);
-    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId, previous.publicKey(), random);
+    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId.toBytes(), previous.publicKey(), random);
     CircuitHandshakeRelay.Response response = relay.respond(client.createMessage());
     assertTrue(client.finish(response.created()).sameMaterial(response.keys()));
     clock.advance(Duration.ofDays(1));
-    byte[] late = CircuitHandshakeClient.start(relayId, previous.publicKey(), random).createMessage();
+    byte[] late = CircuitHandshakeClient.start(relayId.toBytes(), previous.publicKey(), random).createMessage();
     assertTrue(assertThrows(HandshakeException.class, () -> relay.respond(late)).getMessage().contains("expired"));
   }
 
@@ -188,7 +188,7 @@ class CircuitHandshakeTest {
   }
 
   private HopKeys run(CircuitHandshakeRelay relay) throws HandshakeException {
-    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId, onionKey.publicKey(), random);
+    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId.toBytes(), onionKey.publicKey(), random);
     CircuitHandshakeRelay.Response response = relay.respond(client.createMessage());
     HopKeys keys = client.finish(response.created());
     if (!keys.sameMaterial(response.keys())) {

@@ -3,6 +3,7 @@ package io.shroud.dht;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shroud.identity.NodeId;
 import io.shroud.testutil.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.crypto.Ed25519;
+import io.shroud.identity.NodeId;
 import io.shroud.testutil.SeededRandom;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;

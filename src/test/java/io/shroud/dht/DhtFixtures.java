@@ -1,5 +1,6 @@
 package io.shroud.dht;
 
+import io.shroud.identity.NodeId;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;

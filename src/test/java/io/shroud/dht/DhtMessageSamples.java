@@ -4,6 +4,7 @@ import static io.shroud.dht.DhtFixtures.T0;
 import static io.shroud.dht.DhtFixtures.ip;
 
 import io.shroud.crypto.Ed25519;
+import io.shroud.identity.NodeId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.crypto.Ed25519;
+import io.shroud.identity.DirectoryView;
+import io.shroud.identity.NodeDescriptor;
+import io.shroud.identity.NodeId;
 import io.shroud.link.InMemoryLinks;
 import io.shroud.node.DirectoryActor;
-import io.shroud.node.NodeDescriptor;
 import io.shroud.testutil.MutableClock;
 import io.shroud.testutil.SeededRandom;
 import java.nio.ByteBuffer;
@@ -134,7 +136,7 @@ class DhtPeerTest {
       peer(id, true);
       far.add(DhtTestNet.descriptor(id, new byte[32], DhtTestNet.dataAddress(i)));
     }
-    target.dht().tell(new DhtActor.DirectoryUpdated(new DirectoryActor.DirectoryView(far)));
+    target.dht().tell(new DhtActor.DirectoryUpdated(new DirectoryView(far)));
     NodeId key = far.get(0).nodeId(); // every far peer is closer to it than the target is
     FakePeer from = peer(randomId(5), false);
     SignedRecord r = SignedRecord.sign(publisherKey, key, 1, clock.instant().plus(Duration.ofHours(1)), new byte[] {1});
@@ -170,7 +172,7 @@ class DhtPeerTest {
       peer(id, true);
       peers.add(DhtTestNet.descriptor(id, new byte[32], DhtTestNet.dataAddress(i)));
     }
-    target.dht().tell(new DhtActor.DirectoryUpdated(new DirectoryActor.DirectoryView(peers)));
+    target.dht().tell(new DhtActor.DirectoryUpdated(new DirectoryView(peers)));
     TestProbe<Object> waiter = kit.createTestProbe();
     DhtView view = waiter.awaitAssert(Duration.ofSeconds(5), () -> {
       DhtView v = net.view(target.dht());
@@ -187,7 +189,7 @@ class DhtPeerTest {
     peer(candidate, true);
     List<NodeDescriptor> more = new ArrayList<>(b.peers());
     more.add(DhtTestNet.descriptor(candidate, new byte[32], DhtTestNet.dataAddress(20)));
-    b.node().dht().tell(new DhtActor.DirectoryUpdated(new DirectoryActor.DirectoryView(more)));
+    b.node().dht().tell(new DhtActor.DirectoryUpdated(new DirectoryView(more)));
     return candidate;
   }
 
@@ -233,7 +235,7 @@ class DhtPeerTest {
       peer(id, true);
       peers.add(DhtTestNet.descriptor(id, new byte[32], DhtTestNet.dataAddress(i)));
     }
-    target.dht().tell(new DhtActor.DirectoryUpdated(new DirectoryActor.DirectoryView(peers)));
+    target.dht().tell(new DhtActor.DirectoryUpdated(new DirectoryView(peers)));
     // the join lookup targets the node's own id; wait until every peer has answered it
     DhtMessage.FindNode join = (DhtMessage.FindNode) expectFrom(peers.get(0).nodeId(), DhtMessage.FindNode.class);
     assertEquals(target.id(), join.target());

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.shroud.crypto.Ed25519;
+import io.shroud.identity.DirectoryView;
+import io.shroud.identity.NodeDescriptor;
+import io.shroud.identity.NodeId;
 import io.shroud.link.InMemoryLinks;
 import io.shroud.node.DirectoryActor;
-import io.shroud.node.NodeDescriptor;
 import io.shroud.testutil.MutableClock;
 import io.shroud.testutil.SeededRandom;
 import java.time.Duration;
@@ -66,7 +68,7 @@ class DhtRoutingPersistenceTest {
       peers.add(DhtTestNet.descriptor(id, new byte[32], DhtTestNet.dataAddress(i)));
       expected.add(id.toHex() + "@127." + (i + 1) + ".0.1:7000");
     }
-    first.dht().tell(new DhtActor.DirectoryUpdated(new DirectoryActor.DirectoryView(peers)));
+    first.dht().tell(new DhtActor.DirectoryUpdated(new DirectoryView(peers)));
     kit.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
       assertEquals(6, net.view(first.dht()).persistedContacts());
       return null;

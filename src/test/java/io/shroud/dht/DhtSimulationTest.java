@@ -4,6 +4,7 @@ import static io.shroud.dht.DhtFixtures.T0;
 import static io.shroud.dht.DhtFixtures.contact;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shroud.identity.NodeId;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;

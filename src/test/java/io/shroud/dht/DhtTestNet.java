@@ -1,10 +1,12 @@
 package io.shroud.dht;
 
 import io.shroud.crypto.Ed25519;
+import io.shroud.identity.DirectoryView;
+import io.shroud.identity.NodeDescriptor;
+import io.shroud.identity.NodeId;
 import io.shroud.link.InMemoryLinks;
 import io.shroud.link.Links;
 import io.shroud.node.DirectoryActor;
-import io.shroud.node.NodeDescriptor;
 import io.shroud.testutil.SeededRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,7 +63,7 @@ final class DhtTestNet {
       all.add(descriptor(node.id(), node.identity().publicKey(), dataAddress(i)));
     }
     net.nodes.forEach(node -> node.dht().tell(
-        new DhtActor.DirectoryUpdated(new DirectoryActor.DirectoryView(all))));
+        new DhtActor.DirectoryUpdated(new DirectoryView(all))));
     net.awaitQuiet();
     return net;
   }

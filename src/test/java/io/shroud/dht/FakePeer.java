@@ -1,5 +1,6 @@
 package io.shroud.dht;
 
+import io.shroud.identity.NodeId;
 import io.shroud.link.InMemoryLinks;
 import io.shroud.link.Links;
 import io.shroud.wire.Cell;

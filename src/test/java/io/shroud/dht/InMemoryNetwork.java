@@ -1,5 +1,6 @@
 package io.shroud.dht;
 
+import io.shroud.identity.NodeId;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.HashMap;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.crypto.Ed25519;
+import io.shroud.identity.NodeId;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.ZoneOffset;

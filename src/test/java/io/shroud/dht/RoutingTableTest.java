@@ -1,5 +1,6 @@
 package io.shroud.dht;
 
+import io.shroud.identity.NodeId;
 import io.shroud.testutil.MutableClock;
 import static io.shroud.dht.DhtFixtures.T0;
 import static io.shroud.dht.DhtFixtures.contact;

@@ -1,10 +1,8 @@
 package io.shroud.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.shroud.dht.NodeId;
-import java.net.InetSocketAddress;
+import io.shroud.identity.NodeId;
 import org.junit.jupiter.api.Test;
 
 /** The one-link-per-node rule and data address parsing. */
@@ -28,19 +26,5 @@ class DuplicateRuleTest {
     assertEquals(true, DuplicateRule.keepNewer(SMALL, LARGE, true, true));
     assertEquals(true, DuplicateRule.keepNewer(SMALL, LARGE, false, false));
     assertEquals(true, DuplicateRule.keepNewer(LARGE, SMALL, true, true));
-  }
-
-  @Test
-  void dataAddressesParseHostPortAndBracketedV6() {
-    assertEquals(new InetSocketAddress("127.0.0.1", 7000), DataAddress.parse("127.0.0.1:7000"));
-    assertEquals(new InetSocketAddress("::1", 7000), DataAddress.parse("[::1]:7000"));
-    assertEquals("[0:0:0:0:0:0:0:1]:7000",
-        DataAddress.format(new InetSocketAddress("0:0:0:0:0:0:0:1", 7000)));
-    assertNull(DataAddress.parse("127.0.0.1"));
-    assertNull(DataAddress.parse("127.0.0.1:"));
-    assertNull(DataAddress.parse("127.0.0.1:0"));
-    assertNull(DataAddress.parse("127.0.0.1:70000"));
-    assertNull(DataAddress.parse("host:port"));
-    assertNull(DataAddress.parse(":7000"));
   }
 }

@@ -1,9 +1,9 @@
 package io.shroud.link;
 
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
+import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;
 import java.util.ArrayList;
-import io.shroud.wire.Cell;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;

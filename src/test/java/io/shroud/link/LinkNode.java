@@ -3,9 +3,10 @@ package io.shroud.link;
 import io.shroud.crypto.Ed25519;
 import io.shroud.crypto.OnionPublicKey;
 import io.shroud.crypto.X25519;
-import io.shroud.dht.NodeId;
-import io.shroud.node.DirectoryActor;
-import io.shroud.node.NodeDescriptor;
+import io.shroud.identity.DataAddress;
+import io.shroud.identity.DirectoryView;
+import io.shroud.identity.NodeDescriptor;
+import io.shroud.identity.NodeId;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -39,9 +40,9 @@ final class LinkNode {
 
   LinkNode(ActorTestKit kit, String host, LinkSettings settings) {
     this.kit = kit;
-    TestProbe<DirectoryActor.Command> directory = kit.createTestProbe();
+    // no directory actor: the tests hand the links their directory (DirectoryUpdated)
     links = kit.spawn(LinksActor.create(id, linkKey, new InetSocketAddress(host, 0), settings,
-        directory.ref(), Clock.systemUTC(), RANDOM, openLinks));
+        subscriber -> { }, Clock.systemUTC(), RANDOM, openLinks));
     TestProbe<InetSocketAddress> bound = kit.createTestProbe();
     links.tell(new LinksActor.GetLocalAddress(bound.ref()));
     address = bound.receiveMessage(Duration.ofSeconds(5));
@@ -80,7 +81,7 @@ final class LinkNode {
   /** Tells this node that the verified directory is exactly {@code descriptors}. */
   void directory(NodeDescriptor... descriptors) {
     links.tell(new LinksActor.DirectoryUpdated(
-        new DirectoryActor.DirectoryView(List.of(descriptors))));
+        new DirectoryView(List.of(descriptors))));
   }
 
   /** Every node's directory lists every node of {@code nodes} at its real address. */

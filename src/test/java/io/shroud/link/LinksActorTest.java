@@ -1,5 +1,6 @@
 package io.shroud.link;
 
+import io.shroud.identity.DataAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -247,7 +248,7 @@ class LinksActorTest {
       socket.getOutputStream().write(cipher.seal(new Cell(9, CellCommand.CREATE, new byte[] {1, 2, 3})));
       socket.getOutputStream().write(cipher.seal(dht("after")));
       socket.getOutputStream().flush();
-      io.shroud.dht.NodeId from = io.shroud.dht.NodeId.ofIdentityKey(peerIdentity.publicKey());
+      io.shroud.identity.NodeId from = io.shroud.identity.NodeId.ofIdentityKey(peerIdentity.publicKey());
       assertEquals(new Links.Inbound(from, dht("after")), node.dht.receiveMessage(WAIT), "the link stays up");
       node.events.awaitAssert(WAIT, () -> {
         LinksActor.LinkStats stats = node.stats();
@@ -279,7 +280,7 @@ class LinksActorTest {
       burst.write(cipher.seal(dht("second")));
       socket.getOutputStream().write(burst.toByteArray());
       socket.getOutputStream().flush();
-      io.shroud.dht.NodeId from = io.shroud.dht.NodeId.ofIdentityKey(identity.publicKey());
+      io.shroud.identity.NodeId from = io.shroud.identity.NodeId.ofIdentityKey(identity.publicKey());
       assertEquals(new Links.Inbound(from, dht("first")), responder.dht.receiveMessage(WAIT));
       assertEquals(new Links.Inbound(from, dht("second")), responder.dht.receiveMessage(WAIT));
     }
@@ -445,7 +446,7 @@ class LinksActorTest {
     Links.LinkEvent up = victim.events.receiveMessage(WAIT);
     assertTrue(up instanceof Links.LinkUp, up.toString());
     Links.LinkEvent down = victim.events.receiveMessage(WAIT);
-    assertEquals(new Links.LinkDown(io.shroud.dht.NodeId.ofIdentityKey(identity.publicKey()),
+    assertEquals(new Links.LinkDown(io.shroud.identity.NodeId.ofIdentityKey(identity.publicKey()),
         "idle timeout"), down);
     victim.stop();
   }

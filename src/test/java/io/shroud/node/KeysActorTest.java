@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import io.shroud.crypto.Ed25519;
-import io.shroud.dht.NodeId;
+import io.shroud.crypto.OnionKeys;
+import io.shroud.identity.NodeId;
 import io.shroud.testutil.MutableClock;
 import io.shroud.testutil.PersistenceTestConfig;
 import java.nio.file.Files;
@@ -42,8 +43,8 @@ class KeysActorTest {
 
   private static final Duration PERIOD = Duration.ofHours(1);
 
-  private KeysActor.OnionKeys get(ActorRef<KeysActor.Command> keys) {
-    TestProbe<KeysActor.OnionKeys> probe = testKit.createTestProbe();
+  private OnionKeys get(ActorRef<KeysActor.Command> keys) {
+    TestProbe<OnionKeys> probe = testKit.createTestProbe();
     keys.tell(new KeysActor.GetOnionKeys(probe.getRef()));
     return probe.receiveMessage();
   }
@@ -59,17 +60,17 @@ class KeysActorTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-24T00:00:00Z"));
 
     ActorRef<KeysActor.Command> first = spawn(id, store, clock);
-    KeysActor.OnionKeys k1 = get(first);
+    OnionKeys k1 = get(first);
     assertEquals(1, k1.currentSerial());
     assertTrue(k1.previous().isEmpty());
 
-    TestProbe<KeysActor.OnionKeys> subscriber = testKit.createTestProbe();
+    TestProbe<OnionKeys> subscriber = testKit.createTestProbe();
     first.tell(new KeysActor.Subscribe(subscriber.getRef()));
     assertEquals(1, subscriber.receiveMessage().currentSerial());
 
     clock.advance(PERIOD.plusSeconds(1));
     first.tell(KeysActor.RotateIfDue.INSTANCE);
-    KeysActor.OnionKeys k2 = subscriber.receiveMessage();
+    OnionKeys k2 = subscriber.receiveMessage();
     assertEquals(2, k2.currentSerial());
     assertEquals(k1.current().publicKey(), k2.previous().orElseThrow().publicKey(),
         "the replaced key stays usable as previous");
@@ -81,7 +82,7 @@ class KeysActorTest {
 
     testKit.stop(first);
     ActorRef<KeysActor.Command> second = spawn(id, store, clock);
-    KeysActor.OnionKeys recovered = get(second);
+    OnionKeys recovered = get(second);
     assertEquals(2, recovered.currentSerial());
     assertEquals(k2.current().publicKey(), recovered.current().publicKey());
     assertEquals(k1.current().publicKey(), recovered.previous().orElseThrow().publicKey());
@@ -117,7 +118,7 @@ class KeysActorTest {
     NodeId id = NodeId.ofIdentityKey(Ed25519.generate(new SecureRandom()).publicKey());
     MutableClock clock = new MutableClock(Instant.parse("2026-11-24T00:00:00Z"));
     ActorRef<KeysActor.Command> keys = spawn(id, store, clock);
-    TestProbe<KeysActor.OnionKeys> subscriber = testKit.createTestProbe();
+    TestProbe<OnionKeys> subscriber = testKit.createTestProbe();
     keys.tell(new KeysActor.Subscribe(subscriber.getRef()));
     assertEquals(1, subscriber.receiveMessage().currentSerial());
     for (int serial = 2; serial <= 3; serial++) {

@@ -3,7 +3,7 @@ package io.shroud.node;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

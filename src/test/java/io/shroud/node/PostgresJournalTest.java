@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.shroud.crypto.Ed25519;
-import io.shroud.dht.NodeId;
+import io.shroud.crypto.OnionKeys;
+import io.shroud.identity.NodeId;
 import io.shroud.testing.PostgresServer;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -77,7 +78,7 @@ class PostgresJournalTest {
       SchemaUtils.createIfNotExists(first.system()).toCompletableFuture().get();
       ActorRef<KeysActor.Command> keys = first.spawn(
           KeysActor.create(id, store, Duration.ofDays(7), java.time.Clock.systemUTC()));
-      TestProbe<KeysActor.OnionKeys> probe = first.createTestProbe();
+      TestProbe<OnionKeys> probe = first.createTestProbe();
       keys.tell(new KeysActor.GetOnionKeys(probe.getRef()));
       firstKey = probe.receiveMessage(Duration.ofSeconds(20)).current().publicKey();
       assertTrue(new JournalHealthCheck(Adapter.toClassic(first.system())).get().toCompletableFuture().get());
@@ -98,9 +99,9 @@ class PostgresJournalTest {
       SchemaUtils.createIfNotExists(second.system()).toCompletableFuture().get();
       ActorRef<KeysActor.Command> keys = second.spawn(
           KeysActor.create(id, store, Duration.ofDays(7), java.time.Clock.systemUTC()));
-      TestProbe<KeysActor.OnionKeys> probe = second.createTestProbe();
+      TestProbe<OnionKeys> probe = second.createTestProbe();
       keys.tell(new KeysActor.GetOnionKeys(probe.getRef()));
-      KeysActor.OnionKeys recovered = probe.receiveMessage(Duration.ofSeconds(20));
+      OnionKeys recovered = probe.receiveMessage(Duration.ofSeconds(20));
       assertEquals(1, recovered.currentSerial());
       assertEquals(firstKey, recovered.current().publicKey());
     } finally {

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.dht.RoutingSnapshotActor;
+import io.shroud.identity.SignedDescriptor;
 import io.shroud.node.KeysActor;
-import io.shroud.node.SignedDescriptor;
-import io.shroud.swarm.SharesActor;
+import io.shroud.swarm.serve.SharesActor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,18 +42,18 @@ class KryoSerializerTest {
           new RoutingSnapshotActor.SavedContact(new byte[] {1}, "::1", 1, Instant.ofEpochSecond(7))))),
       new RoutingSnapshotActor.RoutingState(new ArrayList<>(List.of(
           new RoutingSnapshotActor.SavedContact(new byte[] {2}, "10.0.0.1", 65535, Instant.EPOCH)))),
-      new io.shroud.swarm.DownloadEvent.DownloadStarted("0123456789abcdef", "ab".repeat(32), "/tmp/out.bin", 3,
+      new io.shroud.swarm.fetch.DownloadEvent.DownloadStarted("0123456789abcdef", "ab".repeat(32), "/tmp/out.bin", 3,
           Instant.ofEpochSecond(1, 2)),
-      new io.shroud.swarm.DownloadEvent.PieceLayerVerified(new byte[64]),
-      new io.shroud.swarm.DownloadEvent.PieceVerified(41),
-      new io.shroud.swarm.DownloadEvent.PiecesVerified(new int[] {3, 1, 2}),
-      new io.shroud.swarm.DownloadEvent.PieceInvalidated(7),
-      new io.shroud.swarm.DownloadEvent.Paused(Instant.EPOCH),
-      new io.shroud.swarm.DownloadEvent.Resumed(Instant.ofEpochSecond(3)),
-      new io.shroud.swarm.DownloadEvent.Cancelled(Instant.ofEpochSecond(4)),
-      new io.shroud.swarm.DownloadEvent.DownloadCompleted("cd".repeat(32), "movie.mkv", Instant.ofEpochSecond(5)),
-      new io.shroud.swarm.DownloadEvent.DownloadFailed("disk full", Instant.ofEpochSecond(6)),
-      new io.shroud.swarm.DownloadsActor.DownloadRegistered("0123456789abcdef", "/tmp/out.bin", Instant.EPOCH));
+      new io.shroud.swarm.fetch.DownloadEvent.PieceLayerVerified(new byte[64]),
+      new io.shroud.swarm.fetch.DownloadEvent.PieceVerified(41),
+      new io.shroud.swarm.fetch.DownloadEvent.PiecesVerified(new int[] {3, 1, 2}),
+      new io.shroud.swarm.fetch.DownloadEvent.PieceInvalidated(7),
+      new io.shroud.swarm.fetch.DownloadEvent.Paused(Instant.EPOCH),
+      new io.shroud.swarm.fetch.DownloadEvent.Resumed(Instant.ofEpochSecond(3)),
+      new io.shroud.swarm.fetch.DownloadEvent.Cancelled(Instant.ofEpochSecond(4)),
+      new io.shroud.swarm.fetch.DownloadEvent.DownloadCompleted("cd".repeat(32), "movie.mkv", Instant.ofEpochSecond(5)),
+      new io.shroud.swarm.fetch.DownloadEvent.DownloadFailed("disk full", Instant.ofEpochSecond(6)),
+      new io.shroud.swarm.fetch.DownloadsActor.DownloadRegistered("0123456789abcdef", "/tmp/out.bin", Instant.EPOCH));
 
   /** Value-based equality for records holding arrays: compare their serialized forms after a round trip. */
   @Test

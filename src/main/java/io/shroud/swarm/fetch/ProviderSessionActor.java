@@ -1,0 +1,209 @@
+package io.shroud.swarm.fetch;
+
+import io.shroud.circuit.CircuitActor;
+import io.shroud.circuit.CircuitsActor;
+import io.shroud.circuit.StreamMuxActor;
+import io.shroud.circuit.StreamMuxActor.StreamCommand;
+import io.shroud.circuit.StreamMuxActor.StreamEvent;
+import io.shroud.identity.NodeId;
+import io.shroud.swarm.transfer.OutboundChunks;
+import io.shroud.swarm.transfer.TransferCodec;
+import io.shroud.swarm.transfer.TransferFrameDecoder;
+import io.shroud.swarm.transfer.TransferMessage;
+import io.shroud.swarm.transfer.TransferProtocolException;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The downloader's end of one provider connection: builds a circuit of {@code hops} ending at
+ * the provider, opens a {@code transfer} stream on it, says HELLO, then turns stream bytes into
+ * {@link TransferMessage}s for its parent and the parent's messages into stream chunks (against
+ * the stream's credit). It stops after reporting {@link Lost}: circuit failure, stream end or a
+ * protocol violation by the provider.
+ */
+public final class ProviderSessionActor extends AbstractBehavior<ProviderSessionActor.Command> {
+
+  public sealed interface Command {}
+
+  /** Sends a message to the provider. */
+  public record Send(TransferMessage message) implements Command {}
+
+  /** Sends messages to the provider, packed into as few stream chunks as they fit in. */
+  public record SendAll(List<TransferMessage> messages) implements Command {}
+
+  /** Ends the stream and stops. */
+  public enum Close implements Command { INSTANCE }
+
+  private record Built(CircuitsActor.BuildResult result) implements Command {}
+
+  private record FromStream(StreamEvent event) implements Command {}
+
+  /**
+   * Sent to self when the first of a run of messages or stream chunks arrives, so that what
+   * the mailbox already holds is handled before anything leaves: requests queued by one
+   * {@code refill} share stream chunks (one relay cell carries ~300 block requests instead of
+   * one), and the chunks consumed meanwhile are acknowledged in one {@code Consumed(n)}.
+   */
+  private enum Flush implements Command { INSTANCE }
+
+  /** What the parent hears. */
+  public sealed interface Report {
+    NodeId provider();
+
+    /** The {@code epoch} the session was created with (tells a stale session's reports apart). */
+    long epoch();
+  }
+
+  /** The stream is open and HELLO is sent. */
+  public record Connected(NodeId provider, long epoch, String circuitId, List<String> path) implements Report {}
+
+  /** Messages decoded from what arrived together on the stream, in order (never empty). */
+  public record Received(NodeId provider, long epoch, List<TransferMessage> messages) implements Report {}
+
+  /** The connection is gone (nothing more follows). */
+  public record Lost(NodeId provider, long epoch, String reason) implements Report {}
+
+  private final NodeId provider;
+  private final long epoch;
+  private final byte[] infoHash;
+  private final ActorRef<Report> parent;
+  private final TransferFrameDecoder decoder = new TransferFrameDecoder();
+  private final OutboundChunks outbound = new OutboundChunks(StreamMuxActor.MAX_CHUNK);
+  private ActorRef<StreamCommand> stream;
+  private String circuitId;
+  private List<String> path = List.of();
+  private boolean flushScheduled;
+  private int unacknowledgedChunks;
+
+  public static Behavior<Command> create(NodeId provider, long epoch, byte[] infoHash, int hops,
+      ActorRef<CircuitsActor.Command> circuits, ActorRef<Report> parent) {
+    return Behaviors.setup(ctx -> {
+      circuits.tell(new CircuitsActor.BuildCircuit(Optional.of(provider), hops,
+          ctx.messageAdapter(CircuitsActor.BuildResult.class, Built::new)));
+      return new ProviderSessionActor(ctx, provider, epoch, infoHash, parent);
+    });
+  }
+
+  private ProviderSessionActor(ActorContext<Command> ctx, NodeId provider, long epoch, byte[] infoHash,
+      ActorRef<Report> parent) {
+    super(ctx);
+    this.provider = provider;
+    this.epoch = epoch;
+    this.infoHash = infoHash.clone();
+    this.parent = parent;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Built.class, this::onBuilt)
+        .onMessage(FromStream.class, this::onStream)
+        .onMessage(Send.class, this::onSend)
+        .onMessage(SendAll.class, this::onSendAll)
+        .onMessageEquals(Close.INSTANCE, this::onClose)
+        .onMessageEquals(Flush.INSTANCE, this::onFlush)
+        .build();
+  }
+
+  private Behavior<Command> onBuilt(Built built) {
+    if (built.result() instanceof CircuitsActor.Built ok) {
+      circuitId = ok.circuitId();
+      path = ok.path();
+      ok.circuit().tell(new CircuitActor.OpenStream(TransferCodec.SERVICE,
+          getContext().messageAdapter(StreamEvent.class, FromStream::new)));
+      return this;
+    }
+    return lost("circuit build failed: " + ((CircuitsActor.Failed) built.result()).reason());
+  }
+
+  private Behavior<Command> onStream(FromStream from) {
+    StreamEvent e = from.event();
+    if (e instanceof StreamMuxActor.StreamOpened opened) {
+      stream = opened.stream();
+      outbound.credit(opened.credit());
+      parent.tell(new Connected(provider, epoch, circuitId, path));
+      send(new TransferMessage.Hello(infoHash));
+    } else if (e instanceof StreamMuxActor.StreamCredit credit) {
+      outbound.credit(credit.chunks());
+      flush();
+    } else if (e instanceof StreamMuxActor.StreamData data) {
+      unacknowledgedChunks += data.chunks();
+      scheduleFlush();
+      try {
+        List<TransferMessage> messages = decoder.feed(data.parts());
+        if (!messages.isEmpty()) {
+          parent.tell(new Received(provider, epoch, messages));
+        }
+      } catch (TransferProtocolException ex) {
+        stream.tell(StreamMuxActor.EndStream.INSTANCE);
+        return lost("protocol violation: " + ex.getMessage());
+      }
+    } else if (e instanceof StreamMuxActor.StreamEnded ended) {
+      return lost("stream ended: " + ended.reason());
+    } else if (e instanceof StreamMuxActor.StreamRefused refused) {
+      return lost("write refused: " + refused.reason());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSend(Send send) {
+    send(send.message());
+    return this;
+  }
+
+  private Behavior<Command> onSendAll(SendAll send) {
+    send.messages().forEach(outbound::add);
+    scheduleFlush();
+    return this;
+  }
+
+  private void send(TransferMessage m) {
+    outbound.add(m);
+    scheduleFlush();
+  }
+
+  private void scheduleFlush() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      getContext().getSelf().tell(Flush.INSTANCE);
+    }
+  }
+
+  private Behavior<Command> onFlush() {
+    flushScheduled = false;
+    if (stream != null && unacknowledgedChunks > 0) {
+      stream.tell(new StreamMuxActor.Consumed(unacknowledgedChunks));
+      unacknowledgedChunks = 0;
+    }
+    flush();
+    return this;
+  }
+
+  private void flush() {
+    if (stream == null) {
+      return;
+    }
+    List<byte[]> chunks = outbound.drain();
+    if (!chunks.isEmpty()) {
+      stream.tell(new StreamMuxActor.WriteAll(chunks));
+    }
+  }
+
+  private Behavior<Command> onClose() {
+    if (stream != null) {
+      stream.tell(StreamMuxActor.EndStream.INSTANCE);
+    }
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> lost(String reason) {
+    parent.tell(new Lost(provider, epoch, reason));
+    return Behaviors.stopped();
+  }
+}

@@ -1,0 +1,500 @@
+package io.shroud.swarm.pick;
+
+import io.shroud.content.PieceGeometry;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * Which block to ask which source for next, in the manner of libtorrent's {@code piece_picker}:
+ * bitfields in, block requests out, no I/O and no clock. One per download; not thread-safe (its
+ * owning actor is the only caller).
+ *
+ * <p>State per piece: {@code NONE → PARTIAL → WRITING → VERIFIED} (PARTIAL: some block is
+ * requested or received; WRITING: every block received, awaiting verification and fsync). Per
+ * block: {@code NONE → REQUESTED(sources) → RECEIVED(source)}. Per source: its have-set, the
+ * blocks it has in flight, and its strikes.
+ *
+ * <p>Policy of {@link #pick}, in order:
+ * <ol>
+ *   <li>blocks of PARTIAL pieces the source has, the piece with the most blocks already
+ *       requested or received first (finish what was started, so pieces reach disk);
+ *   <li>then whole pieces in rarest-first order: lowest availability (number of live sources
+ *       having the piece) first, ties broken as {@link PickerConfig#ties} says: by a per-picker
+ *       random permutation drawn from the injected random (downloaders spread over the swarm,
+ *       tests are deterministic) or in piece index order;
+ *   <li>endgame, once no block is left unrequested: blocks already in flight from other sources,
+ *       fewest requesters first, up to {@link PickerConfig#endgameMaxRequesters} per block; when
+ *       one copy arrives, {@link #blockReceived} names the others to CANCEL.
+ * </ol>
+ * Each call hands out at most {@code maxInFlight - inFlight(source)} blocks (pipelining). Source
+ * ranking lives outside ({@link SourceStats}): the caller offers free slots to faster sources
+ * first and sizes each source's {@code maxInFlight} from its throughput.
+ *
+ * <p>Strikes: {@link #reportBadBlock}, {@link #reportBadPiece} and {@link #pieceFailed} count
+ * strikes per source; at {@link PickerConfig#maxStrikes} the source is banned: its requests are
+ * released, its pieces no longer count towards availability and it is never picked for again
+ * (strikes survive {@link #sourceGone}, so a reconnecting bad source stays banned).
+ *
+ * @param <S> the caller's source handle (needs {@code equals}/{@code hashCode})
+ */
+public final class PiecePicker<S> {
+  /** Piece states. */
+  public enum PieceState { NONE, PARTIAL, WRITING, VERIFIED }
+
+  /** Block states. */
+  public enum BlockState { NONE, REQUESTED, RECEIVED }
+
+  private static final class Source {
+    final BitSet have = new BitSet();
+    final LinkedHashSet<Integer> inFlight = new LinkedHashSet<>();
+  }
+
+  /** Block bookkeeping for a PARTIAL or WRITING piece; other pieces need none. */
+  private static final class Active {
+    final BlockState[] state;
+    final Object[] from;
+    int touched;
+    int received;
+
+    Active(int blocks) {
+      state = new BlockState[blocks];
+      java.util.Arrays.fill(state, BlockState.NONE);
+      from = new Object[blocks];
+    }
+  }
+
+  private final PieceGeometry geometry;
+  private final PickerConfig config;
+  private final int pieceCount;
+  private final int bpp;
+  private final RarityIndex rarity;
+  private final PieceState[] pieceState;
+  private final Map<Integer, Active> active = new LinkedHashMap<>();
+  private final Map<Integer, List<S>> requesters = new HashMap<>();
+  private final Map<S, Source> sources = new LinkedHashMap<>();
+  private final Map<S, Integer> strikes = new HashMap<>();
+  private final Set<S> banned = new LinkedHashSet<>();
+  private int unrequested;
+  private int verified;
+  private int receivedBlocks;
+
+  /**
+   * A picker for a share of geometry {@code geometry}, resuming with the pieces in
+   * {@code verifiedPieces} already done (they are never requested).
+   */
+  public PiecePicker(PieceGeometry geometry, BitSet verifiedPieces, PickerConfig config,
+      RandomGenerator random) {
+    this.geometry = Objects.requireNonNull(geometry, "geometry");
+    this.config = Objects.requireNonNull(config, "config");
+    this.pieceCount = geometry.pieceCount();
+    this.bpp = geometry.blocksPerPiece();
+    if (verifiedPieces.length() > pieceCount) {
+      throw new IllegalArgumentException("verified piece " + (verifiedPieces.length() - 1)
+          + " is outside 0.." + (pieceCount - 1));
+    }
+    pieceState = new PieceState[pieceCount];
+    rarity = new RarityIndex(pieceCount, config.ties() == PickerConfig.Ties.RANDOM ? random : null);
+    for (int p = 0; p < pieceCount; p++) {
+      boolean done = verifiedPieces.get(p);
+      pieceState[p] = done ? PieceState.VERIFIED : PieceState.NONE;
+      if (!done) {
+        rarity.setFresh(p, true);
+      }
+      int n = blocksIn(p);
+      if (done) {
+        verified++;
+        receivedBlocks += n;
+      } else {
+        unrequested += n;
+      }
+    }
+  }
+
+  /** Number of blocks in piece {@code piece}. */
+  public int blocksIn(int piece) {
+    return geometry.blocksIn(piece);
+  }
+
+  /** The block at byte {@code offset} of {@code piece}, or an exception if there is none. */
+  public BlockRef block(int piece, int offset) {
+    if (piece < 0 || piece >= pieceCount || offset < 0 || offset % PieceGeometry.BLOCK_SIZE != 0
+        || offset / PieceGeometry.BLOCK_SIZE >= blocksIn(piece)) {
+      throw new IllegalArgumentException("no block at piece " + piece + " offset " + offset);
+    }
+    int index = offset / PieceGeometry.BLOCK_SIZE;
+    return ref(piece, index);
+  }
+
+  private BlockRef ref(int piece, int index) {
+    return new BlockRef(piece, index,
+        geometry.blockSize((int) (geometry.pieceOffset(piece) / PieceGeometry.BLOCK_SIZE) + index));
+  }
+
+  // ---- sources -------------------------------------------------------------------------------
+
+  /** Adds the pieces in {@code pieces} to what {@code source} has (HAVE bitfield). */
+  public void sourceHas(S source, BitSet pieces) {
+    if (banned.contains(source)) {
+      return;
+    }
+    Source s = sources.computeIfAbsent(source, k -> new Source());
+    for (int p = pieces.nextSetBit(0); p >= 0 && p < pieceCount; p = pieces.nextSetBit(p + 1)) {
+      if (!s.have.get(p)) {
+        s.have.set(p);
+        rarity.addAvailability(p, +1);
+      }
+    }
+  }
+
+  /** {@code source} has the whole share (HAVE all). */
+  public void sourceHasAll(S source) {
+    BitSet all = new BitSet();
+    all.set(0, pieceCount);
+    sourceHas(source, all);
+  }
+
+  /** {@code source} went away: its requests are released and its pieces stop counting. */
+  public void sourceGone(S source) {
+    Source s = sources.remove(source);
+    if (s == null) {
+      return;
+    }
+    for (int p = s.have.nextSetBit(0); p >= 0; p = s.have.nextSetBit(p + 1)) {
+      rarity.addAvailability(p, -1);
+    }
+    for (int block : s.inFlight) {
+      dropRequester(block, source);
+    }
+  }
+
+  // ---- picking -------------------------------------------------------------------------------
+
+  /**
+   * Up to {@code maxInFlight - inFlight(source)} new blocks for {@code source}, now marked
+   * requested from it. Empty for banned or unknown sources.
+   */
+  public List<BlockRef> pick(S source, int maxInFlight) {
+    Source s = sources.get(source);
+    List<BlockRef> out = new ArrayList<>();
+    if (s == null) {
+      return out;
+    }
+    int budget = maxInFlight - s.inFlight.size();
+    if (budget <= 0) {
+      return out;
+    }
+    List<Integer> partials = new ArrayList<>();
+    for (Map.Entry<Integer, Active> e : active.entrySet()) {
+      int p = e.getKey();
+      if (s.have.get(p) && e.getValue().touched < blocksIn(p)) {
+        partials.add(p);
+      }
+    }
+    partials.sort(Comparator.comparingInt((Integer p) -> -active.get(p).touched)
+        .thenComparingLong(rarity::rarity));
+    for (int p : partials) {
+      budget = takeFresh(source, s, p, budget, out);
+      if (budget == 0) {
+        return out;
+      }
+    }
+    if (unrequested > 0) {
+      for (int p : rarity.rarestFresh(s.have, (budget + bpp - 1) / bpp + 1)) {
+        budget = takeFresh(source, s, p, budget, out);
+        if (budget == 0) {
+          return out;
+        }
+      }
+    }
+    if (unrequested == 0) {
+      endgame(source, s, budget, out);
+    }
+    return out;
+  }
+
+  private int takeFresh(S source, Source s, int piece, int budget, List<BlockRef> out) {
+    int n = blocksIn(piece);
+    Active a = active.computeIfAbsent(piece, k -> new Active(n));
+    if (pieceState[piece] == PieceState.NONE) {
+      rarity.setFresh(piece, false);
+      pieceState[piece] = PieceState.PARTIAL;
+    }
+    for (int b = 0; b < n && budget > 0; b++) {
+      int block = piece * bpp + b;
+      if (a.state[b] == BlockState.NONE) {
+        a.state[b] = BlockState.REQUESTED;
+        requesters.computeIfAbsent(block, k -> new ArrayList<>(2)).add(source);
+        s.inFlight.add(block);
+        unrequested--;
+        a.touched++;
+        out.add(ref(piece, b));
+        budget--;
+      }
+    }
+    return budget;
+  }
+
+  private void endgame(S source, Source s, int budget, List<BlockRef> out) {
+    List<Integer> candidates = new ArrayList<>();
+    for (Map.Entry<Integer, List<S>> e : requesters.entrySet()) {
+      int block = e.getKey();
+      if (s.have.get(block / bpp) && !e.getValue().contains(source)
+          && e.getValue().size() < config.endgameMaxRequesters()) {
+        candidates.add(block);
+      }
+    }
+    candidates.sort(Comparator.comparingInt((Integer b) -> requesters.get(b).size())
+        .thenComparingInt(b -> b));
+    for (int block : candidates) {
+      if (budget-- == 0) {
+        return;
+      }
+      requesters.get(block).add(source);
+      s.inFlight.add(block);
+      out.add(ref(block / bpp, block % bpp));
+    }
+  }
+
+  // ---- arrivals ------------------------------------------------------------------------------
+
+  /**
+   * A block from {@code source} passed its Merkle check. Kept only if {@code source} had it in
+   * flight and no other source delivered it first.
+   */
+  public BlockResult<S> blockReceived(S source, int piece, int index) {
+    int block = checkBlock(piece, index);
+    Source s = sources.get(source);
+    if (s == null || !s.inFlight.remove(block)) {
+      return BlockResult.dropped();
+    }
+    List<S> others = new ArrayList<>(requesters.remove(block));
+    others.remove(source);
+    for (S o : others) {
+      sources.get(o).inFlight.remove(block);
+    }
+    Active a = active.get(piece);
+    a.state[index] = BlockState.RECEIVED;
+    a.from[index] = source;
+    a.received++;
+    receivedBlocks++;
+    boolean complete = a.received == blocksIn(piece);
+    if (complete) {
+      pieceState[piece] = PieceState.WRITING;
+    }
+    return new BlockResult<>(true, others, complete);
+  }
+
+  /** {@code source} will not deliver this block (REJECT, timeout, our CANCEL): release it. */
+  public void requestReleased(S source, int piece, int index) {
+    int block = checkBlock(piece, index);
+    Source s = sources.get(source);
+    if (s != null && s.inFlight.remove(block)) {
+      dropRequester(block, source);
+    }
+  }
+
+  private void dropRequester(int block, S source) {
+    List<S> r = requesters.get(block);
+    r.remove(source);
+    if (r.isEmpty()) {
+      requesters.remove(block);
+      int piece = block / bpp;
+      Active a = active.get(piece);
+      a.state[block % bpp] = BlockState.NONE;
+      unrequested++;
+      if (--a.touched == 0) {
+        pieceState[piece] = PieceState.NONE;
+        rarity.setFresh(piece, true);
+        active.remove(piece);
+      }
+    }
+  }
+
+  /** The piece in WRITING state passed verification and is on disk. */
+  public void pieceVerified(int piece) {
+    requireState(piece, PieceState.WRITING);
+    pieceState[piece] = PieceState.VERIFIED;
+    active.remove(piece);
+    verified++;
+  }
+
+  /**
+   * The piece in WRITING state failed verification: every block goes back to NONE for re-fetch,
+   * and its contributors are struck — a sole contributor is banned at once (it is certainly the
+   * culprit), several contributors get one strike each.
+   *
+   * @return the sources banned by this call
+   */
+  public Set<S> pieceFailed(int piece) {
+    requireState(piece, PieceState.WRITING);
+    Set<S> culprits = contributors(piece);
+    receivedBlocks -= active.remove(piece).received;
+    unrequested += blocksIn(piece);
+    pieceState[piece] = PieceState.NONE;
+    rarity.setFresh(piece, true);
+    Set<S> out = new LinkedHashSet<>();
+    for (S c : culprits) {
+      if (strike(c, culprits.size() == 1 ? config.maxStrikes() : 1)) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /** The distinct sources whose blocks make up the received part of {@code piece}. */
+  @SuppressWarnings("unchecked")
+  public Set<S> contributors(int piece) {
+    Set<S> out = new LinkedHashSet<>();
+    Active a = active.get(piece);
+    if (a != null) {
+      for (Object from : a.from) {
+        if (from != null) {
+          out.add((S) from);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** One strike against a source that sent a block failing its proof; true if now banned. */
+  public boolean reportBadBlock(S source) {
+    return strike(source, 1);
+  }
+
+  /** One strike against each source; returns those banned by this call. */
+  public Set<S> reportBadPiece(int piece, Collection<S> culprits) {
+    geometry.pieceSize(piece);
+    Set<S> out = new LinkedHashSet<>();
+    for (S c : culprits) {
+      if (strike(c, 1)) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  private boolean strike(S source, int count) {
+    if (banned.contains(source)) {
+      return false;
+    }
+    int total = strikes.merge(source, count, Integer::sum);
+    if (total < config.maxStrikes()) {
+      return false;
+    }
+    sourceGone(source);
+    banned.add(source);
+    return true;
+  }
+
+  private int checkBlock(int piece, int index) {
+    if (piece < 0 || piece >= pieceCount || index < 0 || index >= blocksIn(piece)) {
+      throw new IllegalArgumentException("no block " + piece + "." + index);
+    }
+    return piece * bpp + index;
+  }
+
+  private void requireState(int piece, PieceState expected) {
+    geometry.pieceSize(piece);
+    if (pieceState[piece] != expected) {
+      throw new IllegalStateException(
+          "piece " + piece + " is " + pieceState[piece] + ", expected " + expected);
+    }
+  }
+
+  // ---- queries -------------------------------------------------------------------------------
+
+  public int pieceCount() {
+    return pieceCount;
+  }
+
+  public PieceState pieceState(int piece) {
+    geometry.pieceSize(piece);
+    return pieceState[piece];
+  }
+
+  public BlockState blockState(int piece, int index) {
+    checkBlock(piece, index);
+    Active a = active.get(piece);
+    if (a != null) {
+      return a.state[index];
+    }
+    return pieceState[piece] == PieceState.VERIFIED ? BlockState.RECEIVED : BlockState.NONE;
+  }
+
+  /** The sources {@code piece.index} is in flight from, in request order. */
+  public List<S> requesters(int piece, int index) {
+    return List.copyOf(requesters.getOrDefault(checkBlock(piece, index), List.of()));
+  }
+
+  /**
+   * Whether {@code piece.index} is in flight from {@code source}: the check a download makes
+   * for every block that arrives, without {@link #requesters}'s copy.
+   */
+  public boolean isRequestedFrom(S source, int piece, int index) {
+    List<S> from = requesters.get(checkBlock(piece, index));
+    return from != null && from.contains(source);
+  }
+
+  public int availability(int piece) {
+    geometry.pieceSize(piece);
+    return rarity.availability(piece);
+  }
+
+  /** Blocks in flight from {@code source}. */
+  public int inFlight(S source) {
+    Source s = sources.get(source);
+    return s == null ? 0 : s.inFlight.size();
+  }
+
+  public int strikes(S source) {
+    return strikes.getOrDefault(source, 0);
+  }
+
+  public boolean isBanned(S source) {
+    return banned.contains(source);
+  }
+
+  /** True once no block is left unrequested (and the download is not complete). */
+  public boolean isEndgame() {
+    return unrequested == 0 && !isComplete();
+  }
+
+  public boolean isComplete() {
+    return verified == pieceCount;
+  }
+
+  public int verifiedPieces() {
+    return verified;
+  }
+
+  /** Blocks received so far, verified pieces included. */
+  public int receivedBlocks() {
+    return receivedBlocks;
+  }
+
+  /** Blocks nobody has been asked for. */
+  public int unrequestedBlocks() {
+    return unrequested;
+  }
+
+  /** The verified pieces (what a resume needs persisted). */
+  public BitSet verifiedSet() {
+    BitSet out = new BitSet(pieceCount);
+    for (int p = 0; p < pieceCount; p++) {
+      if (pieceState[p] == PieceState.VERIFIED) {
+        out.set(p);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,355 @@
+package io.shroud.swarm.serve;
+
+import io.shroud.content.InfoDict;
+import io.shroud.content.MerkleTree;
+import io.shroud.content.ShareBuilder;
+import io.shroud.content.ShareKey;
+import io.shroud.content.ShareLink;
+import io.shroud.content.ShareMetadata;
+import io.shroud.content.ShareOptions;
+import io.shroud.identity.NodeId;
+import io.shroud.serialization.ShroudSerializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * The catalogue of what this node shares. Event-sourced: a share's public facts (info dict,
+ * piece layer, source path and its fingerprint) are journaled; its key and ciphertext live in
+ * {@link ShareStore} files, written and forced before the event. Hashing and encrypting run
+ * on the blocking-I/O dispatcher, never on the actor's thread. A share whose source file
+ * changed since it was shared is reported stale and is not served.
+ */
+public final class SharesActor
+    extends EventSourcedBehavior<SharesActor.Command, SharesActor.Event, SharesActor.State> {
+
+  public sealed interface Command {}
+
+  /** Share {@code path} (absolute); encrypted unless {@code publicShare}. */
+  public record AddShare(Path path, boolean publicShare, ActorRef<AddResult> replyTo) implements Command {}
+
+  public record ListShares(ActorRef<List<ShareView>> replyTo) implements Command {}
+
+  public record RemoveShare(String infoHashHex, ActorRef<Boolean> replyTo) implements Command {}
+
+  /** Replies with the share, its metadata and data file, if it exists and is not stale. */
+  public record GetServable(String infoHashHex, ActorRef<Optional<Servable>> replyTo) implements Command {}
+
+  /**
+   * Seeds a finished download: shares {@code output} under the link's own info-hash. For an
+   * encrypted share {@code ciphertext} is the downloaded ciphertext (moved into the share store)
+   * and the link's key is stored; for a public share {@code ciphertext} is null and the output is
+   * served as is (the link must carry its name, {@code dn}). {@code leaves}, the download's leaf
+   * hashes, moves into the share store when it exists (null or missing: the seed hashes pieces).
+   */
+  public record AdoptDownload(Path output, Path ciphertext, Path leaves, String link, byte[] pieceLayer,
+      ActorRef<AddResult> replyTo) implements Command {}
+
+  private record Built(AddShare request, ShareMetadata metadata, ShareFileCheck.Fingerprint fingerprint,
+      Throwable failure) implements Command {}
+
+  /** The outcome of {@link AddShare}: the share, or a refusal with an HTTP-like status. */
+  public sealed interface AddResult {}
+
+  public record Added(ShareView share) implements AddResult {}
+
+  /** {@code status} is 400 for a bad path, 409 for a duplicate, 500 when building failed. */
+  public record Refused(int status, String message) implements AddResult {}
+
+  /**
+   * A share ready to serve pieces from: its bytes, and the leaf hashes written when it was shared
+   * or downloaded ({@link ShareStore}; that file may be missing or damaged: then pieces are hashed).
+   */
+  public record Servable(ShareMetadata metadata, Path dataFile, Path leavesFile) {}
+
+  /** One share as the API shows it. The link holds the key of an encrypted share. */
+  public record ShareView(
+      String infoHash,
+      String link,
+      String name,
+      String path,
+      boolean encrypted,
+      long length,
+      int pieceLength,
+      int pieces,
+      String addedAt,
+      boolean stale,
+      String staleReason) {}
+
+  public sealed interface Event extends ShroudSerializable {}
+
+  /**
+   * A file is shared. {@code infoDict} is the bencoded v2 info dictionary, {@code pieceLayer}
+   * the concatenated piece hashes; no key material.
+   */
+  public record ShareAdded(
+      String infoHashHex,
+      String sourcePath,
+      boolean publicShare,
+      byte[] infoDict,
+      byte[] pieceLayer,
+      long sourceSize,
+      long sourceModifiedMillis,
+      Instant addedAt) implements Event {}
+
+  public record ShareRemoved(String infoHashHex) implements Event {}
+
+  /** Every share by info-hash. */
+  public record State(HashMap<String, ShareAdded> shares) implements ShroudSerializable {
+    static State empty() {
+      return new State(new HashMap<>());
+    }
+
+    State apply(Event e) {
+      HashMap<String, ShareAdded> next = new HashMap<>(shares);
+      if (e instanceof ShareAdded a) {
+        next.put(a.infoHashHex(), a);
+      } else if (e instanceof ShareRemoved r) {
+        next.remove(r.infoHashHex());
+      }
+      return new State(next);
+    }
+  }
+
+  private final ActorContext<Command> context;
+  private final ShareStore store;
+  private final ShareBuilder builder;
+  private final Clock clock;
+  private final Executor blocking;
+  private final Set<Path> building = new HashSet<>();
+  private final Map<String, ShareMetadata> metadataCache = new HashMap<>();
+
+  public static Behavior<Command> create(NodeId nodeId, Path dataDir, Clock clock) {
+    return Behaviors.setup(ctx -> new SharesActor(ctx, nodeId, new ShareStore(dataDir), clock));
+  }
+
+  private SharesActor(ActorContext<Command> context, NodeId nodeId, ShareStore store, Clock clock) {
+    super(PersistenceId.of("shares", nodeId.toHex()),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(500), Duration.ofSeconds(30), 0.2));
+    this.context = context;
+    this.store = store;
+    this.builder = new ShareBuilder(new SecureRandom());
+    this.clock = clock;
+    this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+  }
+
+  @Override
+  public State emptyState() {
+    return State.empty();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public CommandHandler<Command, Event, State> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(AddShare.class, this::onAddShare)
+        .onCommand(Built.class, this::onBuilt)
+        .onCommand(ListShares.class, this::onListShares)
+        .onCommand(RemoveShare.class, this::onRemoveShare)
+        .onCommand(GetServable.class, this::onGetServable)
+        .onCommand(AdoptDownload.class, this::onAdoptDownload)
+        .build();
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+  }
+
+  private Effect<Event, State> onAddShare(State state, AddShare cmd) {
+    Path path = cmd.path().normalize();
+    Optional<String> problem = ShareFileCheck.problem(path);
+    if (problem.isPresent()) {
+      return Effect().reply(cmd.replyTo(), new Refused(400, problem.get()));
+    }
+    if (building.contains(path) || sharedAlready(state, path, cmd.publicShare())) {
+      return Effect().reply(cmd.replyTo(), new Refused(409,
+          "already shared" + (cmd.publicShare() ? " publicly" : " encrypted") + ": " + path));
+    }
+    building.add(path);
+    Path temp = cmd.publicShare() ? null : store.newTempData();
+    Path leaves = store.newTempLeaves();
+    CompletableFuture<Built> work = CompletableFuture.supplyAsync(() -> build(cmd, path, temp, leaves), blocking);
+    context.pipeToSelf(work, (built, failure) ->
+        failure == null ? built : new Built(cmd, null, null, failure));
+    return Effect().none();
+  }
+
+  private Built build(AddShare cmd, Path path, Path temp, Path leaves) {
+    try {
+      ShareFileCheck.Fingerprint before = ShareFileCheck.fingerprint(path).orElseThrow(
+          () -> new IllegalStateException("file vanished: " + path));
+      ShareMetadata m = builder.build(path,
+          (cmd.publicShare() ? ShareOptions.publicShare() : ShareOptions.encrypted(temp)).withLeavesOut(leaves));
+      if (!ShareFileCheck.fingerprint(path).equals(Optional.of(before))) {
+        throw new IllegalStateException("file changed while it was being shared: " + path);
+      }
+      store.adoptLeaves(leaves, m.infoHashHex());
+      if (!cmd.publicShare()) {
+        Path data = store.adoptData(temp, m.infoHashHex());
+        store.writeKey(m.infoHashHex(), m.link().key().orElseThrow());
+        m = new ShareMetadata(m.info(), m.tree(), m.link(), m.manifest(), data);
+      }
+      return new Built(cmd, m, before, null);
+    } catch (Exception e) {
+      for (Path leftover : new Path[] {temp, leaves}) {
+        try {
+          if (leftover != null) {
+            Files.deleteIfExists(leftover);
+          }
+        } catch (java.io.IOException ignored) {
+          // best effort: a leftover building-* file holds only ciphertext or hashes of it
+        }
+      }
+      return new Built(cmd, null, null, e);
+    }
+  }
+
+  private Effect<Event, State> onBuilt(State state, Built b) {
+    Path path = b.request().path().normalize();
+    building.remove(path);
+    if (b.failure() != null) {
+      context.getLog().warn("sharing {} failed: {}", path, b.failure().getMessage());
+      return Effect().reply(b.request().replyTo(), new Refused(
+          b.failure() instanceof IllegalArgumentException ? 400 : 500,
+          "cannot share " + path + ": " + b.failure().getMessage()));
+    }
+    ShareMetadata m = b.metadata();
+    if (state.shares().containsKey(m.infoHashHex())) {
+      return Effect().reply(b.request().replyTo(), new Refused(409, "already shared: " + m.infoHashHex()));
+    }
+    ShareAdded event = new ShareAdded(m.infoHashHex(), path.toString(), b.request().publicShare(),
+        m.info().encode(), m.tree().pieceLayerBytes(), b.fingerprint().size(),
+        b.fingerprint().modifiedMillis(), clock.instant());
+    metadataCache.put(m.infoHashHex(), m);
+    context.getLog().info("sharing {} as {}", path.getFileName(), m.infoHashHex());
+    return Effect().persist(event)
+        .thenReply(b.request().replyTo(), s -> new Added(view(event)));
+  }
+
+  private Effect<Event, State> onAdoptDownload(State state, AdoptDownload cmd) {
+    ShareLink link = ShareLink.parse(cmd.link());
+    Optional<InfoDict> info = link.infoDict();
+    Optional<ShareFileCheck.Fingerprint> fingerprint = ShareFileCheck.fingerprint(cmd.output());
+    if (info.isEmpty() || fingerprint.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), new Refused(400, info.isEmpty()
+          ? "a public link without a name cannot be seeded" : "downloaded file is gone: " + cmd.output()));
+    }
+    if (state.shares().containsKey(link.infoHashHex())) {
+      return Effect().reply(cmd.replyTo(), new Refused(409, "already shared: " + link.infoHashHex()));
+    }
+    try {
+      if (link.encrypted()) {
+        store.adoptData(cmd.ciphertext(), link.infoHashHex());
+        store.writeKey(link.infoHashHex(), link.key().orElseThrow());
+      }
+      if (cmd.leaves() != null && Files.exists(cmd.leaves())) {
+        store.adoptLeaves(cmd.leaves(), link.infoHashHex());
+      }
+    } catch (java.io.IOException e) {
+      return Effect().reply(cmd.replyTo(), new Refused(500, "cannot adopt the download: " + e.getMessage()));
+    }
+    ShareAdded event = new ShareAdded(link.infoHashHex(), cmd.output().toString(), !link.encrypted(),
+        info.get().encode(), cmd.pieceLayer(), fingerprint.get().size(), fingerprint.get().modifiedMillis(),
+        clock.instant());
+    return Effect().persist(event).thenReply(cmd.replyTo(), s -> new Added(view(event)));
+  }
+
+  private Effect<Event, State> onListShares(State state, ListShares cmd) {
+    List<ShareView> views = new ArrayList<>();
+    for (ShareAdded s : state.shares().values()) {
+      views.add(view(s));
+    }
+    views.sort(Comparator.comparing(ShareView::addedAt).thenComparing(ShareView::infoHash));
+    return Effect().reply(cmd.replyTo(), views);
+  }
+
+  private Effect<Event, State> onRemoveShare(State state, RemoveShare cmd) {
+    if (!state.shares().containsKey(cmd.infoHashHex())) {
+      return Effect().reply(cmd.replyTo(), false);
+    }
+    metadataCache.remove(cmd.infoHashHex());
+    return Effect().persist(new ShareRemoved(cmd.infoHashHex()))
+        .thenRun(s -> store.delete(cmd.infoHashHex()))
+        .thenReply(cmd.replyTo(), s -> true);
+  }
+
+  private Effect<Event, State> onGetServable(State state, GetServable cmd) {
+    ShareAdded s = state.shares().get(cmd.infoHashHex());
+    if (s == null || staleness(s).isPresent()) {
+      return Effect().reply(cmd.replyTo(), Optional.empty());
+    }
+    ShareMetadata m = metadata(s);
+    return Effect().reply(cmd.replyTo(), Optional.of(new Servable(m, m.dataFile(), store.leavesFile(s.infoHashHex()))));
+  }
+
+  private static boolean sharedAlready(State state, Path path, boolean publicShare) {
+    String p = path.toString();
+    return state.shares().values().stream()
+        .anyMatch(s -> s.sourcePath().equals(p) && s.publicShare() == publicShare);
+  }
+
+  private Optional<String> staleness(ShareAdded s) {
+    return ShareFileCheck.staleness(Path.of(s.sourcePath()),
+        new ShareFileCheck.Fingerprint(s.sourceSize(), s.sourceModifiedMillis()));
+  }
+
+  /** The full metadata of a share, rebuilt from its event and key file (cached). */
+  private ShareMetadata metadata(ShareAdded s) {
+    return metadataCache.computeIfAbsent(s.infoHashHex(), h -> {
+      InfoDict info = InfoDict.parse(s.infoDict());
+      MerkleTree tree = MerkleTree.fromPieceLayerBytes(info.geometry(), s.pieceLayer(),
+          info.piecesRoot().orElse(null));
+      ShareLink link;
+      Path data;
+      if (s.publicShare()) {
+        link = ShareLink.forPublic(info);
+        data = Path.of(s.sourcePath());
+      } else {
+        ShareKey key = store.readKey(h).orElseThrow(
+            () -> new IllegalStateException("key file of share " + h + " is missing"));
+        link = ShareLink.forEncrypted(info, key);
+        data = store.dataFile(h);
+      }
+      return new ShareMetadata(info, tree, link, Optional.empty(), data);
+    });
+  }
+
+  private ShareView view(ShareAdded s) {
+    ShareMetadata m = metadata(s);
+    Optional<String> stale = staleness(s);
+    return new ShareView(s.infoHashHex(), m.link().format(), Path.of(s.sourcePath()).getFileName().toString(),
+        s.sourcePath(), !s.publicShare(), m.length(), m.pieceLength(), m.info().geometry().pieceCount(),
+        s.addedAt().toString(), stale.isPresent(), stale.orElse(null));
+  }
+}
