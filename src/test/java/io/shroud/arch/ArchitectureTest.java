@@ -1,7 +1,13 @@
 package io.shroud.arch;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -60,6 +66,43 @@ class ArchitectureTest {
     var rule = noClasses()
         .that().resideInAnyPackage("io.shroud.node..")
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.pekko..");
-    org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> rule.check(classes));
+    assertThrows(AssertionError.class, () -> rule.check(classes));
+  }
+
+  @Test
+  void eachPackageImportsOnlyFromTheLayersBelowIt() {
+    Layers.rule().check(classes);
+  }
+
+  @Test
+  void noTwoPackagesImportEachOther() {
+    slices().matching("io.shroud.(**)")
+        .should().beFreeOfCycles()
+        .ignoreDependency(JavaClass.Predicates.simpleName("KryoRegistry"),
+            com.tngtech.archunit.base.DescribedPredicate.alwaysTrue())
+        .because("packages form layers; only the Kryo registry names the event classes above it")
+        .check(classes);
+  }
+
+  @Test
+  void pureClassesNeverNameAnActor() {
+    noClasses()
+        .that().resideInAnyPackage(Layers.purePackages())
+        .and(not(Layers.actors()))
+        .should().dependOnClassesThat(Layers.actors())
+        .because("the pure core decides and the actors ask: a plain class never names an actor or its messages")
+        .check(classes);
+  }
+
+  @Test
+  void theLayerRuleFailsOnAnUpwardImportAndPassesADownwardOne() throws ClassNotFoundException {
+    JavaClasses upward = new ClassFileImporter()
+        .importClasses(Class.forName("io.shroud.wire.UpwardImportFixture"));
+    AssertionError error = assertThrows(AssertionError.class, () -> Layers.rule().check(upward));
+    assertTrue(error.getMessage().contains("UpwardImportFixture") && error.getMessage().contains("NodeGuardian"),
+        error.getMessage());
+    JavaClasses downward = new ClassFileImporter()
+        .importClasses(Class.forName("io.shroud.wire.DownwardImportFixture"));
+    assertDoesNotThrow(() -> Layers.rule().check(downward));
   }
 }
