@@ -21,7 +21,7 @@ import io.shroud.crypto.OnionKeyPair;
 import io.shroud.crypto.OnionPublicKey;
 import io.shroud.crypto.ReplayCache;
 import io.shroud.crypto.X25519;
-import io.shroud.dht.NodeId;
+import io.shroud.identity.NodeId;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCodec;
 import io.shroud.wire.CellFormat;
