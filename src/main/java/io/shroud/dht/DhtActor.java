@@ -100,22 +100,18 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
 
   private enum LookupEnded implements Command { INSTANCE }
 
-  private record Pending(Contact to, DhtMessageType expect, ActorRef<Outcome> replyTo) {}
-
   private final TimerScheduler<Command> timers;
   private final ActorRef<Links.Command> links;
   private final DhtSettings settings;
   private final Clock clock;
-  private final RandomGenerator random;
   private final RoutingTable table;
   private final RecordVerifier verifier;
   private final ActorRef<RecordsActor.Command> records;
   private final ActorRef<RoutingSnapshotActor.Command> snapshots;
   private final Map<NodeId, DataAddress> addresses = new HashMap<>();
-  private final Map<Long, Pending> pending = new HashMap<>();
+  private final Transactions<ActorRef<Outcome>> transactions;
   private final Map<Integer, ActorRef<KBucketActor.Command>> bucketActors = new HashMap<>();
   private long malformed;
-  private long unmatched;
   private int changes;
   private boolean dirty;
   private boolean joined;
@@ -145,7 +141,7 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
     this.links = links;
     this.settings = settings;
     this.clock = clock;
-    this.random = random;
+    this.transactions = new Transactions<>(random);
     NodeId self = NodeId.ofIdentityKey(identity.publicKey());
     this.table = new RoutingTable(self, settings.routingConfig(), clock, random);
     this.verifier = new RecordVerifier(clock, settings.recordMaxLifetime());
@@ -234,12 +230,10 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
   }
 
   private void onResponse(NodeId from, DhtMessage m) {
-    Pending p = pending.get(m.txId());
-    if (p == null || !p.to().id().equals(from) || p.expect() != m.type()) {
-      unmatched++;
+    Transactions.Pending<ActorRef<Outcome>> p = transactions.complete(from, m).orElse(null);
+    if (p == null) {
       return;
     }
-    pending.remove(m.txId());
     timers.cancel(m.txId());
     // the address comes from the verified directory when it knows the node, never only from
     // a NODES answer of some other peer
@@ -295,7 +289,7 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
   }
 
   private Behavior<Command> onGetBuckets(GetBuckets msg) {
-    msg.replyTo().tell(DhtView.of(table, malformed, unmatched, pending.size(), activeLookups,
+    msg.replyTo().tell(DhtView.of(table, malformed, transactions.unmatched(), transactions.open(), activeLookups,
         persistedContacts));
     return this;
   }
@@ -350,25 +344,20 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
   }
 
   private Behavior<Command> onRequest(Request msg) {
-    long txId;
-    do {
-      txId = random.nextLong();
-    } while (pending.containsKey(txId));
+    long txId = transactions.open(msg.to(), DhtRequests.responseType(msg.query().type()), msg.replyTo());
     DhtMessage query = DhtRequests.withTxId(msg.query(), txId);
-    pending.put(txId, new Pending(msg.to(), DhtRequests.responseType(query.type()), msg.replyTo()));
     timers.startSingleTimer(txId, new QueryTimedOut(txId), msg.timeout());
     send(msg.to().id(), query);
     return this;
   }
 
   private Behavior<Command> onQueryTimedOut(QueryTimedOut msg) {
-    Pending p = pending.remove(msg.txId());
-    if (p != null) {
+    transactions.expire(msg.txId()).ifPresent(p -> {
       if (table.markFailed(p.to().id())) {
         changed();
       }
       p.replyTo().tell(new TimedOut(p.to()));
-    }
+    });
     return this;
   }
 

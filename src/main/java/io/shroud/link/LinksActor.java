@@ -8,7 +8,6 @@ import io.shroud.identity.NodeId;
 import io.shroud.wire.Cell;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
@@ -20,7 +19,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -52,7 +50,6 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   private static final int ACCEPT_BACKLOG = 128;
 
   /** Pause after a failed accept (e.g. no file descriptor left) before the next one. */
-  private static final Duration ACCEPT_RETRY = Duration.ofMillis(100);
 
   /** A new verified directory (from the directory subscription, or injected by tests). */
   public record DirectoryUpdated(DirectoryView view) implements Links.Command {}
@@ -87,7 +84,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
 
   private record PeerTerminated(ActorRef<PeerActor.Command> peer) implements Links.Command {}
 
-  private record Accepted(SocketChannel connection) implements Links.Command {}
+  record Accepted(SocketChannel connection) implements Links.Command {}
 
   private record BindFailed(String reason) implements Links.Command {}
 
@@ -163,55 +160,18 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
       bound.bind(bindAddress, ACCEPT_BACKLOG);
       boundAddress = (InetSocketAddress) bound.getLocalAddress();
       ctx.getLog().info("peer links listening on {}", DataAddress.format(boundAddress));
-      Thread acceptor = new Thread(new Acceptor(bound, ctx.getSelf(), ctx.getLog()),
+      Thread acceptor = new Thread(new LinkAcceptor(bound, ctx.getSelf(), ctx.getLog()),
           "shroud-link-accept-" + DataAddress.format(boundAddress));
       acceptor.setDaemon(true);
       acceptor.start();
     } catch (IOException e) {
-      closeQuietly(bound);
+      LinkAcceptor.closeQuietly(bound);
       bound = null;
       ctx.getSelf().tell(new BindFailed(e.getClass().getSimpleName() + ": " + e.getMessage()));
     }
     this.listener = bound;
   }
 
-  /**
-   * Accepts connections on the data-plane port, on a thread of its own, and hands each to the
-   * actor (which refuses those beyond {@code maxLinks}). Ends when the listener is closed.
-   */
-  private record Acceptor(ServerSocketChannel listener, ActorRef<Links.Command> actor,
-      org.slf4j.Logger log) implements Runnable {
-    @Override
-    public void run() {
-      while (listener.isOpen()) {
-        try {
-          SocketChannel connection = listener.accept();
-          if (listener.isOpen()) {
-            actor.tell(new Accepted(connection));
-          } else {
-            closeQuietly(connection); // the actor is stopping: nobody would close it
-          }
-        } catch (ClosedChannelException e) {
-          return;
-        } catch (IOException e) {
-          // e.g. out of file descriptors: keep listening, without spinning on the error
-          log.warn("accepting a peer link failed: {}", e.toString());
-          LockSupport.parkNanos(ACCEPT_RETRY.toNanos());
-        }
-      }
-    }
-  }
-
-  private static void closeQuietly(java.io.Closeable c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.close();
-    } catch (IOException e) {
-      // nothing more to do with it
-    }
-  }
 
   @Override
   public Receive<Links.Command> createReceive() {
@@ -283,14 +243,14 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   private Behavior<Links.Command> onAccepted(Accepted a) {
     if (connections.size() >= settings.maxLinks()) {
       refusedOverLimit++;
-      closeQuietly(a.connection());
+      LinkAcceptor.closeQuietly(a.connection());
       return this;
     }
     String remote;
     try {
       remote = DataAddress.format((InetSocketAddress) a.connection().getRemoteAddress());
     } catch (IOException e) {
-      closeQuietly(a.connection()); // gone already
+      LinkAcceptor.closeQuietly(a.connection()); // gone already
       return this;
     }
     LinkCounters counters = new LinkCounters(false, remote);
@@ -452,7 +412,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   }
 
   private Behavior<Links.Command> onPostStop() {
-    closeQuietly(listener);
+    LinkAcceptor.closeQuietly(listener);
     return this;
   }
 

@@ -209,8 +209,8 @@ class ProtocolExamplesTest {
     String originLabel = "shroud example: origin";
     String relayLabel = "shroud example: relay";
 
-    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId, onionPublic, new ExampleRandom(originLabel));
-    CircuitHandshakeRelay relay = new CircuitHandshakeRelay(relayId, onion, null, CLOCK,
+    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId.toBytes(), onionPublic, new ExampleRandom(originLabel));
+    CircuitHandshakeRelay relay = new CircuitHandshakeRelay(relayId.toBytes(), onion, null, CLOCK,
         new ExampleRandom(relayLabel), new ReplayCache(CLOCK, 16));
     byte[] create = client.createMessage();
     byte[] createPayload = HandshakeFraming.createCellPayload(create);
