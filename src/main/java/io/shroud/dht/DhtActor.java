@@ -18,6 +18,7 @@ import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -145,19 +146,25 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
     NodeId self = NodeId.ofIdentityKey(identity.publicKey());
     this.table = new RoutingTable(self, settings.routingConfig(), clock, random);
     this.verifier = new RecordVerifier(clock, settings.recordMaxLifetime());
+    // Children are restarted where they fail and watched: one that stops for good takes the
+    // DHT actor down with it (a death pact), and the DHT actor's own supervisor restarts it.
     this.records = context.spawn(Behaviors.supervise(
             RecordsActor.create(self, identity, context.getSelf(), settings, clock))
-        .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restart()), "records");
+        .onFailure(SupervisorStrategy.restart()), "records");
+    context.watch(records);
     this.snapshots = settings.persistRoutingTable()
-        ? context.spawn(RoutingSnapshotActor.create(self, context.getSelf()), "routing-snapshot")
+        ? context.spawn(Behaviors.supervise(RoutingSnapshotActor.create(self, context.getSelf()))
+            .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
+            "routing-snapshot")
         : null;
+    if (snapshots != null) {
+      context.watch(snapshots);
+      timers.startTimerWithFixedDelay(SnapshotTick.INSTANCE, settings.snapshotInterval());
+    }
     links.tell(new Links.Route(CellCommand.DHT,
         context.messageAdapter(Links.Inbound.class, InboundCell::new)));
     if (directory != null) {
       directory.accept(context.messageAdapter(DirectoryView.class, DirectoryUpdated::new));
-    }
-    if (snapshots != null) {
-      timers.startTimerWithFixedDelay(SnapshotTick.INSTANCE, settings.snapshotInterval());
     }
     ensureBucketActors();
   }
@@ -181,7 +188,10 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
         .onMessage(RestoreContacts.class, this::onRestoreContacts)
         .onMessage(SnapshotSaved.class, this::onSnapshotSaved)
         .onMessageEquals(SnapshotTick.INSTANCE, this::onSnapshotTick)
-        .onMessageEquals(LookupEnded.INSTANCE, this::onLookupEnded)
+        .onMessageEquals(LookupEnded.INSTANCE, () -> {
+          activeLookups--;
+          return this;
+        })
         .build();
   }
 
@@ -218,15 +228,8 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
       records.tell(new RecordsActor.HandleFindValue(from, f.txId(), f.key(), table.closest(f.key(), n)));
     } else if (m instanceof DhtMessage.Store s) {
       records.tell(new RecordsActor.HandleStore(from, s.txId(), s.record(),
-          isResponsible(s.record().key())));
+          table.isAmongClosest(s.record().key(), settings.k())));
     }
-  }
-
-  /** True when fewer than k known contacts are closer to {@code key} than this node. */
-  private boolean isResponsible(NodeId key) {
-    List<Contact> closest = table.closest(key, settings.k());
-    return closest.size() < settings.k()
-        || key.compareDistance(table.self(), closest.get(closest.size() - 1).id()) < 0;
   }
 
   private void onResponse(NodeId from, DhtMessage m) {
@@ -406,11 +409,6 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
     return this;
   }
 
-  private Behavior<Command> onLookupEnded() {
-    activeLookups--;
-    return this;
-  }
-
   private Behavior<Command> onSnapshotTick() {
     if (changes > 0 || dirty) {
       saveSnapshot();
@@ -437,8 +435,11 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
   /** One bucket actor per bucket; buckets only ever get added at the end. */
   private void ensureBucketActors() {
     for (int i = bucketActors.size(); i < table.bucketCount(); i++) {
-      bucketActors.put(i, getContext().spawn(
-          KBucketActor.create(i, getContext().getSelf(), settings), "bucket-" + i));
+      ActorRef<KBucketActor.Command> bucket = getContext().spawn(Behaviors.supervise(
+          KBucketActor.create(i, getContext().getSelf(), settings)).onFailure(SupervisorStrategy.restart()),
+          "bucket-" + i);
+      getContext().watch(bucket);
+      bucketActors.put(i, bucket);
     }
   }
 

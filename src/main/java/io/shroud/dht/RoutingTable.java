@@ -213,6 +213,15 @@ public final class RoutingTable {
     return List.copyOf(all.subList(0, Math.min(n, all.size())));
   }
 
+  /**
+   * True when fewer than {@code k} known contacts are closer to {@code key} than this node: it
+   * is then one of the k closest nodes to the key, which a STORE asks for.
+   */
+  public boolean isAmongClosest(NodeId key, int k) {
+    List<Contact> closest = closest(key, k);
+    return closest.size() < k || key.compareDistance(self, closest.get(closest.size() - 1).id()) < 0;
+  }
+
   /** Records that a lookup into {@code target}'s bucket range was done, postponing its refresh. */
   public void touchBucket(NodeId target) {
     buckets.get(indexFor(target)).lastChanged = clock.instant();

@@ -24,6 +24,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -232,12 +233,21 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
       return;
     }
     LinkCounters counters = new LinkCounters(true, d.dataAddress());
-    ActorRef<PeerActor.Command> peer = getContext().spawn(
-        PeerActor.outbound(to, address, d.linkKey(), setup, counters),
+    ActorRef<PeerActor.Command> peer = getContext().spawn(stopOnFailure(
+        PeerActor.outbound(to, address, d.linkKey(), setup, counters)),
         "out-" + to.shortHex() + "-" + (++spawned));
     getContext().watchWith(peer, new PeerTerminated(peer));
     connections.put(peer, new Entry(counters, to));
     dialing.put(to, peer);
+  }
+
+  /**
+   * A peer actor is its link's socket: a restart could not bring the connection back, so one that
+   * fails stops, and the watch ({@link PeerTerminated}) forgets it; the next cell for that node
+   * dials again.
+   */
+  private static Behavior<PeerActor.Command> stopOnFailure(Behavior<PeerActor.Command> peer) {
+    return Behaviors.supervise(peer).onFailure(SupervisorStrategy.stop());
   }
 
   private Behavior<Links.Command> onAccepted(Accepted a) {
@@ -254,8 +264,8 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
       return this;
     }
     LinkCounters counters = new LinkCounters(false, remote);
-    ActorRef<PeerActor.Command> peer = getContext().spawn(
-        PeerActor.inbound(a.connection(), setup, counters), "in-" + (++spawned));
+    ActorRef<PeerActor.Command> peer = getContext().spawn(stopOnFailure(
+        PeerActor.inbound(a.connection(), setup, counters)), "in-" + (++spawned));
     getContext().watchWith(peer, new PeerTerminated(peer));
     connections.put(peer, new Entry(counters, null));
     return this;

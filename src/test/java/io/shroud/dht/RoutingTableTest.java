@@ -260,4 +260,18 @@ class RoutingTableTest {
       }
     }
   }
+
+  @Test
+  void thisNodeIsAmongTheClosestToAKeyUntilKContactsAreCloser() {
+    NodeId key = id(0x80);
+    // SELF (0x00…) is at distance 0x80… from the key; contacts with the top bit set are closer
+    assertTrue(table.isAmongClosest(key, 2), "an empty table: this node is among the closest");
+    table.add(contact(id(0x81), 1));
+    assertTrue(table.isAmongClosest(key, 2), "one closer contact, k = 2");
+    table.add(contact(id(0x01), 2));
+    assertTrue(table.isAmongClosest(key, 2), "the second contact is farther than this node");
+    table.add(contact(id(0x82), 3));
+    assertFalse(table.isAmongClosest(key, 2), "two contacts closer than this node, k = 2");
+    assertTrue(table.isAmongClosest(key, 3));
+  }
 }
