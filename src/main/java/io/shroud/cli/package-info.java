@@ -1,2 +1,7 @@
-/** The {@code shroud} command (picocli): node, status, devnet. No actors live here. */
+/**
+ * The {@code shroud} command (picocli): node, status, devnet, share, shares, fetch, demo.
+ *
+ * <p>Layer 8, the top: it talks to nodes over HTTP and starts node processes; no actors live
+ * here (ArchitectureTest checks), and nothing imports it.
+ */
 package io.shroud.cli;

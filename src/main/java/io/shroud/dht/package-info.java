@@ -1,5 +1,5 @@
 /**
- * Kademlia DHT: node ids, the XOR metric and routing-table logic (pure), and the actors that
+ * Kademlia DHT: the XOR metric and routing-table logic (pure), and the actors that
  * run it over peer links: {@link io.shroud.dht.DhtActor} (root: routing table, transactions,
  * DHT cells), {@link io.shroud.dht.KBucketActor} (ping-before-evict and refresh per bucket),
  * {@link io.shroud.dht.LookupActor} (one iterative lookup), {@link io.shroud.dht.RecordsActor}
@@ -14,5 +14,10 @@
  * {@link io.shroud.dht.DhtCellFraming}) whose only exception is
  * {@link io.shroud.dht.DhtProtocolException}. They take {@code java.time.Clock} and a random
  * source through their constructors, do no I/O and are not thread-safe: one actor owns each.
+ * {@link io.shroud.dht.Transactions} matches answers to the queries in flight.
+ *
+ * <p>Layer 4: it may use {@code link}, {@code wire} and layer 1; it must not import
+ * {@code circuit} or anything above (DHT requests through circuits live in
+ * {@code io.shroud.lookup}). A plain class never names an actor. ArchitectureTest checks.
  */
 package io.shroud.dht;
