@@ -9,7 +9,7 @@ import org.bouncycastle.crypto.params.HKDFParameters;
 /**
  * Constants, message layouts and the key schedule of {@code shroud-circuit-hybrid-v1}, the
  * one-way authenticated hybrid (X25519 + ML-KEM-768) ntor-style circuit handshake specified in
- * {@code docs/protocol.md (section 6)} §3. The two sides live in
+ * {@code docs/protocol.md} §6.3. The two sides live in
  * {@link CircuitHandshakeClient} (origin) and {@link CircuitHandshakeRelay} (relay).
  */
 public final class CircuitHandshake {
@@ -68,7 +68,7 @@ public final class CircuitHandshake {
   }
 
   /**
-   * The key schedule (protocol §3.3), package-private so tests can show every secret matters:
+   * The key schedule (protocol §6.3.3), package-private so tests can show every secret matters:
    * {@code PRK = HKDF-Extract(TH, S_xy ‖ S_xb ‖ S_ks ‖ S_ke)}, {@code AUTH} and {@code KEYS}
    * expanded from it under distinct labels.
    */

@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * The relay's side of the circuit handshake: answers a CREATE with a CREATED and the hop keys
- * (protocol §3.4). Holds the relay's current and previous onion key bundles and a
+ * (protocol §6.3.4). Holds the relay's current and previous onion key bundles and a
  * {@link ReplayCache}. Not thread-safe: one owner calls it.
  */
 public final class CircuitHandshakeRelay {

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Strict binary codec for {@link DhtMessage}s, which travel in the payload of one data-plane
- * cell. All integers are big-endian. Layout ({@code docs/protocol.md (section 5)}):
+ * cell. All integers are big-endian. Layout ({@code docs/protocol.md} §5.2):
  *
  * <pre>
  * message  = type u8 | txId u64 | body

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Settings of the DHT actors ({@code DhtActor} and its children). The node feeds them from
- * configuration; {@link #defaults()} are the values of {@code docs/protocol.md}.
+ * configuration; {@link #defaults()} are the values of {@code docs/design.md} §7.
  *
  * @param k bucket size and the number of closest nodes a lookup converges on and a record is
  *     stored on
