@@ -59,34 +59,16 @@ public final class PiecePicker<S> {
     final LinkedHashSet<Integer> inFlight = new LinkedHashSet<>();
   }
 
-  /** Block bookkeeping for a PARTIAL or WRITING piece; other pieces need none. */
-  private static final class Active {
-    final BlockState[] state;
-    final Object[] from;
-    int touched;
-    int received;
-
-    Active(int blocks) {
-      state = new BlockState[blocks];
-      java.util.Arrays.fill(state, BlockState.NONE);
-      from = new Object[blocks];
-    }
-  }
-
   private final PieceGeometry geometry;
   private final PickerConfig config;
   private final int pieceCount;
   private final int bpp;
   private final RarityIndex rarity;
-  private final PieceState[] pieceState;
-  private final Map<Integer, Active> active = new LinkedHashMap<>();
+  private final PieceTable<S> pieces;
   private final Map<Integer, List<S>> requesters = new HashMap<>();
   private final Map<S, Source> sources = new LinkedHashMap<>();
   private final Map<S, Integer> strikes = new HashMap<>();
   private final Set<S> banned = new LinkedHashSet<>();
-  private int unrequested;
-  private int verified;
-  private int receivedBlocks;
 
   /**
    * A picker for a share of geometry {@code geometry}, resuming with the pieces in
@@ -102,22 +84,8 @@ public final class PiecePicker<S> {
       throw new IllegalArgumentException("verified piece " + (verifiedPieces.length() - 1)
           + " is outside 0.." + (pieceCount - 1));
     }
-    pieceState = new PieceState[pieceCount];
     rarity = new RarityIndex(pieceCount, config.ties() == PickerConfig.Ties.RANDOM ? random : null);
-    for (int p = 0; p < pieceCount; p++) {
-      boolean done = verifiedPieces.get(p);
-      pieceState[p] = done ? PieceState.VERIFIED : PieceState.NONE;
-      if (!done) {
-        rarity.setFresh(p, true);
-      }
-      int n = blocksIn(p);
-      if (done) {
-        verified++;
-        receivedBlocks += n;
-      } else {
-        unrequested += n;
-      }
-    }
+    pieces = new PieceTable<>(geometry, verifiedPieces, rarity);
   }
 
   /** Number of blocks in piece {@code piece}. */
@@ -193,22 +161,13 @@ public final class PiecePicker<S> {
     if (budget <= 0) {
       return out;
     }
-    List<Integer> partials = new ArrayList<>();
-    for (Map.Entry<Integer, Active> e : active.entrySet()) {
-      int p = e.getKey();
-      if (s.have.get(p) && e.getValue().touched < blocksIn(p)) {
-        partials.add(p);
-      }
-    }
-    partials.sort(Comparator.comparingInt((Integer p) -> -active.get(p).touched)
-        .thenComparingLong(rarity::rarity));
-    for (int p : partials) {
+    for (int p : pieces.unfinishedIn(s.have)) {
       budget = takeFresh(source, s, p, budget, out);
       if (budget == 0) {
         return out;
       }
     }
-    if (unrequested > 0) {
+    if (pieces.unrequestedBlocks() > 0) {
       for (int p : rarity.rarestFresh(s.have, (budget + bpp - 1) / bpp + 1)) {
         budget = takeFresh(source, s, p, budget, out);
         if (budget == 0) {
@@ -216,30 +175,22 @@ public final class PiecePicker<S> {
         }
       }
     }
-    if (unrequested == 0) {
+    if (pieces.unrequestedBlocks() == 0) {
       endgame(source, s, budget, out);
     }
     return out;
   }
 
   private int takeFresh(S source, Source s, int piece, int budget, List<BlockRef> out) {
-    int n = blocksIn(piece);
-    Active a = active.computeIfAbsent(piece, k -> new Active(n));
-    if (pieceState[piece] == PieceState.NONE) {
-      rarity.setFresh(piece, false);
-      pieceState[piece] = PieceState.PARTIAL;
-    }
-    for (int b = 0; b < n && budget > 0; b++) {
+    PieceTable.Blocks a = pieces.start(piece);
+    int b = -1;
+    while (budget > 0 && (b = a.nextUnrequested(b + 1)) >= 0) {
       int block = piece * bpp + b;
-      if (a.state[b] == BlockState.NONE) {
-        a.state[b] = BlockState.REQUESTED;
-        requesters.computeIfAbsent(block, k -> new ArrayList<>(2)).add(source);
-        s.inFlight.add(block);
-        unrequested--;
-        a.touched++;
-        out.add(ref(piece, b));
-        budget--;
-      }
+      pieces.requested(a, b);
+      requesters.computeIfAbsent(block, k -> new ArrayList<>(2)).add(source);
+      s.inFlight.add(block);
+      out.add(ref(piece, b));
+      budget--;
     }
     return budget;
   }
@@ -282,16 +233,7 @@ public final class PiecePicker<S> {
     for (S o : others) {
       sources.get(o).inFlight.remove(block);
     }
-    Active a = active.get(piece);
-    a.state[index] = BlockState.RECEIVED;
-    a.from[index] = source;
-    a.received++;
-    receivedBlocks++;
-    boolean complete = a.received == blocksIn(piece);
-    if (complete) {
-      pieceState[piece] = PieceState.WRITING;
-    }
-    return new BlockResult<>(true, others, complete);
+    return new BlockResult<>(true, others, pieces.received(piece, index, source));
   }
 
   /** {@code source} will not deliver this block (REJECT, timeout, our CANCEL): release it. */
@@ -308,24 +250,13 @@ public final class PiecePicker<S> {
     r.remove(source);
     if (r.isEmpty()) {
       requesters.remove(block);
-      int piece = block / bpp;
-      Active a = active.get(piece);
-      a.state[block % bpp] = BlockState.NONE;
-      unrequested++;
-      if (--a.touched == 0) {
-        pieceState[piece] = PieceState.NONE;
-        rarity.setFresh(piece, true);
-        active.remove(piece);
-      }
+      pieces.unrequested(block / bpp, block % bpp);
     }
   }
 
   /** The piece in WRITING state passed verification and is on disk. */
   public void pieceVerified(int piece) {
-    requireState(piece, PieceState.WRITING);
-    pieceState[piece] = PieceState.VERIFIED;
-    active.remove(piece);
-    verified++;
+    pieces.verified(piece);
   }
 
   /**
@@ -336,12 +267,7 @@ public final class PiecePicker<S> {
    * @return the sources banned by this call
    */
   public Set<S> pieceFailed(int piece) {
-    requireState(piece, PieceState.WRITING);
-    Set<S> culprits = contributors(piece);
-    receivedBlocks -= active.remove(piece).received;
-    unrequested += blocksIn(piece);
-    pieceState[piece] = PieceState.NONE;
-    rarity.setFresh(piece, true);
+    Set<S> culprits = pieces.failed(piece);
     Set<S> out = new LinkedHashSet<>();
     for (S c : culprits) {
       if (strike(c, culprits.size() == 1 ? config.maxStrikes() : 1)) {
@@ -352,18 +278,8 @@ public final class PiecePicker<S> {
   }
 
   /** The distinct sources whose blocks make up the received part of {@code piece}. */
-  @SuppressWarnings("unchecked")
   public Set<S> contributors(int piece) {
-    Set<S> out = new LinkedHashSet<>();
-    Active a = active.get(piece);
-    if (a != null) {
-      for (Object from : a.from) {
-        if (from != null) {
-          out.add((S) from);
-        }
-      }
-    }
-    return out;
+    return pieces.contributors(piece);
   }
 
   /** One strike against a source that sent a block failing its proof; true if now banned. */
@@ -403,14 +319,6 @@ public final class PiecePicker<S> {
     return piece * bpp + index;
   }
 
-  private void requireState(int piece, PieceState expected) {
-    geometry.pieceSize(piece);
-    if (pieceState[piece] != expected) {
-      throw new IllegalStateException(
-          "piece " + piece + " is " + pieceState[piece] + ", expected " + expected);
-    }
-  }
-
   // ---- queries -------------------------------------------------------------------------------
 
   public int pieceCount() {
@@ -418,17 +326,12 @@ public final class PiecePicker<S> {
   }
 
   public PieceState pieceState(int piece) {
-    geometry.pieceSize(piece);
-    return pieceState[piece];
+    return pieces.state(piece);
   }
 
   public BlockState blockState(int piece, int index) {
     checkBlock(piece, index);
-    Active a = active.get(piece);
-    if (a != null) {
-      return a.state[index];
-    }
-    return pieceState[piece] == PieceState.VERIFIED ? BlockState.RECEIVED : BlockState.NONE;
+    return pieces.blockState(piece, index);
   }
 
   /** The sources {@code piece.index} is in flight from, in request order. */
@@ -466,35 +369,29 @@ public final class PiecePicker<S> {
 
   /** True once no block is left unrequested (and the download is not complete). */
   public boolean isEndgame() {
-    return unrequested == 0 && !isComplete();
+    return pieces.unrequestedBlocks() == 0 && !isComplete();
   }
 
   public boolean isComplete() {
-    return verified == pieceCount;
+    return pieces.verifiedPieces() == pieceCount;
   }
 
   public int verifiedPieces() {
-    return verified;
+    return pieces.verifiedPieces();
   }
 
   /** Blocks received so far, verified pieces included. */
   public int receivedBlocks() {
-    return receivedBlocks;
+    return pieces.receivedBlocks();
   }
 
   /** Blocks nobody has been asked for. */
   public int unrequestedBlocks() {
-    return unrequested;
+    return pieces.unrequestedBlocks();
   }
 
   /** The verified pieces (what a resume needs persisted). */
   public BitSet verifiedSet() {
-    BitSet out = new BitSet(pieceCount);
-    for (int p = 0; p < pieceCount; p++) {
-      if (pieceState[p] == PieceState.VERIFIED) {
-        out.set(p);
-      }
-    }
-    return out;
+    return pieces.verifiedSet();
   }
 }
