@@ -1,12 +1,12 @@
 package io.shroud.swarm.pick;
 
 import io.shroud.content.PieceGeometry;
+import io.shroud.swarm.pick.SourceTable.Source;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,11 +54,6 @@ public final class PiecePicker<S> {
   /** Block states. */
   public enum BlockState { NONE, REQUESTED, RECEIVED }
 
-  private static final class Source {
-    final BitSet have = new BitSet();
-    final LinkedHashSet<Integer> inFlight = new LinkedHashSet<>();
-  }
-
   private final PieceGeometry geometry;
   private final PickerConfig config;
   private final int pieceCount;
@@ -66,9 +61,7 @@ public final class PiecePicker<S> {
   private final RarityIndex rarity;
   private final PieceTable<S> pieces;
   private final Map<Integer, List<S>> requesters = new HashMap<>();
-  private final Map<S, Source> sources = new LinkedHashMap<>();
-  private final Map<S, Integer> strikes = new HashMap<>();
-  private final Set<S> banned = new LinkedHashSet<>();
+  private final SourceTable<S> sources;
 
   /**
    * A picker for a share of geometry {@code geometry}, resuming with the pieces in
@@ -86,6 +79,7 @@ public final class PiecePicker<S> {
     }
     rarity = new RarityIndex(pieceCount, config.ties() == PickerConfig.Ties.RANDOM ? random : null);
     pieces = new PieceTable<>(geometry, verifiedPieces, rarity);
+    sources = new SourceTable<>(pieceCount, config.maxStrikes(), rarity);
   }
 
   /** Number of blocks in piece {@code piece}. */
@@ -112,16 +106,7 @@ public final class PiecePicker<S> {
 
   /** Adds the pieces in {@code pieces} to what {@code source} has (HAVE bitfield). */
   public void sourceHas(S source, BitSet pieces) {
-    if (banned.contains(source)) {
-      return;
-    }
-    Source s = sources.computeIfAbsent(source, k -> new Source());
-    for (int p = pieces.nextSetBit(0); p >= 0 && p < pieceCount; p = pieces.nextSetBit(p + 1)) {
-      if (!s.have.get(p)) {
-        s.have.set(p);
-        rarity.addAvailability(p, +1);
-      }
-    }
+    sources.addHave(source, pieces);
   }
 
   /** {@code source} has the whole share (HAVE all). */
@@ -136,9 +121,6 @@ public final class PiecePicker<S> {
     Source s = sources.remove(source);
     if (s == null) {
       return;
-    }
-    for (int p = s.have.nextSetBit(0); p >= 0; p = s.have.nextSetBit(p + 1)) {
-      rarity.addAvailability(p, -1);
     }
     for (int block : s.inFlight) {
       dropRequester(block, source);
@@ -299,16 +281,12 @@ public final class PiecePicker<S> {
     return out;
   }
 
+  /** Strikes {@code source}; if that bans it, releases its requests. True if it banned it. */
   private boolean strike(S source, int count) {
-    if (banned.contains(source)) {
-      return false;
-    }
-    int total = strikes.merge(source, count, Integer::sum);
-    if (total < config.maxStrikes()) {
+    if (!sources.strike(source, count)) {
       return false;
     }
     sourceGone(source);
-    banned.add(source);
     return true;
   }
 
@@ -360,11 +338,11 @@ public final class PiecePicker<S> {
   }
 
   public int strikes(S source) {
-    return strikes.getOrDefault(source, 0);
+    return sources.strikes(source);
   }
 
   public boolean isBanned(S source) {
-    return banned.contains(source);
+    return sources.isBanned(source);
   }
 
   /** True once no block is left unrequested (and the download is not complete). */
