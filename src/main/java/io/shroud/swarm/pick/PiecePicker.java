@@ -5,11 +5,8 @@ import io.shroud.swarm.pick.SourceTable.Source;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.random.RandomGenerator;
@@ -60,8 +57,8 @@ public final class PiecePicker<S> {
   private final int bpp;
   private final RarityIndex rarity;
   private final PieceTable<S> pieces;
-  private final Map<Integer, List<S>> requesters = new HashMap<>();
   private final SourceTable<S> sources;
+  private final RequestTable<S> requests;
 
   /**
    * A picker for a share of geometry {@code geometry}, resuming with the pieces in
@@ -80,6 +77,7 @@ public final class PiecePicker<S> {
     rarity = new RarityIndex(pieceCount, config.ties() == PickerConfig.Ties.RANDOM ? random : null);
     pieces = new PieceTable<>(geometry, verifiedPieces, rarity);
     sources = new SourceTable<>(pieceCount, config.maxStrikes(), rarity);
+    requests = new RequestTable<>(sources);
   }
 
   /** Number of blocks in piece {@code piece}. */
@@ -123,7 +121,7 @@ public final class PiecePicker<S> {
       return;
     }
     for (int block : s.inFlight) {
-      dropRequester(block, source);
+      release(block, source);
     }
   }
 
@@ -169,7 +167,7 @@ public final class PiecePicker<S> {
     while (budget > 0 && (b = a.nextUnrequested(b + 1)) >= 0) {
       int block = piece * bpp + b;
       pieces.requested(a, b);
-      requesters.computeIfAbsent(block, k -> new ArrayList<>(2)).add(source);
+      requests.add(block, source);
       s.inFlight.add(block);
       out.add(ref(piece, b));
       budget--;
@@ -178,21 +176,12 @@ public final class PiecePicker<S> {
   }
 
   private void endgame(S source, Source s, int budget, List<BlockRef> out) {
-    List<Integer> candidates = new ArrayList<>();
-    for (Map.Entry<Integer, List<S>> e : requesters.entrySet()) {
-      int block = e.getKey();
-      if (s.have.get(block / bpp) && !e.getValue().contains(source)
-          && e.getValue().size() < config.endgameMaxRequesters()) {
-        candidates.add(block);
-      }
-    }
-    candidates.sort(Comparator.comparingInt((Integer b) -> requesters.get(b).size())
-        .thenComparingInt(b -> b));
-    for (int block : candidates) {
+    for (int block : requests.endgameCandidates(source, s.have, bpp,
+        config.endgameMaxRequesters())) {
       if (budget-- == 0) {
         return;
       }
-      requesters.get(block).add(source);
+      requests.add(block, source);
       s.inFlight.add(block);
       out.add(ref(block / bpp, block % bpp));
     }
@@ -210,11 +199,7 @@ public final class PiecePicker<S> {
     if (s == null || !s.inFlight.remove(block)) {
       return BlockResult.dropped();
     }
-    List<S> others = new ArrayList<>(requesters.remove(block));
-    others.remove(source);
-    for (S o : others) {
-      sources.get(o).inFlight.remove(block);
-    }
+    List<S> others = requests.delivered(block, source);
     return new BlockResult<>(true, others, pieces.received(piece, index, source));
   }
 
@@ -223,15 +208,13 @@ public final class PiecePicker<S> {
     int block = checkBlock(piece, index);
     Source s = sources.get(source);
     if (s != null && s.inFlight.remove(block)) {
-      dropRequester(block, source);
+      release(block, source);
     }
   }
 
-  private void dropRequester(int block, S source) {
-    List<S> r = requesters.get(block);
-    r.remove(source);
-    if (r.isEmpty()) {
-      requesters.remove(block);
+  /** Drops {@code source} from the requesters of {@code block}; NONE again if it was the last. */
+  private void release(int block, S source) {
+    if (requests.released(block, source)) {
       pieces.unrequested(block / bpp, block % bpp);
     }
   }
@@ -314,7 +297,7 @@ public final class PiecePicker<S> {
 
   /** The sources {@code piece.index} is in flight from, in request order. */
   public List<S> requesters(int piece, int index) {
-    return List.copyOf(requesters.getOrDefault(checkBlock(piece, index), List.of()));
+    return requests.requesters(checkBlock(piece, index));
   }
 
   /**
@@ -322,8 +305,7 @@ public final class PiecePicker<S> {
    * for every block that arrives, without {@link #requesters}'s copy.
    */
   public boolean isRequestedFrom(S source, int piece, int index) {
-    List<S> from = requesters.get(checkBlock(piece, index));
-    return from != null && from.contains(source);
+    return requests.isRequestedFrom(checkBlock(piece, index), source);
   }
 
   public int availability(int piece) {
