@@ -42,6 +42,11 @@ import java.util.random.RandomGenerator;
  * released, its pieces no longer count towards availability and it is never picked for again
  * (strikes survive {@link #sourceGone}, so a reconnecting bad source stays banned).
  *
+ * <p>This class holds the policy and keeps its package-private tables in step: the piece and
+ * block states and the totals in {@link PieceTable}, have-sets, in-flight sets, strikes and bans
+ * in {@link SourceTable}, the requesters of each block in flight in {@link RequestTable}, and
+ * availability and the rarest-first order in {@link RarityIndex}.
+ *
  * @param <S> the caller's source handle (needs {@code equals}/{@code hashCode})
  */
 public final class PiecePicker<S> {
@@ -162,15 +167,17 @@ public final class PiecePicker<S> {
   }
 
   private int takeFresh(S source, Source s, int piece, int budget, List<BlockRef> out) {
+    int n = blocksIn(piece);
     PieceTable.Blocks a = pieces.start(piece);
-    int b = -1;
-    while (budget > 0 && (b = a.nextUnrequested(b + 1)) >= 0) {
-      int block = piece * bpp + b;
-      pieces.requested(a, b);
-      requests.add(block, source);
-      s.inFlight.add(block);
-      out.add(ref(piece, b));
-      budget--;
+    for (int b = 0; b < n && budget > 0; b++) {
+      if (a.isUnrequested(b)) {
+        int block = piece * bpp + b;
+        pieces.requested(a, b);
+        requests.add(block, source);
+        s.inFlight.add(block);
+        out.add(ref(piece, b));
+        budget--;
+      }
     }
     return budget;
   }

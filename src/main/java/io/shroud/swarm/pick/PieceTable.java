@@ -39,14 +39,9 @@ final class PieceTable<S> {
       from = new Object[blocks];
     }
 
-    /** The first block at or after {@code index} that nobody has been asked for, or -1. */
-    int nextUnrequested(int index) {
-      for (int b = index; b < state.length; b++) {
-        if (state[b] == BlockState.NONE) {
-          return b;
-        }
-      }
-      return -1;
+    /** Whether nobody has been asked for block {@code index}. */
+    boolean isUnrequested(int index) {
+      return state[index] == BlockState.NONE;
     }
   }
 
