@@ -1,15 +1,12 @@
 package io.shroud.swarm.pick;
 
 import io.shroud.content.PieceGeometry;
+import io.shroud.swarm.pick.SourceTable.Source;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.random.RandomGenerator;
@@ -45,6 +42,11 @@ import java.util.random.RandomGenerator;
  * released, its pieces no longer count towards availability and it is never picked for again
  * (strikes survive {@link #sourceGone}, so a reconnecting bad source stays banned).
  *
+ * <p>This class holds the policy and keeps its package-private tables in step: the piece and
+ * block states and the totals in {@link PieceTable}, have-sets, in-flight sets, strikes and bans
+ * in {@link SourceTable}, the requesters of each block in flight in {@link RequestTable}, and
+ * availability and the rarest-first order in {@link RarityIndex}.
+ *
  * @param <S> the caller's source handle (needs {@code equals}/{@code hashCode})
  */
 public final class PiecePicker<S> {
@@ -54,39 +56,14 @@ public final class PiecePicker<S> {
   /** Block states. */
   public enum BlockState { NONE, REQUESTED, RECEIVED }
 
-  private static final class Source {
-    final BitSet have = new BitSet();
-    final LinkedHashSet<Integer> inFlight = new LinkedHashSet<>();
-  }
-
-  /** Block bookkeeping for a PARTIAL or WRITING piece; other pieces need none. */
-  private static final class Active {
-    final BlockState[] state;
-    final Object[] from;
-    int touched;
-    int received;
-
-    Active(int blocks) {
-      state = new BlockState[blocks];
-      java.util.Arrays.fill(state, BlockState.NONE);
-      from = new Object[blocks];
-    }
-  }
-
   private final PieceGeometry geometry;
   private final PickerConfig config;
   private final int pieceCount;
   private final int bpp;
   private final RarityIndex rarity;
-  private final PieceState[] pieceState;
-  private final Map<Integer, Active> active = new LinkedHashMap<>();
-  private final Map<Integer, List<S>> requesters = new HashMap<>();
-  private final Map<S, Source> sources = new LinkedHashMap<>();
-  private final Map<S, Integer> strikes = new HashMap<>();
-  private final Set<S> banned = new LinkedHashSet<>();
-  private int unrequested;
-  private int verified;
-  private int receivedBlocks;
+  private final PieceTable<S> pieces;
+  private final SourceTable<S> sources;
+  private final RequestTable<S> requests;
 
   /**
    * A picker for a share of geometry {@code geometry}, resuming with the pieces in
@@ -102,22 +79,10 @@ public final class PiecePicker<S> {
       throw new IllegalArgumentException("verified piece " + (verifiedPieces.length() - 1)
           + " is outside 0.." + (pieceCount - 1));
     }
-    pieceState = new PieceState[pieceCount];
     rarity = new RarityIndex(pieceCount, config.ties() == PickerConfig.Ties.RANDOM ? random : null);
-    for (int p = 0; p < pieceCount; p++) {
-      boolean done = verifiedPieces.get(p);
-      pieceState[p] = done ? PieceState.VERIFIED : PieceState.NONE;
-      if (!done) {
-        rarity.setFresh(p, true);
-      }
-      int n = blocksIn(p);
-      if (done) {
-        verified++;
-        receivedBlocks += n;
-      } else {
-        unrequested += n;
-      }
-    }
+    pieces = new PieceTable<>(geometry, verifiedPieces, rarity);
+    sources = new SourceTable<>(pieceCount, config.maxStrikes(), rarity);
+    requests = new RequestTable<>(sources);
   }
 
   /** Number of blocks in piece {@code piece}. */
@@ -144,16 +109,7 @@ public final class PiecePicker<S> {
 
   /** Adds the pieces in {@code pieces} to what {@code source} has (HAVE bitfield). */
   public void sourceHas(S source, BitSet pieces) {
-    if (banned.contains(source)) {
-      return;
-    }
-    Source s = sources.computeIfAbsent(source, k -> new Source());
-    for (int p = pieces.nextSetBit(0); p >= 0 && p < pieceCount; p = pieces.nextSetBit(p + 1)) {
-      if (!s.have.get(p)) {
-        s.have.set(p);
-        rarity.addAvailability(p, +1);
-      }
-    }
+    sources.addHave(source, pieces);
   }
 
   /** {@code source} has the whole share (HAVE all). */
@@ -169,11 +125,8 @@ public final class PiecePicker<S> {
     if (s == null) {
       return;
     }
-    for (int p = s.have.nextSetBit(0); p >= 0; p = s.have.nextSetBit(p + 1)) {
-      rarity.addAvailability(p, -1);
-    }
     for (int block : s.inFlight) {
-      dropRequester(block, source);
+      release(block, source);
     }
   }
 
@@ -193,22 +146,13 @@ public final class PiecePicker<S> {
     if (budget <= 0) {
       return out;
     }
-    List<Integer> partials = new ArrayList<>();
-    for (Map.Entry<Integer, Active> e : active.entrySet()) {
-      int p = e.getKey();
-      if (s.have.get(p) && e.getValue().touched < blocksIn(p)) {
-        partials.add(p);
-      }
-    }
-    partials.sort(Comparator.comparingInt((Integer p) -> -active.get(p).touched)
-        .thenComparingLong(rarity::rarity));
-    for (int p : partials) {
+    for (int p : pieces.unfinishedIn(s.have)) {
       budget = takeFresh(source, s, p, budget, out);
       if (budget == 0) {
         return out;
       }
     }
-    if (unrequested > 0) {
+    if (pieces.unrequestedBlocks() > 0) {
       for (int p : rarity.rarestFresh(s.have, (budget + bpp - 1) / bpp + 1)) {
         budget = takeFresh(source, s, p, budget, out);
         if (budget == 0) {
@@ -216,7 +160,7 @@ public final class PiecePicker<S> {
         }
       }
     }
-    if (unrequested == 0) {
+    if (pieces.unrequestedBlocks() == 0) {
       endgame(source, s, budget, out);
     }
     return out;
@@ -224,19 +168,13 @@ public final class PiecePicker<S> {
 
   private int takeFresh(S source, Source s, int piece, int budget, List<BlockRef> out) {
     int n = blocksIn(piece);
-    Active a = active.computeIfAbsent(piece, k -> new Active(n));
-    if (pieceState[piece] == PieceState.NONE) {
-      rarity.setFresh(piece, false);
-      pieceState[piece] = PieceState.PARTIAL;
-    }
+    PieceTable.Blocks a = pieces.start(piece);
     for (int b = 0; b < n && budget > 0; b++) {
-      int block = piece * bpp + b;
-      if (a.state[b] == BlockState.NONE) {
-        a.state[b] = BlockState.REQUESTED;
-        requesters.computeIfAbsent(block, k -> new ArrayList<>(2)).add(source);
+      if (a.isUnrequested(b)) {
+        int block = piece * bpp + b;
+        pieces.requested(a, b);
+        requests.add(block, source);
         s.inFlight.add(block);
-        unrequested--;
-        a.touched++;
         out.add(ref(piece, b));
         budget--;
       }
@@ -245,21 +183,12 @@ public final class PiecePicker<S> {
   }
 
   private void endgame(S source, Source s, int budget, List<BlockRef> out) {
-    List<Integer> candidates = new ArrayList<>();
-    for (Map.Entry<Integer, List<S>> e : requesters.entrySet()) {
-      int block = e.getKey();
-      if (s.have.get(block / bpp) && !e.getValue().contains(source)
-          && e.getValue().size() < config.endgameMaxRequesters()) {
-        candidates.add(block);
-      }
-    }
-    candidates.sort(Comparator.comparingInt((Integer b) -> requesters.get(b).size())
-        .thenComparingInt(b -> b));
-    for (int block : candidates) {
+    for (int block : requests.endgameCandidates(source, s.have, bpp,
+        config.endgameMaxRequesters())) {
       if (budget-- == 0) {
         return;
       }
-      requesters.get(block).add(source);
+      requests.add(block, source);
       s.inFlight.add(block);
       out.add(ref(block / bpp, block % bpp));
     }
@@ -277,21 +206,8 @@ public final class PiecePicker<S> {
     if (s == null || !s.inFlight.remove(block)) {
       return BlockResult.dropped();
     }
-    List<S> others = new ArrayList<>(requesters.remove(block));
-    others.remove(source);
-    for (S o : others) {
-      sources.get(o).inFlight.remove(block);
-    }
-    Active a = active.get(piece);
-    a.state[index] = BlockState.RECEIVED;
-    a.from[index] = source;
-    a.received++;
-    receivedBlocks++;
-    boolean complete = a.received == blocksIn(piece);
-    if (complete) {
-      pieceState[piece] = PieceState.WRITING;
-    }
-    return new BlockResult<>(true, others, complete);
+    List<S> others = requests.delivered(block, source);
+    return new BlockResult<>(true, others, pieces.received(piece, index, source));
   }
 
   /** {@code source} will not deliver this block (REJECT, timeout, our CANCEL): release it. */
@@ -299,33 +215,20 @@ public final class PiecePicker<S> {
     int block = checkBlock(piece, index);
     Source s = sources.get(source);
     if (s != null && s.inFlight.remove(block)) {
-      dropRequester(block, source);
+      release(block, source);
     }
   }
 
-  private void dropRequester(int block, S source) {
-    List<S> r = requesters.get(block);
-    r.remove(source);
-    if (r.isEmpty()) {
-      requesters.remove(block);
-      int piece = block / bpp;
-      Active a = active.get(piece);
-      a.state[block % bpp] = BlockState.NONE;
-      unrequested++;
-      if (--a.touched == 0) {
-        pieceState[piece] = PieceState.NONE;
-        rarity.setFresh(piece, true);
-        active.remove(piece);
-      }
+  /** Drops {@code source} from the requesters of {@code block}; NONE again if it was the last. */
+  private void release(int block, S source) {
+    if (requests.released(block, source)) {
+      pieces.unrequested(block / bpp, block % bpp);
     }
   }
 
   /** The piece in WRITING state passed verification and is on disk. */
   public void pieceVerified(int piece) {
-    requireState(piece, PieceState.WRITING);
-    pieceState[piece] = PieceState.VERIFIED;
-    active.remove(piece);
-    verified++;
+    pieces.verified(piece);
   }
 
   /**
@@ -336,12 +239,7 @@ public final class PiecePicker<S> {
    * @return the sources banned by this call
    */
   public Set<S> pieceFailed(int piece) {
-    requireState(piece, PieceState.WRITING);
-    Set<S> culprits = contributors(piece);
-    receivedBlocks -= active.remove(piece).received;
-    unrequested += blocksIn(piece);
-    pieceState[piece] = PieceState.NONE;
-    rarity.setFresh(piece, true);
+    Set<S> culprits = pieces.failed(piece);
     Set<S> out = new LinkedHashSet<>();
     for (S c : culprits) {
       if (strike(c, culprits.size() == 1 ? config.maxStrikes() : 1)) {
@@ -352,18 +250,8 @@ public final class PiecePicker<S> {
   }
 
   /** The distinct sources whose blocks make up the received part of {@code piece}. */
-  @SuppressWarnings("unchecked")
   public Set<S> contributors(int piece) {
-    Set<S> out = new LinkedHashSet<>();
-    Active a = active.get(piece);
-    if (a != null) {
-      for (Object from : a.from) {
-        if (from != null) {
-          out.add((S) from);
-        }
-      }
-    }
-    return out;
+    return pieces.contributors(piece);
   }
 
   /** One strike against a source that sent a block failing its proof; true if now banned. */
@@ -383,16 +271,12 @@ public final class PiecePicker<S> {
     return out;
   }
 
+  /** Strikes {@code source}; if that bans it, releases its requests. True if it banned it. */
   private boolean strike(S source, int count) {
-    if (banned.contains(source)) {
-      return false;
-    }
-    int total = strikes.merge(source, count, Integer::sum);
-    if (total < config.maxStrikes()) {
+    if (!sources.strike(source, count)) {
       return false;
     }
     sourceGone(source);
-    banned.add(source);
     return true;
   }
 
@@ -403,14 +287,6 @@ public final class PiecePicker<S> {
     return piece * bpp + index;
   }
 
-  private void requireState(int piece, PieceState expected) {
-    geometry.pieceSize(piece);
-    if (pieceState[piece] != expected) {
-      throw new IllegalStateException(
-          "piece " + piece + " is " + pieceState[piece] + ", expected " + expected);
-    }
-  }
-
   // ---- queries -------------------------------------------------------------------------------
 
   public int pieceCount() {
@@ -418,22 +294,17 @@ public final class PiecePicker<S> {
   }
 
   public PieceState pieceState(int piece) {
-    geometry.pieceSize(piece);
-    return pieceState[piece];
+    return pieces.state(piece);
   }
 
   public BlockState blockState(int piece, int index) {
     checkBlock(piece, index);
-    Active a = active.get(piece);
-    if (a != null) {
-      return a.state[index];
-    }
-    return pieceState[piece] == PieceState.VERIFIED ? BlockState.RECEIVED : BlockState.NONE;
+    return pieces.blockState(piece, index);
   }
 
   /** The sources {@code piece.index} is in flight from, in request order. */
   public List<S> requesters(int piece, int index) {
-    return List.copyOf(requesters.getOrDefault(checkBlock(piece, index), List.of()));
+    return requests.requesters(checkBlock(piece, index));
   }
 
   /**
@@ -441,8 +312,7 @@ public final class PiecePicker<S> {
    * for every block that arrives, without {@link #requesters}'s copy.
    */
   public boolean isRequestedFrom(S source, int piece, int index) {
-    List<S> from = requesters.get(checkBlock(piece, index));
-    return from != null && from.contains(source);
+    return requests.isRequestedFrom(checkBlock(piece, index), source);
   }
 
   public int availability(int piece) {
@@ -457,44 +327,38 @@ public final class PiecePicker<S> {
   }
 
   public int strikes(S source) {
-    return strikes.getOrDefault(source, 0);
+    return sources.strikes(source);
   }
 
   public boolean isBanned(S source) {
-    return banned.contains(source);
+    return sources.isBanned(source);
   }
 
   /** True once no block is left unrequested (and the download is not complete). */
   public boolean isEndgame() {
-    return unrequested == 0 && !isComplete();
+    return pieces.unrequestedBlocks() == 0 && !isComplete();
   }
 
   public boolean isComplete() {
-    return verified == pieceCount;
+    return pieces.verifiedPieces() == pieceCount;
   }
 
   public int verifiedPieces() {
-    return verified;
+    return pieces.verifiedPieces();
   }
 
   /** Blocks received so far, verified pieces included. */
   public int receivedBlocks() {
-    return receivedBlocks;
+    return pieces.receivedBlocks();
   }
 
   /** Blocks nobody has been asked for. */
   public int unrequestedBlocks() {
-    return unrequested;
+    return pieces.unrequestedBlocks();
   }
 
   /** The verified pieces (what a resume needs persisted). */
   public BitSet verifiedSet() {
-    BitSet out = new BitSet(pieceCount);
-    for (int p = 0; p < pieceCount; p++) {
-      if (pieceState[p] == PieceState.VERIFIED) {
-        out.set(p);
-      }
-    }
-    return out;
+    return pieces.verifiedSet();
   }
 }
