@@ -278,7 +278,7 @@ class ServingSessionTest {
     ServingSession t = accepted(over, session(over));
     t.received(together(requests));
     assertTrue(over.ended);
-    assertTrue(over.reads.isEmpty(), "the queue is dropped with the stream");
+    assertTrue(over.reads.isEmpty(), "no read starts once the stream is ending");
     assertEquals(1, counters.view(0).violations());
   }
 
