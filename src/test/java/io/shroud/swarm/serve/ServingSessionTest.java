@@ -13,12 +13,10 @@ import io.shroud.content.ShareMetadata;
 import io.shroud.content.ShareOptions;
 import io.shroud.swarm.ShareFixture;
 import io.shroud.swarm.transfer.TransferCodec;
-import io.shroud.swarm.transfer.TransferFrameDecoder;
 import io.shroud.swarm.transfer.TransferMessage;
 import io.shroud.swarm.transfer.TransferMessage.BlockRequest;
 import io.shroud.swarm.transfer.TransferMessage.HashLayer;
 import io.shroud.swarm.transfer.TransferMessage.RejectReason;
-import io.shroud.swarm.transfer.TransferProtocolException;
 import io.shroud.testutil.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The provider's rules for one stream, without an actor: a {@link ServingSession} over a real
- * share on disk, its I/O recorded by {@link Io} and its rate limit read from a hand-moved clock.
+ * share on disk, its I/O recorded by {@link RecordingIo} and its rate limit read from a hand-moved clock.
  */
 class ServingSessionTest {
   static final int BLOCK = PieceGeometry.BLOCK_SIZE;
@@ -59,52 +56,6 @@ class ServingSessionTest {
   Path leavesFile;
   ShareMetadata metadata;
 
-  /** What the session asked of its actor. */
-  static final class Io implements ServingIo {
-    final TransferFrameDecoder decoder = new TransferFrameDecoder();
-    final List<TransferMessage> sent = new ArrayList<>();
-    final List<String> lookups = new ArrayList<>();
-    final ArrayDeque<ReadTask> reads = new ArrayDeque<>();
-    final List<Duration> retries = new ArrayList<>();
-    int writes;
-    boolean ended;
-
-    @Override
-    public void write(List<byte[]> chunks) {
-      assertFalse(ended, "nothing is written after the end of the stream");
-      writes++;
-      try {
-        for (byte[] chunk : chunks) {
-          assertTrue(chunk.length <= CHUNK);
-          sent.addAll(decoder.feed(chunk));
-        }
-      } catch (TransferProtocolException e) {
-        throw new AssertionError(e);
-      }
-    }
-
-    @Override
-    public void endStream() {
-      assertFalse(ended, "the stream is ended once");
-      ended = true;
-    }
-
-    @Override
-    public void findShare(String infoHashHex) {
-      lookups.add(infoHashHex);
-    }
-
-    @Override
-    public void read(ReadTask task) {
-      reads.add(task);
-    }
-
-    @Override
-    public void retryIn(Duration wait) {
-      retries.add(wait);
-    }
-  }
-
   @BeforeEach
   void share() throws IOException {
     dataFile = Files.write(dir.resolve("share.bin"), content.content);
@@ -113,7 +64,7 @@ class ServingSessionTest {
         ShareOptions.publicShare().withPieceLength(PIECE).withLeavesOut(leavesFile));
   }
 
-  ServingSession session(Io io, boolean busy, long bytesPerSecond, boolean corrupt) {
+  ServingSession session(RecordingIo io, boolean busy, long bytesPerSecond, boolean corrupt) {
     ServingSession.Provider provider = new ServingSession.Provider(
         new TokenBucket(bytesPerSecond, bytesPerSecond, clock), counters, CHUNK, corrupt,
         LoggerFactory.getLogger(ServingSessionTest.class));
@@ -122,18 +73,26 @@ class ServingSessionTest {
     return s;
   }
 
-  ServingSession session(Io io) {
+  ServingSession session(RecordingIo io) {
     return session(io, false, TokenBucket.MAX_RATE, false);
   }
 
   /** A session whose HELLO was accepted (its HAVE taken off {@code io.sent}). */
-  ServingSession accepted(Io io, ServingSession s) {
-    s.received(List.of(TransferCodec.encode(new TransferMessage.Hello(metadata.infoHash()))));
+  ServingSession accepted(RecordingIo io, ServingSession s) {
+    s.received(hello());
     assertEquals(List.of(metadata.infoHashHex()), io.lookups);
     s.shareFound(metadata, dataFile, leavesFile);
     assertEquals(List.of(TransferMessage.Have.allPieces()), io.sent);
     io.sent.clear();
     return s;
+  }
+
+  List<byte[]> hello() {
+    return one(new TransferMessage.Hello(metadata.infoHash()));
+  }
+
+  static List<byte[]> one(TransferMessage m) {
+    return List.of(TransferCodec.encode(m));
   }
 
   /** {@code ms} in one delivery, as the requests of a new source arrive. */
@@ -158,15 +117,15 @@ class ServingSessionTest {
   }
 
   /** Runs the oldest read task the session started and hands its blocks back. */
-  static void finishRead(Io io, ServingSession s) {
+  static void finishRead(RecordingIo io, ServingSession s) {
     s.blocksRead(io.reads.poll().read());
   }
 
   @Test
   void aHelloForAnUnknownShareIsRefusedAndEndsTheStream() {
-    Io io = new Io();
+    RecordingIo io = new RecordingIo();
     ServingSession s = session(io);
-    s.received(List.of(TransferCodec.encode(new TransferMessage.Hello(new byte[32]))));
+    s.received(one(new TransferMessage.Hello(new byte[32])));
     assertEquals(List.of("00".repeat(32)), io.lookups);
     assertTrue(io.sent.isEmpty(), "nothing is said before the catalogue answers");
     s.shareUnknown();
@@ -179,9 +138,9 @@ class ServingSessionTest {
 
   @Test
   void aShareWhoseDataCannotBeOpenedIsRefusedStale() {
-    Io io = new Io();
+    RecordingIo io = new RecordingIo();
     ServingSession s = session(io);
-    s.received(List.of(TransferCodec.encode(new TransferMessage.Hello(metadata.infoHash()))));
+    s.received(hello());
     s.shareFound(metadata, dir.resolve("gone.bin"), leavesFile);
     assertEquals(List.of(new TransferMessage.Refuse(TransferMessage.RefuseReason.STALE, 60)), io.sent);
     assertTrue(io.ended);
@@ -189,9 +148,9 @@ class ServingSessionTest {
 
   @Test
   void aSessionOpenedOverTheCapIsRefusedBusyWithoutALookup() {
-    Io io = new Io();
+    RecordingIo io = new RecordingIo();
     ServingSession s = session(io, true, TokenBucket.MAX_RATE, false);
-    s.received(List.of(TransferCodec.encode(new TransferMessage.Hello(metadata.infoHash()))));
+    s.received(hello());
     assertEquals(List.of(new TransferMessage.Refuse(TransferMessage.RefuseReason.BUSY, 30)), io.sent);
     assertTrue(io.lookups.isEmpty());
     assertTrue(io.ended);
@@ -203,12 +162,12 @@ class ServingSessionTest {
     List<TransferMessage> early = List.of(block(0), new TransferMessage.HashRequest(HashLayer.PIECES, 0, 1));
     for (TransferMessage m : early) {
       for (boolean helloFirst : new boolean[] {false, true}) {
-        Io io = new Io();
+        RecordingIo io = new RecordingIo();
         ServingSession s = session(io);
         if (helloFirst) { // the catalogue has not answered yet
-          s.received(List.of(TransferCodec.encode(new TransferMessage.Hello(metadata.infoHash()))));
+          s.received(hello());
         }
-        s.received(List.of(TransferCodec.encode(m)));
+        s.received(one(m));
         assertTrue(io.ended, m + (helloFirst ? " after HELLO" : " before HELLO"));
         assertTrue(io.sent.isEmpty());
         assertTrue(io.reads.isEmpty());
@@ -221,9 +180,9 @@ class ServingSessionTest {
   void aSecondHelloAndAMessageAProviderDoesNotTakeEndTheStream() {
     List<TransferMessage> wrong = List.of(new TransferMessage.Hello(metadata.infoHash()), TransferMessage.Have.allPieces());
     for (TransferMessage m : wrong) {
-      Io io = new Io();
+      RecordingIo io = new RecordingIo();
       ServingSession s = accepted(io, session(io));
-      s.received(List.of(TransferCodec.encode(m)));
+      s.received(one(m));
       assertTrue(io.ended, m.toString());
       assertTrue(io.sent.isEmpty());
     }
@@ -232,16 +191,16 @@ class ServingSessionTest {
 
   @Test
   void aHashRequestIsAnsweredFromThePieceLayerAndOnePastTheLastPieceEndsTheStream() {
-    Io io = new Io();
+    RecordingIo io = new RecordingIo();
     ServingSession s = accepted(io, session(io));
-    s.received(List.of(TransferCodec.encode(new TransferMessage.HashRequest(HashLayer.PIECES, 1, g.pieceCount() - 1))));
+    s.received(one(new TransferMessage.HashRequest(HashLayer.PIECES, 1, g.pieceCount() - 1)));
     TransferMessage.Hashes hashes = assertInstanceOf(TransferMessage.Hashes.class, io.sent.remove(0));
     assertEquals(1, hashes.index());
     byte[] layer = metadata.tree().pieceLayerBytes();
     assertArrayEquals(java.util.Arrays.copyOfRange(layer, 32, layer.length), hashes.hashes(), "up to the last piece");
     assertFalse(io.ended);
 
-    s.received(List.of(TransferCodec.encode(new TransferMessage.HashRequest(HashLayer.PIECES, 1, g.pieceCount()))));
+    s.received(one(new TransferMessage.HashRequest(HashLayer.PIECES, 1, g.pieceCount())));
     assertTrue(io.ended);
     assertTrue(io.sent.isEmpty());
     assertEquals(1, counters.view(0).violations());
@@ -249,7 +208,7 @@ class ServingSessionTest {
 
   @Test
   void requestsThatDoNotFitTheShareAreRejectedAndNotRead() {
-    Io io = new Io();
+    RecordingIo io = new RecordingIo();
     ServingSession s = accepted(io, session(io));
     BlockRequest pastTheEnd = new BlockRequest(g.pieceCount(), 0, BLOCK);
     BlockRequest tooLong = new BlockRequest(g.pieceCount() - 1, 0, BLOCK); // the last block is short
@@ -268,13 +227,13 @@ class ServingSessionTest {
     for (int i = 0; i <= TransferCodec.MAX_QUEUED_REQUESTS; i++) {
       requests.add(block(i % g.blockCount()));
     }
-    Io full = new Io();
+    RecordingIo full = new RecordingIo();
     ServingSession s = accepted(full, session(full));
     s.received(together(requests.subList(0, TransferCodec.MAX_QUEUED_REQUESTS)));
     assertFalse(full.ended, "a downloader's full pipeline is queued");
     assertEquals(ServingSession.READS_IN_FLIGHT, full.reads.size());
 
-    Io over = new Io();
+    RecordingIo over = new RecordingIo();
     ServingSession t = accepted(over, session(over));
     t.received(together(requests));
     assertTrue(over.ended);
@@ -284,7 +243,7 @@ class ServingSessionTest {
 
   @Test
   void theRateLimitHoldsARequestUntilTheBucketRefills() {
-    Io io = new Io();
+    RecordingIo io = new RecordingIo();
     ServingSession s = accepted(io, session(io, false, BLOCK, false));
     s.received(together(List.of(block(0), block(2))));
     assertEquals(List.of(block(0)), io.reads.poll().requests(), "the bucket pays for one block");
@@ -302,7 +261,7 @@ class ServingSessionTest {
   @Test
   void aReadTaskTakesUpToBlocksPerReadRequestsAndTwoRunAtOnce() {
     int perTask = FileRun.BLOCKS_PER_READ;
-    Io io = new Io();
+    RecordingIo io = new RecordingIo();
     ServingSession s = accepted(io, session(io));
     s.received(together(blocks(0, 2 * perTask + 3)));
     assertEquals(List.of(blocks(0, perTask), blocks(perTask, perTask)),
@@ -317,9 +276,9 @@ class ServingSessionTest {
   @Test
   void blocksReadAcrossAPieceBoundaryCarryTheirOwnDataAndProofWithOrWithoutStoredLeaves() throws IOException {
     for (boolean leaves : new boolean[] {true, false}) {
-      Io io = new Io();
+      RecordingIo io = new RecordingIo();
       ServingSession s = session(io);
-      s.received(List.of(TransferCodec.encode(new TransferMessage.Hello(metadata.infoHash()))));
+      s.received(hello());
       s.shareFound(metadata, dataFile, leaves ? leavesFile : dir.resolve("no.leaves"));
       io.sent.clear();
       // piece 0's second block, all of piece 1, piece 2's first block: one run in the file; then
@@ -345,7 +304,7 @@ class ServingSessionTest {
   @Test
   void noReadStartsWhileTheStreamIsBackedUp() {
     int perTask = FileRun.BLOCKS_PER_READ;
-    Io io = new Io();
+    RecordingIo io = new RecordingIo();
     credit = 1; // the stream takes no more chunks than HAVE's
     ServingSession s = accepted(io, session(io));
     s.received(together(blocks(0, 3 * perTask)));
@@ -360,7 +319,7 @@ class ServingSessionTest {
 
   @Test
   void aCancelDropsItsQueuedRequest() {
-    Io io = new Io();
+    RecordingIo io = new RecordingIo();
     ServingSession s = accepted(io, session(io));
     s.received(together(List.of(block(0), block(1), new TransferMessage.Cancel(0, 0))));
     assertEquals(List.of(block(1)), io.reads.poll().requests());
@@ -368,7 +327,7 @@ class ServingSessionTest {
 
   @Test
   void aReadThatFailedIsRejected() {
-    Io io = new Io();
+    RecordingIo io = new RecordingIo();
     ServingSession s = accepted(io, session(io));
     s.received(together(blocks(0, 2)));
     s.blocksRead(io.reads.poll().failed(new IOException("disk gone")));
@@ -381,7 +340,7 @@ class ServingSessionTest {
 
   @Test
   void theTestOnlyCorruptionSwitchFlipsAByteOfEveryBlock() {
-    Io io = new Io();
+    RecordingIo io = new RecordingIo();
     ServingSession s = accepted(io, session(io, false, TokenBucket.MAX_RATE, true));
     s.received(together(blocks(0, 1)));
     finishRead(io, s);
@@ -395,10 +354,10 @@ class ServingSessionTest {
 
   @Test
   void aClosingSessionEndsTheStreamOnlyOnceItsOutputIsWrittenAndThenIgnoresTheDownloader() {
-    Io io = new Io();
+    RecordingIo io = new RecordingIo();
     credit = 0;
     ServingSession s = session(io, true, TokenBucket.MAX_RATE, false);
-    s.received(List.of(TransferCodec.encode(new TransferMessage.Hello(metadata.infoHash()))));
+    s.received(hello());
     assertTrue(io.sent.isEmpty());
     assertFalse(io.ended, "REFUSE is not written yet");
     s.credited(1);
