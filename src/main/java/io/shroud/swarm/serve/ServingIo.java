@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * What a {@link ServingSession} needs done outside itself; {@link TransferServiceActor}
- * implements it for each stream with messages. Every answer comes back to the session on the
- * thread that calls it.
+ * implements it for each stream with messages. Nothing here answers at once: a share lookup, a
+ * read or a retry comes back later as a call on the session, made by whatever drives it (one
+ * thread at a time).
  */
 interface ServingIo {
   /** Writes {@code chunks} to the stream, in order (each has taken one credit). */
