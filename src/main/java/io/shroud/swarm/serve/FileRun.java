@@ -22,9 +22,9 @@ import java.util.List;
  * one; using it after that is an {@link IllegalStateException}, never other bytes.
  */
 final class FileRun {
-  /** Longest run one read takes: a read task's requests, each at most one block. */
   /** Block requests of one stream served by one disk-read task (16 x 16 KiB, a quarter MiB). */
-  public static final int BLOCKS_PER_READ = 16;
+  static final int BLOCKS_PER_READ = 16;
+  /** Longest run one read takes: a read task's requests, each at most one block. */
   static final int MAX_BYTES = BLOCKS_PER_READ * TransferCodec.MAX_BLOCK_LENGTH;
 
   /** A reading thread's buffer and the run it holds. */

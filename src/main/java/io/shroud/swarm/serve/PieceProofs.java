@@ -16,7 +16,7 @@ import java.util.List;
  * BEP 52: leaves past the end of the file are zero hashes. Not thread-safe; immutable after
  * construction.
  */
-public final class PieceProofs {
+final class PieceProofs {
   private final int piece;
   private final List<byte[][]> layers;
 
@@ -30,7 +30,7 @@ public final class PieceProofs {
    *
    * @throws IllegalArgumentException if the data is not that piece (size or hash differs)
    */
-  public static PieceProofs of(MerkleTree tree, int piece, byte[] data) {
+  static PieceProofs of(MerkleTree tree, int piece, byte[] data) {
     PieceGeometry g = tree.geometry();
     if (piece < 0 || piece >= g.pieceCount() || data.length != g.pieceSize(piece)) {
       throw new IllegalArgumentException("not piece " + piece + " of this share");
@@ -59,7 +59,7 @@ public final class PieceProofs {
    * bytes, in order), or null when they do not fold up to the piece hash (a damaged leaves file:
    * the caller hashes the piece instead).
    */
-  public static PieceProofs fromLeaves(MerkleTree tree, int piece, byte[] leafHashes) {
+  static PieceProofs fromLeaves(MerkleTree tree, int piece, byte[] leafHashes) {
     PieceGeometry g = tree.geometry();
     if (piece < 0 || piece >= g.pieceCount()) {
       throw new IllegalArgumentException("not piece " + piece + " of this share");
@@ -97,12 +97,12 @@ public final class PieceProofs {
     return new PieceProofs(piece, layers);
   }
 
-  public int piece() {
+  int piece() {
     return piece;
   }
 
   /** The uncle hashes of block {@code index} of this piece, sibling first (what BLOCK carries). */
-  public List<byte[]> proof(int index) {
+  List<byte[]> proof(int index) {
     if (index < 0 || index >= layers.get(0).length) {
       throw new IllegalArgumentException("no block " + index + " in piece " + piece);
     }

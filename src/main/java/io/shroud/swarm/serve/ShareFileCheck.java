@@ -11,14 +11,14 @@ import java.util.Optional;
  * Checks a path a person asked to share, and whether a shared file changed since. Pure
  * apart from reading file attributes.
  */
-public final class ShareFileCheck {
+final class ShareFileCheck {
   private ShareFileCheck() {}
 
   /** What the file looked like when it was shared: size and modification time. */
-  public record Fingerprint(long size, long modifiedMillis) {}
+  record Fingerprint(long size, long modifiedMillis) {}
 
   /** Why a path cannot be shared, as a message for a 4xx answer; empty when it can. */
-  public static Optional<String> problem(Path path) {
+  static Optional<String> problem(Path path) {
     if (!path.isAbsolute()) {
       return Optional.of("path must be absolute: " + path);
     }
@@ -38,7 +38,7 @@ public final class ShareFileCheck {
   }
 
   /** The file's current fingerprint, or empty if it is gone or unreadable. */
-  public static Optional<Fingerprint> fingerprint(Path path) {
+  static Optional<Fingerprint> fingerprint(Path path) {
     try {
       BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
       return Optional.of(new Fingerprint(a.size(), a.lastModifiedTime().toMillis()));
@@ -48,7 +48,7 @@ public final class ShareFileCheck {
   }
 
   /** Why a shared file is stale (changed or gone since it was shared), or empty if it is not. */
-  public static Optional<String> staleness(Path path, Fingerprint whenShared) {
+  static Optional<String> staleness(Path path, Fingerprint whenShared) {
     Optional<Fingerprint> now = fingerprint(path);
     if (now.isEmpty()) {
       return Optional.of("file is gone or unreadable");

@@ -140,7 +140,7 @@ class TransferServiceActorTest {
     Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC(), 40 * 1024 * 1024);
     PieceGeometry g = f.share().metadata().info().geometry();
     assertEquals(2, g.blocksPerPiece());
-    assertEquals(2, TransferServiceActor.READS_IN_FLIGHT);
+    assertEquals(2, ServingSession.READS_IN_FLIGHT);
     PieceVerifier verifier = new PieceVerifier(f.share().metadata().tree());
     Stream s = new Stream(f.handler());
     s.send(new TransferMessage.Hello(f.share().metadata().infoHash()));
