@@ -78,8 +78,11 @@ public final class DownloadActor
 
   record LayerDone(byte[] layer) implements Command {}
 
-  /** A batch of pieces is on disk (forced), or writing it failed. */
-  record PiecesWritten(List<Integer> pieces, Throwable failure) implements Command {}
+  /** What a piece download reports. */
+  record FromPiece(PieceDownloadActor.Report report) implements Command {}
+
+  /** A piece download stopped (written, given up, or failed). */
+  record PieceStopped(int piece, ActorRef<PieceDownloadActor.Command> ref) implements Command {}
 
   /** The resume check: journaled pieces found damaged, and written pieces the journal missed. */
   private record Rechecked(BitSet bad, BitSet recovered, Throwable failure) implements Command {}
@@ -136,9 +139,11 @@ public final class DownloadActor
   private final Executor blocking;
   private DownloadRun run;
   private boolean rechecked;
-  /** Verified pieces waiting for the part-file writer, and whether a write is running. */
-  private final List<DownloadStore.PieceData> unwritten = new ArrayList<>();
-  private boolean writing;
+  /** The running piece downloads, by piece; null where none runs. */
+  private ActorRef<PieceDownloadActor.Command>[] pieces;
+  private ActorRef<PieceDownloadActor.Report> pieceReports;
+  /** Writes the pieces the piece downloads complete (group commit); null until the run exists. */
+  private ActorRef<PartFileWriterActor.Command> writer;
   /** Pieces written and forced but not yet in the journal, and when the next entry may be made. */
   private final JournalPacer journal;
   /** True when the output digest waits for the resume check (pieces may be on disk already). */
@@ -151,6 +156,8 @@ public final class DownloadActor
    */
   private OutputDigest outputDigest;
   private String finishingError;
+  /** Piece downloads started so far (each child's name is unique). */
+  private long pieceDownloads;
 
   public static Behavior<Command> create(String id, Setup setup) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new DownloadActor(ctx, timers, id, setup)));
@@ -190,7 +197,8 @@ public final class DownloadActor
         .onCommand(Retry.class, (s, c) -> whileRunning(s, this::findProviders))
         .onCommand(Tick.class, (s, c) -> whileRunning(s, () -> run.tick()))
         .onCommand(LayerDone.class, this::onLayerDone)
-        .onCommand(PiecesWritten.class, this::onPiecesWritten)
+        .onCommand(FromPiece.class, this::onFromPiece)
+        .onCommand(PieceStopped.class, this::onPieceStopped)
         .onCommand(JournalDue.class, this::onJournalDue)
         .onCommand(OutputDone.class, this::onOutputDone)
         .onCommand(Seeded.class, this::onSeeded)
@@ -255,6 +263,12 @@ public final class DownloadActor
       } else {
         outputDigestAfterRecheck = true; // written pieces may be on disk, journaled or not
       }
+      writer = context.spawn(PartFileWriterActor.create(store, id, run.pieceBuffers(), outputDigest, blocking),
+          "part-file-writer");
+      pieceReports = context.messageAdapter(PieceDownloadActor.Report.class, FromPiece::new);
+      @SuppressWarnings("unchecked")
+      ActorRef<PieceDownloadActor.Command>[] refs = new ActorRef[run.link().geometry().pieceCount()];
+      pieces = refs;
     }
     run.setRunning(true);
     if (run.verifier() == null && state.pieceLayer != null) {
@@ -300,7 +314,7 @@ public final class DownloadActor
   /** Drops what the output digest produced (cancel, failure, stop). */
   private void discardOutputDigest() {
     OutputDigest digest = outputDigest;
-    outputDigest = null;
+    useOutputDigest(null);
     if (digest != null) {
       CompletableFuture.runAsync(digest::discard, blocking);
     }
@@ -338,7 +352,7 @@ public final class DownloadActor
         run.invalidated(bad);
         run.recovered(recovered);
         if (outputDigestAfterRecheck && s.verified.isEmpty()) {
-          outputDigest = startOutputDigest(run.link(), Path.of(s.started.outputPath()), run.pieceBuffers());
+          useOutputDigest(startOutputDigest(run.link(), Path.of(s.started.outputPath()), run.pieceBuffers()));
         }
         outputDigestAfterRecheck = false;
       }
@@ -385,62 +399,82 @@ public final class DownloadActor
     return Effect().persist(new DownloadEvent.PieceLayerVerified(done.layer())).thenRun(s -> run.startPicking(s));
   }
 
-  /**
-   * Queues a verified piece for the part file. Pieces are written in batches (group commit):
-   * while one batch is being written and forced, the pieces verified meanwhile wait; the next
-   * batch is written with one open, one force and then journaled as one {@code PiecesVerified}.
-   * Under load this turns one fsync and one journal transaction per piece into one per batch;
-   * a piece is still on disk before the {@code PiecesVerified} naming it is persisted.
-   */
-  void writePiece(int piece, long offset, byte[] data, byte[][] leafHashes) {
-    unwritten.add(new DownloadStore.PieceData(piece, offset, data, leafHashes));
-    if (!writing) {
-      writeBatch();
+  /** Hands the output digest to the part-file writer too (null: none). */
+  private void useOutputDigest(OutputDigest digest) {
+    outputDigest = digest;
+    if (writer != null) {
+      writer.tell(new PartFileWriterActor.UseDigest(digest));
     }
   }
 
-  /**
-   * Writes and forces the waiting pieces on the blocking dispatcher, then hashes them into the
-   * output digest; each piece's array goes back to the run's {@link PieceBuffers} after both
-   * (through the digest, which may keep it a while for an earlier piece). A failed write keeps
-   * them from reuse: the download fails and they are left to the collector.
-   */
-  private void writeBatch() {
-    List<DownloadStore.PieceData> batch = List.copyOf(unwritten);
-    unwritten.clear();
-    writing = true;
-    List<Integer> pieces = batch.stream().map(DownloadStore.PieceData::piece).toList();
-    OutputDigest digest = outputDigest;
-    PieceBuffers buffers = run.pieceBuffers();
-    context.pipeToSelf(CompletableFuture.runAsync(() -> {
-      try {
-        store.writePieces(id, batch);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      for (DownloadStore.PieceData p : batch) {
-        if (digest != null) {
-          digest.add(p.piece(), p.data());
-        } else {
-          buffers.give(p.data());
-        }
-      }
-    }, blocking), (ok, failure) -> new PiecesWritten(pieces, failure));
+  /** Gives a block to its piece's download, starting one (watched) with the piece's first block. */
+  void deliver(int piece, NodeId source, TransferMessage.Block block) {
+    ActorRef<PieceDownloadActor.Command> ref = pieces[piece];
+    if (ref == null) {
+      PieceWork work = new PieceWork(piece, run.link().geometry(), run.verifier(), run.pieceBuffers());
+      ref = context.spawn(PieceDownloadActor.create(work, run.link().geometry().pieceOffset(piece), pieceReports,
+          writer), "piece-" + piece + "-" + (++pieceDownloads));
+      context.watchWith(ref, new PieceStopped(piece, ref));
+      pieces[piece] = ref;
+    }
+    ref.tell(new PieceDownloadActor.Arrived(source, block));
   }
 
-  private Effect<DownloadEvent, DownloadState> onPiecesWritten(DownloadState state, PiecesWritten w) {
-    writing = false;
-    if (state.finished()) {
+  /** Stops every piece download (the download ends); their pieces are not asked for again. */
+  private void stopPieces() {
+    if (pieces == null) {
+      return;
+    }
+    for (int p = 0; p < pieces.length; p++) {
+      if (pieces[p] != null) {
+        context.unwatch(pieces[p]);
+        context.stop(pieces[p]);
+        pieces[p] = null;
+      }
+    }
+  }
+
+  private Effect<DownloadEvent, DownloadState> onFromPiece(DownloadState state, FromPiece from) {
+    if (state.finished() || run == null) {
       return Effect().none();
     }
-    if (w.failure() != null) {
-      return fail("cannot write the part file: " + w.failure().getMessage());
+    PieceDownloadActor.Report report = from.report();
+    if (report instanceof PieceDownloadActor.BadBlock bad) {
+      run.blockBad(bad.piece(), bad.index(), bad.source());
+    } else if (report instanceof PieceDownloadActor.Assembled a) {
+      run.pieceAssembled(a.piece());
+    } else if (report instanceof PieceDownloadActor.LeavesFailed f) {
+      run.leavesFailed(f.piece());
+    } else if (report instanceof PieceDownloadActor.WriteFailed f) {
+      return fail("cannot write the part file: " + f.failure().getMessage());
+    } else if (report instanceof PieceDownloadActor.PieceWritten w) {
+      return onPieceWritten(state, w.piece());
     }
-    journal.written(w.pieces());
-    boolean complete = false;
-    for (int piece : w.pieces()) {
-      complete |= run != null && run.pieceVerified(piece);
+    return Effect().none();
+  }
+
+  /**
+   * A piece download stopped. If it had not written its piece (it failed, was killed, or gave
+   * the piece up), the piece's blocks go back to the picker: that piece alone is fetched again.
+   */
+  private Effect<DownloadEvent, DownloadState> onPieceStopped(DownloadState state, PieceStopped stopped) {
+    if (pieces != null && pieces[stopped.piece()] == stopped.ref()) {
+      pieces[stopped.piece()] = null;
     }
+    if (!state.finished() && run != null) {
+      run.pieceStopped(stopped.piece());
+    }
+    return Effect().none();
+  }
+
+  /**
+   * A piece is written and forced: it waits for the next journal entry, which is made at most
+   * every {@link Setup#journalInterval()} (at once when the download completes or is paused), so
+   * a piece is always on disk before the {@code PiecesVerified} naming it is persisted.
+   */
+  private Effect<DownloadEvent, DownloadState> onPieceWritten(DownloadState state, int piece) {
+    boolean complete = run.pieceWritten(piece);
+    journal.written(List.of(piece));
     long wait = journal.waitNanos();
     if (complete || state.paused || wait <= 0) {
       return journalWritten(complete);
@@ -448,7 +482,6 @@ public final class DownloadActor
     if (!timers.isTimerActive(JournalDue.INSTANCE)) {
       timers.startSingleTimer(JournalDue.INSTANCE, Duration.ofNanos(wait));
     }
-    writeNextBatch();
     return Effect().none();
   }
 
@@ -461,33 +494,26 @@ public final class DownloadActor
 
   /**
    * Persists one {@code PiecesVerified} for every piece written since the last one; then
-   * finishes ({@code complete}) or writes what was verified meanwhile.
+   * finishes if {@code complete}.
    */
   private Effect<DownloadEvent, DownloadState> journalWritten(boolean complete) {
     timers.cancel(JournalDue.INSTANCE);
     return Effect().persist(new DownloadEvent.PiecesVerified(journal.take())).thenRun(s -> {
       if (complete && !s.paused) {
         finish(s);
-      } else {
-        writeNextBatch();
       }
     });
   }
 
-  private void writeNextBatch() {
-    if (!unwritten.isEmpty() && !writing) {
-      writeBatch();
-    }
-  }
-
   private void finish(DownloadState state) {
     run.finishing();
+    stopPieces();
     ShareLink link = run.link();
     Path part = store.partFile(id);
     Path output = Path.of(state.started.outputPath());
     boolean keep = setup.seedTo().isPresent();
     OutputDigest digest = outputDigest;
-    outputDigest = null;
+    useOutputDigest(null);
     context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
       try {
         return DownloadFinisher.finish(link, part, output, keep, digest);
@@ -547,6 +573,7 @@ public final class DownloadActor
     if (run != null) {
       run.end();
     }
+    stopPieces();
     finishingError = reason;
     discardOutputDigest();
     return Effect().persist(new DownloadEvent.DownloadFailed(reason, setup.clock().instant()));
@@ -587,6 +614,7 @@ public final class DownloadActor
       if (run != null) {
         run.end();
       }
+      stopPieces();
       timers.cancel(Retry.INSTANCE);
       discardOutputDigest();
       store.delete(id);
@@ -639,8 +667,8 @@ public final class DownloadActor
     }
 
     @Override
-    public void writePiece(int piece, long offset, byte[] data, byte[][] leafHashes) {
-      DownloadActor.this.writePiece(piece, offset, data, leafHashes);
+    public void deliver(int piece, NodeId source, TransferMessage.Block block) {
+      DownloadActor.this.deliver(piece, source, block);
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.shroud.swarm.fetch.ProviderSessionActor.Connected;
 import io.shroud.swarm.fetch.ProviderSessionActor.Lost;
 import io.shroud.swarm.fetch.ProviderSessionActor.Received;
 import io.shroud.swarm.pick.BlockRef;
-import io.shroud.swarm.pick.BlockResult;
 import io.shroud.swarm.pick.PickerConfig;
 import io.shroud.swarm.pick.PiecePicker;
 import io.shroud.swarm.pick.SourceStats;
@@ -28,8 +27,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * The live part of one download, free of Pekko: sources and their connection state, the piece
- * layer fetch, the picker, block checks and piece assembly, counters. It acts through {@link Io}
- * (implemented by {@link DownloadActor}), which owns sessions, files and the journal. Not
+ * layer fetch, the picker and the blocks handed to piece downloads ({@link PieceFlow}), counters.
+ * Each block that was asked for goes to its piece's download ({@link Io#deliver}), which checks
+ * and assembles it and reports back. It acts through {@link Io} (implemented by
+ * {@link DownloadActor}), which owns sessions, piece downloads, files and the journal. Not
  * thread-safe: the actor is the only caller.
  */
 final class DownloadRun {
@@ -58,11 +59,11 @@ final class DownloadRun {
     void close(NodeId provider, long epoch);
 
     /**
-     * {@code leafHashes}: the verified leaf hash of each of the piece's blocks, in order. The run
-     * gives {@code data} up: it goes back to the run's {@link PieceBuffers} once it is written
-     * and hashed, and nothing may touch it after that.
+     * Hands a block of {@code piece} from {@code source} to that piece's download (started with
+     * the first block), which checks it, keeps it and reports back ({@link #blockBad},
+     * {@link #pieceAssembled}, {@link #pieceWritten}, {@link #leavesFailed}, {@link #pieceStopped}).
      */
-    void writePiece(int piece, long offset, byte[] data, byte[][] leafHashes);
+    void deliver(int piece, NodeId source, TransferMessage.Block block);
 
     void layerVerified(byte[] pieceLayer);
 
@@ -87,15 +88,19 @@ final class DownloadRun {
   private final SourceStats<String> total;
   private final Map<NodeId, DownloadSource> sources = new LinkedHashMap<>();
   private final Set<NodeId> badLayer = new HashSet<>();
-  /** Partial pieces, and the complete ones handed to {@link Io#writePiece} and not yet written. */
-  private final PieceAssembly assembly;
+  /** Arrays for the pieces being put together, reused once written. */
+  private final PieceBuffers buffers;
+  private final long maxWriteBacklog;
+  /** The picker and the blocks delivered to piece downloads; null until the piece layer is known. */
+  private PieceFlow flow;
+  /** Pieces on disk: verified at the start of the run, or written by it. */
+  private final BitSet onDisk;
   private final BitSet refetchable;
   private final BitSet initiallyVerified;
   private final String name;
   private PieceVerifier verifier;
   private PieceLayerAssembler assembler;
   private NodeId assemblerFrom;
-  private PiecePicker<NodeId> picker;
   private long epochs;
   private long refetched;
   private boolean running;
@@ -113,7 +118,11 @@ final class DownloadRun {
     this.io = io;
     this.link = link;
     this.geometry = link.geometry();
-    this.assembly = new PieceAssembly(geometry, maxWriteBacklog);
+    if (maxWriteBacklog < 1) {
+      throw new IllegalArgumentException("the write backlog limit must be positive");
+    }
+    this.maxWriteBacklog = maxWriteBacklog;
+    this.buffers = PieceBuffers.forPieceLength(geometry.pieceLength(), maxWriteBacklog);
     this.hops = state.started.hops();
     this.settings = settings;
     this.self = self;
@@ -124,6 +133,7 @@ final class DownloadRun {
     this.total = SourceStats.tenSeconds(clock);
     this.refetchable = (BitSet) state.everVerified.clone();
     this.initiallyVerified = (BitSet) state.verified.clone();
+    this.onDisk = (BitSet) state.verified.clone();
     this.name = DownloadFinisher.manifestName(link).orElse(null);
   }
 
@@ -132,16 +142,16 @@ final class DownloadRun {
   }
 
   /**
-   * Where this run's piece arrays come from; a piece handed to {@link Io#writePiece} goes back
-   * here once it is written and hashed.
+   * Where this run's piece arrays come from; a complete piece's array goes back here once it is
+   * written and hashed.
    */
   PieceBuffers pieceBuffers() {
-    return assembly.buffers();
+    return buffers;
   }
 
   /** Bytes of verified pieces handed over for writing and not yet written. */
   long waitingForDiskBytes() {
-    return assembly.writeBacklog();
+    return flow == null ? 0 : flow.writeBacklog();
   }
 
   int hops() {
@@ -188,12 +198,14 @@ final class DownloadRun {
   void invalidated(BitSet bad) {
     refetchable.or(bad);
     initiallyVerified.andNot(bad);
+    onDisk.andNot(bad);
   }
 
   /** Pieces written before a stop that the journal had not recorded yet, found whole on resume. */
   void recovered(BitSet pieces) {
     refetchable.or(pieces);
     initiallyVerified.or(pieces);
+    onDisk.or(pieces);
   }
 
   void lookingForProviders() {
@@ -206,7 +218,7 @@ final class DownloadRun {
   /** Every piece is verified: sessions close while the output is produced ("FINISHING"). */
   void finishing() {
     stopAll();
-    assembly.end();
+    buffers.close();
     phase = "FINISHING";
   }
 
@@ -216,7 +228,7 @@ final class DownloadRun {
    */
   void end() {
     stopAll();
-    assembly.end();
+    buffers.close();
   }
 
   /**
@@ -225,14 +237,14 @@ final class DownloadRun {
    */
   void stopAll() {
     running = false;
-    assembly.pause();
+    buffers.clear();
     for (DownloadSource s : sources.values()) {
       if (s.live) {
         io.close(s.id, s.epoch);
         gone(s, "closed");
       }
     }
-    // received blocks of partial pieces stay in the picker and in the assembly for a resume
+    // delivered blocks of partial pieces stay with their piece downloads for a resume
     assembler = null;
     assemblerFrom = null;
     phase = "PAUSED";
@@ -248,7 +260,7 @@ final class DownloadRun {
         break;
       }
       DownloadSource s = sources.get(p);
-      if (p.equals(self) || badLayer.contains(p) || (picker != null && picker.isBanned(p))
+      if (p.equals(self) || badLayer.contains(p) || (flow != null && flow.picker().isBanned(p))
           || (s != null && (s.live || s.state.startsWith("REFUSED")))) {
         continue;
       }
@@ -308,7 +320,7 @@ final class DownloadRun {
     java.time.Instant now = clock.instant();
     java.time.Instant silentSince = now.minus(settings.stallTimeout());
     for (DownloadSource s : new ArrayList<>(sources.values())) {
-      boolean owes = !s.ready || (picker != null && picker.inFlight(s.id) > 0) || s.id.equals(assemblerFrom);
+      boolean owes = !s.ready || (flow != null && flow.owes(s.id)) || s.id.equals(assemblerFrom);
       if (s.live && owes && s.lastHeard.isBefore(silentSince)) {
         io.log("source " + s.id.shortHex() + " stalled");
         drop(s, "GONE: stalled");
@@ -333,8 +345,9 @@ final class DownloadRun {
     s.live = false;
     s.ready = false;
     s.state = state;
-    if (picker != null) {
-      picker.sourceGone(s.id);
+    if (flow != null) {
+      flow.picker().sourceGone(s.id);
+      flow.sourceGone(s.id);
     }
     stats.remove(s.id);
     if (s.id.equals(assemblerFrom)) {
@@ -372,7 +385,7 @@ final class DownloadRun {
       }
       s.ready = true;
       s.state = "READY";
-      if (picker != null) {
+      if (flow != null) {
         phase = "DOWNLOADING";
         feedHave(s);
         refill();
@@ -388,10 +401,11 @@ final class DownloadRun {
     } else if (m instanceof TransferMessage.Block block) {
       onBlock(s, block);
     } else if (m instanceof TransferMessage.Reject reject) {
-      if (picker != null && reject.piece() < geometry.pieceCount()) {
+      if (flow != null && reject.piece() < geometry.pieceCount()
+          && reject.offset() < geometry.pieceSize(reject.piece())) {
         int index = reject.offset() / PieceGeometry.BLOCK_SIZE;
-        if (picker.isRequestedFrom(s.id, reject.piece(), index)) {
-          picker.requestReleased(s.id, reject.piece(), index);
+        if (flow.picker().isRequestedFrom(s.id, reject.piece(), index) && !flow.holds(s.id, reject.piece(), index)) {
+          flow.picker().requestReleased(s.id, reject.piece(), index);
         }
       }
       if (++s.rejects > MAX_REJECTS) {
@@ -405,6 +419,7 @@ final class DownloadRun {
   }
 
   private void feedHave(DownloadSource s) {
+    PiecePicker<NodeId> picker = flow.picker();
     if (s.hasAll) {
       picker.sourceHasAll(s.id);
     } else if (!s.have.isEmpty()) {
@@ -472,9 +487,12 @@ final class DownloadRun {
     if (!running || verifier == null) {
       return;
     }
-    if (picker == null) {
+    if (flow == null) {
       BitSet done = state != null ? (BitSet) state.verified.clone() : (BitSet) initiallyVerified.clone();
-      picker = new PiecePicker<>(geometry, done, new PickerConfig(settings.maxStrikes(), 2, PickerConfig.Ties.IN_ORDER), random);
+      onDisk.or(done);
+      PiecePicker<NodeId> picker = new PiecePicker<>(geometry, done,
+          new PickerConfig(settings.maxStrikes(), 2, PickerConfig.Ties.IN_ORDER), random);
+      flow = new PieceFlow(geometry, picker, maxWriteBacklog, this::cancel);
     }
     phase = "DOWNLOADING";
     for (DownloadSource s : sources.values()) {
@@ -487,12 +505,14 @@ final class DownloadRun {
 
   /**
    * Offers free request slots to sources, fastest first; none while the part file is
-   * {@link #MAX_WRITE_BACKLOG_BYTES} behind (the next {@link #pieceVerified} refills).
+   * {@link #MAX_WRITE_BACKLOG_BYTES} behind (the next {@link #pieceWritten} refills). A block
+   * picked that a piece download already has is held, not asked for ({@link PieceFlow#absorb}).
    */
   void refill() {
-    if (picker == null || !running || assembly.backlogFull()) {
+    if (flow == null || !running || flow.backlogFull()) {
       return;
     }
+    PiecePicker<NodeId> picker = flow.picker();
     Set<NodeId> all = new LinkedHashSet<>(stats.ranked());
     all.addAll(sources.keySet());
     for (NodeId id : all) {
@@ -502,8 +522,10 @@ final class DownloadRun {
       }
       int depth = stats.pipelineDepth(id, Duration.ofSeconds(1), settings.pipelineMin(), settings.pipelineMax());
       List<TransferMessage> requests = new ArrayList<>();
-      for (BlockRef b : picker.pick(id, depth)) {
-        requests.add(b.toRequest());
+      for (BlockRef b : picker.pick(id, flow.depth(id, depth))) {
+        if (!flow.absorb(id, b)) {
+          requests.add(b.toRequest());
+        }
       }
       if (!requests.isEmpty()) {
         io.sendAll(id, s.epoch, requests);
@@ -512,11 +534,12 @@ final class DownloadRun {
   }
 
   private void onBlock(DownloadSource s, TransferMessage.Block block) {
-    if (picker == null || block.piece() >= geometry.pieceCount()
+    if (flow == null || block.piece() >= geometry.pieceCount()
         || block.offset() >= geometry.pieceSize(block.piece())) {
       drop(s, "GONE: block outside the share");
       return;
     }
+    PiecePicker<NodeId> picker = flow.picker();
     int piece = block.piece();
     int index = block.offset() / PieceGeometry.BLOCK_SIZE;
     if (picker.pieceState(piece) == PiecePicker.PieceState.VERIFIED) {
@@ -525,67 +548,85 @@ final class DownloadRun {
       }
       return;
     }
-    if (!picker.isRequestedFrom(s.id, piece, index)) {
-      return; // late or unsolicited: nothing to do
-    }
-    byte[] leaf = verifier.verifiedLeaf(block);
-    if (leaf == null) {
-      boolean banned = picker.reportBadBlock(s.id);
-      if (banned) {
-        io.log("source " + s.id.shortHex() + " banned after " + picker.strikes(s.id) + " bad blocks");
-        drop(s, "BANNED: bad blocks");
-        return;
-      }
-      if (picker.isRequestedFrom(s.id, piece, index)) {
-        picker.requestReleased(s.id, piece, index);
-      }
-      refill();
-      return;
-    }
-    BlockResult<NodeId> result = picker.blockReceived(s.id, piece, index);
-    if (!result.accepted()) {
-      return;
+    if (!picker.isRequestedFrom(s.id, piece, index)
+        || flow.arrived(s.id, piece, index) == PieceFlow.Arrival.DUPLICATE) {
+      return; // late, unsolicited, or a copy of a block its piece download has
     }
     stats.record(s.id, block.length());
     total.record("all", block.length());
     if (refetchable.get(piece)) {
       refetched += block.length();
     }
-    assembly.addBlock(piece, block.offset(), index, picker.blocksIn(piece), block.sharedData(), block.length(), leaf);
-    for (NodeId other : result.cancelFrom()) {
-      DownloadSource o = sources.get(other);
-      if (o != null && o.live) {
-        io.send(other, o.epoch, new TransferMessage.Cancel(piece, block.offset()));
-      }
+    io.deliver(piece, s.id, block);
+    refill();
+  }
+
+  private void cancel(NodeId source, int piece, int index) {
+    DownloadSource o = sources.get(source);
+    if (o != null && o.live) {
+      io.send(source, o.epoch, new TransferMessage.Cancel(piece, index * PieceGeometry.BLOCK_SIZE));
     }
-    if (result.pieceComplete()) {
-      PieceAssembly.Piece complete = assembly.take(piece);
-      // every block was verified on arrival; its leaf hashes must also fold up to the piece hash
-      if (verifier.verifyPieceLeaves(piece, complete.leaves())) {
-        assembly.handedOver(complete);
-        io.writePiece(piece, geometry.pieceOffset(piece), complete.data(), complete.leaves());
+  }
+
+  /** The piece's download found block {@code index} from {@code source} bad: strike, ask again. */
+  void blockBad(int piece, int index, NodeId source) {
+    if (flow == null) {
+      return;
+    }
+    flow.badBlock(piece, index);
+    boolean banned = flow.picker().reportBadBlock(source);
+    DownloadSource s = sources.get(source);
+    if (banned) {
+      io.log("source " + source.shortHex() + " banned after " + flow.picker().strikes(source) + " bad blocks");
+      if (s != null && s.live) {
+        drop(s, "BANNED: bad blocks");
       } else {
-        assembly.discard(complete);
-        refetchable.set(piece);
-        for (NodeId banned : picker.pieceFailed(piece)) {
-          DownloadSource b = sources.get(banned);
-          if (b != null && b.live) {
-            drop(b, "BANNED: bad piece");
-          }
-        }
+        flow.sourceGone(source);
+      }
+      return;
+    }
+    refill();
+  }
+
+  /** The piece is complete and checked, on its way to the part file (it counts against the backlog). */
+  void pieceAssembled(int piece) {
+    if (flow != null) {
+      flow.assembled(piece);
+    }
+  }
+
+  /** The piece's blocks, each verified, do not fold up to its hash: blame and fetch it again. */
+  void leavesFailed(int piece) {
+    if (flow == null) {
+      return;
+    }
+    refetchable.set(piece);
+    for (NodeId banned : flow.pieceFailed(piece)) {
+      DownloadSource b = sources.get(banned);
+      if (b != null && b.live) {
+        drop(b, "BANNED: bad piece");
+      } else {
+        flow.sourceGone(banned);
       }
     }
     refill();
   }
 
-  /** The piece is journaled as verified; true if the download is now complete. */
-  boolean pieceVerified(int piece) {
-    if (picker == null || picker.pieceState(piece) != PiecePicker.PieceState.WRITING) {
+  /** The piece's download stopped before its piece was written: its blocks are asked for again. */
+  void pieceStopped(int piece) {
+    if (flow != null) {
+      flow.abandoned(piece);
+      refill();
+    }
+  }
+
+  /** The piece is written and forced; true if the download is now complete. */
+  boolean pieceWritten(int piece) {
+    if (flow == null || !flow.written(piece)) {
       return false;
     }
-    assembly.written(piece);
-    picker.pieceVerified(piece);
-    if (picker.isComplete()) {
+    onDisk.set(piece);
+    if (onDisk.cardinality() == geometry.pieceCount()) {
       return true;
     }
     refill();
@@ -595,8 +636,8 @@ final class DownloadRun {
   List<DownloadView.SourceView> sourceViews() {
     List<DownloadView.SourceView> out = new ArrayList<>();
     for (DownloadSource s : sources.values()) {
-      int strikes = picker == null ? 0 : picker.strikes(s.id);
-      boolean banned = badLayer.contains(s.id) || (picker != null && picker.isBanned(s.id));
+      int strikes = flow == null ? 0 : flow.picker().strikes(s.id);
+      boolean banned = badLayer.contains(s.id) || (flow != null && flow.picker().isBanned(s.id));
       out.add(new DownloadView.SourceView(s.id.toHex(), s.state, Math.round(stats.rate(s.id)), strikes, banned));
     }
     return out;

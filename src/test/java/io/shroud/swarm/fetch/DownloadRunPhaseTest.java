@@ -25,7 +25,7 @@ class DownloadRunPhaseTest {
     @Override public void send(NodeId provider, long epoch, TransferMessage message) { calls.add("send"); }
     @Override public void sendAll(NodeId provider, long epoch, List<TransferMessage> messages) { calls.add("sendAll"); }
     @Override public void close(NodeId provider, long epoch) { calls.add("close"); }
-    @Override public void writePiece(int piece, long offset, byte[] data, byte[][] leafHashes) { calls.add("write"); }
+    @Override public void deliver(int piece, NodeId source, TransferMessage.Block block) { calls.add("deliver"); }
     @Override public void layerVerified(byte[] pieceLayer) { calls.add("layer"); }
     @Override public void retryLater() { calls.add("retry"); }
     @Override public void findProviders() { calls.add("find"); }
