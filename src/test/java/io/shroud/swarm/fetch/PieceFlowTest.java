@@ -85,7 +85,7 @@ class PieceFlowTest {
     picker.sourceGone(a);
     flow.sourceGone(a);
     assertTrue(flow.written(0));
-    assertEquals(PiecePicker.PieceState.PARTIAL, picker.pieceState(0), "no one holds its blocks yet");
+    assertEquals(PiecePicker.PieceState.NONE, picker.pieceState(0), "no one holds its blocks: to the picker, not started");
     picker.sourceHasAll(b);
     List<BlockRef> picked = picker.pick(b, flow.depth(b, 8));
     List<BlockRef> toAsk = new ArrayList<>();
