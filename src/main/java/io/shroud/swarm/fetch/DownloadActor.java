@@ -440,11 +440,11 @@ public final class DownloadActor
     }
     PieceDownloadActor.Report report = from.report();
     if (report instanceof PieceDownloadActor.BadBlock bad) {
-      run.blockBad(bad.piece(), bad.index(), bad.source());
+      run.pieces().blockBad(bad.piece(), bad.index(), bad.source());
     } else if (report instanceof PieceDownloadActor.Assembled a) {
-      run.pieceAssembled(a.piece());
+      run.pieces().pieceAssembled(a.piece());
     } else if (report instanceof PieceDownloadActor.LeavesFailed f) {
-      run.leavesFailed(f.piece());
+      run.pieces().leavesFailed(f.piece());
     } else if (report instanceof PieceDownloadActor.WriteFailed f) {
       return fail("cannot write the part file: " + f.failure().getMessage());
     } else if (report instanceof PieceDownloadActor.PieceWritten w) {
@@ -462,7 +462,7 @@ public final class DownloadActor
       pieces[stopped.piece()] = null;
     }
     if (!state.finished() && run != null) {
-      run.pieceStopped(stopped.piece());
+      run.pieces().pieceStopped(stopped.piece());
     }
     return Effect().none();
   }
@@ -473,7 +473,7 @@ public final class DownloadActor
    * a piece is always on disk before the {@code PiecesVerified} naming it is persisted.
    */
   private Effect<DownloadEvent, DownloadState> onPieceWritten(DownloadState state, int piece) {
-    boolean complete = run.pieceWritten(piece);
+    boolean complete = run.pieces().pieceWritten(piece);
     journal.written(List.of(piece));
     long wait = journal.waitNanos();
     if (complete || state.paused || wait <= 0) {
@@ -626,7 +626,7 @@ public final class DownloadActor
   }
 
   /** The run's hands: sessions, piece writes, the journal. */
-  private final class RunIo implements DownloadRun.Io {
+  private final class RunIo implements DownloadIo {
     private final Map<NodeId, ActorRef<ProviderSessionActor.Command>> sessions = new LinkedHashMap<>();
     private ActorRef<ProviderSessionActor.Report> reports;
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The phase a run reports while it has sources and after every piece is verified. */
 class DownloadRunPhaseTest {
   /** Records what the run asks for; does nothing. */
-  private static final class RecordingIo implements DownloadRun.Io {
+  private static final class RecordingIo implements DownloadIo {
     final List<String> calls = new ArrayList<>();
 
     @Override public void connect(NodeId provider, long epoch) { calls.add("connect"); }
@@ -42,9 +42,9 @@ class DownloadRunPhaseTest {
     DownloadRun run = new DownloadRun(io, link, state, SwarmSettings.defaults(),
         NodeId.ofIdentityKey(new byte[] {1}), Clock.systemUTC(), new SplittableRandom(1));
     run.finishing();
-    assertEquals("FINISHING", run.phase());
+    assertEquals(DownloadPhase.FINISHING, run.phase());
     assertEquals("FINISHING", DownloadView.of("d1", state, run, null).state());
     run.stopAll(); // a pause still says so
-    assertEquals("PAUSED", run.phase());
+    assertEquals(DownloadPhase.PAUSED, run.phase());
   }
 }

@@ -43,7 +43,7 @@ class DownloadRunWriteBacklogTest {
    * Keeps the requests and the pieces handed over for writing; writes nothing. Each piece's
    * blocks are put together at once by a {@link PieceWork}, as its piece download would.
    */
-  private final class DiskIo implements DownloadRun.Io {
+  private final class DiskIo implements DownloadIo {
     final Deque<BlockRequest> requested = new ArrayDeque<>();
     final Map<Integer, byte[]> handedOver = new LinkedHashMap<>();
     final Map<Integer, PieceWork> pieces = new LinkedHashMap<>();
@@ -65,7 +65,7 @@ class DownloadRunWriteBacklogTest {
       if (work.accept(block) == PieceWork.Outcome.COMPLETE) {
         pieces.remove(piece);
         handedOver.put(piece, work.handOver(share.geometry.pieceOffset(piece)).data().clone());
-        run.pieceAssembled(piece);
+        run.pieces().pieceAssembled(piece);
       }
     }
     @Override public void layerVerified(byte[] pieceLayer) { }
@@ -93,7 +93,7 @@ class DownloadRunWriteBacklogTest {
 
     List<Integer> verified = new ArrayList<>();
     for (int piece : new ArrayList<>(io.handedOver.keySet())) {
-      run.pieceWritten(piece);
+      run.pieces().pieceWritten(piece);
       verified.add(piece);
       behind--;
       if (behind >= 2) {
@@ -110,7 +110,7 @@ class DownloadRunWriteBacklogTest {
       for (int piece : new ArrayList<>(io.handedOver.keySet())) {
         if (!verified.contains(piece)) {
           verified.add(piece);
-          run.pieceWritten(piece);
+          run.pieces().pieceWritten(piece);
         }
       }
     }

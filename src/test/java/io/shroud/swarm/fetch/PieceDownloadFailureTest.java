@@ -3,6 +3,7 @@ package io.shroud.swarm.fetch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.circuit.CircuitsActor;
 import io.shroud.circuit.StreamMuxActor;
@@ -59,8 +60,11 @@ class PieceDownloadFailureTest {
   @TempDir
   Path dir;
 
-  /** The scripted provider's news: its second request for the victim's last block is held back. */
-  record Parked(ActorRef<Object> session) {}
+  /**
+   * The scripted provider's news: {@code parked}, its second request for the victim's last block
+   * is held back; or the victim's first block is asked for again (its download's blocks came back).
+   */
+  record News(boolean parked, ActorRef<Object> session) {}
 
   /** Tells the scripted provider's session to answer the request it held back. */
   enum Release { INSTANCE }
@@ -71,7 +75,7 @@ class PieceDownloadFailureTest {
     ShareFixture share = new ShareFixture(77, PIECES * PIECE, PIECE);
     ShareLink link = ShareLink.forPublic(new InfoDict("f.bin", share.geometry, share.tree.root(), null));
     AtomicIntegerArray requests = new AtomicIntegerArray(PIECES);
-    TestProbe<Parked> provider = testKit.createTestProbe();
+    TestProbe<News> provider = testKit.createTestProbe();
     net.node(2).circuits().tell(new CircuitsActor.RegisterService(TransferServiceActor.SERVICE,
         testKit.spawn(Behaviors.<StreamMuxActor.ServiceRequest>receive((ctx, request) -> {
           if (request instanceof StreamMuxActor.OpenServiceStream open) {
@@ -91,13 +95,16 @@ class PieceDownloadFailureTest {
 
     // the victim's download checked the corrupt last block (its sender was asked again, so the
     // report came back) after the three good blocks before it: it holds them and cannot finish
-    Parked parked = provider.receiveMessage(WAIT);
+    News parked = provider.receiveMessage(WAIT);
+    assertTrue(parked.parked());
     org.apache.pekko.actor.ActorRef victim = testKit.system().classicSystem()
         .actorSelection("/user/downloads/download-" + id + "/piece-" + VICTIM + "-*")
         .resolveOne(WAIT).toCompletableFuture().get();
     TestProbe<Object> watcher = testKit.createTestProbe();
     victim.tell(Kill.getInstance(), org.apache.pekko.actor.ActorRef.noSender());
     watcher.expectTerminated(Adapter.toTyped(victim), WAIT);
+    // the blocks it held are asked for again (the parked one is still owed by the provider)
+    assertFalse(provider.receiveMessage(WAIT).parked());
     parked.session().tell(Release.INSTANCE);
 
     DownloadView done = testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(50), () -> {
@@ -123,10 +130,11 @@ class PieceDownloadFailureTest {
   /**
    * A provider's end of one transfer stream that answers HELLO, hash and block requests for
    * {@code share}, counting block requests per piece; the victim's last block is corrupt the
-   * first time, and the second request for it waits for {@link Release}.
+   * first time, and the second request for it waits for {@link Release}. It tells {@code news}
+   * when it parks that request and when the victim's first block is asked for again.
    */
   private static Behavior<Object> scriptedSession(ActorRef<StreamMuxActor.StreamCommand> stream, ShareFixture share,
-      AtomicIntegerArray requests, ActorRef<Parked> news) {
+      AtomicIntegerArray requests, ActorRef<News> news) {
     TransferFrameDecoder decoder = new TransferFrameDecoder();
     OutboundChunks out = new OutboundChunks(StreamMuxActor.MAX_CHUNK);
     int lastOffset = (share.geometry.blocksIn(VICTIM) - 1) * BLOCK;
@@ -156,8 +164,11 @@ class PieceDownloadFailureTest {
               held[0] = r; // marks the corrupt one as sent
             } else if (victimsLast && held[0] != null && asked == share.geometry.blocksIn(VICTIM) + 1) {
               held[0] = r;
-              news.tell(new Parked(ctx.getSelf()));
+              news.tell(new News(true, ctx.getSelf()));
             } else {
+              if (r.piece() == VICTIM && r.offset() == 0 && asked > share.geometry.blocksIn(VICTIM)) {
+                news.tell(new News(false, ctx.getSelf()));
+              }
               out.add(block);
             }
           }
