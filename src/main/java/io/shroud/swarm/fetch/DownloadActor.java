@@ -36,6 +36,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilderByState;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
@@ -183,26 +184,82 @@ public final class DownloadActor
 
   @Override
   public CommandHandler<Command, DownloadEvent, DownloadState> commandHandler() {
-    return newCommandHandlerBuilder()
-        .forAnyState()
-        .onCommand(Start.class, this::onStart)
-        .onCommand(Pause.class, this::onPause)
+    CommandHandler<Command, DownloadEvent, DownloadState> ended = ended();
+    CommandHandler<Command, DownloadEvent, DownloadState> paused = paused();
+    CommandHandler<Command, DownloadEvent, DownloadState> running = running();
+    // one builder per phase: with several forState groups in one builder, pekko-persistence-typed
+    // 1.7.0 reached only the last group's handlers (tried in a scratch program)
+    return (state, command) -> switch (state.phase()) {
+      case COMPLETE, CANCELLED, FAILED -> ended.apply(state, command);
+      case PAUSED -> paused.apply(state, command);
+      default -> running.apply(state, command);
+    };
+  }
+
+  /** COMPLETE, CANCELLED, FAILED: nothing more happens; the lifecycle commands show how it ended. */
+  private CommandHandler<Command, DownloadEvent, DownloadState> ended() {
+    return anyPhase(newCommandHandlerBuilder().forState(s -> s.phase().ended())
+        .onCommand(c -> c instanceof Start || c instanceof Pause || c instanceof Resume || c instanceof Cancel,
+            (s, c) -> Effect().reply(replyTo(c), view(s)))
+        .onCommand(c -> c instanceof ProvidersFound || c instanceof FromSource || c instanceof SourceStopped
+            || c instanceof Retry || c instanceof Tick || c instanceof LayerDone || c instanceof FromPiece
+            || c instanceof JournalDue || c instanceof OutputDone, (s, c) -> Effect().none()));
+  }
+
+  /** PAUSED: no sessions; pieces already handed to the writer still land and are journaled. */
+  private CommandHandler<Command, DownloadEvent, DownloadState> paused() {
+    return anyPhase(pieceAndJournalCommands(newCommandHandlerBuilder()
+        .forState(s -> s.phase() == DownloadPhase.PAUSED)
+        .onCommand(c -> c instanceof Start || c instanceof Pause, (s, c) -> Effect().reply(replyTo(c), view(s)))
         .onCommand(Resume.class, this::onResume)
         .onCommand(Cancel.class, this::onCancel)
-        .onCommand(GetView.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
-        .onCommand(Rechecked.class, this::onRechecked)
-        .onCommand(ProvidersFound.class, (s, c) -> whileRunning(s, () -> run.providersFound(c.providers(), c.error())))
-        .onCommand(FromSource.class, (s, c) -> whileRunning(s, () -> run.onReport(c.report())))
-        .onCommand(SourceStopped.class, (s, c) -> whileRunning(s, () -> run.onStopped(c.provider(), c.epoch())))
-        .onCommand(Retry.class, (s, c) -> whileRunning(s, this::findProviders))
-        .onCommand(Tick.class, (s, c) -> whileRunning(s, () -> run.tick()))
-        .onCommand(LayerDone.class, this::onLayerDone)
+        .onCommand(c -> c instanceof ProvidersFound || c instanceof FromSource || c instanceof SourceStopped
+            || c instanceof Retry || c instanceof Tick, (s, c) -> Effect().none())));
+  }
+
+  /** STARTING, the journal's name for a download that runs (its run knows the live phase). */
+  private CommandHandler<Command, DownloadEvent, DownloadState> running() {
+    return anyPhase(pieceAndJournalCommands(newCommandHandlerBuilder()
+        .forState(s -> s.phase() == DownloadPhase.STARTING)
+        .onCommand(Start.class, this::onStart)
+        .onCommand(Pause.class, this::onPause)
+        .onCommand(Resume.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
+        .onCommand(Cancel.class, this::onCancel)
+        .onCommand(ProvidersFound.class, (s, c) -> whileRunning(() -> run.providersFound(c.providers(), c.error())))
+        .onCommand(FromSource.class, (s, c) -> whileRunning(() -> run.onReport(c.report())))
+        .onCommand(SourceStopped.class, (s, c) -> whileRunning(() -> run.onStopped(c.provider(), c.epoch())))
+        .onCommand(Retry.class, (s, c) -> whileRunning(this::findProviders))
+        .onCommand(Tick.class, (s, c) -> whileRunning(() -> run.tick()))));
+  }
+
+  /** What a running or paused download handles alike: the piece layer, piece downloads, the journal, the output. */
+  private CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> pieceAndJournalCommands(
+      CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> phase) {
+    return phase.onCommand(LayerDone.class, this::onLayerDone)
         .onCommand(FromPiece.class, this::onFromPiece)
-        .onCommand(PieceStopped.class, this::onPieceStopped)
         .onCommand(JournalDue.class, this::onJournalDue)
-        .onCommand(OutputDone.class, this::onOutputDone)
+        .onCommand(OutputDone.class, this::onOutputDone);
+  }
+
+  /** What every phase handles alike, last in each phase's handler. */
+  private CommandHandler<Command, DownloadEvent, DownloadState> anyPhase(
+      CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> phase) {
+    return phase.onCommand(GetView.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
+        .onCommand(Rechecked.class, this::onRechecked)
+        .onCommand(PieceStopped.class, this::onPieceStopped)
         .onCommand(Seeded.class, this::onSeeded)
         .build();
+  }
+
+  private static ActorRef<DownloadView> replyTo(Command lifecycle) {
+    if (lifecycle instanceof Start c) {
+      return c.replyTo();
+    } else if (lifecycle instanceof Pause c) {
+      return c.replyTo();
+    } else if (lifecycle instanceof Resume c) {
+      return c.replyTo();
+    }
+    return ((Cancel) lifecycle).replyTo();
   }
 
   @Override
@@ -219,8 +276,8 @@ public final class DownloadActor
     }).onSignal(org.apache.pekko.actor.typed.PostStop.instance(), state -> discardOutputDigest()).build();
   }
 
-  private Effect<DownloadEvent, DownloadState> whileRunning(DownloadState state, Runnable action) {
-    if (run != null && run.running() && !state.finished() && !state.paused) {
+  private Effect<DownloadEvent, DownloadState> whileRunning(Runnable action) {
+    if (run != null && run.running()) {
       action.run();
     }
     return Effect().none();
@@ -580,9 +637,6 @@ public final class DownloadActor
   }
 
   private Effect<DownloadEvent, DownloadState> onPause(DownloadState state, Pause pause) {
-    if (state.finished() || state.paused) {
-      return Effect().reply(pause.replyTo(), view(state));
-    }
     List<DownloadEvent> events = new ArrayList<>();
     if (journal.hasWaiting()) {
       events.add(new DownloadEvent.PiecesVerified(journal.take()));
@@ -598,18 +652,12 @@ public final class DownloadActor
   }
 
   private Effect<DownloadEvent, DownloadState> onResume(DownloadState state, Resume resume) {
-    if (state.finished() || !state.paused) {
-      return Effect().reply(resume.replyTo(), view(state));
-    }
     return Effect().persist(new DownloadEvent.Resumed(setup.clock().instant()))
         .thenRun(this::begin)
         .thenReply(resume.replyTo(), this::view);
   }
 
   private Effect<DownloadEvent, DownloadState> onCancel(DownloadState state, Cancel cancel) {
-    if (state.finished()) {
-      return Effect().reply(cancel.replyTo(), view(state));
-    }
     return Effect().persist(new DownloadEvent.Cancelled(setup.clock().instant())).thenRun(s -> {
       if (run != null) {
         run.end();
