@@ -3,26 +3,21 @@ package io.shroud.swarm.fetch;
 import io.shroud.circuit.CircuitsActor;
 import io.shroud.content.MerkleTree;
 import io.shroud.content.ShareLink;
-import io.shroud.dht.SignedRecord;
 import io.shroud.identity.NodeId;
 import io.shroud.swarm.pick.PiecePicker;
 import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.transfer.ProviderKey;
-import io.shroud.swarm.transfer.ProviderRecord;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.swarm.transfer.TransferMessage;
-import io.shroud.swarm.transfer.TransferProtocolException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
@@ -50,8 +45,15 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * the journal records written pieces at most every {@link #JOURNAL_INTERVAL}, like a BitTorrent
  * client's resume data. On recovery the last few journaled pieces are re-read and re-checked,
  * pieces written after the last journal entry are found through the leaves file and checked
- * ({@link DownloadFinisher#recover}), and only what is missing is fetched. The wire-level work
- * is in {@link DownloadRun}; this class is the journal, the commands and the I/O steps. Draft:
+ * ({@link DownloadFinisher#recover}), and only what is missing is fetched.
+ *
+ * <p>The decisions are in {@link DownloadRun} (sources, piece layer) and {@link PieceRequests}
+ * (picker, blocks); this class is the journal, the commands by phase and the I/O steps. Its
+ * children: a {@link ProviderSessionActor} per source; a {@link PieceDownloadActor} per piece in
+ * flight, which checks and assembles the piece's blocks (so their hashing runs beside this actor)
+ * and hands the piece to the {@link PartFileWriterActor}, which writes and forces pieces in
+ * batches. A piece download that stops before its piece is written (a failure, a kill) costs that
+ * piece only: its blocks go back to the picker ({@link PieceFlow#abandoned}). Draft:
  * {@code docs/protocol.md (section 8)} §9.
  */
 public final class DownloadActor
@@ -73,7 +75,7 @@ public final class DownloadActor
 
   record ProvidersFound(List<NodeId> providers, String error) implements Command {}
 
-  record FromSource(ProviderSessionActor.Report report) implements Command {}
+  record FromSource(SourceReport report) implements Command {}
 
   record SourceStopped(NodeId provider, long epoch) implements Command {}
 
@@ -438,15 +440,8 @@ public final class DownloadActor
   }
 
   private ProvidersFound providers(CircuitsActor.RecordLookup found, byte[] infoHash) {
-    Set<NodeId> out = new LinkedHashSet<>();
-    for (SignedRecord r : found.records()) {
-      try {
-        out.add(ProviderRecord.open(r, infoHash, setup.clock()).nodeId());
-      } catch (TransferProtocolException e) {
-        context.getLog().debug("ignoring a provider record: {}", e.getMessage());
-      }
-    }
-    return new ProvidersFound(new ArrayList<>(out), found.error());
+    return new ProvidersFound(ProviderRecords.providers(found.records(), infoHash, setup.clock(),
+        why -> context.getLog().debug("ignoring a provider record: {}", why)), found.error());
   }
 
   private Effect<DownloadEvent, DownloadState> onLayerDone(DownloadState state, LayerDone done) {
@@ -676,12 +671,12 @@ public final class DownloadActor
   /** The run's hands: sessions, piece writes, the journal. */
   private final class RunIo implements DownloadIo {
     private final Map<NodeId, ActorRef<ProviderSessionActor.Command>> sessions = new LinkedHashMap<>();
-    private ActorRef<ProviderSessionActor.Report> reports;
+    private ActorRef<SourceReport> reports;
 
     @Override
     public void connect(NodeId provider, long epoch) {
       if (reports == null) {
-        reports = context.messageAdapter(ProviderSessionActor.Report.class, FromSource::new);
+        reports = context.messageAdapter(SourceReport.class, FromSource::new);
       }
       ActorRef<ProviderSessionActor.Command> ref = context.spawn(ProviderSessionActor.create(provider, epoch,
           run.link().infoHash(), run.hops(), setup.circuits(), reports), "source-" + epoch);

@@ -3,9 +3,9 @@ package io.shroud.swarm.fetch;
 import io.shroud.content.ShareLink;
 import io.shroud.identity.NodeId;
 import io.shroud.swarm.fetch.DownloadSource.State;
-import io.shroud.swarm.fetch.ProviderSessionActor.Connected;
-import io.shroud.swarm.fetch.ProviderSessionActor.Lost;
-import io.shroud.swarm.fetch.ProviderSessionActor.Received;
+import io.shroud.swarm.fetch.SourceReport.Connected;
+import io.shroud.swarm.fetch.SourceReport.Lost;
+import io.shroud.swarm.fetch.SourceReport.Received;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.swarm.transfer.TransferMessage;
 import io.shroud.swarm.transfer.TransferProtocolException;
@@ -206,7 +206,7 @@ final class DownloadRun {
     }
   }
 
-  void onReport(ProviderSessionActor.Report report) {
+  void onReport(SourceReport report) {
     DownloadSource s = sources.get(report.provider());
     if (s == null || s.epoch != report.epoch() || !s.live()) {
       return;

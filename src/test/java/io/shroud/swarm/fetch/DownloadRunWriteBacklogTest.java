@@ -9,7 +9,7 @@ import io.shroud.content.InfoDict;
 import io.shroud.content.ShareLink;
 import io.shroud.identity.NodeId;
 import io.shroud.swarm.ShareFixture;
-import io.shroud.swarm.fetch.ProviderSessionActor.Received;
+import io.shroud.swarm.fetch.SourceReport.Received;
 import io.shroud.swarm.serve.TokenBucket;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.swarm.transfer.TransferMessage;
