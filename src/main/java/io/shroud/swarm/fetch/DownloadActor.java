@@ -3,26 +3,21 @@ package io.shroud.swarm.fetch;
 import io.shroud.circuit.CircuitsActor;
 import io.shroud.content.MerkleTree;
 import io.shroud.content.ShareLink;
-import io.shroud.dht.SignedRecord;
 import io.shroud.identity.NodeId;
 import io.shroud.swarm.pick.PiecePicker;
 import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.transfer.ProviderKey;
-import io.shroud.swarm.transfer.ProviderRecord;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.swarm.transfer.TransferMessage;
-import io.shroud.swarm.transfer.TransferProtocolException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
@@ -36,6 +31,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilderByState;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
@@ -49,8 +45,15 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * the journal records written pieces at most every {@link #JOURNAL_INTERVAL}, like a BitTorrent
  * client's resume data. On recovery the last few journaled pieces are re-read and re-checked,
  * pieces written after the last journal entry are found through the leaves file and checked
- * ({@link DownloadFinisher#recover}), and only what is missing is fetched. The wire-level work
- * is in {@link DownloadRun}; this class is the journal, the commands and the I/O steps. Draft:
+ * ({@link DownloadFinisher#recover}), and only what is missing is fetched.
+ *
+ * <p>The decisions are in {@link DownloadRun} (sources, piece layer) and {@link PieceRequests}
+ * (picker, blocks); this class is the journal, the commands by phase and the I/O steps. Its
+ * children: a {@link ProviderSessionActor} per source; a {@link PieceDownloadActor} per piece in
+ * flight, which checks and assembles the piece's blocks (so their hashing runs beside this actor)
+ * and hands the piece to the {@link PartFileWriterActor}, which writes and forces pieces in
+ * batches. A piece download that stops before its piece is written (a failure, a kill) costs that
+ * piece only: its blocks go back to the picker ({@link PieceFlow#abandoned}). Draft:
  * {@code docs/protocol.md (section 8)} §9.
  */
 public final class DownloadActor
@@ -72,14 +75,17 @@ public final class DownloadActor
 
   record ProvidersFound(List<NodeId> providers, String error) implements Command {}
 
-  record FromSource(ProviderSessionActor.Report report) implements Command {}
+  record FromSource(SourceReport report) implements Command {}
 
   record SourceStopped(NodeId provider, long epoch) implements Command {}
 
   record LayerDone(byte[] layer) implements Command {}
 
-  /** A batch of pieces is on disk (forced), or writing it failed. */
-  record PiecesWritten(List<Integer> pieces, Throwable failure) implements Command {}
+  /** What a piece download reports. */
+  record FromPiece(PieceDownloadActor.Report report) implements Command {}
+
+  /** A piece download stopped (written, given up, or failed). */
+  record PieceStopped(int piece, ActorRef<PieceDownloadActor.Command> ref) implements Command {}
 
   /** The resume check: journaled pieces found damaged, and written pieces the journal missed. */
   private record Rechecked(BitSet bad, BitSet recovered, Throwable failure) implements Command {}
@@ -136,9 +142,11 @@ public final class DownloadActor
   private final Executor blocking;
   private DownloadRun run;
   private boolean rechecked;
-  /** Verified pieces waiting for the part-file writer, and whether a write is running. */
-  private final List<DownloadStore.PieceData> unwritten = new ArrayList<>();
-  private boolean writing;
+  /** The running piece downloads, by piece; null where none runs. */
+  private ActorRef<PieceDownloadActor.Command>[] pieces;
+  private ActorRef<PieceDownloadActor.Report> pieceReports;
+  /** Writes the pieces the piece downloads complete (group commit); null until the run exists. */
+  private ActorRef<PartFileWriterActor.Command> writer;
   /** Pieces written and forced but not yet in the journal, and when the next entry may be made. */
   private final JournalPacer journal;
   /** True when the output digest waits for the resume check (pieces may be on disk already). */
@@ -151,6 +159,8 @@ public final class DownloadActor
    */
   private OutputDigest outputDigest;
   private String finishingError;
+  /** Piece downloads started so far (each child's name is unique). */
+  private long pieceDownloads;
 
   public static Behavior<Command> create(String id, Setup setup) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new DownloadActor(ctx, timers, id, setup)));
@@ -176,25 +186,82 @@ public final class DownloadActor
 
   @Override
   public CommandHandler<Command, DownloadEvent, DownloadState> commandHandler() {
-    return newCommandHandlerBuilder()
-        .forAnyState()
-        .onCommand(Start.class, this::onStart)
-        .onCommand(Pause.class, this::onPause)
+    CommandHandler<Command, DownloadEvent, DownloadState> ended = ended();
+    CommandHandler<Command, DownloadEvent, DownloadState> paused = paused();
+    CommandHandler<Command, DownloadEvent, DownloadState> running = running();
+    // one builder per phase: with several forState groups in one builder, pekko-persistence-typed
+    // 1.7.0 reached only the last group's handlers (tried in a scratch program)
+    return (state, command) -> switch (state.phase()) {
+      case COMPLETE, CANCELLED, FAILED -> ended.apply(state, command);
+      case PAUSED -> paused.apply(state, command);
+      default -> running.apply(state, command);
+    };
+  }
+
+  /** COMPLETE, CANCELLED, FAILED: nothing more happens; the lifecycle commands show how it ended. */
+  private CommandHandler<Command, DownloadEvent, DownloadState> ended() {
+    return anyPhase(newCommandHandlerBuilder().forState(s -> s.phase().ended())
+        .onCommand(c -> c instanceof Start || c instanceof Pause || c instanceof Resume || c instanceof Cancel,
+            (s, c) -> Effect().reply(replyTo(c), view(s)))
+        .onCommand(c -> c instanceof ProvidersFound || c instanceof FromSource || c instanceof SourceStopped
+            || c instanceof Retry || c instanceof Tick || c instanceof LayerDone || c instanceof FromPiece
+            || c instanceof JournalDue || c instanceof OutputDone, (s, c) -> Effect().none()));
+  }
+
+  /** PAUSED: no sessions; pieces already handed to the writer still land and are journaled. */
+  private CommandHandler<Command, DownloadEvent, DownloadState> paused() {
+    return anyPhase(pieceAndJournalCommands(newCommandHandlerBuilder()
+        .forState(s -> s.phase() == DownloadPhase.PAUSED)
+        .onCommand(c -> c instanceof Start || c instanceof Pause, (s, c) -> Effect().reply(replyTo(c), view(s)))
         .onCommand(Resume.class, this::onResume)
         .onCommand(Cancel.class, this::onCancel)
-        .onCommand(GetView.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
-        .onCommand(Rechecked.class, this::onRechecked)
-        .onCommand(ProvidersFound.class, (s, c) -> whileRunning(s, () -> run.providersFound(c.providers(), c.error())))
-        .onCommand(FromSource.class, (s, c) -> whileRunning(s, () -> run.onReport(c.report())))
-        .onCommand(SourceStopped.class, (s, c) -> whileRunning(s, () -> run.onStopped(c.provider(), c.epoch())))
-        .onCommand(Retry.class, (s, c) -> whileRunning(s, this::findProviders))
-        .onCommand(Tick.class, (s, c) -> whileRunning(s, () -> run.tick()))
-        .onCommand(LayerDone.class, this::onLayerDone)
-        .onCommand(PiecesWritten.class, this::onPiecesWritten)
+        .onCommand(c -> c instanceof ProvidersFound || c instanceof FromSource || c instanceof SourceStopped
+            || c instanceof Retry || c instanceof Tick, (s, c) -> Effect().none())));
+  }
+
+  /** STARTING, the journal's name for a download that runs (its run knows the live phase). */
+  private CommandHandler<Command, DownloadEvent, DownloadState> running() {
+    return anyPhase(pieceAndJournalCommands(newCommandHandlerBuilder()
+        .forState(s -> s.phase() == DownloadPhase.STARTING)
+        .onCommand(Start.class, this::onStart)
+        .onCommand(Pause.class, this::onPause)
+        .onCommand(Resume.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
+        .onCommand(Cancel.class, this::onCancel)
+        .onCommand(ProvidersFound.class, (s, c) -> whileRunning(() -> run.providersFound(c.providers(), c.error())))
+        .onCommand(FromSource.class, (s, c) -> whileRunning(() -> run.onReport(c.report())))
+        .onCommand(SourceStopped.class, (s, c) -> whileRunning(() -> run.onStopped(c.provider(), c.epoch())))
+        .onCommand(Retry.class, (s, c) -> whileRunning(this::findProviders))
+        .onCommand(Tick.class, (s, c) -> whileRunning(() -> run.tick()))));
+  }
+
+  /** What a running or paused download handles alike: the piece layer, piece downloads, the journal, the output. */
+  private CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> pieceAndJournalCommands(
+      CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> phase) {
+    return phase.onCommand(LayerDone.class, this::onLayerDone)
+        .onCommand(FromPiece.class, this::onFromPiece)
         .onCommand(JournalDue.class, this::onJournalDue)
-        .onCommand(OutputDone.class, this::onOutputDone)
+        .onCommand(OutputDone.class, this::onOutputDone);
+  }
+
+  /** What every phase handles alike, last in each phase's handler. */
+  private CommandHandler<Command, DownloadEvent, DownloadState> anyPhase(
+      CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> phase) {
+    return phase.onCommand(GetView.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
+        .onCommand(Rechecked.class, this::onRechecked)
+        .onCommand(PieceStopped.class, this::onPieceStopped)
         .onCommand(Seeded.class, this::onSeeded)
         .build();
+  }
+
+  private static ActorRef<DownloadView> replyTo(Command lifecycle) {
+    if (lifecycle instanceof Start c) {
+      return c.replyTo();
+    } else if (lifecycle instanceof Pause c) {
+      return c.replyTo();
+    } else if (lifecycle instanceof Resume c) {
+      return c.replyTo();
+    }
+    return ((Cancel) lifecycle).replyTo();
   }
 
   @Override
@@ -211,8 +278,8 @@ public final class DownloadActor
     }).onSignal(org.apache.pekko.actor.typed.PostStop.instance(), state -> discardOutputDigest()).build();
   }
 
-  private Effect<DownloadEvent, DownloadState> whileRunning(DownloadState state, Runnable action) {
-    if (run != null && run.running() && !state.finished() && !state.paused) {
+  private Effect<DownloadEvent, DownloadState> whileRunning(Runnable action) {
+    if (run != null && run.running()) {
       action.run();
     }
     return Effect().none();
@@ -255,6 +322,12 @@ public final class DownloadActor
       } else {
         outputDigestAfterRecheck = true; // written pieces may be on disk, journaled or not
       }
+      writer = context.spawn(PartFileWriterActor.create(store, id, run.pieceBuffers(), outputDigest, blocking),
+          "part-file-writer");
+      pieceReports = context.messageAdapter(PieceDownloadActor.Report.class, FromPiece::new);
+      @SuppressWarnings("unchecked")
+      ActorRef<PieceDownloadActor.Command>[] refs = new ActorRef[run.link().geometry().pieceCount()];
+      pieces = refs;
     }
     run.setRunning(true);
     if (run.verifier() == null && state.pieceLayer != null) {
@@ -300,7 +373,7 @@ public final class DownloadActor
   /** Drops what the output digest produced (cancel, failure, stop). */
   private void discardOutputDigest() {
     OutputDigest digest = outputDigest;
-    outputDigest = null;
+    useOutputDigest(null);
     if (digest != null) {
       CompletableFuture.runAsync(digest::discard, blocking);
     }
@@ -338,7 +411,7 @@ public final class DownloadActor
         run.invalidated(bad);
         run.recovered(recovered);
         if (outputDigestAfterRecheck && s.verified.isEmpty()) {
-          outputDigest = startOutputDigest(run.link(), Path.of(s.started.outputPath()), run.pieceBuffers());
+          useOutputDigest(startOutputDigest(run.link(), Path.of(s.started.outputPath()), run.pieceBuffers()));
         }
         outputDigestAfterRecheck = false;
       }
@@ -367,15 +440,8 @@ public final class DownloadActor
   }
 
   private ProvidersFound providers(CircuitsActor.RecordLookup found, byte[] infoHash) {
-    Set<NodeId> out = new LinkedHashSet<>();
-    for (SignedRecord r : found.records()) {
-      try {
-        out.add(ProviderRecord.open(r, infoHash, setup.clock()).nodeId());
-      } catch (TransferProtocolException e) {
-        context.getLog().debug("ignoring a provider record: {}", e.getMessage());
-      }
-    }
-    return new ProvidersFound(new ArrayList<>(out), found.error());
+    return new ProvidersFound(ProviderRecords.providers(found.records(), infoHash, setup.clock(),
+        why -> context.getLog().debug("ignoring a provider record: {}", why)), found.error());
   }
 
   private Effect<DownloadEvent, DownloadState> onLayerDone(DownloadState state, LayerDone done) {
@@ -385,62 +451,82 @@ public final class DownloadActor
     return Effect().persist(new DownloadEvent.PieceLayerVerified(done.layer())).thenRun(s -> run.startPicking(s));
   }
 
-  /**
-   * Queues a verified piece for the part file. Pieces are written in batches (group commit):
-   * while one batch is being written and forced, the pieces verified meanwhile wait; the next
-   * batch is written with one open, one force and then journaled as one {@code PiecesVerified}.
-   * Under load this turns one fsync and one journal transaction per piece into one per batch;
-   * a piece is still on disk before the {@code PiecesVerified} naming it is persisted.
-   */
-  void writePiece(int piece, long offset, byte[] data, byte[][] leafHashes) {
-    unwritten.add(new DownloadStore.PieceData(piece, offset, data, leafHashes));
-    if (!writing) {
-      writeBatch();
+  /** Hands the output digest to the part-file writer too (null: none). */
+  private void useOutputDigest(OutputDigest digest) {
+    outputDigest = digest;
+    if (writer != null) {
+      writer.tell(new PartFileWriterActor.UseDigest(digest));
     }
   }
 
-  /**
-   * Writes and forces the waiting pieces on the blocking dispatcher, then hashes them into the
-   * output digest; each piece's array goes back to the run's {@link PieceBuffers} after both
-   * (through the digest, which may keep it a while for an earlier piece). A failed write keeps
-   * them from reuse: the download fails and they are left to the collector.
-   */
-  private void writeBatch() {
-    List<DownloadStore.PieceData> batch = List.copyOf(unwritten);
-    unwritten.clear();
-    writing = true;
-    List<Integer> pieces = batch.stream().map(DownloadStore.PieceData::piece).toList();
-    OutputDigest digest = outputDigest;
-    PieceBuffers buffers = run.pieceBuffers();
-    context.pipeToSelf(CompletableFuture.runAsync(() -> {
-      try {
-        store.writePieces(id, batch);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      for (DownloadStore.PieceData p : batch) {
-        if (digest != null) {
-          digest.add(p.piece(), p.data());
-        } else {
-          buffers.give(p.data());
-        }
-      }
-    }, blocking), (ok, failure) -> new PiecesWritten(pieces, failure));
+  /** Gives a block to its piece's download, starting one (watched) with the piece's first block. */
+  void deliver(int piece, NodeId source, TransferMessage.Block block) {
+    ActorRef<PieceDownloadActor.Command> ref = pieces[piece];
+    if (ref == null) {
+      PieceWork work = new PieceWork(piece, run.link().geometry(), run.verifier(), run.pieceBuffers());
+      ref = context.spawn(PieceDownloadActor.create(work, run.link().geometry().pieceOffset(piece), pieceReports,
+          writer), "piece-" + piece + "-" + (++pieceDownloads));
+      context.watchWith(ref, new PieceStopped(piece, ref));
+      pieces[piece] = ref;
+    }
+    ref.tell(new PieceDownloadActor.Arrived(source, block));
   }
 
-  private Effect<DownloadEvent, DownloadState> onPiecesWritten(DownloadState state, PiecesWritten w) {
-    writing = false;
-    if (state.finished()) {
+  /** Stops every piece download (the download ends); their pieces are not asked for again. */
+  private void stopPieces() {
+    if (pieces == null) {
+      return;
+    }
+    for (int p = 0; p < pieces.length; p++) {
+      if (pieces[p] != null) {
+        context.unwatch(pieces[p]);
+        context.stop(pieces[p]);
+        pieces[p] = null;
+      }
+    }
+  }
+
+  private Effect<DownloadEvent, DownloadState> onFromPiece(DownloadState state, FromPiece from) {
+    if (state.finished() || run == null) {
       return Effect().none();
     }
-    if (w.failure() != null) {
-      return fail("cannot write the part file: " + w.failure().getMessage());
+    PieceDownloadActor.Report report = from.report();
+    if (report instanceof PieceDownloadActor.BadBlock bad) {
+      run.pieces().blockBad(bad.piece(), bad.index(), bad.source());
+    } else if (report instanceof PieceDownloadActor.Assembled a) {
+      run.pieces().pieceAssembled(a.piece());
+    } else if (report instanceof PieceDownloadActor.LeavesFailed f) {
+      run.pieces().leavesFailed(f.piece());
+    } else if (report instanceof PieceDownloadActor.WriteFailed f) {
+      return fail("cannot write the part file: " + f.failure().getMessage());
+    } else if (report instanceof PieceDownloadActor.PieceWritten w) {
+      return onPieceWritten(state, w.piece());
     }
-    journal.written(w.pieces());
-    boolean complete = false;
-    for (int piece : w.pieces()) {
-      complete |= run != null && run.pieceVerified(piece);
+    return Effect().none();
+  }
+
+  /**
+   * A piece download stopped. If it had not written its piece (it failed, was killed, or gave
+   * the piece up), the piece's blocks go back to the picker: that piece alone is fetched again.
+   */
+  private Effect<DownloadEvent, DownloadState> onPieceStopped(DownloadState state, PieceStopped stopped) {
+    if (pieces != null && pieces[stopped.piece()] == stopped.ref()) {
+      pieces[stopped.piece()] = null;
     }
+    if (!state.finished() && run != null) {
+      run.pieces().pieceStopped(stopped.piece());
+    }
+    return Effect().none();
+  }
+
+  /**
+   * A piece is written and forced: it waits for the next journal entry, which is made at most
+   * every {@link Setup#journalInterval()} (at once when the download completes or is paused), so
+   * a piece is always on disk before the {@code PiecesVerified} naming it is persisted.
+   */
+  private Effect<DownloadEvent, DownloadState> onPieceWritten(DownloadState state, int piece) {
+    boolean complete = run.pieces().pieceWritten(piece);
+    journal.written(List.of(piece));
     long wait = journal.waitNanos();
     if (complete || state.paused || wait <= 0) {
       return journalWritten(complete);
@@ -448,7 +534,6 @@ public final class DownloadActor
     if (!timers.isTimerActive(JournalDue.INSTANCE)) {
       timers.startSingleTimer(JournalDue.INSTANCE, Duration.ofNanos(wait));
     }
-    writeNextBatch();
     return Effect().none();
   }
 
@@ -461,33 +546,26 @@ public final class DownloadActor
 
   /**
    * Persists one {@code PiecesVerified} for every piece written since the last one; then
-   * finishes ({@code complete}) or writes what was verified meanwhile.
+   * finishes if {@code complete}.
    */
   private Effect<DownloadEvent, DownloadState> journalWritten(boolean complete) {
     timers.cancel(JournalDue.INSTANCE);
     return Effect().persist(new DownloadEvent.PiecesVerified(journal.take())).thenRun(s -> {
       if (complete && !s.paused) {
         finish(s);
-      } else {
-        writeNextBatch();
       }
     });
   }
 
-  private void writeNextBatch() {
-    if (!unwritten.isEmpty() && !writing) {
-      writeBatch();
-    }
-  }
-
   private void finish(DownloadState state) {
     run.finishing();
+    stopPieces();
     ShareLink link = run.link();
     Path part = store.partFile(id);
     Path output = Path.of(state.started.outputPath());
     boolean keep = setup.seedTo().isPresent();
     OutputDigest digest = outputDigest;
-    outputDigest = null;
+    useOutputDigest(null);
     context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
       try {
         return DownloadFinisher.finish(link, part, output, keep, digest);
@@ -547,15 +625,13 @@ public final class DownloadActor
     if (run != null) {
       run.end();
     }
+    stopPieces();
     finishingError = reason;
     discardOutputDigest();
     return Effect().persist(new DownloadEvent.DownloadFailed(reason, setup.clock().instant()));
   }
 
   private Effect<DownloadEvent, DownloadState> onPause(DownloadState state, Pause pause) {
-    if (state.finished() || state.paused) {
-      return Effect().reply(pause.replyTo(), view(state));
-    }
     List<DownloadEvent> events = new ArrayList<>();
     if (journal.hasWaiting()) {
       events.add(new DownloadEvent.PiecesVerified(journal.take()));
@@ -571,22 +647,17 @@ public final class DownloadActor
   }
 
   private Effect<DownloadEvent, DownloadState> onResume(DownloadState state, Resume resume) {
-    if (state.finished() || !state.paused) {
-      return Effect().reply(resume.replyTo(), view(state));
-    }
     return Effect().persist(new DownloadEvent.Resumed(setup.clock().instant()))
         .thenRun(this::begin)
         .thenReply(resume.replyTo(), this::view);
   }
 
   private Effect<DownloadEvent, DownloadState> onCancel(DownloadState state, Cancel cancel) {
-    if (state.finished()) {
-      return Effect().reply(cancel.replyTo(), view(state));
-    }
     return Effect().persist(new DownloadEvent.Cancelled(setup.clock().instant())).thenRun(s -> {
       if (run != null) {
         run.end();
       }
+      stopPieces();
       timers.cancel(Retry.INSTANCE);
       discardOutputDigest();
       store.delete(id);
@@ -598,14 +669,14 @@ public final class DownloadActor
   }
 
   /** The run's hands: sessions, piece writes, the journal. */
-  private final class RunIo implements DownloadRun.Io {
+  private final class RunIo implements DownloadIo {
     private final Map<NodeId, ActorRef<ProviderSessionActor.Command>> sessions = new LinkedHashMap<>();
-    private ActorRef<ProviderSessionActor.Report> reports;
+    private ActorRef<SourceReport> reports;
 
     @Override
     public void connect(NodeId provider, long epoch) {
       if (reports == null) {
-        reports = context.messageAdapter(ProviderSessionActor.Report.class, FromSource::new);
+        reports = context.messageAdapter(SourceReport.class, FromSource::new);
       }
       ActorRef<ProviderSessionActor.Command> ref = context.spawn(ProviderSessionActor.create(provider, epoch,
           run.link().infoHash(), run.hops(), setup.circuits(), reports), "source-" + epoch);
@@ -639,8 +710,8 @@ public final class DownloadActor
     }
 
     @Override
-    public void writePiece(int piece, long offset, byte[] data, byte[][] leafHashes) {
-      DownloadActor.this.writePiece(piece, offset, data, leafHashes);
+    public void deliver(int piece, NodeId source, TransferMessage.Block block) {
+      DownloadActor.this.deliver(piece, source, block);
     }
 
     @Override

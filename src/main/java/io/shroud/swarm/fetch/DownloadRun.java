@@ -1,40 +1,31 @@
 package io.shroud.swarm.fetch;
 
-import io.shroud.content.PieceGeometry;
 import io.shroud.content.ShareLink;
 import io.shroud.identity.NodeId;
-import io.shroud.swarm.fetch.ProviderSessionActor.Connected;
-import io.shroud.swarm.fetch.ProviderSessionActor.Lost;
-import io.shroud.swarm.fetch.ProviderSessionActor.Received;
-import io.shroud.swarm.pick.BlockRef;
-import io.shroud.swarm.pick.BlockResult;
-import io.shroud.swarm.pick.PickerConfig;
-import io.shroud.swarm.pick.PiecePicker;
-import io.shroud.swarm.pick.SourceStats;
+import io.shroud.swarm.fetch.DownloadSource.State;
+import io.shroud.swarm.fetch.SourceReport.Connected;
+import io.shroud.swarm.fetch.SourceReport.Lost;
+import io.shroud.swarm.fetch.SourceReport.Received;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.swarm.transfer.TransferMessage;
 import io.shroud.swarm.transfer.TransferProtocolException;
 import java.time.Clock;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
- * The live part of one download, free of Pekko: sources and their connection state, the piece
- * layer fetch, the picker, block checks and piece assembly, counters. It acts through {@link Io}
- * (implemented by {@link DownloadActor}), which owns sessions, files and the journal. Not
+ * The live part of one download, free of Pekko: its sources and their connection state, the
+ * piece layer fetch ({@link PieceLayerFetch}), and its phase; the blocks themselves are
+ * {@link PieceRequests}'. It acts through {@link DownloadIo} (implemented by
+ * {@link DownloadActor}), which owns sessions, piece downloads, files and the journal. Not
  * thread-safe: the actor is the only caller.
  */
 final class DownloadRun {
-  /** Hash requests kept in flight while fetching the piece layer. */
-  private static final int LAYER_REQUESTS = 8;
   /** REJECTs from one source after which it is dropped for this run. */
   private static final int MAX_REJECTS = 64;
   /**
@@ -46,84 +37,41 @@ final class DownloadRun {
    */
   static final long MAX_WRITE_BACKLOG_BYTES = 64L * 1024 * 1024;
 
-  /** What the run asks its actor to do. */
-  interface Io {
-    void connect(NodeId provider, long epoch);
-
-    void send(NodeId provider, long epoch, TransferMessage message);
-
-    /** Sends {@code messages} together (they share stream chunks). */
-    void sendAll(NodeId provider, long epoch, List<TransferMessage> messages);
-
-    void close(NodeId provider, long epoch);
-
-    /**
-     * {@code leafHashes}: the verified leaf hash of each of the piece's blocks, in order. The run
-     * gives {@code data} up: it goes back to the run's {@link PieceBuffers} once it is written
-     * and hashed, and nothing may touch it after that.
-     */
-    void writePiece(int piece, long offset, byte[] data, byte[][] leafHashes);
-
-    void layerVerified(byte[] pieceLayer);
-
-    void retryLater();
-
-    /** Look up providers again (more may have appeared). */
-    void findProviders();
-
-    void log(String message);
-  }
-
-  private final Io io;
+  private final DownloadIo io;
   private final ShareLink link;
-  private final PieceGeometry geometry;
   private final int hops;
   private final SwarmSettings settings;
   private final NodeId self;
-  private final RandomGenerator random;
   private final Clock clock;
-  private java.time.Instant lastLookup;
-  private final SourceStats<NodeId> stats;
-  private final SourceStats<String> total;
+  private Instant lastLookup;
   private final Map<NodeId, DownloadSource> sources = new LinkedHashMap<>();
-  private final Set<NodeId> badLayer = new HashSet<>();
-  /** Partial pieces, and the complete ones handed to {@link Io#writePiece} and not yet written. */
-  private final PieceAssembly assembly;
-  private final BitSet refetchable;
-  private final BitSet initiallyVerified;
+  private final PieceLayerFetch layer;
+  private final PieceRequests pieces;
   private final String name;
   private PieceVerifier verifier;
-  private PieceLayerAssembler assembler;
-  private NodeId assemblerFrom;
-  private PiecePicker<NodeId> picker;
   private long epochs;
-  private long refetched;
   private boolean running;
-  private String phase = "STARTING";
+  private DownloadPhase phase = DownloadPhase.STARTING;
   private String transientError;
 
-  DownloadRun(Io io, ShareLink link, DownloadState state, SwarmSettings settings, NodeId self, Clock clock,
+  DownloadRun(DownloadIo io, ShareLink link, DownloadState state, SwarmSettings settings, NodeId self, Clock clock,
       RandomGenerator random) {
     this(io, link, state, settings, self, clock, random, MAX_WRITE_BACKLOG_BYTES);
   }
 
   /** With {@code maxWriteBacklog} instead of {@link #MAX_WRITE_BACKLOG_BYTES} (tests). */
-  DownloadRun(Io io, ShareLink link, DownloadState state, SwarmSettings settings, NodeId self, Clock clock,
+  DownloadRun(DownloadIo io, ShareLink link, DownloadState state, SwarmSettings settings, NodeId self, Clock clock,
       RandomGenerator random, long maxWriteBacklog) {
     this.io = io;
     this.link = link;
-    this.geometry = link.geometry();
-    this.assembly = new PieceAssembly(geometry, maxWriteBacklog);
     this.hops = state.started.hops();
     this.settings = settings;
     this.self = self;
-    this.random = random;
     this.clock = clock;
     this.lastLookup = clock.instant();
-    this.stats = SourceStats.tenSeconds(clock);
-    this.total = SourceStats.tenSeconds(clock);
-    this.refetchable = (BitSet) state.everVerified.clone();
-    this.initiallyVerified = (BitSet) state.verified.clone();
+    this.layer = new PieceLayerFetch(link.geometry(), link.piecesRoot().orElse(null));
+    this.pieces = new PieceRequests(io, link.geometry(), state, settings, clock, random, maxWriteBacklog, sources,
+        this::running, this::drop);
     this.name = DownloadFinisher.manifestName(link).orElse(null);
   }
 
@@ -131,17 +79,17 @@ final class DownloadRun {
     return link;
   }
 
-  /**
-   * Where this run's piece arrays come from; a piece handed to {@link Io#writePiece} goes back
-   * here once it is written and hashed.
-   */
-  PieceBuffers pieceBuffers() {
-    return assembly.buffers();
+  /** The block side: the picker, the piece downloads' reports, the write backlog. */
+  PieceRequests pieces() {
+    return pieces;
   }
 
-  /** Bytes of verified pieces handed over for writing and not yet written. */
-  long waitingForDiskBytes() {
-    return assembly.writeBacklog();
+  /**
+   * Where this run's piece arrays come from; a complete piece's array goes back here once it is
+   * written and hashed.
+   */
+  PieceBuffers pieceBuffers() {
+    return pieces.buffers();
   }
 
   int hops() {
@@ -168,7 +116,7 @@ final class DownloadRun {
     running = on;
   }
 
-  String phase() {
+  DownloadPhase phase() {
     return phase;
   }
 
@@ -176,38 +124,28 @@ final class DownloadRun {
     return transientError;
   }
 
-  long refetchedBytes() {
-    return refetched;
-  }
-
-  long rate() {
-    return Math.round(total.rate("all"));
-  }
-
   /** Pieces found damaged on resume: count their bytes as re-fetched when they come again. */
   void invalidated(BitSet bad) {
-    refetchable.or(bad);
-    initiallyVerified.andNot(bad);
+    pieces.invalidated(bad);
   }
 
   /** Pieces written before a stop that the journal had not recorded yet, found whole on resume. */
-  void recovered(BitSet pieces) {
-    refetchable.or(pieces);
-    initiallyVerified.or(pieces);
+  void recovered(BitSet found) {
+    pieces.recovered(found);
   }
 
   void lookingForProviders() {
     lastLookup = clock.instant();
     if (liveCount() == 0) {
-      phase = "FINDING_PROVIDERS";
+      phase = DownloadPhase.FINDING_PROVIDERS;
     }
   }
 
-  /** Every piece is verified: sessions close while the output is produced ("FINISHING"). */
+  /** Every piece is verified: sessions close while the output is produced (FINISHING). */
   void finishing() {
     stopAll();
-    assembly.end();
-    phase = "FINISHING";
+    pieces.buffers().close();
+    phase = DownloadPhase.FINISHING;
   }
 
   /**
@@ -216,30 +154,28 @@ final class DownloadRun {
    */
   void end() {
     stopAll();
-    assembly.end();
+    pieces.buffers().close();
   }
 
   /**
-   * Closes every session (pause, and on the way to an end); the picker keeps its strikes, partial
-   * pieces keep their arrays for a resume, and the arrays kept for reuse are let go.
+   * Closes every session (pause, and on the way to an end); the picker keeps its strikes, the
+   * piece downloads keep the blocks they have for a resume, and the arrays kept for reuse are let go.
    */
   void stopAll() {
     running = false;
-    assembly.pause();
+    pieces.buffers().clear();
     for (DownloadSource s : sources.values()) {
-      if (s.live) {
+      if (s.live()) {
         io.close(s.id, s.epoch);
-        gone(s, "closed");
+        gone(s, State.CLOSED, null);
       }
     }
-    // received blocks of partial pieces stay in the picker and in the assembly for a resume
-    assembler = null;
-    assemblerFrom = null;
-    phase = "PAUSED";
+    layer.stop();
+    phase = DownloadPhase.PAUSED;
   }
 
   private int liveCount() {
-    return (int) sources.values().stream().filter(s -> s.live).count();
+    return (int) sources.values().stream().filter(DownloadSource::live).count();
   }
 
   void providersFound(List<NodeId> providers, String error) {
@@ -248,8 +184,8 @@ final class DownloadRun {
         break;
       }
       DownloadSource s = sources.get(p);
-      if (p.equals(self) || badLayer.contains(p) || (picker != null && picker.isBanned(p))
-          || (s != null && (s.live || s.state.startsWith("REFUSED")))) {
+      if (p.equals(self) || layer.failedFrom(p) || pieces.banned(p)
+          || (s != null && (s.live() || s.state == State.REFUSED))) {
         continue;
       }
       if (s == null) {
@@ -258,38 +194,36 @@ final class DownloadRun {
       }
       s.epoch = ++epochs;
       s.lastHeard = clock.instant();
-      s.live = true;
-      s.ready = false;
-      s.state = "CONNECTING";
+      s.enter(State.CONNECTING, null);
       io.connect(p, s.epoch);
     }
     if (liveCount() == 0) {
       transientError = error != null ? error : "no providers found";
-      phase = "FINDING_PROVIDERS";
+      phase = DownloadPhase.FINDING_PROVIDERS;
       io.retryLater();
     } else {
       transientError = null;
     }
   }
 
-  void onReport(ProviderSessionActor.Report report) {
+  void onReport(SourceReport report) {
     DownloadSource s = sources.get(report.provider());
-    if (s == null || s.epoch != report.epoch() || !s.live) {
+    if (s == null || s.epoch != report.epoch() || !s.live()) {
       return;
     }
     s.lastHeard = clock.instant();
     if (report instanceof Connected c) {
-      s.state = "CONNECTED";
+      s.enter(State.CONNECTED, null);
       s.circuitId = c.circuitId();
       s.path = c.path();
     } else if (report instanceof Lost lost) {
       io.log("source " + s.id.shortHex() + " lost: " + lost.reason());
-      gone(s, "GONE: " + lost.reason());
+      gone(s, State.GONE, lost.reason());
       afterLoss();
     } else if (report instanceof Received r) {
       for (TransferMessage m : r.messages()) {
         onMessage(s, m);
-        if (!s.live || !running) {
+        if (!s.live() || !running) {
           break; // dropped (strikes, violation) or finished: the rest is moot
         }
       }
@@ -305,13 +239,13 @@ final class DownloadRun {
     if (!running) {
       return;
     }
-    java.time.Instant now = clock.instant();
-    java.time.Instant silentSince = now.minus(settings.stallTimeout());
+    Instant now = clock.instant();
+    Instant silentSince = now.minus(settings.stallTimeout());
     for (DownloadSource s : new ArrayList<>(sources.values())) {
-      boolean owes = !s.ready || (picker != null && picker.inFlight(s.id) > 0) || s.id.equals(assemblerFrom);
-      if (s.live && owes && s.lastHeard.isBefore(silentSince)) {
+      boolean owes = !s.ready() || pieces.owes(s.id) || layer.isFrom(s.id);
+      if (s.live() && owes && s.lastHeard.isBefore(silentSince)) {
         io.log("source " + s.id.shortHex() + " stalled");
-        drop(s, "GONE: stalled");
+        drop(s, State.GONE, "stalled");
       }
     }
     if (liveCount() > 0 && liveCount() < settings.maxProvidersPerDownload()
@@ -323,23 +257,17 @@ final class DownloadRun {
 
   void onStopped(NodeId provider, long epoch) {
     DownloadSource s = sources.get(provider);
-    if (s != null && s.epoch == epoch && s.live) {
-      gone(s, "GONE: session stopped");
+    if (s != null && s.epoch == epoch && s.live()) {
+      gone(s, State.GONE, "session stopped");
       afterLoss();
     }
   }
 
-  private void gone(DownloadSource s, String state) {
-    s.live = false;
-    s.ready = false;
-    s.state = state;
-    if (picker != null) {
-      picker.sourceGone(s.id);
-    }
-    stats.remove(s.id);
-    if (s.id.equals(assemblerFrom)) {
-      assembler = null;
-      assemblerFrom = null;
+  private void gone(DownloadSource s, State state, String reason) {
+    s.enter(state, reason);
+    pieces.sourceGone(s.id);
+    if (layer.isFrom(s.id)) {
+      layer.stop();
     }
   }
 
@@ -350,16 +278,16 @@ final class DownloadRun {
     if (verifier == null) {
       startLayer();
     }
-    refill();
+    pieces.refill();
     if (liveCount() == 0) {
-      phase = "FINDING_PROVIDERS";
+      phase = DownloadPhase.FINDING_PROVIDERS;
       io.retryLater();
     }
   }
 
-  private void drop(DownloadSource s, String state) {
+  private void drop(DownloadSource s, State state, String reason) {
     io.close(s.id, s.epoch);
-    gone(s, state);
+    gone(s, state, reason);
     afterLoss();
   }
 
@@ -370,62 +298,47 @@ final class DownloadRun {
       } else {
         s.have.or(have.pieces());
       }
-      s.ready = true;
-      s.state = "READY";
-      if (picker != null) {
-        phase = "DOWNLOADING";
-        feedHave(s);
-        refill();
+      s.enter(State.READY, null);
+      if (pieces.picking()) {
+        phase = DownloadPhase.DOWNLOADING;
+        pieces.feedHave(s);
+        pieces.refill();
       } else if (verifier == null) {
         startLayer();
       } else {
         startPicking(null);
       }
     } else if (m instanceof TransferMessage.Refuse refuse) {
-      drop(s, "REFUSED: " + refuse.reason());
+      drop(s, State.REFUSED, String.valueOf(refuse.reason()));
     } else if (m instanceof TransferMessage.Hashes hashes) {
       onHashes(s, hashes);
     } else if (m instanceof TransferMessage.Block block) {
-      onBlock(s, block);
+      pieces.onBlock(s, block);
     } else if (m instanceof TransferMessage.Reject reject) {
-      if (picker != null && reject.piece() < geometry.pieceCount()) {
-        int index = reject.offset() / PieceGeometry.BLOCK_SIZE;
-        if (picker.isRequestedFrom(s.id, reject.piece(), index)) {
-          picker.requestReleased(s.id, reject.piece(), index);
-        }
-      }
+      pieces.onReject(s, reject);
       if (++s.rejects > MAX_REJECTS) {
-        drop(s, "GONE: too many rejects");
+        drop(s, State.GONE, "too many rejects");
       } else {
-        refill();
+        pieces.refill();
       }
     } else {
-      drop(s, "GONE: protocol violation: provider sent " + m.type());
-    }
-  }
-
-  private void feedHave(DownloadSource s) {
-    if (s.hasAll) {
-      picker.sourceHasAll(s.id);
-    } else if (!s.have.isEmpty()) {
-      picker.sourceHas(s.id, s.have);
+      drop(s, State.GONE, "protocol violation: provider sent " + m.type());
     }
   }
 
   /** Starts fetching the piece layer from a ready source that has not failed it yet. */
   private void startLayer() {
-    if (assembler != null || verifier != null) {
+    if (layer.running() || verifier != null) {
       return;
     }
     for (DownloadSource s : sources.values()) {
-      if (s.live && s.ready && s.hasAll && !badLayer.contains(s.id)) {
-        phase = "FETCHING_PIECE_LAYER";
-        assembler = new PieceLayerAssembler(geometry, link.piecesRoot().orElseThrow());
-        assemblerFrom = s.id;
-        if (assembler.complete()) {
+      if (s.ready() && s.hasAll && !layer.failedFrom(s.id)) {
+        phase = DownloadPhase.FETCHING_PIECE_LAYER;
+        List<TransferMessage> requests = layer.start(s.id);
+        if (layer.complete()) {
           layerComplete(s);
         } else {
-          io.sendAll(s.id, s.epoch, List.copyOf(assembler.nextRequests(LAYER_REQUESTS)));
+          io.sendAll(s.id, s.epoch, requests);
         }
         return;
       }
@@ -433,37 +346,32 @@ final class DownloadRun {
   }
 
   private void onHashes(DownloadSource s, TransferMessage.Hashes hashes) {
-    if (assembler == null || !s.id.equals(assemblerFrom)) {
-      drop(s, "GONE: unrequested hashes");
+    if (!layer.running() || !layer.isFrom(s.id)) {
+      drop(s, State.GONE, "unrequested hashes");
       return;
     }
+    List<TransferMessage> next;
     try {
-      assembler.accept(hashes);
+      next = layer.accept(hashes);
     } catch (TransferProtocolException e) {
-      badLayer.add(s.id);
-      drop(s, "GONE: " + e.getMessage());
+      drop(s, State.GONE, e.getMessage());
       return;
     }
-    if (assembler.complete()) {
+    if (layer.complete()) {
       layerComplete(s);
     } else {
-      io.sendAll(s.id, s.epoch, List.copyOf(assembler.nextRequests(1)));
+      io.sendAll(s.id, s.epoch, next);
     }
   }
 
   private void layerComplete(DownloadSource s) {
     try {
-      verifier = assembler.verifier();
+      verifier = layer.verifier();
     } catch (TransferProtocolException e) {
       io.log("piece layer from " + s.id.shortHex() + " rejected: " + e.getMessage());
-      badLayer.add(s.id);
-      assembler = null;
-      assemblerFrom = null;
-      drop(s, "BANNED: bad piece layer");
+      drop(s, State.BANNED, "bad piece layer");
       return;
     }
-    assembler = null;
-    assemblerFrom = null;
     io.layerVerified(verifier.pieceLayerBytes());
   }
 
@@ -472,132 +380,21 @@ final class DownloadRun {
     if (!running || verifier == null) {
       return;
     }
-    if (picker == null) {
-      BitSet done = state != null ? (BitSet) state.verified.clone() : (BitSet) initiallyVerified.clone();
-      picker = new PiecePicker<>(geometry, done, new PickerConfig(settings.maxStrikes(), 2, PickerConfig.Ties.IN_ORDER), random);
-    }
-    phase = "DOWNLOADING";
+    pieces.startPicking(state != null ? state.verified : null);
+    phase = DownloadPhase.DOWNLOADING;
     for (DownloadSource s : sources.values()) {
-      if (s.live && s.ready) {
-        feedHave(s);
+      if (s.ready()) {
+        pieces.feedHave(s);
       }
     }
-    refill();
-  }
-
-  /**
-   * Offers free request slots to sources, fastest first; none while the part file is
-   * {@link #MAX_WRITE_BACKLOG_BYTES} behind (the next {@link #pieceVerified} refills).
-   */
-  void refill() {
-    if (picker == null || !running || assembly.backlogFull()) {
-      return;
-    }
-    Set<NodeId> all = new LinkedHashSet<>(stats.ranked());
-    all.addAll(sources.keySet());
-    for (NodeId id : all) {
-      DownloadSource s = sources.get(id);
-      if (s == null || !s.live || !s.ready || picker.isBanned(id)) {
-        continue;
-      }
-      int depth = stats.pipelineDepth(id, Duration.ofSeconds(1), settings.pipelineMin(), settings.pipelineMax());
-      List<TransferMessage> requests = new ArrayList<>();
-      for (BlockRef b : picker.pick(id, depth)) {
-        requests.add(b.toRequest());
-      }
-      if (!requests.isEmpty()) {
-        io.sendAll(id, s.epoch, requests);
-      }
-    }
-  }
-
-  private void onBlock(DownloadSource s, TransferMessage.Block block) {
-    if (picker == null || block.piece() >= geometry.pieceCount()
-        || block.offset() >= geometry.pieceSize(block.piece())) {
-      drop(s, "GONE: block outside the share");
-      return;
-    }
-    int piece = block.piece();
-    int index = block.offset() / PieceGeometry.BLOCK_SIZE;
-    if (picker.pieceState(piece) == PiecePicker.PieceState.VERIFIED) {
-      if (initiallyVerified.get(piece)) {
-        refetched += block.length();
-      }
-      return;
-    }
-    if (!picker.isRequestedFrom(s.id, piece, index)) {
-      return; // late or unsolicited: nothing to do
-    }
-    byte[] leaf = verifier.verifiedLeaf(block);
-    if (leaf == null) {
-      boolean banned = picker.reportBadBlock(s.id);
-      if (banned) {
-        io.log("source " + s.id.shortHex() + " banned after " + picker.strikes(s.id) + " bad blocks");
-        drop(s, "BANNED: bad blocks");
-        return;
-      }
-      if (picker.isRequestedFrom(s.id, piece, index)) {
-        picker.requestReleased(s.id, piece, index);
-      }
-      refill();
-      return;
-    }
-    BlockResult<NodeId> result = picker.blockReceived(s.id, piece, index);
-    if (!result.accepted()) {
-      return;
-    }
-    stats.record(s.id, block.length());
-    total.record("all", block.length());
-    if (refetchable.get(piece)) {
-      refetched += block.length();
-    }
-    assembly.addBlock(piece, block.offset(), index, picker.blocksIn(piece), block.sharedData(), block.length(), leaf);
-    for (NodeId other : result.cancelFrom()) {
-      DownloadSource o = sources.get(other);
-      if (o != null && o.live) {
-        io.send(other, o.epoch, new TransferMessage.Cancel(piece, block.offset()));
-      }
-    }
-    if (result.pieceComplete()) {
-      PieceAssembly.Piece complete = assembly.take(piece);
-      // every block was verified on arrival; its leaf hashes must also fold up to the piece hash
-      if (verifier.verifyPieceLeaves(piece, complete.leaves())) {
-        assembly.handedOver(complete);
-        io.writePiece(piece, geometry.pieceOffset(piece), complete.data(), complete.leaves());
-      } else {
-        assembly.discard(complete);
-        refetchable.set(piece);
-        for (NodeId banned : picker.pieceFailed(piece)) {
-          DownloadSource b = sources.get(banned);
-          if (b != null && b.live) {
-            drop(b, "BANNED: bad piece");
-          }
-        }
-      }
-    }
-    refill();
-  }
-
-  /** The piece is journaled as verified; true if the download is now complete. */
-  boolean pieceVerified(int piece) {
-    if (picker == null || picker.pieceState(piece) != PiecePicker.PieceState.WRITING) {
-      return false;
-    }
-    assembly.written(piece);
-    picker.pieceVerified(piece);
-    if (picker.isComplete()) {
-      return true;
-    }
-    refill();
-    return false;
+    pieces.refill();
   }
 
   List<DownloadView.SourceView> sourceViews() {
     List<DownloadView.SourceView> out = new ArrayList<>();
     for (DownloadSource s : sources.values()) {
-      int strikes = picker == null ? 0 : picker.strikes(s.id);
-      boolean banned = badLayer.contains(s.id) || (picker != null && picker.isBanned(s.id));
-      out.add(new DownloadView.SourceView(s.id.toHex(), s.state, Math.round(stats.rate(s.id)), strikes, banned));
+      boolean banned = layer.failedFrom(s.id) || pieces.banned(s.id);
+      out.add(new DownloadView.SourceView(s.id.toHex(), s.shown(), pieces.rate(s.id), pieces.strikes(s.id), banned));
     }
     return out;
   }
@@ -605,11 +402,10 @@ final class DownloadRun {
   List<DownloadView.CircuitUse> circuitViews() {
     List<DownloadView.CircuitUse> out = new ArrayList<>();
     for (DownloadSource s : sources.values()) {
-      if (s.live && s.circuitId != null) {
+      if (s.live() && s.circuitId != null) {
         out.add(new DownloadView.CircuitUse(s.circuitId, s.id.toHex(), s.path));
       }
     }
     return out;
   }
-
 }

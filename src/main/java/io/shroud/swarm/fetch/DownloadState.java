@@ -60,8 +60,23 @@ public final class DownloadState {
     }
   }
 
+  /**
+   * The phase the journal knows: COMPLETE, CANCELLED, FAILED, PAUSED, or STARTING for a download
+   * that runs (its {@link DownloadRun} knows which live phase it is in).
+   */
+  DownloadPhase phase() {
+    if (completed != null) {
+      return DownloadPhase.COMPLETE;
+    } else if (cancelled) {
+      return DownloadPhase.CANCELLED;
+    } else if (failure != null) {
+      return DownloadPhase.FAILED;
+    }
+    return paused ? DownloadPhase.PAUSED : DownloadPhase.STARTING;
+  }
+
   /** True once nothing more will happen (complete, cancelled or failed). */
   boolean finished() {
-    return completed != null || cancelled || failure != null;
+    return phase().ended();
   }
 }

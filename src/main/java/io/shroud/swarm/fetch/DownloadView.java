@@ -8,8 +8,8 @@ import java.util.List;
  * One download as {@code GET /shroud/v1/downloads[/{id}]} shows it. Field names are the JSON
  * names. No key material (the link is not shown).
  *
- * @param state STARTING, FINDING_PROVIDERS, FETCHING_PIECE_LAYER, DOWNLOADING, PAUSED, COMPLETE,
- *     CANCELLED or FAILED
+ * @param state the {@link DownloadPhase}'s name: STARTING, FINDING_PROVIDERS, FETCHING_PIECE_LAYER,
+ *     DOWNLOADING, FINISHING, PAUSED, COMPLETE, CANCELLED or FAILED
  * @param name the file name from the manifest (encrypted) or the link's dn (public), if known
  * @param rate bytes per second of verified blocks over the last 10 s
  * @param refetchedBytes bytes received again for pieces verified earlier or that failed a check
@@ -37,34 +37,24 @@ public record DownloadView(
     String error) {
 
   static DownloadView of(String id, DownloadState state, DownloadRun run, String finishingError) {
-    String phase;
-    if (state.completed != null) {
-      phase = "COMPLETE";
-    } else if (state.cancelled) {
-      phase = "CANCELLED";
-    } else if (state.failure != null) {
-      phase = "FAILED";
-    } else if (state.paused) {
-      phase = "PAUSED";
-    } else {
-      phase = run == null ? "STARTING" : run.phase();
-    }
+    DownloadPhase journaled = state.phase();
+    DownloadPhase phase = journaled != DownloadPhase.STARTING || run == null ? journaled : run.phase();
     String output = state.started == null ? null : state.started.outputPath();
     String infoHash = state.started == null ? null : state.started.infoHashHex();
     String error = state.failure != null ? state.failure : finishingError != null ? finishingError
         : run == null ? null : run.transientError();
     if (run == null) {
-      return new DownloadView(id, phase, infoHash, state.completed == null ? null : state.completed.name(), 0, 0,
+      return new DownloadView(id, phase.name(), infoHash, state.completed == null ? null : state.completed.name(), 0, 0,
           state.verified.cardinality(), 0, 0, List.of(), List.of(), 0, 0, output,
           state.completed == null ? null : state.completed.sha256Hex(), error);
     }
     PieceGeometry g = run.link().geometry();
     int done = state.verified.cardinality();
     long bytesDone = state.completed != null ? g.length() : bytesOf(g, state.verified);
-    return new DownloadView(id, phase, infoHash,
+    return new DownloadView(id, phase.name(), infoHash,
         state.completed != null ? state.completed.name() : run.name(), bytesDone, g.length(), done,
-        g.pieceCount(), run.rate(), run.sourceViews(), run.circuitViews(), run.refetchedBytes(),
-        run.waitingForDiskBytes(), output,
+        g.pieceCount(), run.pieces().rate(), run.sourceViews(), run.circuitViews(), run.pieces().refetchedBytes(),
+        run.pieces().waitingForDiskBytes(), output,
         state.completed == null ? null : state.completed.sha256Hex(), error);
   }
 

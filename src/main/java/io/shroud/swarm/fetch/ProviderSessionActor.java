@@ -24,7 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * The downloader's end of one provider connection: builds a circuit of {@code hops} ending at
  * the provider, opens a {@code transfer} stream on it, says HELLO, then turns stream bytes into
  * {@link TransferMessage}s for its parent and the parent's messages into stream chunks (against
- * the stream's credit). It stops after reporting {@link Lost}: circuit failure, stream end or a
+ * the stream's credit). It stops after reporting {@link SourceReport.Lost}: circuit failure, stream end or a
  * protocol violation by the provider.
  */
 public final class ProviderSessionActor extends AbstractBehavior<ProviderSessionActor.Command> {
@@ -52,27 +52,10 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
    */
   private enum Flush implements Command { INSTANCE }
 
-  /** What the parent hears. */
-  public sealed interface Report {
-    NodeId provider();
-
-    /** The {@code epoch} the session was created with (tells a stale session's reports apart). */
-    long epoch();
-  }
-
-  /** The stream is open and HELLO is sent. */
-  public record Connected(NodeId provider, long epoch, String circuitId, List<String> path) implements Report {}
-
-  /** Messages decoded from what arrived together on the stream, in order (never empty). */
-  public record Received(NodeId provider, long epoch, List<TransferMessage> messages) implements Report {}
-
-  /** The connection is gone (nothing more follows). */
-  public record Lost(NodeId provider, long epoch, String reason) implements Report {}
-
   private final NodeId provider;
   private final long epoch;
   private final byte[] infoHash;
-  private final ActorRef<Report> parent;
+  private final ActorRef<SourceReport> parent;
   private final TransferFrameDecoder decoder = new TransferFrameDecoder();
   private final OutboundChunks outbound = new OutboundChunks(StreamMuxActor.MAX_CHUNK);
   private ActorRef<StreamCommand> stream;
@@ -82,7 +65,7 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
   private int unacknowledgedChunks;
 
   public static Behavior<Command> create(NodeId provider, long epoch, byte[] infoHash, int hops,
-      ActorRef<CircuitsActor.Command> circuits, ActorRef<Report> parent) {
+      ActorRef<CircuitsActor.Command> circuits, ActorRef<SourceReport> parent) {
     return Behaviors.setup(ctx -> {
       circuits.tell(new CircuitsActor.BuildCircuit(Optional.of(provider), hops,
           ctx.messageAdapter(CircuitsActor.BuildResult.class, Built::new)));
@@ -91,7 +74,7 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
   }
 
   private ProviderSessionActor(ActorContext<Command> ctx, NodeId provider, long epoch, byte[] infoHash,
-      ActorRef<Report> parent) {
+      ActorRef<SourceReport> parent) {
     super(ctx);
     this.provider = provider;
     this.epoch = epoch;
@@ -127,7 +110,7 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
     if (e instanceof StreamMuxActor.StreamOpened opened) {
       stream = opened.stream();
       outbound.credit(opened.credit());
-      parent.tell(new Connected(provider, epoch, circuitId, path));
+      parent.tell(new SourceReport.Connected(provider, epoch, circuitId, path));
       send(new TransferMessage.Hello(infoHash));
     } else if (e instanceof StreamMuxActor.StreamCredit credit) {
       outbound.credit(credit.chunks());
@@ -138,7 +121,7 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
       try {
         List<TransferMessage> messages = decoder.feed(data.parts());
         if (!messages.isEmpty()) {
-          parent.tell(new Received(provider, epoch, messages));
+          parent.tell(new SourceReport.Received(provider, epoch, messages));
         }
       } catch (TransferProtocolException ex) {
         stream.tell(StreamMuxActor.EndStream.INSTANCE);
@@ -203,7 +186,7 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
   }
 
   private Behavior<Command> lost(String reason) {
-    parent.tell(new Lost(provider, epoch, reason));
+    parent.tell(new SourceReport.Lost(provider, epoch, reason));
     return Behaviors.stopped();
   }
 }

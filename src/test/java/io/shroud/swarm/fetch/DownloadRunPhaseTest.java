@@ -18,14 +18,14 @@ import org.junit.jupiter.api.Test;
 /** The phase a run reports while it has sources and after every piece is verified. */
 class DownloadRunPhaseTest {
   /** Records what the run asks for; does nothing. */
-  private static final class RecordingIo implements DownloadRun.Io {
+  private static final class RecordingIo implements DownloadIo {
     final List<String> calls = new ArrayList<>();
 
     @Override public void connect(NodeId provider, long epoch) { calls.add("connect"); }
     @Override public void send(NodeId provider, long epoch, TransferMessage message) { calls.add("send"); }
     @Override public void sendAll(NodeId provider, long epoch, List<TransferMessage> messages) { calls.add("sendAll"); }
     @Override public void close(NodeId provider, long epoch) { calls.add("close"); }
-    @Override public void writePiece(int piece, long offset, byte[] data, byte[][] leafHashes) { calls.add("write"); }
+    @Override public void deliver(int piece, NodeId source, TransferMessage.Block block) { calls.add("deliver"); }
     @Override public void layerVerified(byte[] pieceLayer) { calls.add("layer"); }
     @Override public void retryLater() { calls.add("retry"); }
     @Override public void findProviders() { calls.add("find"); }
@@ -42,9 +42,9 @@ class DownloadRunPhaseTest {
     DownloadRun run = new DownloadRun(io, link, state, SwarmSettings.defaults(),
         NodeId.ofIdentityKey(new byte[] {1}), Clock.systemUTC(), new SplittableRandom(1));
     run.finishing();
-    assertEquals("FINISHING", run.phase());
+    assertEquals(DownloadPhase.FINISHING, run.phase());
     assertEquals("FINISHING", DownloadView.of("d1", state, run, null).state());
     run.stopAll(); // a pause still says so
-    assertEquals("PAUSED", run.phase());
+    assertEquals(DownloadPhase.PAUSED, run.phase());
   }
 }

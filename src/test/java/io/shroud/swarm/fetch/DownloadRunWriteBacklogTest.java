@@ -9,7 +9,7 @@ import io.shroud.content.InfoDict;
 import io.shroud.content.ShareLink;
 import io.shroud.identity.NodeId;
 import io.shroud.swarm.ShareFixture;
-import io.shroud.swarm.fetch.ProviderSessionActor.Received;
+import io.shroud.swarm.fetch.SourceReport.Received;
 import io.shroud.swarm.serve.TokenBucket;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.swarm.transfer.TransferMessage;
@@ -39,10 +39,15 @@ class DownloadRunWriteBacklogTest {
   private static final SwarmSettings FOUR_BLOCKS_IN_FLIGHT = new SwarmSettings(TokenBucket.MAX_RATE, 4L << 20, 32,
       4, 4, 3, Duration.ofSeconds(30), Duration.ofHours(1), 8, 3, Duration.ofSeconds(30), Duration.ofSeconds(60), false);
 
-  /** Keeps the requests and the pieces handed over for writing; writes nothing. */
-  private static final class DiskIo implements DownloadRun.Io {
+  /**
+   * Keeps the requests and the pieces handed over for writing; writes nothing. Each piece's
+   * blocks are put together at once by a {@link PieceWork}, as its piece download would.
+   */
+  private final class DiskIo implements DownloadIo {
     final Deque<BlockRequest> requested = new ArrayDeque<>();
     final Map<Integer, byte[]> handedOver = new LinkedHashMap<>();
+    final Map<Integer, PieceWork> pieces = new LinkedHashMap<>();
+    DownloadRun run;
 
     @Override public void connect(NodeId provider, long epoch) { }
     @Override public void send(NodeId provider, long epoch, TransferMessage message) { sendAll(provider, epoch, List.of(message)); }
@@ -54,8 +59,14 @@ class DownloadRunWriteBacklogTest {
       }
     }
     @Override public void close(NodeId provider, long epoch) { }
-    @Override public void writePiece(int piece, long offset, byte[] data, byte[][] leafHashes) {
-      handedOver.put(piece, data.clone());
+    @Override public void deliver(int piece, NodeId source, TransferMessage.Block block) {
+      PieceWork work = pieces.computeIfAbsent(piece,
+          p -> new PieceWork(p, share.geometry, run.verifier(), run.pieceBuffers()));
+      if (work.accept(block) == PieceWork.Outcome.COMPLETE) {
+        pieces.remove(piece);
+        handedOver.put(piece, work.handOver(share.geometry.pieceOffset(piece)).data().clone());
+        run.pieces().pieceAssembled(piece);
+      }
     }
     @Override public void layerVerified(byte[] pieceLayer) { }
     @Override public void retryLater() { }
@@ -82,7 +93,7 @@ class DownloadRunWriteBacklogTest {
 
     List<Integer> verified = new ArrayList<>();
     for (int piece : new ArrayList<>(io.handedOver.keySet())) {
-      run.pieceVerified(piece);
+      run.pieces().pieceWritten(piece);
       verified.add(piece);
       behind--;
       if (behind >= 2) {
@@ -99,7 +110,7 @@ class DownloadRunWriteBacklogTest {
       for (int piece : new ArrayList<>(io.handedOver.keySet())) {
         if (!verified.contains(piece)) {
           verified.add(piece);
-          run.pieceVerified(piece);
+          run.pieces().pieceWritten(piece);
         }
       }
     }
@@ -137,6 +148,7 @@ class DownloadRunWriteBacklogTest {
     DownloadRun run = new DownloadRun(io, link, state, FOUR_BLOCKS_IN_FLIGHT,
         NodeId.ofIdentityKey(new byte[] {1}), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new SplittableRandom(1),
         limit);
+    io.run = run;
     run.setRunning(true);
     run.useVerifier(new PieceVerifier(share.tree));
     run.providersFound(List.of(provider), null);

@@ -37,7 +37,7 @@ class ProviderSessionActorTest {
   private static Session open(byte[] infoHash) {
     TestProbe<CircuitsActor.Command> circuits = KIT.createTestProbe();
     TestProbe<CircuitActor.Command> circuit = KIT.createTestProbe();
-    TestProbe<ProviderSessionActor.Report> parent = KIT.createTestProbe();
+    TestProbe<SourceReport> parent = KIT.createTestProbe();
     TestProbe<StreamMuxActor.StreamCommand> stream = KIT.createTestProbe();
     NodeId provider = NodeId.of(new byte[32]);
     ActorRef<ProviderSessionActor.Command> session = KIT.spawn(
@@ -46,7 +46,7 @@ class ProviderSessionActorTest {
     build.replyTo().tell(new CircuitsActor.Built("c1", List.of("a", "b", "c"), 5, circuit.ref()));
     CircuitActor.OpenStream openStream = circuit.expectMessageClass(CircuitActor.OpenStream.class);
     openStream.user().tell(new StreamMuxActor.StreamOpened(1, stream.ref(), 32));
-    parent.expectMessageClass(ProviderSessionActor.Connected.class);
+    parent.expectMessageClass(SourceReport.Connected.class);
     return new Session(session, stream, openStream.user());
   }
 
