@@ -72,7 +72,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   public record RecordLookup(List<io.shroud.dht.SignedRecord> records, List<String> path, String error) {}
 
   /** Binds stream BEGINs for {@code name} at this node to {@code handler} (replaces an earlier one). */
-  public record RegisterService(String name, ActorRef<StreamMuxActor.ServiceRequest> handler) implements Command {}
+  public record RegisterService(String name, ActorRef<Streams.ServiceRequest> handler) implements Command {}
 
   /** The node's onion keys (also what the {@code KeysActor} subscription delivers). */
   public record UseOnionKeys(OnionKeyPair current, Optional<OnionKeyPair> previous) implements Command {}
@@ -96,7 +96,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
 
   private record ChildStopped(ActorRef<?> child) implements Command {}
 
-  private record ServiceRouted(StreamMuxActor.ServiceRequest request) implements Command {}
+  private record ServiceRouted(Streams.ServiceRequest request) implements Command {}
 
   /**
    * Everything the actor is built from. {@code keysActor}/{@code directoryActor} are subscribed
@@ -134,11 +134,11 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   private final CreateRateLimiter createRate;
   private final ReplayCache replayCache;
   private final GuardSet guardSet;
-  private final ActorRef<StreamMuxActor.ServiceRequest> serviceRouter;
+  private final ActorRef<Streams.ServiceRequest> serviceRouter;
   private final Map<LinkKey, Owner> owners = new HashMap<>();
   private final List<ActorRef<CircuitActor.Command>> circuits = new ArrayList<>();
   private final List<ActorRef<RelayActor.Command>> relays = new ArrayList<>();
-  private final Map<String, ActorRef<StreamMuxActor.ServiceRequest>> services = new HashMap<>();
+  private final Map<String, ActorRef<Streams.ServiceRequest>> services = new HashMap<>();
   private CircuitHandshakeRelay handshake;
   private RelayDirectory directory = RelayDirectory.empty();
   private int spawned;
@@ -155,7 +155,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     this.createRate = new CreateRateLimiter(setup.clock(), settings.createBurst(), settings.createPerSecond());
     this.replayCache = new ReplayCache(setup.clock(), settings.replayCacheSize());
     this.guardSet = new GuardSet(setup.clock(), setup.random(), GuardSet.Params.DEFAULT, setup.guards());
-    this.serviceRouter = ctx.messageAdapter(StreamMuxActor.ServiceRequest.class, ServiceRouted::new);
+    this.serviceRouter = ctx.messageAdapter(Streams.ServiceRequest.class, ServiceRouted::new);
     services.put("echo", ctx.spawn(EchoServiceActor.create(), "echo-service"));
     ActorRef<Links.InboundCells> inbound = ctx.messageAdapter(Links.InboundCells.class, CellsArrived::new);
     for (CellCommand command : List.of(CellCommand.CREATE, CellCommand.CREATED, CellCommand.RELAY, CellCommand.DESTROY)) {
@@ -364,10 +364,10 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   }
 
   private Behavior<Command> onServiceRouted(ServiceRouted routed) {
-    if (routed.request() instanceof StreamMuxActor.OpenServiceStream open) {
-      ActorRef<StreamMuxActor.ServiceRequest> handler = services.get(open.service());
+    if (routed.request() instanceof Streams.OpenServiceStream open) {
+      ActorRef<Streams.ServiceRequest> handler = services.get(open.service());
       if (handler == null) {
-        open.replyTo().tell(new StreamMuxActor.Reject("service " + open.service() + " is not bound here"));
+        open.replyTo().tell(new Streams.Reject("service " + open.service() + " is not bound here"));
       } else {
         handler.tell(open);
       }

@@ -46,13 +46,13 @@ public final class DhtLookupClientActor {
         if (message instanceof CircuitsActor.Built built) {
           path[0] = built.path();
           built.circuit().tell(new CircuitActor.OpenStream(DhtOverCircuit.SERVICE,
-              ctx.messageAdapter(StreamMuxActor.StreamEvent.class, e -> e)));
-        } else if (message instanceof StreamMuxActor.StreamOpened opened) {
+              ctx.messageAdapter(Streams.StreamEvent.class, e -> e)));
+        } else if (message instanceof Streams.StreamOpened opened) {
           stream[0] = opened.stream();
-          streamOf(stream).tell(new StreamMuxActor.Write(DhtOverCircuit.request(request.key())));
-        } else if (message instanceof StreamMuxActor.StreamData data) {
+          streamOf(stream).tell(new Streams.Write(DhtOverCircuit.request(request.key())));
+        } else if (message instanceof Streams.StreamData data) {
           received.writeBytes(data.data());
-          streamOf(stream).tell(new StreamMuxActor.Consumed(data.chunks()));
+          streamOf(stream).tell(new Streams.Consumed(data.chunks()));
           try {
             Optional<List<SignedRecord>> records = DhtOverCircuit.parseResponse(received.toByteArray());
             if (records.isPresent()) {
@@ -61,18 +61,18 @@ public final class DhtLookupClientActor {
                   .filter(r -> Arrays.equals(r.key().toBytes(), request.key()) && verifier.check(r).isEmpty())
                   .toList();
               request.replyTo().tell(new CircuitsActor.RecordLookup(good, path[0], null));
-              streamOf(stream).tell(StreamMuxActor.EndStream.INSTANCE);
+              streamOf(stream).tell(Streams.EndStream.INSTANCE);
               return Behaviors.stopped();
             }
           } catch (CircuitProtocolException e) {
             request.replyTo().tell(new CircuitsActor.RecordLookup(List.of(), path[0], e.getMessage()));
-            streamOf(stream).tell(StreamMuxActor.EndStream.INSTANCE);
+            streamOf(stream).tell(Streams.EndStream.INSTANCE);
             return Behaviors.stopped();
           }
-        } else if (message instanceof StreamMuxActor.StreamRefused refused) {
+        } else if (message instanceof Streams.StreamRefused refused) {
           request.replyTo().tell(new CircuitsActor.RecordLookup(List.of(), path[0], refused.reason()));
           return Behaviors.stopped();
-        } else if (message instanceof StreamMuxActor.StreamEnded ended) {
+        } else if (message instanceof Streams.StreamEnded ended) {
           request.replyTo().tell(new CircuitsActor.RecordLookup(List.of(), path[0],
               "the last hop ended the stream: " + ended.reason()));
           return Behaviors.stopped();
@@ -83,7 +83,7 @@ public final class DhtLookupClientActor {
   }
 
   @SuppressWarnings("unchecked")
-  private static ActorRef<StreamMuxActor.StreamCommand> streamOf(ActorRef<?>[] holder) {
-    return (ActorRef<StreamMuxActor.StreamCommand>) holder[0];
+  private static ActorRef<Streams.StreamCommand> streamOf(ActorRef<?>[] holder) {
+    return (ActorRef<Streams.StreamCommand>) holder[0];
   }
 }

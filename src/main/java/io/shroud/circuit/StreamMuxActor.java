@@ -1,5 +1,20 @@
 package io.shroud.circuit;
 
+import io.shroud.circuit.Streams.Accept;
+import io.shroud.circuit.Streams.Consumed;
+import io.shroud.circuit.Streams.OpenServiceStream;
+import io.shroud.circuit.Streams.Reject;
+import io.shroud.circuit.Streams.ServiceAnswer;
+import io.shroud.circuit.Streams.ServiceRequest;
+import io.shroud.circuit.Streams.StreamCommand;
+import io.shroud.circuit.Streams.StreamCredit;
+import io.shroud.circuit.Streams.StreamData;
+import io.shroud.circuit.Streams.StreamEnded;
+import io.shroud.circuit.Streams.StreamEvent;
+import io.shroud.circuit.Streams.StreamOpened;
+import io.shroud.circuit.Streams.StreamRefused;
+import io.shroud.circuit.Streams.Write;
+import io.shroud.circuit.Streams.WriteAll;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,114 +30,13 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * The streams of one circuit end (the origin's {@link CircuitActor} or the last hop's
+ * The streams of one circuit end, behind the {@link Streams} contract (the origin's {@link CircuitActor} or the last hop's
  * {@link RelayActor}), with the circuit-level flow control ({@link FlowControl}). It turns
  * stream users' commands into relay cells for its owner to encrypt ({@link SendCells}) and
  * recognized stream cells from its owner into stream events. A flow-control violation is
  * reported as {@link Violation}; the owner destroys the circuit. Protocol draft §10, §11.
  */
 public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Command> {
-
-  /** What a stream user (or a service) receives. */
-  public sealed interface StreamEvent {}
-
-  /** The stream is open: send {@link StreamCommand}s to {@code stream}; {@code credit} chunks may be queued. */
-  public record StreamOpened(int streamId, ActorRef<StreamCommand> stream, int credit) implements StreamEvent {}
-
-  /**
-   * Bytes from the far end: the data of consecutive DATA cells that arrived together, one
-   * array per cell ({@code parts}, handed over: never changed again). A stream is a byte
-   * stream: part boundaries carry no meaning. Answer with {@link Consumed}{@code (chunks())}
-   * once processed (drives SENDMEs).
-   *
-   * <p>The parts are not joined here: a reader that parses the stream as it comes (the
-   * transfer protocol's decoder) takes them one by one and copies each byte once, straight into
-   * what it keeps; {@link #data()} joins them for readers that want one array.
-   */
-  public record StreamData(int streamId, List<byte[]> parts) implements StreamEvent {
-    public StreamData {
-      parts = List.copyOf(parts);
-      if (parts.isEmpty()) {
-        throw new IllegalArgumentException("stream data has at least one part");
-      }
-    }
-
-    /** The data of one DATA cell. */
-    public StreamData(int streamId, byte[] data) {
-      this(streamId, List.of(data));
-    }
-
-    /** How many DATA cells brought this data: what {@link Consumed} acknowledges. */
-    public int chunks() {
-      return parts.size();
-    }
-
-    /** The parts back to back in a new array (a single part as it is). */
-    public byte[] data() {
-      if (parts.size() == 1) {
-        return parts.get(0);
-      }
-      int length = 0;
-      for (byte[] part : parts) {
-        length += part.length;
-      }
-      byte[] out = new byte[length];
-      int off = 0;
-      for (byte[] part : parts) {
-        System.arraycopy(part, 0, out, off, part.length);
-        off += part.length;
-      }
-      return out;
-    }
-  }
-
-  /** {@code chunks} queued chunks left for the wire: that much more may be written. */
-  public record StreamCredit(int streamId, int chunks) implements StreamEvent {}
-
-  /** A write was refused (beyond the credit or larger than {@link #MAX_CHUNK}); it was not sent. */
-  public record StreamRefused(int streamId, int bytes, String reason) implements StreamEvent {}
-
-  /** The stream is closed; nothing more follows. */
-  public record StreamEnded(int streamId, String reason) implements StreamEvent {}
-
-  /** What a stream user sends to its stream handle. */
-  public sealed interface StreamCommand {}
-
-  /**
-   * Sends up to {@link #MAX_CHUNK} bytes; takes one credit. The array is handed over, as
-   * message contents are: the mux only reads it, and the sender never changes it again.
-   */
-  public record Write(byte[] data) implements StreamCommand {}
-
-  /**
-   * Sends several chunks, in order, in one message: the same as one {@link Write} per chunk
-   * (each up to {@link #MAX_CHUNK} bytes and one credit, each array handed over), but the
-   * cells leave as one batch.
-   */
-  public record WriteAll(List<byte[]> chunks) implements StreamCommand {
-    public WriteAll {
-      chunks = List.copyOf(chunks);
-    }
-  }
-
-  /** The user processed {@code chunks} DATA chunks (the sum of {@link StreamData#chunks()}). */
-  public record Consumed(int chunks) implements StreamCommand {}
-
-  /** Closes the stream after the data already written. */
-  public enum EndStream implements StreamCommand { INSTANCE }
-
-  /** What a service handler receives: a stream was opened to {@code service} at this node. */
-  public sealed interface ServiceRequest {}
-
-  /** Answer {@link Accept} with the ref that receives the stream's events, or {@link Reject}. */
-  public record OpenServiceStream(String service, ActorRef<StreamCommand> stream, ActorRef<ServiceAnswer> replyTo)
-      implements ServiceRequest {}
-
-  public sealed interface ServiceAnswer {}
-
-  public record Accept(ActorRef<StreamEvent> events) implements ServiceAnswer {}
-
-  public record Reject(String reason) implements ServiceAnswer {}
 
   /** What the mux accepts. */
   public sealed interface Command {}
@@ -149,9 +63,6 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   /** The far end broke the stream protocol: destroy the circuit. */
   record Violation(String reason) implements Output {}
 
-  public static final int MAX_CHUNK = RelayCellFormat.MAX_DATA;
-  /** Longest service name in a BEGIN, in UTF-8 bytes. */
-  public static final int MAX_SERVICE_NAME = 64;
   private static final Duration SERVICE_TIMEOUT = Duration.ofSeconds(5);
 
   private static final class Stream {
@@ -292,7 +203,7 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
       send(RelayCommand.END, id, new byte[] {2});
       return;
     }
-    if (cell.length() < 1 || cell.length() > MAX_SERVICE_NAME) {
+    if (cell.length() < 1 || cell.length() > Streams.MAX_SERVICE_NAME) {
       send(RelayCommand.END, id, new byte[] {1});
       return;
     }
@@ -382,9 +293,9 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
 
   /** Queues one chunk for the wire, or tells the user why not. */
   private void offer(Stream stream, byte[] data) {
-    if (data.length > MAX_CHUNK || !flow.offer(stream.id, data)) {
+    if (data.length > Streams.MAX_CHUNK || !flow.offer(stream.id, data)) {
       stream.user.tell(new StreamRefused(stream.id, data.length,
-          data.length > MAX_CHUNK ? "chunk larger than " + MAX_CHUNK : "no credit: queue full"));
+          data.length > Streams.MAX_CHUNK ? "chunk larger than " + Streams.MAX_CHUNK : "no credit: queue full"));
     }
   }
 

@@ -1,9 +1,9 @@
 package io.shroud.swarm.serve;
 
 import io.shroud.circuit.CircuitsActor;
-import io.shroud.circuit.StreamMuxActor;
-import io.shroud.circuit.StreamMuxActor.StreamCommand;
-import io.shroud.circuit.StreamMuxActor.StreamEvent;
+import io.shroud.circuit.Streams;
+import io.shroud.circuit.Streams.StreamCommand;
+import io.shroud.circuit.Streams.StreamEvent;
 import io.shroud.content.Merkle;
 import io.shroud.content.MerkleTree;
 import io.shroud.content.PieceGeometry;
@@ -67,7 +67,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
   /** Replies with the pieces of a share served since the last reset (diagnostics and tests). */
   public record GetServedPieces(String infoHashHex, boolean reset, ActorRef<BitSet> replyTo) implements Command {}
 
-  private record Service(StreamMuxActor.ServiceRequest request) implements Command {}
+  private record Service(Streams.ServiceRequest request) implements Command {}
 
   private record FromStream(int session, StreamEvent event) implements Command {}
 
@@ -100,7 +100,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       ActorRef<SharesActor.Command> shares, SwarmSettings settings, Clock clock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       circuits.tell(new CircuitsActor.RegisterService(SERVICE,
-          ctx.messageAdapter(StreamMuxActor.ServiceRequest.class, Service::new)));
+          ctx.messageAdapter(Streams.ServiceRequest.class, Service::new)));
       return new TransferServiceActor(ctx, timers, shares, settings, clock);
     }));
   }
@@ -132,7 +132,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
   }
 
   private Behavior<Command> onService(Service service) {
-    if (!(service.request() instanceof StreamMuxActor.OpenServiceStream open)) {
+    if (!(service.request() instanceof Streams.OpenServiceStream open)) {
       return this;
     }
     int id = nextSession++;
@@ -145,7 +145,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       return Behaviors.same();
     }));
     session.forwarder = events;
-    open.replyTo().tell(new StreamMuxActor.Accept(events));
+    open.replyTo().tell(new Streams.Accept(events));
     return this;
   }
 
@@ -155,15 +155,15 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       return this;
     }
     StreamEvent e = from.event();
-    if (e instanceof StreamMuxActor.StreamOpened opened) {
+    if (e instanceof Streams.StreamOpened opened) {
       s.outbound.credit(opened.credit());
       s.flush();
-    } else if (e instanceof StreamMuxActor.StreamCredit credit) {
+    } else if (e instanceof Streams.StreamCredit credit) {
       s.outbound.credit(credit.chunks());
       s.flush();
       pump(s);
-    } else if (e instanceof StreamMuxActor.StreamData data) {
-      s.stream.tell(new StreamMuxActor.Consumed(data.chunks()));
+    } else if (e instanceof Streams.StreamData data) {
+      s.stream.tell(new Streams.Consumed(data.chunks()));
       try {
         for (TransferMessage m : s.decoder.feed(data.parts())) {
           onMessage(s, m);
@@ -174,7 +174,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       } catch (TransferProtocolException ex) {
         violation(s, ex.getMessage());
       }
-    } else if (e instanceof StreamMuxActor.StreamEnded || e instanceof StreamMuxActor.StreamRefused) {
+    } else if (e instanceof Streams.StreamEnded || e instanceof Streams.StreamRefused) {
       forget(s);
     }
     return this;
@@ -450,7 +450,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     final ActorRef<StreamCommand> stream;
     final boolean busy;
     final TransferFrameDecoder decoder = new TransferFrameDecoder();
-    final OutboundChunks outbound = new OutboundChunks(StreamMuxActor.MAX_CHUNK);
+    final OutboundChunks outbound = new OutboundChunks(Streams.MAX_CHUNK);
     final ArrayDeque<BlockRequest> queue = new ArrayDeque<>();
     ActorRef<StreamEvent> forwarder;
     Share share;
@@ -486,11 +486,11 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     void flush() {
       List<byte[]> chunks = outbound.drain();
       if (!chunks.isEmpty()) {
-        stream.tell(new StreamMuxActor.WriteAll(chunks));
+        stream.tell(new Streams.WriteAll(chunks));
       }
       if (closing && !endSent && outbound.backlog() == 0) {
         endSent = true;
-        stream.tell(StreamMuxActor.EndStream.INSTANCE);
+        stream.tell(Streams.EndStream.INSTANCE);
       }
     }
 

@@ -5,7 +5,7 @@ import io.shroud.circuit.CircuitsActor;
 import io.shroud.circuit.DhtOverCircuit;
 import io.shroud.circuit.DhtServiceActor;
 import io.shroud.circuit.GuardSet;
-import io.shroud.circuit.StreamMuxActor;
+import io.shroud.circuit.Streams;
 import io.shroud.content.ShareBuilder;
 import io.shroud.content.ShareMetadata;
 import io.shroud.content.ShareOptions;
@@ -127,25 +127,25 @@ final class SwarmNet {
    */
   void provideStalling(int i, ShareMetadata share) {
     node(i).circuits().tell(new CircuitsActor.RegisterService(TransferServiceActor.SERVICE,
-        testKit.spawn(Behaviors.<StreamMuxActor.ServiceRequest>receive((ctx, request) -> {
-          if (request instanceof StreamMuxActor.OpenServiceStream open) {
-            open.replyTo().tell(new StreamMuxActor.Accept(ctx.spawnAnonymous(stallingSession(open.stream(), share))));
+        testKit.spawn(Behaviors.<Streams.ServiceRequest>receive((ctx, request) -> {
+          if (request instanceof Streams.OpenServiceStream open) {
+            open.replyTo().tell(new Streams.Accept(ctx.spawnAnonymous(stallingSession(open.stream(), share))));
           }
           return Behaviors.same();
         }))));
   }
 
-  private static Behavior<StreamMuxActor.StreamEvent> stallingSession(
-      ActorRef<StreamMuxActor.StreamCommand> stream, ShareMetadata share) {
+  private static Behavior<Streams.StreamEvent> stallingSession(
+      ActorRef<Streams.StreamCommand> stream, ShareMetadata share) {
     TransferFrameDecoder decoder = new TransferFrameDecoder();
-    OutboundChunks out = new OutboundChunks(StreamMuxActor.MAX_CHUNK);
+    OutboundChunks out = new OutboundChunks(Streams.MAX_CHUNK);
     return Behaviors.receiveMessage(e -> {
-      if (e instanceof StreamMuxActor.StreamOpened o) {
+      if (e instanceof Streams.StreamOpened o) {
         out.credit(o.credit());
-      } else if (e instanceof StreamMuxActor.StreamCredit c) {
+      } else if (e instanceof Streams.StreamCredit c) {
         out.credit(c.chunks());
-      } else if (e instanceof StreamMuxActor.StreamData d) {
-        stream.tell(new StreamMuxActor.Consumed(d.chunks()));
+      } else if (e instanceof Streams.StreamData d) {
+        stream.tell(new Streams.Consumed(d.chunks()));
         for (TransferMessage m : decoder.feed(d.data())) {
           if (m instanceof TransferMessage.Hello) {
             out.add(TransferMessage.Have.allPieces());
@@ -156,7 +156,7 @@ final class SwarmNet {
           }
         }
       }
-      out.drain().forEach(chunk -> stream.tell(new StreamMuxActor.Write(chunk)));
+      out.drain().forEach(chunk -> stream.tell(new Streams.Write(chunk)));
       return Behaviors.same();
     });
   }
