@@ -26,7 +26,7 @@ import java.util.Random;
 public final class StreamDecodeBench {
   private StreamDecodeBench() {}
 
-  private static final int CELL_DATA = 4052;
+  private static final int CELL_DATA = Streams.MAX_CHUNK;
   private static final int CELLS_PER_BATCH = 64;
 
   public static void main(String[] args) throws Exception {
