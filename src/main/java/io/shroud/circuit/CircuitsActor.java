@@ -33,8 +33,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * actor and hands it to the {@link CircuitActor} or {@link RelayActor} that owns the
  * (neighbour, circuit id) pair; allocates circuit ids ({@link CircuitIdAllocator}); answers
  * CREATE (limits, rate, replay cache, handshake) by spawning a relay hop; spawns circuits on
- * {@link BuildCircuit}; routes stream BEGINs to registered services (built in: {@code echo};
- * {@code dht} refused until registered). Protocol draft §8–§11.
+ * {@link BuildCircuit}; routes stream BEGINs to the services registered with
+ * {@link RegisterService} (a name nobody registered is refused). Protocol draft §8–§11.
  */
 public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command> {
   public sealed interface Command {}
@@ -50,14 +50,6 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
       implements BuildResult {}
 
   public record Failed(String reason) implements BuildResult {}
-
-  /** Echoes {@code payload} through {@code circuit} (the {@code echo} service at its last hop). */
-  public record Echo(ActorRef<CircuitActor.Command> circuit, byte[] payload, ActorRef<EchoResult> replyTo)
-      implements Command {}
-
-  /** Builds a circuit, then echoes {@code echoBytes} random bytes through it: {@code POST /shroud/v1/circuits}. */
-  public record BuildAndEcho(Optional<NodeId> destination, int hops, int echoBytes, ActorRef<BuildEchoReport> replyTo)
-      implements Command {}
 
   /** {@code GET /shroud/v1/circuits}. */
   public record GetCircuits(ActorRef<CircuitsView> replyTo) implements Command {}
@@ -156,7 +148,6 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     this.replayCache = new ReplayCache(setup.clock(), settings.replayCacheSize());
     this.guardSet = new GuardSet(setup.clock(), setup.random(), GuardSet.Params.DEFAULT, setup.guards());
     this.serviceRouter = ctx.messageAdapter(Streams.ServiceRequest.class, ServiceRouted::new);
-    services.put("echo", ctx.spawn(EchoServiceActor.create(), "echo-service"));
     ActorRef<Links.InboundCells> inbound = ctx.messageAdapter(Links.InboundCells.class, CellsArrived::new);
     for (CellCommand command : List.of(CellCommand.CREATE, CellCommand.CREATED, CellCommand.RELAY, CellCommand.DESTROY)) {
       setup.links().tell(new Links.RouteCells(command, inbound));
@@ -174,8 +165,6 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         .onMessage(CellsArrived.class, this::onCells)
         .onMessage(LinkChanged.class, this::onLinkChanged)
         .onMessage(BuildCircuit.class, this::onBuild)
-        .onMessage(Echo.class, this::onEcho)
-        .onMessage(BuildAndEcho.class, this::onBuildAndEcho)
         .onMessage(LookupRecord.class, this::onLookupRecord)
         .onMessage(GetCircuits.class, this::onGetCircuits)
         .onMessage(RegisterService.class, this::onRegisterService)
@@ -333,17 +322,6 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         "circuit-" + spawned++);
     getContext().watchWith(circuit, new ChildStopped(circuit));
     circuits.add(circuit);
-    return this;
-  }
-
-  private Behavior<Command> onEcho(Echo echo) {
-    getContext().spawnAnonymous(EchoClientActor.echo(echo.circuit(), echo.payload(), echo.replyTo(), setup.clock()));
-    return this;
-  }
-
-  private Behavior<Command> onBuildAndEcho(BuildAndEcho request) {
-    getContext().spawnAnonymous(EchoClientActor.buildAndEcho(getContext().getSelf(), request, setup.clock(),
-        setup.random()));
     return this;
   }
 

@@ -37,8 +37,8 @@ import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 
 /**
  * The root of a node's actor tree. Creates the journal tables if they are missing, then
- * starts the node's actors under supervision (keys, directory, peer links, DHT, circuits,
- * shares)
+ * starts the node's actors under supervision (keys, directory, peer links, DHT, circuits and
+ * their services, shares, downloads)
  * and publishes their references through {@link NodeRuntime}. If the data-plane port cannot
  * be bound the node stops: a relay that cannot listen is no relay.
  */
@@ -121,8 +121,11 @@ public final class NodeGuardian {
             Optional.of(DirectoryActor.subscriptions(st.directory())),
             g.guards(), Optional.of(guardListener), setup.clock(), new SecureRandom())),
         "circuits");
+    circuits.tell(new CircuitsActor.RegisterService(EchoServiceActor.SERVICE,
+        ctx.spawn(EchoServiceActor.create(), "echo-service")));
     circuits.tell(new CircuitsActor.RegisterService(DhtOverCircuit.SERVICE,
         ctx.spawn(DhtServiceActor.create(st.dht()), "dht-service")));
+    ActorRef<EchoActor.Command> echo = ctx.spawn(EchoActor.create(circuits, setup.clock(), new SecureRandom()), "echo");
     SwarmSettings sw = setup.swarm();
     ctx.spawn(Behaviors.supervise(TransferServiceActor.create(circuits, st.shares(), sw, setup.clock()))
         .onFailure(SupervisorStrategy.restart()), "transfer-service");
@@ -133,7 +136,7 @@ public final class NodeGuardian {
         new SecureRandom())), "downloads");
     NodeRuntime.get(ctx.getSystem()).set(new NodeRuntime.Handles(
         st.nodeId(), setup.settings(), setup.clock().instant(), st.directory(), st.keys(), st.shares(),
-        st.links(), circuits, st.dht(), downloads));
+        st.links(), circuits, echo, st.dht(), downloads));
     ShroudSettings s = setup.settings();
     ctx.getLog().info("node {} running: cluster {}, data plane {}, journal {}",
         st.nodeId(), s.clusterAddress(), s.dataAddress(), s.journal());

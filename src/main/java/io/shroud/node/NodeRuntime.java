@@ -31,6 +31,7 @@ public final class NodeRuntime implements Extension {
       ActorRef<SharesActor.Command> shares,
       ActorRef<Links.Command> links,
       ActorRef<CircuitsActor.Command> circuits,
+      ActorRef<EchoActor.Command> echo,
       ActorRef<DhtActor.Command> dht,
       ActorRef<DownloadsActor.Command> downloads) {}
 

@@ -1,16 +1,21 @@
-package io.shroud.circuit;
+package io.shroud.node;
 
+import io.shroud.circuit.Streams;
 import java.util.ArrayDeque;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The built-in {@code echo} service: every stream opened to it gets its data back. Each stream
- * has a child that writes only within its credit and acknowledges a chunk ({@code Consumed})
- * once it has written it back, so the far end's window bounds what it holds.
+ * The node's {@code echo} circuit service: every stream opened to it gets its data back. Each
+ * stream has a child that writes only within its credit and acknowledges a chunk
+ * ({@code Consumed}) once it has written it back, so the far end's window bounds what it holds.
+ * The node guardian binds it with {@code CircuitsActor.RegisterService(SERVICE, …)}.
  */
 public final class EchoServiceActor {
+  /** The service name streams are opened to. */
+  public static final String SERVICE = "echo";
+
   private EchoServiceActor() {}
 
   public static Behavior<Streams.ServiceRequest> create() {

@@ -1,5 +1,8 @@
-package io.shroud.circuit;
+package io.shroud.node;
 
+import io.shroud.circuit.CircuitActor;
+import io.shroud.circuit.CircuitsActor;
+import io.shroud.circuit.Streams;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +30,7 @@ public final class EchoClientActor {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startSingleTimer(Timeout.INSTANCE, TIMEOUT);
       long started = clock.millis();
-      circuit.tell(new CircuitActor.OpenStream("echo", ctx.messageAdapter(Streams.StreamEvent.class, e -> e)));
+      circuit.tell(new CircuitActor.OpenStream(EchoServiceActor.SERVICE, ctx.messageAdapter(Streams.StreamEvent.class, e -> e)));
       ByteArrayOutputStream received = new ByteArrayOutputStream();
       int[] sent = {0};
       int[] credit = {0};
@@ -82,7 +85,7 @@ public final class EchoClientActor {
 
   /** Builds a circuit through {@code circuits}, then echoes random bytes; answers a {@link BuildEchoReport}. */
   public static Behavior<Object> buildAndEcho(ActorRef<CircuitsActor.Command> circuits,
-      CircuitsActor.BuildAndEcho request, Clock clock, RandomGenerator random) {
+      EchoActor.BuildAndEcho request, Clock clock, RandomGenerator random) {
     return Behaviors.setup(ctx -> {
       circuits.tell(new CircuitsActor.BuildCircuit(request.destination(), request.hops(),
           ctx.messageAdapter(CircuitsActor.BuildResult.class, r -> r)));
