@@ -54,15 +54,6 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   /** {@code GET /shroud/v1/circuits}. */
   public record GetCircuits(ActorRef<CircuitsView> replyTo) implements Command {}
 
-  /**
-   * Looks up {@code key} in the DHT through a circuit of {@code hops} to a random destination,
-   * whose {@code dht} service runs the lookup; replies with the records that verified.
-   */
-  public record LookupRecord(byte[] key, int hops, ActorRef<RecordLookup> replyTo) implements Command {}
-
-  /** Verified records for the key (possibly none), the circuit path, and an error if it failed. */
-  public record RecordLookup(List<io.shroud.dht.SignedRecord> records, List<String> path, String error) {}
-
   /** Binds stream BEGINs for {@code name} at this node to {@code handler} (replaces an earlier one). */
   public record RegisterService(String name, ActorRef<Streams.ServiceRequest> handler) implements Command {}
 
@@ -165,7 +156,6 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         .onMessage(CellsArrived.class, this::onCells)
         .onMessage(LinkChanged.class, this::onLinkChanged)
         .onMessage(BuildCircuit.class, this::onBuild)
-        .onMessage(LookupRecord.class, this::onLookupRecord)
         .onMessage(GetCircuits.class, this::onGetCircuits)
         .onMessage(RegisterService.class, this::onRegisterService)
         .onMessage(UseOnionKeys.class, this::onKeys)
@@ -322,11 +312,6 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         "circuit-" + spawned++);
     getContext().watchWith(circuit, new ChildStopped(circuit));
     circuits.add(circuit);
-    return this;
-  }
-
-  private Behavior<Command> onLookupRecord(LookupRecord request) {
-    getContext().spawnAnonymous(DhtLookupClientActor.create(getContext().getSelf(), request, setup.clock()));
     return this;
   }
 

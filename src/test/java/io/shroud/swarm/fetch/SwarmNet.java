@@ -2,8 +2,6 @@ package io.shroud.swarm.fetch;
 
 import io.shroud.circuit.CircuitSettings;
 import io.shroud.circuit.CircuitsActor;
-import io.shroud.circuit.DhtOverCircuit;
-import io.shroud.circuit.DhtServiceActor;
 import io.shroud.circuit.GuardSet;
 import io.shroud.circuit.Streams;
 import io.shroud.content.ShareBuilder;
@@ -18,6 +16,9 @@ import io.shroud.identity.DirectoryView;
 import io.shroud.identity.NodeDescriptor;
 import io.shroud.identity.NodeId;
 import io.shroud.link.InMemoryLinks;
+import io.shroud.lookup.DhtOverCircuit;
+import io.shroud.lookup.DhtServiceActor;
+import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.node.DirectoryActor;
 import io.shroud.swarm.serve.ProviderAnnouncerActor;
 import io.shroud.swarm.serve.SharesActor;
@@ -49,7 +50,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * serves one prepared share.
  */
 final class SwarmNet {
-  record Node(NodeId id, ActorRef<CircuitsActor.Command> circuits, ActorRef<DhtActor.Command> dht) {}
+  record Node(NodeId id, ActorRef<CircuitsActor.Command> circuits, ActorRef<RecordLookupsActor.Command> lookups,
+      ActorRef<DhtActor.Command> dht) {}
 
   final InMemoryLinks links;
   final List<Node> nodes = new ArrayList<>();
@@ -100,7 +102,7 @@ final class SwarmNet {
         circuits.tell(new CircuitsActor.RegisterService(DhtOverCircuit.SERVICE,
             testKit.spawn(DhtServiceActor.create(dht))));
       }
-      nodes.add(new Node(id, circuits, dht));
+      nodes.add(new Node(id, circuits, testKit.spawn(RecordLookupsActor.create(circuits, Clock.systemUTC())), dht));
     }
     if (withDht) {
       nodes.forEach(n -> n.dht().tell(new DhtActor.DirectoryUpdated(new DirectoryView(descriptors))));

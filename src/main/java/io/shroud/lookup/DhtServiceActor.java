@@ -1,5 +1,7 @@
-package io.shroud.circuit;
+package io.shroud.lookup;
 
+import io.shroud.circuit.CircuitProtocolException;
+import io.shroud.circuit.Streams;
 import io.shroud.dht.DhtActor;
 import io.shroud.dht.IterativeLookup;
 import io.shroud.dht.LookupResult;

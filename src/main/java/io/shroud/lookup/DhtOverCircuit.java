@@ -1,5 +1,6 @@
-package io.shroud.circuit;
+package io.shroud.lookup;
 
+import io.shroud.circuit.CircuitProtocolException;
 import io.shroud.dht.DhtMessage;
 import io.shroud.dht.DhtMessageCodec;
 import io.shroud.dht.DhtProtocolException;
