@@ -79,7 +79,8 @@ final class CircuitNet {
           SeededRandom.of(seed * 31 + i))));
       circuits.tell(new CircuitsActor.UseOnionKeys(keys.get(i), Optional.empty()));
       circuits.tell(new CircuitsActor.UseDirectory(descriptors));
-      circuits.tell(new CircuitsActor.RegisterService(EchoServiceActor.SERVICE, testKit.spawn(EchoServiceActor.create())));
+      circuits.tell(new CircuitsActor.RegisterService(EchoServiceActor.SERVICE,
+          testKit.spawn(EchoServiceActor.create())));
       nodes.add(new Node(id, keys.get(i), descriptors.get(i), circuits, tamper));
     }
   }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Timeout;
 class StreamTableTest {
 
   @Test
-  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a table allowing more streams than ids would look for a free id forever
+  // a table allowing more streams than there are ids would look for a free id forever
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void theOriginCountsIdsUpFromOneSkippingThoseInUseAndWrapsAfter65535() {
     StreamTable<String> table = new StreamTable<>(true, 70_000);
     assertEquals(1, table.open("a").id());
