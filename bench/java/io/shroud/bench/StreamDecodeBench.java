@@ -1,6 +1,6 @@
 package io.shroud.bench;
 
-import io.shroud.circuit.StreamMuxActor;
+import io.shroud.circuit.Streams;
 import io.shroud.swarm.transfer.TransferCodec;
 import io.shroud.swarm.transfer.TransferFrameDecoder;
 import io.shroud.swarm.transfer.TransferMessage;
@@ -26,7 +26,7 @@ import java.util.Random;
 public final class StreamDecodeBench {
   private StreamDecodeBench() {}
 
-  private static final int CELL_DATA = 4052;
+  private static final int CELL_DATA = Streams.MAX_CHUNK;
   private static final int CELLS_PER_BATCH = 64;
 
   public static void main(String[] args) throws Exception {
@@ -59,7 +59,7 @@ public final class StreamDecodeBench {
           TransferFrameDecoder decoder = new TransferFrameDecoder();
           for (int i = 0; i < cells.size(); i += CELLS_PER_BATCH) {
             List<byte[]> batch = cells.subList(i, Math.min(cells.size(), i + CELLS_PER_BATCH));
-            StreamMuxActor.StreamData data = new StreamMuxActor.StreamData(1, batch);
+            Streams.StreamData data = new Streams.StreamData(1, batch);
             blocks += (joined ? decoder.feed(data.data()) : decoder.feed(data.parts())).size();
           }
         }

@@ -2,12 +2,13 @@ package io.shroud.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shroud.circuit.CircuitsActor;
 import io.shroud.dht.DhtActor;
 import io.shroud.dht.DhtView;
 import io.shroud.dht.PutRecordResult;
 import io.shroud.dht.RecordLookupView;
 import io.shroud.dht.SignedRecord;
+import io.shroud.lookup.RecordLookup;
+import io.shroud.lookup.RecordLookupsActor;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -44,7 +45,7 @@ final class DhtRoutes extends AllDirectives {
     this.parent = parent;
   }
 
-  Route routes(ActorRef<DhtActor.Command> dht, ActorRef<CircuitsActor.Command> circuits) {
+  Route routes(ActorRef<DhtActor.Command> dht, ActorRef<RecordLookupsActor.Command> lookups) {
     return pathPrefix("dht", () -> concat(
         pathEndOrSingleSlash(() -> get(() -> onSuccess(buckets(dht), v -> completeOK(v, Jackson.marshaller(mapper))))),
         pathPrefix("records", () -> path(key -> concat(
@@ -64,7 +65,7 @@ final class DhtRoutes extends AllDirectives {
               if (h < 1 || h > 4) {
                 return parent.error(StatusCodes.BAD_REQUEST, "hops must be 1 to 4");
               }
-              return lookupViaCircuit(circuits, k, h);
+              return lookupViaCircuit(lookups, k, h);
             })))),
             put(() -> parent.mutating(() -> withSizeLimit(8192, () -> entity(Unmarshaller.entityToString(),
                 body -> withKey(key, k -> store(dht, k, body))))))))),
@@ -148,9 +149,9 @@ final class DhtRoutes extends AllDirectives {
     });
   }
 
-  private Route lookupViaCircuit(ActorRef<CircuitsActor.Command> circuits, byte[] key, int hops) {
-    CompletionStage<CircuitsActor.RecordLookup> result = AskPattern.ask(circuits,
-        replyTo -> new CircuitsActor.LookupRecord(key, hops, replyTo), Duration.ofSeconds(90), system.scheduler());
+  private Route lookupViaCircuit(ActorRef<RecordLookupsActor.Command> lookups, byte[] key, int hops) {
+    CompletionStage<RecordLookup> result = AskPattern.ask(lookups,
+        replyTo -> new RecordLookupsActor.LookupRecord(key, hops, replyTo), Duration.ofSeconds(90), system.scheduler());
     return onSuccess(result, r -> {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("key", HexFormat.of().formatHex(key));

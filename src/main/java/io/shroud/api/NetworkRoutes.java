@@ -2,12 +2,13 @@ package io.shroud.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shroud.circuit.BuildEchoReport;
 import io.shroud.circuit.CircuitsActor;
 import io.shroud.circuit.CircuitsView;
 import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
 import io.shroud.link.LinksActor;
+import io.shroud.node.BuildEchoReport;
+import io.shroud.node.EchoActor;
 import io.shroud.node.NodeRuntime;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -93,8 +94,8 @@ final class NetworkRoutes extends AllDirectives {
       return parent.error(StatusCodes.BAD_REQUEST, "echoBytes must be 0 to " + MAX_ECHO_BYTES);
     }
     Optional<NodeId> dest = destination;
-    CompletionStage<BuildEchoReport> report = AskPattern.ask(h.circuits(),
-        replyTo -> new CircuitsActor.BuildAndEcho(dest, hops, echoBytes, replyTo),
+    CompletionStage<BuildEchoReport> report = AskPattern.ask(h.echo(),
+        replyTo -> new EchoActor.BuildAndEcho(dest, hops, echoBytes, replyTo),
         Duration.ofMinutes(2), system.scheduler());
     return onSuccess(report, r -> r.ok()
         ? complete(StatusCodes.CREATED, r, Jackson.marshaller(mapper))

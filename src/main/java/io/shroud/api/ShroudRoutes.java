@@ -60,7 +60,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
         path("directory", () -> get(this::directory)),
         withHandles(h -> shares.routes(h.shares())),
         withHandles(network::routes),
-        withHandles(h -> dht.routes(h.dht(), h.circuits())),
+        withHandles(h -> dht.routes(h.dht(), h.lookups())),
         withHandles(h -> downloads.routes(h.downloads())),
         error(StatusCodes.NOT_FOUND, "no such route"))));
   }

@@ -34,8 +34,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   public sealed interface Command {}
 
-  /** Opens a stream to {@code service} at the last hop; the user gets {@link StreamMuxActor.StreamEvent}s. */
-  public record OpenStream(String service, ActorRef<StreamMuxActor.StreamEvent> user) implements Command {}
+  /** Opens a stream to {@code service} at the last hop; the user gets {@link Streams.StreamEvent}s. */
+  public record OpenStream(String service, ActorRef<Streams.StreamEvent> user) implements Command {}
 
   public record GetView(ActorRef<CircuitView> replyTo) implements Command {}
 
@@ -295,9 +295,9 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
 
   private Behavior<Command> onOpenStream(OpenStream open) {
     if (state != State.READY) {
-      open.user().tell(new StreamMuxActor.StreamEnded(0, "circuit is " + state));
+      open.user().tell(new Streams.StreamEnded(0, "circuit is " + state));
     } else if (clock.instant().isAfter(created.plus(settings.maxAge()))) {
-      open.user().tell(new StreamMuxActor.StreamEnded(0, "circuit too old for new streams"));
+      open.user().tell(new Streams.StreamEnded(0, "circuit too old for new streams"));
     } else {
       lastActivity = clock.instant();
       mux.tell(new StreamMuxActor.Open(open.service(), open.user()));

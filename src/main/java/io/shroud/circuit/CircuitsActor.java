@@ -33,8 +33,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * actor and hands it to the {@link CircuitActor} or {@link RelayActor} that owns the
  * (neighbour, circuit id) pair; allocates circuit ids ({@link CircuitIdAllocator}); answers
  * CREATE (limits, rate, replay cache, handshake) by spawning a relay hop; spawns circuits on
- * {@link BuildCircuit}; routes stream BEGINs to registered services (built in: {@code echo};
- * {@code dht} refused until registered). Protocol draft §8–§11.
+ * {@link BuildCircuit}; routes stream BEGINs to the services registered with
+ * {@link RegisterService} (a name nobody registered is refused). Protocol draft §8–§11.
  */
 public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command> {
   public sealed interface Command {}
@@ -51,28 +51,11 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
 
   public record Failed(String reason) implements BuildResult {}
 
-  /** Echoes {@code payload} through {@code circuit} (the {@code echo} service at its last hop). */
-  public record Echo(ActorRef<CircuitActor.Command> circuit, byte[] payload, ActorRef<EchoResult> replyTo)
-      implements Command {}
-
-  /** Builds a circuit, then echoes {@code echoBytes} random bytes through it: {@code POST /shroud/v1/circuits}. */
-  public record BuildAndEcho(Optional<NodeId> destination, int hops, int echoBytes, ActorRef<BuildEchoReport> replyTo)
-      implements Command {}
-
   /** {@code GET /shroud/v1/circuits}. */
   public record GetCircuits(ActorRef<CircuitsView> replyTo) implements Command {}
 
-  /**
-   * Looks up {@code key} in the DHT through a circuit of {@code hops} to a random destination,
-   * whose {@code dht} service runs the lookup; replies with the records that verified.
-   */
-  public record LookupRecord(byte[] key, int hops, ActorRef<RecordLookup> replyTo) implements Command {}
-
-  /** Verified records for the key (possibly none), the circuit path, and an error if it failed. */
-  public record RecordLookup(List<io.shroud.dht.SignedRecord> records, List<String> path, String error) {}
-
   /** Binds stream BEGINs for {@code name} at this node to {@code handler} (replaces an earlier one). */
-  public record RegisterService(String name, ActorRef<StreamMuxActor.ServiceRequest> handler) implements Command {}
+  public record RegisterService(String name, ActorRef<Streams.ServiceRequest> handler) implements Command {}
 
   /** The node's onion keys (also what the {@code KeysActor} subscription delivers). */
   public record UseOnionKeys(OnionKeyPair current, Optional<OnionKeyPair> previous) implements Command {}
@@ -96,7 +79,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
 
   private record ChildStopped(ActorRef<?> child) implements Command {}
 
-  private record ServiceRouted(StreamMuxActor.ServiceRequest request) implements Command {}
+  private record ServiceRouted(Streams.ServiceRequest request) implements Command {}
 
   /**
    * Everything the actor is built from. {@code keysActor}/{@code directoryActor} are subscribed
@@ -134,11 +117,11 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   private final CreateRateLimiter createRate;
   private final ReplayCache replayCache;
   private final GuardSet guardSet;
-  private final ActorRef<StreamMuxActor.ServiceRequest> serviceRouter;
+  private final ActorRef<Streams.ServiceRequest> serviceRouter;
   private final Map<LinkKey, Owner> owners = new HashMap<>();
   private final List<ActorRef<CircuitActor.Command>> circuits = new ArrayList<>();
   private final List<ActorRef<RelayActor.Command>> relays = new ArrayList<>();
-  private final Map<String, ActorRef<StreamMuxActor.ServiceRequest>> services = new HashMap<>();
+  private final Map<String, ActorRef<Streams.ServiceRequest>> services = new HashMap<>();
   private CircuitHandshakeRelay handshake;
   private RelayDirectory directory = RelayDirectory.empty();
   private int spawned;
@@ -155,8 +138,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     this.createRate = new CreateRateLimiter(setup.clock(), settings.createBurst(), settings.createPerSecond());
     this.replayCache = new ReplayCache(setup.clock(), settings.replayCacheSize());
     this.guardSet = new GuardSet(setup.clock(), setup.random(), GuardSet.Params.DEFAULT, setup.guards());
-    this.serviceRouter = ctx.messageAdapter(StreamMuxActor.ServiceRequest.class, ServiceRouted::new);
-    services.put("echo", ctx.spawn(EchoServiceActor.create(), "echo-service"));
+    this.serviceRouter = ctx.messageAdapter(Streams.ServiceRequest.class, ServiceRouted::new);
     ActorRef<Links.InboundCells> inbound = ctx.messageAdapter(Links.InboundCells.class, CellsArrived::new);
     for (CellCommand command : List.of(CellCommand.CREATE, CellCommand.CREATED, CellCommand.RELAY, CellCommand.DESTROY)) {
       setup.links().tell(new Links.RouteCells(command, inbound));
@@ -174,9 +156,6 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         .onMessage(CellsArrived.class, this::onCells)
         .onMessage(LinkChanged.class, this::onLinkChanged)
         .onMessage(BuildCircuit.class, this::onBuild)
-        .onMessage(Echo.class, this::onEcho)
-        .onMessage(BuildAndEcho.class, this::onBuildAndEcho)
-        .onMessage(LookupRecord.class, this::onLookupRecord)
         .onMessage(GetCircuits.class, this::onGetCircuits)
         .onMessage(RegisterService.class, this::onRegisterService)
         .onMessage(UseOnionKeys.class, this::onKeys)
@@ -336,22 +315,6 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     return this;
   }
 
-  private Behavior<Command> onEcho(Echo echo) {
-    getContext().spawnAnonymous(EchoClientActor.echo(echo.circuit(), echo.payload(), echo.replyTo(), setup.clock()));
-    return this;
-  }
-
-  private Behavior<Command> onBuildAndEcho(BuildAndEcho request) {
-    getContext().spawnAnonymous(EchoClientActor.buildAndEcho(getContext().getSelf(), request, setup.clock(),
-        setup.random()));
-    return this;
-  }
-
-  private Behavior<Command> onLookupRecord(LookupRecord request) {
-    getContext().spawnAnonymous(DhtLookupClientActor.create(getContext().getSelf(), request, setup.clock()));
-    return this;
-  }
-
   private Behavior<Command> onGetCircuits(GetCircuits get) {
     getContext().spawnAnonymous(CircuitsViewActor.create(List.copyOf(circuits), List.copyOf(relays),
         settings.viewTimeout(), get.replyTo()));
@@ -364,10 +327,10 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   }
 
   private Behavior<Command> onServiceRouted(ServiceRouted routed) {
-    if (routed.request() instanceof StreamMuxActor.OpenServiceStream open) {
-      ActorRef<StreamMuxActor.ServiceRequest> handler = services.get(open.service());
+    if (routed.request() instanceof Streams.OpenServiceStream open) {
+      ActorRef<Streams.ServiceRequest> handler = services.get(open.service());
       if (handler == null) {
-        open.replyTo().tell(new StreamMuxActor.Reject("service " + open.service() + " is not bound here"));
+        open.replyTo().tell(new Streams.Reject("service " + open.service() + " is not bound here"));
       } else {
         handler.tell(open);
       }

@@ -51,7 +51,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   private final ActorRef<Links.Command> links;
   private final OpenLinks openLinks;
   private final ActorRef<CircuitsActor.Command> parent;
-  private final ActorRef<StreamMuxActor.ServiceRequest> services;
+  private final ActorRef<Streams.ServiceRequest> services;
   private final Clock clock;
   private final Instant created;
   private NodeId next;
@@ -68,14 +68,14 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
 
   public static Behavior<Command> create(NodeId previous, int previousId, HopKeys keys, CircuitSettings settings,
       ActorRef<Links.Command> links, OpenLinks openLinks, ActorRef<CircuitsActor.Command> parent,
-      ActorRef<StreamMuxActor.ServiceRequest> services, Clock clock) {
+      ActorRef<Streams.ServiceRequest> services, Clock clock) {
     return Behaviors.setup(ctx -> new RelayActor(ctx, previous, previousId, keys, settings, links, openLinks, parent,
         services, clock));
   }
 
   private RelayActor(ActorContext<Command> ctx, NodeId previous, int previousId, HopKeys keys,
       CircuitSettings settings, ActorRef<Links.Command> links, OpenLinks openLinks,
-      ActorRef<CircuitsActor.Command> parent, ActorRef<StreamMuxActor.ServiceRequest> services, Clock clock) {
+      ActorRef<CircuitsActor.Command> parent, ActorRef<Streams.ServiceRequest> services, Clock clock) {
     super(ctx);
     this.previous = previous;
     this.previousId = previousId;

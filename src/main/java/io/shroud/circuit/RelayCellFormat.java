@@ -1,19 +1,21 @@
 package io.shroud.circuit;
 
+import io.shroud.wire.CellFormat;
 import java.util.Arrays;
 
 /**
- * The 4075-byte relay cell body (protocol §6.1) and its strict codec:
+ * The relay cell body (protocol §6.1): the whole payload of a RELAY link cell,
+ * {@link CellFormat#PAYLOAD_BYTES} (4075) bytes, and its strict codec:
  * command u8 ‖ recognized u16 (0) ‖ stream id u16 ‖ tag 16 ‖ length u16 ‖ data ‖ zero padding.
  * The tag is written and checked by {@link OnionLayers} / {@link RelayLayer}; this codec
  * writes it as zeros and ignores it when decoding.
  */
 public final class RelayCellFormat {
   /**
-   * Size of every relay cell body. Equals the link cell payload size (link cell 4080 = circuit
-   * id u32 + command u8 + payload 4075); the lead unifies the constants in {@code wire}.
+   * Size of every relay cell body: one link cell's payload (link cell 4080 = circuit id u32 +
+   * command u8 + payload 4075), so that each onion layer maps a body onto one cell.
    */
-  public static final int BODY_BYTES = 4075;
+  public static final int BODY_BYTES = CellFormat.PAYLOAD_BYTES;
   public static final int COMMAND_OFFSET = 0;
   public static final int RECOGNIZED_OFFSET = 1;
   public static final int STREAM_ID_OFFSET = 3;
@@ -26,7 +28,7 @@ public final class RelayCellFormat {
 
   private RelayCellFormat() {}
 
-  /** A fresh 4075-byte plaintext body for {@code cell}, recognized 0 and tag zero. */
+  /** A fresh {@link #BODY_BYTES}-byte plaintext body for {@code cell}, recognized 0 and tag zero. */
   public static byte[] encode(RelayCell cell) {
     byte[] body = new byte[BODY_BYTES];
     encodeInto(cell, body);
@@ -34,7 +36,7 @@ public final class RelayCellFormat {
   }
 
   /**
-   * Writes the plaintext body for {@code cell} over all 4075 bytes of {@code body} (recognized 0,
+   * Writes the plaintext body for {@code cell} over all {@link #BODY_BYTES} bytes of {@code body} (recognized 0,
    * tag and padding zero), whatever it held: a layer reuses one scratch body per cell instead of
    * allocating one.
    */

@@ -1,5 +1,20 @@
 package io.shroud.circuit;
 
+import io.shroud.circuit.Streams.Accept;
+import io.shroud.circuit.Streams.Consumed;
+import io.shroud.circuit.Streams.OpenServiceStream;
+import io.shroud.circuit.Streams.Reject;
+import io.shroud.circuit.Streams.ServiceAnswer;
+import io.shroud.circuit.Streams.ServiceRequest;
+import io.shroud.circuit.Streams.StreamCommand;
+import io.shroud.circuit.Streams.StreamCredit;
+import io.shroud.circuit.Streams.StreamData;
+import io.shroud.circuit.Streams.StreamEnded;
+import io.shroud.circuit.Streams.StreamEvent;
+import io.shroud.circuit.Streams.StreamOpened;
+import io.shroud.circuit.Streams.StreamRefused;
+import io.shroud.circuit.Streams.Write;
+import io.shroud.circuit.Streams.WriteAll;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,113 +31,14 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * The streams of one circuit end (the origin's {@link CircuitActor} or the last hop's
- * {@link RelayActor}), with the circuit-level flow control ({@link FlowControl}). It turns
- * stream users' commands into relay cells for its owner to encrypt ({@link SendCells}) and
- * recognized stream cells from its owner into stream events. A flow-control violation is
- * reported as {@link Violation}; the owner destroys the circuit. Protocol draft §10, §11.
+ * {@link RelayActor}): implements the {@link Streams} contract. It turns stream users'
+ * commands into relay cells for its owner to encrypt ({@link SendCells}) and recognized
+ * stream cells from its owner into stream events. The rules are pure and kept beside it: the
+ * streams' ids and states in a {@link StreamTable}, the circuit's SENDME window and queues in a
+ * {@link FlowControl}; this actor asks them, then sends. A stream or flow-control violation
+ * is reported as {@link Violation}; the owner destroys the circuit. Protocol draft §10, §11.
  */
 public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Command> {
-
-  /** What a stream user (or a service) receives. */
-  public sealed interface StreamEvent {}
-
-  /** The stream is open: send {@link StreamCommand}s to {@code stream}; {@code credit} chunks may be queued. */
-  public record StreamOpened(int streamId, ActorRef<StreamCommand> stream, int credit) implements StreamEvent {}
-
-  /**
-   * Bytes from the far end: the data of consecutive DATA cells that arrived together, one
-   * array per cell ({@code parts}, handed over: never changed again). A stream is a byte
-   * stream: part boundaries carry no meaning. Answer with {@link Consumed}{@code (chunks())}
-   * once processed (drives SENDMEs).
-   *
-   * <p>The parts are not joined here: a reader that parses the stream as it comes (the
-   * transfer protocol's decoder) takes them one by one and copies each byte once, straight into
-   * what it keeps; {@link #data()} joins them for readers that want one array.
-   */
-  public record StreamData(int streamId, List<byte[]> parts) implements StreamEvent {
-    public StreamData {
-      parts = List.copyOf(parts);
-      if (parts.isEmpty()) {
-        throw new IllegalArgumentException("stream data has at least one part");
-      }
-    }
-
-    /** The data of one DATA cell. */
-    public StreamData(int streamId, byte[] data) {
-      this(streamId, List.of(data));
-    }
-
-    /** How many DATA cells brought this data: what {@link Consumed} acknowledges. */
-    public int chunks() {
-      return parts.size();
-    }
-
-    /** The parts back to back in a new array (a single part as it is). */
-    public byte[] data() {
-      if (parts.size() == 1) {
-        return parts.get(0);
-      }
-      int length = 0;
-      for (byte[] part : parts) {
-        length += part.length;
-      }
-      byte[] out = new byte[length];
-      int off = 0;
-      for (byte[] part : parts) {
-        System.arraycopy(part, 0, out, off, part.length);
-        off += part.length;
-      }
-      return out;
-    }
-  }
-
-  /** {@code chunks} queued chunks left for the wire: that much more may be written. */
-  public record StreamCredit(int streamId, int chunks) implements StreamEvent {}
-
-  /** A write was refused (beyond the credit or larger than {@link #MAX_CHUNK}); it was not sent. */
-  public record StreamRefused(int streamId, int bytes, String reason) implements StreamEvent {}
-
-  /** The stream is closed; nothing more follows. */
-  public record StreamEnded(int streamId, String reason) implements StreamEvent {}
-
-  /** What a stream user sends to its stream handle. */
-  public sealed interface StreamCommand {}
-
-  /**
-   * Sends up to {@link #MAX_CHUNK} bytes; takes one credit. The array is handed over, as
-   * message contents are: the mux only reads it, and the sender never changes it again.
-   */
-  public record Write(byte[] data) implements StreamCommand {}
-
-  /**
-   * Sends several chunks, in order, in one message: the same as one {@link Write} per chunk
-   * (each up to {@link #MAX_CHUNK} bytes and one credit, each array handed over), but the
-   * cells leave as one batch.
-   */
-  public record WriteAll(List<byte[]> chunks) implements StreamCommand {
-    public WriteAll {
-      chunks = List.copyOf(chunks);
-    }
-  }
-
-  /** The user processed {@code chunks} DATA chunks (the sum of {@link StreamData#chunks()}). */
-  public record Consumed(int chunks) implements StreamCommand {}
-
-  /** Closes the stream after the data already written. */
-  public enum EndStream implements StreamCommand { INSTANCE }
-
-  /** What a service handler receives: a stream was opened to {@code service} at this node. */
-  public sealed interface ServiceRequest {}
-
-  /** Answer {@link Accept} with the ref that receives the stream's events, or {@link Reject}. */
-  public record OpenServiceStream(String service, ActorRef<StreamCommand> stream, ActorRef<ServiceAnswer> replyTo)
-      implements ServiceRequest {}
-
-  public sealed interface ServiceAnswer {}
-
-  public record Accept(ActorRef<StreamEvent> events) implements ServiceAnswer {}
-
-  public record Reject(String reason) implements ServiceAnswer {}
 
   /** What the mux accepts. */
   public sealed interface Command {}
@@ -149,35 +65,28 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   /** The far end broke the stream protocol: destroy the circuit. */
   record Violation(String reason) implements Output {}
 
-  public static final int MAX_CHUNK = RelayCellFormat.MAX_DATA;
-  /** Longest service name in a BEGIN, in UTF-8 bytes. */
-  public static final int MAX_SERVICE_NAME = 64;
   private static final Duration SERVICE_TIMEOUT = Duration.ofSeconds(5);
 
-  private static final class Stream {
-    final int id;
+  /** What the mux keeps with each stream: who hears its events, and the handle its user sends to. */
+  private static final class Refs {
     ActorRef<StreamEvent> user;
     ActorRef<StreamCommand> handle;
-    boolean open;
 
-    Stream(int id, ActorRef<StreamEvent> user) {
-      this.id = id;
+    Refs(ActorRef<StreamEvent> user) {
       this.user = user;
     }
   }
 
-  private final boolean origin;
   private final CircuitSettings settings;
   private final ActorRef<Output> owner;
   private final ActorRef<ServiceRequest> services;
   private final FlowControl flow;
-  private final Map<Integer, Stream> streams = new HashMap<>();
-  private int nextStreamId = 1;
+  private final StreamTable<Refs> streams;
   private boolean shutDown;
   /** Cells produced while handling one message; the owner gets them as one {@link SendCells}. */
   private final List<RelayCell> outbox = new ArrayList<>();
   /** Consecutive DATA cells of one stream from the batch being handled, delivered as one {@link StreamData}. */
-  private Stream inboxStream;
+  private StreamTable.Stream<Refs> inboxStream;
   private final List<byte[]> inbox = new ArrayList<>();
 
   /** The origin's mux: opens streams. */
@@ -194,11 +103,11 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   private StreamMuxActor(ActorContext<Command> ctx, boolean origin, CircuitSettings settings, ActorRef<Output> owner,
       ActorRef<ServiceRequest> services) {
     super(ctx);
-    this.origin = origin;
     this.settings = settings;
     this.owner = owner;
     this.services = services;
     this.flow = new FlowControl(settings.window(), settings.sendmeIncrement(), settings.streamCredit());
+    this.streams = new StreamTable<>(origin, settings.maxStreamsPerCircuit());
   }
 
   @Override
@@ -214,17 +123,12 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   }
 
   private Behavior<Command> onOpen(Open open) {
-    if (!origin || streams.size() >= settings.maxStreamsPerCircuit()) {
+    StreamTable.Stream<Refs> stream = streams.open(new Refs(open.user()));
+    if (stream == null) {
       open.user().tell(new StreamEnded(0, "too many streams on this circuit"));
       return this;
     }
-    while (streams.containsKey(nextStreamId)) {
-      nextStreamId = nextStreamId % 0xFFFF + 1;
-    }
-    int id = nextStreamId;
-    nextStreamId = nextStreamId % 0xFFFF + 1;
-    streams.put(id, new Stream(id, open.user()));
-    send(RelayCommand.BEGIN, id, open.service().getBytes(StandardCharsets.UTF_8));
+    send(RelayCommand.BEGIN, stream.id(), open.service().getBytes(StandardCharsets.UTF_8));
     return this;
   }
 
@@ -238,7 +142,7 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
 
   private Behavior<Command> onCells(CellsIn in) {
     for (RelayCell cell : in.cells()) {
-      if (cell.command() != RelayCommand.DATA || inboxStream == null || cell.streamId() != inboxStream.id) {
+      if (cell.command() != RelayCommand.DATA || inboxStream == null || cell.streamId() != inboxStream.id()) {
         deliverInbox();
       }
       if (!onCell(cell)) {
@@ -251,7 +155,7 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
 
   private void deliverInbox() {
     if (!inbox.isEmpty()) {
-      inboxStream.user.tell(new StreamData(inboxStream.id, inbox));
+      inboxStream.attachment().user.tell(new StreamData(inboxStream.id(), inbox));
     }
     inbox.clear();
     inboxStream = null;
@@ -259,15 +163,20 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
 
   /** Handles one cell; false after a protocol violation (reported to the owner). */
   private boolean onCell(RelayCell cell) {
-    Stream stream = streams.get(cell.streamId());
+    int id = cell.streamId();
     try {
       switch (cell.command()) {
         case BEGIN -> onBegin(cell);
-        case CONNECTED -> onConnected(cell, stream);
-        case DATA -> onData(cell, stream);
-        case END -> onEnd(stream, cell.data());
+        case CONNECTED -> opened(streams.onConnected(id));
+        case DATA -> onData(cell);
+        case END -> {
+          StreamTable.Stream<Refs> ended = streams.onEnd(id);
+          if (ended != null) {
+            ended(ended, StreamTable.endReason(cell.data()));
+          }
+        }
         case SENDME -> {
-          if (cell.streamId() == 0) {
+          if (id == 0) {
             flow.onSendme();
             pump();
           }
@@ -285,55 +194,50 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
 
   private void onBegin(RelayCell cell) throws CircuitProtocolException {
     int id = cell.streamId();
-    if (origin || streams.containsKey(id)) {
-      throw new CircuitProtocolException("unexpected BEGIN for stream " + id);
+    Refs refs = new Refs(null);
+    switch (streams.onBegin(id, cell.length(), refs)) {
+      case REFUSE_TOO_MANY -> send(RelayCommand.END, id, new byte[] {StreamTable.END_TOO_MANY});
+      case REFUSE_NAME -> send(RelayCommand.END, id, new byte[] {StreamTable.END_REFUSED});
+      case ASK_SERVICE -> {
+        refs.handle = spawnHandle(id);
+        String service = new String(cell.data(), StandardCharsets.UTF_8);
+        getContext().ask(ServiceAnswer.class, services, SERVICE_TIMEOUT,
+            replyTo -> new OpenServiceStream(service, refs.handle, replyTo),
+            (answer, failure) -> new Answered(id, answer != null ? answer : new Reject("service did not answer")));
+      }
     }
-    if (streams.size() >= settings.maxStreamsPerCircuit()) {
-      send(RelayCommand.END, id, new byte[] {2});
-      return;
-    }
-    if (cell.length() < 1 || cell.length() > MAX_SERVICE_NAME) {
-      send(RelayCommand.END, id, new byte[] {1});
-      return;
-    }
-    Stream stream = new Stream(id, null);
-    streams.put(id, stream);
-    stream.handle = spawnHandle(id);
-    String service = new String(cell.data(), StandardCharsets.UTF_8);
-    getContext().ask(ServiceAnswer.class, services, SERVICE_TIMEOUT,
-        replyTo -> new OpenServiceStream(service, stream.handle, replyTo),
-        (answer, failure) -> new Answered(id, answer != null ? answer : new Reject("service did not answer")));
   }
 
   private Behavior<Command> onAnswered(Answered answered) {
-    Stream stream = streams.get(answered.streamId());
+    Accept accept = answered.answer() instanceof Accept a ? a : null;
+    StreamTable.Stream<Refs> stream = streams.onAnswer(answered.streamId(), accept != null);
     if (stream == null) {
       return this;
     }
-    if (answered.answer() instanceof Accept accept) {
-      stream.user = accept.events();
-      stream.open = true;
-      send(RelayCommand.CONNECTED, stream.id, new byte[0]);
-      stream.user.tell(new StreamOpened(stream.id, stream.handle, settings.streamCredit()));
+    if (accept != null) {
+      stream.attachment().user = accept.events();
+      send(RelayCommand.CONNECTED, stream.id(), new byte[0]);
+      opened(stream);
     } else {
-      send(RelayCommand.END, stream.id, new byte[] {1});
-      forget(stream);
+      send(RelayCommand.END, stream.id(), new byte[] {StreamTable.END_REFUSED});
+      released(stream);
     }
     return this;
   }
 
-  private void onConnected(RelayCell cell, Stream stream) throws CircuitProtocolException {
-    if (!origin || stream == null || stream.open) {
-      throw new CircuitProtocolException("unexpected CONNECTED for stream " + cell.streamId());
+  /** Tells the user its stream is open, giving it the handle (the origin's is made now). */
+  private void opened(StreamTable.Stream<Refs> stream) {
+    Refs refs = stream.attachment();
+    if (refs.handle == null) {
+      refs.handle = spawnHandle(stream.id());
     }
-    stream.open = true;
-    stream.handle = spawnHandle(stream.id);
-    stream.user.tell(new StreamOpened(stream.id, stream.handle, settings.streamCredit()));
+    refs.user.tell(new StreamOpened(stream.id(), refs.handle, settings.streamCredit()));
   }
 
-  private void onData(RelayCell cell, Stream stream) throws CircuitProtocolException {
+  private void onData(RelayCell cell) throws CircuitProtocolException {
     flow.onData(cell.streamId());
-    if (stream == null || !stream.open) {
+    StreamTable.Stream<Refs> stream = streams.onData(cell.streamId());
+    if (stream == null) {
       sendmes(flow.onConsumed(cell.streamId(), 1)); // late data for a closed stream: discard
       return;
     }
@@ -341,29 +245,19 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
     inbox.add(cell.sharedData()); // the cell is dropped after this batch: its array moves on
   }
 
-  private void onEnd(Stream stream, byte[] data) {
-    if (stream == null) {
-      return;
-    }
-    int code = data.length > 0 ? data[0] & 0xFF : 0;
-    String reason = switch (code) {
-      case 0 -> "closed by the far end";
-      case 1 -> "service refused or unknown";
-      case 2 -> "too many streams";
-      default -> "closed by the far end (reason " + code + ")";
-    };
-    if (stream.user != null) {
-      stream.user.tell(new StreamEnded(stream.id, reason));
-    }
-    forget(stream);
-  }
-
   private Behavior<Command> onFromStream(FromStream from) {
-    Stream stream = streams.get(from.streamId());
-    if (stream == null || !stream.open) {
+    StreamCommand command = from.command();
+    if (command == Streams.EndStream.INSTANCE) {
+      if (streams.end(from.streamId()) != null) {
+        flow.offerEnd(from.streamId());
+        pump();
+      }
       return this;
     }
-    StreamCommand command = from.command();
+    StreamTable.Stream<Refs> stream = streams.forUser(from.streamId());
+    if (stream == null) {
+      return this;
+    }
     if (command instanceof Write write) {
       offer(stream, write.data());
       pump();
@@ -371,20 +265,16 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
       writeAll.chunks().forEach(chunk -> offer(stream, chunk));
       pump();
     } else if (command instanceof Consumed consumed) {
-      sendmes(flow.onConsumed(stream.id, consumed.chunks()));
-    } else {
-      stream.open = false;
-      flow.offerEnd(stream.id);
-      pump();
+      sendmes(flow.onConsumed(stream.id(), consumed.chunks()));
     }
     return this;
   }
 
   /** Queues one chunk for the wire, or tells the user why not. */
-  private void offer(Stream stream, byte[] data) {
-    if (data.length > MAX_CHUNK || !flow.offer(stream.id, data)) {
-      stream.user.tell(new StreamRefused(stream.id, data.length,
-          data.length > MAX_CHUNK ? "chunk larger than " + MAX_CHUNK : "no credit: queue full"));
+  private void offer(StreamTable.Stream<Refs> stream, byte[] data) {
+    if (data.length > Streams.MAX_CHUNK || !flow.offer(stream.id(), data)) {
+      stream.attachment().user.tell(new StreamRefused(stream.id(), data.length,
+          data.length > Streams.MAX_CHUNK ? "chunk larger than " + Streams.MAX_CHUNK : "no credit: queue full"));
     }
   }
 
@@ -392,12 +282,11 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
     Map<Integer, Integer> credits = new HashMap<>();
     FlowControl.Chunk chunk;
     while ((chunk = flow.poll()) != null) {
-      Stream stream = streams.get(chunk.streamId());
       if (chunk.isEnd()) {
-        send(RelayCommand.END, chunk.streamId(), new byte[] {0});
+        send(RelayCommand.END, chunk.streamId(), new byte[] {StreamTable.END_CLOSED});
+        StreamTable.Stream<Refs> stream = streams.onEndSent(chunk.streamId());
         if (stream != null) {
-          stream.user.tell(new StreamEnded(stream.id, "closed"));
-          forget(stream);
+          ended(stream, "closed");
         }
       } else {
         send(RelayCommand.DATA, chunk.streamId(), chunk.data());
@@ -405,19 +294,27 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
       }
     }
     credits.forEach((id, n) -> {
-      Stream stream = streams.get(id);
+      StreamTable.Stream<Refs> stream = streams.get(id);
       if (stream != null) {
-        stream.user.tell(new StreamCredit(id, n));
+        stream.attachment().user.tell(new StreamCredit(id, n));
       }
     });
   }
 
-  private void forget(Stream stream) {
-    streams.remove(stream.id);
-    if (stream.handle != null) {
-      getContext().stop(stream.handle);
+  /** Tells the user (if any) that its stream, already out of the table, ended; then lets it go. */
+  private void ended(StreamTable.Stream<Refs> stream, String reason) {
+    if (stream.hasUser()) {
+      stream.attachment().user.tell(new StreamEnded(stream.id(), reason));
     }
-    sendmes(flow.onStreamClosed(stream.id));
+    released(stream);
+  }
+
+  /** A stream left the table: stops its handle and counts its unread cells as consumed. */
+  private void released(StreamTable.Stream<Refs> stream) {
+    if (stream.attachment().handle != null) {
+      getContext().stop(stream.attachment().handle);
+    }
+    sendmes(flow.onStreamClosed(stream.id()));
   }
 
   private void sendmes(int count) {
@@ -453,9 +350,9 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
       return;
     }
     shutDown = true;
-    streams.values().forEach(s -> {
-      if (s.user != null) {
-        s.user.tell(new StreamEnded(s.id, reason));
+    streams.streams().forEach(s -> {
+      if (s.hasUser()) {
+        s.attachment().user.tell(new StreamEnded(s.id(), reason));
       }
     });
   }

@@ -6,11 +6,17 @@
  * The handshake itself lives in {@code io.shroud.crypto}. Specified in
  * {@code docs/protocol.md (section 6)}.
  *
+ * <p>Streams: {@link io.shroud.circuit.Streams} is the contract stream users and services rely on
+ * (as {@code io.shroud.link.Links} is for links); the services themselves live with their
+ * callers (echo in {@code io.shroud.node}, DHT lookups in {@code io.shroud.lookup}, transfers in
+ * {@code io.shroud.swarm}).
+ *
  * <p>Actors: {@link io.shroud.circuit.CircuitsActor} (dispatch by neighbour and circuit id, CREATE
- * limits, services), {@link io.shroud.circuit.CircuitActor} (one circuit built here),
+ * limits, registered services), {@link io.shroud.circuit.CircuitActor} (one circuit built here),
  * {@link io.shroud.circuit.RelayActor} (one hop relayed here), {@link io.shroud.circuit.StreamMuxActor}
- * (streams and SENDME windows of one circuit end), and the echo service, echo client and view
- * collector. Pure helpers: {@link io.shroud.circuit.FlowControl}, {@link io.shroud.circuit.CircuitIdAllocator},
+ * (streams and SENDME windows of one circuit end), and the view collector. Pure helpers:
+ * {@link io.shroud.circuit.StreamTable} (stream ids and BEGIN/END rules),
+ * {@link io.shroud.circuit.FlowControl}, {@link io.shroud.circuit.CircuitIdAllocator},
  * {@link io.shroud.circuit.CreateRateLimiter}, {@link io.shroud.circuit.RelayDirectory}.
  *
  * <p>Only the {@code *Actor} classes (the circuit and relay actors) may import Pekko; everything

@@ -2,6 +2,7 @@ package io.shroud.dht;
 
 import io.shroud.crypto.Ed25519;
 import io.shroud.identity.NodeId;
+import io.shroud.wire.CellFormat;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -38,7 +39,7 @@ import java.util.List;
  */
 public final class DhtMessageCodec {
   /** A DHT message fills at most one cell payload. */
-  public static final int MAX_MESSAGE_BYTES = 4075;
+  public static final int MAX_MESSAGE_BYTES = CellFormat.PAYLOAD_BYTES;
   /** Type byte plus 8-byte transaction id. */
   public static final int HEADER_BYTES = 9;
   /** Contacts in a NODES or VALUES reply: k. */

@@ -2,8 +2,6 @@ package io.shroud.node;
 
 import io.shroud.circuit.CircuitSettings;
 import io.shroud.circuit.CircuitsActor;
-import io.shroud.circuit.DhtOverCircuit;
-import io.shroud.circuit.DhtServiceActor;
 import io.shroud.circuit.GuardSet;
 import io.shroud.crypto.Ed25519;
 import io.shroud.crypto.X25519;
@@ -14,6 +12,9 @@ import io.shroud.link.LinkSettings;
 import io.shroud.link.Links;
 import io.shroud.link.LinksActor;
 import io.shroud.link.OpenLinks;
+import io.shroud.lookup.DhtOverCircuit;
+import io.shroud.lookup.DhtServiceActor;
+import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.swarm.fetch.DownloadActor;
 import io.shroud.swarm.fetch.DownloadsActor;
 import io.shroud.swarm.serve.ProviderAnnouncerActor;
@@ -37,8 +38,8 @@ import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 
 /**
  * The root of a node's actor tree. Creates the journal tables if they are missing, then
- * starts the node's actors under supervision (keys, directory, peer links, DHT, circuits,
- * shares)
+ * starts the node's actors under supervision (keys, directory, peer links, DHT, circuits and
+ * their services, shares, downloads)
  * and publishes their references through {@link NodeRuntime}. If the data-plane port cannot
  * be bound the node stops: a relay that cannot listen is no relay.
  */
@@ -121,19 +122,24 @@ public final class NodeGuardian {
             Optional.of(DirectoryActor.subscriptions(st.directory())),
             g.guards(), Optional.of(guardListener), setup.clock(), new SecureRandom())),
         "circuits");
+    circuits.tell(new CircuitsActor.RegisterService(EchoServiceActor.SERVICE,
+        ctx.spawn(EchoServiceActor.create(), "echo-service")));
     circuits.tell(new CircuitsActor.RegisterService(DhtOverCircuit.SERVICE,
         ctx.spawn(DhtServiceActor.create(st.dht()), "dht-service")));
+    ActorRef<EchoActor.Command> echo = ctx.spawn(EchoActor.create(circuits, setup.clock(), new SecureRandom()), "echo");
+    ActorRef<RecordLookupsActor.Command> lookups = ctx.spawn(RecordLookupsActor.create(circuits, setup.clock()),
+        "record-lookups");
     SwarmSettings sw = setup.swarm();
     ctx.spawn(Behaviors.supervise(TransferServiceActor.create(circuits, st.shares(), sw, setup.clock()))
         .onFailure(SupervisorStrategy.restart()), "transfer-service");
     ctx.spawn(Behaviors.supervise(ProviderAnnouncerActor.create(st.nodeId(), st.shares(), st.dht(), sw,
         setup.clock(), new SecureRandom())).onFailure(SupervisorStrategy.restart()), "provider-announcer");
     ActorRef<DownloadsActor.Command> downloads = ctx.spawn(DownloadsActor.create(new DownloadActor.Setup(
-        st.nodeId(), setup.settings().dataDir(), circuits, sw, List.of(), Optional.of(st.shares()), setup.clock(),
+        st.nodeId(), setup.settings().dataDir(), circuits, lookups, sw, List.of(), Optional.of(st.shares()), setup.clock(),
         new SecureRandom())), "downloads");
     NodeRuntime.get(ctx.getSystem()).set(new NodeRuntime.Handles(
         st.nodeId(), setup.settings(), setup.clock().instant(), st.directory(), st.keys(), st.shares(),
-        st.links(), circuits, st.dht(), downloads));
+        st.links(), circuits, echo, st.dht(), lookups, downloads));
     ShroudSettings s = setup.settings();
     ctx.getLog().info("node {} running: cluster {}, data plane {}, journal {}",
         st.nodeId(), s.clusterAddress(), s.dataAddress(), s.journal());

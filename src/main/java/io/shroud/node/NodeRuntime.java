@@ -4,6 +4,7 @@ import io.shroud.circuit.CircuitsActor;
 import io.shroud.dht.DhtActor;
 import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
+import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.swarm.fetch.DownloadsActor;
 import io.shroud.swarm.serve.SharesActor;
 import java.time.Instant;
@@ -31,7 +32,9 @@ public final class NodeRuntime implements Extension {
       ActorRef<SharesActor.Command> shares,
       ActorRef<Links.Command> links,
       ActorRef<CircuitsActor.Command> circuits,
+      ActorRef<EchoActor.Command> echo,
       ActorRef<DhtActor.Command> dht,
+      ActorRef<RecordLookupsActor.Command> lookups,
       ActorRef<DownloadsActor.Command> downloads) {}
 
   private final AtomicReference<Handles> handles = new AtomicReference<>();

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shroud.node.EchoClientActor;
+import io.shroud.node.EchoResult;
 import io.shroud.testutil.MutableClock;
 import io.shroud.testutil.SeededRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -41,7 +44,7 @@ class CircuitActorsTest {
     byte[] payload = new byte[bytes];
     SeededRandom.of(seed).nextBytes(payload);
     TestProbe<EchoResult> probe = testKit.createTestProbe();
-    origin.circuits().tell(new CircuitsActor.Echo(built.circuit(), payload, probe.ref()));
+    testKit.spawn(EchoClientActor.echo(built.circuit(), payload, probe.ref(), Clock.systemUTC()));
     return probe.receiveMessage(Duration.ofSeconds(30));
   }
 
@@ -234,6 +237,17 @@ class CircuitActorsTest {
       assertTrue(view(net.node(1)).relays().isEmpty());
       return null;
     });
+  }
+
+  @Test
+  void aStreamToAServiceNobodyRegisteredAtTheLastHopEndsRefused() {
+    CircuitNet net = new CircuitNet(testKit, 3, CircuitSettings.defaults(), 8);
+    CircuitsActor.Built built = build(net.node(0), Optional.of(net.node(2)), 2);
+    TestProbe<Streams.StreamEvent> user = testKit.createTestProbe();
+    built.circuit().tell(new CircuitActor.OpenStream("nothing", user.ref()));
+    Streams.StreamEnded ended = user.expectMessageClass(Streams.StreamEnded.class, WAIT);
+    assertEquals("service refused or unknown", ended.reason());
+    assertTrue(echo(net.node(0), built, 100, 8).ok(), "the circuit stays usable");
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.shroud.identity.NodeDescriptor;
 import io.shroud.identity.NodeId;
 import io.shroud.link.InMemoryLinks;
 import io.shroud.link.Links;
+import io.shroud.node.EchoServiceActor;
 import io.shroud.testutil.SeededRandom;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;
@@ -23,7 +24,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * Test fixture: simulated nodes on {@link InMemoryLinks}, each with real onion keys, a
- * descriptor in its own /16 (127.k.0.1) and a {@link CircuitsActor}. Every node's links go
+ * descriptor in its own /16 (127.k.0.1) and a {@link CircuitsActor} with the {@code echo}
+ * service bound (the node's {@link EchoServiceActor}, as the node guardian binds it). Every node's links go
  * through a proxy that can flip one bit of its next outbound RELAY cell ({@link Node#tamperNextRelay}).
  */
 final class CircuitNet {
@@ -77,6 +79,8 @@ final class CircuitNet {
           SeededRandom.of(seed * 31 + i))));
       circuits.tell(new CircuitsActor.UseOnionKeys(keys.get(i), Optional.empty()));
       circuits.tell(new CircuitsActor.UseDirectory(descriptors));
+      circuits.tell(new CircuitsActor.RegisterService(EchoServiceActor.SERVICE,
+          testKit.spawn(EchoServiceActor.create())));
       nodes.add(new Node(id, keys.get(i), descriptors.get(i), circuits, tamper));
     }
   }

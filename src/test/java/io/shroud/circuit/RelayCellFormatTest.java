@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.crypto.CircuitHandshake;
 import io.shroud.identity.NodeId;
+import io.shroud.wire.Cell;
+import io.shroud.wire.CellCommand;
+import io.shroud.wire.CellFormat;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -20,6 +23,17 @@ class RelayCellFormatTest {
     assertEquals(4052, RelayCellFormat.MAX_DATA);
     assertEquals(2410, ExtendRequest.BYTES);
     assertTrue(ExtendRequest.BYTES <= RelayCellFormat.MAX_DATA, "EXTEND must fit one relay cell");
+  }
+
+  @Test
+  void aRelayCellBodyIsExactlyOneLinkCellPayload() {
+    assertEquals(CellFormat.CELL_BYTES - CellFormat.CIRCUIT_ID_BYTES - CellFormat.COMMAND_BYTES,
+        RelayCellFormat.BODY_BYTES);
+    assertEquals(RelayCellFormat.BODY_BYTES, RelayCellFormat.HEADER_BYTES + RelayCellFormat.MAX_DATA);
+    assertEquals(RelayCellFormat.MAX_DATA, Streams.MAX_CHUNK, "a stream chunk is one DATA cell's data");
+    byte[] body = RelayCellFormat.encode(new RelayCell(RelayCommand.DATA, 1, new byte[RelayCellFormat.MAX_DATA]));
+    Cell cell = Cell.adopt(7, CellCommand.RELAY, body); // a body of any other size is refused
+    assertEquals(body.length, cell.payload().length);
   }
 
   @Test

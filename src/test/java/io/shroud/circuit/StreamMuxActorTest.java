@@ -25,18 +25,18 @@ class StreamMuxActorTest {
   }
 
   private record Opened(ActorRef<StreamMuxActor.Command> mux, TestProbe<StreamMuxActor.Output> owner,
-      TestProbe<StreamMuxActor.StreamEvent> user, StreamMuxActor.StreamOpened stream) {}
+      TestProbe<Streams.StreamEvent> user, Streams.StreamOpened stream) {}
 
   private static Opened open() {
     TestProbe<StreamMuxActor.Output> owner = KIT.createTestProbe();
-    TestProbe<StreamMuxActor.StreamEvent> user = KIT.createTestProbe();
+    TestProbe<Streams.StreamEvent> user = KIT.createTestProbe();
     ActorRef<StreamMuxActor.Command> mux = KIT.spawn(StreamMuxActor.origin(CircuitSettings.defaults(), owner.ref()));
     mux.tell(new StreamMuxActor.Open("echo", user.ref()));
     StreamMuxActor.SendCells begin = owner.expectMessageClass(StreamMuxActor.SendCells.class, WAIT);
     RelayCell beginCell = begin.cells().get(0);
     assertEquals(RelayCommand.BEGIN, beginCell.command());
     mux.tell(new StreamMuxActor.CellsIn(List.of(new RelayCell(RelayCommand.CONNECTED, beginCell.streamId(), new byte[0]))));
-    StreamMuxActor.StreamOpened opened = user.expectMessageClass(StreamMuxActor.StreamOpened.class, WAIT);
+    Streams.StreamOpened opened = user.expectMessageClass(Streams.StreamOpened.class, WAIT);
     return new Opened(mux, owner, user, opened);
   }
 
@@ -51,14 +51,14 @@ class StreamMuxActorTest {
     for (int i = 0; i < 5; i++) {
       chunks.add(bytes("chunk " + i));
     }
-    o.stream().stream().tell(new StreamMuxActor.WriteAll(chunks));
+    o.stream().stream().tell(new Streams.WriteAll(chunks));
     StreamMuxActor.SendCells out = o.owner().expectMessageClass(StreamMuxActor.SendCells.class, WAIT);
     assertEquals(5, out.cells().size(), "one message for the five chunks");
     for (int i = 0; i < 5; i++) {
       assertEquals(RelayCommand.DATA, out.cells().get(i).command());
       assertArrayEquals(chunks.get(i), out.cells().get(i).data());
     }
-    StreamMuxActor.StreamCredit credit = o.user().expectMessageClass(StreamMuxActor.StreamCredit.class, WAIT);
+    Streams.StreamCredit credit = o.user().expectMessageClass(Streams.StreamCredit.class, WAIT);
     assertEquals(5, credit.chunks());
   }
 
@@ -71,7 +71,7 @@ class StreamMuxActorTest {
         new RelayCell(RelayCommand.DATA, id, bytes("two")),
         new RelayCell(RelayCommand.CONNECTED, id, new byte[0]), // already open: a violation
         new RelayCell(RelayCommand.DATA, id, bytes("never")))));
-    StreamMuxActor.StreamData data = o.user().expectMessageClass(StreamMuxActor.StreamData.class, WAIT);
+    Streams.StreamData data = o.user().expectMessageClass(Streams.StreamData.class, WAIT);
     assertArrayEquals(bytes("onetwo"), data.data(), "the two DATA cells before the violation, as one delivery");
     assertEquals(2, data.chunks());
     assertInstanceOf(StreamMuxActor.Violation.class, o.owner().receiveMessage(WAIT));

@@ -26,7 +26,7 @@ class NodeStartedCheckTest {
     assertFalse(check.get().toCompletableFuture().get());
     NodeRuntime.get(testKit.system()).set(new NodeRuntime.Handles(NodeId.ofIdentityKey(new byte[] {1}),
         ShroudSettings.from(NodeConfig.load(Map.of(), Optional.empty())), Instant.now(),
-        null, null, null, null, null, null, null));
+        null, null, null, null, null, null, null, null, null));
     assertTrue(check.get().toCompletableFuture().get());
   }
 }

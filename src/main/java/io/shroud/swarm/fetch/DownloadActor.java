@@ -4,6 +4,8 @@ import io.shroud.circuit.CircuitsActor;
 import io.shroud.content.MerkleTree;
 import io.shroud.content.ShareLink;
 import io.shroud.identity.NodeId;
+import io.shroud.lookup.RecordLookup;
+import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.swarm.pick.PiecePicker;
 import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.transfer.ProviderKey;
@@ -104,20 +106,23 @@ public final class DownloadActor
   /**
    * What every download of a node shares.
    *
+   * @param lookups where providers are looked up in the DHT through a circuit
    * @param staticProviders if not empty, these providers are used instead of a DHT lookup
    *     (tests, devnets)
    * @param seedTo if present, a completed download is handed to this share catalogue
    *     ({@link SharesActor.AdoptDownload}) and served from then on
    * @param journalInterval written pieces are journaled at most this often ({@link #JOURNAL_INTERVAL})
    */
-  public record Setup(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits, SwarmSettings settings,
+  public record Setup(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits,
+      ActorRef<RecordLookupsActor.Command> lookups, SwarmSettings settings,
       List<NodeId> staticProviders, Optional<ActorRef<SharesActor.Command>> seedTo, Clock clock,
       RandomGenerator random, Duration journalInterval) {
 
-    public Setup(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits, SwarmSettings settings,
+    public Setup(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits,
+        ActorRef<RecordLookupsActor.Command> lookups, SwarmSettings settings,
         List<NodeId> staticProviders, Optional<ActorRef<SharesActor.Command>> seedTo, Clock clock,
         RandomGenerator random) {
-      this(self, dataDir, circuits, settings, staticProviders, seedTo, clock, random, JOURNAL_INTERVAL);
+      this(self, dataDir, circuits, lookups, settings, staticProviders, seedTo, clock, random, JOURNAL_INTERVAL);
     }
   }
 
@@ -433,13 +438,13 @@ public final class DownloadActor
     }
     byte[] infoHash = run.link().infoHash();
     int hops = run.hops();
-    context.ask(CircuitsActor.RecordLookup.class, setup.circuits(), LOOKUP_TIMEOUT,
-        replyTo -> new CircuitsActor.LookupRecord(ProviderKey.of(infoHash).toBytes(), hops, replyTo),
+    context.ask(RecordLookup.class, setup.lookups(), LOOKUP_TIMEOUT,
+        replyTo -> new RecordLookupsActor.LookupRecord(ProviderKey.of(infoHash).toBytes(), hops, replyTo),
         (found, failure) -> found == null ? new ProvidersFound(List.of(), "provider lookup: " + failure.getMessage())
             : providers(found, infoHash));
   }
 
-  private ProvidersFound providers(CircuitsActor.RecordLookup found, byte[] infoHash) {
+  private ProvidersFound providers(RecordLookup found, byte[] infoHash) {
     return new ProvidersFound(ProviderRecords.providers(found.records(), infoHash, setup.clock(),
         why -> context.getLog().debug("ignoring a provider record: {}", why)), found.error());
   }

@@ -2,9 +2,9 @@ package io.shroud.swarm.fetch;
 
 import io.shroud.circuit.CircuitActor;
 import io.shroud.circuit.CircuitsActor;
-import io.shroud.circuit.StreamMuxActor;
-import io.shroud.circuit.StreamMuxActor.StreamCommand;
-import io.shroud.circuit.StreamMuxActor.StreamEvent;
+import io.shroud.circuit.Streams;
+import io.shroud.circuit.Streams.StreamCommand;
+import io.shroud.circuit.Streams.StreamEvent;
 import io.shroud.identity.NodeId;
 import io.shroud.swarm.transfer.OutboundChunks;
 import io.shroud.swarm.transfer.TransferCodec;
@@ -57,7 +57,7 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
   private final byte[] infoHash;
   private final ActorRef<SourceReport> parent;
   private final TransferFrameDecoder decoder = new TransferFrameDecoder();
-  private final OutboundChunks outbound = new OutboundChunks(StreamMuxActor.MAX_CHUNK);
+  private final OutboundChunks outbound = new OutboundChunks(Streams.MAX_CHUNK);
   private ActorRef<StreamCommand> stream;
   private String circuitId;
   private List<String> path = List.of();
@@ -107,15 +107,15 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
 
   private Behavior<Command> onStream(FromStream from) {
     StreamEvent e = from.event();
-    if (e instanceof StreamMuxActor.StreamOpened opened) {
+    if (e instanceof Streams.StreamOpened opened) {
       stream = opened.stream();
       outbound.credit(opened.credit());
       parent.tell(new SourceReport.Connected(provider, epoch, circuitId, path));
       send(new TransferMessage.Hello(infoHash));
-    } else if (e instanceof StreamMuxActor.StreamCredit credit) {
+    } else if (e instanceof Streams.StreamCredit credit) {
       outbound.credit(credit.chunks());
       flush();
-    } else if (e instanceof StreamMuxActor.StreamData data) {
+    } else if (e instanceof Streams.StreamData data) {
       unacknowledgedChunks += data.chunks();
       scheduleFlush();
       try {
@@ -124,12 +124,12 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
           parent.tell(new SourceReport.Received(provider, epoch, messages));
         }
       } catch (TransferProtocolException ex) {
-        stream.tell(StreamMuxActor.EndStream.INSTANCE);
+        stream.tell(Streams.EndStream.INSTANCE);
         return lost("protocol violation: " + ex.getMessage());
       }
-    } else if (e instanceof StreamMuxActor.StreamEnded ended) {
+    } else if (e instanceof Streams.StreamEnded ended) {
       return lost("stream ended: " + ended.reason());
-    } else if (e instanceof StreamMuxActor.StreamRefused refused) {
+    } else if (e instanceof Streams.StreamRefused refused) {
       return lost("write refused: " + refused.reason());
     }
     return this;
@@ -161,7 +161,7 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
   private Behavior<Command> onFlush() {
     flushScheduled = false;
     if (stream != null && unacknowledgedChunks > 0) {
-      stream.tell(new StreamMuxActor.Consumed(unacknowledgedChunks));
+      stream.tell(new Streams.Consumed(unacknowledgedChunks));
       unacknowledgedChunks = 0;
     }
     flush();
@@ -174,13 +174,13 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
     }
     List<byte[]> chunks = outbound.drain();
     if (!chunks.isEmpty()) {
-      stream.tell(new StreamMuxActor.WriteAll(chunks));
+      stream.tell(new Streams.WriteAll(chunks));
     }
   }
 
   private Behavior<Command> onClose() {
     if (stream != null) {
-      stream.tell(StreamMuxActor.EndStream.INSTANCE);
+      stream.tell(Streams.EndStream.INSTANCE);
     }
     return Behaviors.stopped();
   }

@@ -1,9 +1,9 @@
 package io.shroud.swarm.serve;
 
 import io.shroud.circuit.CircuitsActor;
-import io.shroud.circuit.StreamMuxActor;
-import io.shroud.circuit.StreamMuxActor.StreamCommand;
-import io.shroud.circuit.StreamMuxActor.StreamEvent;
+import io.shroud.circuit.Streams;
+import io.shroud.circuit.Streams.StreamCommand;
+import io.shroud.circuit.Streams.StreamEvent;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.swarm.transfer.TransferCodec;
 import java.time.Clock;
@@ -45,7 +45,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
   /** Replies with the pieces of a share served since the last reset (diagnostics and tests). */
   public record GetServedPieces(String infoHashHex, boolean reset, ActorRef<BitSet> replyTo) implements Command {}
 
-  private record Service(StreamMuxActor.ServiceRequest request) implements Command {}
+  private record Service(Streams.ServiceRequest request) implements Command {}
 
   private record FromStream(int session, StreamEvent event) implements Command {}
 
@@ -70,7 +70,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       ActorRef<SharesActor.Command> shares, SwarmSettings settings, Clock clock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       circuits.tell(new CircuitsActor.RegisterService(SERVICE,
-          ctx.messageAdapter(StreamMuxActor.ServiceRequest.class, Service::new)));
+          ctx.messageAdapter(Streams.ServiceRequest.class, Service::new)));
       return new TransferServiceActor(ctx, timers, shares, settings, clock);
     }));
   }
@@ -82,7 +82,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     this.shares = shares;
     this.settings = settings;
     TokenBucket bucket = new TokenBucket(settings.uploadBytesPerSecond(), settings.uploadBurstBytes(), clock);
-    this.provider = new ServingSession.Provider(bucket, counters, StreamMuxActor.MAX_CHUNK,
+    this.provider = new ServingSession.Provider(bucket, counters, Streams.MAX_CHUNK,
         settings.corruptBlocksForTesting(), ctx.getLog());
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     if (settings.corruptBlocksForTesting()) {
@@ -104,7 +104,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
   }
 
   private Behavior<Command> onService(Service service) {
-    if (!(service.request() instanceof StreamMuxActor.OpenServiceStream open)) {
+    if (!(service.request() instanceof Streams.OpenServiceStream open)) {
       return this;
     }
     int id = nextSession++;
@@ -116,7 +116,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       self.tell(new FromStream(id, e));
       return Behaviors.same();
     }));
-    open.replyTo().tell(new StreamMuxActor.Accept(stream.forwarder));
+    open.replyTo().tell(new Streams.Accept(stream.forwarder));
     return this;
   }
 
@@ -126,14 +126,14 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       return this;
     }
     StreamEvent e = from.event();
-    if (e instanceof StreamMuxActor.StreamOpened opened) {
+    if (e instanceof Streams.StreamOpened opened) {
       s.session.opened(opened.credit());
-    } else if (e instanceof StreamMuxActor.StreamCredit credit) {
+    } else if (e instanceof Streams.StreamCredit credit) {
       s.session.credited(credit.chunks());
-    } else if (e instanceof StreamMuxActor.StreamData data) {
-      s.stream.tell(new StreamMuxActor.Consumed(data.chunks()));
+    } else if (e instanceof Streams.StreamData data) {
+      s.stream.tell(new Streams.Consumed(data.chunks()));
       s.session.received(data.parts());
-    } else if (e instanceof StreamMuxActor.StreamEnded || e instanceof StreamMuxActor.StreamRefused) {
+    } else if (e instanceof Streams.StreamEnded || e instanceof Streams.StreamRefused) {
       forget(s);
     }
     return this;
@@ -209,12 +209,12 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
 
     @Override
     public void write(List<byte[]> chunks) {
-      stream.tell(new StreamMuxActor.WriteAll(chunks));
+      stream.tell(new Streams.WriteAll(chunks));
     }
 
     @Override
     public void endStream() {
-      stream.tell(StreamMuxActor.EndStream.INSTANCE);
+      stream.tell(Streams.EndStream.INSTANCE);
     }
 
     @Override

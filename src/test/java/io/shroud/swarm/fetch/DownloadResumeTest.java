@@ -46,7 +46,7 @@ class DownloadResumeTest {
 
   private ActorRef<DownloadsActor.Command> downloads(SwarmNet net, List<NodeId> providers, Duration journalInterval) {
     return testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(net.node(0).id(), dir.resolve("data"),
-        net.node(0).circuits(), SwarmSettings.defaults(), providers, java.util.Optional.empty(), Clock.systemUTC(),
+        net.node(0).circuits(), net.node(0).lookups(), SwarmSettings.defaults(), providers, java.util.Optional.empty(), Clock.systemUTC(),
         SeededRandom.of(net.node(0).id().hashCode()), journalInterval)));
   }
 

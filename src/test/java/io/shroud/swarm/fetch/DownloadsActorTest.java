@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shroud.circuit.CircuitsActor;
 import io.shroud.content.ShareMetadata;
 import io.shroud.identity.NodeId;
+import io.shroud.lookup.RecordLookup;
+import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.swarm.transfer.ProviderKey;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.testutil.PersistenceTestConfig;
@@ -41,14 +43,16 @@ class DownloadsActorTest {
   ShareMetadata share;
   ActorRef<DownloadsActor.Command> downloads;
   TestProbe<CircuitsActor.Command> circuits;
+  TestProbe<RecordLookupsActor.Command> lookups;
 
   @BeforeEach
   void setUp() throws Exception {
     share = SwarmNet.encryptedShare(dir.resolve("src"), "h.bin", 100_000, 16384, 9);
     circuits = testKit.createTestProbe();
+    lookups = testKit.createTestProbe();
     NodeId self = NodeId.ofIdentityKey(new byte[] {42, (byte) ++instances});
     downloads = testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(self, dir.resolve("data"),
-        circuits.ref(), SwarmSettings.defaults(), List.of(), java.util.Optional.empty(), Clock.systemUTC(), SeededRandom.of(instances))));
+        circuits.ref(), lookups.ref(), SwarmSettings.defaults(), List.of(), java.util.Optional.empty(), Clock.systemUTC(), SeededRandom.of(instances))));
   }
 
   private DownloadsActor.StartResult start(String link, String output, Integer hops) {
@@ -85,7 +89,7 @@ class DownloadsActorTest {
         List.of(new DownloadsActor.DownloadRegistered(id, output.toString(), java.time.Instant.now())));
 
     ActorRef<DownloadsActor.Command> recovered = testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(self,
-        dir.resolve("data"), circuits.ref(), SwarmSettings.defaults(), List.of(), java.util.Optional.empty(),
+        dir.resolve("data"), circuits.ref(), lookups.ref(), SwarmSettings.defaults(), List.of(), java.util.Optional.empty(),
         Clock.systemUTC(), SeededRandom.of(77))));
     DownloadView done = testKit.createTestProbe().awaitAssert(WAIT, () -> {
       TestProbe<java.util.Optional<DownloadView>> v = testKit.createTestProbe();
@@ -96,7 +100,8 @@ class DownloadsActorTest {
     });
     assertEquals("h.bin", done.name());
     assertTrue(java.util.Arrays.equals(Files.readAllBytes(dir.resolve("src/h.bin")), Files.readAllBytes(output)));
-    circuits.expectNoMessage(Duration.ofMillis(200)); // no provider lookup was needed
+    lookups.expectNoMessage(Duration.ofMillis(200)); // no provider lookup was needed
+    circuits.expectNoMessage(Duration.ofMillis(200));
   }
 
   @Test
@@ -115,10 +120,10 @@ class DownloadsActorTest {
   void aStartedDownloadLooksUpProvidersThroughACircuitAndKeepsItsKeyOutOfTheJournal() throws Exception {
     String out = dir.resolve("out.bin").toString();
     DownloadsActor.Started started = assertInstanceOf(DownloadsActor.Started.class, start(share.link().format(), out, null));
-    CircuitsActor.LookupRecord lookup = circuits.expectMessageClass(CircuitsActor.LookupRecord.class, WAIT);
+    RecordLookupsActor.LookupRecord lookup = lookups.expectMessageClass(RecordLookupsActor.LookupRecord.class, WAIT);
     assertEquals(SwarmSettings.defaults().defaultHops(), lookup.hops());
     assertEquals(ProviderKey.of(share.infoHash()), NodeId.of(lookup.key()));
-    lookup.replyTo().tell(new CircuitsActor.RecordLookup(List.of(), List.of(), null));
+    lookup.replyTo().tell(new RecordLookup(List.of(), List.of(), null));
     rejected(409, "taken", start(share.link().format(), out, 3));
 
     String key = java.util.HexFormat.of().formatHex(share.link().key().orElseThrow().bytes());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.circuit.CircuitsActor;
-import io.shroud.circuit.StreamMuxActor;
+import io.shroud.circuit.Streams;
 import io.shroud.content.InfoDict;
 import io.shroud.content.PieceGeometry;
 import io.shroud.content.ShareLink;
@@ -77,16 +77,16 @@ class PieceDownloadFailureTest {
     AtomicIntegerArray requests = new AtomicIntegerArray(PIECES);
     TestProbe<News> provider = testKit.createTestProbe();
     net.node(2).circuits().tell(new CircuitsActor.RegisterService(TransferServiceActor.SERVICE,
-        testKit.spawn(Behaviors.<StreamMuxActor.ServiceRequest>receive((ctx, request) -> {
-          if (request instanceof StreamMuxActor.OpenServiceStream open) {
+        testKit.spawn(Behaviors.<Streams.ServiceRequest>receive((ctx, request) -> {
+          if (request instanceof Streams.OpenServiceStream open) {
             ActorRef<Object> session = ctx.spawnAnonymous(scriptedSession(open.stream(), share, requests,
                 provider.ref()));
-            open.replyTo().tell(new StreamMuxActor.Accept(session.narrow()));
+            open.replyTo().tell(new Streams.Accept(session.narrow()));
           }
           return Behaviors.same();
         }))));
     ActorRef<DownloadsActor.Command> downloads = testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(
-        net.node(0).id(), dir.resolve("data"), net.node(0).circuits(), SwarmSettings.defaults(),
+        net.node(0).id(), dir.resolve("data"), net.node(0).circuits(), net.node(0).lookups(), SwarmSettings.defaults(),
         List.of(net.node(2).id()), Optional.empty(), Clock.systemUTC(), SeededRandom.of(5))), "downloads");
     Path output = dir.resolve("out.bin");
     TestProbe<DownloadsActor.StartResult> started = testKit.createTestProbe();
@@ -133,21 +133,21 @@ class PieceDownloadFailureTest {
    * first time, and the second request for it waits for {@link Release}. It tells {@code news}
    * when it parks that request and when the victim's first block is asked for again.
    */
-  private static Behavior<Object> scriptedSession(ActorRef<StreamMuxActor.StreamCommand> stream, ShareFixture share,
+  private static Behavior<Object> scriptedSession(ActorRef<Streams.StreamCommand> stream, ShareFixture share,
       AtomicIntegerArray requests, ActorRef<News> news) {
     TransferFrameDecoder decoder = new TransferFrameDecoder();
-    OutboundChunks out = new OutboundChunks(StreamMuxActor.MAX_CHUNK);
+    OutboundChunks out = new OutboundChunks(Streams.MAX_CHUNK);
     int lastOffset = (share.geometry.blocksIn(VICTIM) - 1) * BLOCK;
     TransferMessage.BlockRequest[] held = new TransferMessage.BlockRequest[1];
     return Behaviors.setup(ctx -> Behaviors.receiveMessage(e -> {
-      if (e instanceof StreamMuxActor.StreamOpened o) {
+      if (e instanceof Streams.StreamOpened o) {
         out.credit(o.credit());
-      } else if (e instanceof StreamMuxActor.StreamCredit c) {
+      } else if (e instanceof Streams.StreamCredit c) {
         out.credit(c.chunks());
       } else if (e == Release.INSTANCE) {
         out.add(share.serve(held[0].piece(), held[0].offset(), held[0].length()));
-      } else if (e instanceof StreamMuxActor.StreamData d) {
-        stream.tell(new StreamMuxActor.Consumed(d.chunks()));
+      } else if (e instanceof Streams.StreamData d) {
+        stream.tell(new Streams.Consumed(d.chunks()));
         for (TransferMessage m : decoder.feed(d.data())) {
           if (m instanceof TransferMessage.Hello) {
             out.add(TransferMessage.Have.allPieces());
@@ -174,7 +174,7 @@ class PieceDownloadFailureTest {
           }
         }
       }
-      out.drain().forEach(chunk -> stream.tell(new StreamMuxActor.Write(chunk)));
+      out.drain().forEach(chunk -> stream.tell(new Streams.Write(chunk)));
       return Behaviors.same();
     }));
   }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.circuit.CircuitActor;
 import io.shroud.circuit.CircuitsActor;
-import io.shroud.circuit.StreamMuxActor;
+import io.shroud.circuit.Streams;
 import io.shroud.identity.NodeId;
 import io.shroud.swarm.transfer.TransferCodec;
 import io.shroud.swarm.transfer.TransferFrameDecoder;
@@ -31,21 +31,21 @@ class ProviderSessionActorTest {
   }
 
   private record Session(ActorRef<ProviderSessionActor.Command> ref,
-      TestProbe<StreamMuxActor.StreamCommand> stream,
-      ActorRef<StreamMuxActor.StreamEvent> events) {}
+      TestProbe<Streams.StreamCommand> stream,
+      ActorRef<Streams.StreamEvent> events) {}
 
   private static Session open(byte[] infoHash) {
     TestProbe<CircuitsActor.Command> circuits = KIT.createTestProbe();
     TestProbe<CircuitActor.Command> circuit = KIT.createTestProbe();
     TestProbe<SourceReport> parent = KIT.createTestProbe();
-    TestProbe<StreamMuxActor.StreamCommand> stream = KIT.createTestProbe();
+    TestProbe<Streams.StreamCommand> stream = KIT.createTestProbe();
     NodeId provider = NodeId.of(new byte[32]);
     ActorRef<ProviderSessionActor.Command> session = KIT.spawn(
         ProviderSessionActor.create(provider, 1, infoHash, 3, circuits.ref(), parent.ref()));
     CircuitsActor.BuildCircuit build = circuits.expectMessageClass(CircuitsActor.BuildCircuit.class);
     build.replyTo().tell(new CircuitsActor.Built("c1", List.of("a", "b", "c"), 5, circuit.ref()));
     CircuitActor.OpenStream openStream = circuit.expectMessageClass(CircuitActor.OpenStream.class);
-    openStream.user().tell(new StreamMuxActor.StreamOpened(1, stream.ref(), 32));
+    openStream.user().tell(new Streams.StreamOpened(1, stream.ref(), 32));
     parent.expectMessageClass(SourceReport.Connected.class);
     return new Session(session, stream, openStream.user());
   }
@@ -66,8 +66,8 @@ class ProviderSessionActorTest {
     List<TransferMessage> received = new ArrayList<>();
     int writes = 0;
     while (received.size() < 201) {
-      StreamMuxActor.StreamCommand c = s.stream().receiveMessage(Duration.ofSeconds(3));
-      StreamMuxActor.WriteAll w = assertInstanceOf(StreamMuxActor.WriteAll.class, c);
+      Streams.StreamCommand c = s.stream().receiveMessage(Duration.ofSeconds(3));
+      Streams.WriteAll w = assertInstanceOf(Streams.WriteAll.class, c);
       for (byte[] chunk : w.chunks()) {
         writes++;
         received.addAll(decoder.feed(chunk));
@@ -82,18 +82,18 @@ class ProviderSessionActorTest {
   @Test
   void chunksReceivedTogetherAreAcknowledgedTogether() {
     Session s = open(new byte[32]);
-    s.stream().expectMessageClass(StreamMuxActor.WriteAll.class); // HELLO
+    s.stream().expectMessageClass(Streams.WriteAll.class); // HELLO
     byte[] have = TransferCodec.encode(new TransferMessage.Have(true, 0, 0, new java.util.BitSet()));
     // as the mux delivers them: each StreamData carries a run of two DATA chunks; the session
     // acknowledges chunks, not messages (sending ten one-chunk messages and hoping the session
     // sees several at once made this test depend on thread timing)
     for (int i = 0; i < 5; i++) {
-      s.events().tell(new StreamMuxActor.StreamData(1, List.of(have, have)));
+      s.events().tell(new Streams.StreamData(1, List.of(have, have)));
     }
     int acknowledged = 0;
     int messages = 0;
     while (acknowledged < 10) {
-      StreamMuxActor.Consumed c = s.stream().expectMessageClass(StreamMuxActor.Consumed.class);
+      Streams.Consumed c = s.stream().expectMessageClass(Streams.Consumed.class);
       acknowledged += c.chunks();
       messages++;
     }

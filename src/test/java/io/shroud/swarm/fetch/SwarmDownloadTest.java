@@ -55,7 +55,7 @@ class SwarmDownloadTest {
   static ActorRef<DownloadsActor.Command> downloads(SwarmNet net, Path dataDir, List<NodeId> providers,
       SwarmSettings settings) {
     return testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(net.node(0).id(), dataDir,
-        net.node(0).circuits(), settings, providers, java.util.Optional.empty(), Clock.systemUTC(), SeededRandom.of(net.node(0).id().hashCode()))));
+        net.node(0).circuits(), net.node(0).lookups(), settings, providers, java.util.Optional.empty(), Clock.systemUTC(), SeededRandom.of(net.node(0).id().hashCode()))));
   }
 
   static DownloadView start(ActorRef<DownloadsActor.Command> downloads, ShareMetadata share, Path output, int hops) {
@@ -135,8 +135,8 @@ class SwarmDownloadTest {
     net.provide(4, share, SwarmSettings.defaults());
     net.provide(5, share, SwarmSettings.defaults());
     testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(100), () -> { // both announcements stored
-      TestProbe<io.shroud.circuit.CircuitsActor.RecordLookup> lookup = testKit.createTestProbe();
-      net.node(0).circuits().tell(new io.shroud.circuit.CircuitsActor.LookupRecord(
+      TestProbe<io.shroud.lookup.RecordLookup> lookup = testKit.createTestProbe();
+      net.node(0).lookups().tell(new io.shroud.lookup.RecordLookupsActor.LookupRecord(
           ProviderKey.of(share.infoHash()).toBytes(), 1, lookup.ref()));
       assertEquals(2, lookup.receiveMessage(WAIT).records().size());
       return null;
@@ -199,7 +199,7 @@ class SwarmDownloadTest {
     testKit.spawn(TransferServiceActor.create(net.node(0).circuits(), shares0, SwarmSettings.defaults(),
         Clock.systemUTC()));
     ActorRef<DownloadsActor.Command> first = testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(
-        net.node(0).id(), dir.resolve("data0"), net.node(0).circuits(), SwarmSettings.defaults(),
+        net.node(0).id(), dir.resolve("data0"), net.node(0).circuits(), net.node(0).lookups(), SwarmSettings.defaults(),
         List.of(net.node(4).id()), Optional.of(shares0), Clock.systemUTC(), SeededRandom.of(160))));
     Path out0 = dir.resolve("out0.bin");
     awaitState(first, start(first, share, out0, 3).id(), "COMPLETE");
@@ -217,7 +217,7 @@ class SwarmDownloadTest {
         Files.readAllBytes(new ShareStore(dir.resolve("data0")).leavesFile(share.infoHashHex())));
 
     ActorRef<DownloadsActor.Command> second = testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(
-        net.node(2).id(), dir.resolve("data2"), net.node(2).circuits(), SwarmSettings.defaults(),
+        net.node(2).id(), dir.resolve("data2"), net.node(2).circuits(), net.node(2).lookups(), SwarmSettings.defaults(),
         List.of(net.node(0).id()), Optional.empty(), Clock.systemUTC(), SeededRandom.of(161))));
     Path out2 = dir.resolve("out2.bin");
     String secondId = start(second, share, out2, 3).id();

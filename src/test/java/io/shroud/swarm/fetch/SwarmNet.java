@@ -2,10 +2,8 @@ package io.shroud.swarm.fetch;
 
 import io.shroud.circuit.CircuitSettings;
 import io.shroud.circuit.CircuitsActor;
-import io.shroud.circuit.DhtOverCircuit;
-import io.shroud.circuit.DhtServiceActor;
 import io.shroud.circuit.GuardSet;
-import io.shroud.circuit.StreamMuxActor;
+import io.shroud.circuit.Streams;
 import io.shroud.content.ShareBuilder;
 import io.shroud.content.ShareMetadata;
 import io.shroud.content.ShareOptions;
@@ -18,6 +16,9 @@ import io.shroud.identity.DirectoryView;
 import io.shroud.identity.NodeDescriptor;
 import io.shroud.identity.NodeId;
 import io.shroud.link.InMemoryLinks;
+import io.shroud.lookup.DhtOverCircuit;
+import io.shroud.lookup.DhtServiceActor;
+import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.node.DirectoryActor;
 import io.shroud.swarm.serve.ProviderAnnouncerActor;
 import io.shroud.swarm.serve.SharesActor;
@@ -49,7 +50,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * serves one prepared share.
  */
 final class SwarmNet {
-  record Node(NodeId id, ActorRef<CircuitsActor.Command> circuits, ActorRef<DhtActor.Command> dht) {}
+  record Node(NodeId id, ActorRef<CircuitsActor.Command> circuits, ActorRef<RecordLookupsActor.Command> lookups,
+      ActorRef<DhtActor.Command> dht) {}
 
   final InMemoryLinks links;
   final List<Node> nodes = new ArrayList<>();
@@ -100,7 +102,7 @@ final class SwarmNet {
         circuits.tell(new CircuitsActor.RegisterService(DhtOverCircuit.SERVICE,
             testKit.spawn(DhtServiceActor.create(dht))));
       }
-      nodes.add(new Node(id, circuits, dht));
+      nodes.add(new Node(id, circuits, testKit.spawn(RecordLookupsActor.create(circuits, Clock.systemUTC())), dht));
     }
     if (withDht) {
       nodes.forEach(n -> n.dht().tell(new DhtActor.DirectoryUpdated(new DirectoryView(descriptors))));
@@ -127,25 +129,25 @@ final class SwarmNet {
    */
   void provideStalling(int i, ShareMetadata share) {
     node(i).circuits().tell(new CircuitsActor.RegisterService(TransferServiceActor.SERVICE,
-        testKit.spawn(Behaviors.<StreamMuxActor.ServiceRequest>receive((ctx, request) -> {
-          if (request instanceof StreamMuxActor.OpenServiceStream open) {
-            open.replyTo().tell(new StreamMuxActor.Accept(ctx.spawnAnonymous(stallingSession(open.stream(), share))));
+        testKit.spawn(Behaviors.<Streams.ServiceRequest>receive((ctx, request) -> {
+          if (request instanceof Streams.OpenServiceStream open) {
+            open.replyTo().tell(new Streams.Accept(ctx.spawnAnonymous(stallingSession(open.stream(), share))));
           }
           return Behaviors.same();
         }))));
   }
 
-  private static Behavior<StreamMuxActor.StreamEvent> stallingSession(
-      ActorRef<StreamMuxActor.StreamCommand> stream, ShareMetadata share) {
+  private static Behavior<Streams.StreamEvent> stallingSession(
+      ActorRef<Streams.StreamCommand> stream, ShareMetadata share) {
     TransferFrameDecoder decoder = new TransferFrameDecoder();
-    OutboundChunks out = new OutboundChunks(StreamMuxActor.MAX_CHUNK);
+    OutboundChunks out = new OutboundChunks(Streams.MAX_CHUNK);
     return Behaviors.receiveMessage(e -> {
-      if (e instanceof StreamMuxActor.StreamOpened o) {
+      if (e instanceof Streams.StreamOpened o) {
         out.credit(o.credit());
-      } else if (e instanceof StreamMuxActor.StreamCredit c) {
+      } else if (e instanceof Streams.StreamCredit c) {
         out.credit(c.chunks());
-      } else if (e instanceof StreamMuxActor.StreamData d) {
-        stream.tell(new StreamMuxActor.Consumed(d.chunks()));
+      } else if (e instanceof Streams.StreamData d) {
+        stream.tell(new Streams.Consumed(d.chunks()));
         for (TransferMessage m : decoder.feed(d.data())) {
           if (m instanceof TransferMessage.Hello) {
             out.add(TransferMessage.Have.allPieces());
@@ -156,7 +158,7 @@ final class SwarmNet {
           }
         }
       }
-      out.drain().forEach(chunk -> stream.tell(new StreamMuxActor.Write(chunk)));
+      out.drain().forEach(chunk -> stream.tell(new Streams.Write(chunk)));
       return Behaviors.same();
     });
   }

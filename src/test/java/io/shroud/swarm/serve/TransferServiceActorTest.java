@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.circuit.CircuitsActor;
-import io.shroud.circuit.StreamMuxActor;
+import io.shroud.circuit.Streams;
 import io.shroud.content.PieceGeometry;
 import io.shroud.identity.NodeId;
 import io.shroud.swarm.ShareFixture;
@@ -53,42 +53,42 @@ class TransferServiceActorTest {
 
   /** A stream into the service: the probe plays the stream handle. */
   final class Stream {
-    final TestProbe<StreamMuxActor.StreamCommand> handle = testKit.createTestProbe();
-    final ActorRef<StreamMuxActor.StreamEvent> events;
+    final TestProbe<Streams.StreamCommand> handle = testKit.createTestProbe();
+    final ActorRef<Streams.StreamEvent> events;
     final TransferFrameDecoder decoder = new TransferFrameDecoder();
     final List<TransferMessage> got = new ArrayList<>();
     int writes;
     boolean ended;
 
-    Stream(ActorRef<StreamMuxActor.ServiceRequest> service) {
-      TestProbe<StreamMuxActor.ServiceAnswer> answer = testKit.createTestProbe();
-      service.tell(new StreamMuxActor.OpenServiceStream("transfer", handle.ref(), answer.ref()));
-      events = assertInstanceOf(StreamMuxActor.Accept.class, answer.receiveMessage(WAIT)).events();
-      events.tell(new StreamMuxActor.StreamOpened(1, handle.ref(), 1000));
+    Stream(ActorRef<Streams.ServiceRequest> service) {
+      TestProbe<Streams.ServiceAnswer> answer = testKit.createTestProbe();
+      service.tell(new Streams.OpenServiceStream("transfer", handle.ref(), answer.ref()));
+      events = assertInstanceOf(Streams.Accept.class, answer.receiveMessage(WAIT)).events();
+      events.tell(new Streams.StreamOpened(1, handle.ref(), 1000));
     }
 
     void send(TransferMessage m) {
-      events.tell(new StreamMuxActor.StreamData(1, TransferCodec.encode(m)));
+      events.tell(new Streams.StreamData(1, TransferCodec.encode(m)));
     }
 
     /** Sends all of {@code ms} in one stream chunk. */
     void sendTogether(List<? extends TransferMessage> ms) {
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
       ms.forEach(m -> out.writeBytes(TransferCodec.encode(m)));
-      events.tell(new StreamMuxActor.StreamData(1, out.toByteArray()));
+      events.tell(new Streams.StreamData(1, out.toByteArray()));
     }
 
     TransferMessage next() throws Exception {
       while (got.isEmpty()) {
-        StreamMuxActor.StreamCommand c = handle.receiveMessage(WAIT);
-        if (c instanceof StreamMuxActor.WriteAll w) {
+        Streams.StreamCommand c = handle.receiveMessage(WAIT);
+        if (c instanceof Streams.WriteAll w) {
           writes++;
           for (byte[] chunk : w.chunks()) {
             got.addAll(decoder.feed(chunk));
           }
           // as the mux does once the chunks are on the wire
-          events.tell(new StreamMuxActor.StreamCredit(1, w.chunks().size()));
-        } else if (c == StreamMuxActor.EndStream.INSTANCE) {
+          events.tell(new Streams.StreamCredit(1, w.chunks().size()));
+        } else if (c == Streams.EndStream.INSTANCE) {
           ended = true;
           throw new AssertionError("stream ended");
         }
@@ -97,13 +97,13 @@ class TransferServiceActorTest {
     }
 
     void expectEnd() {
-      handle.fishForMessage(WAIT, c -> c == StreamMuxActor.EndStream.INSTANCE
+      handle.fishForMessage(WAIT, c -> c == Streams.EndStream.INSTANCE
           ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
           : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
     }
   }
 
-  record Fixture(ActorRef<TransferServiceActor.Command> service, ActorRef<StreamMuxActor.ServiceRequest> handler,
+  record Fixture(ActorRef<TransferServiceActor.Command> service, ActorRef<Streams.ServiceRequest> handler,
       SharesActor.Servable share, Path file) {}
 
   private Fixture fixture(SwarmSettings settings, Clock clock) throws Exception {

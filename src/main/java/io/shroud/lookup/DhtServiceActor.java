@@ -1,5 +1,7 @@
-package io.shroud.circuit;
+package io.shroud.lookup;
 
+import io.shroud.circuit.CircuitProtocolException;
+import io.shroud.circuit.Streams;
 import io.shroud.dht.DhtActor;
 import io.shroud.dht.IterativeLookup;
 import io.shroud.dht.LookupResult;
@@ -19,17 +21,17 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 public final class DhtServiceActor {
   private DhtServiceActor() {}
 
-  public static Behavior<StreamMuxActor.ServiceRequest> create(ActorRef<DhtActor.Command> dht) {
+  public static Behavior<Streams.ServiceRequest> create(ActorRef<DhtActor.Command> dht) {
     return Behaviors.receive((ctx, request) -> {
-      if (request instanceof StreamMuxActor.OpenServiceStream open) {
+      if (request instanceof Streams.OpenServiceStream open) {
         ActorRef<Object> session = ctx.spawnAnonymous(session(open.stream(), dht));
-        open.replyTo().tell(new StreamMuxActor.Accept(session.narrow()));
+        open.replyTo().tell(new Streams.Accept(session.narrow()));
       }
       return Behaviors.same();
     });
   }
 
-  private static Behavior<Object> session(ActorRef<StreamMuxActor.StreamCommand> stream,
+  private static Behavior<Object> session(ActorRef<Streams.StreamCommand> stream,
       ActorRef<DhtActor.Command> dht) {
     return Behaviors.setup(ctx -> {
       ByteArrayOutputStream request = new ByteArrayOutputStream();
@@ -38,21 +40,21 @@ public final class DhtServiceActor {
       boolean[] asked = {false};
       Runnable flush = () -> {
         while (credit[0] > 0 && !pending.isEmpty()) {
-          stream.tell(new StreamMuxActor.Write(pending.poll()));
+          stream.tell(new Streams.Write(pending.poll()));
           credit[0]--;
           if (pending.isEmpty()) {
-            stream.tell(StreamMuxActor.EndStream.INSTANCE);
+            stream.tell(Streams.EndStream.INSTANCE);
           }
         }
       };
       return Behaviors.receiveMessage(event -> {
-        if (event instanceof StreamMuxActor.StreamOpened opened) {
+        if (event instanceof Streams.StreamOpened opened) {
           credit[0] += opened.credit();
-        } else if (event instanceof StreamMuxActor.StreamCredit more) {
+        } else if (event instanceof Streams.StreamCredit more) {
           credit[0] += more.chunks();
-        } else if (event instanceof StreamMuxActor.StreamData data && !asked[0]) {
+        } else if (event instanceof Streams.StreamData data && !asked[0]) {
           request.writeBytes(data.data());
-          stream.tell(new StreamMuxActor.Consumed(data.chunks()));
+          stream.tell(new Streams.Consumed(data.chunks()));
           if (request.size() >= DhtOverCircuit.REQUEST_BYTES) {
             asked[0] = true;
             byte[] key;
@@ -60,7 +62,7 @@ public final class DhtServiceActor {
               key = DhtOverCircuit.parseRequest(request.toByteArray());
             } catch (CircuitProtocolException e) {
               ctx.getLog().debug("bad dht request on a circuit: {}", e.getMessage());
-              stream.tell(StreamMuxActor.EndStream.INSTANCE);
+              stream.tell(Streams.EndStream.INSTANCE);
               return Behaviors.stopped();
             }
             dht.tell(new DhtActor.Lookup(NodeId.of(key), IterativeLookup.Kind.FIND_VALUE,
@@ -68,10 +70,10 @@ public final class DhtServiceActor {
           }
         } else if (event instanceof LookupResult result) {
           byte[] response = DhtOverCircuit.response(result.records());
-          for (int off = 0; off < response.length; off += StreamMuxActor.MAX_CHUNK) {
-            pending.add(Arrays.copyOfRange(response, off, Math.min(response.length, off + StreamMuxActor.MAX_CHUNK)));
+          for (int off = 0; off < response.length; off += Streams.MAX_CHUNK) {
+            pending.add(Arrays.copyOfRange(response, off, Math.min(response.length, off + Streams.MAX_CHUNK)));
           }
-        } else if (event instanceof StreamMuxActor.StreamEnded) {
+        } else if (event instanceof Streams.StreamEnded) {
           return Behaviors.stopped();
         }
         flush.run();

@@ -1,4 +1,4 @@
-package io.shroud.circuit;
+package io.shroud.node;
 
 import java.util.List;
 

@@ -1,10 +1,11 @@
-package io.shroud.circuit;
+package io.shroud.lookup;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shroud.circuit.CircuitProtocolException;
 import io.shroud.crypto.Ed25519;
 import io.shroud.dht.SignedRecord;
 import io.shroud.identity.NodeId;

@@ -1,5 +1,8 @@
-package io.shroud.circuit;
+package io.shroud.node;
 
+import io.shroud.circuit.CircuitActor;
+import io.shroud.circuit.CircuitsActor;
+import io.shroud.circuit.Streams;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +30,7 @@ public final class EchoClientActor {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startSingleTimer(Timeout.INSTANCE, TIMEOUT);
       long started = clock.millis();
-      circuit.tell(new CircuitActor.OpenStream("echo", ctx.messageAdapter(StreamMuxActor.StreamEvent.class, e -> e)));
+      circuit.tell(new CircuitActor.OpenStream(EchoServiceActor.SERVICE, ctx.messageAdapter(Streams.StreamEvent.class, e -> e)));
       ByteArrayOutputStream received = new ByteArrayOutputStream();
       int[] sent = {0};
       int[] credit = {0};
@@ -37,36 +40,36 @@ public final class EchoClientActor {
           replyTo.tell(new EchoResult(false, payload.length, clock.millis() - started, "echo timed out"));
           return Behaviors.stopped();
         }
-        if (message instanceof StreamMuxActor.StreamOpened opened) {
+        if (message instanceof Streams.StreamOpened opened) {
           streamRef[0] = opened.stream();
           credit[0] += opened.credit();
           if (payload.length == 0) {
             replyTo.tell(new EchoResult(true, 0, clock.millis() - started, null));
-            stream(streamRef).tell(StreamMuxActor.EndStream.INSTANCE);
+            stream(streamRef).tell(Streams.EndStream.INSTANCE);
             return Behaviors.stopped();
           }
-        } else if (message instanceof StreamMuxActor.StreamCredit more) {
+        } else if (message instanceof Streams.StreamCredit more) {
           credit[0] += more.chunks();
-        } else if (message instanceof StreamMuxActor.StreamData data) {
+        } else if (message instanceof Streams.StreamData data) {
           received.writeBytes(data.data());
-          stream(streamRef).tell(new StreamMuxActor.Consumed(data.chunks()));
+          stream(streamRef).tell(new Streams.Consumed(data.chunks()));
           if (received.size() >= payload.length) {
             boolean intact = Arrays.equals(received.toByteArray(), payload);
             replyTo.tell(new EchoResult(intact, payload.length, clock.millis() - started,
                 intact ? null : "echo came back altered"));
-            stream(streamRef).tell(StreamMuxActor.EndStream.INSTANCE);
+            stream(streamRef).tell(Streams.EndStream.INSTANCE);
             return Behaviors.stopped();
           }
-        } else if (message instanceof StreamMuxActor.StreamRefused refused) {
+        } else if (message instanceof Streams.StreamRefused refused) {
           replyTo.tell(new EchoResult(false, payload.length, clock.millis() - started, refused.reason()));
           return Behaviors.stopped();
-        } else if (message instanceof StreamMuxActor.StreamEnded ended) {
+        } else if (message instanceof Streams.StreamEnded ended) {
           replyTo.tell(new EchoResult(false, payload.length, clock.millis() - started, ended.reason()));
           return Behaviors.stopped();
         }
         while (streamRef[0] != null && credit[0] > 0 && sent[0] < payload.length) {
-          int n = Math.min(StreamMuxActor.MAX_CHUNK, payload.length - sent[0]);
-          stream(streamRef).tell(new StreamMuxActor.Write(Arrays.copyOfRange(payload, sent[0], sent[0] + n)));
+          int n = Math.min(Streams.MAX_CHUNK, payload.length - sent[0]);
+          stream(streamRef).tell(new Streams.Write(Arrays.copyOfRange(payload, sent[0], sent[0] + n)));
           sent[0] += n;
           credit[0]--;
         }
@@ -76,13 +79,13 @@ public final class EchoClientActor {
   }
 
   @SuppressWarnings("unchecked")
-  private static ActorRef<StreamMuxActor.StreamCommand> stream(ActorRef<?>[] holder) {
-    return (ActorRef<StreamMuxActor.StreamCommand>) holder[0];
+  private static ActorRef<Streams.StreamCommand> stream(ActorRef<?>[] holder) {
+    return (ActorRef<Streams.StreamCommand>) holder[0];
   }
 
   /** Builds a circuit through {@code circuits}, then echoes random bytes; answers a {@link BuildEchoReport}. */
   public static Behavior<Object> buildAndEcho(ActorRef<CircuitsActor.Command> circuits,
-      CircuitsActor.BuildAndEcho request, Clock clock, RandomGenerator random) {
+      EchoActor.BuildAndEcho request, Clock clock, RandomGenerator random) {
     return Behaviors.setup(ctx -> {
       circuits.tell(new CircuitsActor.BuildCircuit(request.destination(), request.hops(),
           ctx.messageAdapter(CircuitsActor.BuildResult.class, r -> r)));

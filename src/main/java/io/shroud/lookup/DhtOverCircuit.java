@@ -1,5 +1,6 @@
-package io.shroud.circuit;
+package io.shroud.lookup;
 
+import io.shroud.circuit.CircuitProtocolException;
 import io.shroud.dht.DhtMessage;
 import io.shroud.dht.DhtMessageCodec;
 import io.shroud.dht.DhtProtocolException;
@@ -24,8 +25,8 @@ public final class DhtOverCircuit {
   public static final int VERSION = 1;
   public static final int KIND_FIND_VALUE = 1;
   public static final int REQUEST_BYTES = 34;
-  /** Largest response accepted: one VALUES message fits in a DHT cell. */
-  public static final int MAX_RESPONSE_BYTES = 4 + 4075;
+  /** Largest response accepted: the length and one VALUES message, which fits in a DHT cell. */
+  public static final int MAX_RESPONSE_BYTES = 4 + DhtMessageCodec.MAX_MESSAGE_BYTES;
 
   private DhtOverCircuit() {}
 

@@ -1,4 +1,4 @@
-package io.shroud.circuit;
+package io.shroud.node;
 
 /**
  * The outcome of an echo through a circuit. JSON-friendly.
