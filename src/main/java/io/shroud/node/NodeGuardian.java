@@ -79,33 +79,29 @@ public final class NodeGuardian {
     }
     ShroudSettings s = setup.settings();
     NodeId nodeId = NodeId.ofIdentityKey(setup.identity().publicKey());
-    ActorRef<KeysActor.Command> keys = ctx.spawn(
-        KeysActor.create(nodeId, setup.keyStore(), s.onionRotationPeriod(), setup.clock()), "keys");
-    ActorRef<DirectoryActor.Command> directory = ctx.spawn(
-        Behaviors.supervise(DirectoryActor.create(
-                new DirectoryActor.Self(setup.identity(), setup.linkKey().publicKey(), s), keys, setup.clock()))
-            .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
+    ActorRef<KeysActor.Command> keys = spawnWatched(ctx, restartWithBackoff(
+        KeysActor.create(nodeId, setup.keyStore(), s.onionRotationPeriod(), setup.clock())), "keys");
+    ActorRef<DirectoryActor.Command> directory = spawnWatched(ctx, restartWithBackoff(DirectoryActor.create(
+        new DirectoryActor.Self(setup.identity(), setup.linkKey().publicKey(), s), keys, setup.clock())),
         "directory");
     OpenLinks openLinks = OpenLinks.create();
-    ActorRef<Links.Command> links = ctx.spawn(
+    // not restarted: the links actor owns the data-plane port, and one that cannot bind it (or
+    // fails) stops; the watch then stops the node, since a relay that cannot listen is no relay
+    ActorRef<Links.Command> links = spawnWatched(ctx, Behaviors.supervise(
         LinksActor.create(nodeId, setup.linkKey(),
             new InetSocketAddress(s.dataAddress().host(), s.dataAddress().port()),
-            setup.links(), DirectoryActor.subscriptions(directory), setup.clock(), new SecureRandom(), openLinks),
-        "links");
-    ctx.watch(links);
-    ActorRef<DhtActor.Command> dht = ctx.spawn(
-        Behaviors.supervise(DhtActor.create(setup.identity(), links, DirectoryActor.subscriptions(directory), setup.dht(), setup.clock(),
-                new SecureRandom()))
-            .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(500), Duration.ofSeconds(30), 0.2)),
-        "dht");
-    ActorRef<SharesActor.Command> shares = ctx.spawn(
-        SharesActor.create(nodeId, s.dataDir(), setup.clock()), "shares");
+            setup.links(), DirectoryActor.subscriptions(directory), setup.clock(), new SecureRandom(), openLinks))
+        .onFailure(SupervisorStrategy.stop()), "links");
+    ActorRef<DhtActor.Command> dht = spawnWatched(ctx, restartWithBackoff(DhtActor.create(setup.identity(), links,
+        DirectoryActor.subscriptions(directory), setup.dht(), setup.clock(), new SecureRandom())), "dht");
+    ActorRef<SharesActor.Command> shares = spawnWatched(ctx, restartWithBackoff(
+        SharesActor.create(nodeId, s.dataDir(), setup.clock())), "shares");
     ctx.ask(guardListClass(), keys, Duration.ofSeconds(30), KeysActor.GetGuards::new,
         (guards, failure) -> new GuardsLoaded(guards == null ? List.of() : guards));
     Started started = new Started(nodeId, keys, directory, links, openLinks, dht, shares);
     return Behaviors.receive(Command.class)
         .onMessage(GuardsLoaded.class, g -> onGuardsLoaded(ctx, setup, started, g))
-        .onSignal(Terminated.class, t -> onLinksStopped(ctx))
+        .onSignal(Terminated.class, t -> onChildStopped(ctx, t))
         .build();
   }
 
@@ -117,26 +113,28 @@ public final class NodeGuardian {
       GuardsLoaded g) {
     ActorRef<CircuitsActor.GuardsChanged> guardListener =
         ctx.messageAdapter(CircuitsActor.GuardsChanged.class, GuardsChanged::new);
-    ActorRef<CircuitsActor.Command> circuits = ctx.spawn(CircuitsActor.create(new CircuitsActor.Setup(
-            st.nodeId(), setup.circuits(), st.links(), st.openLinks(), Optional.of(KeysActor.subscriptions(st.keys())),
-            Optional.of(DirectoryActor.subscriptions(st.directory())),
-            g.guards(), Optional.of(guardListener), setup.clock(), new SecureRandom())),
-        "circuits");
+    // a restarted circuits actor has lost its circuits (their actors stop with it); their users
+    // see them end and build new ones
+    ActorRef<CircuitsActor.Command> circuits = spawnWatched(ctx, restartWithBackoff(CircuitsActor.create(
+        new CircuitsActor.Setup(st.nodeId(), setup.circuits(), st.links(), st.openLinks(),
+            Optional.of(KeysActor.subscriptions(st.keys())), Optional.of(DirectoryActor.subscriptions(st.directory())),
+            g.guards(), Optional.of(guardListener), setup.clock(), new SecureRandom()))), "circuits");
     circuits.tell(new CircuitsActor.RegisterService(EchoServiceActor.SERVICE,
-        ctx.spawn(EchoServiceActor.create(), "echo-service")));
+        spawnWatched(ctx, restart(EchoServiceActor.create()), "echo-service")));
     circuits.tell(new CircuitsActor.RegisterService(DhtOverCircuit.SERVICE,
-        ctx.spawn(DhtServiceActor.create(st.dht()), "dht-service")));
-    ActorRef<EchoActor.Command> echo = ctx.spawn(EchoActor.create(circuits, setup.clock(), new SecureRandom()), "echo");
-    ActorRef<RecordLookupsActor.Command> lookups = ctx.spawn(RecordLookupsActor.create(circuits, setup.clock()),
-        "record-lookups");
+        spawnWatched(ctx, restart(DhtServiceActor.create(st.dht())), "dht-service")));
+    ActorRef<EchoActor.Command> echo = spawnWatched(ctx,
+        restart(EchoActor.create(circuits, setup.clock(), new SecureRandom())), "echo");
+    ActorRef<RecordLookupsActor.Command> lookups = spawnWatched(ctx,
+        restart(RecordLookupsActor.create(circuits, setup.clock())), "record-lookups");
     SwarmSettings sw = setup.swarm();
-    ctx.spawn(Behaviors.supervise(TransferServiceActor.create(circuits, st.shares(), sw, setup.clock()))
-        .onFailure(SupervisorStrategy.restart()), "transfer-service");
-    ctx.spawn(Behaviors.supervise(ProviderAnnouncerActor.create(st.nodeId(), st.shares(), st.dht(), sw,
-        setup.clock(), new SecureRandom())).onFailure(SupervisorStrategy.restart()), "provider-announcer");
-    ActorRef<DownloadsActor.Command> downloads = ctx.spawn(DownloadsActor.create(new DownloadActor.Setup(
-        st.nodeId(), setup.settings().dataDir(), circuits, lookups, sw, List.of(), Optional.of(st.shares()), setup.clock(),
-        new SecureRandom())), "downloads");
+    spawnWatched(ctx, restart(TransferServiceActor.create(circuits, st.shares(), sw, setup.clock())),
+        "transfer-service");
+    spawnWatched(ctx, restart(ProviderAnnouncerActor.create(st.nodeId(), st.shares(), st.dht(), sw,
+        setup.clock(), new SecureRandom())), "provider-announcer");
+    ActorRef<DownloadsActor.Command> downloads = spawnWatched(ctx, restartWithBackoff(DownloadsActor.create(
+        new DownloadActor.Setup(st.nodeId(), setup.settings().dataDir(), circuits, lookups, sw, List.of(),
+            Optional.of(st.shares()), setup.clock(), new SecureRandom()))), "downloads");
     NodeRuntime.get(ctx.getSystem()).set(new NodeRuntime.Handles(
         st.nodeId(), setup.settings(), setup.clock().instant(), st.directory(), st.keys(), st.shares(),
         st.links(), circuits, echo, st.dht(), lookups, downloads));
@@ -148,12 +146,38 @@ public final class NodeGuardian {
           st.keys().tell(new KeysActor.RecordGuards(c.changed().entries()));
           return Behaviors.same();
         })
-        .onSignal(Terminated.class, t -> onLinksStopped(ctx))
+        .onSignal(Terminated.class, t -> onChildStopped(ctx, t))
         .build();
   }
 
-  private static Behavior<Command> onLinksStopped(ActorContext<Command> ctx) {
-    ctx.getLog().error("peer links stopped (the data-plane port could not be bound?); stopping the node");
+  /**
+   * Every child of the guardian is supervised at its spawn site — restarted (with backoff where
+   * it holds a journal or a port), or stopped where a restart cannot help — and watched: a child
+   * that stops for good leaves the node without a part it needs, so the node stops with one line
+   * naming it (the operator's supervisor, e.g. systemd, starts it again).
+   */
+  private static <T> ActorRef<T> spawnWatched(ActorContext<Command> ctx, Behavior<T> behavior, String name) {
+    ActorRef<T> child = ctx.spawn(behavior, name);
+    ctx.watch(child);
+    return child;
+  }
+
+  private static <T> Behavior<T> restartWithBackoff(Behavior<T> behavior) {
+    return Behaviors.supervise(behavior)
+        .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(30), 0.2));
+  }
+
+  private static <T> Behavior<T> restart(Behavior<T> behavior) {
+    return Behaviors.supervise(behavior).onFailure(SupervisorStrategy.restart());
+  }
+
+  private static Behavior<Command> onChildStopped(ActorContext<Command> ctx, Terminated stopped) {
+    String child = stopped.getRef().path().name();
+    if (child.equals("links")) {
+      ctx.getLog().error("peer links stopped (the data-plane port could not be bound?); stopping the node");
+    } else {
+      ctx.getLog().error("the node's {} actor stopped; stopping the node", child);
+    }
     ctx.getSystem().terminate();
     return Behaviors.stopped();
   }

@@ -59,6 +59,9 @@ public final class DownloadsActor
 
   public record Cancel(String id, ActorRef<Optional<DownloadView>> replyTo) implements Command {}
 
+  /** A download's actor stopped for good (stopped from outside, or its restarts gave up). */
+  private record DownloadStopped(String id, ActorRef<DownloadActor.Command> ref) implements Command {}
+
   private record Answer<T>(T value, ActorRef<T> replyTo) implements Command {
     void send() {
       replyTo.tell(value);
@@ -112,6 +115,15 @@ public final class DownloadsActor
         .onCommand(Pause.class, (s, c) -> forward(c.id(), c.replyTo(), DownloadActor.Pause::new))
         .onCommand(Resume.class, (s, c) -> forward(c.id(), c.replyTo(), DownloadActor.Resume::new))
         .onCommand(Cancel.class, (s, c) -> forward(c.id(), c.replyTo(), DownloadActor.Cancel::new))
+        .onCommand(DownloadStopped.class, (s, stopped) -> {
+          // a download never stops by itself: one that was stopped from outside (or whose
+          // restarts gave up) comes back at once and recovers from its journal
+          if (children.remove(stopped.id(), stopped.ref())) {
+            context.getLog().warn("download {} stopped; recovering it from its journal", stopped.id());
+            spawn(stopped.id());
+          }
+          return Effect().none();
+        })
         .onCommand(Answer.class, (s, a) -> {
           a.send();
           return Effect().none();
@@ -135,7 +147,15 @@ public final class DownloadsActor
   }
 
   private ActorRef<DownloadActor.Command> spawn(String id) {
-    return children.computeIfAbsent(id, k -> context.spawn(DownloadActor.create(k, setup), "download-" + k));
+    return children.computeIfAbsent(id, k -> {
+      // a download that throws restarts with backoff and recovers from its journal; watched, so
+      // that one which stops for good is spawned again (DownloadStopped)
+      ActorRef<DownloadActor.Command> child = context.spawn(Behaviors.supervise(DownloadActor.create(k, setup))
+          .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(500), Duration.ofSeconds(30), 0.2)),
+          "download-" + k);
+      context.watchWith(child, new DownloadStopped(k, child));
+      return child;
+    });
   }
 
   private Effect<DownloadRegistered, State> onStart(State state, StartDownload start) {

@@ -145,4 +145,26 @@ class DownloadsActorTest {
       return null;
     });
   }
+
+  @Test
+  void aDownloadWhoseActorIsKilledIsRecoveredFromItsJournalAndKeepsAnswering() throws Exception {
+    String out = dir.resolve("killed.bin").toString();
+    DownloadsActor.Started started = assertInstanceOf(DownloadsActor.Started.class, start(share.link().format(), out, null));
+    lookups.expectMessageClass(RecordLookupsActor.LookupRecord.class, WAIT); // left unanswered
+    org.apache.pekko.actor.ActorRef download = org.apache.pekko.actor.typed.javadsl.Adapter
+        .toClassic(testKit.system())
+        .actorSelection(downloads.path().child("download-" + started.download().id()))
+        .resolveOne(WAIT).toCompletableFuture().get();
+    download.tell(org.apache.pekko.actor.Kill.getInstance(), org.apache.pekko.actor.ActorRef.noSender());
+
+    // the download comes back from its journal and looks for providers again
+    RecordLookupsActor.LookupRecord again = lookups.expectMessageClass(RecordLookupsActor.LookupRecord.class, WAIT);
+    assertEquals(ProviderKey.of(share.infoHash()), NodeId.of(again.key()));
+    testKit.createTestProbe().awaitAssert(WAIT, () -> {
+      TestProbe<java.util.Optional<DownloadView>> v = testKit.createTestProbe();
+      downloads.tell(new DownloadsActor.GetDownload(started.download().id(), v.ref()));
+      assertEquals("FINDING_PROVIDERS", v.receiveMessage(WAIT).orElseThrow().state());
+      return null;
+    });
+  }
 }
