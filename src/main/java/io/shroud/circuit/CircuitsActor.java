@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -222,9 +223,9 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
       send(from, new Cell(cell.circuitId(), CellCommand.DESTROY, new byte[] {(byte) DestroyReason.REFUSED.code()}));
       return;
     }
-    ActorRef<RelayActor.Command> relay = getContext().spawn(RelayActor.create(from, cell.circuitId(), response.keys(),
-        settings, setup.links(), setup.openLinks(), getContext().getSelf(), serviceRouter, setup.clock()),
-        "relay-" + spawned++);
+    ActorRef<RelayActor.Command> relay = getContext().spawn(stopOnFailure(RelayActor.create(from, cell.circuitId(),
+        response.keys(), settings, setup.links(), setup.openLinks(), getContext().getSelf(), serviceRouter,
+        setup.clock())), "relay-" + spawned++);
     getContext().watchWith(relay, new ChildStopped(relay));
     relays.add(relay);
     owners.put(new LinkKey(from, cell.circuitId()), new Owner(null, relay));
@@ -307,9 +308,9 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     }
     CircuitActor.Plan plan = new CircuitActor.Plan(directory, guardSet.guards(others), build.destination(),
         build.hops());
-    ActorRef<CircuitActor.Command> circuit = getContext().spawn(CircuitActor.create(setup.self(), settings, plan,
-        setup.links(), setup.openLinks(), getContext().getSelf(), build.replyTo(), setup.clock(), setup.random()),
-        "circuit-" + spawned++);
+    ActorRef<CircuitActor.Command> circuit = getContext().spawn(stopOnFailure(CircuitActor.create(setup.self(),
+        settings, plan, setup.links(), setup.openLinks(), getContext().getSelf(), build.replyTo(), setup.clock(),
+        setup.random())), "circuit-" + spawned++);
     getContext().watchWith(circuit, new ChildStopped(circuit));
     circuits.add(circuit);
     return this;
@@ -358,5 +359,14 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     circuits.remove(stopped.child());
     relays.remove(stopped.child());
     return this;
+  }
+
+  /**
+   * A circuit or relay hop that fails stops (its keys and counters cannot be trusted after a
+   * throw, and a restart would not bring its peers' state back): the failure costs that circuit
+   * only. The watch ({@link ChildStopped}) forgets it.
+   */
+  private static <T> Behavior<T> stopOnFailure(Behavior<T> circuit) {
+    return Behaviors.supervise(circuit).onFailure(SupervisorStrategy.stop());
   }
 }

@@ -188,6 +188,9 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
     if (mux == null) {
       mux = getContext().spawn(StreamMuxActor.destination(settings,
           getContext().messageAdapter(StreamMuxActor.Output.class, MuxOut::new), services), "streams");
+      // no restart (stream state is gone with it) and no handler: a failed mux fails this hop
+      // (a death pact), as a failed hop fails its circuit
+      getContext().watch(mux);
     }
     return mux;
   }
