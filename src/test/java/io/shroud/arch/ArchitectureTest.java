@@ -30,22 +30,24 @@ class ArchitectureTest {
   }
 
   @Test
-  void cryptoContentAndWireImportNothingFromPekko() {
+  void cryptoContentIdentityAndWireImportNothingFromPekko() {
     noClasses()
-        .that().resideInAnyPackage("io.shroud.crypto..", "io.shroud.content..", "io.shroud.wire..")
+        .that().resideInAnyPackage("io.shroud.crypto..", "io.shroud.content..", "io.shroud.identity..",
+            "io.shroud.wire..")
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.pekko..", "scala..")
-        .because("crypto, content and wire are pure logic (DESIGN.md, code layout)")
+        .because("crypto, content, identity and wire are pure logic (docs/design.md, packages)")
         .check(classes);
   }
 
   @Test
-  void onlyTheActorsOfDhtCircuitAndSwarmUsePekko() {
+  void onlyTheActorsOfDhtCircuitLookupAndSwarmUsePekko() {
     noClasses()
-        .that().resideInAnyPackage("io.shroud.dht..", "io.shroud.circuit..", "io.shroud.swarm..")
+        .that().resideInAnyPackage("io.shroud.dht..", "io.shroud.circuit..", "io.shroud.lookup..",
+            "io.shroud.swarm..")
         .and().haveSimpleNameNotEndingWith("Actor")
         .and().areNotNestedClasses()
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.pekko..")
-        .because("only the *Actor classes of dht, circuit and swarm may use Pekko")
+        .because("only the *Actor classes of dht, circuit, lookup and swarm may use Pekko")
         .allowEmptyShould(true)
         .check(classes);
   }
