@@ -29,7 +29,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * with the first hop and EXTEND through the circuit for each later hop, retries on a fresh path
  * when an attempt fails or times out, then carries streams through its {@link StreamMuxActor}.
  * On DESTROY, a lost first link or an unrecognizable cell it closes and ends every stream.
- * Protocol draft §8–§11.
+ * Protocol §6.8–§6.11; design.md §8.
  */
 public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   public sealed interface Command {}

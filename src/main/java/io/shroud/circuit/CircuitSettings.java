@@ -3,7 +3,7 @@ package io.shroud.circuit;
 import java.time.Duration;
 
 /**
- * Tuning of the circuit actors (protocol draft §8–§11).
+ * Tuning of the circuit actors (design.md §8; the limits a peer observes: protocol §6.12).
  *
  * @param buildTimeout how long one build attempt (all handshakes) may take
  * @param buildRetries further attempts on a fresh path after a failed one

@@ -35,7 +35,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * (neighbour, circuit id) pair; allocates circuit ids ({@link CircuitIdAllocator}); answers
  * CREATE (limits, rate, replay cache, handshake) by spawning a relay hop; spawns circuits on
  * {@link BuildCircuit}; routes stream BEGINs to the services registered with
- * {@link RegisterService} (a name nobody registered is refused). Protocol draft §8–§11.
+ * {@link RegisterService} (a name nobody registered is refused). Protocol §6.8–§6.11; design.md §8.
  */
 public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command> {
   public sealed interface Command {}

@@ -1,6 +1,6 @@
 package io.shroud.circuit;
 
-/** The one-byte reason in a DESTROY cell's payload (protocol draft §9). */
+/** The one-byte reason in a DESTROY cell's payload (protocol §6.9). */
 public enum DestroyReason {
   /** Tampered, malformed or unrecognizable relay cell; broken flow control. */
   PROTOCOL(1),

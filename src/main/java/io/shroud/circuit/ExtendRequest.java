@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The data of an EXTEND relay cell (protocol §5): next node id 32 ‖ IPv4 4 ‖ port u16 ‖
+ * The data of an EXTEND relay cell (protocol §6.5): next node id 32 ‖ IPv4 4 ‖ port u16 ‖
  * HTYPE u16 ‖ HLEN u16 ‖ CREATE (2368) = {@link #BYTES} (2410).
  */
 public record ExtendRequest(NodeId next, Inet4Address address, int port, byte[] create) {

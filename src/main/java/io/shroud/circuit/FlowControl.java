@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Circuit-level flow control of one circuit end (protocol draft §10). Sending: a window of
+ * Circuit-level flow control of one circuit end (protocol §6.10). Sending: a window of
  * {@code window} DATA cells; each SENDME from the far end reopens {@code increment} cells;
  * chunks wait in a queue bounded per stream ({@code streamCredit}) while the window is shut;
  * an END queued behind data waits for it. Receiving: every DATA cell counts against the window

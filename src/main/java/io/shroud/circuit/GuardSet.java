@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
- * A node's persistent entry guards (protocol §7): a few bandwidth-weighted relays in distinct
+ * A node's persistent entry guards (protocol §6.7; persistence: design.md §8): a few bandwidth-weighted relays in distinct
  * /16s, each kept for a long randomized lifetime. A guard missing from the directory is kept
  * (unused) until it expires, so knocking guards offline cannot force fast rotation; at most
  * {@code maxSampled} entries exist at once. {@code KeysActor} persists {@link #entries()} (or

@@ -4,7 +4,7 @@ import io.shroud.crypto.CircuitHandshake;
 import java.util.Arrays;
 
 /**
- * How CREATE and CREATED ride in cells (protocol §4, §5): the 4075-byte payloads of link
+ * How CREATE and CREATED ride in cells (protocol §6.4, §6.5): the 4075-byte payloads of link
  * CREATE / CREATED cells and the data of an EXTENDED relay cell. Decoders are strict and throw
  * {@link CircuitProtocolException}.
  */

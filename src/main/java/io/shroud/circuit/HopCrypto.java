@@ -10,7 +10,7 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * One hop's relay crypto in both directions (protocol §6.3): a continuous AES-256-CTR keystream
+ * One hop's relay crypto in both directions (protocol §6.6.3): a continuous AES-256-CTR keystream
  * and a GMAC tag (AES-256-GCM over the body as associated data, nonce = the cell counter) per
  * direction. Shared by the origin (one per hop) and a relay (one per circuit it relays). Not
  * thread-safe.

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The origin's onion layers for one circuit (protocol §6.4, §6.5): one {@code HopCrypto} per
+ * The origin's onion layers for one circuit (protocol §6.6.4, §6.6.5): one {@code HopCrypto} per
  * hop, added as each handshake completes. {@link #encrypt} seals a cell for hop {@code i} and
  * wraps layers i..1; {@link #decrypt} peels backward layers until the originating hop's tag
  * verifies. Not thread-safe: the circuit's actor owns it. Cells must be sent and processed in

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
- * Chooses circuit paths (protocol §7): hop 1 from the guard list, the last hop the destination
+ * Chooses circuit paths (protocol §6.7): hop 1 from the guard list, the last hop the destination
  * (given or bandwidth-weighted), middle hops bandwidth-weighted; never a node twice, never two
  * hops in one IPv4 /16. Pure; the random source is injected.
  */

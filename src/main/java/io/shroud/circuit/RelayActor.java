@@ -23,7 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * and go on, or are handled here when recognized (EXTEND, ECHO, DROP, and stream cells when
  * this is the last hop, through a {@link StreamMuxActor}); backward cells gain the layer. Any
  * crypto or protocol failure, a DESTROY from either side or a lost link tears the hop down
- * and sends DESTROY to whichever neighbour is still there. Protocol draft §5, §6, §9.
+ * and sends DESTROY to whichever neighbour is still there. Protocol §6.5, §6.6, §6.9.
  */
 public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   public sealed interface Command {}

@@ -4,7 +4,7 @@ import io.shroud.wire.CellFormat;
 import java.util.Arrays;
 
 /**
- * The relay cell body (protocol §6.1): the whole payload of a RELAY link cell,
+ * The relay cell body (protocol §6.6.1): the whole payload of a RELAY link cell,
  * {@link CellFormat#PAYLOAD_BYTES} (4075) bytes, and its strict codec:
  * command u8 ‖ recognized u16 (0) ‖ stream id u16 ‖ tag 16 ‖ length u16 ‖ data ‖ zero padding.
  * The tag is written and checked by {@link OnionLayers} / {@link RelayLayer}; this codec

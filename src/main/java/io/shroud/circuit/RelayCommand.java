@@ -1,7 +1,7 @@
 package io.shroud.circuit;
 
 /**
- * Every relay command number (protocol §6.2) and whether it takes a stream id. Code 0 and any
+ * Every relay command number (protocol §6.6.2) and whether it takes a stream id. Code 0 and any
  * code not listed are protocol violations.
  */
 public enum RelayCommand {

@@ -3,7 +3,7 @@ package io.shroud.circuit;
 import io.shroud.crypto.HopKeys;
 
 /**
- * A relay's layer of one circuit (protocol §6.4, §6.5). Forward cells: remove the layer, then
+ * A relay's layer of one circuit (protocol §6.6.4, §6.6.5). Forward cells: remove the layer, then
  * either the cell is addressed here ({@link Recognized}) or it is passed to the next hop
  * ({@link Forward}); a cell recognized nowhere by the last hop destroys the circuit. Backward
  * cells from the next hop get this hop's layer; cells this hop originates are sealed and

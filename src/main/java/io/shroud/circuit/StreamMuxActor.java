@@ -36,7 +36,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * stream cells from its owner into stream events. The rules are pure and kept beside it: the
  * streams' ids and states in a {@link StreamTable}, the circuit's SENDME window and queues in a
  * {@link FlowControl}; this actor asks them, then sends. A stream or flow-control violation
- * is reported as {@link Violation}; the owner destroys the circuit. Protocol draft §10, §11.
+ * is reported as {@link Violation}; the owner destroys the circuit. Protocol §6.10, §6.11.
  */
 public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Command> {
 

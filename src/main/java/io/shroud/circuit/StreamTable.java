@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The stream rules of one circuit end (protocol draft §11), beside {@link FlowControl}: which
+ * The stream rules of one circuit end (protocol §6.11), beside {@link FlowControl}: which
  * stream id the origin gives a new stream, when a BEGIN is taken, refused or a protocol
  * violation, how a stream goes from opening to open to ending, and what an END says. The
  * {@code StreamMuxActor} keeps one, asks it what a cell or a user's command means, and then

@@ -6,7 +6,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * The messages through which the rest of the node uses circuit streams, as {@code Links} is
  * for peer links. A stream is an ordered, reliable byte stream between the origin of a
- * circuit and a named service at its last hop (protocol draft §10, §11); the circuit's
+ * circuit and a named service at its last hop (protocol §6.10, §6.11); the circuit's
  * {@code StreamMuxActor} implements it. Where a stream starts:
  *
  * <ul>

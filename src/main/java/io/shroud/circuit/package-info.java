@@ -4,7 +4,7 @@
  * {@link io.shroud.circuit.RelayCommand}), handshake framing in cells, and the onion layers of the
  * origin ({@link io.shroud.circuit.OnionLayers}) and of a relay ({@link io.shroud.circuit.RelayLayer}).
  * The handshake itself lives in {@code io.shroud.crypto}. Specified in
- * {@code docs/protocol.md (section 6)}.
+ * {@code docs/protocol.md} §6.
  *
  * <p>Streams: {@link io.shroud.circuit.Streams} is the contract stream users and services rely on
  * (as {@code io.shroud.link.Links} is for links); the services themselves live with their

@@ -14,7 +14,7 @@ import org.bouncycastle.crypto.params.ParametersWithIV;
 import org.junit.jupiter.api.Test;
 
 /**
- * The relay cell tag as protocol §6.3 defines it, recomputed with Bouncy Castle's GMAC (an
+ * The relay cell tag as protocol §6.6.3 defines it, recomputed with Bouncy Castle's GMAC (an
  * implementation independent of the JDK's GCM that {@link HopCrypto} uses):
  * {@code TAG = GMAC(M, nonce = 0⁴ ‖ u64 seq, AAD = body with the tag field zeroed)}.
  */

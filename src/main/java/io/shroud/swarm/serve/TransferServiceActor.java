@@ -31,7 +31,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * tasks the session plans on the blocking-I/O dispatcher, and sends what the session writes.
  * The sessions share one node-wide {@link TokenBucket} (a request waits for tokens rather than
  * being rejected) and a cap on concurrent streams (further HELLOs get REFUSE busy). Protocol:
- * {@code docs/protocol.md (section 8)} §3–4, §9.
+ * {@code docs/protocol.md} §8.3–§8.4, §8.6; {@code docs/design.md} §9.1.
  */
 public final class TransferServiceActor extends AbstractBehavior<TransferServiceActor.Command> {
   /** The circuit service name. */

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * Knobs of the swarm actors (serving, announcing, downloading). Config keys under
- * {@code shroud.swarm} are listed in {@code docs/protocol.md (section 8)} §9.
+ * {@code shroud.swarm} are listed in {@code docs/design.md} §9.5.
  *
  * @param uploadBytesPerSecond serving rate limit over all streams (bytes/s, ≤ 1 GiB)
  * @param uploadBurstBytes token-bucket burst (at least one block, 16 KiB)

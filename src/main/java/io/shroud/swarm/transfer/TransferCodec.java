@@ -22,7 +22,7 @@ import java.util.BitSet;
  * Turns {@link TransferMessage}s into frames and back; nothing else. A frame is
  * {@code u16 length ‖ u8 type ‖ fields}, where {@code length} counts the type byte and the
  * fields and lies in {@code 1..}{@link #MAX_MESSAGE_BYTES}; integers are big-endian. The layout
- * of each message is in {@code docs/protocol.md (section 8)}. Decoding is strict and canonical:
+ * of each message is in {@code docs/protocol.md} §8.2–§8.3. Decoding is strict and canonical:
  * every accepted frame re-encodes to the same bytes, and every violation is a
  * {@link TransferProtocolException}.
  */

@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * One message of the transfer protocol spoken on a stream to a provider's {@code transfer}
- * service ({@code docs/protocol.md (section 8)}). Each record checks its own fields against the
+ * service ({@code docs/protocol.md} §8.3). Each record checks its own fields against the
  * limits in {@link TransferCodec} and throws {@link IllegalArgumentException} when built with bad
  * values; {@link TransferCodec} turns that into {@link TransferProtocolException} for received
  * bytes. Byte arrays are copied in and out.
