@@ -102,9 +102,4 @@ public record SwarmSettings(
         maxStrikes, announceInterval, recordValidity, maxProvidersPerDownload, defaultHops, stall, relookup,
         corruptBlocksForTesting);
   }
-
-  /**
-   * Picker policy from these settings: endgame with two requesters per block; ties in index
-   * order, since every provider has every piece (docs/protocol.md §8.6).
-   */
 }
