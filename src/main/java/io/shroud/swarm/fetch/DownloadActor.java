@@ -4,11 +4,9 @@ import io.shroud.circuit.CircuitsActor;
 import io.shroud.content.MerkleTree;
 import io.shroud.content.ShareLink;
 import io.shroud.identity.NodeId;
-import io.shroud.lookup.RecordLookup;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.swarm.pick.PiecePicker;
 import io.shroud.swarm.serve.SharesActor;
-import io.shroud.swarm.transfer.ProviderKey;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.swarm.transfer.TransferMessage;
 import java.nio.file.Path;
@@ -145,6 +143,8 @@ public final class DownloadActor
   private boolean rechecked;
   /** The part file's actor (piece writes, re-check, output); null until the run exists. */
   private ActorRef<PartFileActor.Command> partFile;
+  /** The providers: looked up, and a session to each. */
+  private final ProviderSessionActor.Sessions<Command> sessions;
   /** The piece downloads in flight; null until the run exists. */
   private PieceDownloadActor.Downloads<Command> pieces;
   /** Pieces written and forced but not yet in the journal, and when the next entry may be made. */
@@ -167,6 +167,7 @@ public final class DownloadActor
     this.store = new DownloadStore(setup.dataDir());
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.journal = new JournalPacer(setup.journalInterval(), System::nanoTime);
+    this.sessions = new ProviderSessionActor.Sessions<>(context, setup.circuits(), FromSource::new, SourceStopped::new);
     timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
   }
 
@@ -380,17 +381,8 @@ public final class DownloadActor
       context.getSelf().tell(new ProvidersFound(setup.staticProviders(), null));
       return;
     }
-    byte[] infoHash = run.link().infoHash();
-    int hops = run.hops();
-    context.ask(RecordLookup.class, setup.lookups(), LOOKUP_TIMEOUT,
-        replyTo -> new RecordLookupsActor.LookupRecord(ProviderKey.of(infoHash).toBytes(), hops, replyTo),
-        (found, failure) -> found == null ? new ProvidersFound(List.of(), "provider lookup: " + failure.getMessage())
-            : providers(found, infoHash));
-  }
-
-  private ProvidersFound providers(RecordLookup found, byte[] infoHash) {
-    return new ProvidersFound(ProviderRecords.providers(found.records(), infoHash, setup.clock(),
-        why -> context.getLog().debug("ignoring a provider record: {}", why)), found.error());
+    sessions.lookUp(setup.lookups(), run.link().infoHash(), run.hops(), LOOKUP_TIMEOUT, setup.clock(),
+        ProvidersFound::new);
   }
 
   private Effect<DownloadEvent, DownloadState> onLayerDone(DownloadState state, LayerDone done) {
@@ -557,9 +549,6 @@ public final class DownloadActor
 
   /** The run's hands: sessions, piece downloads, lookups, timers (all in this actor's context). */
   private final class RunIo implements DownloadIo {
-    private final ProviderSessionActor.Sessions<Command> sessions =
-        new ProviderSessionActor.Sessions<>(context, setup.circuits(), FromSource::new, SourceStopped::new);
-
     @Override
     public void connect(NodeId provider, long epoch) {
       sessions.connect(provider, epoch, run.link().infoHash(), run.hops());

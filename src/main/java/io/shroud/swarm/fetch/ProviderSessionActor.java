@@ -6,12 +6,17 @@ import io.shroud.circuit.Streams;
 import io.shroud.circuit.Streams.StreamCommand;
 import io.shroud.circuit.Streams.StreamEvent;
 import io.shroud.identity.NodeId;
+import io.shroud.lookup.RecordLookup;
+import io.shroud.lookup.RecordLookupsActor;
+import io.shroud.swarm.transfer.ProviderKey;
 import io.shroud.swarm.transfer.OutboundChunks;
 import io.shroud.swarm.transfer.TransferCodec;
 import io.shroud.swarm.transfer.TransferFrameDecoder;
 import io.shroud.swarm.transfer.TransferMessage;
 import io.shroud.swarm.transfer.TransferProtocolException;
 import java.util.LinkedHashMap;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -194,9 +199,10 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
     return Behaviors.stopped();
   }
   /**
-   * The sessions of one download, one per provider, kept by the download's actor in its own
-   * context: each is spawned with its reports adapted by {@code fromSource} and watched, so that
-   * its stop reaches the parent as {@code stopped(provider, epoch)}.
+   * The providers of one download, kept by the download's actor in its own context: looked up in
+   * the DHT ({@link #lookUp}), and a session to each, spawned with its reports adapted by
+   * {@code fromSource} and watched, so that its stop reaches the parent as
+   * {@code stopped(provider, epoch)}.
    */
   static final class Sessions<C> {
     private final ActorContext<C> context;
@@ -212,6 +218,19 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
       this.circuits = circuits;
       this.fromSource = fromSource;
       this.stopped = stopped;
+    }
+
+    /**
+     * Looks the providers of {@code infoHash} up through a circuit of {@code hops}; the parent
+     * hears {@code found(providers, error)}.
+     */
+    void lookUp(ActorRef<RecordLookupsActor.Command> lookups, byte[] infoHash, int hops, Duration timeout,
+        Clock clock, BiFunction<List<NodeId>, String, C> found) {
+      context.ask(RecordLookup.class, lookups, timeout,
+          replyTo -> new RecordLookupsActor.LookupRecord(ProviderKey.of(infoHash).toBytes(), hops, replyTo),
+          (records, failure) -> records == null ? found.apply(List.of(), "provider lookup: " + failure.getMessage())
+              : found.apply(ProviderRecords.providers(records.records(), infoHash, clock,
+                  why -> context.getLog().debug("ignoring a provider record: {}", why)), records.error()));
     }
 
     void connect(NodeId provider, long epoch, byte[] infoHash, int hops) {
