@@ -4,11 +4,9 @@ import io.shroud.circuit.CircuitsActor;
 import io.shroud.content.MerkleTree;
 import io.shroud.content.ShareLink;
 import io.shroud.identity.NodeId;
-import io.shroud.lookup.RecordLookup;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.swarm.pick.PiecePicker;
 import io.shroud.swarm.serve.SharesActor;
-import io.shroud.swarm.transfer.ProviderKey;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.swarm.transfer.TransferMessage;
 import java.nio.file.Path;
@@ -16,11 +14,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -50,12 +45,15 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * ({@link DownloadFinisher#recover}), and only what is missing is fetched.
  *
  * <p>The decisions are in {@link DownloadRun} (sources, piece layer) and {@link PieceRequests}
- * (picker, blocks); this class is the journal, the commands by phase and the I/O steps. Its
- * children: a {@link ProviderSessionActor} per source; a {@link PieceDownloadActor} per piece in
- * flight, which checks and assembles the piece's blocks (so their hashing runs beside this actor)
- * and hands the piece to the {@link PartFileWriterActor}, which writes and forces pieces in
- * batches. A piece download that stops before its piece is written (a failure, a kill) costs that
- * piece only: its blocks go back to the picker ({@link PieceFlow#abandoned}). Draft:
+ * (picker, blocks); this class is the journal and the commands by phase, and asks its children
+ * for the rest. Its children: a {@link ProviderSessionActor} per source
+ * ({@link ProviderSessionActor.Sessions}); a {@link PieceDownloadActor} per piece in flight
+ * ({@link PieceDownloadActor.Downloads}), which checks and assembles the piece's blocks (so their
+ * hashing runs beside this actor) and hands the piece to the {@link PartFileActor}; and that
+ * part-file actor, which writes and forces pieces in batches and does the other blocking file
+ * work: the resume re-check, the output digest, producing the output, and seeding it. A piece
+ * download that stops before its piece is written (a failure, a kill) costs that piece only: its
+ * blocks go back to the picker ({@link PieceFlow#abandoned}). Draft:
  * {@code docs/protocol.md (section 8)} §9.
  */
 public final class DownloadActor
@@ -89,15 +87,13 @@ public final class DownloadActor
   /** A piece download stopped (written, given up, or failed). */
   record PieceStopped(int piece, ActorRef<PieceDownloadActor.Command> ref) implements Command {}
 
-  /** The resume check: journaled pieces found damaged, and written pieces the journal missed. */
-  private record Rechecked(BitSet bad, BitSet recovered, Throwable failure) implements Command {}
+  /** The part-file actor's resume check: journaled pieces found damaged, and written pieces the journal missed. */
+  private record Rechecked(PartFileActor.Rechecked result) implements Command {}
 
   /** The journal interval has passed since the last entry: journal what was written since. */
   private enum JournalDue implements Command { INSTANCE }
 
-  private record OutputDone(DownloadFinisher.Finished finished, Throwable failure) implements Command {}
-
-  private record Seeded(SharesActor.AddResult result) implements Command {}
+  private record OutputDone(PartFileActor.OutputDone result) implements Command {}
 
   enum Retry implements Command { INSTANCE }
 
@@ -135,8 +131,6 @@ public final class DownloadActor
    */
   static final Duration JOURNAL_INTERVAL = Duration.ofMillis(250);
   private static final Duration TICK = Duration.ofMillis(500);
-  /** Bytes of verified pieces that may wait for an earlier one before the output digest gives up. */
-  static final long OUTPUT_DIGEST_MAX_WAITING = 16L * 1024 * 1024;
   private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(120);
 
   private final String id;
@@ -147,25 +141,17 @@ public final class DownloadActor
   private final Executor blocking;
   private DownloadRun run;
   private boolean rechecked;
-  /** The running piece downloads, by piece; null where none runs. */
-  private ActorRef<PieceDownloadActor.Command>[] pieces;
-  private ActorRef<PieceDownloadActor.Report> pieceReports;
-  /** Writes the pieces the piece downloads complete (group commit); null until the run exists. */
-  private ActorRef<PartFileWriterActor.Command> writer;
+  /** The part file's actor (piece writes, re-check, output); null until the run exists. */
+  private ActorRef<PartFileActor.Command> partFile;
+  /** The providers: looked up, and a session to each. */
+  private final ProviderSessionActor.Sessions<Command> sessions;
+  /** The piece downloads in flight; null until the run exists. */
+  private PieceDownloadActor.Downloads<Command> pieces;
   /** Pieces written and forced but not yet in the journal, and when the next entry may be made. */
   private final JournalPacer journal;
   /** True when the output digest waits for the resume check (pieces may be on disk already). */
   private boolean outputDigestAfterRecheck;
-  /**
-   * The output as it is produced while pieces are written (a download that started from its
-   * first piece in this incarnation): a public share's SHA-256, or an encrypted share decrypted
-   * into the output's {@code .part} sibling. Null otherwise: then the finished part file is read
-   * (and decrypted) at the end.
-   */
-  private OutputDigest outputDigest;
   private String finishingError;
-  /** Piece downloads started so far (each child's name is unique). */
-  private long pieceDownloads;
 
   public static Behavior<Command> create(String id, Setup setup) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new DownloadActor(ctx, timers, id, setup)));
@@ -181,6 +167,7 @@ public final class DownloadActor
     this.store = new DownloadStore(setup.dataDir());
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.journal = new JournalPacer(setup.journalInterval(), System::nanoTime);
+    this.sessions = new ProviderSessionActor.Sessions<>(context, setup.circuits(), FromSource::new, SourceStopped::new);
     timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
   }
 
@@ -254,7 +241,6 @@ public final class DownloadActor
     return phase.onCommand(GetView.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
         .onCommand(Rechecked.class, this::onRechecked)
         .onCommand(PieceStopped.class, this::onPieceStopped)
-        .onCommand(Seeded.class, this::onSeeded)
         .build();
   }
 
@@ -280,7 +266,7 @@ public final class DownloadActor
       if (state.started != null) {
         begin(state);
       }
-    }).onSignal(org.apache.pekko.actor.typed.PostStop.instance(), state -> discardOutputDigest()).build();
+    }).build();
   }
 
   private Effect<DownloadEvent, DownloadState> whileRunning(Runnable action) {
@@ -316,23 +302,18 @@ public final class DownloadActor
     try {
       link = ShareLink.parse(store.readLink(id).orElseThrow(() -> new IllegalStateException("link file missing")));
     } catch (RuntimeException e) {
-      context.getSelf().tell(new OutputDone(null, e));
+      context.getSelf().tell(new OutputDone(new PartFileActor.OutputDone(null, e)));
       return;
     }
     if (run == null) {
       run = new DownloadRun(new RunIo(), link, state, setup.settings(), setup.self(), setup.clock(),
           setup.random());
-      if (state.pieceLayer == null) {
-        outputDigest = startOutputDigest(link, Path.of(state.started.outputPath()), run.pieceBuffers());
-      } else {
-        outputDigestAfterRecheck = true; // written pieces may be on disk, journaled or not
-      }
-      writer = context.spawn(PartFileWriterActor.create(store, id, run.pieceBuffers(), outputDigest, blocking),
-          "part-file-writer");
-      pieceReports = context.messageAdapter(PieceDownloadActor.Report.class, FromPiece::new);
-      @SuppressWarnings("unchecked")
-      ActorRef<PieceDownloadActor.Command>[] refs = new ActorRef[run.link().geometry().pieceCount()];
-      pieces = refs;
+      // with the piece layer journaled, written pieces may be on disk, journaled or not
+      outputDigestAfterRecheck = state.pieceLayer != null;
+      partFile = context.spawn(PartFileActor.create(store, id, link, Path.of(state.started.outputPath()),
+          run.pieceBuffers(), blocking, state.pieceLayer == null), "part-file");
+      pieces = new PieceDownloadActor.Downloads<>(context, link.geometry().pieceCount(),
+          context.messageAdapter(PieceDownloadActor.Report.class, FromPiece::new), partFile, PieceStopped::new);
     }
     run.setRunning(true);
     if (run.verifier() == null && state.pieceLayer != null) {
@@ -340,48 +321,11 @@ public final class DownloadActor
           link.piecesRoot().orElseThrow())));
     }
     if (run.verifier() != null && !rechecked) {
-      List<Integer> recent = new ArrayList<>(state.recent);
-      BitSet journaled = (BitSet) state.verified.clone();
-      PieceVerifier verifier = run.verifier();
-      context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
-        try {
-          return new BitSet[] {DownloadFinisher.recheck(store, id, verifier, recent),
-              DownloadFinisher.recover(store, id, verifier, journaled)};
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }, blocking), (found, failure) -> found == null ? new Rechecked(null, null, failure)
-          : new Rechecked(found[0], found[1], null));
+      partFile.tell(new PartFileActor.Recheck(run.verifier(), new ArrayList<>(state.recent),
+          (BitSet) state.verified.clone(), context.messageAdapter(PartFileActor.Rechecked.class, Rechecked::new)));
       return;
     }
     findProvidersOrFinish(state);
-  }
-
-  /**
-   * The output produced while pieces are written: a public share's SHA-256, an encrypted share
-   * decrypted into its output's {@code .part} sibling (null if that file cannot be opened; the
-   * part file is then decrypted at the end as before).
-   */
-  private OutputDigest startOutputDigest(ShareLink link, Path output, PieceBuffers buffers) {
-    if (!link.encrypted()) {
-      return new OutputDigest(link.geometry(), OUTPUT_DIGEST_MAX_WAITING, null, buffers::give);
-    }
-    try {
-      return new OutputDigest(link.geometry(), OUTPUT_DIGEST_MAX_WAITING, DecryptingOutput.create(link, output),
-          buffers::give);
-    } catch (java.io.IOException | RuntimeException e) {
-      context.getLog().debug("download {} decrypts at the end: {}", id, e.getMessage());
-      return null;
-    }
-  }
-
-  /** Drops what the output digest produced (cancel, failure, stop). */
-  private void discardOutputDigest() {
-    OutputDigest digest = outputDigest;
-    useOutputDigest(null);
-    if (digest != null) {
-      CompletableFuture.runAsync(digest::discard, blocking);
-    }
   }
 
   /** Every piece is on disk (e.g. a crash or pause hit between the last piece and the output): finish. */
@@ -393,8 +337,9 @@ public final class DownloadActor
     }
   }
 
-  private Effect<DownloadEvent, DownloadState> onRechecked(DownloadState state, Rechecked r) {
-    rechecked = true;
+  private Effect<DownloadEvent, DownloadState> onRechecked(DownloadState state, Rechecked rechecked) {
+    this.rechecked = true;
+    PartFileActor.Rechecked r = rechecked.result();
     if (r.failure() != null) {
       context.getLog().warn("download {}: re-check failed: {}", id, r.failure().getMessage());
     }
@@ -416,7 +361,7 @@ public final class DownloadActor
         run.invalidated(bad);
         run.recovered(recovered);
         if (outputDigestAfterRecheck && s.verified.isEmpty()) {
-          useOutputDigest(startOutputDigest(run.link(), Path.of(s.started.outputPath()), run.pieceBuffers()));
+          partFile.tell(PartFileActor.StartOutputDigest.INSTANCE);
         }
         outputDigestAfterRecheck = false;
       }
@@ -436,17 +381,8 @@ public final class DownloadActor
       context.getSelf().tell(new ProvidersFound(setup.staticProviders(), null));
       return;
     }
-    byte[] infoHash = run.link().infoHash();
-    int hops = run.hops();
-    context.ask(RecordLookup.class, setup.lookups(), LOOKUP_TIMEOUT,
-        replyTo -> new RecordLookupsActor.LookupRecord(ProviderKey.of(infoHash).toBytes(), hops, replyTo),
-        (found, failure) -> found == null ? new ProvidersFound(List.of(), "provider lookup: " + failure.getMessage())
-            : providers(found, infoHash));
-  }
-
-  private ProvidersFound providers(RecordLookup found, byte[] infoHash) {
-    return new ProvidersFound(ProviderRecords.providers(found.records(), infoHash, setup.clock(),
-        why -> context.getLog().debug("ignoring a provider record: {}", why)), found.error());
+    sessions.lookUp(setup.lookups(), run.link().infoHash(), run.hops(), LOOKUP_TIMEOUT, setup.clock(),
+        ProvidersFound::new);
   }
 
   private Effect<DownloadEvent, DownloadState> onLayerDone(DownloadState state, LayerDone done) {
@@ -454,41 +390,6 @@ public final class DownloadActor
       return Effect().none();
     }
     return Effect().persist(new DownloadEvent.PieceLayerVerified(done.layer())).thenRun(s -> run.startPicking(s));
-  }
-
-  /** Hands the output digest to the part-file writer too (null: none). */
-  private void useOutputDigest(OutputDigest digest) {
-    outputDigest = digest;
-    if (writer != null) {
-      writer.tell(new PartFileWriterActor.UseDigest(digest));
-    }
-  }
-
-  /** Gives a block to its piece's download, starting one (watched) with the piece's first block. */
-  void deliver(int piece, NodeId source, TransferMessage.Block block) {
-    ActorRef<PieceDownloadActor.Command> ref = pieces[piece];
-    if (ref == null) {
-      PieceWork work = new PieceWork(piece, run.link().geometry(), run.verifier(), run.pieceBuffers());
-      ref = context.spawn(PieceDownloadActor.create(work, run.link().geometry().pieceOffset(piece), pieceReports,
-          writer), "piece-" + piece + "-" + (++pieceDownloads));
-      context.watchWith(ref, new PieceStopped(piece, ref));
-      pieces[piece] = ref;
-    }
-    ref.tell(new PieceDownloadActor.Arrived(source, block));
-  }
-
-  /** Stops every piece download (the download ends); their pieces are not asked for again. */
-  private void stopPieces() {
-    if (pieces == null) {
-      return;
-    }
-    for (int p = 0; p < pieces.length; p++) {
-      if (pieces[p] != null) {
-        context.unwatch(pieces[p]);
-        context.stop(pieces[p]);
-        pieces[p] = null;
-      }
-    }
   }
 
   private Effect<DownloadEvent, DownloadState> onFromPiece(DownloadState state, FromPiece from) {
@@ -515,8 +416,8 @@ public final class DownloadActor
    * the piece up), the piece's blocks go back to the picker: that piece alone is fetched again.
    */
   private Effect<DownloadEvent, DownloadState> onPieceStopped(DownloadState state, PieceStopped stopped) {
-    if (pieces != null && pieces[stopped.piece()] == stopped.ref()) {
-      pieces[stopped.piece()] = null;
+    if (pieces != null) {
+      pieces.stopped(stopped.piece(), stopped.ref());
     }
     if (!state.finished() && run != null) {
       run.pieces().pieceStopped(stopped.piece());
@@ -564,23 +465,13 @@ public final class DownloadActor
 
   private void finish(DownloadState state) {
     run.finishing();
-    stopPieces();
-    ShareLink link = run.link();
-    Path part = store.partFile(id);
-    Path output = Path.of(state.started.outputPath());
-    boolean keep = setup.seedTo().isPresent();
-    OutputDigest digest = outputDigest;
-    useOutputDigest(null);
-    context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
-      try {
-        return DownloadFinisher.finish(link, part, output, keep, digest);
-      } catch (Exception e) {
-        throw new java.util.concurrent.CompletionException(e);
-      }
-    }, blocking), OutputDone::new);
+    pieces.stopAll();
+    partFile.tell(new PartFileActor.Finish(setup.seedTo().isPresent(),
+        context.messageAdapter(PartFileActor.OutputDone.class, OutputDone::new)));
   }
 
-  private Effect<DownloadEvent, DownloadState> onOutputDone(DownloadState state, OutputDone done) {
+  private Effect<DownloadEvent, DownloadState> onOutputDone(DownloadState state, OutputDone output) {
+    PartFileActor.OutputDone done = output.result();
     if (state.finished()) {
       return Effect().none();
     }
@@ -594,45 +485,23 @@ public final class DownloadActor
           if (setup.seedTo().isEmpty()) {
             store.forgetLeaves(id); // only a seed serves from them
           }
-          setup.seedTo().ifPresent(shares -> seed(s, shares));
+          setup.seedTo().ifPresent(this::seed);
         });
   }
 
-  private void seed(DownloadState state, ActorRef<SharesActor.Command> shares) {
+  /** Hands the completed download to the share catalogue (through the part-file actor, which owns its files). */
+  private void seed(ActorRef<SharesActor.Command> shares) {
     if (run == null || run.verifier() == null) {
       store.forgetLeaves(id);
       return;
     }
-    ShareLink link = run.link();
-    shares.tell(new SharesActor.AdoptDownload(Path.of(state.started.outputPath()),
-        link.encrypted() ? store.partFile(id) : null, store.leavesFile(id), link.format(),
-        run.verifier().pieceLayerBytes(), context.messageAdapter(SharesActor.AddResult.class, Seeded::new)));
-  }
-
-  private Effect<DownloadEvent, DownloadState> onSeeded(DownloadState state, Seeded seeded) {
-    if (seeded.result() instanceof SharesActor.Refused r) {
-      context.getLog().info("download {} is not seeded: {}", id, r.message());
-      for (Path leftover : List.of(store.partFile(id), store.leavesFile(id))) {
-        try {
-          java.nio.file.Files.deleteIfExists(leftover);
-        } catch (java.io.IOException e) {
-          context.getLog().warn("cannot delete {}: {}", leftover, e.getMessage());
-        }
-      }
-    } else {
-      context.getLog().info("download {} completed and is now seeded", id);
-    }
-    return Effect().none();
+    partFile.tell(new PartFileActor.Seed(shares, run.verifier().pieceLayerBytes()));
   }
 
   private Effect<DownloadEvent, DownloadState> fail(String reason) {
     context.getLog().warn("download {} failed: {}", id, reason);
-    if (run != null) {
-      run.end();
-    }
-    stopPieces();
+    endRun();
     finishingError = reason;
-    discardOutputDigest();
     return Effect().persist(new DownloadEvent.DownloadFailed(reason, setup.clock().instant()));
   }
 
@@ -659,64 +528,50 @@ public final class DownloadActor
 
   private Effect<DownloadEvent, DownloadState> onCancel(DownloadState state, Cancel cancel) {
     return Effect().persist(new DownloadEvent.Cancelled(setup.clock().instant())).thenRun(s -> {
-      if (run != null) {
-        run.end();
-      }
-      stopPieces();
+      endRun();
       timers.cancel(Retry.INSTANCE);
-      discardOutputDigest();
       store.delete(id);
     }).thenReply(cancel.replyTo(), this::view);
+  }
+
+  /** The download ends without an output (failure, cancel): its run, piece downloads and output digest stop. */
+  private void endRun() {
+    if (run != null) {
+      run.end();
+      pieces.stopAll();
+      partFile.tell(PartFileActor.DiscardOutputDigest.INSTANCE);
+    }
   }
 
   DownloadView view(DownloadState state) {
     return DownloadView.of(id, state, run, finishingError);
   }
 
-  /** The run's hands: sessions, piece writes, the journal. */
+  /** The run's hands: sessions, piece downloads, lookups, timers (all in this actor's context). */
   private final class RunIo implements DownloadIo {
-    private final Map<NodeId, ActorRef<ProviderSessionActor.Command>> sessions = new LinkedHashMap<>();
-    private ActorRef<SourceReport> reports;
-
     @Override
     public void connect(NodeId provider, long epoch) {
-      if (reports == null) {
-        reports = context.messageAdapter(SourceReport.class, FromSource::new);
-      }
-      ActorRef<ProviderSessionActor.Command> ref = context.spawn(ProviderSessionActor.create(provider, epoch,
-          run.link().infoHash(), run.hops(), setup.circuits(), reports), "source-" + epoch);
-      context.watchWith(ref, new SourceStopped(provider, epoch));
-      sessions.put(provider, ref);
+      sessions.connect(provider, epoch, run.link().infoHash(), run.hops());
     }
 
     @Override
     public void send(NodeId provider, long epoch, TransferMessage message) {
-      ActorRef<ProviderSessionActor.Command> ref = sessions.get(provider);
-      if (ref != null) {
-        ref.tell(new ProviderSessionActor.Send(message));
-      }
+      sessions.send(provider, message);
     }
 
     @Override
     public void sendAll(NodeId provider, long epoch, List<TransferMessage> messages) {
-      ActorRef<ProviderSessionActor.Command> ref = sessions.get(provider);
-      if (ref != null && !messages.isEmpty()) {
-        ref.tell(new ProviderSessionActor.SendAll(messages));
-      }
+      sessions.sendAll(provider, messages);
     }
 
     @Override
     public void close(NodeId provider, long epoch) {
-      ActorRef<ProviderSessionActor.Command> ref = sessions.remove(provider);
-      if (ref != null) {
-        context.unwatch(ref);
-        ref.tell(ProviderSessionActor.Close.INSTANCE);
-      }
+      sessions.close(provider);
     }
 
     @Override
     public void deliver(int piece, NodeId source, TransferMessage.Block block) {
-      DownloadActor.this.deliver(piece, source, block);
+      pieces.deliver(run, piece, source, block);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.shroud.swarm.fetch;
 
 import io.shroud.identity.NodeId;
 import io.shroud.swarm.transfer.TransferMessage;
+import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -13,7 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * The download of one piece, a child of its {@link DownloadActor}: owns the piece's blocks while
  * they arrive, checks each against the verified piece layer and the whole piece's leaves
- * ({@link PieceWork}), hands the complete piece to the part-file writer and stops once it is
+ * ({@link PieceWork}), hands the complete piece to the {@link PartFileActor} and stops once it is
  * written and forced, or when its piece is given up. The parent watches it: if it stops any
  * other way (an exception, a kill) the parent hands the piece's blocks back to the picker
  * ({@link PieceFlow#abandoned}), so only this piece is fetched again.
@@ -54,15 +55,15 @@ final class PieceDownloadActor extends AbstractBehavior<PieceDownloadActor.Comma
   private final PieceWork work;
   private final long offset;
   private final ActorRef<Report> parent;
-  private final ActorRef<PartFileWriterActor.Command> writer;
+  private final ActorRef<PartFileActor.Command> writer;
 
   static Behavior<Command> create(PieceWork work, long offset, ActorRef<Report> parent,
-      ActorRef<PartFileWriterActor.Command> writer) {
+      ActorRef<PartFileActor.Command> writer) {
     return Behaviors.setup(ctx -> new PieceDownloadActor(ctx, work, offset, parent, writer));
   }
 
   private PieceDownloadActor(ActorContext<Command> context, PieceWork work, long offset, ActorRef<Report> parent,
-      ActorRef<PartFileWriterActor.Command> writer) {
+      ActorRef<PartFileActor.Command> writer) {
     super(context);
     this.work = work;
     this.offset = offset;
@@ -92,7 +93,7 @@ final class PieceDownloadActor extends AbstractBehavior<PieceDownloadActor.Comma
           a.source()));
       case COMPLETE -> {
         parent.tell(new Assembled(work.piece()));
-        writer.tell(new PartFileWriterActor.Write(work.handOver(offset), getContext().getSelf()));
+        writer.tell(new PartFileActor.Write(work.handOver(offset), getContext().getSelf()));
       }
       case FAILED -> {
         parent.tell(new LeavesFailed(work.piece()));
@@ -106,5 +107,62 @@ final class PieceDownloadActor extends AbstractBehavior<PieceDownloadActor.Comma
   private Behavior<Command> onWritten() {
     parent.tell(new PieceWritten(work.piece()));
     return Behaviors.stopped();
+  }
+  /**
+   * The piece downloads of one download, by piece, kept by the download's actor in its own
+   * context (a block goes from it straight to its piece's actor, no hop between): each is started
+   * with its piece's first block and watched, so that its stop reaches the parent as
+   * {@code stopped(piece, ref)}.
+   */
+  static final class Downloads<C> {
+    private final ActorContext<C> context;
+    private final ActorRef<Report> reports;
+    private final ActorRef<PartFileActor.Command> partFile;
+    private final BiFunction<Integer, ActorRef<Command>, C> stopped;
+    /** The running piece downloads, by piece; null where none runs. */
+    private final ActorRef<Command>[] running;
+    /** Piece downloads started so far (each child's name is unique). */
+    private long started;
+
+    @SuppressWarnings("unchecked")
+    Downloads(ActorContext<C> context, int pieceCount, ActorRef<Report> reports, ActorRef<PartFileActor.Command> partFile,
+        BiFunction<Integer, ActorRef<Command>, C> stopped) {
+      this.context = context;
+      this.reports = reports;
+      this.partFile = partFile;
+      this.stopped = stopped;
+      this.running = new ActorRef[pieceCount];
+    }
+
+    /** Gives a block to its piece's download, starting one (watched) with the piece's first block. */
+    void deliver(DownloadRun run, int piece, NodeId source, TransferMessage.Block block) {
+      ActorRef<Command> ref = running[piece];
+      if (ref == null) {
+        PieceWork work = new PieceWork(piece, run.link().geometry(), run.verifier(), run.pieceBuffers());
+        ref = context.spawn(create(work, run.link().geometry().pieceOffset(piece), reports, partFile),
+            "piece-" + piece + "-" + (++started));
+        context.watchWith(ref, stopped.apply(piece, ref));
+        running[piece] = ref;
+      }
+      ref.tell(new Arrived(source, block));
+    }
+
+    /** The download of {@code piece} by {@code ref} stopped. */
+    void stopped(int piece, ActorRef<Command> ref) {
+      if (running[piece] == ref) {
+        running[piece] = null;
+      }
+    }
+
+    /** Stops every piece download (the download ends); their pieces are not asked for again. */
+    void stopAll() {
+      for (int p = 0; p < running.length; p++) {
+        if (running[p] != null) {
+          context.unwatch(running[p]);
+          context.stop(running[p]);
+          running[p] = null;
+        }
+      }
+    }
   }
 }

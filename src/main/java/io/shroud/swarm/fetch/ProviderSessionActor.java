@@ -6,13 +6,22 @@ import io.shroud.circuit.Streams;
 import io.shroud.circuit.Streams.StreamCommand;
 import io.shroud.circuit.Streams.StreamEvent;
 import io.shroud.identity.NodeId;
+import io.shroud.lookup.RecordLookup;
+import io.shroud.lookup.RecordLookupsActor;
+import io.shroud.swarm.transfer.ProviderKey;
 import io.shroud.swarm.transfer.OutboundChunks;
 import io.shroud.swarm.transfer.TransferCodec;
 import io.shroud.swarm.transfer.TransferFrameDecoder;
 import io.shroud.swarm.transfer.TransferMessage;
 import io.shroud.swarm.transfer.TransferProtocolException;
+import java.util.LinkedHashMap;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -188,5 +197,73 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
   private Behavior<Command> lost(String reason) {
     parent.tell(new SourceReport.Lost(provider, epoch, reason));
     return Behaviors.stopped();
+  }
+  /**
+   * The providers of one download, kept by the download's actor in its own context: looked up in
+   * the DHT ({@link #lookUp}), and a session to each, spawned with its reports adapted by
+   * {@code fromSource} and watched, so that its stop reaches the parent as
+   * {@code stopped(provider, epoch)}.
+   */
+  static final class Sessions<C> {
+    private final ActorContext<C> context;
+    private final ActorRef<CircuitsActor.Command> circuits;
+    private final Function<SourceReport, C> fromSource;
+    private final BiFunction<NodeId, Long, C> stopped;
+    private final Map<NodeId, ActorRef<Command>> open = new LinkedHashMap<>();
+    private ActorRef<SourceReport> reports;
+
+    Sessions(ActorContext<C> context, ActorRef<CircuitsActor.Command> circuits, Function<SourceReport, C> fromSource,
+        BiFunction<NodeId, Long, C> stopped) {
+      this.context = context;
+      this.circuits = circuits;
+      this.fromSource = fromSource;
+      this.stopped = stopped;
+    }
+
+    /**
+     * Looks the providers of {@code infoHash} up through a circuit of {@code hops}; the parent
+     * hears {@code found(providers, error)}.
+     */
+    void lookUp(ActorRef<RecordLookupsActor.Command> lookups, byte[] infoHash, int hops, Duration timeout,
+        Clock clock, BiFunction<List<NodeId>, String, C> found) {
+      context.ask(RecordLookup.class, lookups, timeout,
+          replyTo -> new RecordLookupsActor.LookupRecord(ProviderKey.of(infoHash).toBytes(), hops, replyTo),
+          (records, failure) -> records == null ? found.apply(List.of(), "provider lookup: " + failure.getMessage())
+              : found.apply(ProviderRecords.providers(records.records(), infoHash, clock,
+                  why -> context.getLog().debug("ignoring a provider record: {}", why)), records.error()));
+    }
+
+    void connect(NodeId provider, long epoch, byte[] infoHash, int hops) {
+      if (reports == null) {
+        reports = context.messageAdapter(SourceReport.class, fromSource::apply);
+      }
+      ActorRef<Command> ref = context.spawn(create(provider, epoch, infoHash, hops, circuits, reports),
+          "source-" + epoch);
+      context.watchWith(ref, stopped.apply(provider, epoch));
+      open.put(provider, ref);
+    }
+
+    void send(NodeId provider, TransferMessage message) {
+      ActorRef<Command> ref = open.get(provider);
+      if (ref != null) {
+        ref.tell(new Send(message));
+      }
+    }
+
+    void sendAll(NodeId provider, List<TransferMessage> messages) {
+      ActorRef<Command> ref = open.get(provider);
+      if (ref != null && !messages.isEmpty()) {
+        ref.tell(new SendAll(messages));
+      }
+    }
+
+    /** Closes the session (unwatched: no stop is reported). */
+    void close(NodeId provider) {
+      ActorRef<Command> ref = open.remove(provider);
+      if (ref != null) {
+        context.unwatch(ref);
+        ref.tell(Close.INSTANCE);
+      }
+    }
   }
 }
