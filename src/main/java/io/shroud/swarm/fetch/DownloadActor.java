@@ -61,15 +61,20 @@ public final class DownloadActor
 
   public sealed interface Command {}
 
+  /** The commands that start, pause, resume or cancel a download; each is answered with the view. */
+  sealed interface Lifecycle extends Command {
+    ActorRef<DownloadView> replyTo();
+  }
+
   /** Starts a fresh download (the parent validated the arguments). */
-  public record Start(String link, String outputPath, int hops, ActorRef<DownloadView> replyTo) implements Command {}
+  public record Start(String link, String outputPath, int hops, ActorRef<DownloadView> replyTo) implements Lifecycle {}
 
-  public record Pause(ActorRef<DownloadView> replyTo) implements Command {}
+  public record Pause(ActorRef<DownloadView> replyTo) implements Lifecycle {}
 
-  public record Resume(ActorRef<DownloadView> replyTo) implements Command {}
+  public record Resume(ActorRef<DownloadView> replyTo) implements Lifecycle {}
 
   /** Cancels and deletes the part file. */
-  public record Cancel(ActorRef<DownloadView> replyTo) implements Command {}
+  public record Cancel(ActorRef<DownloadView> replyTo) implements Lifecycle {}
 
   public record GetView(ActorRef<DownloadView> replyTo) implements Command {}
 
@@ -190,25 +195,27 @@ public final class DownloadActor
     };
   }
 
-  /** COMPLETE, CANCELLED, FAILED: nothing more happens; the lifecycle commands show how it ended. */
+  /**
+   * COMPLETE, CANCELLED, FAILED: nothing more happens; the lifecycle commands show how it ended,
+   * and whatever the run, its children or its timers still send is ignored.
+   */
   private CommandHandler<Command, DownloadEvent, DownloadState> ended() {
     return anyPhase(newCommandHandlerBuilder().forState(s -> s.phase().ended())
-        .onCommand(c -> c instanceof Start || c instanceof Pause || c instanceof Resume || c instanceof Cancel,
-            (s, c) -> Effect().reply(replyTo(c), view(s)))
-        .onCommand(c -> c instanceof ProvidersFound || c instanceof FromSource || c instanceof SourceStopped
-            || c instanceof Retry || c instanceof Tick || c instanceof LayerDone || c instanceof FromPiece
-            || c instanceof JournalDue || c instanceof OutputDone, (s, c) -> Effect().none()));
+        .onCommand(Lifecycle.class, (s, c) -> Effect().reply(c.replyTo(), view(s))))
+        .onAnyCommand((s, c) -> Effect().none());
   }
 
-  /** PAUSED: no sessions; pieces already handed to the writer still land and are journaled. */
+  /**
+   * PAUSED: no sessions (what they, the lookup and the run's timers still send is ignored);
+   * pieces already handed to the writer still land and are journaled.
+   */
   private CommandHandler<Command, DownloadEvent, DownloadState> paused() {
     return anyPhase(pieceAndJournalCommands(newCommandHandlerBuilder()
         .forState(s -> s.phase() == DownloadPhase.PAUSED)
-        .onCommand(c -> c instanceof Start || c instanceof Pause, (s, c) -> Effect().reply(replyTo(c), view(s)))
         .onCommand(Resume.class, this::onResume)
         .onCommand(Cancel.class, this::onCancel)
-        .onCommand(c -> c instanceof ProvidersFound || c instanceof FromSource || c instanceof SourceStopped
-            || c instanceof Retry || c instanceof Tick, (s, c) -> Effect().none())));
+        .onCommand(Lifecycle.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))))
+        .onAnyCommand((s, c) -> Effect().none());
   }
 
   /** STARTING, the journal's name for a download that runs (its run knows the live phase). */
@@ -223,7 +230,7 @@ public final class DownloadActor
         .onCommand(FromSource.class, (s, c) -> whileRunning(() -> run.onReport(c.report())))
         .onCommand(SourceStopped.class, (s, c) -> whileRunning(() -> run.onStopped(c.provider(), c.epoch())))
         .onCommand(Retry.class, (s, c) -> whileRunning(this::findProviders))
-        .onCommand(Tick.class, (s, c) -> whileRunning(() -> run.tick()))));
+        .onCommand(Tick.class, (s, c) -> whileRunning(() -> run.tick())))).build();
   }
 
   /** What a running or paused download handles alike: the piece layer, piece downloads, the journal, the output. */
@@ -235,24 +242,12 @@ public final class DownloadActor
         .onCommand(OutputDone.class, this::onOutputDone);
   }
 
-  /** What every phase handles alike, last in each phase's handler. */
-  private CommandHandler<Command, DownloadEvent, DownloadState> anyPhase(
+  /** What every phase handles alike, after the phase's own commands (and before a phase's catch-all). */
+  private CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> anyPhase(
       CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> phase) {
     return phase.onCommand(GetView.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
         .onCommand(Rechecked.class, this::onRechecked)
-        .onCommand(PieceStopped.class, this::onPieceStopped)
-        .build();
-  }
-
-  private static ActorRef<DownloadView> replyTo(Command lifecycle) {
-    if (lifecycle instanceof Start c) {
-      return c.replyTo();
-    } else if (lifecycle instanceof Pause c) {
-      return c.replyTo();
-    } else if (lifecycle instanceof Resume c) {
-      return c.replyTo();
-    }
-    return ((Cancel) lifecycle).replyTo();
+        .onCommand(PieceStopped.class, this::onPieceStopped);
   }
 
   @Override
@@ -343,23 +338,19 @@ public final class DownloadActor
     if (r.failure() != null) {
       context.getLog().warn("download {}: re-check failed: {}", id, r.failure().getMessage());
     }
-    List<DownloadEvent> events = new ArrayList<>();
-    BitSet bad = r.bad() == null ? new BitSet() : r.bad();
-    bad.stream().forEach(p -> events.add(new DownloadEvent.PieceInvalidated(p)));
-    if (!bad.isEmpty()) {
+    ResumeCheck found = ResumeCheck.of(r.bad(), r.recovered());
+    if (!found.bad().isEmpty()) {
       context.getLog().warn("download {}: {} piece(s) damaged in the part file, fetching them again", id,
-          bad.cardinality());
+          found.bad().cardinality());
     }
-    BitSet recovered = r.recovered() == null ? new BitSet() : r.recovered();
-    if (!recovered.isEmpty()) {
-      events.add(new DownloadEvent.PiecesVerified(recovered.stream().toArray()));
+    if (!found.recovered().isEmpty()) {
       context.getLog().info("download {}: {} piece(s) written before the stop found in the part file", id,
-          recovered.cardinality());
+          found.recovered().cardinality());
     }
-    return Effect().persist(events).thenRun(s -> {
+    return Effect().persist(found.events()).thenRun(s -> {
       if (run != null) {
-        run.invalidated(bad);
-        run.recovered(recovered);
+        run.invalidated(found.bad());
+        run.recovered(found.recovered());
         if (outputDigestAfterRecheck && s.verified.isEmpty()) {
           partFile.tell(PartFileActor.StartOutputDigest.INSTANCE);
         }
