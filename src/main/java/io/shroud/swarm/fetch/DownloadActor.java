@@ -21,18 +21,11 @@ import java.util.random.RandomGenerator;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
-import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilderByState;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
-import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * One download (persistence id {@code download|<id>}): finds providers, connects to each through
@@ -45,8 +38,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * ({@link DownloadFinisher#recover}), and only what is missing is fetched.
  *
  * <p>The decisions are in {@link DownloadRun} (sources, piece layer) and {@link PieceRequests}
- * (picker, blocks); this class is the journal and the commands by phase, and asks its children
- * for the rest. Its children: a {@link ProviderSessionActor} per source
+ * (picker, blocks). The journal side, which it extends, is {@link DownloadJournalActor}: the
+ * commands by phase, every event persisted, recovery and the view. This class is the live run:
+ * it holds the {@link DownloadRun} and its hands ({@link DownloadIo}), handles what the sessions,
+ * the provider lookup and its timers send while the download runs, starts the resume re-check,
+ * and asks its children for the rest. Its children: a {@link ProviderSessionActor} per source
  * ({@link ProviderSessionActor.Sessions}); a {@link PieceDownloadActor} per piece in flight
  * ({@link PieceDownloadActor.Downloads}), which checks and assembles the piece's blocks (so their
  * hashing runs beside this actor) and hands the piece to the {@link PartFileActor}; and that
@@ -56,20 +52,24 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * blocks go back to the picker ({@link PieceFlow#abandoned}). Draft:
  * {@code docs/protocol.md (section 8)} §9.
  */
-public final class DownloadActor
-    extends EventSourcedBehavior<DownloadActor.Command, DownloadEvent, DownloadState> {
+public final class DownloadActor extends DownloadJournalActor {
 
   public sealed interface Command {}
 
+  /** The commands that start, pause, resume or cancel a download; each is answered with the view. */
+  sealed interface Lifecycle extends Command {
+    ActorRef<DownloadView> replyTo();
+  }
+
   /** Starts a fresh download (the parent validated the arguments). */
-  public record Start(String link, String outputPath, int hops, ActorRef<DownloadView> replyTo) implements Command {}
+  public record Start(String link, String outputPath, int hops, ActorRef<DownloadView> replyTo) implements Lifecycle {}
 
-  public record Pause(ActorRef<DownloadView> replyTo) implements Command {}
+  public record Pause(ActorRef<DownloadView> replyTo) implements Lifecycle {}
 
-  public record Resume(ActorRef<DownloadView> replyTo) implements Command {}
+  public record Resume(ActorRef<DownloadView> replyTo) implements Lifecycle {}
 
   /** Cancels and deletes the part file. */
-  public record Cancel(ActorRef<DownloadView> replyTo) implements Command {}
+  public record Cancel(ActorRef<DownloadView> replyTo) implements Lifecycle {}
 
   public record GetView(ActorRef<DownloadView> replyTo) implements Command {}
 
@@ -88,12 +88,12 @@ public final class DownloadActor
   record PieceStopped(int piece, ActorRef<PieceDownloadActor.Command> ref) implements Command {}
 
   /** The part-file actor's resume check: journaled pieces found damaged, and written pieces the journal missed. */
-  private record Rechecked(PartFileActor.Rechecked result) implements Command {}
+  record Rechecked(PartFileActor.Rechecked result) implements Command {}
 
   /** The journal interval has passed since the last entry: journal what was written since. */
-  private enum JournalDue implements Command { INSTANCE }
+  enum JournalDue implements Command { INSTANCE }
 
-  private record OutputDone(PartFileActor.OutputDone result) implements Command {}
+  record OutputDone(PartFileActor.OutputDone result) implements Command {}
 
   enum Retry implements Command { INSTANCE }
 
@@ -133,13 +133,9 @@ public final class DownloadActor
   private static final Duration TICK = Duration.ofMillis(500);
   private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(120);
 
-  private final String id;
-  private final Setup setup;
-  private final ActorContext<Command> context;
-  private final TimerScheduler<Command> timers;
-  private final DownloadStore store;
   private final Executor blocking;
   private DownloadRun run;
+  /** True once the resume re-check of this incarnation is journaled (it runs once). */
   private boolean rechecked;
   /** The part file's actor (piece writes, re-check, output); null until the run exists. */
   private ActorRef<PartFileActor.Command> partFile;
@@ -147,126 +143,34 @@ public final class DownloadActor
   private final ProviderSessionActor.Sessions<Command> sessions;
   /** The piece downloads in flight; null until the run exists. */
   private PieceDownloadActor.Downloads<Command> pieces;
-  /** Pieces written and forced but not yet in the journal, and when the next entry may be made. */
-  private final JournalPacer journal;
   /** True when the output digest waits for the resume check (pieces may be on disk already). */
   private boolean outputDigestAfterRecheck;
-  private String finishingError;
 
   public static Behavior<Command> create(String id, Setup setup) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new DownloadActor(ctx, timers, id, setup)));
   }
 
   private DownloadActor(ActorContext<Command> context, TimerScheduler<Command> timers, String id, Setup setup) {
-    super(PersistenceId.of("download", id),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(500), Duration.ofSeconds(30), 0.2));
-    this.id = id;
-    this.setup = setup;
-    this.context = context;
-    this.timers = timers;
-    this.store = new DownloadStore(setup.dataDir());
+    super(context, timers, id, setup);
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
-    this.journal = new JournalPacer(setup.journalInterval(), System::nanoTime);
     this.sessions = new ProviderSessionActor.Sessions<>(context, setup.circuits(), FromSource::new, SourceStopped::new);
     timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
   }
 
   @Override
-  public DownloadState emptyState() {
-    return new DownloadState();
+  DownloadRun run() {
+    return run;
   }
 
   @Override
-  public CommandHandler<Command, DownloadEvent, DownloadState> commandHandler() {
-    CommandHandler<Command, DownloadEvent, DownloadState> ended = ended();
-    CommandHandler<Command, DownloadEvent, DownloadState> paused = paused();
-    CommandHandler<Command, DownloadEvent, DownloadState> running = running();
-    // one builder per phase: with several forState groups in one builder, pekko-persistence-typed
-    // 1.7.0 reached only the last group's handlers (tried in a scratch program)
-    return (state, command) -> switch (state.phase()) {
-      case COMPLETE, CANCELLED, FAILED -> ended.apply(state, command);
-      case PAUSED -> paused.apply(state, command);
-      default -> running.apply(state, command);
-    };
-  }
-
-  /** COMPLETE, CANCELLED, FAILED: nothing more happens; the lifecycle commands show how it ended. */
-  private CommandHandler<Command, DownloadEvent, DownloadState> ended() {
-    return anyPhase(newCommandHandlerBuilder().forState(s -> s.phase().ended())
-        .onCommand(c -> c instanceof Start || c instanceof Pause || c instanceof Resume || c instanceof Cancel,
-            (s, c) -> Effect().reply(replyTo(c), view(s)))
-        .onCommand(c -> c instanceof ProvidersFound || c instanceof FromSource || c instanceof SourceStopped
-            || c instanceof Retry || c instanceof Tick || c instanceof LayerDone || c instanceof FromPiece
-            || c instanceof JournalDue || c instanceof OutputDone, (s, c) -> Effect().none()));
-  }
-
-  /** PAUSED: no sessions; pieces already handed to the writer still land and are journaled. */
-  private CommandHandler<Command, DownloadEvent, DownloadState> paused() {
-    return anyPhase(pieceAndJournalCommands(newCommandHandlerBuilder()
-        .forState(s -> s.phase() == DownloadPhase.PAUSED)
-        .onCommand(c -> c instanceof Start || c instanceof Pause, (s, c) -> Effect().reply(replyTo(c), view(s)))
-        .onCommand(Resume.class, this::onResume)
-        .onCommand(Cancel.class, this::onCancel)
-        .onCommand(c -> c instanceof ProvidersFound || c instanceof FromSource || c instanceof SourceStopped
-            || c instanceof Retry || c instanceof Tick, (s, c) -> Effect().none())));
-  }
-
-  /** STARTING, the journal's name for a download that runs (its run knows the live phase). */
-  private CommandHandler<Command, DownloadEvent, DownloadState> running() {
-    return anyPhase(pieceAndJournalCommands(newCommandHandlerBuilder()
-        .forState(s -> s.phase() == DownloadPhase.STARTING)
-        .onCommand(Start.class, this::onStart)
-        .onCommand(Pause.class, this::onPause)
-        .onCommand(Resume.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
-        .onCommand(Cancel.class, this::onCancel)
+  CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> runCommands(
+      CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> running) {
+    return running
         .onCommand(ProvidersFound.class, (s, c) -> whileRunning(() -> run.providersFound(c.providers(), c.error())))
         .onCommand(FromSource.class, (s, c) -> whileRunning(() -> run.onReport(c.report())))
         .onCommand(SourceStopped.class, (s, c) -> whileRunning(() -> run.onStopped(c.provider(), c.epoch())))
         .onCommand(Retry.class, (s, c) -> whileRunning(this::findProviders))
-        .onCommand(Tick.class, (s, c) -> whileRunning(() -> run.tick()))));
-  }
-
-  /** What a running or paused download handles alike: the piece layer, piece downloads, the journal, the output. */
-  private CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> pieceAndJournalCommands(
-      CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> phase) {
-    return phase.onCommand(LayerDone.class, this::onLayerDone)
-        .onCommand(FromPiece.class, this::onFromPiece)
-        .onCommand(JournalDue.class, this::onJournalDue)
-        .onCommand(OutputDone.class, this::onOutputDone);
-  }
-
-  /** What every phase handles alike, last in each phase's handler. */
-  private CommandHandler<Command, DownloadEvent, DownloadState> anyPhase(
-      CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> phase) {
-    return phase.onCommand(GetView.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
-        .onCommand(Rechecked.class, this::onRechecked)
-        .onCommand(PieceStopped.class, this::onPieceStopped)
-        .build();
-  }
-
-  private static ActorRef<DownloadView> replyTo(Command lifecycle) {
-    if (lifecycle instanceof Start c) {
-      return c.replyTo();
-    } else if (lifecycle instanceof Pause c) {
-      return c.replyTo();
-    } else if (lifecycle instanceof Resume c) {
-      return c.replyTo();
-    }
-    return ((Cancel) lifecycle).replyTo();
-  }
-
-  @Override
-  public EventHandler<DownloadState, DownloadEvent> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(DownloadState::apply);
-  }
-
-  @Override
-  public SignalHandler<DownloadState> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
-      if (state.started != null) {
-        begin(state);
-      }
-    }).build();
+        .onCommand(Tick.class, (s, c) -> whileRunning(() -> run.tick()));
   }
 
   private Effect<DownloadEvent, DownloadState> whileRunning(Runnable action) {
@@ -276,25 +180,9 @@ public final class DownloadActor
     return Effect().none();
   }
 
-  private Effect<DownloadEvent, DownloadState> onStart(DownloadState state, Start start) {
-    if (state.started != null) {
-      return Effect().reply(start.replyTo(), view(state));
-    }
-    ShareLink link = ShareLink.parse(start.link());
-    try {
-      store.writeLink(id, start.link());
-    } catch (java.io.IOException e) {
-      return Effect().persist(new DownloadEvent.DownloadFailed("cannot store the link: " + e.getMessage(),
-          setup.clock().instant())).thenReply(start.replyTo(), this::view);
-    }
-    return Effect().persist(new DownloadEvent.DownloadStarted(id, link.infoHashHex(), start.outputPath(),
-            start.hops(), setup.clock().instant()))
-        .thenRun(this::begin)
-        .thenReply(start.replyTo(), this::view);
-  }
-
   /** Sets up the run from the journaled state: re-check recent pieces, then find providers. */
-  private void begin(DownloadState state) {
+  @Override
+  void begin(DownloadState state) {
     if (state.finished() || state.paused) {
       return;
     }
@@ -331,44 +219,26 @@ public final class DownloadActor
   /** Every piece is on disk (e.g. a crash or pause hit between the last piece and the output): finish. */
   private void findProvidersOrFinish(DownloadState state) {
     if (run.verifier() != null && state.verified.cardinality() == run.link().geometry().pieceCount()) {
-      finish(state);
+      finishRun(state);
     } else {
       findProviders();
     }
   }
 
-  private Effect<DownloadEvent, DownloadState> onRechecked(DownloadState state, Rechecked rechecked) {
-    this.rechecked = true;
-    PartFileActor.Rechecked r = rechecked.result();
-    if (r.failure() != null) {
-      context.getLog().warn("download {}: re-check failed: {}", id, r.failure().getMessage());
-    }
-    List<DownloadEvent> events = new ArrayList<>();
-    BitSet bad = r.bad() == null ? new BitSet() : r.bad();
-    bad.stream().forEach(p -> events.add(new DownloadEvent.PieceInvalidated(p)));
-    if (!bad.isEmpty()) {
-      context.getLog().warn("download {}: {} piece(s) damaged in the part file, fetching them again", id,
-          bad.cardinality());
-    }
-    BitSet recovered = r.recovered() == null ? new BitSet() : r.recovered();
-    if (!recovered.isEmpty()) {
-      events.add(new DownloadEvent.PiecesVerified(recovered.stream().toArray()));
-      context.getLog().info("download {}: {} piece(s) written before the stop found in the part file", id,
-          recovered.cardinality());
-    }
-    return Effect().persist(events).thenRun(s -> {
-      if (run != null) {
-        run.invalidated(bad);
-        run.recovered(recovered);
-        if (outputDigestAfterRecheck && s.verified.isEmpty()) {
-          partFile.tell(PartFileActor.StartOutputDigest.INSTANCE);
-        }
-        outputDigestAfterRecheck = false;
+  @Override
+  void afterRecheck(DownloadState state, ResumeCheck found) {
+    rechecked = true;
+    if (run != null) {
+      run.invalidated(found.bad());
+      run.recovered(found.recovered());
+      if (outputDigestAfterRecheck && state.verified.isEmpty()) {
+        partFile.tell(PartFileActor.StartOutputDigest.INSTANCE);
       }
-      if (!s.paused && !s.finished()) {
-        findProvidersOrFinish(s);
-      }
-    });
+      outputDigestAfterRecheck = false;
+    }
+    if (!state.paused && !state.finished()) {
+      findProvidersOrFinish(state);
+    }
   }
 
   /** Asks for providers (static list, or a DHT lookup through a circuit). */
@@ -385,112 +255,52 @@ public final class DownloadActor
         ProvidersFound::new);
   }
 
-  private Effect<DownloadEvent, DownloadState> onLayerDone(DownloadState state, LayerDone done) {
-    if (state.finished() || run == null) {
-      return Effect().none();
-    }
-    return Effect().persist(new DownloadEvent.PieceLayerVerified(done.layer())).thenRun(s -> run.startPicking(s));
+  @Override
+  void startPicking(DownloadState state) {
+    run.startPicking(state);
   }
 
-  private Effect<DownloadEvent, DownloadState> onFromPiece(DownloadState state, FromPiece from) {
-    if (state.finished() || run == null) {
-      return Effect().none();
-    }
-    PieceDownloadActor.Report report = from.report();
+  @Override
+  void pieceProgress(PieceDownloadActor.Report report) {
     if (report instanceof PieceDownloadActor.BadBlock bad) {
       run.pieces().blockBad(bad.piece(), bad.index(), bad.source());
     } else if (report instanceof PieceDownloadActor.Assembled a) {
       run.pieces().pieceAssembled(a.piece());
     } else if (report instanceof PieceDownloadActor.LeavesFailed f) {
       run.pieces().leavesFailed(f.piece());
-    } else if (report instanceof PieceDownloadActor.WriteFailed f) {
-      return fail("cannot write the part file: " + f.failure().getMessage());
-    } else if (report instanceof PieceDownloadActor.PieceWritten w) {
-      return onPieceWritten(state, w.piece());
     }
-    return Effect().none();
+  }
+
+  @Override
+  boolean pieceWritten(int piece) {
+    return run.pieces().pieceWritten(piece);
   }
 
   /**
    * A piece download stopped. If it had not written its piece (it failed, was killed, or gave
    * the piece up), the piece's blocks go back to the picker: that piece alone is fetched again.
    */
-  private Effect<DownloadEvent, DownloadState> onPieceStopped(DownloadState state, PieceStopped stopped) {
+  @Override
+  void pieceStopped(DownloadState state, PieceStopped stopped) {
     if (pieces != null) {
       pieces.stopped(stopped.piece(), stopped.ref());
     }
     if (!state.finished() && run != null) {
       run.pieces().pieceStopped(stopped.piece());
     }
-    return Effect().none();
   }
 
-  /**
-   * A piece is written and forced: it waits for the next journal entry, which is made at most
-   * every {@link Setup#journalInterval()} (at once when the download completes or is paused), so
-   * a piece is always on disk before the {@code PiecesVerified} naming it is persisted.
-   */
-  private Effect<DownloadEvent, DownloadState> onPieceWritten(DownloadState state, int piece) {
-    boolean complete = run.pieces().pieceWritten(piece);
-    journal.written(List.of(piece));
-    long wait = journal.waitNanos();
-    if (complete || state.paused || wait <= 0) {
-      return journalWritten(complete);
-    }
-    if (!timers.isTimerActive(JournalDue.INSTANCE)) {
-      timers.startSingleTimer(JournalDue.INSTANCE, Duration.ofNanos(wait));
-    }
-    return Effect().none();
-  }
-
-  private Effect<DownloadEvent, DownloadState> onJournalDue(DownloadState state, JournalDue due) {
-    if (state.finished() || !journal.hasWaiting()) {
-      return Effect().none();
-    }
-    return journalWritten(false);
-  }
-
-  /**
-   * Persists one {@code PiecesVerified} for every piece written since the last one; then
-   * finishes if {@code complete}.
-   */
-  private Effect<DownloadEvent, DownloadState> journalWritten(boolean complete) {
-    timers.cancel(JournalDue.INSTANCE);
-    return Effect().persist(new DownloadEvent.PiecesVerified(journal.take())).thenRun(s -> {
-      if (complete && !s.paused) {
-        finish(s);
-      }
-    });
-  }
-
-  private void finish(DownloadState state) {
+  @Override
+  void finishRun(DownloadState state) {
     run.finishing();
     pieces.stopAll();
     partFile.tell(new PartFileActor.Finish(setup.seedTo().isPresent(),
         context.messageAdapter(PartFileActor.OutputDone.class, OutputDone::new)));
   }
 
-  private Effect<DownloadEvent, DownloadState> onOutputDone(DownloadState state, OutputDone output) {
-    PartFileActor.OutputDone done = output.result();
-    if (state.finished()) {
-      return Effect().none();
-    }
-    if (done.failure() != null) {
-      Throwable cause = done.failure().getCause() != null ? done.failure().getCause() : done.failure();
-      return fail(cause.getMessage());
-    }
-    return Effect().persist(new DownloadEvent.DownloadCompleted(done.finished().sha256Hex(), done.finished().name(),
-        setup.clock().instant())).thenRun(s -> {
-          store.forgetLink(id);
-          if (setup.seedTo().isEmpty()) {
-            store.forgetLeaves(id); // only a seed serves from them
-          }
-          setup.seedTo().ifPresent(this::seed);
-        });
-  }
-
   /** Hands the completed download to the share catalogue (through the part-file actor, which owns its files). */
-  private void seed(ActorRef<SharesActor.Command> shares) {
+  @Override
+  void seed(ActorRef<SharesActor.Command> shares) {
     if (run == null || run.verifier() == null) {
       store.forgetLeaves(id);
       return;
@@ -498,53 +308,23 @@ public final class DownloadActor
     partFile.tell(new PartFileActor.Seed(shares, run.verifier().pieceLayerBytes()));
   }
 
-  private Effect<DownloadEvent, DownloadState> fail(String reason) {
-    context.getLog().warn("download {} failed: {}", id, reason);
-    endRun();
-    finishingError = reason;
-    return Effect().persist(new DownloadEvent.DownloadFailed(reason, setup.clock().instant()));
-  }
-
-  private Effect<DownloadEvent, DownloadState> onPause(DownloadState state, Pause pause) {
-    List<DownloadEvent> events = new ArrayList<>();
-    if (journal.hasWaiting()) {
-      events.add(new DownloadEvent.PiecesVerified(journal.take()));
-      timers.cancel(JournalDue.INSTANCE);
+  @Override
+  void pauseRun() {
+    if (run != null) {
+      run.stopAll();
     }
-    events.add(new DownloadEvent.Paused(setup.clock().instant()));
-    return Effect().persist(events).thenRun(s -> {
-      if (run != null) {
-        run.stopAll();
-      }
-      timers.cancel(Retry.INSTANCE);
-    }).thenReply(pause.replyTo(), this::view);
+    timers.cancel(Retry.INSTANCE);
   }
 
-  private Effect<DownloadEvent, DownloadState> onResume(DownloadState state, Resume resume) {
-    return Effect().persist(new DownloadEvent.Resumed(setup.clock().instant()))
-        .thenRun(this::begin)
-        .thenReply(resume.replyTo(), this::view);
-  }
-
-  private Effect<DownloadEvent, DownloadState> onCancel(DownloadState state, Cancel cancel) {
-    return Effect().persist(new DownloadEvent.Cancelled(setup.clock().instant())).thenRun(s -> {
-      endRun();
-      timers.cancel(Retry.INSTANCE);
-      store.delete(id);
-    }).thenReply(cancel.replyTo(), this::view);
-  }
-
-  /** The download ends without an output (failure, cancel): its run, piece downloads and output digest stop. */
-  private void endRun() {
+  /** Its run, retry timer, piece downloads and output digest stop. */
+  @Override
+  void endRun() {
+    timers.cancel(Retry.INSTANCE);
     if (run != null) {
       run.end();
       pieces.stopAll();
       partFile.tell(PartFileActor.DiscardOutputDigest.INSTANCE);
     }
-  }
-
-  DownloadView view(DownloadState state) {
-    return DownloadView.of(id, state, run, finishingError);
   }
 
   /** The run's hands: sessions, piece downloads, lookups, timers (all in this actor's context). */

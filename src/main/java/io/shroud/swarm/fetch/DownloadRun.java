@@ -22,8 +22,8 @@ import java.util.random.RandomGenerator;
  * The live part of one download, free of Pekko: its sources and their connection state, the
  * piece layer fetch ({@link PieceLayerFetch}), and its phase; the blocks themselves are
  * {@link PieceRequests}'. It acts through {@link DownloadIo} (implemented by
- * {@link DownloadActor}), which owns sessions, piece downloads, files and the journal. Not
- * thread-safe: the actor is the only caller.
+ * {@link DownloadActor}), which owns sessions, piece downloads and files, and whose journal side
+ * ({@link DownloadJournalActor}) owns the journal. Not thread-safe: the actor is the only caller.
  */
 final class DownloadRun {
   /** REJECTs from one source after which it is dropped for this run. */

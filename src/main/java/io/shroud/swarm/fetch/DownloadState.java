@@ -6,7 +6,7 @@ import java.util.BitSet;
 /**
  * The journaled facts of one download, rebuilt from {@link DownloadEvent}s. Mutable on purpose
  * (a large share has thousands of verified pieces; copying the bit set per event would make
- * recovery quadratic); only the event handler of its {@link DownloadActor} mutates it.
+ * recovery quadratic); only the event handler of its download ({@link DownloadJournalActor}) mutates it.
  */
 public final class DownloadState {
   /** How many of the most recently verified pieces are re-checked on resume. */

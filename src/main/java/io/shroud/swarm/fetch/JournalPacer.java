@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * client saves its resume data. Pieces written (and forced) since the last entry wait here; the
  * first write after the interval has passed journals them all at once, and a write inside the
  * interval leaves them for a timer of {@link #waitNanos()} (the caller's). The first entry may be
- * made at once. Plain logic over a nanosecond clock; the {@link DownloadActor} owns it.
+ * made at once. Plain logic over a nanosecond clock; the {@link DownloadJournalActor} owns it.
  */
 final class JournalPacer {
   private final long intervalNanos;

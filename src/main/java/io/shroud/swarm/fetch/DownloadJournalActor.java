@@ -1,0 +1,342 @@
+package io.shroud.swarm.fetch;
+
+import io.shroud.content.ShareLink;
+import io.shroud.swarm.fetch.DownloadActor.Cancel;
+import io.shroud.swarm.fetch.DownloadActor.Command;
+import io.shroud.swarm.fetch.DownloadActor.FromPiece;
+import io.shroud.swarm.fetch.DownloadActor.GetView;
+import io.shroud.swarm.fetch.DownloadActor.JournalDue;
+import io.shroud.swarm.fetch.DownloadActor.LayerDone;
+import io.shroud.swarm.fetch.DownloadActor.Lifecycle;
+import io.shroud.swarm.fetch.DownloadActor.OutputDone;
+import io.shroud.swarm.fetch.DownloadActor.Pause;
+import io.shroud.swarm.fetch.DownloadActor.PieceStopped;
+import io.shroud.swarm.fetch.DownloadActor.Rechecked;
+import io.shroud.swarm.fetch.DownloadActor.Resume;
+import io.shroud.swarm.fetch.DownloadActor.Setup;
+import io.shroud.swarm.fetch.DownloadActor.Start;
+import io.shroud.swarm.serve.SharesActor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilderByState;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * The journal side of a {@link DownloadActor}: the commands by phase, every {@link DownloadEvent}
+ * it persists (start, pause, resume, cancel, failure, the verified piece layer, written pieces,
+ * the resume re-check's findings, the completed output), recovery, and the {@link DownloadView}.
+ * Written pieces are journaled through a {@link JournalPacer}: at most once per
+ * {@link Setup#journalInterval()}, at once when the download completes or pauses, and always
+ * after the piece is forced to the part file.
+ *
+ * <p>The live run is the subclass's ({@link DownloadActor}): its {@link DownloadRun}, sessions,
+ * piece downloads, part-file actor and timers. This class asks it through the hooks below, after
+ * an event is persisted or where the live run alone knows the answer; the messages only the live
+ * run handles go straight to its handlers ({@link #runCommands}), with no hop through this class.
+ */
+abstract class DownloadJournalActor extends EventSourcedBehavior<Command, DownloadEvent, DownloadState> {
+
+  final String id;
+  final Setup setup;
+  final ActorContext<Command> context;
+  final TimerScheduler<Command> timers;
+  final DownloadStore store;
+  /** Pieces written and forced but not yet in the journal, and when the next entry may be made. */
+  private final JournalPacer journal;
+  private String finishingError;
+
+  DownloadJournalActor(ActorContext<Command> context, TimerScheduler<Command> timers, String id, Setup setup) {
+    super(PersistenceId.of("download", id),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(500), Duration.ofSeconds(30), 0.2));
+    this.id = id;
+    this.setup = setup;
+    this.context = context;
+    this.timers = timers;
+    this.store = new DownloadStore(setup.dataDir());
+    this.journal = new JournalPacer(setup.journalInterval(), System::nanoTime);
+  }
+
+  // The live run's hooks.
+
+  /** The live run, or null before it is set up (the view shows it when there is one). */
+  abstract DownloadRun run();
+
+  /** Sets up or resumes the live run from the journaled state (after a start, resume or recovery). */
+  abstract void begin(DownloadState state);
+
+  /** Adds the handlers of the live run's own messages (sessions, lookups, its timers) while it runs. */
+  abstract CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> runCommands(
+      CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> running);
+
+  /** The piece layer is journaled: start picking pieces. */
+  abstract void startPicking(DownloadState state);
+
+  /** A piece download's report other than written or failed to write (a bad block, assembled, leaves failed). */
+  abstract void pieceProgress(PieceDownloadActor.Report report);
+
+  /** {@code piece} is written and forced; true if it was the last one. */
+  abstract boolean pieceWritten(int piece);
+
+  /** A piece download stopped, in any phase. */
+  abstract void pieceStopped(DownloadState state, PieceStopped stopped);
+
+  /** The resume re-check's findings are journaled: go on (find providers, or finish). */
+  abstract void afterRecheck(DownloadState state, ResumeCheck found);
+
+  /** Every piece is journaled: produce the output. */
+  abstract void finishRun(DownloadState state);
+
+  /** The output is journaled as complete: hand it to {@code shares}. */
+  abstract void seed(ActorRef<SharesActor.Command> shares);
+
+  /** The pause is journaled: close the sessions. */
+  abstract void pauseRun();
+
+  /** The download ends without an output (failure, cancel): the run and everything it started stop. */
+  abstract void endRun();
+
+  // The journal.
+
+  @Override
+  public DownloadState emptyState() {
+    return new DownloadState();
+  }
+
+  @Override
+  public CommandHandler<Command, DownloadEvent, DownloadState> commandHandler() {
+    CommandHandler<Command, DownloadEvent, DownloadState> ended = ended();
+    CommandHandler<Command, DownloadEvent, DownloadState> paused = paused();
+    CommandHandler<Command, DownloadEvent, DownloadState> running = running();
+    // one builder per phase: with several forState groups in one builder, pekko-persistence-typed
+    // 1.7.0 reached only the last group's handlers (tried in a scratch program)
+    return (state, command) -> switch (state.phase()) {
+      case COMPLETE, CANCELLED, FAILED -> ended.apply(state, command);
+      case PAUSED -> paused.apply(state, command);
+      default -> running.apply(state, command);
+    };
+  }
+
+  /**
+   * COMPLETE, CANCELLED, FAILED: nothing more happens; the lifecycle commands show how it ended,
+   * and whatever the run, its children or its timers still send is ignored.
+   */
+  private CommandHandler<Command, DownloadEvent, DownloadState> ended() {
+    return anyPhase(newCommandHandlerBuilder().forState(s -> s.phase().ended())
+        .onCommand(Lifecycle.class, (s, c) -> Effect().reply(c.replyTo(), view(s))))
+        .onAnyCommand((s, c) -> Effect().none());
+  }
+
+  /**
+   * PAUSED: no sessions (what they, the lookup and the run's timers still send is ignored);
+   * pieces already handed to the writer still land and are journaled.
+   */
+  private CommandHandler<Command, DownloadEvent, DownloadState> paused() {
+    return anyPhase(pieceAndJournalCommands(newCommandHandlerBuilder()
+        .forState(s -> s.phase() == DownloadPhase.PAUSED)
+        .onCommand(Resume.class, this::onResume)
+        .onCommand(Cancel.class, this::onCancel)
+        .onCommand(Lifecycle.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))))
+        .onAnyCommand((s, c) -> Effect().none());
+  }
+
+  /** STARTING, the journal's name for a download that runs (its run knows the live phase). */
+  private CommandHandler<Command, DownloadEvent, DownloadState> running() {
+    return anyPhase(pieceAndJournalCommands(runCommands(newCommandHandlerBuilder()
+        .forState(s -> s.phase() == DownloadPhase.STARTING)
+        .onCommand(Start.class, this::onStart)
+        .onCommand(Pause.class, this::onPause)
+        .onCommand(Resume.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
+        .onCommand(Cancel.class, this::onCancel)))).build();
+  }
+
+  /** What a running or paused download handles alike: the piece layer, piece downloads, the journal, the output. */
+  private CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> pieceAndJournalCommands(
+      CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> phase) {
+    return phase.onCommand(LayerDone.class, this::onLayerDone)
+        .onCommand(FromPiece.class, this::onFromPiece)
+        .onCommand(JournalDue.class, this::onJournalDue)
+        .onCommand(OutputDone.class, this::onOutputDone);
+  }
+
+  /** What every phase handles alike, after the phase's own commands (and before a phase's catch-all). */
+  private CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> anyPhase(
+      CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> phase) {
+    return phase.onCommand(GetView.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
+        .onCommand(Rechecked.class, this::onRechecked)
+        .onCommand(PieceStopped.class, (s, c) -> {
+          pieceStopped(s, c);
+          return Effect().none();
+        });
+  }
+
+  @Override
+  public EventHandler<DownloadState, DownloadEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(DownloadState::apply);
+  }
+
+  @Override
+  public SignalHandler<DownloadState> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
+      if (state.started != null) {
+        begin(state);
+      }
+    }).build();
+  }
+
+  private Effect<DownloadEvent, DownloadState> onStart(DownloadState state, Start start) {
+    if (state.started != null) {
+      return Effect().reply(start.replyTo(), view(state));
+    }
+    ShareLink link = ShareLink.parse(start.link());
+    try {
+      store.writeLink(id, start.link());
+    } catch (java.io.IOException e) {
+      return Effect().persist(new DownloadEvent.DownloadFailed("cannot store the link: " + e.getMessage(),
+          setup.clock().instant())).thenReply(start.replyTo(), this::view);
+    }
+    return Effect().persist(new DownloadEvent.DownloadStarted(id, link.infoHashHex(), start.outputPath(),
+            start.hops(), setup.clock().instant()))
+        .thenRun(this::begin)
+        .thenReply(start.replyTo(), this::view);
+  }
+
+  private Effect<DownloadEvent, DownloadState> onRechecked(DownloadState state, Rechecked rechecked) {
+    PartFileActor.Rechecked r = rechecked.result();
+    if (r.failure() != null) {
+      context.getLog().warn("download {}: re-check failed: {}", id, r.failure().getMessage());
+    }
+    ResumeCheck found = ResumeCheck.of(r.bad(), r.recovered());
+    if (!found.bad().isEmpty()) {
+      context.getLog().warn("download {}: {} piece(s) damaged in the part file, fetching them again", id,
+          found.bad().cardinality());
+    }
+    if (!found.recovered().isEmpty()) {
+      context.getLog().info("download {}: {} piece(s) written before the stop found in the part file", id,
+          found.recovered().cardinality());
+    }
+    return Effect().persist(found.events()).thenRun(s -> afterRecheck(s, found));
+  }
+
+  private Effect<DownloadEvent, DownloadState> onLayerDone(DownloadState state, LayerDone done) {
+    if (state.finished() || run() == null) {
+      return Effect().none();
+    }
+    return Effect().persist(new DownloadEvent.PieceLayerVerified(done.layer())).thenRun(this::startPicking);
+  }
+
+  private Effect<DownloadEvent, DownloadState> onFromPiece(DownloadState state, FromPiece from) {
+    if (state.finished() || run() == null) {
+      return Effect().none();
+    }
+    PieceDownloadActor.Report report = from.report();
+    if (report instanceof PieceDownloadActor.WriteFailed f) {
+      return fail("cannot write the part file: " + f.failure().getMessage());
+    } else if (report instanceof PieceDownloadActor.PieceWritten w) {
+      return onPieceWritten(state, w.piece());
+    }
+    pieceProgress(report);
+    return Effect().none();
+  }
+
+  /**
+   * A piece is written and forced: it waits for the next journal entry, which is made at most
+   * every {@link Setup#journalInterval()} (at once when the download completes or is paused), so
+   * a piece is always on disk before the {@code PiecesVerified} naming it is persisted.
+   */
+  private Effect<DownloadEvent, DownloadState> onPieceWritten(DownloadState state, int piece) {
+    boolean complete = pieceWritten(piece);
+    journal.written(List.of(piece));
+    long wait = journal.waitNanos();
+    if (complete || state.paused || wait <= 0) {
+      return journalWritten(complete);
+    }
+    if (!timers.isTimerActive(JournalDue.INSTANCE)) {
+      timers.startSingleTimer(JournalDue.INSTANCE, Duration.ofNanos(wait));
+    }
+    return Effect().none();
+  }
+
+  private Effect<DownloadEvent, DownloadState> onJournalDue(DownloadState state, JournalDue due) {
+    if (state.finished() || !journal.hasWaiting()) {
+      return Effect().none();
+    }
+    return journalWritten(false);
+  }
+
+  /**
+   * Persists one {@code PiecesVerified} for every piece written since the last one; then
+   * finishes if {@code complete}.
+   */
+  private Effect<DownloadEvent, DownloadState> journalWritten(boolean complete) {
+    timers.cancel(JournalDue.INSTANCE);
+    return Effect().persist(new DownloadEvent.PiecesVerified(journal.take())).thenRun(s -> {
+      if (complete && !s.paused) {
+        finishRun(s);
+      }
+    });
+  }
+
+  private Effect<DownloadEvent, DownloadState> onOutputDone(DownloadState state, OutputDone output) {
+    PartFileActor.OutputDone done = output.result();
+    if (state.finished()) {
+      return Effect().none();
+    }
+    if (done.failure() != null) {
+      Throwable cause = done.failure().getCause() != null ? done.failure().getCause() : done.failure();
+      return fail(cause.getMessage());
+    }
+    return Effect().persist(new DownloadEvent.DownloadCompleted(done.finished().sha256Hex(), done.finished().name(),
+        setup.clock().instant())).thenRun(s -> {
+          store.forgetLink(id);
+          if (setup.seedTo().isEmpty()) {
+            store.forgetLeaves(id); // only a seed serves from them
+          }
+          setup.seedTo().ifPresent(this::seed);
+        });
+  }
+
+  private Effect<DownloadEvent, DownloadState> fail(String reason) {
+    context.getLog().warn("download {} failed: {}", id, reason);
+    endRun();
+    finishingError = reason;
+    return Effect().persist(new DownloadEvent.DownloadFailed(reason, setup.clock().instant()));
+  }
+
+  private Effect<DownloadEvent, DownloadState> onPause(DownloadState state, Pause pause) {
+    List<DownloadEvent> events = new ArrayList<>();
+    if (journal.hasWaiting()) {
+      events.add(new DownloadEvent.PiecesVerified(journal.take()));
+      timers.cancel(JournalDue.INSTANCE);
+    }
+    events.add(new DownloadEvent.Paused(setup.clock().instant()));
+    return Effect().persist(events).thenRun(s -> pauseRun()).thenReply(pause.replyTo(), this::view);
+  }
+
+  private Effect<DownloadEvent, DownloadState> onResume(DownloadState state, Resume resume) {
+    return Effect().persist(new DownloadEvent.Resumed(setup.clock().instant()))
+        .thenRun(this::begin)
+        .thenReply(resume.replyTo(), this::view);
+  }
+
+  private Effect<DownloadEvent, DownloadState> onCancel(DownloadState state, Cancel cancel) {
+    return Effect().persist(new DownloadEvent.Cancelled(setup.clock().instant())).thenRun(s -> {
+      endRun();
+      store.delete(id);
+    }).thenReply(cancel.replyTo(), this::view);
+  }
+
+  DownloadView view(DownloadState state) {
+    return DownloadView.of(id, state, run(), finishingError);
+  }
+}
