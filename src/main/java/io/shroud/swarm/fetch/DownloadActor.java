@@ -21,6 +21,7 @@ import java.util.random.RandomGenerator;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -176,6 +177,7 @@ public final class DownloadActor extends DownloadJournalActor {
   private Effect<DownloadEvent, DownloadState> whileRunning(Runnable action) {
     if (run != null && run.running()) {
       action.run();
+      pieces.flush(); // the blocks the action delivered go to their piece downloads, a run per message
     }
     return Effect().none();
   }
@@ -198,8 +200,12 @@ public final class DownloadActor extends DownloadJournalActor {
           setup.random());
       // with the piece layer journaled, written pieces may be on disk, journaled or not
       outputDigestAfterRecheck = state.pieceLayer != null;
-      partFile = context.spawn(PartFileActor.create(store, id, link, Path.of(state.started.outputPath()),
-          run.pieceBuffers(), blocking, state.pieceLayer == null), "part-file");
+      // the part file's actor never stops by itself; one that fails takes the download with it
+      // (watched, no handler: a death pact), which its supervisor restarts from the journal
+      partFile = context.spawn(Behaviors.supervise(PartFileActor.create(store, id, link,
+          Path.of(state.started.outputPath()), run.pieceBuffers(), blocking, state.pieceLayer == null))
+          .onFailure(SupervisorStrategy.stop()), "part-file");
+      context.watch(partFile);
       pieces = new PieceDownloadActor.Downloads<>(context, link.geometry().pieceCount(),
           context.messageAdapter(PieceDownloadActor.Report.class, FromPiece::new), partFile, PieceStopped::new);
     }

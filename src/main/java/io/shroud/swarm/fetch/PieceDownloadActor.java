@@ -2,10 +2,13 @@ package io.shroud.swarm.fetch;
 
 import io.shroud.identity.NodeId;
 import io.shroud.swarm.transfer.TransferMessage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -25,6 +28,12 @@ final class PieceDownloadActor extends AbstractBehavior<PieceDownloadActor.Comma
 
   /** A block of this piece from {@code source}, which was asked for it. */
   record Arrived(NodeId source, TransferMessage.Block block) implements Command {}
+
+  /**
+   * Blocks of this piece that one report of a source brought, in arrival order: one message
+   * (one wake-up of this actor) for all of them.
+   */
+  record ArrivedAll(List<Arrived> arrivals) implements Command {}
 
   /** The writer's answer: the piece is in the part file and forced. */
   enum Written implements Command { INSTANCE }
@@ -75,6 +84,15 @@ final class PieceDownloadActor extends AbstractBehavior<PieceDownloadActor.Comma
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Arrived.class, this::onArrived)
+        .onMessage(ArrivedAll.class, all -> {
+          for (Arrived a : all.arrivals()) {
+            Behavior<Command> next = onArrived(a);
+            if (next != this) {
+              return next; // the piece failed: the rest is moot
+            }
+          }
+          return this;
+        })
         .onMessageEquals(Written.INSTANCE, this::onWritten)
         .onMessage(NotWritten.class, n -> {
           parent.tell(new WriteFailed(work.piece(), n.failure()));
@@ -123,6 +141,9 @@ final class PieceDownloadActor extends AbstractBehavior<PieceDownloadActor.Comma
     private final ActorRef<Command>[] running;
     /** Piece downloads started so far (each child's name is unique). */
     private long started;
+    /** The piece whose delivered blocks wait for {@link #flush}, or -1. */
+    private int openPiece = -1;
+    private List<Arrived> open;
 
     @SuppressWarnings("unchecked")
     Downloads(ActorContext<C> context, int pieceCount, ActorRef<Report> reports, ActorRef<PartFileActor.Command> partFile,
@@ -139,12 +160,34 @@ final class PieceDownloadActor extends AbstractBehavior<PieceDownloadActor.Comma
       ActorRef<Command> ref = running[piece];
       if (ref == null) {
         PieceWork work = new PieceWork(piece, run.link().geometry(), run.verifier(), run.pieceBuffers());
-        ref = context.spawn(create(work, run.link().geometry().pieceOffset(piece), reports, partFile),
-            "piece-" + piece + "-" + (++started));
+        // a failed piece download stops and costs that piece only: the watch gives its blocks back
+        ref = context.spawn(Behaviors.supervise(create(work, run.link().geometry().pieceOffset(piece), reports,
+            partFile)).onFailure(SupervisorStrategy.stop()), "piece-" + piece + "-" + (++started));
         context.watchWith(ref, stopped.apply(piece, ref));
         running[piece] = ref;
       }
-      ref.tell(new Arrived(source, block));
+      if (piece != openPiece) {
+        flush();
+        openPiece = piece;
+        open = new ArrayList<>(4);
+      }
+      open.add(new Arrived(source, block));
+    }
+
+    /**
+     * Sends the blocks delivered since the last flush to their piece's download. The download's
+     * actor flushes after each command, so a run of blocks of one piece (one TCP read often
+     * brings several) wakes the piece's actor once.
+     */
+    void flush() {
+      if (openPiece >= 0) {
+        ActorRef<Command> ref = running[openPiece];
+        if (ref != null) {
+          ref.tell(open.size() == 1 ? open.get(0) : new ArrivedAll(open));
+        }
+        openPiece = -1;
+        open = null;
+      }
     }
 
     /** The download of {@code piece} by {@code ref} stopped. */

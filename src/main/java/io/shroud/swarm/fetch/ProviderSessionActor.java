@@ -8,15 +8,15 @@ import io.shroud.circuit.Streams.StreamEvent;
 import io.shroud.identity.NodeId;
 import io.shroud.lookup.RecordLookup;
 import io.shroud.lookup.RecordLookupsActor;
-import io.shroud.swarm.transfer.ProviderKey;
 import io.shroud.swarm.transfer.OutboundChunks;
+import io.shroud.swarm.transfer.ProviderKey;
 import io.shroud.swarm.transfer.TransferCodec;
 import io.shroud.swarm.transfer.TransferFrameDecoder;
 import io.shroud.swarm.transfer.TransferMessage;
 import io.shroud.swarm.transfer.TransferProtocolException;
-import java.util.LinkedHashMap;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +24,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -237,8 +238,9 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
       if (reports == null) {
         reports = context.messageAdapter(SourceReport.class, fromSource::apply);
       }
-      ActorRef<Command> ref = context.spawn(create(provider, epoch, infoHash, hops, circuits, reports),
-          "source-" + epoch);
+      // a failed session stops (its circuit and stream are gone); the watch reports the source lost
+      ActorRef<Command> ref = context.spawn(Behaviors.supervise(create(provider, epoch, infoHash, hops, circuits,
+          reports)).onFailure(SupervisorStrategy.stop()), "source-" + epoch);
       context.watchWith(ref, stopped.apply(provider, epoch));
       open.put(provider, ref);
     }
