@@ -10,12 +10,11 @@ mib=${2:-16}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=$(mktemp -d /tmp/shroud-bench-XXXX)
 source "$root/bench/devnet.sh"
-n1=http://127.1.0.1:8558
-dest=$(curl -s http://127.5.0.1:8558/shroud/v1/node | python3 -c 'import json,sys; print(json.load(sys.stdin)["nodeId"])')
+dest=$(api 5 node | python3 -c 'import json,sys; print(json.load(sys.stdin)["nodeId"])')
 for _ in $(seq 1 60); do
-  [ "$(curl -s $n1/shroud/v1/directory | python3 -c 'import json,sys; print(json.load(sys.stdin)["size"])')" = 5 ] && break; sleep 0.5
+  [ "$(api 1 directory | python3 -c 'import json,sys; print(json.load(sys.stdin)["size"])')" = 5 ] && break; sleep 0.5
 done
-post() { curl -s -X POST "$n1/shroud/v1/circuits" -d "$1"; }
+post() { api 1 -X POST -d "$1" circuits; }
 post "{\"destination\":\"$dest\",\"hops\":3,\"echoBytes\":1048576}" > /dev/null   # warm-up
 for _ in $(seq 1 "$builds"); do post "{\"destination\":\"$dest\",\"hops\":3,\"echoBytes\":0}"; echo; done > "$dir/builds.json"
 python3 - "$dir/builds.json" <<'PY'

@@ -1,7 +1,10 @@
 # Sourced by the bench scripts: starts a 5-node devnet in "$dir/devnet" (needs $root and $dir),
 # waits until it is up and node 5's directory lists all five nodes, and stops it on exit.
 # Defines `share_public PATH` and `share_encrypted PATH` (share PATH on node 2, publicly or
-# encrypted as by default, and print its link) and `share_rounds` (one file per round, below).
+# encrypted as by default, and print its link), `share_rounds` (one file per round, below) and
+# `api N ARGS…` (curl to node N's management API with its token, read from the cookie file the
+# node writes at start, $dir/devnet/node-N/control.token). The nodes may share files and write
+# downloads under "$dir" (--share-root/--download-root).
 # Set before
 # sourcing: `on_exit` (optional) runs first in the EXIT trap, e.g. to stop samplers.
 if pgrep -f "shroud.jar node" > /dev/null; then
@@ -11,7 +14,7 @@ fi
 # SHROUD_JAR picks another build (an A/B against an older commit); NODE_JAVA_OPTS reaches every
 # node through JAVA_TOOL_OPTIONS (e.g. a profiler agent, or -D settings to try).
 JAVA_TOOL_OPTIONS="${NODE_JAVA_OPTS:-}" java -jar "${SHROUD_JAR:-$root/target/shroud.jar}" devnet --nodes 5 \
-  --dir "$dir/devnet" > "$dir/devnet.out" 2>&1 &
+  --dir "$dir/devnet" --share-root "$dir" --download-root "$dir" > "$dir/devnet.out" 2>&1 &
 devnet=$!
 stop_devnet() {
   # SIGTERM lets the devnet stop its nodes gracefully (each may take ~20 s to leave the
@@ -23,16 +26,23 @@ stop_devnet() {
 trap 'eval "${on_exit:-true}"; stop_devnet; rm -rf "$dir"' EXIT
 for _ in $(seq 1 240); do grep -q "5 nodes up" "$dir/devnet.out" 2>/dev/null && break; sleep 0.5; done
 grep -q "5 nodes up" "$dir/devnet.out" || { cat "$dir/devnet.out"; exit 1; }
+# api N [curl options] PATH: a request to node N's /shroud/v1/PATH with its bearer token
+api() {
+  local n=$1; shift
+  local path=${!#}
+  curl -s -H "Authorization: Bearer $(cat "$dir/devnet/node-$n/control.token")" \
+    -H 'Content-Type: application/json' "${@:1:$#-1}" "http://127.$n.0.1:8558/shroud/v1/$path"
+}
 for _ in $(seq 1 60); do
-  [ "$(curl -s http://127.5.0.1:8558/shroud/v1/directory | grep -o '"size": *[0-9]*' | tr -dc '0-9')" = 5 ] && break
+  [ "$(api 5 directory | grep -o '"size": *[0-9]*' | tr -dc '0-9')" = 5 ] && break
   sleep 0.5
 done
 share_public() {
-  curl -s -X POST http://127.2.0.1:8558/shroud/v1/shares -d "{\"path\":\"$1\",\"public\":true}" \
+  api 2 -X POST -d "{\"path\":\"$1\",\"public\":true}" shares \
     | grep -o '"link": *"[^"]*"' | cut -d'"' -f4
 }
 share_encrypted() {
-  curl -s -X POST http://127.2.0.1:8558/shroud/v1/shares -d "{\"path\":\"$1\"}" \
+  api 2 -X POST -d "{\"path\":\"$1\"}" shares \
     | grep -o '"link": *"[^"]*"' | cut -d'"' -f4
 }
 # share_rounds SIZE_MIB public|encrypted "HOPS HOPS ...": one fresh random file of SIZE_MIB per

@@ -26,17 +26,19 @@ import json, os, sys, time, urllib.request
 d, mib, warmup, pairs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4].split()
 links = iter(sys.argv[5:])
 base = "http://127.5.0.1:8558/shroud/v1/downloads"
+auth = {"Authorization": "Bearer " + open(f"{d}/devnet/node-5/control.token").read().strip(),
+        "Content-Type": "application/json"}
 n = 0
 def start(hops):
     global n
     n += 1
     body = json.dumps({"link": next(links), "output": f"{d}/out{n}.bin", "hops": hops}).encode()
-    return json.load(urllib.request.urlopen(urllib.request.Request(base, data=body, method="POST")))["id"]
+    return json.load(urllib.request.urlopen(urllib.request.Request(base, data=body, method="POST", headers=auth)))["id"]
 def run(hops, count):
     t0 = time.time()
     ids = [start(hops) for _ in range(count)]
     while True:
-        states = [json.load(urllib.request.urlopen(f"{base}/{i}"))["state"] for i in ids]
+        states = [json.load(urllib.request.urlopen(urllib.request.Request(f"{base}/{i}", headers=auth)))["state"] for i in ids]
         if all(s in ("COMPLETE", "FAILED") for s in states):
             break
         time.sleep(0.05)

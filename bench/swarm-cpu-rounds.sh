@@ -48,9 +48,11 @@ def agent(n, command):  # the inner quotes keep jcmd from parsing the agent's ke
 # One kept-alive HTTP connection for all requests: a new connection per poll costs the
 # downloader an accept and a stream materialization each time (a few % of its CPU at 20 polls/s).
 api = http.client.HTTPConnection("127.5.0.1", 8558)
+auth = {"Authorization": "Bearer " + open(f"{d}/devnet/node-5/control.token").read().strip(),
+        "Content-Type": "application/json"}
 def call(method, path, body=None):
     api.request(method, "/shroud/v1/downloads" + path, body=body,
-                headers={"Content-Type": "application/json"} if body else {})
+                headers=auth)
     return json.loads(api.getresponse().read())
 for n, (hops, link) in enumerate(zip(rounds, links), 1):
     profiled = lib and n == prof

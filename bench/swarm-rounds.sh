@@ -20,14 +20,16 @@ python3 - "$dir" "$mib" "$rounds" "${links[@]}" <<'PY'
 import json, os, sys, time, urllib.request
 d, mib, rounds, links = sys.argv[1], int(sys.argv[2]), [int(h) for h in sys.argv[3].split()], sys.argv[4:]
 base = "http://127.5.0.1:8558/shroud/v1/downloads"
+auth = {"Authorization": "Bearer " + open(f"{d}/devnet/node-5/control.token").read().strip(),
+        "Content-Type": "application/json"}
 for n, (hops, link) in enumerate(zip(rounds, links), 1):
     out = f"{d}/out{n}.bin"
     t0 = time.time()
     body = json.dumps({"link": link, "output": out, "hops": hops}).encode()
-    did = json.load(urllib.request.urlopen(urllib.request.Request(base, data=body, method="POST")))["id"]
+    did = json.load(urllib.request.urlopen(urllib.request.Request(base, data=body, method="POST", headers=auth)))["id"]
     last, marks, first, all_at = None, [], None, None
     while True:
-        v = json.load(urllib.request.urlopen(f"{base}/{did}"))
+        v = json.load(urllib.request.urlopen(urllib.request.Request(f"{base}/{did}", headers=auth)))
         t = time.time() - t0
         if v["bytesDone"] > 0 and first is None:
             first = (t, v["bytesDone"])

@@ -72,9 +72,11 @@ def counters():
 heaps = {n: hsperf.PerfCounters(pid) for n, pid in nodes.items()}
 peak = {n: 0 for n in nodes}
 api = http.client.HTTPConnection("127.5.0.1", 8558)
+auth = {"Authorization": "Bearer " + open(f"{d}/devnet/node-5/control.token").read().strip(),
+        "Content-Type": "application/json"}
 def call(method, path, body=None):
     api.request(method, "/shroud/v1/downloads" + path, body=body,
-                headers={"Content-Type": "application/json"} if body else {})
+                headers=auth)
     return json.loads(api.getresponse().read())
 runs = 0
 def fetch(link, hops, size, label):

@@ -51,7 +51,8 @@ public final class LocalNetwork implements AutoCloseable {
     List<String> jvm = new ArrayList<>(TEST_JVM_OPTIONS);
     jvm.addAll(extraJvmOptions);
     for (int i = 1; i <= size; i++) {
-      nodes.add(new LocalNode(i, jar, baseDir, jvm, List.of()));
+      // test files and outputs live beside the nodes' data directories, under baseDir
+      nodes.add(new LocalNode(i, jar, baseDir, jvm, LocalNode.rootArgs(List.of(baseDir), List.of(baseDir))));
     }
     // if the test JVM is stopped before @AfterAll runs, its node processes must not outlive it
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop-" + name));
@@ -99,7 +100,7 @@ public final class LocalNetwork implements AutoCloseable {
         .until(node::isReady);
   }
 
-  /** GET {@code path} as JSON; fails the test on a non-200 answer or an unreachable node. */
+  /** GET {@code path} (with the node's token) as JSON; fails the test on a non-200 answer or an unreachable node. */
   public static JsonNode json(LocalNode node, String path) {
     HttpResponse<String> rsp = node.get(path)
         .orElseThrow(() -> new AssertionError("node " + node.index() + " unreachable for " + path));

@@ -68,8 +68,7 @@ class OnionNetworkIT {
   }
 
   static JsonNode post(LocalNode n, String path, String body) throws Exception {
-    HttpResponse<String> rsp = HTTP.send(HttpRequest.newBuilder(URI.create(n.managementUrl() + path))
-        .timeout(Duration.ofMinutes(2)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+    HttpResponse<String> rsp = HTTP.send(n.request("POST", path, body).timeout(Duration.ofMinutes(2)).build(),
         HttpResponse.BodyHandlers.ofString());
     JsonNode json = JSON.readTree(rsp.body());
     assertEquals(201, rsp.statusCode(), rsp.body());
@@ -158,9 +157,8 @@ class OnionNetworkIT {
     LocalNode one = network.node(1);
     LocalNode five = network.node(5);
     String key = "5e".repeat(32);
-    HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(one.managementUrl() + "/shroud/v1/dht/records/" + key))
-        .timeout(Duration.ofSeconds(60)).PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"hello from node 1\",\"ttlSeconds\":600}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> put = HTTP.send(one.request("PUT", "/shroud/v1/dht/records/" + key,
+        "{\"value\":\"hello from node 1\",\"ttlSeconds\":600}").build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(201, put.statusCode(), put.body());
     assertTrue(JSON.readTree(put.body()).path("stored").asInt() >= 2, put.body());
 
@@ -203,16 +201,16 @@ class OnionNetworkIT {
   @Order(4)
   void badRecordKeysAreRefusedWithAMessage() throws Exception {
     LocalNode one = network.node(1);
-    HttpResponse<String> shortKey = HTTP.send(HttpRequest.newBuilder(URI.create(one.managementUrl() + "/shroud/v1/dht/records/abc")).build(),
+    HttpResponse<String> shortKey = HTTP.send(one.request("GET", "/shroud/v1/dht/records/abc", null).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(400, shortKey.statusCode());
     assertTrue(shortKey.body().contains("64 hex characters, got 3"), shortKey.body());
-    HttpResponse<String> notHex = HTTP.send(HttpRequest.newBuilder(URI.create(one.managementUrl() + "/shroud/v1/dht/records/" + "zz".repeat(32))).build(),
+    HttpResponse<String> notHex = HTTP.send(one.request("GET", "/shroud/v1/dht/records/" + "zz".repeat(32), null).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(400, notHex.statusCode());
     assertTrue(notHex.body().contains("not hex"), notHex.body());
-    HttpResponse<String> big = HTTP.send(HttpRequest.newBuilder(URI.create(one.managementUrl() + "/shroud/v1/dht/records/" + "01".repeat(32)))
-        .PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"" + "x".repeat(1025) + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> big = HTTP.send(one.request("PUT", "/shroud/v1/dht/records/" + "01".repeat(32),
+        "{\"value\":\"" + "x".repeat(1025) + "\"}").build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(400, big.statusCode());
     assertTrue(big.body().contains("too large"), big.body());
   }

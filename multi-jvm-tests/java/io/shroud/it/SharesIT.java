@@ -47,11 +47,7 @@ class SharesIT {
   }
 
   static HttpResponse<String> send(LocalNode n, String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(n.managementUrl() + path))
-        .timeout(Duration.ofSeconds(60))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", "application/json");
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(n.request(method, path, body).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -77,13 +73,15 @@ class SharesIT {
     JsonNode pub = JSON.readTree(createdPublic.body());
 
     // the .torrent of the public share is a bencoded dict whose info-hash is the share's
-    HttpResponse<byte[]> torrent = HTTP.send(HttpRequest.newBuilder(URI.create(node.managementUrl()
-        + "/shroud/v1/shares/" + pub.path("infoHash").asText() + "/torrent")).build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> torrent = HTTP.send(node.request("GET",
+        "/shroud/v1/shares/" + pub.path("infoHash").asText() + "/torrent", null).build(), HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, torrent.statusCode());
     assertEquals('d', torrent.body()[0]);
 
-    java.util.Map<String, String> links = new java.util.TreeMap<>();
-    json(node, "/shroud/v1/shares").path("shares").forEach(s -> links.put(s.path("infoHash").asText(), s.path("link").asText()));
+    // the listing never shows a link (an encrypted share's carries its key); the link route does
+    JsonNode listed = json(node, "/shroud/v1/shares");
+    assertTrue(!listed.toString().contains("x.k="), listed.toString());
+    java.util.Map<String, String> links = links(node);
     assertEquals(encrypted.path("link").asText(), links.get(encrypted.path("infoHash").asText()));
     assertEquals(pub.path("link").asText(), links.get(pub.path("infoHash").asText()));
 
@@ -91,12 +89,20 @@ class SharesIT {
     node.start();
     network.awaitReady(node, Duration.ofSeconds(90));
 
-    java.util.Map<String, String> linksAfter = new java.util.TreeMap<>();
     for (JsonNode s : json(node, "/shroud/v1/shares").path("shares")) {
-      linksAfter.put(s.path("infoHash").asText(), s.path("link").asText());
       assertEquals(false, s.path("stale").asBoolean(), s.toString());
     }
-    assertEquals(links, linksAfter, "every share listed again, with the same link");
+    assertEquals(links, links(node), "every share listed again, with the same link");
+  }
+
+  /** info-hash → link of every listed share, each asked of the link route. */
+  private static java.util.Map<String, String> links(LocalNode node) {
+    java.util.Map<String, String> links = new java.util.TreeMap<>();
+    for (JsonNode s : json(node, "/shroud/v1/shares").path("shares")) {
+      String infoHash = s.path("infoHash").asText();
+      links.put(infoHash, json(node, "/shroud/v1/shares/" + infoHash + "/link").path("link").asText());
+    }
+    return links;
   }
 
   @Test
@@ -107,7 +113,14 @@ class SharesIT {
     Path dup = network.baseDir().resolve("dup.txt");
     Files.writeString(dup, "twice");
 
-    assertError(send(node, "POST", "/shroud/v1/shares", "{\"path\":\"/no/such/file\"}"), 400, "no such file");
+    assertError(send(node, "POST", "/shroud/v1/shares", "{\"path\":\"" + network.baseDir().resolve("no-such-file") + "\"}"),
+        400, "no such file");
+    assertError(send(node, "POST", "/shroud/v1/shares", "{\"path\":\"/no/such/file\"}"), 403, "outside shroud.management.share-roots");
+    assertError(send(node, "POST", "/shroud/v1/shares", "{\"path\":\"" + node.dataDir().resolve("keys/identity.key") + "\"}"),
+        403, "data directory");
+    HttpResponse<String> noToken = HTTP.send(HttpRequest.newBuilder(URI.create(node.managementUrl() + "/shroud/v1/shares")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, noToken.statusCode(), noToken.body());
     assertError(send(node, "POST", "/shroud/v1/shares", "{\"path\":\"" + dir + "\"}"), 400, "is a directory");
     assertError(send(node, "POST", "/shroud/v1/shares", "not json"), 400, "not JSON");
     assertError(send(node, "POST", "/shroud/v1/shares", "{\"file\":\"x\"}"), 400, "\"path\"");

@@ -93,9 +93,7 @@ class SwarmIT {
   }
 
   static HttpResponse<String> send(LocalNode n, String method, String path, String body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(n.managementUrl() + path)).timeout(Duration.ofSeconds(60))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(n.request(method, path, body).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static String startDownload(String output) throws Exception {

@@ -67,8 +67,8 @@ final class DhtRoutes extends AllDirectives {
               }
               return lookupViaCircuit(lookups, k, h);
             })))),
-            put(() -> parent.mutating(() -> withSizeLimit(8192, () -> entity(Unmarshaller.entityToString(),
-                body -> withKey(key, k -> store(dht, k, body))))))))),
+            put(() -> entity(Unmarshaller.entityToString(),
+                body -> withKey(key, k -> store(dht, k, body))))))),
         parent.error(StatusCodes.NOT_FOUND, "no such route")));
   }
 

@@ -43,16 +43,15 @@ final class DownloadsRoutes extends AllDirectives {
             get(() -> onSuccess(
                 AskPattern.ask(downloads, DownloadsActor.GetDownloads::new, DOWNLOADS_TIMEOUT, system.scheduler()),
                 views -> completeOK(Map.of("downloads", views), Jackson.marshaller(mapper)))),
-            post(() -> parent.mutating(() -> withSizeLimit(8192,
-                () -> entity(Unmarshaller.entityToString(), body -> start(downloads, body))))))),
+            post(() -> entity(Unmarshaller.entityToString(), body -> start(downloads, body))))),
         pathPrefix(id -> concat(
             pathEndOrSingleSlash(() -> concat(
                 get(() -> one(downloads, replyTo -> new DownloadsActor.GetDownload(id, replyTo), id)),
-                delete(() -> parent.mutating(() -> one(downloads, replyTo -> new DownloadsActor.Cancel(id, replyTo), id))))),
-            path("pause", () -> post(() -> parent.mutating(
-                () -> one(downloads, replyTo -> new DownloadsActor.Pause(id, replyTo), id)))),
-            path("resume", () -> post(() -> parent.mutating(
-                () -> one(downloads, replyTo -> new DownloadsActor.Resume(id, replyTo), id))))))));
+                delete(() -> one(downloads, replyTo -> new DownloadsActor.Cancel(id, replyTo), id)))),
+            path("pause", () -> post(
+                () -> one(downloads, replyTo -> new DownloadsActor.Pause(id, replyTo), id))),
+            path("resume", () -> post(
+                () -> one(downloads, replyTo -> new DownloadsActor.Resume(id, replyTo), id)))))));
   }
 
   private Route one(ActorRef<DownloadsActor.Command> downloads,
@@ -82,9 +81,19 @@ final class DownloadsRoutes extends AllDirectives {
       }
       hops = json.get("hops").asInt();
     }
-    Integer h = hops;
+    Integer hopCount = hops;
+    return parent.withHandles(handles -> {
+      PathPolicy.Decision d = parent.paths(handles).output(json.get("output").asText());
+      if (d instanceof PathPolicy.Refused r) {
+        return parent.error(StatusCodes.get(r.status()), r.reason());
+      }
+      return start(downloads, json.get("link").asText(), ((PathPolicy.Allowed) d).path().toString(), hopCount);
+    });
+  }
+
+  private Route start(ActorRef<DownloadsActor.Command> downloads, String link, String output, Integer hops) {
     CompletionStage<DownloadsActor.StartResult> result = AskPattern.ask(downloads,
-        replyTo -> new DownloadsActor.StartDownload(json.get("link").asText(), json.get("output").asText(), h, replyTo),
+        replyTo -> new DownloadsActor.StartDownload(link, output, hops, replyTo),
         DOWNLOADS_TIMEOUT, system.scheduler());
     return onSuccess(result, r -> {
       if (r instanceof DownloadsActor.Started s) {

@@ -46,8 +46,7 @@ final class NetworkRoutes extends AllDirectives {
         path("peers", () -> get(() -> peers(h))),
         path("circuits", () -> concat(
             get(() -> onSuccess(circuits(h), view -> completeOK(view, Jackson.marshaller(mapper)))),
-            post(() -> parent.mutating(() -> withSizeLimit(4096,
-                () -> entity(Unmarshaller.entityToString(), body -> build(h, body))))))));
+            post(() -> entity(Unmarshaller.entityToString(), body -> build(h, body))))));
   }
 
   private Route peers(NodeRuntime.Handles h) {

@@ -3,7 +3,6 @@ package io.shroud.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shroud.swarm.serve.SharesActor;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +22,12 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * {@code /shroud/v1/shares}: share a file (POST), list shares (GET), stop sharing (DELETE
- * {@code /shroud/v1/shares/{infohash}}), and the {@code .torrent} of a public share (GET
- * {@code /shroud/v1/shares/{infohash}/torrent}).
+ * {@code /shroud/v1/shares/{infohash}}), the {@code .torrent} of a public share (GET
+ * {@code /shroud/v1/shares/{infohash}/torrent}) and a share's link (GET
+ * {@code /shroud/v1/shares/{infohash}/link}). The link of an encrypted share holds its key:
+ * it is answered at creation and by the link route only; listings show {@code "link": null}.
  */
 final class SharesRoutes extends AllDirectives {
-  /** Longest request body accepted for POST. */
-  static final int MAX_BODY_BYTES = 8192;
   private static final Pattern INFO_HASH = Pattern.compile("[0-9a-f]{64}");
 
   private final ActorSystem<?> system;
@@ -44,12 +43,30 @@ final class SharesRoutes extends AllDirectives {
   Route routes(ActorRef<SharesActor.Command> shares) {
     return pathPrefix("shares", () -> concat(
         pathEndOrSingleSlash(() -> concat(
-            get(() -> onSuccess(list(shares), views -> completeOK(Map.of("shares", views), Jackson.marshaller(mapper)))),
-            post(() -> parent.mutating(() -> withSizeLimit(MAX_BODY_BYTES,
-                () -> entity(Unmarshaller.entityToString(), body -> add(shares, body))))))),
+            get(() -> onSuccess(list(shares), views -> completeOK(
+                Map.of("shares", views.stream().map(SharesRoutes::withoutLink).toList()), Jackson.marshaller(mapper)))),
+            post(() -> entity(Unmarshaller.entityToString(), body -> add(shares, body))))),
         pathPrefix(segment -> concat(
-            pathEndOrSingleSlash(() -> delete(() -> parent.mutating(() -> remove(shares, segment)))),
-            path("torrent", () -> get(() -> torrent(shares, segment)))))));
+            pathEndOrSingleSlash(() -> delete(() -> remove(shares, segment))),
+            path("torrent", () -> get(() -> torrent(shares, segment))),
+            path("link", () -> get(() -> link(shares, segment)))))));
+  }
+
+  /** A share as a listing shows it: everything but the link, which may carry the key. */
+  static SharesActor.ShareView withoutLink(SharesActor.ShareView v) {
+    return new SharesActor.ShareView(v.infoHash(), null, v.name(), v.path(), v.encrypted(), v.length(),
+        v.pieceLength(), v.pieces(), v.addedAt(), v.stale(), v.staleReason());
+  }
+
+  private Route link(ActorRef<SharesActor.Command> shares, String infoHash) {
+    if (!INFO_HASH.matcher(infoHash).matches()) {
+      return parent.error(StatusCodes.BAD_REQUEST, "info-hash must be 64 lower-case hex characters");
+    }
+    return onSuccess(list(shares), views -> {
+      Optional<SharesActor.ShareView> share = views.stream().filter(v -> v.infoHash().equals(infoHash)).findFirst();
+      return share.isEmpty() ? parent.error(StatusCodes.NOT_FOUND, "no share " + infoHash)
+          : completeOK(Map.of("infoHash", infoHash, "link", share.get().link()), Jackson.marshaller(mapper));
+    });
   }
 
   private CompletionStage<List<SharesActor.ShareView>> list(ActorRef<SharesActor.Command> shares) {
@@ -69,12 +86,16 @@ final class SharesRoutes extends AllDirectives {
     if (json.has("public") && !json.get("public").isBoolean()) {
       return parent.error(StatusCodes.BAD_REQUEST, "\"public\" must be true or false");
     }
-    Path path;
-    try {
-      path = Path.of(json.get("path").asText());
-    } catch (InvalidPathException e) {
-      return parent.error(StatusCodes.BAD_REQUEST, "bad path: " + e.getMessage());
-    }
+    return parent.withHandles(h -> {
+      PathPolicy.Decision d = parent.paths(h).share(json.get("path").asText());
+      if (d instanceof PathPolicy.Refused r) {
+        return parent.error(StatusCodes.get(r.status()), r.reason());
+      }
+      return add(shares, ((PathPolicy.Allowed) d).path(), json);
+    });
+  }
+
+  private Route add(ActorRef<SharesActor.Command> shares, Path path, JsonNode json) {
     boolean isPublic = json.path("public").asBoolean(false);
     CompletionStage<SharesActor.AddResult> result = AskPattern.ask(shares,
         replyTo -> new SharesActor.AddShare(path, isPublic, replyTo),

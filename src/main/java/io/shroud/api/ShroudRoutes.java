@@ -21,6 +21,7 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -45,8 +46,18 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
   private final DhtRoutes dht;
   private final DownloadsRoutes downloads;
 
+  /** Largest request body a route accepts; a larger one gets 413. */
+  static final int MAX_BODY_BYTES = 8192;
+
+  private final String bindHost;
+  private final int bindPort;
+  private final java.util.concurrent.atomic.AtomicReference<RequestGuard> guard = new java.util.concurrent.atomic.AtomicReference<>();
+
+  /** Binds to what {@code shroud.management.host} and {@code .port} say (the endpoint's own address). */
   public ShroudRoutes(ExtendedActorSystem system) {
     this.system = Adapter.toTyped(system);
+    this.bindHost = system.settings().config().getString("shroud.management.host");
+    this.bindPort = system.settings().config().getInt("shroud.management.port");
     this.shares = new SharesRoutes(this.system, mapper, this);
     this.network = new NetworkRoutes(this.system, mapper, this);
     this.dht = new DhtRoutes(this.system, mapper, this);
@@ -55,22 +66,85 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
 
   @Override
   public Route routes(ManagementRouteProviderSettings settings) {
-    return pathPrefix("shroud", () -> pathPrefix("v1", () -> concat(
+    return pathPrefix("shroud", () -> pathPrefix("v1", () -> guarded(() -> concat(
         path("node", () -> get(this::node)),
         path("directory", () -> get(this::directory)),
         withHandles(h -> shares.routes(h.shares())),
         withHandles(network::routes),
         withHandles(h -> dht.routes(h.dht(), h.lookups())),
         withHandles(h -> downloads.routes(h.downloads())),
-        error(StatusCodes.NOT_FOUND, "no such route"))));
+        error(StatusCodes.NOT_FOUND, "no such route")))));
   }
 
-  /** Runs {@code inner} only if {@link MutationGuard} lets this request mutate the node. */
-  Route mutating(java.util.function.Supplier<Route> inner) {
-    return withHandles(h -> optionalHeaderValueByName("Authorization", auth -> {
-      MutationGuard guard = new MutationGuard(h.settings().managementHost(), h.settings().managementToken());
-      return guard.refusal(auth).map(reason -> error(StatusCodes.FORBIDDEN, reason)).orElseGet(inner);
-    }));
+  /**
+   * Runs {@code inner} only if {@link RequestGuard} admits the request (Host, Origin, token,
+   * JSON for a mutating one), and with a mutating request's body read in full, at most
+   * {@link #MAX_BODY_BYTES} (413 beyond).
+   */
+  private Route guarded(java.util.function.Supplier<Route> inner) {
+    return extractRequest(request -> {
+      Optional<String> token = NodeRuntime.get(system).controlToken();
+      if (token.isEmpty()) {
+        return error(StatusCodes.SERVICE_UNAVAILABLE, "node is starting");
+      }
+      String method = request.method().value();
+      boolean mutating = !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS"));
+      String media = request.entity().getContentType().mediaType().toString();
+      Optional<RequestGuard.Refusal> refusal = guard(token.get()).check(
+          request.getHeader("Host").map(HttpHeader::value),
+          request.getHeader("Origin").map(HttpHeader::value),
+          request.getHeader("Authorization").map(HttpHeader::value),
+          mutating,
+          media.equals("none/none") ? Optional.empty() : Optional.of(media));
+      if (refusal.isPresent()) {
+        return error(StatusCodes.get(refusal.get().status()), refusal.get().message());
+      }
+      if (!mutating) {
+        return inner.get();
+      }
+      if (request.entity().getContentLengthOption().orElse(0L) > MAX_BODY_BYTES) {
+        return tooLarge();
+      }
+      // a body of unannounced length (chunked) is read up to the bound and refused beyond it
+      return handleExceptions(bodyTooLarge, () -> withSizeLimit(MAX_BODY_BYTES,
+          () -> toStrictEntity(Duration.ofSeconds(30), MAX_BODY_BYTES, inner)));
+    });
+  }
+
+  private Route tooLarge() {
+    return error(StatusCodes.PAYLOAD_TOO_LARGE, "request body is over the " + MAX_BODY_BYTES + "-byte bound");
+  }
+
+  private final org.apache.pekko.http.javadsl.server.ExceptionHandler bodyTooLarge =
+      org.apache.pekko.http.javadsl.server.ExceptionHandler.newBuilder()
+          .matchAny(e -> isSizeLimit(e) ? tooLarge() : failWith(e))
+          .build();
+
+  private static boolean isSizeLimit(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) {
+        return true;
+      }
+      if (t instanceof org.apache.pekko.http.scaladsl.model.IllegalRequestException i
+          && i.status().intValue() == 413) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private RequestGuard guard(String token) {
+    RequestGuard g = guard.get();
+    if (g == null) {
+      g = RequestGuard.forBinding(bindHost, bindPort, token);
+      guard.set(g);
+    }
+    return g;
+  }
+
+  /** Where shares may come from and downloads may go, as the settings say now. */
+  PathPolicy paths(NodeRuntime.Handles h) {
+    return new PathPolicy(h.settings().shareRoots(), h.settings().downloadRoots(), h.settings().dataDir());
   }
 
   private Route node() {

@@ -63,7 +63,8 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("1. starting %d nodes on 127.1.0.1 … 127.%d.0.1 (logs in %s)%n", nodes, nodes, work);
       out.flush();
       for (int i = 1; i <= nodes; i++) {
-        network.add(new LocalNode(i, jar, work, List.of("-Xmx384m", LocalNode.SMALL_HOST_GC, "-Dshroud.swarm.announce-interval=3s"), List.of()));
+        network.add(new LocalNode(i, jar, work, List.of("-Xmx384m", LocalNode.SMALL_HOST_GC, "-Dshroud.swarm.announce-interval=3s"),
+            LocalNode.rootArgs(List.of(work), List.of(work))));
       }
       network.get(0).start();
       await(network.get(0), Duration.ofSeconds(120));
@@ -84,7 +85,7 @@ final class DemoCommand implements Callable<Integer> {
       String sha = generate(file, sizeMib);
       out.printf("2. generated %s (%d MiB, SHA-256 %s)%n", file.getFileName(), sizeMib, sha);
       JsonNode share = StatusCommand.ManagementClient.send(provider.managementUrl(), "/shroud/v1/shares", "POST",
-          JsonNodeFactory.instance.objectNode().put("path", file.toString()).toString(), null, 201);
+          JsonNodeFactory.instance.objectNode().put("path", file.toString()).toString(), provider.token().orElse(null), 201);
       out.printf("3. node %d shares it encrypted; link %s…%n", provider.index(),
           share.path("link").asText().substring(0, 60));
       out.flush();
@@ -92,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
       Path output = work.resolve("fetched.bin");
       JsonNode started = StatusCommand.ManagementClient.send(fetcher.managementUrl(), "/shroud/v1/downloads", "POST",
           JsonNodeFactory.instance.objectNode().put("link", share.path("link").asText())
-              .put("output", output.toString()).put("hops", hops).toString(), null, 201);
+              .put("output", output.toString()).put("hops", hops).toString(), fetcher.token().orElse(null), 201);
       String id = started.path("id").asText();
       out.printf("4. node %d fetches it through %d-hop circuits (download %s)%n", fetcher.index(), hops, id);
       out.flush();
@@ -142,7 +143,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static JsonNode get(LocalNode n, String path) throws InterruptedException {
-    return StatusCommand.ManagementClient.get(n.managementUrl(), path);
+    return StatusCommand.ManagementClient.get(n.managementUrl(), path, n.token().orElse(null));
   }
 
   private static void await(LocalNode n, Duration timeout) throws InterruptedException {

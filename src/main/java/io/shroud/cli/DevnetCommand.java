@@ -32,6 +32,14 @@ final class DevnetCommand implements Callable<Integer> {
       defaultValue = "PT90S")
   Duration readyTimeout;
 
+  @Option(names = "--share-root", paramLabel = "DIR",
+      description = "passed to every node: a directory whose files may be shared; repeatable (default: your home directory)")
+  List<Path> shareRoots = List.of();
+
+  @Option(names = "--download-root", paramLabel = "DIR",
+      description = "passed to every node: a directory downloads may write under; repeatable (default: your home directory)")
+  List<Path> downloadRoots = List.of();
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -52,8 +60,9 @@ final class DevnetCommand implements Callable<Integer> {
       network.parallelStream().forEach(n -> n.stop(Duration.ofSeconds(20)));
       stopped.countDown();
     }, "devnet-stop"));
+    List<String> roots = LocalNode.rootArgs(shareRoots, downloadRoots);
     for (int i = 1; i <= nodes; i++) {
-      LocalNode node = new LocalNode(i, jar, dir.toAbsolutePath(), List.of("-Xmx512m", LocalNode.SMALL_HOST_GC), List.of());
+      LocalNode node = new LocalNode(i, jar, dir.toAbsolutePath(), List.of("-Xmx512m", LocalNode.SMALL_HOST_GC), roots);
       network.add(node);
       node.start();
       if (!awaitReady(node)) {
@@ -64,8 +73,8 @@ final class DevnetCommand implements Callable<Integer> {
       out.printf("node %d ready: %s  (log %s)%n", i, node.managementUrl(), node.logFile());
       out.flush();
     }
-    out.printf("%d nodes up. Try: bin/shroud status --url %s%nCtrl-C stops them all.%n",
-        nodes, network.get(0).managementUrl());
+    out.printf("%d nodes up. Try: bin/shroud status --url %s --data-dir %s%nCtrl-C stops them all.%n",
+        nodes, network.get(0).managementUrl(), network.get(0).dataDir());
     out.flush();
     stopped.await();
     return 0;

@@ -29,12 +29,8 @@ final class FetchCommand implements Callable<Integer> {
   @Option(names = "--hops", description = "relays per circuit, 1-4 (default ${DEFAULT-VALUE})", defaultValue = "3")
   int hops;
 
-  @Option(names = "--url", description = "the node's management URL (default ${DEFAULT-VALUE})",
-      defaultValue = "http://127.0.0.1:8558")
-  String url;
-
-  @Option(names = "--token", description = "bearer token, when the node's endpoint is not on loopback")
-  String token;
+  @CommandLine.Mixin
+  ManagementOptions api;
 
   @Option(names = "--timeout", description = "give up after this long (default ${DEFAULT-VALUE})", defaultValue = "PT2H")
   Duration timeout;
@@ -48,13 +44,14 @@ final class FetchCommand implements Callable<Integer> {
         .put("link", link)
         .put("output", output.toAbsolutePath().normalize().toString())
         .put("hops", hops);
-    JsonNode started = StatusCommand.ManagementClient.send(url, "/shroud/v1/downloads", "POST", body.toString(), token, 201);
+    String token = api.token();
+    JsonNode started = StatusCommand.ManagementClient.send(api.url, "/shroud/v1/downloads", "POST", body.toString(), token, 201);
     String id = started.path("id").asText();
     PrintWriter err = spec.commandLine().getErr();
     long deadline = System.nanoTime() + timeout.toNanos();
     JsonNode view = started;
     while (System.nanoTime() < deadline) {
-      view = StatusCommand.ManagementClient.get(url, "/shroud/v1/downloads/" + id);
+      view = StatusCommand.ManagementClient.get(api.url, "/shroud/v1/downloads/" + id, token);
       err.print("\r" + progressLine(view));
       err.flush();
       String state = view.path("state").asText();

@@ -1,5 +1,6 @@
 package io.shroud.cli;
 
+import io.shroud.node.ControlCookie;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -57,6 +58,14 @@ public final class LocalNode {
     this.logFile = baseDir.resolve("node-" + index + ".log");
     this.jvmOptions = List.copyOf(jvmOptions);
     this.extraArgs = List.copyOf(extraArgs);
+  }
+
+  /** {@code shroud node} arguments naming {@code shareRoots} and {@code downloadRoots}, absolute. */
+  public static List<String> rootArgs(List<Path> shareRoots, List<Path> downloadRoots) {
+    List<String> args = new ArrayList<>();
+    shareRoots.forEach(r -> args.addAll(List.of("--share-root", r.toAbsolutePath().normalize().toString())));
+    downloadRoots.forEach(r -> args.addAll(List.of("--download-root", r.toAbsolutePath().normalize().toString())));
+    return args;
   }
 
   public int index() {
@@ -163,12 +172,32 @@ public final class LocalNode {
     }
   }
 
-  /** GET {@code path} on the management endpoint: status code and body, or empty if unreachable. */
+  /**
+   * The token this node's management routes need, from the cookie file it writes into its data
+   * directory at every start; empty before its first start.
+   */
+  public Optional<String> token() {
+    return ControlCookie.read(dataDir);
+  }
+
+  /**
+   * A request to {@code path} on the management endpoint carrying the node's token, and
+   * {@code Content-Type: application/json} with a body.
+   */
+  public HttpRequest.Builder request(String method, String path, String jsonBody) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(managementUrl() + path)).timeout(Duration.ofSeconds(60))
+        .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+    if (jsonBody != null || !method.equals("GET")) {
+      b.header("Content-Type", "application/json");
+    }
+    token().ifPresent(t -> b.header("Authorization", "Bearer " + t));
+    return b;
+  }
+
+  /** GET {@code path} on the management endpoint (with the token): status and body, or empty if unreachable. */
   public Optional<HttpResponse<String>> get(String path) {
     try {
-      return Optional.of(HTTP.send(
-          HttpRequest.newBuilder(URI.create(managementUrl() + path)).timeout(Duration.ofSeconds(60)).GET().build(),
-          HttpResponse.BodyHandlers.ofString()));
+      return Optional.of(HTTP.send(request("GET", path, null).build(), HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {

@@ -39,6 +39,14 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--management-port", paramLabel = "PORT", description = "management HTTP port (default 8558)")
   Integer managementPort;
 
+  @Option(names = "--share-root", paramLabel = "DIR",
+      description = "a directory whose files may be shared; repeatable (default: your home directory)")
+  List<String> shareRoots;
+
+  @Option(names = "--download-root", paramLabel = "DIR",
+      description = "a directory downloads may write under; repeatable (default: your home directory)")
+  List<String> downloadRoots;
+
   @Option(names = "--seed", paramLabel = "HOST:PORT", description = "a seed node's cluster address; repeatable")
   List<String> seeds;
 
@@ -59,6 +67,12 @@ final class NodeCommand implements Callable<Integer> {
     put(o, "shroud.management.port", managementPort);
     put(o, "shroud.journal.kind", journal);
     put(o, "shroud.advertised-bandwidth", bandwidth);
+    if (shareRoots != null) {
+      o.put("shroud.management.share-roots", shareRoots.stream().map(NodeCommand::absolute).toList());
+    }
+    if (downloadRoots != null) {
+      o.put("shroud.management.download-roots", downloadRoots.stream().map(NodeCommand::absolute).toList());
+    }
     if (seeds != null) {
       o.put("shroud.seed-nodes", List.copyOf(seeds));
     }
@@ -66,6 +80,10 @@ final class NodeCommand implements Callable<Integer> {
     ActorSystem<?> system = NodeMain.start(cfg);
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
+  }
+
+  private static String absolute(String dir) {
+    return Path.of(dir).toAbsolutePath().normalize().toString();
   }
 
   private static void put(Map<String, Object> o, String key, Object value) {

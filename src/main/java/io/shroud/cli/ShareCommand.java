@@ -21,12 +21,8 @@ final class ShareCommand implements Callable<Integer> {
   @Option(names = "--public", description = "share unencrypted: plain BEP 52 info-hash, anyone can read it")
   boolean isPublic;
 
-  @Option(names = "--url", description = "the node's management URL (default ${DEFAULT-VALUE})",
-      defaultValue = "http://127.0.0.1:8558")
-  String url;
-
-  @Option(names = "--token", description = "bearer token, when the node's endpoint is not on loopback")
-  String token;
+  @CommandLine.Mixin
+  ManagementOptions api;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -36,7 +32,7 @@ final class ShareCommand implements Callable<Integer> {
     ObjectNode body = JsonNodeFactory.instance.objectNode()
         .put("path", file.toAbsolutePath().normalize().toString())
         .put("public", isPublic);
-    JsonNode share = StatusCommand.ManagementClient.send(url, "/shroud/v1/shares", "POST", body.toString(), token, 201);
+    JsonNode share = StatusCommand.ManagementClient.send(api.url, "/shroud/v1/shares", "POST", body.toString(), api.token(), 201);
     var out = spec.commandLine().getOut();
     out.println(share.path("link").asText());
     spec.commandLine().getErr().printf("shared %s (%s, %d bytes, info-hash %s)%n",

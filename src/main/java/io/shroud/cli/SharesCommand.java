@@ -10,11 +10,10 @@ import picocli.CommandLine.Option;
 @Command(name = "shares", mixinStandardHelpOptions = true, description = "List a node's shares.")
 final class SharesCommand implements Callable<Integer> {
 
-  @Option(names = "--url", description = "the node's management URL (default ${DEFAULT-VALUE})",
-      defaultValue = "http://127.0.0.1:8558")
-  String url;
+  @CommandLine.Mixin
+  ManagementOptions api;
 
-  @Option(names = "--links", description = "also print each share's link (it holds the key)")
+  @Option(names = "--links", description = "also print each share's link (it holds the key; asked of /shroud/v1/shares/{infohash}/link)")
   boolean links;
 
   @CommandLine.Spec
@@ -22,7 +21,8 @@ final class SharesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    JsonNode shares = StatusCommand.ManagementClient.get(url, "/shroud/v1/shares").path("shares");
+    String token = api.token();
+    JsonNode shares = StatusCommand.ManagementClient.get(api.url, "/shroud/v1/shares", token).path("shares");
     var out = spec.commandLine().getOut();
     if (shares.isEmpty()) {
       out.println("no shares");
@@ -32,7 +32,9 @@ final class SharesCommand implements Callable<Integer> {
           s.path("encrypted").asBoolean() ? "encrypted" : "public", s.path("length").asLong(),
           s.path("path").asText(), s.path("stale").asBoolean() ? "  STALE: " + s.path("staleReason").asText() : "");
       if (links) {
-        out.println("  " + s.path("link").asText());
+        String infoHash = s.path("infoHash").asText();
+        out.println("  " + StatusCommand.ManagementClient.get(api.url, "/shroud/v1/shares/" + infoHash + "/link", token)
+            .path("link").asText());
       }
     }
     out.flush();

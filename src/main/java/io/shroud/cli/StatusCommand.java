@@ -18,9 +18,8 @@ import picocli.CommandLine.Option;
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a node's state.")
 final class StatusCommand implements Callable<Integer> {
 
-  @Option(names = "--url", description = "the node's management URL (default ${DEFAULT-VALUE})",
-      defaultValue = "http://127.0.0.1:8558")
-  String url;
+  @CommandLine.Mixin
+  ManagementOptions api;
 
   @Option(names = "--json", description = "print the raw JSON")
   boolean json;
@@ -30,7 +29,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    JsonNode node = ManagementClient.get(url, "/shroud/v1/node");
+    JsonNode node = ManagementClient.get(api.url, "/shroud/v1/node", api.token());
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(node.toPrettyString());
@@ -64,8 +63,8 @@ final class StatusCommand implements Callable<Integer> {
 
     private ManagementClient() {}
 
-    static JsonNode get(String base, String path) throws InterruptedException {
-      return send(base, path, "GET", null, null, 200);
+    static JsonNode get(String base, String path, String token) throws InterruptedException {
+      return send(base, path, "GET", null, token, 200);
     }
 
     /**
@@ -95,6 +94,12 @@ final class StatusCommand implements Callable<Integer> {
             message = MAPPER.readTree(rsp.body()).path("error").asText(rsp.body());
           } catch (IOException notJson) {
             // keep the raw body
+          }
+          if (rsp.statusCode() == 401) {
+            message += token == null || token.isEmpty()
+                ? " (no token found: pass --token, set " + ManagementOptions.TOKEN_ENV + ", or --data-dir of the node)"
+                : " (pass the node's token with --token or " + ManagementOptions.TOKEN_ENV
+                    + ", or its data directory with --data-dir)";
           }
           throw new ShroudCommand.UserError(method + " " + path + " failed (" + rsp.statusCode() + "): " + message);
         }

@@ -45,11 +45,21 @@ public final class NodeMain {
       throw new SettingsException("shroud.data-dir", e.getMessage());
     }
     log.info("node id {} (data directory {})", NodeId.ofIdentityKey(identity.publicKey()), settings.dataDir());
+    String controlToken;
+    try {
+      controlToken = ControlCookie.install(settings.dataDir(), settings.managementToken(), new SecureRandom());
+    } catch (IOException e) {
+      throw new SettingsException("shroud.data-dir", "cannot write the management cookie "
+          + settings.dataDir().resolve(ControlCookie.FILE) + ": " + e.getMessage());
+    }
     ActorSystem<NodeGuardian.Command> system = ActorSystem.create(
         NodeGuardian.create(new NodeGuardian.Setup(settings, identity, linkKey, keyStore,
             FeatureSettings.links(config), FeatureSettings.circuits(config), FeatureSettings.dht(config),
             FeatureSettings.swarm(config), Clock.systemUTC())),
         NodeConfig.SYSTEM_NAME, config);
+    NodeRuntime.get(system).setControlToken(controlToken);
+    log.info("management token: {}", settings.managementToken().isEmpty()
+        ? "cookie file " + settings.dataDir().resolve(ControlCookie.FILE) : "shroud.management.token");
     PekkoManagement.get(system).start().whenComplete((uri, failure) -> {
       if (failure != null) {
         log.error("management endpoint could not bind {}: {}", settings.managementAddress(), failure.getMessage());

@@ -38,13 +38,31 @@ public final class NodeRuntime implements Extension {
       ActorRef<DownloadsActor.Command> downloads) {}
 
   private final AtomicReference<Handles> handles = new AtomicReference<>();
+  private final AtomicReference<String> controlToken = new AtomicReference<>();
 
   public Optional<Handles> handles() {
     return Optional.ofNullable(handles.get());
   }
 
-  void set(Handles h) {
+  /** Set by {@link NodeGuardian} once its children are up (and by tests that serve the routes alone). */
+  public void set(Handles h) {
     handles.set(h);
+  }
+
+  /**
+   * The token every {@code /shroud/v1/} request must present ({@link ControlCookie}); empty
+   * until {@link NodeMain} installed it, and then the routes refuse everything.
+   */
+  public Optional<String> controlToken() {
+    return Optional.ofNullable(controlToken.get());
+  }
+
+  /** Set once at start, before the management endpoint binds. Never logged. */
+  public void setControlToken(String token) {
+    if (token == null || token.isEmpty()) {
+      throw new IllegalArgumentException("the control token must not be empty");
+    }
+    controlToken.set(token);
   }
 
   public static NodeRuntime get(ActorSystem<?> system) {

@@ -21,6 +21,8 @@ public record ShroudSettings(
     String managementHost,
     int managementPort,
     String managementToken,
+    List<Path> shareRoots,
+    List<Path> downloadRoots,
     JournalKind journal,
     Duration onionRotationPeriod,
     Duration descriptorValidity,
@@ -99,6 +101,8 @@ public record ShroudSettings(
         string(s, "management.host", "shroud.management.host"),
         port(s, "management.port", "shroud.management.port"),
         string(s, "management.token", "shroud.management.token"),
+        roots(s, "management.share-roots", "shroud.management.share-roots"),
+        roots(s, "management.download-roots", "shroud.management.download-roots"),
         kind,
         rotation,
         validity,
@@ -111,7 +115,8 @@ public record ShroudSettings(
   public String toString() {
     return "ShroudSettings[dataDir=" + dataDir + ", host=" + host + ", clusterPort=" + clusterPort
         + ", dataPort=" + dataPort + ", seeds=" + seedNodes + ", management=" + managementAddress()
-        + ", token=" + (managementToken.isEmpty() ? "none" : "***") + ", journal=" + journal + "]";
+        + ", token=" + (managementToken.isEmpty() ? "cookie" : "***") + ", shareRoots=" + shareRoots
+        + ", downloadRoots=" + downloadRoots + ", journal=" + journal + "]";
   }
 
   public HostPort clusterAddress() {
@@ -134,6 +139,35 @@ public record ShroudSettings(
     } catch (ConfigException e) {
       throw new SettingsException(setting, "must be a string");
     }
+  }
+
+  /** A non-empty list of absolute directories, normalised. */
+  private static List<Path> roots(Config s, String path, String setting) {
+    List<String> values;
+    try {
+      values = s.getStringList(path);
+    } catch (ConfigException.Missing e) {
+      throw new SettingsException(setting, "is missing");
+    } catch (ConfigException e) {
+      throw new SettingsException(setting, "must be a list of absolute directory paths");
+    }
+    if (values.isEmpty()) {
+      throw new SettingsException(setting, "must name at least one directory");
+    }
+    List<Path> roots = new java.util.ArrayList<>();
+    for (String v : values) {
+      Path p;
+      try {
+        p = Path.of(v);
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new SettingsException(setting, "\"" + v + "\" is not a path");
+      }
+      if (!p.isAbsolute()) {
+        throw new SettingsException(setting, "must be absolute paths, got \"" + v + "\"");
+      }
+      roots.add(p.normalize());
+    }
+    return List.copyOf(roots);
   }
 
   private static int port(Config s, String path, String setting) {
