@@ -28,8 +28,7 @@ public record DataAddress(InetAddress address, int port) {
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
-    if (!IPV4.matcher(host).matches() && !IPV6.matcher(host).matches()
-        && !host.equals("localhost")) {
+    if (!isLiteralHost(host)) {
       return Optional.empty();
     }
     try {
@@ -41,6 +40,14 @@ public record DataAddress(InetAddress address, int port) {
     } catch (NumberFormatException | UnknownHostException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * True for the hosts a data address may name: an IPv4 or IPv6 literal (without brackets) or
+   * {@code localhost}. Names that need DNS are not among them.
+   */
+  public static boolean isLiteralHost(String host) {
+    return IPV4.matcher(host).matches() || IPV6.matcher(host).matches() || host.equals("localhost");
   }
 
   /** The address to dial or bind. */

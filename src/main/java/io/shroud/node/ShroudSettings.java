@@ -2,6 +2,7 @@ package io.shroud.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.shroud.identity.DataAddress;
 import io.shroud.identity.DescriptorVerifier;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +66,10 @@ public record ShroudSettings(
     String host = string(s, "host", "shroud.host");
     if (host.isBlank()) {
       throw new SettingsException("shroud.host", "must not be empty");
+    }
+    if (!DataAddress.isLiteralHost(host)) {
+      // the descriptor publishes host:data-port, and peers dial it without a DNS lookup
+      throw new SettingsException("shroud.host", "must be an IP address or localhost, got \"" + host + "\"");
     }
     List<HostPort> seeds;
     try {

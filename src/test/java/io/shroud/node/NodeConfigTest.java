@@ -69,6 +69,7 @@ class NodeConfigTest {
       "shroud.keys.onion-rotation-period | soon | shroud.keys.onion-rotation-period: must be a duration",
       "shroud.keys.onion-rotation-period | 1s   | shroud.keys.onion-rotation-period: must be at least 10s",
       "shroud.host             | ''         | shroud.host: must not be empty",
+      "shroud.host             | relay.example.org | shroud.host: must be an IP address or localhost, got \"relay.example.org\"",
   })
   void aBadValueNamesTheSetting(String key, String value, String expectedPrefix) {
     SettingsException e = assertThrows(SettingsException.class,
