@@ -2,8 +2,13 @@ package io.shroud.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shroud.content.BencodeException;
+import io.shroud.content.ShareLink;
+import io.shroud.content.ShareLinkException;
+import io.shroud.content.TorrentFile;
 import io.shroud.swarm.fetch.DownloadView;
 import io.shroud.swarm.fetch.DownloadsActor;
+import io.shroud.swarm.fetch.PieceMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,8 +24,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * {@code /shroud/v1/downloads}: start a download from a link (POST), list and inspect
- * downloads (GET), pause and resume them (POST {@code /{id}/pause}, {@code /{id}/resume}) and
+ * {@code /shroud/v1/downloads}: start a download from a link or a {@code .torrent} (POST), list
+ * and inspect downloads and their piece maps (GET), pause and resume them (POST {@code /{id}/pause}, {@code /{id}/resume}) and
  * cancel them (DELETE {@code /{id}}).
  */
 final class DownloadsRoutes extends AllDirectives {
@@ -43,11 +48,19 @@ final class DownloadsRoutes extends AllDirectives {
             get(() -> onSuccess(
                 AskPattern.ask(downloads, DownloadsActor.GetDownloads::new, DOWNLOADS_TIMEOUT, system.scheduler()),
                 views -> completeOK(Map.of("downloads", views), Jackson.marshaller(mapper)))),
-            post(() -> entity(Unmarshaller.entityToString(), body -> start(downloads, body))))),
+            post(() -> extractRequest(request -> RequestGuard.TORRENT.equals(mediaType(request))
+                ? parameterOptional("output", output -> parameterOptional("hops", hops ->
+                    entity(Unmarshaller.entityToByteArray(), torrent -> startTorrent(downloads, torrent, output, hops))))
+                : entity(Unmarshaller.entityToString(), body -> start(downloads, body)))))),
         pathPrefix(id -> concat(
             pathEndOrSingleSlash(() -> concat(
                 get(() -> one(downloads, replyTo -> new DownloadsActor.GetDownload(id, replyTo), id)),
                 delete(() -> one(downloads, replyTo -> new DownloadsActor.Cancel(id, replyTo), id)))),
+            path("pieces", () -> get(() -> onSuccess(AskPattern.ask(downloads,
+                (ActorRef<Optional<PieceMap>> replyTo) -> new DownloadsActor.GetPieces(id, replyTo),
+                DOWNLOADS_TIMEOUT, system.scheduler()), m -> m.isPresent()
+                    ? completeOK(m.get(), Jackson.marshaller(mapper))
+                    : parent.error(StatusCodes.NOT_FOUND, "no download " + id)))),
             path("pause", () -> post(
                 () -> one(downloads, replyTo -> new DownloadsActor.Pause(id, replyTo), id))),
             path("resume", () -> post(
@@ -61,6 +74,43 @@ final class DownloadsRoutes extends AllDirectives {
     return onSuccess(view, v -> v.isPresent()
         ? completeOK(v.get(), Jackson.marshaller(mapper))
         : parent.error(StatusCodes.NOT_FOUND, "no download " + id));
+  }
+
+  static String mediaType(org.apache.pekko.http.javadsl.model.HttpRequest request) {
+    return request.entity().getContentType().mediaType().toString().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** A {@code .torrent} body: its link, with the output and hops from the query. */
+  private Route startTorrent(ActorRef<DownloadsActor.Command> downloads, byte[] torrent, Optional<String> output,
+      Optional<String> hopsText) {
+    ShareLink link;
+    try {
+      link = TorrentFile.linkOf(torrent);
+    } catch (BencodeException | ShareLinkException e) {
+      return parent.error(StatusCodes.BAD_REQUEST, "not a usable .torrent: " + e.getMessage());
+    }
+    if (output.isEmpty()) {
+      return parent.error(StatusCodes.BAD_REQUEST, "a .torrent upload needs ?output=/absolute/path");
+    }
+    Integer hops = null;
+    if (hopsText.isPresent()) {
+      try {
+        hops = Integer.parseInt(hopsText.get());
+      } catch (NumberFormatException e) {
+        hops = 0;
+      }
+      if (hops < 1 || hops > 4) {
+        return parent.error(StatusCodes.BAD_REQUEST, "hops must be 1 to 4");
+      }
+    }
+    Integer hopCount = hops;
+    return parent.withHandles(handles -> {
+      PathPolicy.Decision d = parent.paths(handles).output(output.get());
+      if (d instanceof PathPolicy.Refused r) {
+        return parent.error(StatusCodes.get(r.status()), r.reason());
+      }
+      return start(downloads, link.format(), ((PathPolicy.Allowed) d).path().toString(), hopCount);
+    });
   }
 
   private Route start(ActorRef<DownloadsActor.Command> downloads, String body) {

@@ -22,6 +22,9 @@ import java.util.Set;
  * form types cross-site without asking first). Pure: headers in, a refusal or nothing out.
  */
 public final class RequestGuard {
+  /** The media type of a {@code .torrent} upload, accepted besides JSON: a browser sends it cross-site only after a CORS preflight, which nobody answers. */
+  public static final String TORRENT = "application/x-bittorrent";
+
   /** Why a request is refused, as an HTTP status and a message that never contains a token. */
   public record Refusal(int status, String message) {}
 
@@ -127,15 +130,9 @@ public final class RequestGuard {
    */
   public Optional<Refusal> check(Optional<String> host, Optional<String> origin, Optional<String> authorization,
       boolean mutating, Optional<String> mediaType) {
-    String h = host.map(v -> v.trim().toLowerCase(Locale.ROOT)).orElse("");
-    if (!hosts.contains(h)) {
-      return Optional.of(new Refusal(403, h.isEmpty()
-          ? "Host header missing: send the address the endpoint is bound to"
-          : "Host " + printable(h) + " is not an address this endpoint is bound to"));
-    }
-    if (origin.isPresent() && !origins.contains(origin.get().trim().toLowerCase(Locale.ROOT))) {
-      return Optional.of(new Refusal(403, "Origin " + printable(origin.get())
-          + " is not this endpoint: cross-site requests are refused"));
+    Optional<Refusal> site = checkSite(host, origin);
+    if (site.isPresent()) {
+      return site;
     }
     String presented = authorization.map(String::trim)
         .filter(a -> a.regionMatches(true, 0, "Bearer ", 0, 7))
@@ -146,9 +143,30 @@ public final class RequestGuard {
           ? "missing token: send \"Authorization: Bearer <token>\" (the token is in <data-dir>/control.token)"
           : "wrong token"));
     }
-    if (mutating && !mediaType.map(t -> t.equalsIgnoreCase("application/json")).orElse(false)) {
-      return Optional.of(new Refusal(415, "a request that changes the node needs Content-Type: application/json, got "
+    if (mutating && !mediaType.map(t -> t.equalsIgnoreCase("application/json") || t.equalsIgnoreCase(TORRENT))
+        .orElse(false)) {
+      return Optional.of(new Refusal(415, "a request that changes the node needs Content-Type: application/json"
+          + " (or " + TORRENT + " for a .torrent upload), got "
           + mediaType.map(RequestGuard::printable).orElse("none")));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The Host and Origin checks alone: why a request is refused, or empty. The dashboard's
+   * static files pass only these (they hold no node data; the data they show comes from routes
+   * that need the token).
+   */
+  public Optional<Refusal> checkSite(Optional<String> host, Optional<String> origin) {
+    String h = host.map(v -> v.trim().toLowerCase(Locale.ROOT)).orElse("");
+    if (!hosts.contains(h)) {
+      return Optional.of(new Refusal(403, h.isEmpty()
+          ? "Host header missing: send the address the endpoint is bound to"
+          : "Host " + printable(h) + " is not an address this endpoint is bound to"));
+    }
+    if (origin.isPresent() && !origins.contains(origin.get().trim().toLowerCase(Locale.ROOT))) {
+      return Optional.of(new Refusal(403, "Origin " + printable(origin.get())
+          + " is not this endpoint: cross-site requests are refused"));
     }
     return Optional.empty();
   }

@@ -45,9 +45,12 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
   private final NetworkRoutes network;
   private final DhtRoutes dht;
   private final DownloadsRoutes downloads;
+  private final UiRoutes ui;
 
   /** Largest request body a route accepts; a larger one gets 413. */
   static final int MAX_BODY_BYTES = 8192;
+  /** Largest {@code .torrent} upload (its piece layers grow with the file: 32 bytes a piece). */
+  static final int MAX_TORRENT_BYTES = 4 * 1024 * 1024;
 
   private final String bindHost;
   private final int bindPort;
@@ -62,18 +65,19 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
     this.network = new NetworkRoutes(this.system, mapper, this);
     this.dht = new DhtRoutes(this.system, mapper, this);
     this.downloads = new DownloadsRoutes(this.system, mapper, this);
+    this.ui = new UiRoutes(this);
   }
 
   @Override
   public Route routes(ManagementRouteProviderSettings settings) {
-    return pathPrefix("shroud", () -> pathPrefix("v1", () -> guarded(() -> concat(
+    return concat(ui.routes(), pathPrefix("shroud", () -> pathPrefix("v1", () -> guarded(() -> concat(
         path("node", () -> get(this::node)),
         path("directory", () -> get(this::directory)),
         withHandles(h -> shares.routes(h.shares())),
         withHandles(network::routes),
         withHandles(h -> dht.routes(h.dht(), h.lookups())),
         withHandles(h -> downloads.routes(h.downloads())),
-        error(StatusCodes.NOT_FOUND, "no such route")))));
+        error(StatusCodes.NOT_FOUND, "no such route"))))));
   }
 
   /**
@@ -102,23 +106,38 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
       if (!mutating) {
         return inner.get();
       }
-      if (request.entity().getContentLengthOption().orElse(0L) > MAX_BODY_BYTES) {
-        return tooLarge();
+      int limit = RequestGuard.TORRENT.equals(DownloadsRoutes.mediaType(request)) ? MAX_TORRENT_BYTES : MAX_BODY_BYTES;
+      if (request.entity().getContentLengthOption().orElse(0L) > limit) {
+        return tooLarge(limit);
       }
       // a body of unannounced length (chunked) is read up to the bound and refused beyond it
-      return handleExceptions(bodyTooLarge, () -> withSizeLimit(MAX_BODY_BYTES,
-          () -> toStrictEntity(Duration.ofSeconds(30), MAX_BODY_BYTES, inner)));
+      return handleExceptions(bodyTooLarge(limit), () -> withSizeLimit(limit,
+          () -> toStrictEntity(Duration.ofSeconds(30), limit, inner)));
     });
   }
 
-  private Route tooLarge() {
-    return error(StatusCodes.PAYLOAD_TOO_LARGE, "request body is over the " + MAX_BODY_BYTES + "-byte bound");
+  /** Runs {@code inner} only if the request passes the Host and Origin checks (no token: the dashboard's files). */
+  Route siteChecked(java.util.function.Supplier<Route> inner) {
+    return extractRequest(request -> {
+      Optional<String> token = NodeRuntime.get(system).controlToken();
+      if (token.isEmpty()) {
+        return error(StatusCodes.SERVICE_UNAVAILABLE, "node is starting");
+      }
+      Optional<RequestGuard.Refusal> refusal = guard(token.get()).checkSite(
+          request.getHeader("Host").map(HttpHeader::value), request.getHeader("Origin").map(HttpHeader::value));
+      return refusal.isPresent() ? error(StatusCodes.get(refusal.get().status()), refusal.get().message()) : inner.get();
+    });
   }
 
-  private final org.apache.pekko.http.javadsl.server.ExceptionHandler bodyTooLarge =
-      org.apache.pekko.http.javadsl.server.ExceptionHandler.newBuilder()
-          .matchAny(e -> isSizeLimit(e) ? tooLarge() : failWith(e))
-          .build();
+  private Route tooLarge(int limit) {
+    return error(StatusCodes.PAYLOAD_TOO_LARGE, "request body is over the " + limit + "-byte bound");
+  }
+
+  private org.apache.pekko.http.javadsl.server.ExceptionHandler bodyTooLarge(int limit) {
+    return org.apache.pekko.http.javadsl.server.ExceptionHandler.newBuilder()
+        .matchAny(e -> isSizeLimit(e) ? tooLarge(limit) : failWith(e))
+        .build();
+  }
 
   private static boolean isSizeLimit(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

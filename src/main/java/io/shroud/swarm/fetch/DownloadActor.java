@@ -74,6 +74,9 @@ public final class DownloadActor extends DownloadJournalActor {
 
   public record GetView(ActorRef<DownloadView> replyTo) implements Command {}
 
+  /** Asks for the bitfield of verified pieces. */
+  public record GetPieces(ActorRef<PieceMap> replyTo) implements Command {}
+
   record ProvidersFound(List<NodeId> providers, String error) implements Command {}
 
   record FromSource(SourceReport report) implements Command {}

@@ -173,6 +173,7 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
   private CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> anyPhase(
       CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> phase) {
     return phase.onCommand(GetView.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
+        .onCommand(DownloadActor.GetPieces.class, (s, c) -> Effect().reply(c.replyTo(), pieces(s)))
         .onCommand(Rechecked.class, this::onRechecked)
         .onCommand(PieceStopped.class, (s, c) -> {
           pieceStopped(s, c);
@@ -338,5 +339,12 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
 
   DownloadView view(DownloadState state) {
     return DownloadView.of(id, state, run(), finishingError);
+  }
+
+  PieceMap pieces(DownloadState state) {
+    DownloadRun run = run();
+    int total = run != null ? run.link().geometry().pieceCount()
+        : state.completed != null ? state.verified.length() : 0;
+    return PieceMap.of(id, total, state.verified);
   }
 }

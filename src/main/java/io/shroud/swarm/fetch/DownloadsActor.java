@@ -53,6 +53,9 @@ public final class DownloadsActor
   /** Replies empty for an unknown id (404). */
   public record GetDownload(String id, ActorRef<Optional<DownloadView>> replyTo) implements Command {}
 
+  /** Replies empty for an unknown id (404). */
+  public record GetPieces(String id, ActorRef<Optional<PieceMap>> replyTo) implements Command {}
+
   public record Pause(String id, ActorRef<Optional<DownloadView>> replyTo) implements Command {}
 
   public record Resume(String id, ActorRef<Optional<DownloadView>> replyTo) implements Command {}
@@ -112,6 +115,7 @@ public final class DownloadsActor
         .onCommand(StartDownload.class, this::onStart)
         .onCommand(GetDownloads.class, this::onGetDownloads)
         .onCommand(GetDownload.class, (s, c) -> forward(c.id(), c.replyTo(), DownloadActor.GetView::new))
+        .onCommand(GetPieces.class, (s, c) -> forward(c.id(), c.replyTo(), PieceMap.class, DownloadActor.GetPieces::new))
         .onCommand(Pause.class, (s, c) -> forward(c.id(), c.replyTo(), DownloadActor.Pause::new))
         .onCommand(Resume.class, (s, c) -> forward(c.id(), c.replyTo(), DownloadActor.Resume::new))
         .onCommand(Cancel.class, (s, c) -> forward(c.id(), c.replyTo(), DownloadActor.Cancel::new))
@@ -218,11 +222,16 @@ public final class DownloadsActor
 
   private Effect<DownloadRegistered, State> forward(String id, ActorRef<Optional<DownloadView>> replyTo,
       Function<ActorRef<DownloadView>, DownloadActor.Command> command) {
+    return forward(id, replyTo, DownloadView.class, command);
+  }
+
+  private <T> Effect<DownloadRegistered, State> forward(String id, ActorRef<Optional<T>> replyTo, Class<T> answer,
+      Function<ActorRef<T>, DownloadActor.Command> command) {
     ActorRef<DownloadActor.Command> child = children.get(id);
     if (child == null) {
       return Effect().reply(replyTo, Optional.empty());
     }
-    context.ask(DownloadView.class, child, ASK, command::apply,
+    context.ask(answer, child, ASK, command::apply,
         (view, failure) -> new Answer<>(Optional.ofNullable(view), replyTo));
     return Effect().none();
   }
