@@ -36,6 +36,11 @@ public final class ShroudCommand implements Runnable {
 
   /** Runs the command line; bad settings become one line on stderr and exit code 2. */
   public static int execute(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The command line {@link #execute} runs; tests give it their own out and err. */
+  static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new ShroudCommand());
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof SettingsException || e instanceof UserError) {
@@ -44,11 +49,11 @@ public final class ShroudCommand implements Runnable {
       }
       throw e;
     });
-    return cl.execute(args);
+    return cl;
   }
 
   /** A mistake of the person at the keyboard: printed as one line, exit code 2. */
-  static final class UserError extends RuntimeException {
+  static class UserError extends RuntimeException {
     UserError(String message) {
       super(message);
     }
