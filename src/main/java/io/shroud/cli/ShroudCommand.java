@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
     versionProvider = ShroudCommand.Version.class,
     description = "Anonymous, encrypted peer-to-peer file sharing.",
     subcommands = {NodeCommand.class, StatusCommand.class, DevnetCommand.class,
-        ShareCommand.class, SharesCommand.class, FetchCommand.class, DemoCommand.class})
+        ShareCommand.class, SharesCommand.class, FetchCommand.class, DownloadsCommand.class,
+        DownloadActionCommand.Pause.class, DownloadActionCommand.Resume.class, DownloadActionCommand.Cancel.class,
+        DemoCommand.class})
 public final class ShroudCommand implements Runnable {
 
   @CommandLine.Spec
