@@ -1,6 +1,7 @@
 package io.shroud.cli;
 
 import io.shroud.node.SettingsException;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {NodeCommand.class, StatusCommand.class, DevnetCommand.class,
         ShareCommand.class, SharesCommand.class, FetchCommand.class, DownloadsCommand.class,
         DownloadActionCommand.Pause.class, DownloadActionCommand.Resume.class, DownloadActionCommand.Cancel.class,
-        DemoCommand.class})
+        UiCommand.class, DemoCommand.class, ShroudCommand.Completion.class})
 public final class ShroudCommand implements Runnable {
 
   @CommandLine.Spec
@@ -60,6 +61,11 @@ public final class ShroudCommand implements Runnable {
       super(message);
     }
   }
+
+  /** {@code shroud completion}: picocli's bash completion script, which zsh loads too. */
+  @Command(name = "completion", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = {"Print a bash/zsh completion script for shroud.", "Load it with: source <(shroud completion)"})
+  static final class Completion extends AutoComplete.GenerateCompletion {}
 
   static final class Version implements CommandLine.IVersionProvider {
     @Override
