@@ -1,6 +1,7 @@
 package io.shroud.cli;
 
 import io.shroud.node.SettingsException;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,9 @@ import picocli.CommandLine.Command;
     versionProvider = ShroudCommand.Version.class,
     description = "Anonymous, encrypted peer-to-peer file sharing.",
     subcommands = {NodeCommand.class, StatusCommand.class, DevnetCommand.class,
-        ShareCommand.class, SharesCommand.class, FetchCommand.class, DemoCommand.class})
+        ShareCommand.class, SharesCommand.class, FetchCommand.class, DownloadsCommand.class,
+        DownloadActionCommand.Pause.class, DownloadActionCommand.Resume.class, DownloadActionCommand.Cancel.class,
+        UiCommand.class, DemoCommand.class, ShroudCommand.Completion.class})
 public final class ShroudCommand implements Runnable {
 
   @CommandLine.Spec
@@ -36,6 +39,11 @@ public final class ShroudCommand implements Runnable {
 
   /** Runs the command line; bad settings become one line on stderr and exit code 2. */
   public static int execute(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The command line {@link #execute} runs; tests give it their own out and err. */
+  static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new ShroudCommand());
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof SettingsException || e instanceof UserError) {
@@ -44,15 +52,20 @@ public final class ShroudCommand implements Runnable {
       }
       throw e;
     });
-    return cl.execute(args);
+    return cl;
   }
 
   /** A mistake of the person at the keyboard: printed as one line, exit code 2. */
-  static final class UserError extends RuntimeException {
+  static class UserError extends RuntimeException {
     UserError(String message) {
       super(message);
     }
   }
+
+  /** {@code shroud completion}: picocli's bash completion script, which zsh loads too. */
+  @Command(name = "completion", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = {"Print a bash/zsh completion script for shroud.", "Load it with: source <(shroud completion)"})
+  static final class Completion extends AutoComplete.GenerateCompletion {}
 
   static final class Version implements CommandLine.IVersionProvider {
     @Override

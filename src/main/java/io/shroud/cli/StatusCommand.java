@@ -69,7 +69,7 @@ final class StatusCommand implements Callable<Integer> {
 
     /**
      * Sends one request and returns its JSON body; any status other than {@code expected}
-     * becomes a one-line {@link ShroudCommand.UserError} with the node's message.
+     * becomes a one-line {@link HttpError} with the node's message.
      */
     static JsonNode send(String base, String path, String method, String jsonBody, String token, int expected)
         throws InterruptedException {
@@ -101,11 +101,21 @@ final class StatusCommand implements Callable<Integer> {
                 : " (pass the node's token with --token or " + ManagementOptions.TOKEN_ENV
                     + ", or its data directory with --data-dir)";
           }
-          throw new ShroudCommand.UserError(method + " " + path + " failed (" + rsp.statusCode() + "): " + message);
+          throw new HttpError(rsp.statusCode(), method + " " + path + " failed (" + rsp.statusCode() + "): " + message);
         }
         return MAPPER.readTree(rsp.body());
       } catch (IOException e) {
         throw new ShroudCommand.UserError("cannot reach " + uri + ": " + e);
+      }
+    }
+
+    /** The node answered, but not with the status asked for: a command may tell a 404 from the rest. */
+    static final class HttpError extends ShroudCommand.UserError {
+      final int status;
+
+      HttpError(int status, String message) {
+        super(message);
+        this.status = status;
       }
     }
   }
