@@ -122,7 +122,8 @@ class ManagementApiTest {
     }
   }
 
-  record Response(int status, String body) {
+  /** @param head the status line and headers */
+  record Response(int status, String head, String body) {
     JsonNode json() throws IOException {
       return JSON.readTree(body);
     }
@@ -136,7 +137,12 @@ class ManagementApiTest {
 
   static Response raw(String method, String path, String host, String origin, String auth, String contentType,
       String body, boolean chunked) throws IOException {
-    byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+    return raw(method, path, host, origin, auth, contentType,
+        body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), chunked);
+  }
+
+  static Response raw(String method, String path, String host, String origin, String auth, String contentType,
+      byte[] payload, boolean chunked) throws IOException {
     StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
     if (host != null) {
       req.append("Host: ").append(host).append("\r\n");
@@ -178,7 +184,8 @@ class ManagementApiTest {
       String text = all.toString(StandardCharsets.UTF_8);
       int status = Integer.parseInt(text.substring(9, 12));
       int bodyAt = text.indexOf("\r\n\r\n");
-      return new Response(status, bodyAt < 0 ? "" : text.substring(bodyAt + 4));
+      return new Response(status, bodyAt < 0 ? text : text.substring(0, bodyAt),
+          bodyAt < 0 ? "" : text.substring(bodyAt + 4));
     }
   }
 
