@@ -54,6 +54,7 @@ class DashboardIT {
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final Path REPORTS = Path.of(System.getProperty("shroud.it.reports", "target/failsafe-reports"));
   static LocalNetwork network;
+  static final java.util.Map<Integer, String> UI_ADDRESSES = new java.util.HashMap<>();
   static ChromeDriver browser;
   static Path small;
   static Path large;
@@ -143,13 +144,30 @@ class DashboardIT {
     return HexFormat.of().formatHex(sha.digest());
   }
 
-  /** Opens a node's dashboard the way {@code shroud ui} prints it: the token in the fragment. */
-  static void open(LocalNode node, String tab) {
-    browser.get(node.managementUrl() + "/ui/#token=" + node.token().orElseThrow());
+  /** Opens a node's dashboard at the address {@code shroud ui} prints for it (the token in the fragment). */
+  static void open(LocalNode node, String tab) throws Exception {
+    browser.get(uiAddress(node));
     waitFor(Duration.ofSeconds(20)).until(ExpectedConditions.textMatches(By.id("node-status"),
         java.util.regex.Pattern.compile("Up")));
     assertFalse(browser.getCurrentUrl().contains("token"), "the token leaves the address bar at once");
     browser.findElement(By.cssSelector("#tabs a[data-tab=" + tab + "]")).click();
+  }
+
+  /** What {@code shroud ui --url … --data-dir …} prints, run from the jar as a user would. */
+  static String uiAddress(LocalNode node) throws Exception {
+    String known = UI_ADDRESSES.get(node.index());
+    if (known != null) {
+      return known;
+    }
+    Path jar = Path.of(System.getProperty("shroud.jar", "target/shroud.jar")).toAbsolutePath();
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        jar.toString(), "ui", "--url", node.managementUrl(), "--data-dir", node.dataDir().toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    assertEquals(0, p.waitFor(), out);
+    assertEquals(node.managementUrl() + "/ui/#token=" + node.token().orElseThrow(), out);
+    UI_ADDRESSES.put(node.index(), out);
+    return out;
   }
 
   static WebDriverWait waitFor(Duration timeout) {
@@ -180,7 +198,7 @@ class DashboardIT {
         && map.getAttribute("data-done").equals(map.getAttribute("data-total")));
   }
 
-  static String shareInBrowser(Path file, boolean isPublic) {
+  static String shareInBrowser(Path file, boolean isPublic) throws Exception {
     open(sharer(), "shares");
     browser.findElement(By.id("share-path-input")).sendKeys(file.toString());
     if (isPublic) {
@@ -276,7 +294,7 @@ class DashboardIT {
 
   @Test
   @Order(4)
-  void atAPhoneSizedWindowEveryControlIsOnScreen() {
+  void atAPhoneSizedWindowEveryControlIsOnScreen() throws Exception {
     browser.manage().window().setSize(new Dimension(390, 844));
     List<String> missing = new ArrayList<>();
     for (String tab : List.of("downloads", "shares", "circuits", "node")) {
