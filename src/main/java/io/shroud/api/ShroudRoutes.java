@@ -30,8 +30,9 @@ import org.apache.pekko.management.javadsl.ManagementRouteProvider;
 import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
 
 /**
- * Shroud's own management routes under {@code /shroud/v1/}, served by Pekko Management next
- * to its cluster and health routes. Field names are stable and documented in
+ * Shroud's own management routes under {@code /shroud/v1/} and the Prometheus scrape at
+ * {@code /metrics} ({@link MetricsRoutes}), served by Pekko Management next to its cluster and
+ * health routes. Field names are stable and documented in
  * {@code docs/api.md}. Pekko Management instantiates this class from
  * {@code pekko.management.http.routes}.
  */
@@ -45,6 +46,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
   private final NetworkRoutes network;
   private final DhtRoutes dht;
   private final DownloadsRoutes downloads;
+  private final MetricsRoutes metrics;
 
   /** Largest request body a route accepts; a larger one gets 413. */
   static final int MAX_BODY_BYTES = 8192;
@@ -62,18 +64,20 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
     this.network = new NetworkRoutes(this.system, mapper, this);
     this.dht = new DhtRoutes(this.system, mapper, this);
     this.downloads = new DownloadsRoutes(this.system, mapper, this);
+    this.metrics = new MetricsRoutes(this.system);
   }
 
   @Override
   public Route routes(ManagementRouteProviderSettings settings) {
-    return pathPrefix("shroud", () -> pathPrefix("v1", () -> guarded(() -> concat(
+    return concat(path("metrics", () -> guarded(() -> get(metrics::scrape))),
+        pathPrefix("shroud", () -> pathPrefix("v1", () -> guarded(() -> concat(
         path("node", () -> get(this::node)),
         path("directory", () -> get(this::directory)),
         withHandles(h -> shares.routes(h.shares())),
         withHandles(network::routes),
         withHandles(h -> dht.routes(h.dht(), h.lookups())),
         withHandles(h -> downloads.routes(h.downloads())),
-        error(StatusCodes.NOT_FOUND, "no such route")))));
+        error(StatusCodes.NOT_FOUND, "no such route"))))));
   }
 
   /**
