@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaType;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -20,8 +22,11 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class MetricsRoutes extends AllDirectives {
   private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
-  /** {@code text/plain; version=0.0.4; charset=utf-8}, as the writer says. */
-  static final ContentType CONTENT_TYPE = ContentTypes.parse(WRITER.getContentType());
+  /**
+   * {@code text/plain; version=0.0.4; charset=utf-8}, exactly as the writer says: Pekko renders
+   * its own UTF-8 charset as {@code UTF-8}, so the charset is the writer's own spelling.
+   */
+  static final ContentType CONTENT_TYPE = contentType(WRITER.getContentType());
 
   private final NodeMetrics metrics;
 
@@ -34,6 +39,12 @@ final class MetricsRoutes extends AllDirectives {
   /** Answers a GET with one scrape of the registry. */
   Route scrape() {
     return complete(HttpResponse.create().withEntity(CONTENT_TYPE, text(metrics)));
+  }
+
+  static ContentType contentType(String writers) {
+    ContentType parsed = ContentTypes.parse(writers);
+    String charset = writers.replaceAll("(?i).*;\\s*charset=([^;\\s]+).*", "$1");
+    return ((MediaType.WithOpenCharset) parsed.mediaType()).toContentType(HttpCharsets.custom(charset));
   }
 
   /** One scrape of {@code metrics}' registry in the text format. */
