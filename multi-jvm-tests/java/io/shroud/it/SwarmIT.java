@@ -131,6 +131,20 @@ class SwarmIT {
     return last.get();
   }
 
+  /** The node's {@code GET /metrics} (with its token), parsed by the Prometheus client's own parser. */
+  static PrometheusParser.Scrape metrics(LocalNode n) throws Exception {
+    HttpResponse<String> rsp = scrape(n);
+    assertEquals("text/plain; version=0.0.4; charset=utf-8", rsp.headers().firstValue("Content-Type").orElse(""));
+    return PrometheusParser.parse(rsp.body());
+  }
+
+  static HttpResponse<String> scrape(LocalNode n) {
+    HttpResponse<String> rsp = n.get("/metrics")
+        .orElseThrow(() -> new AssertionError("node " + n.index() + " unreachable for /metrics"));
+    assertEquals(200, rsp.statusCode(), rsp.body());
+    return rsp;
+  }
+
   static String sha256Of(Path p) throws Exception {
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     try (InputStream in = Files.newInputStream(p)) {
@@ -146,6 +160,7 @@ class SwarmIT {
   @Order(1)
   void aThirdNodeFetchesFromBothProvidersThroughThreeHopCircuits() throws Exception {
     Path out = network.baseDir().resolve("out-1.bin");
+    PrometheusParser.Scrape before = metrics(downloader());
     String id = startDownload(out.toString());
     JsonNode done = awaitState(id, "COMPLETE", Duration.ofMinutes(4));
     assertEquals(sha256, sha256Of(out));
@@ -154,13 +169,27 @@ class SwarmIT {
     for (JsonNode c : done.path("circuits")) {
       assertEquals(3, c.path("path").size(), c.toString());
     }
+    // the downloader's counters moved by the download, as the Prometheus client's parser reads them
+    PrometheusParser.Scrape after = metrics(downloader());
+    assertEquals("counter", after.types().get("shroud_download_bytes"));
+    assertTrue(after.value("shroud_download_bytes_total") - before.value("shroud_download_bytes_total") >= SIZE,
+        "every byte verified: " + after.value("shroud_download_bytes_total"));
+    assertTrue(after.value("shroud_pieces_verified_total") - before.value("shroud_pieces_verified_total")
+        >= done.path("piecesTotal").asInt());
+    assertTrue(after.value("shroud_circuits_built_total") > before.value("shroud_circuits_built_total"));
+    assertEquals(1.0, after.value("shroud_downloads_completed_total") - before.value("shroud_downloads_completed_total"));
+    assertTrue(after.value("shroud_journal_write_seconds_count{journal=\"download\"}")
+        > before.value("shroud_journal_write_seconds_count{journal=\"download\"}"));
+    assertTrue(after.value("jvm_memory_used_bytes{area=\"heap\"}") > 0);
+    String downloaderScrape = scrape(downloader()).body();
+    assertTrue(!downloaderScrape.contains(infoHash), "metrics never name what a node fetched");
     // nodes that only relayed circuits or stored DHT records never saw the info-hash
     for (LocalNode n : network.nodes()) {
       if (n.index() == 2 || n.index() == 3 || n.index() == 7) {
         continue;
       }
       String views = json(n, "/shroud/v1/circuits").toString() + json(n, "/shroud/v1/dht") + json(n, "/shroud/v1/shares")
-          + json(n, "/shroud/v1/downloads");
+          + json(n, "/shroud/v1/downloads") + scrape(n).body();
       assertTrue(!views.contains(infoHash), "node " + n.index() + " API shows the info-hash");
       assertTrue(!Files.readString(n.logFile()).contains(infoHash), "node " + n.index() + " logged the info-hash");
     }

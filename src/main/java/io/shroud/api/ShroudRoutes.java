@@ -30,8 +30,9 @@ import org.apache.pekko.management.javadsl.ManagementRouteProvider;
 import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
 
 /**
- * Shroud's own management routes under {@code /shroud/v1/}, served by Pekko Management next
- * to its cluster and health routes. Field names are stable and documented in
+ * Shroud's own management routes under {@code /shroud/v1/} and the Prometheus scrape at
+ * {@code /metrics} ({@link MetricsRoutes}), served by Pekko Management next to its cluster and
+ * health routes. Field names are stable and documented in
  * {@code docs/api.md}. Pekko Management instantiates this class from
  * {@code pekko.management.http.routes}.
  */
@@ -46,6 +47,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
   private final DhtRoutes dht;
   private final DownloadsRoutes downloads;
   private final UiRoutes ui;
+  private final MetricsRoutes metrics;
 
   /** Largest request body a route accepts; a larger one gets 413. */
   static final int MAX_BODY_BYTES = 8192;
@@ -66,11 +68,13 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
     this.dht = new DhtRoutes(this.system, mapper, this);
     this.downloads = new DownloadsRoutes(this.system, mapper, this);
     this.ui = new UiRoutes(this);
+    this.metrics = new MetricsRoutes(this.system);
   }
 
   @Override
   public Route routes(ManagementRouteProviderSettings settings) {
-    return concat(ui.routes(), pathPrefix("shroud", () -> pathPrefix("v1", () -> guarded(() -> concat(
+    return concat(ui.routes(), path("metrics", () -> guarded(() -> get(metrics::scrape))),
+        pathPrefix("shroud", () -> pathPrefix("v1", () -> guarded(() -> concat(
         path("node", () -> get(this::node)),
         path("directory", () -> get(this::directory)),
         withHandles(h -> shares.routes(h.shares())),

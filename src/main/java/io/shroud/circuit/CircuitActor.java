@@ -6,6 +6,9 @@ import io.shroud.crypto.HopKeys;
 import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
 import io.shroud.link.OpenLinks;
+import io.shroud.metrics.Metrics;
+import io.shroud.metrics.NodeMetrics;
+import io.shroud.metrics.NodeMetrics.CircuitFailure;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;
 import java.security.SecureRandom;
@@ -76,6 +79,11 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   private final TimerScheduler<Command> timers;
   private final ActorRef<StreamMuxActor.Command> mux;
   private final Instant created;
+  private final NodeMetrics metrics;
+  /** When the circuit was asked for (monotonic), for the build-time histogram. */
+  private final long createdNanos = System.nanoTime();
+  /** The cause of the last failed attempt: what a build that gives up is counted as. */
+  private CircuitFailure failure = CircuitFailure.CLOSED;
   private final Set<NodeId> avoid = new HashSet<>();
   private State state = State.BUILDING;
   private int attempt;
@@ -121,6 +129,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     this.timers = timers;
     this.created = clock.instant();
     this.lastActivity = created;
+    this.metrics = Metrics.get(ctx.getSystem());
     this.mux = ctx.spawn(StreamMuxActor.origin(settings, ctx.messageAdapter(StreamMuxActor.Output.class, MuxOut::new)),
         "streams");
     ctx.watchWith(mux, MuxStopped.INSTANCE);
@@ -133,10 +142,14 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     return newReceiveBuilder()
         .onMessage(OpenStream.class, this::onOpenStream)
         .onMessage(GetView.class, this::onGetView)
-        .onMessageEquals(Close.INSTANCE, () -> close("closed by the user", DestroyReason.FINISHED))
+        .onMessageEquals(Close.INSTANCE, () -> {
+          failure = CircuitFailure.CLOSED;
+          return close("closed by the user", DestroyReason.FINISHED);
+        })
         .onMessage(FirstHopOpened.class, this::onFirstHopOpened)
         .onMessage(CellsIn.class, this::onCells)
-        .onMessage(LinkLost.class, l -> failOrClose("link to the first hop lost", l.peer(), false))
+        .onMessage(LinkLost.class, l -> failOrClose("link to the first hop lost", l.peer(), false,
+            CircuitFailure.LINK_LOST))
         .onMessage(MuxOut.class, this::onMuxOut)
         .onMessage(BuildTimeout.class, this::onBuildTimeout)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
@@ -154,6 +167,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
       path = new PathSelector(random).select(plan.directory().relays(), plan.guards(),
           plan.destination().orElse(null), plan.hops(), exclude);
     } catch (PathSelectionException e) {
+      failure = CircuitFailure.NO_PATH;
       fail("no path: " + e.getMessage());
       return;
     }
@@ -206,12 +220,13 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
         case DESTROY -> {
           String reason = "destroyed by the network (" + DestroyReason.fromCode(cell.payload(0, 1)[0] & 0xFF) + ")";
           circuitId = 0; // the first hop already forgot it
-          return failOrClose(reason, layers.hopCount() < path.size() ? path.get(layers.hopCount()).id() : null, false);
+          return failOrClose(reason, layers.hopCount() < path.size() ? path.get(layers.hopCount()).id() : null, false,
+              CircuitFailure.DESTROYED);
         }
         default -> { }
       }
     } catch (CircuitProtocolException | HandshakeException e) {
-      return failOrClose(e.getMessage(), null, true);
+      return failOrClose(e.getMessage(), null, true, CircuitFailure.PROTOCOL);
     }
     return this;
   }
@@ -310,7 +325,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
       return Behaviors.same();
     }
     NodeId silent = path.get(Math.min(layers.hopCount(), path.size() - 1)).id();
-    return failOrClose("build attempt timed out", silent, true);
+    return failOrClose("build attempt timed out", silent, true, CircuitFailure.TIMEOUT);
   }
 
   private Behavior<Command> onTick() {
@@ -320,14 +335,18 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     return Behaviors.same();
   }
 
-  /** During a build: drop this attempt and retry (avoiding {@code culprit}); when ready: close. */
-  private Behavior<Command> failOrClose(String reason, NodeId culprit, boolean destroy) {
+  /**
+   * During a build: drop this attempt and retry (avoiding {@code culprit}); when ready: close.
+   * {@code cause} is what the build is counted as if this was its last attempt.
+   */
+  private Behavior<Command> failOrClose(String reason, NodeId culprit, boolean destroy, CircuitFailure cause) {
     if (state == State.CLOSED) {
       return Behaviors.same();
     }
     if (state == State.READY) {
       return close(reason, destroy ? DestroyReason.PROTOCOL : null);
     }
+    failure = cause;
     timers.cancel("build");
     if (circuitId != 0) {
       sendDestroy(firstHop, circuitId, DestroyReason.TIMEOUT);
@@ -351,9 +370,15 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     close(reason, null);
   }
 
+  /** Answers the build request once: built (counted with its build time) or failed (counted by cause). */
   private void reply(CircuitsActor.BuildResult result) {
     if (!replied) {
       replied = true;
+      if (result instanceof CircuitsActor.Built) {
+        metrics.circuitBuilt(System.nanoTime() - createdNanos);
+      } else {
+        metrics.circuitFailed(failure);
+      }
       replyTo.tell(result);
     }
   }

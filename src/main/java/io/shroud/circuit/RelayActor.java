@@ -4,8 +4,12 @@ import io.shroud.crypto.HopKeys;
 import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
 import io.shroud.link.OpenLinks;
+import io.shroud.metrics.Metrics;
+import io.shroud.metrics.NodeMetrics;
+import io.shroud.metrics.NodeMetrics.RelayDirection;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;
+import io.shroud.wire.CellFormat;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +58,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   private final ActorRef<Streams.ServiceRequest> services;
   private final Clock clock;
   private final Instant created;
+  private final NodeMetrics metrics;
   private NodeId next;
   private int nextId;
   private boolean extending;
@@ -88,6 +93,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
     this.services = services;
     this.clock = clock;
     this.created = clock.instant();
+    this.metrics = Metrics.get(ctx.getSystem());
   }
 
   @Override
@@ -140,6 +146,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
         onForward(cell.sharedPayload());
       } else if (!fromPrevious && cell.command() == CellCommand.RELAY && extended) {
         cellsBackward++;
+        metrics.relayed(RelayDirection.BACKWARD, CellFormat.PAYLOAD_BYTES);
         relay(previous, previousId, layer.backward(cell.sharedPayload()));
       } else if (!fromPrevious && cell.command() == CellCommand.CREATED && extending) {
         byte[] createdMessage = HandshakeFraming.parseCreatedCellPayload(cell.payload());
@@ -158,6 +165,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
 
   private void onForward(byte[] body) throws CircuitProtocolException {
     cellsForward++;
+    metrics.relayed(RelayDirection.FORWARD, body.length);
     RelayLayer.Outcome outcome = layer.forward(body, extended);
     if (outcome instanceof RelayLayer.Forward forward) {
       relay(next, nextId, forward.body());
@@ -227,7 +235,9 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
 
   private void originate(RelayCell cell) {
     cellsBackward++;
-    relay(previous, previousId, layer.originate(cell));
+    byte[] body = layer.originate(cell);
+    metrics.relayed(RelayDirection.BACKWARD, body.length);
+    relay(previous, previousId, body);
   }
 
   private void send(NodeId to, int circuitId, CellCommand command, byte[] payload) {

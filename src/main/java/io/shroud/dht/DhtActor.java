@@ -6,6 +6,8 @@ import io.shroud.identity.DirectoryView;
 import io.shroud.identity.NodeDescriptor;
 import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
+import io.shroud.metrics.Metrics;
+import io.shroud.metrics.NodeMetrics;
 import io.shroud.wire.CellCommand;
 import java.time.Clock;
 import java.time.Duration;
@@ -317,6 +319,7 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
   /** A node that holds the record answers from its own store (0 rounds), else it looks it up. */
   private Behavior<Command> onLocalRecordsChecked(LocalRecordsChecked msg) {
     if (msg.held() != null && !msg.held().records().isEmpty()) {
+      Metrics.get(getContext().getSystem()).dhtLookup(NodeMetrics.LookupOutcome.LOCAL, 0);
       msg.replyTo().tell(RecordLookupView.of(new LookupResult(msg.key(),
           IterativeLookup.Kind.FIND_VALUE, List.of(), msg.held().records(), 0, 0, 0, 0)));
     } else {

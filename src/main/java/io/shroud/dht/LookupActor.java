@@ -1,5 +1,7 @@
 package io.shroud.dht;
 
+import io.shroud.metrics.Metrics;
+import io.shroud.metrics.NodeMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * closest-k convergence) by sending its queries as {@link DhtActor.Request}s with the
  * per-query timeout, verifies every record of a VALUES answer with the {@link RecordVerifier}
  * before feeding it in, replies once with the {@link LookupResult} (adapted to the caller's
- * type) and stops.
+ * type) and stops. The lookup's outcome and rounds go to the node's {@link NodeMetrics}.
  */
 public final class LookupActor extends AbstractBehavior<LookupActor.Command> {
 
@@ -38,8 +40,25 @@ public final class LookupActor extends AbstractBehavior<LookupActor.Command> {
   public static <T> Behavior<Command> create(IterativeLookup lookup, ActorRef<DhtActor.Command> dht,
       Duration queryTimeout, RecordVerifier verifier, ActorRef<T> replyTo,
       Function<LookupResult, T> adapt) {
-    return Behaviors.setup(ctx -> new LookupActor(ctx, lookup, dht, queryTimeout, verifier,
-        () -> replyTo.tell(adapt.apply(lookup.result()))).step());
+    return Behaviors.setup(ctx -> {
+      NodeMetrics metrics = Metrics.get(ctx.getSystem());
+      return new LookupActor(ctx, lookup, dht, queryTimeout, verifier, () -> {
+        LookupResult result = lookup.result();
+        metrics.dhtLookup(outcome(result), result.rounds());
+        replyTo.tell(adapt.apply(result));
+      }).step();
+    });
+  }
+
+  /** How {@code result} is counted: a value found or not, closest nodes found, or no answer at all. */
+  static NodeMetrics.LookupOutcome outcome(LookupResult result) {
+    if (result.responses() == 0) {
+      return NodeMetrics.LookupOutcome.NO_ANSWER;
+    }
+    if (result.kind() == IterativeLookup.Kind.FIND_VALUE) {
+      return result.valueFound() ? NodeMetrics.LookupOutcome.VALUE_FOUND : NodeMetrics.LookupOutcome.VALUE_NOT_FOUND;
+    }
+    return NodeMetrics.LookupOutcome.NODES_FOUND;
   }
 
   private LookupActor(ActorContext<Command> context, IterativeLookup lookup,

@@ -1,13 +1,15 @@
 package io.shroud.link;
 
 import io.shroud.identity.NodeId;
+import io.shroud.metrics.NodeMetrics;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Traffic counters of one link. Written by the link's {@code PeerActor} and reader thread, read by
  * {@code LinksActor} to answer {@link Links.GetPeers} without asking every peer; hence atomic
- * fields. Holds no key material.
+ * fields. Bytes also go to the node's {@link NodeMetrics} (summed over links, never per peer).
+ * Holds no key material.
  */
 final class LinkCounters {
   final boolean outbound;
@@ -27,10 +29,24 @@ final class LinkCounters {
   private volatile Instant openedAt;
   private volatile Double rttMillis;
   private volatile NodeId peer;
+  private final NodeMetrics metrics;
 
-  LinkCounters(boolean outbound, String remoteAddress) {
+  LinkCounters(boolean outbound, String remoteAddress, NodeMetrics metrics) {
     this.outbound = outbound;
     this.remoteAddress = remoteAddress;
+    this.metrics = metrics;
+  }
+
+  /** {@code n} bytes read from the socket. */
+  void read(long n) {
+    bytesIn.addAndGet(n);
+    metrics.linkBytes(NodeMetrics.LinkDirection.IN, n);
+  }
+
+  /** {@code n} bytes queued for the socket. */
+  void written(long n) {
+    bytesOut.addAndGet(n);
+    metrics.linkBytes(NodeMetrics.LinkDirection.OUT, n);
   }
 
   void opened(NodeId node, Instant at) {

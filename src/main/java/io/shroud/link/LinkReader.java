@@ -176,7 +176,7 @@ final class LinkReader implements Runnable {
       return false;
     }
     lastReadNanos = System.nanoTime();
-    counters.bytesIn.addAndGet(n);
+    counters.read(n);
     counters.readsIn.incrementAndGet();
     buffer.flip();
     return true;

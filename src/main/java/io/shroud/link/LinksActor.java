@@ -5,6 +5,8 @@ import io.shroud.identity.DataAddress;
 import io.shroud.identity.DirectoryView;
 import io.shroud.identity.NodeDescriptor;
 import io.shroud.identity.NodeId;
+import io.shroud.metrics.Metrics;
+import io.shroud.metrics.NodeMetrics;
 import io.shroud.wire.Cell;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -109,6 +111,8 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   private final Map<NodeId, ActorRef<PeerActor.Command>> current = new HashMap<>();
   /** {@link #current} as published for the node's circuits, which send without this actor. */
   private final OpenLinks openLinks;
+  /** The node's metrics: bytes of every link, and {@link #current}'s size as the open-links gauge. */
+  private final NodeMetrics metrics;
   private final Map<NodeId, ActorRef<PeerActor.Command>> dialing = new HashMap<>();
   private final Map<NodeId, ArrayDeque<Cell>> held = new HashMap<>();
   private Routes routes = Routes.NONE;
@@ -152,6 +156,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     super(ctx);
     this.self = self;
     this.openLinks = openLinks;
+    this.metrics = Metrics.get(ctx.getSystem());
     this.setup = setup;
     this.settings = setup.settings();
     directory.accept(ctx.messageAdapter(DirectoryView.class, DirectoryUpdated::new));
@@ -232,7 +237,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
       dropHeld(to);
       return;
     }
-    LinkCounters counters = new LinkCounters(true, d.dataAddress());
+    LinkCounters counters = new LinkCounters(true, d.dataAddress(), metrics);
     ActorRef<PeerActor.Command> peer = getContext().spawn(stopOnFailure(
         PeerActor.outbound(to, address, d.linkKey(), setup, counters)),
         "out-" + to.shortHex() + "-" + (++spawned));
@@ -263,7 +268,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
       LinkAcceptor.closeQuietly(a.connection()); // gone already
       return this;
     }
-    LinkCounters counters = new LinkCounters(false, remote);
+    LinkCounters counters = new LinkCounters(false, remote, metrics);
     ActorRef<PeerActor.Command> peer = getContext().spawn(stopOnFailure(
         PeerActor.inbound(a.connection(), setup, counters)), "in-" + (++spawned));
     getContext().watchWith(peer, new PeerTerminated(peer));
@@ -300,6 +305,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
       connections.get(existing).current = false;
       existing.tell(new PeerActor.Close("replaced by a duplicate link"));
     } else {
+      metrics.linkOpened(); // before the watchers hear of it: what they see, a scrape shows
       Links.LinkUp up = new Links.LinkUp(node, entry.counters.outbound);
       watchers.forEach(w -> w.tell(up));
     }
@@ -352,6 +358,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     }
     if (entry.current && t.peer().equals(current.get(entry.node))) {
       current.remove(entry.node);
+      metrics.linksClosed(1);
       openLinks.withdraw(entry.node, t.peer());
       Links.LinkDown down = new Links.LinkDown(entry.node, entry.closeReason);
       watchers.forEach(w -> w.tell(down));
@@ -422,6 +429,8 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   }
 
   private Behavior<Links.Command> onPostStop() {
+    metrics.linksClosed(current.size()); // they stop with this actor
+    current.clear();
     LinkAcceptor.closeQuietly(listener);
     return this;
   }

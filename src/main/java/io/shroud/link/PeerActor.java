@@ -302,7 +302,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     if (!socket.offer(bytes)) {
       return false;
     }
-    counters.bytesOut.addAndGet(bytes.length);
+    counters.written(bytes.length);
     counters.writesOut.incrementAndGet();
     return true;
   }

@@ -53,6 +53,18 @@ class ArchitectureTest {
   }
 
   @Test
+  void metricsImportPekkoOnlyInTheirExtensionHolder() {
+    noClasses()
+        .that().resideInAPackage("io.shroud.metrics..")
+        .and().doNotHaveFullyQualifiedName("io.shroud.metrics.Metrics")
+        .and().doNotHaveFullyQualifiedName("io.shroud.metrics.Metrics$Id")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.pekko..", "scala..")
+        .because("NodeMetrics is plain Java that pure classes may take; only the extension that gives each "
+            + "ActorSystem its own names Pekko (docs/design.md, packages)")
+        .check(classes);
+  }
+
+  @Test
   void theCommandLineRunsNoActors() {
     noClasses()
         .that().resideInAPackage("io.shroud.cli..")

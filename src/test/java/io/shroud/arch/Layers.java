@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * The package layers of {@code docs/design.md}, lowest first: a package may depend only on the
- * packages of its own layer's predecessors (and, inside layer 1, {@code content} and
- * {@code identity} on {@code crypto}). {@code serialization} sits below everything: every
+ * packages of its own layer's predecessors (and, inside layer 1, {@code content},
+ * {@code identity} and {@code metrics} on {@code crypto}). {@code serialization} sits below everything: every
  * event class implements its marker; its Kryo registry alone names the event classes of the
  * layers above, and is exempt.
  */
@@ -24,7 +24,7 @@ final class Layers {
   static final List<List<String>> ORDER = List.of(
       List.of("io.shroud.serialization"),
       List.of("io.shroud.crypto"),
-      List.of("io.shroud.content", "io.shroud.identity"),
+      List.of("io.shroud.content", "io.shroud.identity", "io.shroud.metrics"),
       List.of("io.shroud.wire.."),
       List.of("io.shroud.link.."),
       List.of("io.shroud.dht.."),

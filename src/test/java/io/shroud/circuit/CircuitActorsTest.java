@@ -34,6 +34,11 @@ class CircuitActorsTest {
   }
 
   static CircuitsActor.Built build(CircuitNet.Node origin, Optional<CircuitNet.Node> destination, int hops) {
+    return buildIn(testKit, origin, destination, hops);
+  }
+
+  static CircuitsActor.Built buildIn(ActorTestKit testKit, CircuitNet.Node origin,
+      Optional<CircuitNet.Node> destination, int hops) {
     TestProbe<CircuitsActor.BuildResult> probe = testKit.createTestProbe();
     origin.circuits().tell(new CircuitsActor.BuildCircuit(destination.map(CircuitNet.Node::id), hops, probe.ref()));
     CircuitsActor.BuildResult result = probe.receiveMessage(WAIT);
@@ -41,6 +46,10 @@ class CircuitActorsTest {
   }
 
   static EchoResult echo(CircuitNet.Node origin, CircuitsActor.Built built, int bytes, long seed) {
+    return echoIn(testKit, built, bytes, seed);
+  }
+
+  static EchoResult echoIn(ActorTestKit testKit, CircuitsActor.Built built, int bytes, long seed) {
     byte[] payload = new byte[bytes];
     SeededRandom.of(seed).nextBytes(payload);
     TestProbe<EchoResult> probe = testKit.createTestProbe();

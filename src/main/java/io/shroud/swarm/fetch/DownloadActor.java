@@ -200,7 +200,7 @@ public final class DownloadActor extends DownloadJournalActor {
     }
     if (run == null) {
       run = new DownloadRun(new RunIo(), link, state, setup.settings(), setup.self(), setup.clock(),
-          setup.random());
+          setup.random(), metrics);
       // with the piece layer journaled, written pieces may be on disk, journaled or not
       outputDigestAfterRecheck = state.pieceLayer != null;
       // the part file's actor never stops by itself; one that fails takes the download with it

@@ -1,6 +1,8 @@
 package io.shroud.swarm.fetch;
 
 import io.shroud.content.ShareLink;
+import io.shroud.metrics.Metrics;
+import io.shroud.metrics.NodeMetrics;
 import io.shroud.swarm.fetch.DownloadActor.Cancel;
 import io.shroud.swarm.fetch.DownloadActor.Command;
 import io.shroud.swarm.fetch.DownloadActor.FromPiece;
@@ -28,6 +30,7 @@ import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilderByState;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
@@ -52,6 +55,8 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
   final ActorContext<Command> context;
   final TimerScheduler<Command> timers;
   final DownloadStore store;
+  /** The node's metrics: downloads started, completed and failed, and the journal's write latency. */
+  final NodeMetrics metrics;
   /** Pieces written and forced but not yet in the journal, and when the next entry may be made. */
   private final JournalPacer journal;
   private String finishingError;
@@ -64,6 +69,7 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
     this.context = context;
     this.timers = timers;
     this.store = new DownloadStore(setup.dataDir());
+    this.metrics = Metrics.get(context.getSystem());
     this.journal = new JournalPacer(setup.journalInterval(), System::nanoTime);
   }
 
@@ -195,6 +201,23 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
     }).build();
   }
 
+  /**
+   * Persists {@code events}; once written, the write's latency goes to the metrics (before any
+   * other callback). Nothing to write (a re-check that found nothing) is not timed.
+   */
+  private EffectBuilder<DownloadEvent, DownloadState> persist(List<DownloadEvent> events) {
+    if (events.isEmpty()) {
+      return Effect().persist(events);
+    }
+    long start = System.nanoTime();
+    return Effect().persist(events)
+        .thenRun(s -> metrics.journalWrite(NodeMetrics.Journal.DOWNLOAD, System.nanoTime() - start));
+  }
+
+  private EffectBuilder<DownloadEvent, DownloadState> persist(DownloadEvent event) {
+    return persist(List.of(event));
+  }
+
   private Effect<DownloadEvent, DownloadState> onStart(DownloadState state, Start start) {
     if (state.started != null) {
       return Effect().reply(start.replyTo(), view(state));
@@ -203,11 +226,12 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
     try {
       store.writeLink(id, start.link());
     } catch (java.io.IOException e) {
-      return Effect().persist(new DownloadEvent.DownloadFailed("cannot store the link: " + e.getMessage(),
-          setup.clock().instant())).thenReply(start.replyTo(), this::view);
+      return persist(new DownloadEvent.DownloadFailed("cannot store the link: " + e.getMessage(),
+          setup.clock().instant())).thenRun(s -> metrics.downloadFailed()).thenReply(start.replyTo(), this::view);
     }
-    return Effect().persist(new DownloadEvent.DownloadStarted(id, link.infoHashHex(), start.outputPath(),
+    return persist(new DownloadEvent.DownloadStarted(id, link.infoHashHex(), start.outputPath(),
             start.hops(), setup.clock().instant()))
+        .thenRun(s -> metrics.downloadStarted())
         .thenRun(this::begin)
         .thenReply(start.replyTo(), this::view);
   }
@@ -226,14 +250,14 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
       context.getLog().info("download {}: {} piece(s) written before the stop found in the part file", id,
           found.recovered().cardinality());
     }
-    return Effect().persist(found.events()).thenRun(s -> afterRecheck(s, found));
+    return persist(found.events()).thenRun(s -> afterRecheck(s, found));
   }
 
   private Effect<DownloadEvent, DownloadState> onLayerDone(DownloadState state, LayerDone done) {
     if (state.finished() || run() == null) {
       return Effect().none();
     }
-    return Effect().persist(new DownloadEvent.PieceLayerVerified(done.layer())).thenRun(this::startPicking);
+    return persist(new DownloadEvent.PieceLayerVerified(done.layer())).thenRun(this::startPicking);
   }
 
   private Effect<DownloadEvent, DownloadState> onFromPiece(DownloadState state, FromPiece from) {
@@ -281,7 +305,7 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
    */
   private Effect<DownloadEvent, DownloadState> journalWritten(boolean complete) {
     timers.cancel(JournalDue.INSTANCE);
-    return Effect().persist(new DownloadEvent.PiecesVerified(journal.take())).thenRun(s -> {
+    return persist(new DownloadEvent.PiecesVerified(journal.take())).thenRun(s -> {
       if (complete && !s.paused) {
         finishRun(s);
       }
@@ -297,8 +321,9 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
       Throwable cause = done.failure().getCause() != null ? done.failure().getCause() : done.failure();
       return fail(cause.getMessage());
     }
-    return Effect().persist(new DownloadEvent.DownloadCompleted(done.finished().sha256Hex(), done.finished().name(),
+    return persist(new DownloadEvent.DownloadCompleted(done.finished().sha256Hex(), done.finished().name(),
         setup.clock().instant())).thenRun(s -> {
+          metrics.downloadCompleted();
           store.forgetLink(id);
           if (setup.seedTo().isEmpty()) {
             store.forgetLeaves(id); // only a seed serves from them
@@ -311,7 +336,8 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
     context.getLog().warn("download {} failed: {}", id, reason);
     endRun();
     finishingError = reason;
-    return Effect().persist(new DownloadEvent.DownloadFailed(reason, setup.clock().instant()));
+    return persist(new DownloadEvent.DownloadFailed(reason, setup.clock().instant()))
+        .thenRun(s -> metrics.downloadFailed());
   }
 
   private Effect<DownloadEvent, DownloadState> onPause(DownloadState state, Pause pause) {
@@ -321,17 +347,17 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
       timers.cancel(JournalDue.INSTANCE);
     }
     events.add(new DownloadEvent.Paused(setup.clock().instant()));
-    return Effect().persist(events).thenRun(s -> pauseRun()).thenReply(pause.replyTo(), this::view);
+    return persist(events).thenRun(s -> pauseRun()).thenReply(pause.replyTo(), this::view);
   }
 
   private Effect<DownloadEvent, DownloadState> onResume(DownloadState state, Resume resume) {
-    return Effect().persist(new DownloadEvent.Resumed(setup.clock().instant()))
+    return persist(new DownloadEvent.Resumed(setup.clock().instant()))
         .thenRun(this::begin)
         .thenReply(resume.replyTo(), this::view);
   }
 
   private Effect<DownloadEvent, DownloadState> onCancel(DownloadState state, Cancel cancel) {
-    return Effect().persist(new DownloadEvent.Cancelled(setup.clock().instant())).thenRun(s -> {
+    return persist(new DownloadEvent.Cancelled(setup.clock().instant())).thenRun(s -> {
       endRun();
       store.delete(id);
     }).thenReply(cancel.replyTo(), this::view);

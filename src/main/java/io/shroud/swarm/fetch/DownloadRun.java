@@ -2,6 +2,7 @@ package io.shroud.swarm.fetch;
 
 import io.shroud.content.ShareLink;
 import io.shroud.identity.NodeId;
+import io.shroud.metrics.NodeMetrics;
 import io.shroud.swarm.fetch.DownloadSource.State;
 import io.shroud.swarm.fetch.SourceReport.Connected;
 import io.shroud.swarm.fetch.SourceReport.Lost;
@@ -47,6 +48,7 @@ final class DownloadRun {
   private final Map<NodeId, DownloadSource> sources = new LinkedHashMap<>();
   private final PieceLayerFetch layer;
   private final PieceRequests pieces;
+  private final NodeMetrics metrics;
   private final String name;
   private PieceVerifier verifier;
   private long epochs;
@@ -55,23 +57,24 @@ final class DownloadRun {
   private String transientError;
 
   DownloadRun(DownloadIo io, ShareLink link, DownloadState state, SwarmSettings settings, NodeId self, Clock clock,
-      RandomGenerator random) {
-    this(io, link, state, settings, self, clock, random, MAX_WRITE_BACKLOG_BYTES);
+      RandomGenerator random, NodeMetrics metrics) {
+    this(io, link, state, settings, self, clock, random, metrics, MAX_WRITE_BACKLOG_BYTES);
   }
 
   /** With {@code maxWriteBacklog} instead of {@link #MAX_WRITE_BACKLOG_BYTES} (tests). */
   DownloadRun(DownloadIo io, ShareLink link, DownloadState state, SwarmSettings settings, NodeId self, Clock clock,
-      RandomGenerator random, long maxWriteBacklog) {
+      RandomGenerator random, NodeMetrics metrics, long maxWriteBacklog) {
     this.io = io;
     this.link = link;
     this.hops = state.started.hops();
     this.settings = settings;
     this.self = self;
     this.clock = clock;
+    this.metrics = metrics;
     this.lastLookup = clock.instant();
     this.layer = new PieceLayerFetch(link.geometry(), link.piecesRoot().orElse(null));
     this.pieces = new PieceRequests(io, link.geometry(), state, settings, clock, random, maxWriteBacklog, sources,
-        this::running, this::drop);
+        this::running, this::drop, metrics);
     this.name = DownloadFinisher.manifestName(link).orElse(null);
   }
 
@@ -369,6 +372,7 @@ final class DownloadRun {
       verifier = layer.verifier();
     } catch (TransferProtocolException e) {
       io.log("piece layer from " + s.id.shortHex() + " rejected: " + e.getMessage());
+      metrics.sourcesStruck(NodeMetrics.Strike.BAD_PIECE_LAYER, 1);
       drop(s, State.BANNED, "bad piece layer");
       return;
     }

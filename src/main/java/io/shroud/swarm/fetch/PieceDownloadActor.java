@@ -1,6 +1,8 @@
 package io.shroud.swarm.fetch;
 
 import io.shroud.identity.NodeId;
+import io.shroud.metrics.Metrics;
+import io.shroud.metrics.NodeMetrics;
 import io.shroud.swarm.transfer.TransferMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * ({@link PieceWork}), hands the complete piece to the {@link PartFileActor} and stops once it is
  * written and forced, or when its piece is given up. The parent watches it: if it stops any
  * other way (an exception, a kill) the parent hands the piece's blocks back to the picker
- * ({@link PieceFlow#abandoned}), so only this piece is fetched again.
+ * ({@link PieceFlow#abandoned}), so only this piece is fetched again. What its checks find
+ * (bytes verified, pieces verified or failed, bad blocks) goes to the node's {@link NodeMetrics}.
  */
 final class PieceDownloadActor extends AbstractBehavior<PieceDownloadActor.Command> {
 
@@ -65,6 +68,7 @@ final class PieceDownloadActor extends AbstractBehavior<PieceDownloadActor.Comma
   private final long offset;
   private final ActorRef<Report> parent;
   private final ActorRef<PartFileActor.Command> writer;
+  private final NodeMetrics metrics;
 
   static Behavior<Command> create(PieceWork work, long offset, ActorRef<Report> parent,
       ActorRef<PartFileActor.Command> writer) {
@@ -78,6 +82,7 @@ final class PieceDownloadActor extends AbstractBehavior<PieceDownloadActor.Comma
     this.offset = offset;
     this.parent = parent;
     this.writer = writer;
+    this.metrics = Metrics.get(context.getSystem());
   }
 
   @Override
@@ -106,14 +111,23 @@ final class PieceDownloadActor extends AbstractBehavior<PieceDownloadActor.Comma
   }
 
   private Behavior<Command> onArrived(Arrived a) {
-    switch (work.accept(a.block())) {
-      case BAD -> parent.tell(new BadBlock(work.piece(), a.block().offset() / io.shroud.content.PieceGeometry.BLOCK_SIZE,
-          a.source()));
+    PieceWork.Outcome outcome = work.accept(a.block());
+    if (outcome == PieceWork.Outcome.ADDED || outcome == PieceWork.Outcome.COMPLETE || outcome == PieceWork.Outcome.FAILED) {
+      metrics.blockVerified(a.block().length()); // it passed its proof and was kept
+    }
+    switch (outcome) {
+      case BAD -> {
+        metrics.blockFailed();
+        parent.tell(new BadBlock(work.piece(), a.block().offset() / io.shroud.content.PieceGeometry.BLOCK_SIZE,
+            a.source()));
+      }
       case COMPLETE -> {
+        metrics.pieceVerified();
         parent.tell(new Assembled(work.piece()));
         writer.tell(new PartFileActor.Write(work.handOver(offset), getContext().getSelf()));
       }
       case FAILED -> {
+        metrics.pieceFailed();
         parent.tell(new LeavesFailed(work.piece()));
         return Behaviors.stopped();
       }

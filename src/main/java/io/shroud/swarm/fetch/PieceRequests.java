@@ -2,6 +2,7 @@ package io.shroud.swarm.fetch;
 
 import io.shroud.content.PieceGeometry;
 import io.shroud.identity.NodeId;
+import io.shroud.metrics.NodeMetrics;
 import io.shroud.swarm.pick.BlockRef;
 import io.shroud.swarm.pick.PickerConfig;
 import io.shroud.swarm.pick.PiecePicker;
@@ -39,6 +40,8 @@ final class PieceRequests {
   private final Map<NodeId, DownloadSource> sources;
   private final BooleanSupplier running;
   private final Drops drops;
+  /** The node's metrics: the strikes against sources. */
+  private final NodeMetrics metrics;
   private final SourceStats<NodeId> stats;
   private final SourceStats<String> total;
   /** Arrays for the pieces being put together, reused once written. */
@@ -54,7 +57,7 @@ final class PieceRequests {
 
   PieceRequests(DownloadIo io, PieceGeometry geometry, DownloadState state, SwarmSettings settings, Clock clock,
       RandomGenerator random, long maxWriteBacklog, Map<NodeId, DownloadSource> sources, BooleanSupplier running,
-      Drops drops) {
+      Drops drops, NodeMetrics metrics) {
     if (maxWriteBacklog < 1) {
       throw new IllegalArgumentException("the write backlog limit must be positive");
     }
@@ -65,6 +68,7 @@ final class PieceRequests {
     this.sources = sources;
     this.running = running;
     this.drops = drops;
+    this.metrics = metrics;
     this.maxWriteBacklog = maxWriteBacklog;
     this.buffers = PieceBuffers.forPieceLength(geometry.pieceLength(), maxWriteBacklog);
     this.stats = SourceStats.tenSeconds(clock);
@@ -240,6 +244,9 @@ final class PieceRequests {
       return;
     }
     flow.badBlock(piece, index);
+    if (!flow.picker().isBanned(source)) {
+      metrics.sourcesStruck(NodeMetrics.Strike.BAD_BLOCK, 1);
+    }
     boolean banned = flow.picker().reportBadBlock(source);
     if (banned) {
       io.log("source " + source.shortHex() + " banned after " + flow.picker().strikes(source) + " bad blocks");
@@ -262,8 +269,16 @@ final class PieceRequests {
       return;
     }
     refetchable.set(piece);
-    for (NodeId banned : flow.pieceFailed(piece)) {
-      dropBanned(banned, "bad piece");
+    List<NodeId> blamed = List.copyOf(flow.picker().contributors(piece));
+    int[] before = blamed.stream().mapToInt(flow.picker()::strikes).toArray();
+    Set<NodeId> banned = flow.pieceFailed(piece);
+    int struck = 0;
+    for (int i = 0; i < blamed.size(); i++) {
+      struck += flow.picker().strikes(blamed.get(i)) > before[i] ? 1 : 0;
+    }
+    metrics.sourcesStruck(NodeMetrics.Strike.BAD_PIECE, struck);
+    for (NodeId source : banned) {
+      dropBanned(source, "bad piece");
     }
     refill();
   }

@@ -8,6 +8,8 @@ import io.shroud.content.ShareLink;
 import io.shroud.content.ShareMetadata;
 import io.shroud.content.ShareOptions;
 import io.shroud.identity.NodeId;
+import io.shroud.metrics.Metrics;
+import io.shroud.metrics.NodeMetrics;
 import io.shroud.serialization.ShroudSerializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,11 +34,14 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * The catalogue of what this node shares. Event-sourced: a share's public facts (info dict,
@@ -143,6 +148,7 @@ public final class SharesActor
   private final Executor blocking;
   private final Set<Path> building = new HashSet<>();
   private final Map<String, ShareMetadata> metadataCache = new HashMap<>();
+  private final NodeMetrics metrics;
 
   public static Behavior<Command> create(NodeId nodeId, Path dataDir, Clock clock) {
     return Behaviors.setup(ctx -> new SharesActor(ctx, nodeId, new ShareStore(dataDir), clock));
@@ -156,6 +162,7 @@ public final class SharesActor
     this.builder = new ShareBuilder(new SecureRandom());
     this.clock = clock;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    this.metrics = Metrics.get(context.getSystem());
   }
 
   @Override
@@ -184,6 +191,25 @@ public final class SharesActor
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> metrics.shares(state.shares().size()))
+        .build();
+  }
+
+  /**
+   * Persists {@code event}; once it is written, the write's latency and the number of shares go
+   * to the node's metrics (before the caller's own callbacks).
+   */
+  private EffectBuilder<Event, State> persist(Event event) {
+    long start = System.nanoTime();
+    return Effect().persist(event).thenRun(s -> {
+      metrics.journalWrite(NodeMetrics.Journal.SHARES, System.nanoTime() - start);
+      metrics.shares(s.shares().size());
+    });
   }
 
   private Effect<Event, State> onAddShare(State state, AddShare cmd) {
@@ -253,7 +279,7 @@ public final class SharesActor
         b.fingerprint().modifiedMillis(), clock.instant());
     metadataCache.put(m.infoHashHex(), m);
     context.getLog().info("sharing {} as {}", path.getFileName(), m.infoHashHex());
-    return Effect().persist(event)
+    return persist(event)
         .thenReply(b.request().replyTo(), s -> new Added(view(event)));
   }
 
@@ -282,7 +308,7 @@ public final class SharesActor
     ShareAdded event = new ShareAdded(link.infoHashHex(), cmd.output().toString(), !link.encrypted(),
         info.get().encode(), cmd.pieceLayer(), fingerprint.get().size(), fingerprint.get().modifiedMillis(),
         clock.instant());
-    return Effect().persist(event).thenReply(cmd.replyTo(), s -> new Added(view(event)));
+    return persist(event).thenReply(cmd.replyTo(), s -> new Added(view(event)));
   }
 
   private Effect<Event, State> onListShares(State state, ListShares cmd) {
@@ -299,7 +325,7 @@ public final class SharesActor
       return Effect().reply(cmd.replyTo(), false);
     }
     metadataCache.remove(cmd.infoHashHex());
-    return Effect().persist(new ShareRemoved(cmd.infoHashHex()))
+    return persist(new ShareRemoved(cmd.infoHashHex()))
         .thenRun(s -> store.delete(cmd.infoHashHex()))
         .thenReply(cmd.replyTo(), s -> true);
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.shroud.content.InfoDict;
 import io.shroud.content.ShareLink;
 import io.shroud.identity.NodeId;
+import io.shroud.metrics.NodeMetrics;
 import io.shroud.swarm.ShareFixture;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.swarm.transfer.TransferMessage;
@@ -40,7 +41,7 @@ class DownloadRunPhaseTest {
         "d1", link.infoHashHex(), "/tmp/out.bin", 1, Instant.EPOCH));
     RecordingIo io = new RecordingIo();
     DownloadRun run = new DownloadRun(io, link, state, SwarmSettings.defaults(),
-        NodeId.ofIdentityKey(new byte[] {1}), Clock.systemUTC(), new SplittableRandom(1));
+        NodeId.ofIdentityKey(new byte[] {1}), Clock.systemUTC(), new SplittableRandom(1), new NodeMetrics());
     run.finishing();
     assertEquals(DownloadPhase.FINISHING, run.phase());
     assertEquals("FINISHING", DownloadView.of("d1", state, run, null).state());

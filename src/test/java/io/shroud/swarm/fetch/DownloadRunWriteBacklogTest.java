@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shroud.content.InfoDict;
 import io.shroud.content.ShareLink;
 import io.shroud.identity.NodeId;
+import io.shroud.metrics.NodeMetrics;
 import io.shroud.swarm.ShareFixture;
 import io.shroud.swarm.fetch.SourceReport.Received;
 import io.shroud.swarm.serve.TokenBucket;
@@ -147,7 +148,7 @@ class DownloadRunWriteBacklogTest {
         "d1", link.infoHashHex(), "/tmp/out.bin", 1, Instant.EPOCH));
     DownloadRun run = new DownloadRun(io, link, state, FOUR_BLOCKS_IN_FLIGHT,
         NodeId.ofIdentityKey(new byte[] {1}), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new SplittableRandom(1),
-        limit);
+        new NodeMetrics(), limit);
     io.run = run;
     run.setRunning(true);
     run.useVerifier(new PieceVerifier(share.tree));

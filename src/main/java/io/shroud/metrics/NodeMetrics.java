@@ -1,0 +1,233 @@
+package io.shroud.metrics;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.Locale;
+
+/**
+ * The metrics of one node, in a registry of its own (never the client's static default one:
+ * tests run several nodes in one JVM). Every label value is one of the enums below, so a label
+ * can never carry an info-hash, a node id, an address or a path: metrics must not tell what a
+ * node fetched or shared, nor whom it talked to (docs/api.md, "Metrics"). Each data point is
+ * resolved once here, so recording is one lock-free add on the hot path. Thread-safe.
+ */
+public final class NodeMetrics {
+  /** Why a circuit build gave up (the last attempt's cause): {@code shroud_circuits_failed_total{reason}}. */
+  public enum CircuitFailure { NO_PATH, TIMEOUT, DESTROYED, LINK_LOST, PROTOCOL, CLOSED }
+
+  /** A relayed cell's direction: toward the circuit's last hop or back toward its origin. */
+  public enum RelayDirection { FORWARD, BACKWARD }
+
+  /** Bytes read from ({@code IN}) or written to ({@code OUT}) peer links. */
+  public enum LinkDirection { IN, OUT }
+
+  /** How a DHT lookup ended: {@code LOCAL} when the node held the record itself (0 rounds). */
+  public enum LookupOutcome { VALUE_FOUND, VALUE_NOT_FOUND, NODES_FOUND, NO_ANSWER, LOCAL }
+
+  /** What a download held against a source: a block failing its proof, a bad piece, a bad piece layer. */
+  public enum Strike { BAD_BLOCK, BAD_PIECE, BAD_PIECE_LAYER }
+
+  /** The event-sourced actor whose journal write was timed. */
+  public enum Journal { DOWNLOAD, SHARES }
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+
+  private final CounterDataPoint circuitsBuilt;
+  private final CounterDataPoint[] circuitsFailed;
+  private final DistributionDataPoint circuitBuild;
+  private final CounterDataPoint[] relayCells;
+  private final CounterDataPoint[] relayBytes;
+  private final GaugeDataPoint linksOpen;
+  private final CounterDataPoint[] linkBytes;
+  private final CounterDataPoint[] dhtLookups;
+  private final DistributionDataPoint dhtLookupRounds;
+  private final GaugeDataPoint shares;
+  private final CounterDataPoint downloadsStarted;
+  private final CounterDataPoint downloadsCompleted;
+  private final CounterDataPoint downloadsFailed;
+  private final CounterDataPoint downloadBytes;
+  private final CounterDataPoint piecesVerified;
+  private final CounterDataPoint piecesFailed;
+  private final CounterDataPoint blocksFailed;
+  private final CounterDataPoint[] sourceStrikes;
+  private final DistributionDataPoint[] journalWrite;
+
+  /** A node's metrics, every series registered (at zero) in a fresh registry. */
+  public NodeMetrics() {
+    circuitsBuilt = counter("shroud_circuits_built_total", "Circuits this node built that became ready.");
+    circuitsFailed = labelled(counter("shroud_circuits_failed_total",
+        "Circuits this node gave up building, after its retries, by the last attempt's cause.", "reason"),
+        CircuitFailure.values());
+    circuitBuild = Histogram.builder().name("shroud_circuit_build_seconds").unit(Unit.SECONDS)
+        .help("Time from asking for a circuit to its being ready, retries included.")
+        .classicUpperBounds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60).classicOnly().withoutExemplars()
+        .register(registry);
+    relayCells = labelled(counter("shroud_relay_cells_total",
+        "Relay cells handled on circuits this node relays for others, by direction.", "direction"),
+        RelayDirection.values());
+    relayBytes = labelled(counter("shroud_relay_bytes_total",
+        "Bytes of the relay cells counted by shroud_relay_cells_total, by direction.", "direction"),
+        RelayDirection.values());
+    linksOpen = Gauge.builder().name("shroud_links_open").help("Peer links open and admitted now.")
+        .withoutExemplars().register(registry);
+    linkBytes = labelled(counter("shroud_link_bytes_total",
+        "Bytes read from and written to peer links (sealed records, handshakes included).", "direction"),
+        LinkDirection.values());
+    dhtLookups = labelled(counter("shroud_dht_lookups_total",
+        "DHT lookups this node's DHT ran (its own and those asked through a circuit), by outcome.", "outcome"),
+        LookupOutcome.values());
+    dhtLookupRounds = Histogram.builder().name("shroud_dht_lookup_rounds")
+        .help("Sequential query rounds a DHT lookup needed (0: answered from the node's own store).")
+        .classicUpperBounds(0, 1, 2, 3, 4, 5, 6, 8, 10, 15, 20).classicOnly().withoutExemplars()
+        .register(registry);
+    shares = Gauge.builder().name("shroud_shares").help("Shares in the node's catalogue.")
+        .withoutExemplars().register(registry);
+    downloadsStarted = counter("shroud_downloads_started_total", "Downloads started.");
+    downloadsCompleted = counter("shroud_downloads_completed_total", "Downloads whose output was checked and moved in place.");
+    downloadsFailed = counter("shroud_downloads_failed_total", "Downloads that ended failed.");
+    downloadBytes = counter("shroud_download_bytes_total",
+        "Bytes of downloaded blocks that passed their Merkle proof (duplicates not counted).");
+    piecesVerified = counter("shroud_pieces_verified_total", "Downloaded pieces whose blocks all verified.");
+    piecesFailed = counter("shroud_pieces_failed_total",
+        "Downloaded pieces whose verified blocks did not fold up to the piece hash.");
+    blocksFailed = counter("shroud_blocks_failed_total", "Downloaded blocks that failed their Merkle proof.");
+    sourceStrikes = labelled(counter("shroud_source_strikes_total",
+        "Strikes against download sources, by cause (one per source struck).", "reason"), Strike.values());
+    journalWrite = labelled(Histogram.builder().name("shroud_journal_write_seconds").unit(Unit.SECONDS)
+        .help("Time from an event-sourced persist to its callback: the journal write, by actor.")
+        .labelNames("journal")
+        .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+        .classicOnly().withoutExemplars().register(registry), Journal.values());
+  }
+
+  /** The registry these metrics are in, for the exposition ({@code api.MetricsRoutes}). */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Adds the JVM's metrics (heap and other memory pools, GC, threads, class loading, process) to
+   * this registry; at most once per registry. Done by the node's metrics route, not here: each
+   * registration leaves GC listeners in the JVM, which unit tests with many systems need not.
+   */
+  public void registerJvm() {
+    JvmMetrics.builder().register(registry);
+  }
+
+  /** A circuit this node built is ready, {@code nanos} after it was asked for. */
+  public void circuitBuilt(long nanos) {
+    circuitsBuilt.inc();
+    circuitBuild.observe(nanos / 1e9);
+  }
+
+  /** A circuit build gave up. */
+  public void circuitFailed(CircuitFailure reason) {
+    circuitsFailed[reason.ordinal()].inc();
+  }
+
+  /** One relay cell of {@code bytes} handled on a hop this node relays. */
+  public void relayed(RelayDirection direction, int bytes) {
+    relayCells[direction.ordinal()].inc();
+    relayBytes[direction.ordinal()].inc(bytes);
+  }
+
+  /** A peer link became the node's link to its peer. */
+  public void linkOpened() {
+    linksOpen.inc();
+  }
+
+  /** {@code count} peer links closed. */
+  public void linksClosed(int count) {
+    linksOpen.dec(count);
+  }
+
+  /** {@code bytes} read from or written to a peer link. */
+  public void linkBytes(LinkDirection direction, long bytes) {
+    linkBytes[direction.ordinal()].inc(bytes);
+  }
+
+  /** A DHT lookup ended after {@code rounds} rounds. */
+  public void dhtLookup(LookupOutcome outcome, int rounds) {
+    dhtLookups[outcome.ordinal()].inc();
+    dhtLookupRounds.observe(rounds);
+  }
+
+  /** The catalogue holds {@code count} shares now. */
+  public void shares(int count) {
+    shares.set(count);
+  }
+
+  public void downloadStarted() {
+    downloadsStarted.inc();
+  }
+
+  public void downloadCompleted() {
+    downloadsCompleted.inc();
+  }
+
+  public void downloadFailed() {
+    downloadsFailed.inc();
+  }
+
+  /** A downloaded block of {@code bytes} passed its proof and was kept. */
+  public void blockVerified(int bytes) {
+    downloadBytes.inc(bytes);
+  }
+
+  /** A downloaded block failed its proof. */
+  public void blockFailed() {
+    blocksFailed.inc();
+  }
+
+  /** Every block of a downloaded piece is in and the piece checks. */
+  public void pieceVerified() {
+    piecesVerified.inc();
+  }
+
+  /** Every block of a downloaded piece is in but the piece does not check. */
+  public void pieceFailed() {
+    piecesFailed.inc();
+  }
+
+  /** {@code sources} download sources were struck for {@code reason}. */
+  public void sourcesStruck(Strike reason, int sources) {
+    sourceStrikes[reason.ordinal()].inc(sources);
+  }
+
+  /** A journal write of {@code journal} took {@code nanos} from persist to its callback. */
+  public void journalWrite(Journal journal, long nanos) {
+    journalWrite[journal.ordinal()].observe(nanos / 1e9);
+  }
+
+  /** The Prometheus label value of {@code e}: its name in lower case. */
+  static String label(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+
+  private Counter counter(String name, String help, String... labels) {
+    return Counter.builder().name(name).help(help).labelNames(labels).withoutExemplars().register(registry);
+  }
+
+  private static CounterDataPoint[] labelled(Counter counter, Enum<?>[] values) {
+    CounterDataPoint[] points = new CounterDataPoint[values.length];
+    for (Enum<?> v : values) {
+      points[v.ordinal()] = counter.labelValues(label(v));
+    }
+    return points;
+  }
+
+  private static DistributionDataPoint[] labelled(Histogram histogram, Enum<?>[] values) {
+    DistributionDataPoint[] points = new DistributionDataPoint[values.length];
+    for (Enum<?> v : values) {
+      points[v.ordinal()] = histogram.labelValues(label(v));
+    }
+    return points;
+  }
+}
