@@ -3,7 +3,6 @@ package io.shroud.node;
 import io.shroud.circuit.CircuitActor;
 import io.shroud.circuit.CircuitsActor;
 import io.shroud.circuit.Streams;
-import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,7 +30,9 @@ public final class EchoClientActor {
       timers.startSingleTimer(Timeout.INSTANCE, TIMEOUT);
       long started = clock.millis();
       circuit.tell(new CircuitActor.OpenStream(EchoServiceActor.SERVICE, ctx.messageAdapter(Streams.StreamEvent.class, e -> e)));
-      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      // what came back is compared as it arrives: holding it too would double an echo's memory
+      int[] received = {0};
+      boolean[] altered = {false};
       int[] sent = {0};
       int[] credit = {0};
       ActorRef<?>[] streamRef = {null};
@@ -51,10 +52,14 @@ public final class EchoClientActor {
         } else if (message instanceof Streams.StreamCredit more) {
           credit[0] += more.chunks();
         } else if (message instanceof Streams.StreamData data) {
-          received.writeBytes(data.data());
+          byte[] chunk = data.data();
+          int at = received[0];
+          altered[0] |= at + chunk.length > payload.length
+              || !Arrays.equals(chunk, 0, chunk.length, payload, at, at + chunk.length);
+          received[0] += chunk.length;
           stream(streamRef).tell(new Streams.Consumed(data.chunks()));
-          if (received.size() >= payload.length) {
-            boolean intact = Arrays.equals(received.toByteArray(), payload);
+          if (received[0] >= payload.length) {
+            boolean intact = !altered[0] && received[0] == payload.length;
             replyTo.tell(new EchoResult(intact, payload.length, clock.millis() - started,
                 intact ? null : "echo came back altered"));
             stream(streamRef).tell(Streams.EndStream.INSTANCE);
