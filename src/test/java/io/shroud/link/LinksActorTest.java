@@ -431,10 +431,7 @@ class LinksActorTest {
 
   @Test
   void aLinkThatReceivesNothingIsClosedAtTheIdleTimeout() throws Exception {
-    LinkSettings d = SETTINGS;
-    LinkNode victim = new LinkNode(KIT, "127.0.7.12", new LinkSettings(d.handshakeTimeout(),
-        Duration.ofMillis(500), d.paddingInterval(), d.pingInterval(), d.rekeyPolicy(),
-        d.maxLinks(), d.maxQueuedCells(), d.dialTimeout()));
+    LinkNode victim = new LinkNode(KIT, "127.0.7.12", SETTINGS.withIdleTimeout(Duration.ofMillis(500)));
     X25519.KeyPair key = X25519.generate(new SecureRandom());
     Ed25519.KeyPair identity = Ed25519.generate(new SecureRandom());
     victim.directory(victim.descriptor(), LinkNode.descriptor(identity, key.publicKey(), "127.0.7.13:1"));
@@ -453,7 +450,7 @@ class LinksActorTest {
 
   @Test
   void inboundLinksBeyondMaxLinksAreRefused() {
-    LinkNode b = new LinkNode(KIT, "127.0.7.5", SETTINGS.withMaxLinks(1));
+    LinkNode b = new LinkNode(KIT, "127.0.7.5", SETTINGS.withMaxLinks(1, 0));
     LinkNode a = new LinkNode(KIT, "127.0.7.6", SETTINGS);
     LinkNode c = new LinkNode(KIT, "127.0.7.7", SETTINGS);
     LinkNode.directoryOfAll(a, b, c);
