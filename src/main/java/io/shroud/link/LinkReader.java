@@ -8,6 +8,7 @@ import io.shroud.wire.LinkCipher;
 import io.shroud.wire.LinkFrameDecoder;
 import io.shroud.wire.ProtocolViolationException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -63,6 +64,7 @@ final class LinkReader implements Runnable {
   private final LinkCounters counters;
   private final InetSocketAddress dial;
   private final Duration dialTimeout;
+  private final InetAddress dialFrom;
   private final Map<ActorRef<Links.InboundCells>, List<Cell>> batches = new LinkedHashMap<>();
   /** Cells opened from the current read, not yet added to {@code counters.cellsIn}. */
   private int cellsThisRead;
@@ -71,14 +73,15 @@ final class LinkReader implements Runnable {
   /** The actor's answer this thread waits for, if any (cancelled by {@link #stop()}). */
   private volatile CompletableFuture<Handover> waiting;
 
-  /** Reads an accepted ({@code dial} null) or a dialed connection. */
+  /** Reads an accepted ({@code dial} null) or a dialed connection, leaving from {@code dialFrom}. */
   LinkReader(LinkSocket socket, ActorRef<PeerActor.Command> actor, LinkCounters counters,
-      InetSocketAddress dial, Duration dialTimeout) {
+      InetSocketAddress dial, Duration dialTimeout, InetAddress dialFrom) {
     this.socket = socket;
     this.actor = actor;
     this.counters = counters;
     this.dial = dial;
     this.dialTimeout = dialTimeout;
+    this.dialFrom = dialFrom;
   }
 
   /** Where cells go from the next read on (set before the handover, and on route changes). */
@@ -106,7 +109,7 @@ final class LinkReader implements Runnable {
   public void run() {
     if (dial != null) {
       try {
-        socket.connect(dial, dialTimeout);
+        socket.connect(dial, dialTimeout, dialFrom);
       } catch (IOException e) {
         report("dial failed: " + e.getClass().getSimpleName(), false);
         return;

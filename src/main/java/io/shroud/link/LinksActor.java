@@ -9,6 +9,7 @@ import io.shroud.metrics.Metrics;
 import io.shroud.metrics.NodeMetrics;
 import io.shroud.wire.Cell;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -39,7 +40,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * at most one link per node, and spawns one {@link PeerActor} per connection (stopped, never
  * restarted, when its link breaks); each link has a reader and a writer thread of its own
  * ({@link LinkReader}, {@link LinkSocket}). A responder admits a peer only when its Noise static key
- * is the link key of a verified directory member, and learns the peer's node id from it.
+ * is the link key of a verified directory member, and learns the peer's node id from it. Dials
+ * leave from the address the node listens on, when it listens on a specific one.
  *
  * <p>Duplicate rule, when two links to one node complete: the one dialed by the smaller node id
  * stays; two links dialed by the same side keep the newer. Both ends apply it to the same pair
@@ -147,8 +149,11 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
       InetSocketAddress bindAddress, LinkSettings settings,
       Consumer<ActorRef<DirectoryView>> directory, Clock clock, SecureRandom random,
       OpenLinks openLinks) {
+    InetAddress host = bindAddress.getAddress();
+    InetAddress dialFrom = host == null || host.isAnyLocalAddress() ? null : host;
     return Behaviors.setup(ctx -> new LinksActor(ctx, self,
-        new PeerSetup(ctx.getSelf(), linkKey, settings, clock, random), bindAddress, directory, openLinks));
+        new PeerSetup(ctx.getSelf(), linkKey, settings, clock, random, dialFrom), bindAddress,
+        directory, openLinks));
   }
 
   private LinksActor(ActorContext<Links.Command> ctx, NodeId self, PeerSetup setup,

@@ -121,7 +121,8 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     Consumer<String> writeFailed = reason -> self.tell(new ConnectionEnded(reason, false));
     this.socket = incoming != null ? LinkSocket.accepted(incoming, name, writeFailed)
         : LinkSocket.unconnected(name, writeFailed);
-    this.reader = new LinkReader(socket, self, counters, address, setup.settings().dialTimeout());
+    this.reader = new LinkReader(socket, self, counters, address, setup.settings().dialTimeout(),
+        setup.dialFrom());
     Thread readerThread = new Thread(reader, name + "-read");
     readerThread.setDaemon(true);
     readerThread.start();
