@@ -2,6 +2,7 @@ package io.shroud.link;
 
 import io.shroud.identity.NodeId;
 import io.shroud.metrics.NodeMetrics;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -68,6 +69,14 @@ final class LinkCounters {
 
   NodeId peer() {
     return peer;
+  }
+
+  /** This link as {@code GET /shroud/v1/peers} shows it (an open link: its peer is known). */
+  Links.PeerInfo info(Instant now, String suite) {
+    long age = openedAt == null ? 0 : Math.max(0, Duration.between(openedAt, now).toSeconds());
+    return new Links.PeerInfo(peer.toHex(), remoteAddress, outbound ? "outbound" : "inbound", age,
+        cellsIn.get(), cellsOut.get(), bytesIn.get(), bytesOut.get(), readsIn.get(), writesOut.get(),
+        rttMillis, suite);
   }
 
   @Override

@@ -69,6 +69,13 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
   /** The reader or the writer stopped (the peer closed, an I/O error, a bad record): the link is over. */
   record ConnectionEnded(String reason, boolean violation) implements Command {}
 
+  /**
+   * What a link's end says about its peer, for {@code LinksActor}'s counters and its
+   * rate-limited log: nothing ({@code NONE}), a protocol violation, or a handshake that did not
+   * finish in time ({@code STALLED}).
+   */
+  enum Fault { NONE, VIOLATION, STALLED }
+
   private enum Timer implements Command { HANDSHAKE, IDLE, PADDING, PING }
 
   private enum State { HANDSHAKE, AWAITING_ADMISSION, OPEN }
@@ -126,7 +133,10 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     Thread readerThread = new Thread(reader, name + "-read");
     readerThread.setDaemon(true);
     readerThread.start();
-    timers.startSingleTimer(Timer.HANDSHAKE, setup.settings().handshakeTimeout());
+    // a dialer's deadline covers its TCP connect as well
+    LinkSettings settings = setup.settings();
+    timers.startSingleTimer(Timer.HANDSHAKE, dialed == null ? settings.handshakeTimeout()
+        : settings.handshakeTimeout().plus(settings.dialTimeout()));
     timers.startSingleTimer(Timer.IDLE, setup.settings().idleTimeout());
     if (dialed != null) {
       send(handshake.writeFrame()); // queued until the connection is up
@@ -146,12 +156,12 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     return newReceiveBuilder()
         .onMessage(Received.class, this::onReceived)
         .onMessage(Admit.class, this::onAdmit)
-        .onMessage(Refuse.class, r -> close("refused: " + r.reason(), false))
-        .onMessage(Close.class, c -> close(c.reason(), false))
+        .onMessage(Refuse.class, r -> close("refused: " + r.reason(), Fault.NONE))
+        .onMessage(Close.class, c -> close(c.reason(), Fault.NONE))
         .onMessage(SendCells.class, this::onSendCells)
         .onMessage(UpdateRoutes.class, this::onUpdateRoutes)
         .onMessage(Pong.class, this::onPong)
-        .onMessage(ConnectionEnded.class, e -> close(e.reason(), e.violation()))
+        .onMessage(ConnectionEnded.class, e -> close(e.reason(), e.violation() ? Fault.VIOLATION : Fault.NONE))
         .onMessageEquals(Timer.HANDSHAKE, this::onHandshakeTimeout)
         .onMessageEquals(Timer.IDLE, this::onIdleCheck)
         .onMessageEquals(Timer.PADDING, this::onPaddingTick)
@@ -172,7 +182,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         onHandshakeFrame(frame);
       }
     } catch (ProtocolViolationException e) {
-      return close("protocol violation: " + e.getMessage(), true);
+      return close("protocol violation: " + e.getMessage(), Fault.VIOLATION);
     }
     if (state == State.HANDSHAKE) {
       r.answer().complete(null);
@@ -235,7 +245,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
   }
 
   private Behavior<Command> onHandshakeTimeout() {
-    return state == State.OPEN ? this : close("handshake timeout", false);
+    return state == State.OPEN ? this : close("handshake timeout", Fault.STALLED);
   }
 
   /** Closes the link if the reader has read nothing for the idle timeout, else looks again then. */
@@ -243,7 +253,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     long idle = setup.settings().idleTimeout().toNanos();
     long quiet = reader.nanosSinceLastRead();
     if (quiet >= idle) {
-      return close("idle timeout", false);
+      return close("idle timeout", Fault.NONE);
     }
     timers.startSingleTimer(Timer.IDLE, Duration.ofNanos(idle - quiet));
     return this;
@@ -308,9 +318,9 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     return true;
   }
 
-  private Behavior<Command> close(String reason, boolean violation) {
+  private Behavior<Command> close(String reason, Fault fault) {
     getContext().getLog().debug("link {} closing in state {}: {}", counters.remoteAddress, state, reason);
-    setup.parent().tell(new LinksActor.LinkClosed(getContext().getSelf(), reason, violation));
+    setup.parent().tell(new LinksActor.LinkClosed(getContext().getSelf(), reason, fault));
     return Behaviors.stopped();
   }
 
