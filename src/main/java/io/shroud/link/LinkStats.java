@@ -16,6 +16,8 @@ package io.shroud.link;
  * @param duplicatesClosed links closed by the one-link-per-node rule
  * @param droppedCells cells dropped: outbound queue full, no descriptor, dial failed
  * @param unroutedCells inbound cells with no handler (open links only)
+ * @param readPauses times a link's reader stopped reading because its handlers had
+ *     {@code max-inbound-cells} of its cells not yet taken
  * @param openLinks admitted links now
  * @param inboundLinks admitted links now that the peer dialed
  * @param pendingHandshakes inbound connections in their handshake now
@@ -23,5 +25,5 @@ package io.shroud.link;
  */
 public record LinkStats(long violations, long handshakeTimeouts, long refusedHandshakeBudget,
     long refusedPerIp, long refusedPerSubnet, long refusedOverLimit, long refusedUnknownKey,
-    long duplicatesClosed, long droppedCells, long unroutedCells, int openLinks,
+    long duplicatesClosed, long droppedCells, long unroutedCells, long readPauses, int openLinks,
     int inboundLinks, int pendingHandshakes, int connections) {}

@@ -194,7 +194,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
       dropHeld(to);
       return;
     }
-    LinkCounters counters = new LinkCounters(true, d.dataAddress(), metrics);
+    LinkCounters counters = new LinkCounters(true, d.dataAddress(), metrics, settings.maxInboundCells());
     ActorRef<PeerActor.Command> peer = getContext().spawn(stopOnFailure(
         PeerActor.outbound(to, address, d.linkKey(), setup, counters)),
         "out-" + to.shortHex() + "-" + (++spawned));
@@ -229,7 +229,8 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
       }
       return this;
     }
-    LinkCounters counters = new LinkCounters(false, DataAddress.format(remote), metrics);
+    LinkCounters counters = new LinkCounters(false, DataAddress.format(remote), metrics,
+        settings.maxInboundCells());
     ActorRef<PeerActor.Command> peer = getContext().spawn(stopOnFailure(
         PeerActor.inbound(a.connection(), setup, counters)), "in-" + (++spawned));
     getContext().watchWith(peer, new PeerTerminated(peer));

@@ -63,8 +63,8 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
    */
   record Received(byte[] chunk, CompletableFuture<LinkReader.Handover> answer) implements Command {}
 
-  /** The reader saw a LINK_PONG. */
-  record Pong(long id) implements Command {}
+  /** The LINK_PINGs and LINK_PONGs of one read, in order (credited to the link until handled). */
+  record LinkControl(List<Cell> cells) implements Command {}
 
   /** The reader or the writer stopped (the peer closed, an I/O error, a bad record): the link is over. */
   record ConnectionEnded(String reason, boolean violation) implements Command {}
@@ -160,7 +160,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         .onMessage(Close.class, c -> close(c.reason(), Fault.NONE))
         .onMessage(SendCells.class, this::onSendCells)
         .onMessage(UpdateRoutes.class, this::onUpdateRoutes)
-        .onMessage(Pong.class, this::onPong)
+        .onMessage(LinkControl.class, this::onLinkControl)
         .onMessage(ConnectionEnded.class, e -> close(e.reason(), e.violation() ? Fault.VIOLATION : Fault.NONE))
         .onMessageEquals(Timer.HANDSHAKE, this::onHandshakeTimeout)
         .onMessageEquals(Timer.IDLE, this::onIdleCheck)
@@ -206,11 +206,20 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     }
   }
 
-  private Behavior<Command> onPong(Pong p) {
-    if (pingId != null && pingId == p.id()) {
-      Duration rtt = Duration.between(pingSentAt, setup.clock().instant());
-      counters.rtt(rtt.toNanos() / 1e6);
-      pingId = null;
+  /** Answers each LINK_PING with a LINK_PONG; a LINK_PONG for the outstanding ping gives the RTT. */
+  private Behavior<Command> onLinkControl(LinkControl c) {
+    counters.inbound.release(c.cells().size());
+    for (Cell cell : c.cells()) {
+      long id = ByteBuffer.wrap(cell.payload(0, Long.BYTES)).getLong();
+      if (cell.command() == CellCommand.LINK_PING) {
+        if (state == State.OPEN) {
+          sendCell(new Cell(0, CellCommand.LINK_PONG, cell.payload(0, Long.BYTES)));
+        }
+      } else if (pingId != null && pingId == id) {
+        Duration rtt = Duration.between(pingSentAt, setup.clock().instant());
+        counters.rtt(rtt.toNanos() / 1e6);
+        pingId = null;
+      }
     }
     return this;
   }
@@ -248,12 +257,16 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     return state == State.OPEN ? this : close("handshake timeout", Fault.STALLED);
   }
 
-  /** Closes the link if the reader has read nothing for the idle timeout, else looks again then. */
+  /**
+   * Closes the link if the reader has read nothing for the idle timeout, else looks again then.
+   * A reader that read nothing because the link's handlers took none of its cells all that time
+   * says so: the cells it holds would never be delivered.
+   */
   private Behavior<Command> onIdleCheck() {
     long idle = setup.settings().idleTimeout().toNanos();
     long quiet = reader.nanosSinceLastRead();
     if (quiet >= idle) {
-      return close("idle timeout", Fault.NONE);
+      return close(reader.paused() ? "inbound stalled: handlers took no cell" : "idle timeout", Fault.NONE);
     }
     timers.startSingleTimer(Timer.IDLE, Duration.ofNanos(idle - quiet));
     return this;

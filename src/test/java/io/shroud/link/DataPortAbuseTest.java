@@ -7,23 +7,42 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import io.shroud.crypto.Ed25519;
+import io.shroud.crypto.X25519;
+import io.shroud.identity.NodeId;
+import io.shroud.wire.Cell;
+import io.shroud.wire.CellCommand;
+import io.shroud.wire.CellFormat;
+import io.shroud.wire.LinkCipher;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.net.Socket;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Peers that stall or send junk, over real loopback sockets (issue 25): they are cut and logged
- * once per address per interval. Addresses under 127.42.0.0/16 of each test's own.
+ * Peers that stall, send junk or flood, over real loopback sockets (issue 25): they are cut
+ * and logged once per address per interval, and a flood meets back-pressure instead of filling
+ * mailboxes. Addresses under 127.42.0.0/16 of each test's own.
  */
 class DataPortAbuseTest {
   private static final ActorTestKit KIT = ActorTestKit.create();
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final LinkSettings DEFAULTS = LinkSettings.defaults();
+  /** Most cells one socket read brings. */
+  private static final int READ_CELLS = LinkReader.READ_BYTES / CellFormat.RECORD_BYTES;
 
   @AfterAll
   static void shutdown() {
@@ -133,5 +152,115 @@ class DataPortAbuseTest {
           + " not logged\\)"), second);
     }
     victim.stop();
+  }
+
+  /** A batch handler that keeps what it gets without taking the cells until told; then takes all. */
+  private sealed interface Hoard permits Arrived, TakeAll {}
+
+  private record Arrived(Links.InboundCells batch) implements Hoard {}
+
+  private record TakeAll(ActorRef<Integer> taken) implements Hoard {}
+
+  private static Behavior<Hoard> hoarding(List<Links.InboundCells> kept) {
+    return Behaviors.receive(Hoard.class)
+        .onMessage(Arrived.class, a -> {
+          kept.add(a.batch());
+          return Behaviors.same();
+        })
+        .onMessage(TakeAll.class, t -> {
+          int n = 0;
+          for (Links.InboundCells b : kept) {
+            n += b.cells().size();
+          }
+          kept.clear();
+          t.taken().tell(n);
+          return taking(n);
+        })
+        .build();
+  }
+
+  /** After {@link TakeAll}: takes every batch at once; answers the running total. */
+  private static Behavior<Hoard> taking(int sofar) {
+    return Behaviors.receive(Hoard.class)
+        .onMessage(Arrived.class, a -> taking(sofar + a.batch().cells().size()))
+        .onMessage(TakeAll.class, t -> {
+          t.taken().tell(sofar);
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  @Test
+  void aFloodingPeerMeetsBackPressureInsteadOfAnUnboundedMailbox() throws Exception {
+    int bound = 64;
+    int flood = 4000; // 16 MiB of records, far beyond the bound and the socket buffers' share of it
+    LinkNode victim = new LinkNode(KIT, "127.42.71.1", DEFAULTS.withMaxInboundCells(bound));
+    X25519.KeyPair key = X25519.generate(new SecureRandom());
+    Ed25519.KeyPair identity = Ed25519.generate(new SecureRandom());
+    NodeId flooder = NodeId.ofIdentityKey(identity.publicKey());
+    victim.directory(victim.descriptor(), LinkNode.descriptor(identity, key.publicKey(), "127.42.72.1:1"));
+    ActorRef<Hoard> handler = KIT.spawn(hoarding(new ArrayList<>()));
+    victim.links.tell(new Links.RouteCells(CellCommand.RELAY, adapt(handler)));
+
+    try (Socket socket = DataPortAdmissionTest.connectFrom("127.42.72.1", victim.address)) {
+      socket.setSoTimeout(0);
+      LinkCipher cipher = LinksActorTest.rawHandshake(socket, key, victim.linkKey.publicKey());
+      ByteArrayOutputStream records = new ByteArrayOutputStream(flood * CellFormat.RECORD_BYTES);
+      for (int i = 0; i < flood; i++) {
+        records.write(cipher.seal(new Cell(7, CellCommand.RELAY, new byte[] {(byte) i})));
+      }
+      OutputStream out = socket.getOutputStream();
+      CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+        try {
+          out.write(records.toByteArray());
+          out.flush();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+
+      // the reader stops at the bound: the rest of the flood waits in the kernel, not in the node
+      victim.events.awaitAssert(WAIT, () -> {
+        Links.PeerInfo link = victim.peers().peers().get(0);
+        assertTrue(link.readPauses() >= 1, "the reader waits");
+        // it waits when the next read's cells would not fit: within one read of the bound
+        assertTrue(link.inboundQueued() <= bound && link.inboundQueued() > bound - READ_CELLS,
+            "queued: " + link.inboundQueued());
+        return null;
+      });
+      Links.PeerInfo paused = victim.peers().peers().get(0);
+      // a window in which a reader that ignored the bound would read on
+      KIT.createTestProbe().expectNoMessage(Duration.ofMillis(300));
+      Links.PeerInfo still = victim.peers().peers().get(0);
+      assertEquals(paused.bytesIn(), still.bytesIn(), "nothing more is read while paused");
+      assertTrue(still.cellsIn() <= bound + 2L * READ_CELLS,
+          "opened: the bound plus the read the reader holds, at most: " + still.cellsIn());
+      assertTrue(still.inboundQueuedPeak() <= bound, "never beyond the bound: " + still.inboundQueuedPeak());
+
+      // the handler takes what it has: the reader goes on, every cell arrives, the link stays up
+      TestProbe<Integer> taken = KIT.createTestProbe();
+      handler.tell(new TakeAll(taken.ref()));
+      assertEquals(still.inboundQueued(), taken.receiveMessage(WAIT), "what the link counted as queued");
+      taken.awaitAssert(Duration.ofSeconds(20), () -> {
+        handler.tell(new TakeAll(taken.ref()));
+        assertEquals(flood, taken.receiveMessage(WAIT));
+        return null;
+      });
+      sent.get();
+      Links.PeerInfo after = victim.peers().peers().get(0);
+      assertTrue(after.inboundQueuedPeak() <= bound, "never beyond the bound: " + after.inboundQueuedPeak());
+      assertEquals(0, victim.stats().violations());
+      assertEquals(1, victim.stats().openLinks());
+      assertEquals(flooder.toHex(), after.nodeId());
+    }
+    victim.stop();
+  }
+
+  private static ActorRef<Links.InboundCells> adapt(ActorRef<Hoard> handler) {
+    return KIT.spawn(Behaviors.receive(Links.InboundCells.class)
+        .onAnyMessage(b -> {
+          handler.tell(new Arrived(b));
+          return Behaviors.same();
+        }).build());
   }
 }
