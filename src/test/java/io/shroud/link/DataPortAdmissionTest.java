@@ -144,7 +144,7 @@ class DataPortAdmissionTest {
   @Test
   void halfOpenSocketsFillOnlyTheHandshakeBudgetWhichEmptiesAtTheDeadline() throws Exception {
     LinkNode victim = new LinkNode(KIT, "127.42.31.1", DEFAULTS.withHandshakeTimeout(Duration.ofSeconds(2))
-        .withMaxLinks(4, 1).withAdmission(new LinkSettings.Admission(3, 8, 32, 1)));
+        .withMaxLinks(2, 1).withAdmission(new LinkSettings.Admission(3, 8, 32, 1)));
     LinkNode other = new LinkNode(KIT, "127.42.31.2", DEFAULTS);
     LinkNode late = new LinkNode(KIT, "127.42.31.3", DEFAULTS);
     LinkNode.directoryOfAll(victim, other, late);
@@ -158,7 +158,7 @@ class DataPortAdmissionTest {
       LinkStats full = victim.stats();
       assertEquals(1, full.refusedHandshakeBudget());
       assertEquals(3, full.pendingHandshakes());
-      assertEquals(0, full.refusedOverLimit(), "pending handshakes take no link slot (max-links is 4)");
+      assertEquals(0, full.refusedOverLimit(), "pending handshakes take no link slot (max-links is 2)");
 
       // dialing out needs no handshake budget
       victim.links.tell(new Links.Send(other.id, dht("dialing out")));
