@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shroud.circuit.CircuitsActor;
 import io.shroud.circuit.CircuitsView;
 import io.shroud.identity.NodeId;
+import io.shroud.link.LinkStats;
 import io.shroud.link.Links;
 import io.shroud.link.LinksActor;
 import io.shroud.node.BuildEchoReport;
@@ -52,7 +53,7 @@ final class NetworkRoutes extends AllDirectives {
   private Route peers(NodeRuntime.Handles h) {
     CompletionStage<Links.PeersView> peers = AskPattern.ask(h.links(), Links.GetPeers::new,
         ShroudRoutes.ASK_TIMEOUT, system.scheduler());
-    CompletionStage<LinksActor.LinkStats> stats = AskPattern.ask(h.links(),
+    CompletionStage<LinkStats> stats = AskPattern.ask(h.links(),
         replyTo -> new LinksActor.GetStats(replyTo), ShroudRoutes.ASK_TIMEOUT, system.scheduler());
     return onSuccess(peers.thenCombine(stats, (p, s) -> {
       Map<String, Object> body = new LinkedHashMap<>();

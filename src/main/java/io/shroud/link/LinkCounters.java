@@ -2,6 +2,7 @@ package io.shroud.link;
 
 import io.shroud.identity.NodeId;
 import io.shroud.metrics.NodeMetrics;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -9,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Traffic counters of one link. Written by the link's {@code PeerActor} and reader thread, read by
  * {@code LinksActor} to answer {@link Links.GetPeers} without asking every peer; hence atomic
  * fields. Bytes also go to the node's {@link NodeMetrics} (summed over links, never per peer).
- * Holds no key material.
+ * Holds no key material. The link's {@link InboundCredit} lives here too, for the same reason.
  */
 final class LinkCounters {
   final boolean outbound;
@@ -26,15 +27,18 @@ final class LinkCounters {
   final AtomicLong droppedOut = new AtomicLong();
   /** Inbound cells with no registered handler. */
   final AtomicLong unrouted = new AtomicLong();
+  /** Cells handed to handlers and not yet taken: what the link's reader may still hand over. */
+  final InboundCredit inbound;
   private volatile Instant openedAt;
   private volatile Double rttMillis;
   private volatile NodeId peer;
   private final NodeMetrics metrics;
 
-  LinkCounters(boolean outbound, String remoteAddress, NodeMetrics metrics) {
+  LinkCounters(boolean outbound, String remoteAddress, NodeMetrics metrics, int maxInboundCells) {
     this.outbound = outbound;
     this.remoteAddress = remoteAddress;
     this.metrics = metrics;
+    this.inbound = new InboundCredit(maxInboundCells);
   }
 
   /** {@code n} bytes read from the socket. */
@@ -68,6 +72,14 @@ final class LinkCounters {
 
   NodeId peer() {
     return peer;
+  }
+
+  /** This link as {@code GET /shroud/v1/peers} shows it (an open link: its peer is known). */
+  Links.PeerInfo info(Instant now, String suite) {
+    long age = openedAt == null ? 0 : Math.max(0, Duration.between(openedAt, now).toSeconds());
+    return new Links.PeerInfo(peer.toHex(), remoteAddress, outbound ? "outbound" : "inbound", age,
+        cellsIn.get(), cellsOut.get(), bytesIn.get(), bytesOut.get(), readsIn.get(), writesOut.get(),
+        rttMillis, suite, inbound.outstanding(), inbound.peak(), inbound.pauses());
   }
 
   @Override

@@ -2,12 +2,12 @@ package io.shroud.link;
 
 import io.shroud.identity.NodeId;
 import io.shroud.wire.Cell;
-import io.shroud.wire.CellCommand;
 import io.shroud.wire.CellFormat;
 import io.shroud.wire.LinkCipher;
 import io.shroud.wire.LinkFrameDecoder;
 import io.shroud.wire.ProtocolViolationException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -32,12 +32,15 @@ import org.apache.pekko.actor.typed.ActorRef;
  * handshake message still in it), the link cipher and the peer. From then on this thread opens
  * records and routes cells itself: one socket read becomes one {@link Links.InboundCells} per
  * batch handler (or a {@link Links.Inbound} per cell for per-cell handlers), with no actor in
- * between. A read never waits for a handler, as before (circuit flow control bounds what a
- * peer may send ahead); it does wait for the kernel, so a peer cannot make this side buffer
- * more than one read of {@link #READ_BYTES} plus one partial record.
+ * between. Before handing a read's cells over it takes as much of the link's
+ * {@link InboundCredit} (handlers give it back as they take the cells); at the link's bound it
+ * waits and reads nothing more, so the kernel's buffers fill and TCP slows the peer down. What
+ * a peer can make this node hold for one link is thus one read of {@link #READ_BYTES} plus one
+ * partial record here and {@code maxInboundCells} cells in the handlers' mailboxes.
  *
- * <p>Link-control cells stay with the actor: a LINK_PING is answered through it (the sending
- * side of the cipher is the actor's), a LINK_PONG goes to it; PADDING and REKEY are dropped.
+ * <p>Link-control cells stay with the actor: LINK_PINGs are answered through it (the sending
+ * side of the cipher is the actor's) and LINK_PONGs go to it, one {@link PeerActor.LinkControl}
+ * per read, credited like any cell; PADDING and REKEY are dropped.
  * Any protocol violation, the peer closing, or an I/O error is reported once as
  * {@link PeerActor.ConnectionEnded} and ends the thread; so does the actor closing the socket,
  * without a report.
@@ -63,7 +66,12 @@ final class LinkReader implements Runnable {
   private final LinkCounters counters;
   private final InetSocketAddress dial;
   private final Duration dialTimeout;
+  private final InetAddress dialFrom;
+  private final InboundCredit credit;
   private final Map<ActorRef<Links.InboundCells>, List<Cell>> batches = new LinkedHashMap<>();
+  private final List<ActorRef<Links.Inbound>> singleHandlers = new ArrayList<>();
+  private final List<Cell> singles = new ArrayList<>();
+  private final List<Cell> control = new ArrayList<>();
   /** Cells opened from the current read, not yet added to {@code counters.cellsIn}. */
   private int cellsThisRead;
   private volatile Routes routes = Routes.NONE;
@@ -71,14 +79,16 @@ final class LinkReader implements Runnable {
   /** The actor's answer this thread waits for, if any (cancelled by {@link #stop()}). */
   private volatile CompletableFuture<Handover> waiting;
 
-  /** Reads an accepted ({@code dial} null) or a dialed connection. */
+  /** Reads an accepted ({@code dial} null) or a dialed connection, leaving from {@code dialFrom}. */
   LinkReader(LinkSocket socket, ActorRef<PeerActor.Command> actor, LinkCounters counters,
-      InetSocketAddress dial, Duration dialTimeout) {
+      InetSocketAddress dial, Duration dialTimeout, InetAddress dialFrom) {
     this.socket = socket;
     this.actor = actor;
     this.counters = counters;
     this.dial = dial;
     this.dialTimeout = dialTimeout;
+    this.dialFrom = dialFrom;
+    this.credit = counters.inbound;
   }
 
   /** Where cells go from the next read on (set before the handover, and on route changes). */
@@ -91,11 +101,17 @@ final class LinkReader implements Runnable {
     return System.nanoTime() - lastReadNanos;
   }
 
+  /** Whether the reader waits for its handlers to take cells (and reads nothing meanwhile). */
+  boolean paused() {
+    return credit.waiting();
+  }
+
   /**
-   * Ends a wait for the actor's answer: called by the actor as it stops, after closing the
-   * socket (a read sent to a stopped actor is never answered).
+   * Ends a wait for the actor's answer or for credit: called by the actor as it stops, after
+   * closing the socket (a read sent to a stopped actor is never answered).
    */
   void stop() {
+    credit.close();
     CompletableFuture<Handover> w = waiting;
     if (w != null) {
       w.cancel(false);
@@ -106,7 +122,7 @@ final class LinkReader implements Runnable {
   public void run() {
     if (dial != null) {
       try {
-        socket.connect(dial, dialTimeout);
+        socket.connect(dial, dialTimeout, dialFrom);
       } catch (IOException e) {
         report("dial failed: " + e.getClass().getSimpleName(), false);
         return;
@@ -144,7 +160,8 @@ final class LinkReader implements Runnable {
   }
 
   /** Opens and routes every record until the link ends. */
-  private void receiveRecords(Handover handover, ByteBuffer buffer) throws IOException {
+  private void receiveRecords(Handover handover, ByteBuffer buffer)
+      throws IOException, InterruptedException {
     LinkFrameDecoder decoder = handover.decoder();
     LinkCipher cipher = handover.cipher();
     NodeId peer = handover.peer();
@@ -153,17 +170,17 @@ final class LinkReader implements Runnable {
         Routes current = routes; // a route change takes effect from the next read
         int at;
         while ((at = decoder.nextRecord()) >= 0) {
-          onRecord(cipher.open(decoder.buffer(), at, CellFormat.RECORD_BYTES), peer, current);
+          onRecord(cipher.open(decoder.buffer(), at, CellFormat.RECORD_BYTES), current);
         }
-        deliverBatches(peer);
-        if (!read(buffer)) {
+        if (!deliver(peer) || !read(buffer)) {
           return;
         }
         decoder.feed(buffer);
       }
     } catch (ProtocolViolationException e) {
-      deliverBatches(peer); // the cells before the bad record were authentic
-      report("protocol violation: " + e.getMessage(), true);
+      if (deliver(peer)) { // the cells before the bad record were authentic
+        report("protocol violation: " + e.getMessage(), true);
+      }
     }
   }
 
@@ -182,13 +199,12 @@ final class LinkReader implements Runnable {
     return true;
   }
 
-  private void onRecord(Cell cell, NodeId peer, Routes current) {
+  /** Sorts one opened cell of this read by where it goes (nothing is handed over yet). */
+  private void onRecord(Cell cell, Routes current) {
     cellsThisRead++;
     switch (cell.command()) {
       case PADDING, REKEY -> { }
-      case LINK_PING -> actor.tell(new PeerActor.SendCells(
-          List.of(new Cell(0, CellCommand.LINK_PONG, cell.payload(0, Long.BYTES)))));
-      case LINK_PONG -> actor.tell(new PeerActor.Pong(ByteBuffer.wrap(cell.payload(0, Long.BYTES)).getLong()));
+      case LINK_PING, LINK_PONG -> control.add(cell);
       default -> {
         ActorRef<Links.InboundCells> batchHandler = current.batched().get(cell.command());
         if (batchHandler != null) {
@@ -199,24 +215,44 @@ final class LinkReader implements Runnable {
         if (handler == null) {
           counters.unrouted.incrementAndGet();
         } else {
-          handler.tell(new Links.Inbound(peer, cell));
+          singleHandlers.add(handler);
+          singles.add(cell);
         }
       }
     }
   }
 
   /**
-   * One {@link Links.InboundCells} per batch handler for what this read brought; the read's cells
-   * are counted here too, once per read instead of once per cell.
+   * Hands over what this read brought, once the link has credit for it: one
+   * {@link Links.InboundCells} per batch handler, a {@link Links.Inbound} per cell for per-cell
+   * handlers, the link-control cells to the actor. The read's cells are counted here too, once
+   * per read instead of once per cell. False when the link closed while waiting for credit.
    */
-  private void deliverBatches(NodeId peer) {
+  private boolean deliver(NodeId peer) throws InterruptedException {
     counters.cellsIn.addAndGet(cellsThisRead);
     cellsThisRead = 0;
-    if (batches.isEmpty()) {
-      return;
+    int handed = singles.size() + control.size();
+    for (List<Cell> cells : batches.values()) {
+      handed += cells.size();
     }
-    batches.forEach((handler, cells) -> handler.tell(new Links.InboundCells(peer, cells)));
+    if (handed == 0) {
+      return true;
+    }
+    if (!credit.acquire(handed)) {
+      return false;
+    }
+    batches.forEach((handler, cells) -> handler.tell(new Links.InboundCells(peer, cells, credit)));
     batches.clear();
+    for (int i = 0; i < singles.size(); i++) {
+      singleHandlers.get(i).tell(new Links.Inbound(peer, singles.get(i), credit));
+    }
+    singles.clear();
+    singleHandlers.clear();
+    if (!control.isEmpty()) {
+      actor.tell(new PeerActor.LinkControl(List.copyOf(control)));
+      control.clear();
+    }
+    return true;
   }
 
   /** Tells the actor why the link ended, unless the actor closed it itself. */

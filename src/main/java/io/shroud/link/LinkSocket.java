@@ -2,6 +2,7 @@ package io.shroud.link;
 
 import io.shroud.wire.CellFormat;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -65,8 +66,17 @@ final class LinkSocket {
     return new LinkSocket(SocketChannel.open(), name, onWriteFailure);
   }
 
-  /** Dials {@code address} (blocking, at most {@code timeout}) and starts the writer. */
-  void connect(InetSocketAddress address, Duration timeout) throws IOException {
+  /**
+   * Dials {@code address} (blocking, at most {@code timeout}) and starts the writer. With a
+   * {@code from} address of the same family, the connection leaves from it (any free port), so
+   * the peer sees the node's own data-plane address rather than whatever the routing table
+   * picks (on a devnet, 127.0.0.1 for every node).
+   */
+  void connect(InetSocketAddress address, Duration timeout, InetAddress from) throws IOException {
+    if (from != null && address.getAddress() != null
+        && from.getClass() == address.getAddress().getClass()) {
+      channel.bind(new InetSocketAddress(from, 0));
+    }
     channel.socket().connect(address, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     configure();
     writer.start();

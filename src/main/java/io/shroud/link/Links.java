@@ -4,6 +4,7 @@ import io.shroud.identity.NodeId;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -40,7 +41,9 @@ public final class Links {
   /**
    * Routes every inbound cell whose command is {@code command} to {@code handler}. One handler
    * per command; a later registration replaces an earlier one. Cells without a handler are
-   * dropped and counted.
+   * dropped and counted. The handler takes each cell with {@link Inbound#cell()} as it handles
+   * the message; a link whose handlers leave {@code max-inbound-cells} cells untaken stops
+   * reading its peer until they take some (back-pressure), and closes after the idle timeout.
    */
   public record Route(CellCommand command, ActorRef<Inbound> handler) implements Command {}
 
@@ -48,14 +51,122 @@ public final class Links {
    * Like {@link Route}, but {@code handler} receives the cells as {@link InboundCells}: every
    * cell for it that one TCP read brought, in order, in one message. A command has either a
    * per-cell or a batch handler; a later registration of either kind replaces an earlier one.
+   * The handler takes the cells with {@link InboundCells#cells()}, as for {@link Route}.
    */
   public record RouteCells(CellCommand command, ActorRef<InboundCells> handler) implements Command {}
 
-  /** An inbound cell and the authenticated node it came from. */
-  public record Inbound(NodeId from, Cell cell) {}
+  /**
+   * An inbound cell and the authenticated node it came from. Taking the cell ({@link #cell()},
+   * the first time) gives its link the credit back: a link holds at most
+   * {@code shroud.links.max-inbound-cells} cells its handlers have not taken, and reads nothing
+   * from its socket while at that bound. Equal when both fields are.
+   */
+  public static final class Inbound {
+    private final NodeId from;
+    private final Cell cell;
+    private final Taken taken;
 
-  /** Inbound cells from one authenticated node, in the order they arrived (never empty). */
-  public record InboundCells(NodeId from, List<Cell> cells) {}
+    public Inbound(NodeId from, Cell cell) {
+      this(from, cell, null);
+    }
+
+    Inbound(NodeId from, Cell cell, InboundCredit credit) {
+      this.from = from;
+      this.cell = cell;
+      this.taken = new Taken(credit, 1);
+    }
+
+    public NodeId from() {
+      return from;
+    }
+
+    /** The cell; the first call returns the link's credit for it. */
+    public Cell cell() {
+      taken.once();
+      return cell;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Inbound other && from.equals(other.from) && cell().equals(other.cell());
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * from.hashCode() + cell.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "Inbound[from=" + from + ", command=" + cell.command() + "]";
+    }
+  }
+
+  /**
+   * Inbound cells from one authenticated node, in the order they arrived (never empty). Taking
+   * them ({@link #cells()}, the first time) gives their link the credit back, as for
+   * {@link Inbound}. Equal when both fields are.
+   */
+  public static final class InboundCells {
+    private final NodeId from;
+    private final List<Cell> cells;
+    private final Taken taken;
+
+    public InboundCells(NodeId from, List<Cell> cells) {
+      this(from, cells, null);
+    }
+
+    InboundCells(NodeId from, List<Cell> cells, InboundCredit credit) {
+      this.from = from;
+      this.cells = cells;
+      this.taken = new Taken(credit, cells.size());
+    }
+
+    public NodeId from() {
+      return from;
+    }
+
+    /** The cells; the first call returns the link's credit for them. */
+    public List<Cell> cells() {
+      taken.once();
+      return cells;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof InboundCells other && from.equals(other.from) && cells().equals(other.cells());
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * from.hashCode() + cells.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "InboundCells[from=" + from + ", " + cells.size() + " cells]";
+    }
+  }
+
+  /** Returns {@code cells} credits to a link once, when a handler first takes what it carried. */
+  private static final class Taken {
+    private static final AtomicReferenceFieldUpdater<Taken, InboundCredit> CREDIT =
+        AtomicReferenceFieldUpdater.newUpdater(Taken.class, InboundCredit.class, "credit");
+    private volatile InboundCredit credit;
+    private final int cells;
+
+    Taken(InboundCredit credit, int cells) {
+      this.credit = credit;
+      this.cells = cells;
+    }
+
+    void once() {
+      InboundCredit c = credit;
+      if (c != null && CREDIT.compareAndSet(this, c, null)) {
+        c.release(cells);
+      }
+    }
+  }
 
   /** Tells {@code listener} about every link that opens or closes from now on. */
   public record WatchLinks(ActorRef<LinkEvent> listener) implements Command {}
@@ -86,6 +197,9 @@ public final class Links {
    * @param writesOut writes queued for the socket (cellsOut / writesOut: cells per write)
    * @param rttMillis the last measured round-trip time, or null before the first measurement
    * @param suite the Noise protocol name, e.g. {@code Noise_XK_25519_AESGCM_SHA256}
+   * @param inboundQueued cells this link handed to its handlers that they have not taken yet
+   * @param inboundQueuedPeak the most there ever were (at most {@code max-inbound-cells})
+   * @param readPauses times the reader stopped reading the socket because of that bound
    */
   public record PeerInfo(
       String nodeId,
@@ -99,5 +213,8 @@ public final class Links {
       long readsIn,
       long writesOut,
       Double rttMillis,
-      String suite) {}
+      String suite,
+      int inboundQueued,
+      int inboundQueuedPeak,
+      long readPauses) {}
 }

@@ -7,15 +7,15 @@ import io.shroud.identity.NodeDescriptor;
 import io.shroud.identity.NodeId;
 import io.shroud.metrics.Metrics;
 import io.shroud.metrics.NodeMetrics;
+import io.shroud.metrics.NodeMetrics.LinkRefusal;
 import io.shroud.wire.Cell;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -41,6 +41,12 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * ({@link LinkReader}, {@link LinkSocket}). A responder admits a peer only when its Noise static key
  * is the link key of a verified directory member, and learns the peer's node id from it.
  *
+ * <p>Who may connect, and how many links the node keeps, is {@link AdmissionPolicy}'s: a
+ * handshake budget of its own, caps per address and subnet, slots kept for dialing out. Dials
+ * leave from the address the node listens on (when it is a specific one). Peers refused, or cut
+ * for a stalled handshake or a protocol violation, are logged at WARN through {@link AbuseLog}:
+ * once per address per interval.
+ *
  * <p>Duplicate rule, when two links to one node complete: the one dialed by the smaller node id
  * stays; two links dialed by the same side keep the newer. Both ends apply it to the same pair
  * of connections and agree.
@@ -49,10 +55,8 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   /** The Noise protocol every link runs. */
   public static final String SUITE = "Noise_XK_25519_AESGCM_SHA256";
 
-  /** Connections the kernel queues for the acceptor thread. */
-  private static final int ACCEPT_BACKLOG = 128;
-
-  /** Pause after a failed accept (e.g. no file descriptor left) before the next one. */
+  /** Most lines {@link AbuseLog} writes per interval, over all addresses. */
+  private static final int ABUSE_LINES_PER_INTERVAL = 32;
 
   /** A new verified directory (from the directory subscription, or injected by tests). */
   public record DirectoryUpdated(DirectoryView view) implements Links.Command {}
@@ -63,26 +67,10 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   /** Replies with the layer's counters. */
   public record GetStats(ActorRef<LinkStats> replyTo) implements Links.Command {}
 
-  /**
-   * Counters of the link layer (JSON-friendly).
-   *
-   * @param violations links closed for a protocol violation (bad handshake, bad record)
-   * @param refusedUnknownKey inbound handshakes whose static key is no directory member's
-   * @param refusedOverLimit inbound connections refused at {@link LinkSettings#maxLinks()}
-   * @param duplicatesClosed links closed by the one-link-per-node rule
-   * @param droppedCells cells dropped: queue full, no descriptor, dial failed
-   * @param unroutedCells inbound cells with no handler (open links only)
-   * @param openLinks admitted links now
-   * @param connections connections now (open, dialing or in handshake)
-   */
-  public record LinkStats(long violations, long refusedUnknownKey, long refusedOverLimit,
-      long duplicatesClosed, long droppedCells, long unroutedCells, int openLinks,
-      int connections) {}
-
   record HandshakeDone(ActorRef<PeerActor.Command> peer, byte[] remoteStatic)
       implements Links.Command {}
 
-  record LinkClosed(ActorRef<PeerActor.Command> peer, String reason, boolean violation)
+  record LinkClosed(ActorRef<PeerActor.Command> peer, String reason, PeerActor.Fault fault)
       implements Links.Command {}
 
   private record PeerTerminated(ActorRef<PeerActor.Command> peer) implements Links.Command {}
@@ -91,64 +79,42 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
 
   private record BindFailed(String reason) implements Links.Command {}
 
-  /** What this actor knows about one connection. */
-  private static final class Entry {
-    final LinkCounters counters;
-    NodeId node;
-    boolean current;
-    String closeReason = "closed";
-
-    Entry(LinkCounters counters, NodeId node) {
-      this.counters = counters;
-      this.node = node;
-    }
-  }
-
   private final NodeId self;
   private final PeerSetup setup;
   private final LinkSettings settings;
-  private final Map<ActorRef<PeerActor.Command>, Entry> connections = new HashMap<>();
+  private final Map<ActorRef<PeerActor.Command>, Connection> connections = new HashMap<>();
   private final Map<NodeId, ActorRef<PeerActor.Command>> current = new HashMap<>();
   /** {@link #current} as published for the node's circuits, which send without this actor. */
   private final OpenLinks openLinks;
   /** The node's metrics: bytes of every link, and {@link #current}'s size as the open-links gauge. */
   private final NodeMetrics metrics;
   private final Map<NodeId, ActorRef<PeerActor.Command>> dialing = new HashMap<>();
-  private final Map<NodeId, ArrayDeque<Cell>> held = new HashMap<>();
+  private final HeldCells held;
   private Routes routes = Routes.NONE;
   private final List<ActorRef<Links.LinkEvent>> watchers = new ArrayList<>();
   private Map<NodeId, NodeDescriptor> byId = Map.of();
   private Map<String, NodeId> byLinkKey = Map.of();
   private InetSocketAddress boundAddress;
   private final ServerSocketChannel listener;
-  private long violations;
-  private long refusedUnknownKey;
-  private long refusedOverLimit;
-  private long duplicatesClosed;
-  private long droppedCells;
-  private long unroutedOfClosed;
+  private final AdmissionPolicy admission;
+  private final AbuseLog abuseLog;
+  private final LinkTally tally = new LinkTally();
   private int spawned;
 
-  public static Behavior<Links.Command> create(NodeId self, X25519.KeyPair linkKey,
-      InetSocketAddress bindAddress, LinkSettings settings,
-      Consumer<ActorRef<DirectoryView>> directory, Clock clock) {
-    return create(self, linkKey, bindAddress, settings, directory, clock, new SecureRandom());
-  }
-
-  /** As above with an explicit random source (ephemeral keys, ping ids). */
-  public static Behavior<Links.Command> create(NodeId self, X25519.KeyPair linkKey,
-      InetSocketAddress bindAddress, LinkSettings settings,
-      Consumer<ActorRef<DirectoryView>> directory, Clock clock, SecureRandom random) {
-    return create(self, linkKey, bindAddress, settings, directory, clock, random, OpenLinks.create());
-  }
-
-  /** As above, publishing the open link to each node in {@code openLinks} for the node's circuits. */
+  /**
+   * The links of node {@code self} listening on {@code bindAddress}, with {@code random} for
+   * ephemeral keys and ping ids, publishing the open link to each node in {@code openLinks} for
+   * the node's circuits.
+   */
   public static Behavior<Links.Command> create(NodeId self, X25519.KeyPair linkKey,
       InetSocketAddress bindAddress, LinkSettings settings,
       Consumer<ActorRef<DirectoryView>> directory, Clock clock, SecureRandom random,
       OpenLinks openLinks) {
+    InetAddress host = bindAddress.getAddress();
+    InetAddress dialFrom = host == null || host.isAnyLocalAddress() ? null : host;
     return Behaviors.setup(ctx -> new LinksActor(ctx, self,
-        new PeerSetup(ctx.getSelf(), linkKey, settings, clock, random), bindAddress, directory, openLinks));
+        new PeerSetup(ctx.getSelf(), linkKey, settings, clock, random, dialFrom), bindAddress,
+        directory, openLinks));
   }
 
   private LinksActor(ActorContext<Links.Command> ctx, NodeId self, PeerSetup setup,
@@ -159,17 +125,15 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     this.metrics = Metrics.get(ctx.getSystem());
     this.setup = setup;
     this.settings = setup.settings();
+    this.held = new HeldCells(settings.maxQueuedCells());
+    this.admission = new AdmissionPolicy(settings);
+    this.abuseLog = new AbuseLog(setup.clock(), settings.abuseLogInterval(), ABUSE_LINES_PER_INTERVAL);
     directory.accept(ctx.messageAdapter(DirectoryView.class, DirectoryUpdated::new));
     ServerSocketChannel bound = null;
     try {
-      bound = ServerSocketChannel.open();
-      bound.bind(bindAddress, ACCEPT_BACKLOG);
+      bound = LinkAcceptor.listen(bindAddress, ctx.getSelf(), ctx.getLog());
       boundAddress = (InetSocketAddress) bound.getLocalAddress();
       ctx.getLog().info("peer links listening on {}", DataAddress.format(boundAddress));
-      Thread acceptor = new Thread(new LinkAcceptor(bound, ctx.getSelf(), ctx.getLog()),
-          "shroud-link-accept-" + DataAddress.format(boundAddress));
-      acceptor.setDaemon(true);
-      acceptor.start();
     } catch (IOException e) {
       LinkAcceptor.closeQuietly(bound);
       bound = null;
@@ -177,7 +141,6 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     }
     this.listener = bound;
   }
-
 
   @Override
   public Receive<Links.Command> createReceive() {
@@ -217,14 +180,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
 
   /** Keeps cells for a node without an open link (bounded, excess dropped) and dials it. */
   private void hold(NodeId to, List<Cell> cells) {
-    ArrayDeque<Cell> queue = held.computeIfAbsent(to, n -> new ArrayDeque<>());
-    for (Cell cell : cells) {
-      if (queue.size() >= settings.maxQueuedCells()) {
-        droppedCells++;
-      } else {
-        queue.add(cell);
-      }
-    }
+    tally.droppedCells += held.hold(to, cells);
     if (!dialing.containsKey(to)) {
       dial(to);
     }
@@ -233,16 +189,17 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   private void dial(NodeId to) {
     NodeDescriptor d = byId.get(to);
     InetSocketAddress address = d == null ? null : DataAddress.parse(d.dataAddress()).map(DataAddress::socketAddress).orElse(null);
-    if (d == null || address == null || to.equals(self) || connections.size() >= settings.maxLinks()) {
+    AdmissionPolicy.Ticket ticket = d == null || address == null || to.equals(self) ? null : admission.dial();
+    if (ticket == null) {
       dropHeld(to);
       return;
     }
-    LinkCounters counters = new LinkCounters(true, d.dataAddress(), metrics);
+    LinkCounters counters = new LinkCounters(true, d.dataAddress(), metrics, settings.maxInboundCells());
     ActorRef<PeerActor.Command> peer = getContext().spawn(stopOnFailure(
         PeerActor.outbound(to, address, d.linkKey(), setup, counters)),
         "out-" + to.shortHex() + "-" + (++spawned));
     getContext().watchWith(peer, new PeerTerminated(peer));
-    connections.put(peer, new Entry(counters, to));
+    connections.put(peer, new Connection(counters, ticket, AdmissionPolicy.ipKey(address.getAddress()), to));
     dialing.put(to, peer);
   }
 
@@ -255,36 +212,51 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     return Behaviors.supervise(peer).onFailure(SupervisorStrategy.stop());
   }
 
+  /** Admits an accepted connection as a pending handshake, or resets it at once. */
   private Behavior<Links.Command> onAccepted(Accepted a) {
-    if (connections.size() >= settings.maxLinks()) {
-      refusedOverLimit++;
-      LinkAcceptor.closeQuietly(a.connection());
-      return this;
-    }
-    String remote;
-    try {
-      remote = DataAddress.format((InetSocketAddress) a.connection().getRemoteAddress());
-    } catch (IOException e) {
+    InetSocketAddress remote = (InetSocketAddress) a.connection().socket().getRemoteSocketAddress();
+    if (remote == null || remote.getAddress() == null) {
       LinkAcceptor.closeQuietly(a.connection()); // gone already
       return this;
     }
-    LinkCounters counters = new LinkCounters(false, remote, metrics);
+    AdmissionPolicy.Decision decision = admission.accept(remote.getAddress());
+    String logAddress = AdmissionPolicy.ipKey(remote.getAddress());
+    if (decision.refusal() != null) {
+      metrics.linkRefused(decision.refusal());
+      LinkAcceptor.refuse(a.connection());
+      if (decision.refusal() != LinkRefusal.LINK_LIMIT) { // a full node is no peer's doing
+        logAbuse(logAddress, "connection refused: " + admission.describe(decision.refusal()));
+      }
+      return this;
+    }
+    LinkCounters counters = new LinkCounters(false, DataAddress.format(remote), metrics,
+        settings.maxInboundCells());
     ActorRef<PeerActor.Command> peer = getContext().spawn(stopOnFailure(
         PeerActor.inbound(a.connection(), setup, counters)), "in-" + (++spawned));
     getContext().watchWith(peer, new PeerTerminated(peer));
-    connections.put(peer, new Entry(counters, null));
+    connections.put(peer, new Connection(counters, decision.ticket(), logAddress, null));
     return this;
   }
 
+  /** One WARN line about {@code address}, unless the abuse log says it was logged lately. */
+  private void logAbuse(String address, String event) {
+    AbuseLog.Line line = abuseLog.offer(address, event);
+    if (line != null) {
+      getContext().getLog().warn("peer {}", line.text());
+    }
+  }
+
   private Behavior<Links.Command> onHandshakeDone(HandshakeDone h) {
-    Entry entry = connections.get(h.peer());
+    Connection entry = connections.get(h.peer());
     if (entry == null) {
       return this;
     }
+    admission.handshakeDone(entry.ticket);
     if (!entry.counters.outbound) {
       NodeId node = byLinkKey.get(HexFormat.of().formatHex(h.remoteStatic()));
       if (node == null || node.equals(self)) {
-        refusedUnknownKey++;
+        admission.refused(LinkRefusal.UNKNOWN_KEY);
+        metrics.linkRefused(LinkRefusal.UNKNOWN_KEY);
         h.peer().tell(new PeerActor.Refuse("link key is not a directory member's"));
         return this;
       }
@@ -295,14 +267,22 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
       dialing.remove(node);
     }
     ActorRef<PeerActor.Command> existing = current.get(node);
-    if (existing != null) {
-      duplicatesClosed++;
-      if (!DuplicateRule.keepNewer(self, node, connections.get(existing).counters.outbound,
-          entry.counters.outbound)) {
-        h.peer().tell(new PeerActor.Refuse("duplicate link"));
-        return this;
-      }
-      connections.get(existing).current = false;
+    Connection replaced = existing == null ? null : connections.get(existing);
+    if (replaced != null && !DuplicateRule.keepNewer(self, node, replaced.counters.outbound,
+        entry.counters.outbound)) {
+      tally.duplicatesClosed++;
+      h.peer().tell(new PeerActor.Refuse("duplicate link"));
+      return this;
+    }
+    LinkRefusal refusal = admission.open(entry.ticket, replaced == null ? null : replaced.ticket);
+    if (refusal != null) {
+      metrics.linkRefused(refusal);
+      h.peer().tell(new PeerActor.Refuse("inbound links at their limit"));
+      return this;
+    }
+    if (replaced != null) {
+      tally.duplicatesClosed++;
+      replaced.current = false;
       existing.tell(new PeerActor.Close("replaced by a duplicate link"));
     } else {
       metrics.linkOpened(); // before the watchers hear of it: what they see, a scrape shows
@@ -312,9 +292,9 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     entry.current = true;
     current.put(node, h.peer());
     h.peer().tell(new PeerActor.Admit(node, routes));
-    ArrayDeque<Cell> cells = held.remove(node);
-    if (cells != null) {
-      h.peer().tell(new PeerActor.SendCells(List.copyOf(cells)));
+    List<Cell> cells = held.take(node);
+    if (!cells.isEmpty()) {
+      h.peer().tell(new PeerActor.SendCells(cells));
     }
     // published after the held cells are in the link's mailbox: nothing sent directly overtakes them
     openLinks.publish(node, h.peer());
@@ -322,25 +302,30 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   }
 
   private Behavior<Links.Command> onLinkClosed(LinkClosed c) {
-    Entry entry = connections.get(c.peer());
-    if (entry != null) {
-      entry.closeReason = c.reason();
-      if (c.violation()) {
-        violations++;
-        getContext().getLog().info("a link was closed: {}", c.reason());
-        getContext().getLog().debug("the violating link came from {}", entry.counters.remoteAddress);
+    Connection entry = connections.get(c.peer());
+    if (entry == null) {
+      return this;
+    }
+    entry.closeReason = c.reason();
+    switch (c.fault()) {
+      case VIOLATION -> tally.violations++;
+      case STALLED -> tally.handshakeTimeouts++;
+      case NONE -> {
+        return this;
       }
     }
+    // the reason names the problem, never key material or frame contents (ProtocolViolationException)
+    logAbuse(entry.logAddress, (entry.counters.outbound ? "dialed link" : "link") + " cut: " + c.reason());
     return this;
   }
 
   private Behavior<Links.Command> onPeerTerminated(PeerTerminated t) {
-    Entry entry = connections.remove(t.peer());
+    Connection entry = connections.remove(t.peer());
     if (entry == null) {
       return this;
     }
-    droppedCells += entry.counters.droppedOut.get();
-    unroutedOfClosed += entry.counters.unrouted.get();
+    admission.closed(entry.ticket);
+    tally.closed(entry.counters);
     if (entry.node == null) {
       return this;
     }
@@ -367,8 +352,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   }
 
   private void dropHeld(NodeId node) {
-    ArrayDeque<Cell> cells = held.remove(node);
-    droppedCells += cells == null ? 0 : cells.size();
+    tally.droppedCells += held.drop(node);
   }
 
   private Behavior<Links.Command> onRoutes(Routes updated) {
@@ -385,12 +369,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   private Behavior<Links.Command> onGetPeers(Links.GetPeers g) {
     List<Links.PeerInfo> peers = new ArrayList<>();
     for (ActorRef<PeerActor.Command> ref : current.values()) {
-      LinkCounters c = connections.get(ref).counters;
-      long age = c.openedAt() == null ? 0
-          : Math.max(0, Duration.between(c.openedAt(), setup.clock().instant()).toSeconds());
-      peers.add(new Links.PeerInfo(c.peer().toHex(), c.remoteAddress,
-          c.outbound ? "outbound" : "inbound", age, c.cellsIn.get(), c.cellsOut.get(),
-          c.bytesIn.get(), c.bytesOut.get(), c.readsIn.get(), c.writesOut.get(), c.rttMillis(), SUITE));
+      peers.add(connections.get(ref).counters.info(setup.clock().instant(), SUITE));
     }
     peers.sort((a, b) -> a.nodeId().compareTo(b.nodeId()));
     g.replyTo().tell(new Links.PeersView(List.copyOf(peers)));
@@ -417,14 +396,8 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   }
 
   private Behavior<Links.Command> onGetStats(GetStats g) {
-    long unrouted = unroutedOfClosed;
-    for (Entry e : connections.values()) {
-      unrouted += e.counters.unrouted.get();
-    }
-    long dropped = droppedCells + connections.values().stream()
-        .mapToLong(e -> e.counters.droppedOut.get()).sum();
-    g.replyTo().tell(new LinkStats(violations, refusedUnknownKey, refusedOverLimit,
-        duplicatesClosed, dropped, unrouted, current.size(), connections.size()));
+    g.replyTo().tell(tally.stats(admission,
+        connections.values().stream().map(e -> e.counters).toList(), current.size()));
     return this;
   }
 

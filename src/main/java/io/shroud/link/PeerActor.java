@@ -63,11 +63,18 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
    */
   record Received(byte[] chunk, CompletableFuture<LinkReader.Handover> answer) implements Command {}
 
-  /** The reader saw a LINK_PONG. */
-  record Pong(long id) implements Command {}
+  /** The LINK_PINGs and LINK_PONGs of one read, in order (credited to the link until handled). */
+  record LinkControl(List<Cell> cells) implements Command {}
 
   /** The reader or the writer stopped (the peer closed, an I/O error, a bad record): the link is over. */
   record ConnectionEnded(String reason, boolean violation) implements Command {}
+
+  /**
+   * What a link's end says about its peer, for {@code LinksActor}'s counters and its
+   * rate-limited log: nothing ({@code NONE}), a protocol violation, or a handshake that did not
+   * finish in time ({@code STALLED}).
+   */
+  enum Fault { NONE, VIOLATION, STALLED }
 
   private enum Timer implements Command { HANDSHAKE, IDLE, PADDING, PING }
 
@@ -121,11 +128,15 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     Consumer<String> writeFailed = reason -> self.tell(new ConnectionEnded(reason, false));
     this.socket = incoming != null ? LinkSocket.accepted(incoming, name, writeFailed)
         : LinkSocket.unconnected(name, writeFailed);
-    this.reader = new LinkReader(socket, self, counters, address, setup.settings().dialTimeout());
+    this.reader = new LinkReader(socket, self, counters, address, setup.settings().dialTimeout(),
+        setup.dialFrom());
     Thread readerThread = new Thread(reader, name + "-read");
     readerThread.setDaemon(true);
     readerThread.start();
-    timers.startSingleTimer(Timer.HANDSHAKE, setup.settings().handshakeTimeout());
+    // a dialer's deadline covers its TCP connect as well
+    LinkSettings settings = setup.settings();
+    timers.startSingleTimer(Timer.HANDSHAKE, dialed == null ? settings.handshakeTimeout()
+        : settings.handshakeTimeout().plus(settings.dialTimeout()));
     timers.startSingleTimer(Timer.IDLE, setup.settings().idleTimeout());
     if (dialed != null) {
       send(handshake.writeFrame()); // queued until the connection is up
@@ -145,12 +156,12 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     return newReceiveBuilder()
         .onMessage(Received.class, this::onReceived)
         .onMessage(Admit.class, this::onAdmit)
-        .onMessage(Refuse.class, r -> close("refused: " + r.reason(), false))
-        .onMessage(Close.class, c -> close(c.reason(), false))
+        .onMessage(Refuse.class, r -> close("refused: " + r.reason(), Fault.NONE))
+        .onMessage(Close.class, c -> close(c.reason(), Fault.NONE))
         .onMessage(SendCells.class, this::onSendCells)
         .onMessage(UpdateRoutes.class, this::onUpdateRoutes)
-        .onMessage(Pong.class, this::onPong)
-        .onMessage(ConnectionEnded.class, e -> close(e.reason(), e.violation()))
+        .onMessage(LinkControl.class, this::onLinkControl)
+        .onMessage(ConnectionEnded.class, e -> close(e.reason(), e.violation() ? Fault.VIOLATION : Fault.NONE))
         .onMessageEquals(Timer.HANDSHAKE, this::onHandshakeTimeout)
         .onMessageEquals(Timer.IDLE, this::onIdleCheck)
         .onMessageEquals(Timer.PADDING, this::onPaddingTick)
@@ -171,7 +182,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         onHandshakeFrame(frame);
       }
     } catch (ProtocolViolationException e) {
-      return close("protocol violation: " + e.getMessage(), true);
+      return close("protocol violation: " + e.getMessage(), Fault.VIOLATION);
     }
     if (state == State.HANDSHAKE) {
       r.answer().complete(null);
@@ -195,11 +206,20 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     }
   }
 
-  private Behavior<Command> onPong(Pong p) {
-    if (pingId != null && pingId == p.id()) {
-      Duration rtt = Duration.between(pingSentAt, setup.clock().instant());
-      counters.rtt(rtt.toNanos() / 1e6);
-      pingId = null;
+  /** Answers each LINK_PING with a LINK_PONG; a LINK_PONG for the outstanding ping gives the RTT. */
+  private Behavior<Command> onLinkControl(LinkControl c) {
+    counters.inbound.release(c.cells().size());
+    for (Cell cell : c.cells()) {
+      long id = ByteBuffer.wrap(cell.payload(0, Long.BYTES)).getLong();
+      if (cell.command() == CellCommand.LINK_PING) {
+        if (state == State.OPEN) {
+          sendCell(new Cell(0, CellCommand.LINK_PONG, cell.payload(0, Long.BYTES)));
+        }
+      } else if (pingId != null && pingId == id) {
+        Duration rtt = Duration.between(pingSentAt, setup.clock().instant());
+        counters.rtt(rtt.toNanos() / 1e6);
+        pingId = null;
+      }
     }
     return this;
   }
@@ -234,15 +254,19 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
   }
 
   private Behavior<Command> onHandshakeTimeout() {
-    return state == State.OPEN ? this : close("handshake timeout", false);
+    return state == State.OPEN ? this : close("handshake timeout", Fault.STALLED);
   }
 
-  /** Closes the link if the reader has read nothing for the idle timeout, else looks again then. */
+  /**
+   * Closes the link if the reader has read nothing for the idle timeout, else looks again then.
+   * A reader that read nothing because the link's handlers took none of its cells all that time
+   * says so: the cells it holds would never be delivered.
+   */
   private Behavior<Command> onIdleCheck() {
     long idle = setup.settings().idleTimeout().toNanos();
     long quiet = reader.nanosSinceLastRead();
     if (quiet >= idle) {
-      return close("idle timeout", false);
+      return close(reader.paused() ? "inbound stalled: handlers took no cell" : "idle timeout", Fault.NONE);
     }
     timers.startSingleTimer(Timer.IDLE, Duration.ofNanos(idle - quiet));
     return this;
@@ -307,9 +331,9 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     return true;
   }
 
-  private Behavior<Command> close(String reason, boolean violation) {
+  private Behavior<Command> close(String reason, Fault fault) {
     getContext().getLog().debug("link {} closing in state {}: {}", counters.remoteAddress, state, reason);
-    setup.parent().tell(new LinksActor.LinkClosed(getContext().getSelf(), reason, violation));
+    setup.parent().tell(new LinksActor.LinkClosed(getContext().getSelf(), reason, fault));
     return Behaviors.stopped();
   }
 

@@ -28,6 +28,13 @@ public final class NodeMetrics {
   /** Bytes read from ({@code IN}) or written to ({@code OUT}) peer links. */
   public enum LinkDirection { IN, OUT }
 
+  /**
+   * Why an inbound peer connection was refused ({@code shroud_link_refusals_total{reason}}): the
+   * handshake budget was full, its address or subnet was at its cap, inbound links were at their
+   * limit, or its Noise static key is no directory member's.
+   */
+  public enum LinkRefusal { HANDSHAKE_BUDGET, PER_IP, PER_SUBNET, LINK_LIMIT, UNKNOWN_KEY }
+
   /** How a DHT lookup ended: {@code LOCAL} when the node held the record itself (0 rounds). */
   public enum LookupOutcome { VALUE_FOUND, VALUE_NOT_FOUND, NODES_FOUND, NO_ANSWER, LOCAL }
 
@@ -46,6 +53,7 @@ public final class NodeMetrics {
   private final CounterDataPoint[] relayBytes;
   private final GaugeDataPoint linksOpen;
   private final CounterDataPoint[] linkBytes;
+  private final CounterDataPoint[] linkRefusals;
   private final CounterDataPoint[] dhtLookups;
   private final DistributionDataPoint dhtLookupRounds;
   private final GaugeDataPoint shares;
@@ -80,6 +88,9 @@ public final class NodeMetrics {
     linkBytes = labelled(counter("shroud_link_bytes_total",
         "Bytes read from and written to peer links (sealed records, handshakes included).", "direction"),
         LinkDirection.values());
+    linkRefusals = labelled(counter("shroud_link_refusals_total",
+        "Inbound peer connections refused before carrying a cell, by reason.", "reason"),
+        LinkRefusal.values());
     dhtLookups = labelled(counter("shroud_dht_lookups_total",
         "DHT lookups this node's DHT ran (its own and those asked through a circuit), by outcome.", "outcome"),
         LookupOutcome.values());
@@ -151,6 +162,11 @@ public final class NodeMetrics {
   /** {@code bytes} read from or written to a peer link. */
   public void linkBytes(LinkDirection direction, long bytes) {
     linkBytes[direction.ordinal()].inc(bytes);
+  }
+
+  /** An inbound peer connection was refused. */
+  public void linkRefused(LinkRefusal reason) {
+    linkRefusals[reason.ordinal()].inc();
   }
 
   /** A DHT lookup ended after {@code rounds} rounds. */

@@ -24,7 +24,11 @@ public final class FeatureSettings {
         duration(l, "handshake-timeout", p), duration(l, "idle-timeout", p), duration(l, "padding-interval", p),
         duration(l, "ping-interval", p),
         new RekeyPolicy(positiveLong(l, "rekey-cells", p), duration(l, "rekey-interval", p)),
-        positiveInt(l, "max-links", p), positiveInt(l, "max-queued-cells", p), duration(l, "dial-timeout", p)));
+        positiveInt(l, "max-links", p), positiveInt(l, "max-queued-cells", p), duration(l, "dial-timeout", p),
+        new LinkSettings.Admission(positiveInt(l, "max-pending-handshakes", p),
+            positiveInt(l, "max-connections-per-ip", p), positiveInt(l, "max-connections-per-subnet", p),
+            nonNegativeInt(l, "outbound-reserve", p)),
+        positiveInt(l, "max-inbound-cells", p), duration(l, "abuse-log-interval", p)));
   }
 
   public static CircuitSettings circuits(Config config) {

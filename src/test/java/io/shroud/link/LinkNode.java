@@ -101,8 +101,8 @@ final class LinkNode {
     return probe.receiveMessage(Duration.ofSeconds(3));
   }
 
-  LinksActor.LinkStats stats() {
-    TestProbe<LinksActor.LinkStats> probe = kit.createTestProbe();
+  LinkStats stats() {
+    TestProbe<LinkStats> probe = kit.createTestProbe();
     links.tell(new LinksActor.GetStats(probe.ref()));
     return probe.receiveMessage(Duration.ofSeconds(3));
   }

@@ -154,7 +154,7 @@ class LinksActorTest {
     a.links.tell(new Links.Send(b.id, dht("to the wrong key")));
     b.events.awaitAssert(WAIT, () -> {
       assertEquals(1, b.stats().violations(), "b cannot decrypt message 1");
-      LinksActor.LinkStats atA = a.stats();
+      LinkStats atA = a.stats();
       assertEquals(0, atA.connections());
       assertEquals(1, atA.droppedCells(), "the held cell is dropped with the failed dial");
       return null;
@@ -251,7 +251,7 @@ class LinksActorTest {
       io.shroud.identity.NodeId from = io.shroud.identity.NodeId.ofIdentityKey(peerIdentity.publicKey());
       assertEquals(new Links.Inbound(from, dht("after")), node.dht.receiveMessage(WAIT), "the link stays up");
       node.events.awaitAssert(WAIT, () -> {
-        LinksActor.LinkStats stats = node.stats();
+        LinkStats stats = node.stats();
         assertEquals(1, stats.unroutedCells());
         assertEquals(0, stats.violations());
         assertEquals(1, stats.openLinks());
@@ -372,7 +372,7 @@ class LinksActorTest {
       for (int i = 0; i < 7; i++) {
         a.links.tell(new Links.Send(b.id, dht("cell " + i)));
       }
-      LinksActor.LinkStats stats = a.stats();
+      LinkStats stats = a.stats();
       assertEquals(3, stats.droppedCells());
       assertEquals(1, stats.connections());
       assertEquals(0, stats.openLinks());
@@ -431,10 +431,7 @@ class LinksActorTest {
 
   @Test
   void aLinkThatReceivesNothingIsClosedAtTheIdleTimeout() throws Exception {
-    LinkSettings d = SETTINGS;
-    LinkNode victim = new LinkNode(KIT, "127.0.7.12", new LinkSettings(d.handshakeTimeout(),
-        Duration.ofMillis(500), d.paddingInterval(), d.pingInterval(), d.rekeyPolicy(),
-        d.maxLinks(), d.maxQueuedCells(), d.dialTimeout()));
+    LinkNode victim = new LinkNode(KIT, "127.0.7.12", SETTINGS.withIdleTimeout(Duration.ofMillis(500)));
     X25519.KeyPair key = X25519.generate(new SecureRandom());
     Ed25519.KeyPair identity = Ed25519.generate(new SecureRandom());
     victim.directory(victim.descriptor(), LinkNode.descriptor(identity, key.publicKey(), "127.0.7.13:1"));
@@ -453,7 +450,7 @@ class LinksActorTest {
 
   @Test
   void inboundLinksBeyondMaxLinksAreRefused() {
-    LinkNode b = new LinkNode(KIT, "127.0.7.5", SETTINGS.withMaxLinks(1));
+    LinkNode b = new LinkNode(KIT, "127.0.7.5", SETTINGS.withMaxLinks(1, 0));
     LinkNode a = new LinkNode(KIT, "127.0.7.6", SETTINGS);
     LinkNode c = new LinkNode(KIT, "127.0.7.7", SETTINGS);
     LinkNode.directoryOfAll(a, b, c);
