@@ -5,6 +5,7 @@ import io.shroud.crypto.HandshakeException;
 import io.shroud.crypto.OnionKeyPair;
 import io.shroud.crypto.OnionKeys;
 import io.shroud.crypto.ReplayCache;
+import io.shroud.dht.PeerRateLimiter;
 import io.shroud.identity.DirectoryView;
 import io.shroud.identity.NodeDescriptor;
 import io.shroud.identity.NodeId;
@@ -112,10 +113,13 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     }
   }
 
+  /** Remote nodes whose CREATE buckets are kept (far above the links a node has open at once). */
+  static final int CREATE_RATE_PEERS = 4096;
+
   private final Setup setup;
   private final CircuitSettings settings;
   private final CircuitIdAllocator ids;
-  private final CreateRateLimiter createRate;
+  private final PeerRateLimiter createRate;
   private final ReplayCache replayCache;
   private final GuardSet guardSet;
   private final ActorRef<Streams.ServiceRequest> serviceRouter;
@@ -136,7 +140,8 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     this.setup = setup;
     this.settings = setup.settings();
     this.ids = new CircuitIdAllocator(setup.self(), setup.random());
-    this.createRate = new CreateRateLimiter(setup.clock(), settings.createBurst(), settings.createPerSecond());
+    this.createRate = new PeerRateLimiter(setup.clock(), settings.createBurst(), settings.createPerSecond(),
+        CREATE_RATE_PEERS);
     this.replayCache = new ReplayCache(setup.clock(), settings.replayCacheSize());
     this.guardSet = new GuardSet(setup.clock(), setup.random(), GuardSet.Params.DEFAULT, setup.guards());
     this.serviceRouter = ctx.messageAdapter(Streams.ServiceRequest.class, ServiceRouted::new);

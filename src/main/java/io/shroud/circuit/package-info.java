@@ -17,7 +17,8 @@
  * (streams and SENDME windows of one circuit end), and the view collector. Pure helpers:
  * {@link io.shroud.circuit.StreamTable} (stream ids and BEGIN/END rules),
  * {@link io.shroud.circuit.FlowControl}, {@link io.shroud.circuit.CircuitIdAllocator},
- * {@link io.shroud.circuit.CreateRateLimiter}, {@link io.shroud.circuit.RelayDirectory}.
+ * {@link io.shroud.circuit.RelayDirectory}; CREATEs are rate-limited with
+ * {@link io.shroud.dht.PeerRateLimiter}.
  *
  * <p>Only the {@code *Actor} classes (the circuit and relay actors) may import Pekko; everything
  * else here is pure, takes its {@link java.time.Clock} and random source through constructors,

@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.identity.NodeId;
-import io.shroud.testutil.MutableClock;
 import io.shroud.testutil.SeededRandom;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The pure parts under the actors: windows, circuit id halves, CREATE rate buckets. */
+/** The pure parts under the actors: windows and circuit id halves (CREATE buckets: dht.PeerRateLimiterTest). */
 class FlowControlTest {
   @Test
   void theWindowStopsSendingUntilASendmeAndTheQueueIsBounded() throws Exception {
@@ -82,19 +79,5 @@ class FlowControlTest {
       assertTrue(atA.isPeersId(b, other));
     }
     assertFalse(atB.isPeersId(a, 0), "0 is never a circuit id");
-  }
-
-  @Test
-  void createBucketsRefillOverTime() {
-    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    CreateRateLimiter limiter = new CreateRateLimiter(clock, 2, 1.0);
-    NodeId peer = NodeId.fromHex("03".repeat(32));
-    assertTrue(limiter.tryAcquire(peer));
-    assertTrue(limiter.tryAcquire(peer));
-    assertFalse(limiter.tryAcquire(peer));
-    assertTrue(limiter.tryAcquire(NodeId.fromHex("04".repeat(32))), "buckets are per remote node");
-    clock.advance(Duration.ofSeconds(1));
-    assertTrue(limiter.tryAcquire(peer));
-    assertFalse(limiter.tryAcquire(peer));
   }
 }
