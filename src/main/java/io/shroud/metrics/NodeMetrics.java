@@ -37,6 +37,9 @@ public final class NodeMetrics {
   /** The event-sourced actor whose journal write was timed. */
   public enum Journal { DOWNLOAD, SHARES }
 
+  /** Why a DHT cell from a peer was dropped unanswered: {@code shroud_dht_dropped_total{reason}}. */
+  public enum DhtDrop { MALFORMED, RATE_LIMITED }
+
   private final PrometheusRegistry registry = new PrometheusRegistry();
 
   private final CounterDataPoint circuitsBuilt;
@@ -58,6 +61,7 @@ public final class NodeMetrics {
   private final CounterDataPoint blocksFailed;
   private final CounterDataPoint[] sourceStrikes;
   private final DistributionDataPoint[] journalWrite;
+  private final CounterDataPoint[] dhtDropped;
 
   /** A node's metrics, every series registered (at zero) in a fresh registry. */
   public NodeMetrics() {
@@ -105,6 +109,9 @@ public final class NodeMetrics {
         .labelNames("journal")
         .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
         .classicOnly().withoutExemplars().register(registry), Journal.values());
+    dhtDropped = labelled(counter("shroud_dht_dropped_total",
+        "DHT cells from peers dropped unanswered: malformed, or a request over its sender's query rate.",
+        "reason"), DhtDrop.values());
   }
 
   /** The registry these metrics are in, for the exposition ({@code api.MetricsRoutes}). */
@@ -204,6 +211,11 @@ public final class NodeMetrics {
   /** A journal write of {@code journal} took {@code nanos} from persist to its callback. */
   public void journalWrite(Journal journal, long nanos) {
     journalWrite[journal.ordinal()].observe(nanos / 1e9);
+  }
+
+  /** A DHT cell from a peer was dropped unanswered. */
+  public void dhtDropped(DhtDrop reason) {
+    dhtDropped[reason.ordinal()].inc();
   }
 
   /** The Prometheus label value of {@code e}: its name in lower case. */

@@ -46,7 +46,8 @@ public final class FeatureSettings {
     return check(p, () -> new DhtSettings(d.k(), d.alpha(), duration(c, "query-timeout", p),
         duration(c, "ping-timeout", p), duration(c, "refresh-interval", p),
         duration(c, "record-max-lifetime", p), d.republishFraction(), d.snapshotEveryChanges(),
-        d.snapshotInterval(), d.maintenanceInterval(), d.persistRoutingTable()));
+        d.snapshotInterval(), d.maintenanceInterval(), d.persistRoutingTable(),
+        positiveInt(c, "queries-burst", p), positiveDouble(c, "queries-per-second", p)));
   }
 
   public static SwarmSettings swarm(Config config) {
