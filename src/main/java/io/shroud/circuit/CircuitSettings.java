@@ -17,7 +17,8 @@ import java.time.Duration;
  * @param maxCircuitsPerLink circuits a relay accepts from one neighbour
  * @param createBurst CREATE cells accepted from one remote node in a burst
  * @param createPerSecond sustained CREATE rate per remote node
- * @param replayCacheSize capacity of the CREATE replay cache
+ * @param replayCacheSize most CREATE fingerprints the replay cache holds (the oldest go first)
+ * @param replayWindow how long a CREATE fingerprint is remembered (a repeat within it is refused)
  * @param viewTimeout how long {@code GetCircuits} waits for each circuit's view
  */
 public record CircuitSettings(
@@ -34,6 +35,7 @@ public record CircuitSettings(
     int createBurst,
     double createPerSecond,
     int replayCacheSize,
+    Duration replayWindow,
     Duration viewTimeout) {
 
   public CircuitSettings {
@@ -44,34 +46,38 @@ public record CircuitSettings(
         || !(createPerSecond > 0) || replayCacheSize < 1) {
       throw new IllegalArgumentException("limits must be positive");
     }
+    if (replayWindow.isNegative() || replayWindow.isZero()) {
+      throw new IllegalArgumentException("the replay window must be positive");
+    }
   }
 
   public static CircuitSettings defaults() {
     return new CircuitSettings(Duration.ofSeconds(10), 2, Duration.ofMinutes(10), Duration.ofMinutes(5),
-        Duration.ofSeconds(5), 1024, 64, 32, 64, 1024, 20, 5.0, 100_000, Duration.ofSeconds(2));
+        Duration.ofSeconds(5), 1024, 64, 32, 64, 1024, 20, 5.0, 100_000, Duration.ofMinutes(10),
+        Duration.ofSeconds(2));
   }
 
   public CircuitSettings withWindow(int newWindow, int newIncrement) {
     return new CircuitSettings(buildTimeout, buildRetries, maxAge, idleTimeout, housekeepingInterval, newWindow,
         newIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, createBurst, createPerSecond,
-        replayCacheSize, viewTimeout);
+        replayCacheSize, replayWindow, viewTimeout);
   }
 
   public CircuitSettings withBuildTimeout(Duration timeout, int retries) {
     return new CircuitSettings(timeout, retries, maxAge, idleTimeout, housekeepingInterval, window,
         sendmeIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, createBurst, createPerSecond,
-        replayCacheSize, viewTimeout);
+        replayCacheSize, replayWindow, viewTimeout);
   }
 
   public CircuitSettings withCreateLimits(int circuitsPerLink, int burst, double perSecond) {
     return new CircuitSettings(buildTimeout, buildRetries, maxAge, idleTimeout, housekeepingInterval, window,
         sendmeIncrement, streamCredit, maxStreamsPerCircuit, circuitsPerLink, burst, perSecond,
-        replayCacheSize, viewTimeout);
+        replayCacheSize, replayWindow, viewTimeout);
   }
 
   public CircuitSettings withLifetimes(Duration newMaxAge, Duration newIdle, Duration housekeeping) {
     return new CircuitSettings(buildTimeout, buildRetries, newMaxAge, newIdle, housekeeping, window,
         sendmeIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, createBurst, createPerSecond,
-        replayCacheSize, viewTimeout);
+        replayCacheSize, replayWindow, viewTimeout);
   }
 }

@@ -142,7 +142,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     this.ids = new CircuitIdAllocator(setup.self(), setup.random());
     this.createRate = new PeerRateLimiter(setup.clock(), settings.createBurst(), settings.createPerSecond(),
         CREATE_RATE_PEERS);
-    this.replayCache = new ReplayCache(setup.clock(), settings.replayCacheSize());
+    this.replayCache = new ReplayCache(setup.clock(), settings.replayWindow(), settings.replayCacheSize());
     this.guardSet = new GuardSet(setup.clock(), setup.random(), GuardSet.Params.DEFAULT, setup.guards());
     this.serviceRouter = ctx.messageAdapter(Streams.ServiceRequest.class, ServiceRouted::new);
     ActorRef<Links.InboundCells> inbound = ctx.messageAdapter(Links.InboundCells.class, CellsArrived::new);
