@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param streamCredit DATA chunks one stream may have queued behind the window
  * @param maxStreamsPerCircuit streams open at once on one circuit end
  * @param maxCircuitsPerLink circuits a relay accepts from one neighbour
+ * @param maxRelayedCircuits circuit hops a relay carries at once, over all its links
  * @param createBurst CREATE cells accepted from one remote node in a burst
  * @param createPerSecond sustained CREATE rate per remote node
  * @param replayCacheSize most CREATE fingerprints the replay cache holds (the oldest go first)
@@ -32,6 +33,7 @@ public record CircuitSettings(
     int streamCredit,
     int maxStreamsPerCircuit,
     int maxCircuitsPerLink,
+    int maxRelayedCircuits,
     int createBurst,
     double createPerSecond,
     int replayCacheSize,
@@ -42,7 +44,8 @@ public record CircuitSettings(
     if (buildRetries < 0 || window < 1 || sendmeIncrement < 1 || window % sendmeIncrement != 0) {
       throw new IllegalArgumentException("need retries >= 0 and a window that is a positive multiple of the SENDME increment");
     }
-    if (streamCredit < 1 || maxStreamsPerCircuit < 1 || maxCircuitsPerLink < 1 || createBurst < 1
+    if (streamCredit < 1 || maxStreamsPerCircuit < 1 || maxCircuitsPerLink < 1 || maxRelayedCircuits < 1
+        || createBurst < 1
         || !(createPerSecond > 0) || replayCacheSize < 1) {
       throw new IllegalArgumentException("limits must be positive");
     }
@@ -53,31 +56,37 @@ public record CircuitSettings(
 
   public static CircuitSettings defaults() {
     return new CircuitSettings(Duration.ofSeconds(10), 2, Duration.ofMinutes(10), Duration.ofMinutes(5),
-        Duration.ofSeconds(5), 1024, 64, 32, 64, 1024, 20, 5.0, 100_000, Duration.ofMinutes(10),
+        Duration.ofSeconds(5), 1024, 64, 32, 64, 1024, 8192, 20, 5.0, 100_000, Duration.ofMinutes(10),
         Duration.ofSeconds(2));
   }
 
   public CircuitSettings withWindow(int newWindow, int newIncrement) {
     return new CircuitSettings(buildTimeout, buildRetries, maxAge, idleTimeout, housekeepingInterval, newWindow,
-        newIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, createBurst, createPerSecond,
+        newIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, maxRelayedCircuits, createBurst, createPerSecond,
         replayCacheSize, replayWindow, viewTimeout);
   }
 
   public CircuitSettings withBuildTimeout(Duration timeout, int retries) {
     return new CircuitSettings(timeout, retries, maxAge, idleTimeout, housekeepingInterval, window,
-        sendmeIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, createBurst, createPerSecond,
+        sendmeIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, maxRelayedCircuits, createBurst, createPerSecond,
         replayCacheSize, replayWindow, viewTimeout);
   }
 
   public CircuitSettings withCreateLimits(int circuitsPerLink, int burst, double perSecond) {
     return new CircuitSettings(buildTimeout, buildRetries, maxAge, idleTimeout, housekeepingInterval, window,
-        sendmeIncrement, streamCredit, maxStreamsPerCircuit, circuitsPerLink, burst, perSecond,
+        sendmeIncrement, streamCredit, maxStreamsPerCircuit, circuitsPerLink, maxRelayedCircuits, burst, perSecond,
         replayCacheSize, replayWindow, viewTimeout);
   }
 
   public CircuitSettings withLifetimes(Duration newMaxAge, Duration newIdle, Duration housekeeping) {
     return new CircuitSettings(buildTimeout, buildRetries, newMaxAge, newIdle, housekeeping, window,
-        sendmeIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, createBurst, createPerSecond,
+        sendmeIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, maxRelayedCircuits, createBurst, createPerSecond,
+        replayCacheSize, replayWindow, viewTimeout);
+  }
+
+  public CircuitSettings withMaxRelayedCircuits(int max) {
+    return new CircuitSettings(buildTimeout, buildRetries, maxAge, idleTimeout, housekeepingInterval, window,
+        sendmeIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, max, createBurst, createPerSecond,
         replayCacheSize, replayWindow, viewTimeout);
   }
 }

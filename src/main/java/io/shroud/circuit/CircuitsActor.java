@@ -1,7 +1,6 @@
 package io.shroud.circuit;
 
 import io.shroud.crypto.CircuitHandshakeRelay;
-import io.shroud.crypto.HandshakeException;
 import io.shroud.crypto.OnionKeyPair;
 import io.shroud.crypto.OnionKeys;
 import io.shroud.crypto.ReplayCache;
@@ -11,6 +10,8 @@ import io.shroud.identity.NodeDescriptor;
 import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
 import io.shroud.link.OpenLinks;
+import io.shroud.metrics.Metrics;
+import io.shroud.metrics.NodeMetrics;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;
 import java.security.SecureRandom;
@@ -105,8 +106,6 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     }
   }
 
-  private record LinkKey(NodeId peer, int id) {}
-
   private record Owner(ActorRef<CircuitActor.Command> circuit, ActorRef<RelayActor.Command> relay) {
     ActorRef<?> ref() {
       return circuit != null ? circuit : relay;
@@ -119,11 +118,12 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   private final Setup setup;
   private final CircuitSettings settings;
   private final CircuitIdAllocator ids;
-  private final PeerRateLimiter createRate;
   private final ReplayCache replayCache;
+  private final CreateAdmission admission;
+  private final NodeMetrics metrics;
   private final GuardSet guardSet;
   private final ActorRef<Streams.ServiceRequest> serviceRouter;
-  private final Map<LinkKey, Owner> owners = new HashMap<>();
+  private final LinkCircuits<Owner> owners = new LinkCircuits<>();
   private final List<ActorRef<CircuitActor.Command>> circuits = new ArrayList<>();
   private final List<ActorRef<RelayActor.Command>> relays = new ArrayList<>();
   private final Map<String, ActorRef<Streams.ServiceRequest>> services = new HashMap<>();
@@ -140,8 +140,9 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     this.setup = setup;
     this.settings = setup.settings();
     this.ids = new CircuitIdAllocator(setup.self(), setup.random());
-    this.createRate = new PeerRateLimiter(setup.clock(), settings.createBurst(), settings.createPerSecond(),
-        CREATE_RATE_PEERS);
+    this.admission = new CreateAdmission(settings, ids, new PeerRateLimiter(setup.clock(), settings.createBurst(),
+        settings.createPerSecond(), CREATE_RATE_PEERS));
+    this.metrics = Metrics.get(ctx.getSystem());
     this.replayCache = new ReplayCache(setup.clock(), settings.replayWindow(), settings.replayCacheSize());
     this.guardSet = new GuardSet(setup.clock(), setup.random(), GuardSet.Params.DEFAULT, setup.guards());
     this.serviceRouter = ctx.messageAdapter(Streams.ServiceRequest.class, ServiceRouted::new);
@@ -168,7 +169,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         .onMessage(UseDirectory.class, this::onDirectory)
         .onMessage(OpenFirstHop.class, this::onOpenFirstHop)
         .onMessage(OpenNextHop.class, this::onOpenNextHop)
-        .onMessage(Release.class, r -> forget(new LinkKey(r.peer(), r.circuitId())))
+        .onMessage(Release.class, this::onRelease)
         .onMessage(ChildStopped.class, this::onChildStopped)
         .onMessage(ServiceRouted.class, this::onServiceRouted)
         .build();
@@ -182,8 +183,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     Links.InboundCells in = arrived.inbound();
     Map<Owner, List<Cell>> byOwner = new LinkedHashMap<>();
     for (Cell cell : in.cells()) {
-      LinkKey key = new LinkKey(in.from(), cell.circuitId());
-      Owner owner = owners.get(key);
+      Owner owner = owners.get(in.from(), cell.circuitId());
       if (cell.command() == CellCommand.CREATE) {
         if (owner == null) {
           onCreate(in.from(), cell);
@@ -192,7 +192,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(cell);
       }
       if (owner != null && cell.command() == CellCommand.DESTROY) {
-        owners.remove(key); // the neighbour has forgotten this id
+        owners.remove(in.from(), cell.circuitId()); // the neighbour has forgotten this id
       }
     }
     byOwner.forEach((owner, cells) -> {
@@ -205,35 +205,24 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     return this;
   }
 
+  /** Answers a CREATE: DESTROY with the reason {@link CreateAdmission} gives, or CREATED and a new hop. */
   private void onCreate(NodeId from, Cell cell) {
-    String refusal = null;
-    CircuitHandshakeRelay.Response response = null;
-    if (handshake == null) {
-      refusal = "no onion keys yet";
-    } else if (!ids.isPeersId(from, cell.circuitId())) {
-      refusal = "circuit id from the wrong half";
-    } else if (owners.keySet().stream().filter(k -> k.peer().equals(from)).count() >= settings.maxCircuitsPerLink()) {
-      refusal = "circuit limit for this link reached";
-    } else if (!createRate.tryAcquire(from)) {
-      refusal = "CREATE rate limit";
-    } else {
-      try {
-        response = handshake.respond(HandshakeFraming.parseCreateCellPayload(cell.payload()));
-      } catch (CircuitProtocolException | HandshakeException e) {
-        refusal = e.getMessage();
-      }
-    }
-    if (refusal != null) {
-      getContext().getLog().debug("CREATE from {} refused: {}", from.shortHex(), refusal);
-      send(from, new Cell(cell.circuitId(), CellCommand.DESTROY, new byte[] {(byte) DestroyReason.REFUSED.code()}));
+    CreateAdmission.Decision decision = admission.decide(from, cell.circuitId(), cell.payload(), owners.count(from),
+        relays.size());
+    if (decision instanceof CreateAdmission.Refused refused) {
+      getContext().getLog().debug("CREATE from {} refused: {}", from.shortHex(), refused.detail());
+      metrics.createRefused(refused.reason());
+      send(from, new Cell(cell.circuitId(), CellCommand.DESTROY, new byte[] {(byte) refused.destroy().code()}));
       return;
     }
+    CircuitHandshakeRelay.Response response = ((CreateAdmission.Accepted) decision).response();
     ActorRef<RelayActor.Command> relay = getContext().spawn(stopOnFailure(RelayActor.create(from, cell.circuitId(),
         response.keys(), settings, setup.links(), setup.openLinks(), getContext().getSelf(), serviceRouter,
         setup.clock())), "relay-" + spawned++);
     getContext().watchWith(relay, new ChildStopped(relay));
     relays.add(relay);
-    owners.put(new LinkKey(from, cell.circuitId()), new Owner(null, relay));
+    metrics.relayCircuits(relays.size());
+    owners.put(from, cell.circuitId(), new Owner(null, relay));
     send(from, new Cell(cell.circuitId(), CellCommand.CREATED,
         HandshakeFraming.createdCellPayload(response.created())));
   }
@@ -272,29 +261,23 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   }
 
   private int allocate(NodeId peer, Owner owner) {
-    int id = ids.allocate(peer, i -> owners.containsKey(new LinkKey(peer, i)));
-    owners.put(new LinkKey(peer, id), owner);
+    int id = ids.allocate(peer, i -> owners.contains(peer, i));
+    owners.put(peer, id, owner);
     return id;
   }
 
-  private Behavior<Command> forget(LinkKey key) {
-    owners.remove(key);
+  private Behavior<Command> onRelease(Release release) {
+    owners.remove(release.peer(), release.circuitId());
     return this;
   }
 
   private Behavior<Command> onLinkChanged(LinkChanged changed) {
     if (changed.event() instanceof Links.LinkDown down) {
-      var it = owners.entrySet().iterator();
-      while (it.hasNext()) {
-        var entry = it.next();
-        if (entry.getKey().peer().equals(down.peer())) {
-          Owner owner = entry.getValue();
-          if (owner.circuit() != null) {
-            owner.circuit().tell(new CircuitActor.LinkLost(down.peer()));
-          } else {
-            owner.relay().tell(new RelayActor.LinkLost(down.peer()));
-          }
-          it.remove();
+      for (Owner owner : owners.removePeer(down.peer())) {
+        if (owner.circuit() != null) {
+          owner.circuit().tell(new CircuitActor.LinkLost(down.peer()));
+        } else {
+          owner.relay().tell(new RelayActor.LinkLost(down.peer()));
         }
       }
     }
@@ -348,6 +331,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     if (handshake == null) {
       handshake = new CircuitHandshakeRelay(setup.self().toBytes(), keys.current(), keys.previous().orElse(null), setup.clock(),
           setup.random(), replayCache);
+      admission.useHandshake(handshake);
     } else {
       handshake.useKeys(keys.current(), keys.previous().orElse(null));
     }
@@ -360,9 +344,11 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   }
 
   private Behavior<Command> onChildStopped(ChildStopped stopped) {
-    owners.values().removeIf(owner -> owner.ref().equals(stopped.child()));
+    owners.removeIf(owner -> owner.ref().equals(stopped.child()));
     circuits.remove(stopped.child());
-    relays.remove(stopped.child());
+    if (relays.remove(stopped.child())) {
+      metrics.relayCircuits(relays.size());
+    }
     return this;
   }
 

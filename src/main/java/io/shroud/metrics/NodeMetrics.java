@@ -40,6 +40,14 @@ public final class NodeMetrics {
   /** Why a DHT cell from a peer was dropped unanswered: {@code shroud_dht_dropped_total{reason}}. */
   public enum DhtDrop { MALFORMED, RATE_LIMITED }
 
+  /**
+   * Why a relay refused a CREATE ({@code shroud_circuit_creates_refused_total{reason}}): no
+   * onion keys yet, a circuit id from the sender's wrong half, the per-link or node-wide circuit
+   * cap, the sender's CREATE rate, a replay within the window, or a handshake that failed
+   * (malformed, misaddressed, unknown or expired onion key).
+   */
+  public enum CreateRefusal { NO_KEYS, WRONG_HALF, LINK_LIMIT, NODE_LIMIT, RATE_LIMITED, REPLAY, BAD_HANDSHAKE }
+
   private final PrometheusRegistry registry = new PrometheusRegistry();
 
   private final CounterDataPoint circuitsBuilt;
@@ -62,6 +70,8 @@ public final class NodeMetrics {
   private final CounterDataPoint[] sourceStrikes;
   private final DistributionDataPoint[] journalWrite;
   private final CounterDataPoint[] dhtDropped;
+  private final CounterDataPoint[] createsRefused;
+  private final GaugeDataPoint relayCircuits;
 
   /** A node's metrics, every series registered (at zero) in a fresh registry. */
   public NodeMetrics() {
@@ -112,6 +122,12 @@ public final class NodeMetrics {
     dhtDropped = labelled(counter("shroud_dht_dropped_total",
         "DHT cells from peers dropped unanswered: malformed, or a request over its sender's query rate.",
         "reason"), DhtDrop.values());
+    createsRefused = labelled(counter("shroud_circuit_creates_refused_total",
+        "CREATE cells this node refused as a relay (answered with DESTROY), by reason.", "reason"),
+        CreateRefusal.values());
+    relayCircuits = Gauge.builder().name("shroud_relay_circuits")
+        .help("Circuit hops this node relays for others now (capped by shroud.circuits.max-relayed-circuits).")
+        .withoutExemplars().register(registry);
   }
 
   /** The registry these metrics are in, for the exposition ({@code api.MetricsRoutes}). */
@@ -216,6 +232,16 @@ public final class NodeMetrics {
   /** A DHT cell from a peer was dropped unanswered. */
   public void dhtDropped(DhtDrop reason) {
     dhtDropped[reason.ordinal()].inc();
+  }
+
+  /** A CREATE was refused with a DESTROY. */
+  public void createRefused(CreateRefusal reason) {
+    createsRefused[reason.ordinal()].inc();
+  }
+
+  /** {@code count} circuit hops are relayed here now. */
+  public void relayCircuits(int count) {
+    relayCircuits.set(count);
   }
 
   /** The Prometheus label value of {@code e}: its name in lower case. */

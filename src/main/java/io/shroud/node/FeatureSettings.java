@@ -35,6 +35,7 @@ public final class FeatureSettings {
         duration(c, "build-timeout", p), nonNegativeInt(c, "build-retries", p), duration(c, "max-age", p),
         duration(c, "idle-timeout", p), d.housekeepingInterval(), d.window(), d.sendmeIncrement(),
         d.streamCredit(), d.maxStreamsPerCircuit(), positiveInt(c, "max-circuits-per-link", p),
+        positiveInt(c, "max-relayed-circuits", p),
         positiveInt(c, "create-burst", p), positiveDouble(c, "create-per-second", p),
         positiveInt(c, "replay-cache-size", p), duration(c, "replay-window", p), d.viewTimeout()));
   }
