@@ -8,7 +8,8 @@ import java.time.Duration;
  * @param buildTimeout how long one build attempt (all handshakes) may take
  * @param buildRetries further attempts on a fresh path after a failed one
  * @param maxAge after this age a circuit takes no new streams
- * @param idleTimeout a circuit without streams for this long closes
+ * @param idleTimeout an origin closes its circuit after no cell either way for this long
+ * @param relayIdleTimeout a relay closes a hop that received no cell from either neighbour for this long
  * @param housekeepingInterval how often circuits check their age and idleness
  * @param window DATA cells a sender may have unacknowledged per circuit direction
  * @param sendmeIncrement cells acknowledged by one circuit SENDME (window must be a multiple)
@@ -27,6 +28,7 @@ public record CircuitSettings(
     int buildRetries,
     Duration maxAge,
     Duration idleTimeout,
+    Duration relayIdleTimeout,
     Duration housekeepingInterval,
     int window,
     int sendmeIncrement,
@@ -49,44 +51,51 @@ public record CircuitSettings(
         || !(createPerSecond > 0) || replayCacheSize < 1) {
       throw new IllegalArgumentException("limits must be positive");
     }
-    if (replayWindow.isNegative() || replayWindow.isZero()) {
-      throw new IllegalArgumentException("the replay window must be positive");
+    if (replayWindow.isNegative() || replayWindow.isZero() || relayIdleTimeout.isNegative()
+        || relayIdleTimeout.isZero()) {
+      throw new IllegalArgumentException("the replay window and the relay idle timeout must be positive");
     }
   }
 
   public static CircuitSettings defaults() {
     return new CircuitSettings(Duration.ofSeconds(10), 2, Duration.ofMinutes(10), Duration.ofMinutes(5),
-        Duration.ofSeconds(5), 1024, 64, 32, 64, 1024, 8192, 20, 5.0, 100_000, Duration.ofMinutes(10),
+        Duration.ofMinutes(10), Duration.ofSeconds(5), 1024, 64, 32, 64, 1024, 8192, 20, 5.0, 100_000, Duration.ofMinutes(10),
         Duration.ofSeconds(2));
   }
 
   public CircuitSettings withWindow(int newWindow, int newIncrement) {
-    return new CircuitSettings(buildTimeout, buildRetries, maxAge, idleTimeout, housekeepingInterval, newWindow,
+    return new CircuitSettings(buildTimeout, buildRetries, maxAge, idleTimeout, relayIdleTimeout, housekeepingInterval, newWindow,
         newIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, maxRelayedCircuits, createBurst, createPerSecond,
         replayCacheSize, replayWindow, viewTimeout);
   }
 
   public CircuitSettings withBuildTimeout(Duration timeout, int retries) {
-    return new CircuitSettings(timeout, retries, maxAge, idleTimeout, housekeepingInterval, window,
+    return new CircuitSettings(timeout, retries, maxAge, idleTimeout, relayIdleTimeout, housekeepingInterval, window,
         sendmeIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, maxRelayedCircuits, createBurst, createPerSecond,
         replayCacheSize, replayWindow, viewTimeout);
   }
 
   public CircuitSettings withCreateLimits(int circuitsPerLink, int burst, double perSecond) {
-    return new CircuitSettings(buildTimeout, buildRetries, maxAge, idleTimeout, housekeepingInterval, window,
+    return new CircuitSettings(buildTimeout, buildRetries, maxAge, idleTimeout, relayIdleTimeout, housekeepingInterval, window,
         sendmeIncrement, streamCredit, maxStreamsPerCircuit, circuitsPerLink, maxRelayedCircuits, burst, perSecond,
         replayCacheSize, replayWindow, viewTimeout);
   }
 
   public CircuitSettings withLifetimes(Duration newMaxAge, Duration newIdle, Duration housekeeping) {
-    return new CircuitSettings(buildTimeout, buildRetries, newMaxAge, newIdle, housekeeping, window,
+    return new CircuitSettings(buildTimeout, buildRetries, newMaxAge, newIdle, relayIdleTimeout, housekeeping, window,
         sendmeIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, maxRelayedCircuits, createBurst, createPerSecond,
         replayCacheSize, replayWindow, viewTimeout);
   }
 
   public CircuitSettings withMaxRelayedCircuits(int max) {
-    return new CircuitSettings(buildTimeout, buildRetries, maxAge, idleTimeout, housekeepingInterval, window,
+    return new CircuitSettings(buildTimeout, buildRetries, maxAge, idleTimeout, relayIdleTimeout, housekeepingInterval, window,
         sendmeIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, max, createBurst, createPerSecond,
         replayCacheSize, replayWindow, viewTimeout);
+  }
+
+  public CircuitSettings withRelayIdleTimeout(Duration timeout) {
+    return new CircuitSettings(buildTimeout, buildRetries, maxAge, idleTimeout, timeout, housekeepingInterval,
+        window, sendmeIncrement, streamCredit, maxStreamsPerCircuit, maxCircuitsPerLink, maxRelayedCircuits,
+        createBurst, createPerSecond, replayCacheSize, replayWindow, viewTimeout);
   }
 }

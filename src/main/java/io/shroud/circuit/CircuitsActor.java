@@ -84,6 +84,8 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
 
   private record ServiceRouted(Streams.ServiceRequest request) implements Command {}
 
+  private enum Housekeeping implements Command { INSTANCE }
+
   /**
    * Everything the actor is built from. {@code keysActor}/{@code directoryActor} are subscribed
    * to when present (tests send {@link UseOnionKeys}/{@link UseDirectory} instead);
@@ -125,14 +127,17 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   private final ActorRef<Streams.ServiceRequest> serviceRouter;
   private final LinkCircuits<Owner> owners = new LinkCircuits<>();
   private final List<ActorRef<CircuitActor.Command>> circuits = new ArrayList<>();
-  private final List<ActorRef<RelayActor.Command>> relays = new ArrayList<>();
+  private final RelayHops<ActorRef<RelayActor.Command>> relays = new RelayHops<>();
   private final Map<String, ActorRef<Streams.ServiceRequest>> services = new HashMap<>();
   private CircuitHandshakeRelay handshake;
   private RelayDirectory directory = RelayDirectory.empty();
   private int spawned;
 
   public static Behavior<Command> create(Setup setup) {
-    return Behaviors.setup(ctx -> new CircuitsActor(ctx, setup));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Housekeeping.INSTANCE, setup.settings().housekeepingInterval());
+      return new CircuitsActor(ctx, setup);
+    }));
   }
 
   private CircuitsActor(ActorContext<Command> ctx, Setup setup) {
@@ -172,6 +177,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         .onMessage(Release.class, this::onRelease)
         .onMessage(ChildStopped.class, this::onChildStopped)
         .onMessage(ServiceRouted.class, this::onServiceRouted)
+        .onMessageEquals(Housekeeping.INSTANCE, this::onHousekeeping)
         .build();
   }
 
@@ -195,10 +201,12 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         owners.remove(in.from(), cell.circuitId()); // the neighbour has forgotten this id
       }
     }
+    long now = setup.clock().millis();
     byOwner.forEach((owner, cells) -> {
       if (owner.circuit() != null) {
         owner.circuit().tell(new CircuitActor.CellsIn(cells));
       } else {
+        relays.heardFrom(owner.relay(), now);
         owner.relay().tell(new RelayActor.CellsIn(in.from(), cells));
       }
     });
@@ -220,7 +228,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         response.keys(), settings, setup.links(), setup.openLinks(), getContext().getSelf(), serviceRouter,
         setup.clock())), "relay-" + spawned++);
     getContext().watchWith(relay, new ChildStopped(relay));
-    relays.add(relay);
+    relays.add(relay, setup.clock().millis());
     metrics.relayCircuits(relays.size());
     owners.put(from, cell.circuitId(), new Owner(null, relay));
     send(from, new Cell(cell.circuitId(), CellCommand.CREATED,
@@ -305,7 +313,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   }
 
   private Behavior<Command> onGetCircuits(GetCircuits get) {
-    getContext().spawnAnonymous(CircuitsViewActor.create(List.copyOf(circuits), List.copyOf(relays),
+    getContext().spawnAnonymous(CircuitsViewActor.create(List.copyOf(circuits), relays.refs(),
         settings.viewTimeout(), get.replyTo()));
     return this;
   }
@@ -343,10 +351,19 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     return this;
   }
 
+  /** Destroys the relayed hops that received no cell for {@code relay-idle-timeout}. */
+  private Behavior<Command> onHousekeeping() {
+    for (ActorRef<RelayActor.Command> idle : relays.closeIdle(setup.clock().millis(), settings.relayIdleTimeout())) {
+      metrics.relayCircuitClosed(NodeMetrics.RelayClosure.IDLE);
+      idle.tell(new RelayActor.Close(DestroyReason.IDLE));
+    }
+    return this;
+  }
+
   private Behavior<Command> onChildStopped(ChildStopped stopped) {
     owners.removeIf(owner -> owner.ref().equals(stopped.child()));
     circuits.remove(stopped.child());
-    if (relays.remove(stopped.child())) {
+    if (relays.remove(stopped.child()) >= 0) {
       metrics.relayCircuits(relays.size());
     }
     return this;

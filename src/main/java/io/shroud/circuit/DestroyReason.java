@@ -19,7 +19,9 @@ public enum DestroyReason {
    * or memory for queued cells (the circuit holding the oldest was destroyed). Not the
    * sender's fault: it may try another relay.
    */
-  RESOURCE_LIMIT(7);
+  RESOURCE_LIMIT(7),
+  /** A relay closed the circuit: no cell from either neighbour for its relay idle timeout. */
+  IDLE(8);
 
   private final int code;
 

@@ -26,8 +26,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * id, and (once extended) the next. Forward cells lose this hop's layer ({@link RelayLayer})
  * and go on, or are handled here when recognized (EXTEND, ECHO, DROP, and stream cells when
  * this is the last hop, through a {@link StreamMuxActor}); backward cells gain the layer. Any
- * crypto or protocol failure, a DESTROY from either side or a lost link tears the hop down
- * and sends DESTROY to whichever neighbour is still there. Protocol §6.5, §6.6, §6.9.
+ * crypto or protocol failure, a DESTROY from either side, a lost link, or a {@link Close} from
+ * {@link CircuitsActor} (idle, out of memory) tears the hop down and sends DESTROY to whichever
+ * neighbour is still there. Protocol §6.5, §6.6, §6.9, §6.12.
  */
 public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   public sealed interface Command {}
@@ -45,6 +46,9 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
 
   /** From {@link CircuitsActor}: the EXTEND target is not acceptable. */
   record ExtendRefused(String reason) implements Command {}
+
+  /** From {@link CircuitsActor}: destroy this hop both ways with {@code reason} (idle, out of memory). */
+  record Close(DestroyReason reason) implements Command {}
 
   private record MuxOut(StreamMuxActor.Output output) implements Command {}
 
@@ -103,6 +107,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
         .onMessage(LinkLost.class, lost -> flushed(onLinkLost(lost)))
         .onMessage(NextHopOpened.class, this::onNextHopOpened)
         .onMessage(ExtendRefused.class, r -> flushed(teardown(DestroyReason.EXTEND_REFUSED, true, true)))
+        .onMessage(Close.class, close -> flushed(teardown(close.reason(), true, true)))
         .onMessage(MuxOut.class, out -> flushed(onMuxOut(out)))
         .onMessage(GetView.class, this::onGetView)
         .build();

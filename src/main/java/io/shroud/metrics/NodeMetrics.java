@@ -48,6 +48,13 @@ public final class NodeMetrics {
    */
   public enum CreateRefusal { NO_KEYS, WRONG_HALF, LINK_LIMIT, NODE_LIMIT, RATE_LIMITED, REPLAY, BAD_HANDSHAKE }
 
+  /**
+   * Why a relay destroyed a hop it carried ({@code shroud_relay_circuits_closed_total{reason}}):
+   * no cell for the relay idle timeout, or it held the oldest queued cells while the cells
+   * queued on relayed circuits were over their bound.
+   */
+  public enum RelayClosure { IDLE, OUT_OF_MEMORY }
+
   private final PrometheusRegistry registry = new PrometheusRegistry();
 
   private final CounterDataPoint circuitsBuilt;
@@ -72,6 +79,7 @@ public final class NodeMetrics {
   private final CounterDataPoint[] dhtDropped;
   private final CounterDataPoint[] createsRefused;
   private final GaugeDataPoint relayCircuits;
+  private final CounterDataPoint[] relayClosed;
 
   /** A node's metrics, every series registered (at zero) in a fresh registry. */
   public NodeMetrics() {
@@ -128,6 +136,9 @@ public final class NodeMetrics {
     relayCircuits = Gauge.builder().name("shroud_relay_circuits")
         .help("Circuit hops this node relays for others now (capped by shroud.circuits.max-relayed-circuits).")
         .withoutExemplars().register(registry);
+    relayClosed = labelled(counter("shroud_relay_circuits_closed_total",
+        "Relayed circuit hops this node destroyed itself, by reason: idle, or to free memory.", "reason"),
+        RelayClosure.values());
   }
 
   /** The registry these metrics are in, for the exposition ({@code api.MetricsRoutes}). */
@@ -242,6 +253,11 @@ public final class NodeMetrics {
   /** {@code count} circuit hops are relayed here now. */
   public void relayCircuits(int count) {
     relayCircuits.set(count);
+  }
+
+  /** A relayed hop was destroyed by this node for {@code reason}. */
+  public void relayCircuitClosed(RelayClosure reason) {
+    relayClosed[reason.ordinal()].inc();
   }
 
   /** The Prometheus label value of {@code e}: its name in lower case. */

@@ -33,7 +33,7 @@ public final class FeatureSettings {
     CircuitSettings d = CircuitSettings.defaults();
     return check(p, () -> new CircuitSettings(
         duration(c, "build-timeout", p), nonNegativeInt(c, "build-retries", p), duration(c, "max-age", p),
-        duration(c, "idle-timeout", p), d.housekeepingInterval(), d.window(), d.sendmeIncrement(),
+        duration(c, "idle-timeout", p), duration(c, "relay-idle-timeout", p), d.housekeepingInterval(), d.window(), d.sendmeIncrement(),
         d.streamCredit(), d.maxStreamsPerCircuit(), positiveInt(c, "max-circuits-per-link", p),
         positiveInt(c, "max-relayed-circuits", p),
         positiveInt(c, "create-burst", p), positiveDouble(c, "create-per-second", p),
