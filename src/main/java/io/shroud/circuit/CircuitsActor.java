@@ -249,17 +249,9 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
 
   private Behavior<Command> onOpenNextHop(OpenNextHop open) {
     ExtendRequest request = open.request();
-    Optional<RelayDirectory.Entry> target = directory.entry(request.next());
-    String refusal = null;
-    if (target.isEmpty()) {
-      refusal = "EXTEND target is not in the verified directory";
-    } else if (request.next().equals(setup.self()) || request.next().equals(open.previous())) {
-      refusal = "EXTEND to itself or back to the previous hop";
-    } else if (!target.get().info().address().equals(request.address()) || target.get().port() != request.port()) {
-      refusal = "EXTEND address differs from the directory's";
-    }
-    if (refusal != null) {
-      open.owner().tell(new RelayActor.ExtendRefused(refusal));
+    Optional<String> refusal = directory.extendRefusal(request, setup.self(), open.previous());
+    if (refusal.isPresent()) {
+      open.owner().tell(new RelayActor.ExtendRefused(refusal.get()));
       return this;
     }
     int id = allocate(request.next(), new Owner(null, open.owner()));
