@@ -86,6 +86,9 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
 
   private enum Housekeeping implements Command { INSTANCE }
 
+  /** From {@link QueuedCells}: the cells queued on relayed hops went over their bound. */
+  private enum CheckQueues implements Command { INSTANCE }
+
   /**
    * Everything the actor is built from. {@code keysActor}/{@code directoryActor} are subscribed
    * to when present (tests send {@link UseOnionKeys}/{@link UseDirectory} instead);
@@ -127,7 +130,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   private final ActorRef<Streams.ServiceRequest> serviceRouter;
   private final LinkCircuits<Owner> owners = new LinkCircuits<>();
   private final List<ActorRef<CircuitActor.Command>> circuits = new ArrayList<>();
-  private final RelayHops<ActorRef<RelayActor.Command>> relays = new RelayHops<>();
+  private final RelayHops<ActorRef<RelayActor.Command>> relays;
   private final Map<String, ActorRef<Streams.ServiceRequest>> services = new HashMap<>();
   private CircuitHandshakeRelay handshake;
   private RelayDirectory directory = RelayDirectory.empty();
@@ -148,6 +151,8 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     this.admission = new CreateAdmission(settings, ids, new PeerRateLimiter(setup.clock(), settings.createBurst(),
         settings.createPerSecond(), CREATE_RATE_PEERS));
     this.metrics = Metrics.get(ctx.getSystem());
+    ActorRef<Command> self = ctx.getSelf();
+    this.relays = new RelayHops<>(new QueuedCells(settings.maxQueuedCells(), () -> self.tell(CheckQueues.INSTANCE)));
     this.replayCache = new ReplayCache(setup.clock(), settings.replayWindow(), settings.replayCacheSize());
     this.guardSet = new GuardSet(setup.clock(), setup.random(), GuardSet.Params.DEFAULT, setup.guards());
     this.serviceRouter = ctx.messageAdapter(Streams.ServiceRequest.class, ServiceRouted::new);
@@ -178,6 +183,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         .onMessage(ChildStopped.class, this::onChildStopped)
         .onMessage(ServiceRouted.class, this::onServiceRouted)
         .onMessageEquals(Housekeeping.INSTANCE, this::onHousekeeping)
+        .onMessageEquals(CheckQueues.INSTANCE, this::onCheckQueues)
         .build();
   }
 
@@ -224,11 +230,12 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
       return;
     }
     CircuitHandshakeRelay.Response response = ((CreateAdmission.Accepted) decision).response();
+    long hop = spawned++;
     ActorRef<RelayActor.Command> relay = getContext().spawn(stopOnFailure(RelayActor.create(from, cell.circuitId(),
         response.keys(), settings, setup.links(), setup.openLinks(), getContext().getSelf(), serviceRouter,
-        setup.clock())), "relay-" + spawned++);
+        setup.clock(), relays.gauge(hop))), "relay-" + hop);
+    relays.add(hop, relay, setup.clock().millis());
     getContext().watchWith(relay, new ChildStopped(relay));
-    relays.add(relay, setup.clock().millis());
     metrics.relayCircuits(relays.size());
     owners.put(from, cell.circuitId(), new Owner(null, relay));
     send(from, new Cell(cell.circuitId(), CellCommand.CREATED,
@@ -343,11 +350,30 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     return this;
   }
 
-  /** Destroys the relayed hops that received no cell for {@code relay-idle-timeout}. */
+  /** Destroys the relayed hops that received no cell for {@code relay-idle-timeout}; checks the queue bound. */
   private Behavior<Command> onHousekeeping() {
     for (ActorRef<RelayActor.Command> idle : relays.closeIdle(setup.clock().millis(), settings.relayIdleTimeout())) {
       metrics.relayCircuitClosed(NodeMetrics.RelayClosure.IDLE);
       idle.tell(new RelayActor.Close(DestroyReason.IDLE));
+    }
+    metrics.relayQueuedCells(relays.queuedCells());
+    return relays.queuedCells() > relays.queueLimit() ? onCheckQueues() : this;
+  }
+
+  /**
+   * Over the bound on cells queued on relayed hops: destroys the hops holding the oldest cells
+   * ({@link QueuePressure}) with DESTROY RESOURCE_LIMIT, as Tor's out-of-memory handler does.
+   */
+  private Behavior<Command> onCheckQueues() {
+    long before = relays.queuedCells();
+    List<ActorRef<RelayActor.Command>> victims = relays.closeOverQueueBound();
+    for (ActorRef<RelayActor.Command> victim : victims) {
+      metrics.relayCircuitClosed(NodeMetrics.RelayClosure.OUT_OF_MEMORY);
+      victim.tell(new RelayActor.Close(DestroyReason.RESOURCE_LIMIT));
+    }
+    if (!victims.isEmpty()) {
+      getContext().getLog().warn("{} cells queued on relayed circuits, over the bound of {}: destroyed the {} "
+          + "circuits holding the oldest", before, relays.queueLimit(), victims.size());
     }
     return this;
   }
@@ -355,7 +381,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   private Behavior<Command> onChildStopped(ChildStopped stopped) {
     owners.removeIf(owner -> owner.ref().equals(stopped.child()));
     circuits.remove(stopped.child());
-    if (relays.remove(stopped.child()) >= 0) {
+    if (relays.remove(stopped.child())) {
       metrics.relayCircuits(relays.size());
     }
     return this;

@@ -61,6 +61,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   private final ActorRef<CircuitsActor.Command> parent;
   private final ActorRef<Streams.ServiceRequest> services;
   private final Clock clock;
+  private final QueuedCells.Gauge queued;
   private final Instant created;
   private final NodeMetrics metrics;
   private NodeId next;
@@ -75,17 +76,20 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   private final List<Cell> toNext = new ArrayList<>();
   private final List<RelayCell> toStreams = new ArrayList<>();
 
+  /** {@code queued}: where this hop reports the cells its streams hold (at the last hop). */
   public static Behavior<Command> create(NodeId previous, int previousId, HopKeys keys, CircuitSettings settings,
       ActorRef<Links.Command> links, OpenLinks openLinks, ActorRef<CircuitsActor.Command> parent,
-      ActorRef<Streams.ServiceRequest> services, Clock clock) {
+      ActorRef<Streams.ServiceRequest> services, Clock clock, QueuedCells.Gauge queued) {
     return Behaviors.setup(ctx -> new RelayActor(ctx, previous, previousId, keys, settings, links, openLinks, parent,
-        services, clock));
+        services, clock, queued));
   }
 
   private RelayActor(ActorContext<Command> ctx, NodeId previous, int previousId, HopKeys keys,
       CircuitSettings settings, ActorRef<Links.Command> links, OpenLinks openLinks,
-      ActorRef<CircuitsActor.Command> parent, ActorRef<Streams.ServiceRequest> services, Clock clock) {
+      ActorRef<CircuitsActor.Command> parent, ActorRef<Streams.ServiceRequest> services, Clock clock,
+      QueuedCells.Gauge queued) {
     super(ctx);
+    this.queued = queued;
     this.previous = previous;
     this.previousId = previousId;
     this.layer = new RelayLayer(keys);
@@ -200,7 +204,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   private ActorRef<StreamMuxActor.Command> streams() {
     if (mux == null) {
       mux = getContext().spawn(StreamMuxActor.destination(settings,
-          getContext().messageAdapter(StreamMuxActor.Output.class, MuxOut::new), services), "streams");
+          getContext().messageAdapter(StreamMuxActor.Output.class, MuxOut::new), services, clock, queued), "streams");
       // no restart (stream state is gone with it) and no handler: a failed mux fails this hop
       // (a death pact), as a failed hop fails its circuit
       getContext().watch(mux);

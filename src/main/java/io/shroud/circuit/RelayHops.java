@@ -10,7 +10,8 @@ import java.util.Map;
  * The hops this node relays, as its {@code CircuitsActor} sees them: when each last received a
  * cell (from either neighbour), and whether it is already being closed. Answers which hops have
  * been silent for the relay idle timeout (protocol §6.12) and finds a hop by the number it was
- * given when added. A hop that is being closed is never picked again. Pure: time comes in as
+ * given when added (also the key of its cells in {@link QueuedCells}). A hop that is being
+ * closed is never picked again. Pure: time comes in as
  * epoch milliseconds from the caller's clock; its actor is the only caller.
  *
  * @param <R> how the caller names a hop (its actor)
@@ -31,14 +32,23 @@ final class RelayHops<R> {
 
   private final Map<R, Hop<R>> byRef = new HashMap<>();
   private final Map<Long, Hop<R>> byId = new HashMap<>();
-  private long nextId;
+  private final QueuedCells queued;
 
-  /** Adds a hop created at {@code now}; returns its number. */
-  long add(R ref, long now) {
-    Hop<R> hop = new Hop<>(ref, ++nextId, now);
+  /** {@code queued}: the ledger of the cells the hops hold, bounded node-wide. */
+  RelayHops(QueuedCells queued) {
+    this.queued = queued;
+  }
+
+  /** The gauge hop number {@code id} reports its queued cells through (given to it before it is added). */
+  QueuedCells.Gauge gauge(long id) {
+    return queued.gauge(id);
+  }
+
+  /** Adds hop number {@code id} (unique: the caller's spawn counter), created at {@code now}. */
+  void add(long id, R ref, long now) {
+    Hop<R> hop = new Hop<>(ref, id, now);
     byRef.put(ref, hop);
-    byId.put(hop.id, hop);
-    return hop.id;
+    byId.put(id, hop);
   }
 
   /** {@code ref} received a cell at {@code now}. */
@@ -49,14 +59,15 @@ final class RelayHops<R> {
     }
   }
 
-  /** Forgets {@code ref}; returns its number, or -1 when it was not here. */
-  long remove(Object ref) {
+  /** Forgets {@code ref} (it stopped) and its queued cells; false when it was not here. */
+  boolean remove(Object ref) {
     Hop<R> hop = byRef.remove(ref);
     if (hop == null) {
-      return -1;
+      return false;
     }
     byId.remove(hop.id);
-    return hop.id;
+    queued.forget(hop.id);
+    return true;
   }
 
   /** The hops silent for at least {@code timeout} at {@code now}, now marked as closing. */
@@ -72,14 +83,32 @@ final class RelayHops<R> {
     return idle;
   }
 
-  /** The hop numbered {@code id}, now marked as closing; null when it is gone or already closing. */
-  R close(long id) {
-    Hop<R> hop = byId.get(id);
-    if (hop == null || hop.closing) {
-      return null;
+  /**
+   * When the cells queued on the hops are over their bound: the hops holding the oldest
+   * ({@link QueuePressure}), now marked as closing and their cells no longer counted. Empty
+   * when under the bound. Re-arms the ledger's request for the next check.
+   */
+  List<R> closeOverQueueBound() {
+    queued.checking();
+    List<R> victims = new ArrayList<>();
+    for (long id : QueuePressure.victims(queued.snapshot(), queued.limit())) {
+      queued.forget(id);
+      Hop<R> hop = byId.get(id);
+      if (hop != null && !hop.closing) { // a closing hop's cells go with it anyway
+        hop.closing = true;
+        victims.add(hop.ref);
+      }
     }
-    hop.closing = true;
-    return hop.ref;
+    return victims;
+  }
+
+  /** Cells queued on all hops now (their bound: {@link #queueLimit()}). */
+  long queuedCells() {
+    return queued.total();
+  }
+
+  long queueLimit() {
+    return queued.limit();
   }
 
   /** True while {@code ref} is here. */

@@ -80,6 +80,7 @@ public final class NodeMetrics {
   private final CounterDataPoint[] createsRefused;
   private final GaugeDataPoint relayCircuits;
   private final CounterDataPoint[] relayClosed;
+  private final GaugeDataPoint relayQueuedCells;
 
   /** A node's metrics, every series registered (at zero) in a fresh registry. */
   public NodeMetrics() {
@@ -139,6 +140,10 @@ public final class NodeMetrics {
     relayClosed = labelled(counter("shroud_relay_circuits_closed_total",
         "Relayed circuit hops this node destroyed itself, by reason: idle, or to free memory.", "reason"),
         RelayClosure.values());
+    relayQueuedCells = Gauge.builder().name("shroud_relay_queued_cells")
+        .help("Cells held on circuits this node relays (waiting for the window, or received and not yet consumed); "
+            + "bounded by shroud.circuits.max-queued-bytes.")
+        .withoutExemplars().register(registry);
   }
 
   /** The registry these metrics are in, for the exposition ({@code api.MetricsRoutes}). */
@@ -258,6 +263,11 @@ public final class NodeMetrics {
   /** A relayed hop was destroyed by this node for {@code reason}. */
   public void relayCircuitClosed(RelayClosure reason) {
     relayClosed[reason.ordinal()].inc();
+  }
+
+  /** {@code cells} are queued on relayed hops now. */
+  public void relayQueuedCells(long cells) {
+    relayQueuedCells.set(cells);
   }
 
   /** The Prometheus label value of {@code e}: its name in lower case. */

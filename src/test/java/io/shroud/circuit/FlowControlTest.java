@@ -12,7 +12,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The pure parts under the actors: windows and circuit id halves (CREATE buckets: dht.PeerRateLimiterTest). */
+/** The pure parts under the actors: windows, what an end holds, circuit id halves (CREATE buckets: dht.PeerRateLimiterTest). */
 class FlowControlTest {
   @Test
   void theWindowStopsSendingUntilASendmeAndTheQueueIsBounded() throws Exception {
@@ -60,6 +60,53 @@ class FlowControlTest {
     assertEquals(1, flow.onConsumed(1, 1));
     flow.onData(1); // room again after the SENDME
     assertEquals(1, flow.onStreamClosed(1), "closing counts the unconsumed cells as consumed");
+  }
+
+  @Test
+  void itCountsTheCellsItHoldsAndWhenTheOldestCame() throws Exception {
+    long[] now = {1_000};
+    FlowControl flow = new FlowControl(1, 1, 4, () -> now[0]);
+    assertEquals(0, flow.queuedCells());
+    assertEquals(Long.MAX_VALUE, flow.oldestQueuedMillis());
+    flow.offer(1, new byte[1]);
+    now[0] = 2_000;
+    flow.offer(1, new byte[1]);
+    flow.offerEnd(1);
+    assertEquals(2, flow.queuedCells(), "DATA chunks waiting; the END holds no cell");
+    assertEquals(1_000, flow.oldestQueuedMillis());
+    flow.poll(); // the window of 1 lets the first chunk go
+    assertEquals(1, flow.queuedCells());
+    assertEquals(2_000, flow.oldestQueuedMillis());
+
+    now[0] = 500; // received cells count too, however old
+    flow.onData(5);
+    assertEquals(500, flow.oldestQueuedMillis());
+    assertEquals(2, flow.queuedCells());
+    flow.onConsumed(5, 1);
+    assertEquals(2_000, flow.oldestQueuedMillis(), "consumed cells no longer count");
+    flow.onStreamClosed(1);
+    assertEquals(0, flow.queuedCells(), "a closed stream's queued chunks are dropped");
+    assertEquals(Long.MAX_VALUE, flow.oldestQueuedMillis());
+  }
+
+  @Test
+  void receivedCellsLeaveInTheOrderTheyCamePerStream() throws Exception {
+    long[] now = {10};
+    FlowControl flow = new FlowControl(64, 16, 4, () -> now[0]);
+    flow.onData(1);
+    flow.onData(1); // two in one millisecond
+    now[0] = 20;
+    flow.onData(2);
+    now[0] = 30;
+    flow.onData(1);
+    assertEquals(4, flow.queuedCells());
+    flow.onConsumed(1, 1);
+    assertEquals(10, flow.oldestQueuedMillis(), "one of the two cells of time 10 is left");
+    flow.onConsumed(1, 1);
+    assertEquals(20, flow.oldestQueuedMillis(), "stream 2's cell is now the oldest");
+    flow.onConsumed(2, 5); // more than it holds
+    assertEquals(30, flow.oldestQueuedMillis());
+    assertEquals(1, flow.queuedCells());
   }
 
   @Test
