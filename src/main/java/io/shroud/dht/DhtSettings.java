@@ -64,13 +64,13 @@ public record DhtSettings(
 
   /**
    * k = 20, α = 3, 2 s queries, 5 s pings, 15 min refresh, 24 h records, republish at 3/4;
-   * 200 queries at once per remote node, then 50 a second.
+   * 500 queries at once per remote node, then 50 a second.
    */
   public static DhtSettings defaults() {
     return new DhtSettings(RoutingConfig.K, RoutingConfig.ALPHA, Duration.ofSeconds(2),
         Duration.ofSeconds(5), RoutingConfig.DEFAULT_REFRESH_INTERVAL,
         RecordVerifier.DEFAULT_MAX_LIFETIME, Republisher.REPUBLISH_FRACTION, 20,
-        Duration.ofMinutes(5), Duration.ofMinutes(1), true, 200, 50.0);
+        Duration.ofMinutes(5), Duration.ofMinutes(1), true, 500, 50.0);
   }
 
   /** The routing table's parameters (replacement cache, subnet limit, failures: defaults). */
