@@ -151,8 +151,11 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
     return next;
   }
 
-  /** Tells the node-wide ledger what this end holds, when it changed. */
+  /** Tells the node-wide ledger what this end holds, when it changed (a last hop only). */
   private void report(int cells) {
+    if (queued == QueuedCells.Gauge.NONE) {
+      return;
+    }
     long oldest = cells == 0 ? Long.MAX_VALUE : flow.oldestQueuedMillis();
     if (cells != reportedCells || oldest != reportedOldest) {
       reportedCells = cells;
