@@ -1,15 +1,17 @@
 package io.shroud.circuit;
 
 import io.shroud.crypto.CircuitHandshakeRelay;
-import io.shroud.crypto.HandshakeException;
 import io.shroud.crypto.OnionKeyPair;
 import io.shroud.crypto.OnionKeys;
 import io.shroud.crypto.ReplayCache;
+import io.shroud.dht.PeerRateLimiter;
 import io.shroud.identity.DirectoryView;
 import io.shroud.identity.NodeDescriptor;
 import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
 import io.shroud.link.OpenLinks;
+import io.shroud.metrics.Metrics;
+import io.shroud.metrics.NodeMetrics;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;
 import java.security.SecureRandom;
@@ -82,6 +84,11 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
 
   private record ServiceRouted(Streams.ServiceRequest request) implements Command {}
 
+  private enum Housekeeping implements Command { INSTANCE }
+
+  /** From {@link QueuedCells}: the cells queued on relayed hops went over their bound. */
+  private enum CheckQueues implements Command { INSTANCE }
+
   /**
    * Everything the actor is built from. {@code keysActor}/{@code directoryActor} are subscribed
    * to when present (tests send {@link UseOnionKeys}/{@link UseDirectory} instead);
@@ -104,31 +111,36 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     }
   }
 
-  private record LinkKey(NodeId peer, int id) {}
-
   private record Owner(ActorRef<CircuitActor.Command> circuit, ActorRef<RelayActor.Command> relay) {
     ActorRef<?> ref() {
       return circuit != null ? circuit : relay;
     }
   }
 
+  /** Remote nodes whose CREATE buckets are kept (far above the links a node has open at once). */
+  static final int CREATE_RATE_PEERS = 4096;
+
   private final Setup setup;
   private final CircuitSettings settings;
   private final CircuitIdAllocator ids;
-  private final CreateRateLimiter createRate;
   private final ReplayCache replayCache;
+  private final CreateAdmission admission;
+  private final NodeMetrics metrics;
   private final GuardSet guardSet;
   private final ActorRef<Streams.ServiceRequest> serviceRouter;
-  private final Map<LinkKey, Owner> owners = new HashMap<>();
+  private final LinkCircuits<Owner> owners = new LinkCircuits<>();
   private final List<ActorRef<CircuitActor.Command>> circuits = new ArrayList<>();
-  private final List<ActorRef<RelayActor.Command>> relays = new ArrayList<>();
+  private final RelayHops<ActorRef<RelayActor.Command>> relays;
   private final Map<String, ActorRef<Streams.ServiceRequest>> services = new HashMap<>();
   private CircuitHandshakeRelay handshake;
   private RelayDirectory directory = RelayDirectory.empty();
   private int spawned;
 
   public static Behavior<Command> create(Setup setup) {
-    return Behaviors.setup(ctx -> new CircuitsActor(ctx, setup));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Housekeeping.INSTANCE, setup.settings().housekeepingInterval());
+      return new CircuitsActor(ctx, setup);
+    }));
   }
 
   private CircuitsActor(ActorContext<Command> ctx, Setup setup) {
@@ -136,8 +148,12 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     this.setup = setup;
     this.settings = setup.settings();
     this.ids = new CircuitIdAllocator(setup.self(), setup.random());
-    this.createRate = new CreateRateLimiter(setup.clock(), settings.createBurst(), settings.createPerSecond());
-    this.replayCache = new ReplayCache(setup.clock(), settings.replayCacheSize());
+    this.admission = new CreateAdmission(settings, ids, new PeerRateLimiter(setup.clock(), settings.createBurst(),
+        settings.createPerSecond(), CREATE_RATE_PEERS));
+    this.metrics = Metrics.get(ctx.getSystem());
+    ActorRef<Command> self = ctx.getSelf();
+    this.relays = new RelayHops<>(new QueuedCells(settings.maxQueuedCells(), () -> self.tell(CheckQueues.INSTANCE)));
+    this.replayCache = new ReplayCache(setup.clock(), settings.replayWindow(), settings.replayCacheSize());
     this.guardSet = new GuardSet(setup.clock(), setup.random(), GuardSet.Params.DEFAULT, setup.guards());
     this.serviceRouter = ctx.messageAdapter(Streams.ServiceRequest.class, ServiceRouted::new);
     ActorRef<Links.InboundCells> inbound = ctx.messageAdapter(Links.InboundCells.class, CellsArrived::new);
@@ -163,9 +179,11 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         .onMessage(UseDirectory.class, this::onDirectory)
         .onMessage(OpenFirstHop.class, this::onOpenFirstHop)
         .onMessage(OpenNextHop.class, this::onOpenNextHop)
-        .onMessage(Release.class, r -> forget(new LinkKey(r.peer(), r.circuitId())))
+        .onMessage(Release.class, this::onRelease)
         .onMessage(ChildStopped.class, this::onChildStopped)
         .onMessage(ServiceRouted.class, this::onServiceRouted)
+        .onMessageEquals(Housekeeping.INSTANCE, this::onHousekeeping)
+        .onMessageEquals(CheckQueues.INSTANCE, this::onCheckQueues)
         .build();
   }
 
@@ -177,8 +195,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     Links.InboundCells in = arrived.inbound();
     Map<Owner, List<Cell>> byOwner = new LinkedHashMap<>();
     for (Cell cell : in.cells()) {
-      LinkKey key = new LinkKey(in.from(), cell.circuitId());
-      Owner owner = owners.get(key);
+      Owner owner = owners.get(in.from(), cell.circuitId());
       if (cell.command() == CellCommand.CREATE) {
         if (owner == null) {
           onCreate(in.from(), cell);
@@ -187,48 +204,40 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(cell);
       }
       if (owner != null && cell.command() == CellCommand.DESTROY) {
-        owners.remove(key); // the neighbour has forgotten this id
+        owners.remove(in.from(), cell.circuitId()); // the neighbour has forgotten this id
       }
     }
+    long now = setup.clock().millis();
     byOwner.forEach((owner, cells) -> {
       if (owner.circuit() != null) {
         owner.circuit().tell(new CircuitActor.CellsIn(cells));
       } else {
+        relays.heardFrom(owner.relay(), now);
         owner.relay().tell(new RelayActor.CellsIn(in.from(), cells));
       }
     });
     return this;
   }
 
+  /** Answers a CREATE: DESTROY with the reason {@link CreateAdmission} gives, or CREATED and a new hop. */
   private void onCreate(NodeId from, Cell cell) {
-    String refusal = null;
-    CircuitHandshakeRelay.Response response = null;
-    if (handshake == null) {
-      refusal = "no onion keys yet";
-    } else if (!ids.isPeersId(from, cell.circuitId())) {
-      refusal = "circuit id from the wrong half";
-    } else if (owners.keySet().stream().filter(k -> k.peer().equals(from)).count() >= settings.maxCircuitsPerLink()) {
-      refusal = "circuit limit for this link reached";
-    } else if (!createRate.tryAcquire(from)) {
-      refusal = "CREATE rate limit";
-    } else {
-      try {
-        response = handshake.respond(HandshakeFraming.parseCreateCellPayload(cell.payload()));
-      } catch (CircuitProtocolException | HandshakeException e) {
-        refusal = e.getMessage();
-      }
-    }
-    if (refusal != null) {
-      getContext().getLog().debug("CREATE from {} refused: {}", from.shortHex(), refusal);
-      send(from, new Cell(cell.circuitId(), CellCommand.DESTROY, new byte[] {(byte) DestroyReason.REFUSED.code()}));
+    CreateAdmission.Decision decision = admission.decide(from, cell.circuitId(), cell.payload(), owners.count(from),
+        relays.size());
+    if (decision instanceof CreateAdmission.Refused refused) {
+      getContext().getLog().debug("CREATE from {} refused: {}", from.shortHex(), refused.detail());
+      metrics.createRefused(refused.reason());
+      send(from, new Cell(cell.circuitId(), CellCommand.DESTROY, new byte[] {(byte) refused.destroy().code()}));
       return;
     }
+    CircuitHandshakeRelay.Response response = ((CreateAdmission.Accepted) decision).response();
+    long hop = spawned++;
     ActorRef<RelayActor.Command> relay = getContext().spawn(stopOnFailure(RelayActor.create(from, cell.circuitId(),
         response.keys(), settings, setup.links(), setup.openLinks(), getContext().getSelf(), serviceRouter,
-        setup.clock())), "relay-" + spawned++);
+        setup.clock(), relays.gauge(hop))), "relay-" + hop);
+    relays.add(hop, relay, setup.clock().millis());
     getContext().watchWith(relay, new ChildStopped(relay));
-    relays.add(relay);
-    owners.put(new LinkKey(from, cell.circuitId()), new Owner(null, relay));
+    metrics.relayCircuits(relays.size());
+    owners.put(from, cell.circuitId(), new Owner(null, relay));
     send(from, new Cell(cell.circuitId(), CellCommand.CREATED,
         HandshakeFraming.createdCellPayload(response.created())));
   }
@@ -247,17 +256,9 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
 
   private Behavior<Command> onOpenNextHop(OpenNextHop open) {
     ExtendRequest request = open.request();
-    Optional<RelayDirectory.Entry> target = directory.entry(request.next());
-    String refusal = null;
-    if (target.isEmpty()) {
-      refusal = "EXTEND target is not in the verified directory";
-    } else if (request.next().equals(setup.self()) || request.next().equals(open.previous())) {
-      refusal = "EXTEND to itself or back to the previous hop";
-    } else if (!target.get().info().address().equals(request.address()) || target.get().port() != request.port()) {
-      refusal = "EXTEND address differs from the directory's";
-    }
-    if (refusal != null) {
-      open.owner().tell(new RelayActor.ExtendRefused(refusal));
+    Optional<String> refusal = directory.extendRefusal(request, setup.self(), open.previous());
+    if (refusal.isPresent()) {
+      open.owner().tell(new RelayActor.ExtendRefused(refusal.get()));
       return this;
     }
     int id = allocate(request.next(), new Owner(null, open.owner()));
@@ -267,29 +268,23 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   }
 
   private int allocate(NodeId peer, Owner owner) {
-    int id = ids.allocate(peer, i -> owners.containsKey(new LinkKey(peer, i)));
-    owners.put(new LinkKey(peer, id), owner);
+    int id = ids.allocate(peer, i -> owners.contains(peer, i));
+    owners.put(peer, id, owner);
     return id;
   }
 
-  private Behavior<Command> forget(LinkKey key) {
-    owners.remove(key);
+  private Behavior<Command> onRelease(Release release) {
+    owners.remove(release.peer(), release.circuitId());
     return this;
   }
 
   private Behavior<Command> onLinkChanged(LinkChanged changed) {
     if (changed.event() instanceof Links.LinkDown down) {
-      var it = owners.entrySet().iterator();
-      while (it.hasNext()) {
-        var entry = it.next();
-        if (entry.getKey().peer().equals(down.peer())) {
-          Owner owner = entry.getValue();
-          if (owner.circuit() != null) {
-            owner.circuit().tell(new CircuitActor.LinkLost(down.peer()));
-          } else {
-            owner.relay().tell(new RelayActor.LinkLost(down.peer()));
-          }
-          it.remove();
+      for (Owner owner : owners.removePeer(down.peer())) {
+        if (owner.circuit() != null) {
+          owner.circuit().tell(new CircuitActor.LinkLost(down.peer()));
+        } else {
+          owner.relay().tell(new RelayActor.LinkLost(down.peer()));
         }
       }
     }
@@ -317,7 +312,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   }
 
   private Behavior<Command> onGetCircuits(GetCircuits get) {
-    getContext().spawnAnonymous(CircuitsViewActor.create(List.copyOf(circuits), List.copyOf(relays),
+    getContext().spawnAnonymous(CircuitsViewActor.create(List.copyOf(circuits), relays.refs(),
         settings.viewTimeout(), get.replyTo()));
     return this;
   }
@@ -343,6 +338,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     if (handshake == null) {
       handshake = new CircuitHandshakeRelay(setup.self().toBytes(), keys.current(), keys.previous().orElse(null), setup.clock(),
           setup.random(), replayCache);
+      admission.useHandshake(handshake);
     } else {
       handshake.useKeys(keys.current(), keys.previous().orElse(null));
     }
@@ -354,10 +350,40 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     return this;
   }
 
+  /** Destroys the relayed hops that received no cell for {@code relay-idle-timeout}; checks the queue bound. */
+  private Behavior<Command> onHousekeeping() {
+    for (ActorRef<RelayActor.Command> idle : relays.closeIdle(setup.clock().millis(), settings.relayIdleTimeout())) {
+      metrics.relayCircuitClosed(NodeMetrics.RelayClosure.IDLE);
+      idle.tell(new RelayActor.Close(DestroyReason.IDLE));
+    }
+    metrics.relayQueuedCells(relays.queuedCells());
+    return relays.queuedCells() > relays.queueLimit() ? onCheckQueues() : this;
+  }
+
+  /**
+   * Over the bound on cells queued on relayed hops: destroys the hops holding the oldest cells
+   * ({@link QueuePressure}) with DESTROY RESOURCE_LIMIT, as Tor's out-of-memory handler does.
+   */
+  private Behavior<Command> onCheckQueues() {
+    long before = relays.queuedCells();
+    List<ActorRef<RelayActor.Command>> victims = relays.closeOverQueueBound();
+    for (ActorRef<RelayActor.Command> victim : victims) {
+      metrics.relayCircuitClosed(NodeMetrics.RelayClosure.OUT_OF_MEMORY);
+      victim.tell(new RelayActor.Close(DestroyReason.RESOURCE_LIMIT));
+    }
+    if (!victims.isEmpty()) {
+      getContext().getLog().warn("{} cells queued on relayed circuits, over the bound of {}: destroyed the {} "
+          + "circuits holding the oldest", before, relays.queueLimit(), victims.size());
+    }
+    return this;
+  }
+
   private Behavior<Command> onChildStopped(ChildStopped stopped) {
-    owners.values().removeIf(owner -> owner.ref().equals(stopped.child()));
+    owners.removeIf(owner -> owner.ref().equals(stopped.child()));
     circuits.remove(stopped.child());
-    relays.remove(stopped.child());
+    if (relays.remove(stopped.child())) {
+      metrics.relayCircuits(relays.size());
+    }
     return this;
   }
 

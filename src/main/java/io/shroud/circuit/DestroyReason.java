@@ -13,7 +13,15 @@ public enum DestroyReason {
   /** EXTEND refused: unknown target, itself, the previous hop, or already extended. */
   EXTEND_REFUSED(5),
   /** The build did not finish in time. */
-  TIMEOUT(6);
+  TIMEOUT(6),
+  /**
+   * The relay is out of a node-wide resource: its cap on relayed circuits (a refused CREATE),
+   * or memory for queued cells (the circuit holding the oldest was destroyed). Not the
+   * sender's fault: it may try another relay.
+   */
+  RESOURCE_LIMIT(7),
+  /** A relay closed the circuit: no cell from either neighbour for its relay idle timeout. */
+  IDLE(8);
 
   private final int code;
 

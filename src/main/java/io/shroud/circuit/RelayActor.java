@@ -26,8 +26,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * id, and (once extended) the next. Forward cells lose this hop's layer ({@link RelayLayer})
  * and go on, or are handled here when recognized (EXTEND, ECHO, DROP, and stream cells when
  * this is the last hop, through a {@link StreamMuxActor}); backward cells gain the layer. Any
- * crypto or protocol failure, a DESTROY from either side or a lost link tears the hop down
- * and sends DESTROY to whichever neighbour is still there. Protocol §6.5, §6.6, §6.9.
+ * crypto or protocol failure, a DESTROY from either side, a lost link, or a {@link Close} from
+ * {@link CircuitsActor} (idle, out of memory) tears the hop down and sends DESTROY to whichever
+ * neighbour is still there. Protocol §6.5, §6.6, §6.9, §6.12.
  */
 public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   public sealed interface Command {}
@@ -46,6 +47,9 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   /** From {@link CircuitsActor}: the EXTEND target is not acceptable. */
   record ExtendRefused(String reason) implements Command {}
 
+  /** From {@link CircuitsActor}: destroy this hop both ways with {@code reason} (idle, out of memory). */
+  record Close(DestroyReason reason) implements Command {}
+
   private record MuxOut(StreamMuxActor.Output output) implements Command {}
 
   private final NodeId previous;
@@ -57,6 +61,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   private final ActorRef<CircuitsActor.Command> parent;
   private final ActorRef<Streams.ServiceRequest> services;
   private final Clock clock;
+  private final QueuedCells.Gauge queued;
   private final Instant created;
   private final NodeMetrics metrics;
   private NodeId next;
@@ -71,17 +76,20 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   private final List<Cell> toNext = new ArrayList<>();
   private final List<RelayCell> toStreams = new ArrayList<>();
 
+  /** {@code queued}: where this hop reports the cells its streams hold (at the last hop). */
   public static Behavior<Command> create(NodeId previous, int previousId, HopKeys keys, CircuitSettings settings,
       ActorRef<Links.Command> links, OpenLinks openLinks, ActorRef<CircuitsActor.Command> parent,
-      ActorRef<Streams.ServiceRequest> services, Clock clock) {
+      ActorRef<Streams.ServiceRequest> services, Clock clock, QueuedCells.Gauge queued) {
     return Behaviors.setup(ctx -> new RelayActor(ctx, previous, previousId, keys, settings, links, openLinks, parent,
-        services, clock));
+        services, clock, queued));
   }
 
   private RelayActor(ActorContext<Command> ctx, NodeId previous, int previousId, HopKeys keys,
       CircuitSettings settings, ActorRef<Links.Command> links, OpenLinks openLinks,
-      ActorRef<CircuitsActor.Command> parent, ActorRef<Streams.ServiceRequest> services, Clock clock) {
+      ActorRef<CircuitsActor.Command> parent, ActorRef<Streams.ServiceRequest> services, Clock clock,
+      QueuedCells.Gauge queued) {
     super(ctx);
+    this.queued = queued;
     this.previous = previous;
     this.previousId = previousId;
     this.layer = new RelayLayer(keys);
@@ -103,6 +111,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
         .onMessage(LinkLost.class, lost -> flushed(onLinkLost(lost)))
         .onMessage(NextHopOpened.class, this::onNextHopOpened)
         .onMessage(ExtendRefused.class, r -> flushed(teardown(DestroyReason.EXTEND_REFUSED, true, true)))
+        .onMessage(Close.class, close -> flushed(teardown(close.reason(), true, true)))
         .onMessage(MuxOut.class, out -> flushed(onMuxOut(out)))
         .onMessage(GetView.class, this::onGetView)
         .build();
@@ -195,7 +204,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   private ActorRef<StreamMuxActor.Command> streams() {
     if (mux == null) {
       mux = getContext().spawn(StreamMuxActor.destination(settings,
-          getContext().messageAdapter(StreamMuxActor.Output.class, MuxOut::new), services), "streams");
+          getContext().messageAdapter(StreamMuxActor.Output.class, MuxOut::new), services, clock, queued), "streams");
       // no restart (stream state is gone with it) and no handler: a failed mux fails this hop
       // (a death pact), as a failed hop fails its circuit
       getContext().watch(mux);

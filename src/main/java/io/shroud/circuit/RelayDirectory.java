@@ -77,4 +77,23 @@ public final class RelayDirectory {
   public int size() {
     return entries.size();
   }
+
+  /**
+   * Why relay {@code self}, reached from {@code previous}, must not extend to {@code request}'s
+   * target (protocol §6.5): not in the verified directory, itself or the previous hop, or at
+   * another address than the directory's. Empty when it may.
+   */
+  public Optional<String> extendRefusal(ExtendRequest request, NodeId self, NodeId previous) {
+    Entry target = entries.get(request.next());
+    if (target == null) {
+      return Optional.of("EXTEND target is not in the verified directory");
+    }
+    if (request.next().equals(self) || request.next().equals(previous)) {
+      return Optional.of("EXTEND to itself or back to the previous hop");
+    }
+    if (!target.info().address().equals(request.address()) || target.port() != request.port()) {
+      return Optional.of("EXTEND address differs from the directory's");
+    }
+    return Optional.empty();
+  }
 }

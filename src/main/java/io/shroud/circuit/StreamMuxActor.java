@@ -16,6 +16,7 @@ import io.shroud.circuit.Streams.StreamRefused;
 import io.shroud.circuit.Streams.Write;
 import io.shroud.circuit.Streams.WriteAll;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,6 +82,10 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
   private final ActorRef<Output> owner;
   private final ActorRef<ServiceRequest> services;
   private final FlowControl flow;
+  private final QueuedCells.Gauge queued;
+  /** What was last reported to {@link #queued}. */
+  private int reportedCells;
+  private long reportedOldest = Long.MAX_VALUE;
   private final StreamTable<Refs> streams;
   private boolean shutDown;
   /** Cells produced while handling one message; the owner gets them as one {@link SendCells}. */
@@ -91,22 +96,27 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
 
   /** The origin's mux: opens streams. */
   public static Behavior<Command> origin(CircuitSettings settings, ActorRef<Output> owner) {
-    return Behaviors.setup(ctx -> new StreamMuxActor(ctx, true, settings, owner, null));
+    return Behaviors.setup(ctx -> new StreamMuxActor(ctx, true, settings, owner, null, Clock.systemUTC(),
+        QueuedCells.Gauge.NONE));
   }
 
-  /** The last hop's mux: accepts BEGINs for the services behind {@code services}. */
-  public static Behavior<Command> destination(CircuitSettings settings, ActorRef<Output> owner,
-      ActorRef<ServiceRequest> services) {
-    return Behaviors.setup(ctx -> new StreamMuxActor(ctx, false, settings, owner, services));
+  /**
+   * The last hop's mux: accepts BEGINs for the services behind {@code services}, and reports the
+   * cells it holds (waiting for the window, or received and not consumed) to {@code queued}.
+   */
+  static Behavior<Command> destination(CircuitSettings settings, ActorRef<Output> owner,
+      ActorRef<ServiceRequest> services, Clock clock, QueuedCells.Gauge queued) {
+    return Behaviors.setup(ctx -> new StreamMuxActor(ctx, false, settings, owner, services, clock, queued));
   }
 
   private StreamMuxActor(ActorContext<Command> ctx, boolean origin, CircuitSettings settings, ActorRef<Output> owner,
-      ActorRef<ServiceRequest> services) {
+      ActorRef<ServiceRequest> services, Clock clock, QueuedCells.Gauge queued) {
     super(ctx);
     this.settings = settings;
     this.owner = owner;
     this.services = services;
-    this.flow = new FlowControl(settings.window(), settings.sendmeIncrement(), settings.streamCredit());
+    this.queued = queued;
+    this.flow = new FlowControl(settings.window(), settings.sendmeIncrement(), settings.streamCredit(), clock::millis);
     this.streams = new StreamTable<>(origin, settings.maxStreamsPerCircuit());
   }
 
@@ -137,7 +147,21 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
       owner.tell(new SendCells(List.copyOf(outbox)));
       outbox.clear();
     }
+    report(flow.queuedCells());
     return next;
+  }
+
+  /** Tells the node-wide ledger what this end holds, when it changed (a last hop only). */
+  private void report(int cells) {
+    if (queued == QueuedCells.Gauge.NONE) {
+      return;
+    }
+    long oldest = cells == 0 ? Long.MAX_VALUE : flow.oldestQueuedMillis();
+    if (cells != reportedCells || oldest != reportedOldest) {
+      reportedCells = cells;
+      reportedOldest = oldest;
+      queued.set(cells, oldest);
+    }
   }
 
   private Behavior<Command> onCells(CellsIn in) {
@@ -342,6 +366,7 @@ public final class StreamMuxActor extends AbstractBehavior<StreamMuxActor.Comman
 
   private Behavior<Command> onPostStop() {
     endAll("circuit closed");
+    report(0);
     return this;
   }
 

@@ -17,7 +17,13 @@
  * (streams and SENDME windows of one circuit end), and the view collector. Pure helpers:
  * {@link io.shroud.circuit.StreamTable} (stream ids and BEGIN/END rules),
  * {@link io.shroud.circuit.FlowControl}, {@link io.shroud.circuit.CircuitIdAllocator},
- * {@link io.shroud.circuit.CreateRateLimiter}, {@link io.shroud.circuit.RelayDirectory}.
+ * {@link io.shroud.circuit.RelayDirectory}; the relay's defences
+ * {@link io.shroud.circuit.CreateAdmission} (the checks on a CREATE; rates per remote node in a
+ * {@link io.shroud.dht.PeerRateLimiter}), {@link io.shroud.circuit.LinkCircuits} (circuit ids per
+ * link, counted), {@link io.shroud.circuit.RelayHops} (idle hops, memory victims),
+ * {@link io.shroud.circuit.QueuedCells} (the node-wide ledger of queued cells, the one
+ * thread-safe class here) and {@link io.shroud.circuit.QueuePressure} (which circuits go when it
+ * is over its bound).
  *
  * <p>Only the {@code *Actor} classes (the circuit and relay actors) may import Pekko; everything
  * else here is pure, takes its {@link java.time.Clock} and random source through constructors,

@@ -53,8 +53,8 @@ public final class CircuitHandshakeRelay {
 
   /**
    * Answers {@code create}. Throws {@link HandshakeException} when it is malformed, addressed to
-   * another relay or to an unknown or expired onion key, replayed, or when the replay cache is
-   * full.
+   * another relay or to an unknown or expired onion key, or replayed within the replay cache's
+   * window ({@link HandshakeException#isReplay()}).
    */
   public Response respond(byte[] create) throws HandshakeException {
     if (create == null || create.length != CircuitHandshake.CREATE_BYTES) {
@@ -74,11 +74,8 @@ public final class CircuitHandshakeRelay {
       throw new HandshakeException("CREATE carries an invalid ML-KEM key");
     }
     byte[] x = Arrays.copyOfRange(create, CircuitHandshake.CREATE_X_OFFSET, CircuitHandshake.CREATE_EKE_OFFSET);
-    switch (replayCache.checkAndRemember(CircuitHandshake.replayFingerprint(create), key.expires())) {
-      case REPLAY -> throw new HandshakeException("CREATE is a replay");
-      case FULL -> throw new HandshakeException("replay cache is full; refusing new circuits");
-      case FRESH -> { }
-      default -> throw new IllegalStateException();
+    if (replayCache.checkAndRemember(CircuitHandshake.replayFingerprint(create)) == ReplayCache.Verdict.REPLAY) {
+      throw HandshakeException.replay("CREATE is a replay");
     }
     byte[] sXb;
     try {

@@ -1,9 +1,7 @@
 package io.shroud.dht;
 
 import io.shroud.crypto.Ed25519;
-import io.shroud.identity.DataAddress;
 import io.shroud.identity.DirectoryView;
-import io.shroud.identity.NodeDescriptor;
 import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
 import io.shroud.metrics.Metrics;
@@ -34,7 +32,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * table from the verified directory; spawns one {@link KBucketActor} per bucket
  * (ping-before-evict, refresh), one {@link LookupActor} per lookup, a {@link RecordsActor}
  * (stored and published records) and, when enabled, a {@link RoutingSnapshotActor} that
- * persists the table's contacts. A malformed DHT message from a peer is dropped and counted.
+ * persists the table's contacts. Every DHT cell from a peer passes {@link DhtInbound} first: a
+ * malformed one, or a request beyond its sender's query rate, is dropped and counted.
  */
 public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
 
@@ -111,10 +110,11 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
   private final RecordVerifier verifier;
   private final ActorRef<RecordsActor.Command> records;
   private final ActorRef<RoutingSnapshotActor.Command> snapshots;
-  private final Map<NodeId, DataAddress> addresses = new HashMap<>();
+  private final AddressBook addressBook;
   private final Transactions<ActorRef<Outcome>> transactions;
   private final Map<Integer, ActorRef<KBucketActor.Command>> bucketActors = new HashMap<>();
-  private long malformed;
+  private final DhtInbound inbound;
+  private final NodeMetrics metrics;
   private int changes;
   private boolean dirty;
   private boolean joined;
@@ -145,8 +145,12 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
     this.settings = settings;
     this.clock = clock;
     this.transactions = new Transactions<>(random);
+    this.inbound = new DhtInbound(new PeerRateLimiter(clock, settings.queriesBurst(), settings.queriesPerSecond(),
+        DhtSettings.QUERY_RATE_PEERS));
+    this.metrics = Metrics.get(context.getSystem());
     NodeId self = NodeId.ofIdentityKey(identity.publicKey());
     this.table = new RoutingTable(self, settings.routingConfig(), clock, random);
+    this.addressBook = new AddressBook(self);
     this.verifier = new RecordVerifier(clock, settings.recordMaxLifetime());
     // Children are restarted where they fail and watched: one that stops for good takes the
     // DHT actor down with it (a death pact), and the DHT actor's own supervisor restarts it.
@@ -199,23 +203,15 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
 
   private Behavior<Command> onInbound(InboundCell msg) {
     NodeId from = msg.inbound().from();
-    DhtMessage m;
-    try {
-      m = DhtCellFraming.fromCell(msg.inbound().cell());
-    } catch (DhtProtocolException e) {
-      malformed++;
-      getContext().getLog().debug("dropped a malformed DHT message from {}: {}",
-          from.shortHex(), e.getMessage());
-      return this;
-    }
-    if (m.type().isRequest()) {
-      DataAddress a = addresses.get(from);
-      if (a != null) {
-        heardFrom(new Contact(from, a.address(), a.port(), clock.instant()));
-      }
-      answer(from, m);
-    } else {
-      onResponse(from, m);
+    DhtInbound.Verdict verdict = inbound.admit(from, msg.inbound().cell());
+    if (verdict instanceof DhtInbound.Request request) {
+      addressBook.seen(from, clock.instant()).ifPresent(this::heardFrom); // unknown to the directory: answered only
+      answer(from, request.message());
+    } else if (verdict instanceof DhtInbound.Response response) {
+      onResponse(from, response.message());
+    } else if (verdict instanceof DhtInbound.Dropped dropped) {
+      metrics.dhtDropped(dropped.reason());
+      getContext().getLog().debug("dropped a DHT message from {}: {}", from.shortHex(), dropped.detail());
     }
     return this;
   }
@@ -242,9 +238,7 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
     timers.cancel(m.txId());
     // the address comes from the verified directory when it knows the node, never only from
     // a NODES answer of some other peer
-    DataAddress a = addresses.get(from);
-    heardFrom(a == null ? p.to().withLastSeen(clock.instant())
-        : new Contact(from, a.address(), a.port(), clock.instant()));
+    heardFrom(addressBook.seen(from, clock.instant()).orElseGet(() -> p.to().withLastSeen(clock.instant())));
     p.replyTo().tell(new Answered(p.to(), m));
   }
 
@@ -272,17 +266,9 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
   }
 
   private Behavior<Command> onDirectoryUpdated(DirectoryUpdated msg) {
-    for (NodeDescriptor d : msg.view().descriptors()) {
-      if (d.nodeId().equals(table.self())) {
-        continue;
-      }
-      Optional<DataAddress> a = DataAddress.parse(d.dataAddress());
-      if (a.isEmpty()) {
-        continue;
-      }
-      addresses.put(d.nodeId(), a.get());
-      if (table.get(d.nodeId()).isEmpty()) {
-        offer(new Contact(d.nodeId(), a.get().address(), a.get().port(), java.time.Instant.EPOCH));
+    for (Contact c : addressBook.update(msg.view())) {
+      if (table.get(c.id()).isEmpty()) {
+        offer(c);
       }
     }
     if (!joined && table.size() > 0) {
@@ -294,8 +280,8 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
   }
 
   private Behavior<Command> onGetBuckets(GetBuckets msg) {
-    msg.replyTo().tell(DhtView.of(table, malformed, transactions.unmatched(), transactions.open(), activeLookups,
-        persistedContacts));
+    msg.replyTo().tell(DhtView.of(table, inbound.malformed(), inbound.rateLimited(), transactions.unmatched(),
+        transactions.open(), activeLookups, persistedContacts));
     return this;
   }
 
@@ -319,7 +305,7 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
   /** A node that holds the record answers from its own store (0 rounds), else it looks it up. */
   private Behavior<Command> onLocalRecordsChecked(LocalRecordsChecked msg) {
     if (msg.held() != null && !msg.held().records().isEmpty()) {
-      Metrics.get(getContext().getSystem()).dhtLookup(NodeMetrics.LookupOutcome.LOCAL, 0);
+      metrics.dhtLookup(NodeMetrics.LookupOutcome.LOCAL, 0);
       msg.replyTo().tell(RecordLookupView.of(new LookupResult(msg.key(),
           IterativeLookup.Kind.FIND_VALUE, List.of(), msg.held().records(), 0, 0, 0, 0)));
     } else {
@@ -394,7 +380,7 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
 
   private Behavior<Command> onRestoreContacts(RestoreContacts msg) {
     for (Contact c : msg.contacts()) {
-      addresses.putIfAbsent(c.id(), new DataAddress(c.address(), c.port()));
+      addressBook.restore(c);
       if (table.get(c.id()).isEmpty()) {
         offer(c);
       }

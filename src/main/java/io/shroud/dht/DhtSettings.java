@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param maintenanceInterval how often expired records are evicted, republishing is checked
  *     and each bucket actor checks whether its bucket is due for a refresh
  * @param persistRoutingTable false turns routing-table persistence off (tests without a journal)
+ * @param queriesBurst requests (PING, FIND_NODE, FIND_VALUE, STORE) one remote node may send at once
+ * @param queriesPerSecond ...and then per second; requests beyond are dropped unanswered
  */
 public record DhtSettings(
     int k,
@@ -32,7 +34,12 @@ public record DhtSettings(
     int snapshotEveryChanges,
     Duration snapshotInterval,
     Duration maintenanceInterval,
-    boolean persistRoutingTable) {
+    boolean persistRoutingTable,
+    int queriesBurst,
+    double queriesPerSecond) {
+
+  /** Remote nodes whose query buckets are kept at once (PeerRateLimiter's bound). */
+  public static final int QUERY_RATE_PEERS = 4096;
 
   public DhtSettings {
     Objects.requireNonNull(queryTimeout, "queryTimeout");
@@ -41,8 +48,8 @@ public record DhtSettings(
     Objects.requireNonNull(recordMaxLifetime, "recordMaxLifetime");
     Objects.requireNonNull(snapshotInterval, "snapshotInterval");
     Objects.requireNonNull(maintenanceInterval, "maintenanceInterval");
-    if (k < 1 || alpha < 1 || snapshotEveryChanges < 1) {
-      throw new IllegalArgumentException("k, alpha and snapshotEveryChanges must be positive");
+    if (k < 1 || alpha < 1 || snapshotEveryChanges < 1 || queriesBurst < 1 || !(queriesPerSecond > 0)) {
+      throw new IllegalArgumentException("k, alpha, snapshotEveryChanges and the query rate must be positive");
     }
     if (!(republishFraction > 0 && republishFraction < 1)) {
       throw new IllegalArgumentException("republishFraction must be in (0, 1)");
@@ -55,12 +62,15 @@ public record DhtSettings(
     }
   }
 
-  /** k = 20, α = 3, 2 s queries, 5 s pings, 15 min refresh, 24 h records, republish at 3/4. */
+  /**
+   * k = 20, α = 3, 2 s queries, 5 s pings, 15 min refresh, 24 h records, republish at 3/4;
+   * 500 queries at once per remote node, then 50 a second.
+   */
   public static DhtSettings defaults() {
     return new DhtSettings(RoutingConfig.K, RoutingConfig.ALPHA, Duration.ofSeconds(2),
         Duration.ofSeconds(5), RoutingConfig.DEFAULT_REFRESH_INTERVAL,
         RecordVerifier.DEFAULT_MAX_LIFETIME, Republisher.REPUBLISH_FRACTION, 20,
-        Duration.ofMinutes(5), Duration.ofMinutes(1), true);
+        Duration.ofMinutes(5), Duration.ofMinutes(1), true, 500, 50.0);
   }
 
   /** The routing table's parameters (replacement cache, subnet limit, failures: defaults). */
@@ -73,17 +83,24 @@ public record DhtSettings(
   public DhtSettings withTimeouts(Duration query, Duration ping) {
     return new DhtSettings(k, alpha, query, ping, refreshInterval, recordMaxLifetime,
         republishFraction, snapshotEveryChanges, snapshotInterval, maintenanceInterval,
-        persistRoutingTable);
+        persistRoutingTable, queriesBurst, queriesPerSecond);
   }
 
   public DhtSettings withMaintenance(Duration interval, Duration refresh) {
     return new DhtSettings(k, alpha, queryTimeout, pingTimeout, refresh, recordMaxLifetime,
-        republishFraction, snapshotEveryChanges, snapshotInterval, interval, persistRoutingTable);
+        republishFraction, snapshotEveryChanges, snapshotInterval, interval, persistRoutingTable,
+        queriesBurst, queriesPerSecond);
   }
 
   public DhtSettings withPersistence(boolean persist, int everyChanges) {
     return new DhtSettings(k, alpha, queryTimeout, pingTimeout, refreshInterval,
         recordMaxLifetime, republishFraction, everyChanges, snapshotInterval,
-        maintenanceInterval, persist);
+        maintenanceInterval, persist, queriesBurst, queriesPerSecond);
+  }
+
+  public DhtSettings withQueryRate(int burst, double perSecond) {
+    return new DhtSettings(k, alpha, queryTimeout, pingTimeout, refreshInterval,
+        recordMaxLifetime, republishFraction, snapshotEveryChanges, snapshotInterval,
+        maintenanceInterval, persistRoutingTable, burst, perSecond);
   }
 }

@@ -9,6 +9,8 @@ import java.util.List;
  * @param nodeId this node's id (hex)
  * @param contacts contacts in all buckets
  * @param malformedMessages DHT cells from peers that failed to decode and were dropped
+ * @param rateLimitedQueries requests from peers dropped unanswered because their sender was over
+ *     its query rate ({@code shroud.dht.queries-burst}, {@code queries-per-second})
  * @param unmatchedResponses responses that matched no pending request (late, spoofed, wrong type)
  * @param pendingRequests requests sent and not yet answered or timed out
  * @param activeLookups iterative lookups running (joins, refreshes, publishes, reads)
@@ -20,6 +22,7 @@ public record DhtView(
     String nodeId,
     int contacts,
     long malformedMessages,
+    long rateLimitedQueries,
     long unmatchedResponses,
     int pendingRequests,
     int activeLookups,
@@ -46,16 +49,15 @@ public record DhtView(
   }
 
   /** Builds the view of {@code table} with the given counters. */
-  public static DhtView of(RoutingTable table, long malformed, long unmatched, int pending,
-      int lookups, int persisted) {
+  public static DhtView of(RoutingTable table, long malformed, long rateLimited, long unmatched,
+      int pending, int lookups, int persisted) {
     List<Bucket> buckets = new ArrayList<>();
     for (BucketSnapshot b : table.buckets()) {
       buckets.add(new Bucket(b.index(), b.rangeLow().toHex(), b.rangeHigh().toHex(),
           b.contacts().stream().map(ContactView::of).toList(), b.replacements().size()));
     }
-    return new DhtView(table.self().toHex(), table.size(), malformed, unmatched, pending, lookups,
-        persisted,
-        buckets);
+    return new DhtView(table.self().toHex(), table.size(), malformed, rateLimited, unmatched, pending,
+        lookups, persisted, buckets);
   }
 
   /** The contacts of bucket {@code index}, or an empty list when there is no such bucket. */

@@ -14,7 +14,12 @@
  * {@link io.shroud.dht.DhtCellFraming}) whose only exception is
  * {@link io.shroud.dht.DhtProtocolException}. They take {@code java.time.Clock} and a random
  * source through their constructors, do no I/O and are not thread-safe: one actor owns each.
- * {@link io.shroud.dht.Transactions} matches answers to the queries in flight.
+ * {@link io.shroud.dht.DhtInbound} decodes every DHT cell from a peer and drops malformed ones
+ * and requests over the sender's rate; {@link io.shroud.dht.AddressBook} keeps each node's data
+ * address from the verified directory; {@link io.shroud.dht.Transactions} matches answers to the
+ * queries in flight;
+ * {@link io.shroud.dht.PeerRateLimiter} keeps a bounded set of per-peer token buckets (the
+ * DHT's queries, and the circuits' CREATEs one layer up).
  *
  * <p>Layer 4: it may use {@code link}, {@code wire} and layer 1; it must not import
  * {@code circuit} or anything above (DHT requests through circuits live in

@@ -44,6 +44,24 @@ public final class NodeMetrics {
   /** The event-sourced actor whose journal write was timed. */
   public enum Journal { DOWNLOAD, SHARES }
 
+  /** Why a DHT cell from a peer was dropped unanswered: {@code shroud_dht_dropped_total{reason}}. */
+  public enum DhtDrop { MALFORMED, RATE_LIMITED }
+
+  /**
+   * Why a relay refused a CREATE ({@code shroud_circuit_creates_refused_total{reason}}): no
+   * onion keys yet, a circuit id from the sender's wrong half, the per-link or node-wide circuit
+   * cap, the sender's CREATE rate, a replay within the window, or a handshake that failed
+   * (malformed, misaddressed, unknown or expired onion key).
+   */
+  public enum CreateRefusal { NO_KEYS, WRONG_HALF, LINK_LIMIT, NODE_LIMIT, RATE_LIMITED, REPLAY, BAD_HANDSHAKE }
+
+  /**
+   * Why a relay destroyed a hop it carried ({@code shroud_relay_circuits_closed_total{reason}}):
+   * no cell for the relay idle timeout, or it held the oldest queued cells while the cells
+   * queued on relayed circuits were over their bound.
+   */
+  public enum RelayClosure { IDLE, OUT_OF_MEMORY }
+
   private final PrometheusRegistry registry = new PrometheusRegistry();
 
   private final CounterDataPoint circuitsBuilt;
@@ -66,6 +84,11 @@ public final class NodeMetrics {
   private final CounterDataPoint blocksFailed;
   private final CounterDataPoint[] sourceStrikes;
   private final DistributionDataPoint[] journalWrite;
+  private final CounterDataPoint[] dhtDropped;
+  private final CounterDataPoint[] createsRefused;
+  private final GaugeDataPoint relayCircuits;
+  private final CounterDataPoint[] relayClosed;
+  private final GaugeDataPoint relayQueuedCells;
 
   /** A node's metrics, every series registered (at zero) in a fresh registry. */
   public NodeMetrics() {
@@ -116,6 +139,22 @@ public final class NodeMetrics {
         .labelNames("journal")
         .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
         .classicOnly().withoutExemplars().register(registry), Journal.values());
+    dhtDropped = labelled(counter("shroud_dht_dropped_total",
+        "DHT cells from peers dropped unanswered: malformed, or a request over its sender's query rate.",
+        "reason"), DhtDrop.values());
+    createsRefused = labelled(counter("shroud_circuit_creates_refused_total",
+        "CREATE cells this node refused as a relay (answered with DESTROY), by reason.", "reason"),
+        CreateRefusal.values());
+    relayCircuits = Gauge.builder().name("shroud_relay_circuits")
+        .help("Circuit hops this node relays for others now (capped by shroud.circuits.max-relayed-circuits).")
+        .withoutExemplars().register(registry);
+    relayClosed = labelled(counter("shroud_relay_circuits_closed_total",
+        "Relayed circuit hops this node destroyed itself, by reason: idle, or to free memory.", "reason"),
+        RelayClosure.values());
+    relayQueuedCells = Gauge.builder().name("shroud_relay_queued_cells")
+        .help("Cells held on circuits this node relays (waiting for the window, or received and not yet consumed); "
+            + "bounded by shroud.circuits.max-queued-bytes.")
+        .withoutExemplars().register(registry);
   }
 
   /** The registry these metrics are in, for the exposition ({@code api.MetricsRoutes}). */
@@ -220,6 +259,31 @@ public final class NodeMetrics {
   /** A journal write of {@code journal} took {@code nanos} from persist to its callback. */
   public void journalWrite(Journal journal, long nanos) {
     journalWrite[journal.ordinal()].observe(nanos / 1e9);
+  }
+
+  /** A DHT cell from a peer was dropped unanswered. */
+  public void dhtDropped(DhtDrop reason) {
+    dhtDropped[reason.ordinal()].inc();
+  }
+
+  /** A CREATE was refused with a DESTROY. */
+  public void createRefused(CreateRefusal reason) {
+    createsRefused[reason.ordinal()].inc();
+  }
+
+  /** {@code count} circuit hops are relayed here now. */
+  public void relayCircuits(int count) {
+    relayCircuits.set(count);
+  }
+
+  /** A relayed hop was destroyed by this node for {@code reason}. */
+  public void relayCircuitClosed(RelayClosure reason) {
+    relayClosed[reason.ordinal()].inc();
+  }
+
+  /** {@code cells} are queued on relayed hops now. */
+  public void relayQueuedCells(long cells) {
+    relayQueuedCells.set(cells);
   }
 
   /** The Prometheus label value of {@code e}: its name in lower case. */

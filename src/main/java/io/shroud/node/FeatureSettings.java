@@ -37,10 +37,11 @@ public final class FeatureSettings {
     CircuitSettings d = CircuitSettings.defaults();
     return check(p, () -> new CircuitSettings(
         duration(c, "build-timeout", p), nonNegativeInt(c, "build-retries", p), duration(c, "max-age", p),
-        duration(c, "idle-timeout", p), d.housekeepingInterval(), d.window(), d.sendmeIncrement(),
+        duration(c, "idle-timeout", p), duration(c, "relay-idle-timeout", p), d.housekeepingInterval(), d.window(), d.sendmeIncrement(),
         d.streamCredit(), d.maxStreamsPerCircuit(), positiveInt(c, "max-circuits-per-link", p),
-        positiveInt(c, "create-burst", p), positiveDouble(c, "create-per-second", p), d.replayCacheSize(),
-        d.viewTimeout()));
+        positiveInt(c, "max-relayed-circuits", p), queuedCells(c, "max-queued-bytes", p),
+        positiveInt(c, "create-burst", p), positiveDouble(c, "create-per-second", p),
+        positiveInt(c, "replay-cache-size", p), duration(c, "replay-window", p), d.viewTimeout()));
   }
 
   public static DhtSettings dht(Config config) {
@@ -50,7 +51,8 @@ public final class FeatureSettings {
     return check(p, () -> new DhtSettings(d.k(), d.alpha(), duration(c, "query-timeout", p),
         duration(c, "ping-timeout", p), duration(c, "refresh-interval", p),
         duration(c, "record-max-lifetime", p), d.republishFraction(), d.snapshotEveryChanges(),
-        d.snapshotInterval(), d.maintenanceInterval(), d.persistRoutingTable()));
+        d.snapshotInterval(), d.maintenanceInterval(), d.persistRoutingTable(),
+        positiveInt(c, "queries-burst", p), positiveDouble(c, "queries-per-second", p)));
   }
 
   public static SwarmSettings swarm(Config config) {
@@ -63,6 +65,22 @@ public final class FeatureSettings {
         duration(c, "record-validity", p), positiveInt(c, "max-providers-per-download", p), d.defaultHops(),
         duration(c, "stall-timeout", p), d.providerRelookup(),
         c.getBoolean("test-only-corrupt-served-blocks")));
+  }
+
+  /** {@code auto} (a quarter of the heap) or a size such as 256MiB, in queued cells of 4 KiB. */
+  private static int queuedCells(Config c, String key, String prefix) {
+    if (c.getString(key).equals("auto")) {
+      return CircuitSettings.autoMaxQueuedCells(Runtime.getRuntime().maxMemory());
+    }
+    try {
+      long v = c.getBytes(key);
+      if (v < CircuitSettings.QUEUED_CELL_BYTES) {
+        throw new SettingsException(prefix + key, "must be at least " + CircuitSettings.QUEUED_CELL_BYTES + " bytes");
+      }
+      return (int) Math.min(Integer.MAX_VALUE, v / CircuitSettings.QUEUED_CELL_BYTES);
+    } catch (ConfigException e) {
+      throw new SettingsException(prefix + key, "must be a size such as 256MiB, or \"auto\"");
+    }
   }
 
   private static long bytes(Config c, String key, String prefix) {

@@ -197,10 +197,14 @@ class CircuitActorsTest {
     }
   }
 
-  /** Three nodes on {@code clock} whose circuits check their age and idleness every 20 ms. */
+  /**
+   * Three nodes on {@code clock} whose circuits check their age and idleness every 20 ms. These
+   * tests are about the origin's timers: the relays' own idle timeout is set out of their way
+   * (it has RelayIdleTest).
+   */
   static CircuitNet lifetimesNet(MutableClock clock, Duration maxAge, Duration idleTimeout, long seed) {
-    return new CircuitNet(testKit, 3,
-        CircuitSettings.defaults().withLifetimes(maxAge, idleTimeout, Duration.ofMillis(20)), seed, clock);
+    return new CircuitNet(testKit, 3, CircuitSettings.defaults().withLifetimes(maxAge, idleTimeout, Duration.ofMillis(20))
+        .withRelayIdleTimeout(Duration.ofDays(1)), seed, clock);
   }
 
   @Test

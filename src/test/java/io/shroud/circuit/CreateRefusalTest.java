@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.shroud.crypto.CircuitHandshakeClient;
 import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
+import io.shroud.metrics.Metrics;
+import io.shroud.testutil.MetricValues;
 import io.shroud.testutil.SeededRandom;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;
@@ -18,7 +20,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** A relay refuses replayed CREATEs, CREATEs beyond the per-link limit or rate, and ids from the wrong half. */
+/** A relay refuses replayed CREATEs, CREATEs beyond the per-link or node-wide limit or rate, and ids from the wrong half. */
 class CreateRefusalTest {
   static final ActorTestKit testKit = ActorTestKit.create();
   static final Duration WAIT = Duration.ofSeconds(10);
@@ -52,6 +54,11 @@ class CreateRefusalTest {
   }
 
   private static List<CellCommand> send(Fake fake, CircuitNet.Node relay, List<byte[]> creates, boolean rightHalf) {
+    return answers(fake, relay, creates, rightHalf).stream().map(Cell::command).toList();
+  }
+
+  /** Sends {@code creates} from {@code fake} to {@code relay}; the answer cells, one per CREATE, in order. */
+  private static List<Cell> answers(Fake fake, CircuitNet.Node relay, List<byte[]> creates, boolean rightHalf) {
     // the relay's CircuitsActor registers its handlers asynchronously: a CREATE sent before that is lost
     fake.answers().awaitAssert(() -> {
       org.junit.jupiter.api.Assertions.assertTrue(fakeNet.links.hasRoute(relay.id(), CellCommand.CREATE));
@@ -66,11 +73,11 @@ class CreateRefusalTest {
       used.add(id);
       fake.links().tell(new Links.Send(relay.id(), new Cell(id, CellCommand.CREATE, create)));
     }
-    List<CellCommand> answers = new ArrayList<>();
+    List<Cell> answers = new ArrayList<>();
     for (int i = 0; i < creates.size(); i++) {
       Links.Inbound answer = fake.answers().receiveMessage(WAIT);
       assertEquals(used.get(i), answer.cell().circuitId(), "answers come in order, one per CREATE");
-      answers.add(answer.cell().command());
+      answers.add(answer.cell());
     }
     return answers;
   }
@@ -104,6 +111,23 @@ class CreateRefusalTest {
         createFor(net.node(1), random));
     assertEquals(List.of(CellCommand.CREATED, CellCommand.CREATED, CellCommand.DESTROY),
         send(fake, net.node(1), creates, true));
+  }
+
+  @Test
+  void theNodeWideCircuitCapRefusesWithResourceLimitWhateverTheLink() {
+    CircuitNet net = new CircuitNet(testKit, 2, CircuitSettings.defaults().withMaxRelayedCircuits(2), 15);
+    Fake first = fake(net, 15);
+    Fake second = fake(net, 16);
+    SecureRandom random = SeededRandom.of(5);
+    double refused = MetricValues.value(Metrics.get(testKit.system()),
+        "shroud_circuit_creates_refused_total{reason=\"node_limit\"}");
+    assertEquals(List.of(CellCommand.CREATED, CellCommand.CREATED),
+        send(first, net.node(1), List.of(createFor(net.node(1), random), createFor(net.node(1), random)), true));
+    Cell answer = answers(second, net.node(1), List.of(createFor(net.node(1), random)), true).get(0);
+    assertEquals(CellCommand.DESTROY, answer.command(), "another link, but the node is full");
+    assertEquals(DestroyReason.RESOURCE_LIMIT.code(), answer.payload(0, 1)[0]);
+    assertEquals(refused + 1, MetricValues.value(Metrics.get(testKit.system()),
+        "shroud_circuit_creates_refused_total{reason=\"node_limit\"}"));
   }
 
   @Test

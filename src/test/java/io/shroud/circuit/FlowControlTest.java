@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.identity.NodeId;
-import io.shroud.testutil.MutableClock;
 import io.shroud.testutil.SeededRandom;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The pure parts under the actors: windows, circuit id halves, CREATE rate buckets. */
+/** The pure parts under the actors: windows, what an end holds, circuit id halves (CREATE buckets: dht.PeerRateLimiterTest). */
 class FlowControlTest {
   @Test
   void theWindowStopsSendingUntilASendmeAndTheQueueIsBounded() throws Exception {
@@ -66,6 +63,53 @@ class FlowControlTest {
   }
 
   @Test
+  void itCountsTheCellsItHoldsAndWhenTheOldestCame() throws Exception {
+    long[] now = {1_000};
+    FlowControl flow = new FlowControl(1, 1, 4, () -> now[0]);
+    assertEquals(0, flow.queuedCells());
+    assertEquals(Long.MAX_VALUE, flow.oldestQueuedMillis());
+    flow.offer(1, new byte[1]);
+    now[0] = 2_000;
+    flow.offer(1, new byte[1]);
+    flow.offerEnd(1);
+    assertEquals(2, flow.queuedCells(), "DATA chunks waiting; the END holds no cell");
+    assertEquals(1_000, flow.oldestQueuedMillis());
+    flow.poll(); // the window of 1 lets the first chunk go
+    assertEquals(1, flow.queuedCells());
+    assertEquals(2_000, flow.oldestQueuedMillis());
+
+    now[0] = 500; // received cells count too, however old
+    flow.onData(5);
+    assertEquals(500, flow.oldestQueuedMillis());
+    assertEquals(2, flow.queuedCells());
+    flow.onConsumed(5, 1);
+    assertEquals(2_000, flow.oldestQueuedMillis(), "consumed cells no longer count");
+    flow.onStreamClosed(1);
+    assertEquals(0, flow.queuedCells(), "a closed stream's queued chunks are dropped");
+    assertEquals(Long.MAX_VALUE, flow.oldestQueuedMillis());
+  }
+
+  @Test
+  void receivedCellsLeaveInTheOrderTheyCamePerStream() throws Exception {
+    long[] now = {10};
+    FlowControl flow = new FlowControl(64, 16, 4, () -> now[0]);
+    flow.onData(1);
+    flow.onData(1); // two in one millisecond
+    now[0] = 20;
+    flow.onData(2);
+    now[0] = 30;
+    flow.onData(1);
+    assertEquals(4, flow.queuedCells());
+    flow.onConsumed(1, 1);
+    assertEquals(10, flow.oldestQueuedMillis(), "one of the two cells of time 10 is left");
+    flow.onConsumed(1, 1);
+    assertEquals(20, flow.oldestQueuedMillis(), "stream 2's cell is now the oldest");
+    flow.onConsumed(2, 5); // more than it holds
+    assertEquals(30, flow.oldestQueuedMillis());
+    assertEquals(1, flow.queuedCells());
+  }
+
+  @Test
   void theTwoEndsOfALinkAllocateFromDisjointHalves() {
     NodeId a = NodeId.fromHex("01".repeat(32));
     NodeId b = NodeId.fromHex("02".repeat(32));
@@ -82,19 +126,5 @@ class FlowControlTest {
       assertTrue(atA.isPeersId(b, other));
     }
     assertFalse(atB.isPeersId(a, 0), "0 is never a circuit id");
-  }
-
-  @Test
-  void createBucketsRefillOverTime() {
-    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    CreateRateLimiter limiter = new CreateRateLimiter(clock, 2, 1.0);
-    NodeId peer = NodeId.fromHex("03".repeat(32));
-    assertTrue(limiter.tryAcquire(peer));
-    assertTrue(limiter.tryAcquire(peer));
-    assertFalse(limiter.tryAcquire(peer));
-    assertTrue(limiter.tryAcquire(NodeId.fromHex("04".repeat(32))), "buckets are per remote node");
-    clock.advance(Duration.ofSeconds(1));
-    assertTrue(limiter.tryAcquire(peer));
-    assertFalse(limiter.tryAcquire(peer));
   }
 }

@@ -33,4 +33,23 @@ class RelayDirectoryTest {
     assertEquals(List.of(current.nodeId()), directory.relays().stream().map(RelayInfo::id).toList());
     assertEquals(7400, directory.entry(current.nodeId()).orElseThrow().port());
   }
+
+  @Test
+  void anExtendGoesOnlyToAListedOtherRelayAtItsListedAddress() throws Exception {
+    NodeDescriptor target = descriptor(NodeDescriptor.PROTOCOL_VERSION, "127.3.0.1:7400");
+    NodeDescriptor self = descriptor(NodeDescriptor.PROTOCOL_VERSION, "127.4.0.1:7400");
+    NodeDescriptor previous = descriptor(NodeDescriptor.PROTOCOL_VERSION, "127.5.0.1:7400");
+    RelayDirectory directory = RelayDirectory.of(List.of(target, self, previous));
+    java.net.Inet4Address at = (java.net.Inet4Address) java.net.InetAddress.getByName("127.3.0.1");
+    byte[] create = new byte[io.shroud.crypto.CircuitHandshake.CREATE_BYTES];
+    assertEquals(java.util.Optional.empty(), directory.extendRefusal(
+        new ExtendRequest(target.nodeId(), at, 7400, create), self.nodeId(), previous.nodeId()));
+    assertEquals("EXTEND address differs from the directory's", directory.extendRefusal(
+        new ExtendRequest(target.nodeId(), at, 7401, create), self.nodeId(), previous.nodeId()).orElseThrow());
+    assertEquals("EXTEND to itself or back to the previous hop", directory.extendRefusal(
+        new ExtendRequest(previous.nodeId(), at, 7400, create), self.nodeId(), previous.nodeId()).orElseThrow());
+    assertEquals("EXTEND target is not in the verified directory", directory.extendRefusal(
+        new ExtendRequest(NodeId.fromHex("00".repeat(32)), at, 7400, create), self.nodeId(), previous.nodeId())
+        .orElseThrow());
+  }
 }

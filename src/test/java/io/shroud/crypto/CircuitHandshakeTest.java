@@ -130,18 +130,44 @@ class CircuitHandshakeTest {
   }
 
   @Test
-  void replayedCreateIsRefused() throws Exception {
+  void aCreateReplayedWithinTheWindowIsRefused() throws Exception {
     CircuitHandshakeRelay relay = relay(onionKey, null);
     CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId.toBytes(), onionKey.publicKey(), random);
     byte[] create = client.createMessage();
     relay.respond(create);
-    assertTrue(assertThrows(HandshakeException.class, () -> relay.respond(create)).getMessage().contains("replay"));
+    HandshakeException replay = assertThrows(HandshakeException.class, () -> relay.respond(create));
+    assertTrue(replay.isReplay() && replay.getMessage().contains("replay"), replay.getMessage());
     // same X with a different ephemeral ML-KEM key and ciphertext: still a replay
     byte[] variant = CircuitHandshakeClient.start(relayId.toBytes(), onionKey.publicKey(), random).createMessage();
     System.arraycopy(create, 0, variant, 0, CircuitHandshake.CREATE_EKE_OFFSET);
-    assertThrows(HandshakeException.class, () -> relay.respond(variant));
-    clock.advance(Duration.ofDays(13));
-    assertThrows(HandshakeException.class, () -> relay.respond(create));
+    assertTrue(assertThrows(HandshakeException.class, () -> relay.respond(variant)).isReplay());
+    clock.advance(ReplayCache.DEFAULT_WINDOW.minusSeconds(1));
+    assertTrue(assertThrows(HandshakeException.class, () -> relay.respond(create)).isReplay());
+  }
+
+  /**
+   * Why a short window is enough (protocol §6.3.4): answering the same CREATE again gives a new
+   * CREATED and new keys, because the relay's half (Y, and the encapsulation to EK_e) is fresh
+   * each time; only the holder of x and DK_e can finish it, which the replayer is not.
+   */
+  @Test
+  void pastTheWindowAReplayGetsFreshKeysOnlyTheOriginCouldUse() throws Exception {
+    CircuitHandshakeRelay relay = relay(onionKey, null);
+    CircuitHandshakeClient client = CircuitHandshakeClient.start(relayId.toBytes(), onionKey.publicKey(), random);
+    byte[] create = client.createMessage();
+    CircuitHandshakeRelay.Response first = relay.respond(create);
+    clock.advance(ReplayCache.DEFAULT_WINDOW);
+    CircuitHandshakeRelay.Response again = relay.respond(create);
+    assertFalse(java.util.Arrays.equals(first.created(), again.created()), "a new Y and CT_e");
+    assertFalse(first.keys().sameMaterial(again.keys()), "other hop keys than the recorded circuit's");
+    assertTrue(client.finish(first.created()).sameMaterial(first.keys()));
+  }
+
+  @Test
+  void aNonReplayRefusalIsNotCountedAsAReplay() {
+    byte[] create = CircuitHandshakeClient.start(relayId.toBytes(), onionKey.publicKey(), random).createMessage();
+    create[0] ^= 1; // addressed to another relay
+    assertFalse(assertThrows(HandshakeException.class, () -> relay(onionKey, null).respond(create)).isReplay());
   }
 
   @Test

@@ -10,7 +10,9 @@ import io.shroud.identity.DirectoryView;
 import io.shroud.identity.NodeDescriptor;
 import io.shroud.identity.NodeId;
 import io.shroud.link.InMemoryLinks;
+import io.shroud.metrics.Metrics;
 import io.shroud.node.DirectoryActor;
+import io.shroud.testutil.MetricValues;
 import io.shroud.testutil.MutableClock;
 import io.shroud.testutil.SeededRandom;
 import java.nio.ByteBuffer;
@@ -25,7 +27,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** One DHT node against scripted peers: STORE refusals, malformed input, ping-before-evict. */
+/** One DHT node against scripted peers: STORE refusals, malformed input, query rate, ping-before-evict. */
 class DhtPeerTest {
   static final ActorTestKit kit = ActorTestKit.create();
   static final AtomicLong seeds = new AtomicLong(100);
@@ -42,8 +44,12 @@ class DhtPeerTest {
   private final Ed25519.KeyPair publisherKey = Ed25519.generate(SeededRandom.of(7));
 
   private DhtTestNet.Node node() {
+    return node(DhtTestNet.fastSettings());
+  }
+
+  private DhtTestNet.Node node(DhtSettings settings) {
     long seed = seeds.incrementAndGet();
-    return net.spawn(Ed25519.generate(SeededRandom.of(seed)), DhtTestNet.fastSettings(), clock, seed);
+    return net.spawn(Ed25519.generate(SeededRandom.of(seed)), settings, clock, seed);
   }
 
   private FakePeer peer(NodeId id, boolean answers) {
@@ -159,6 +165,32 @@ class DhtPeerTest {
     DhtMessage pong = expectFrom(from.id, DhtMessage.Pong.class);
     assertEquals(77, pong.txId());
     assertEquals(3, net.view(target.dht()).malformedMessages());
+  }
+
+  @Test
+  void requestsBeyondAPeersQueryRateAreDroppedUnansweredAndCounted() {
+    DhtTestNet.Node target = node(DhtTestNet.fastSettings().withQueryRate(3, 1.0));
+    FakePeer flooder = peer(randomId(8), false);
+    FakePeer other = peer(randomId(9), false);
+    double dropped = MetricValues.value(Metrics.get(kit.system()), "shroud_dht_dropped_total{reason=\"rate_limited\"}");
+    for (long tx = 1; tx <= 5; tx++) {
+      flooder.send(target.id(), new DhtMessage.Ping(tx));
+    }
+    other.send(target.id(), new DhtMessage.Ping(100));
+    List<Long> answered = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      answered.add(heard.receiveMessage(Duration.ofSeconds(5)).message().txId());
+    }
+    heard.expectNoMessage(Duration.ofMillis(200));
+    assertEquals(List.of(1L, 2L, 3L, 100L), answered.stream().sorted().toList(),
+        "the burst of 3 is answered, the other peer too, the flooder's 4th and 5th are not");
+    assertEquals(2, net.view(target.dht()).rateLimitedQueries());
+    assertEquals(dropped + 2,
+        MetricValues.value(Metrics.get(kit.system()), "shroud_dht_dropped_total{reason=\"rate_limited\"}"));
+
+    clock.advance(Duration.ofSeconds(1));
+    flooder.send(target.id(), new DhtMessage.Ping(6));
+    assertEquals(6, expectFrom(flooder.id, DhtMessage.Pong.class).txId(), "a token came back after a second");
   }
 
   /** A node whose bucket 0 holds 20 answering peers, all heard from by its join lookup. */
