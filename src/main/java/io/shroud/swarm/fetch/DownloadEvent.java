@@ -37,7 +37,7 @@ public sealed interface DownloadEvent extends ShroudSerializable {
 
   record Resumed(Instant at) implements DownloadEvent {}
 
-  /** The download is abandoned; its part file is deleted. */
+  /** The download is abandoned; its files are deleted (an {@code <output>.part} only if it made it). */
   record Cancelled(Instant at) implements DownloadEvent {}
 
   /** The output file is complete; {@code sha256Hex} is the SHA-256 of what was written. */

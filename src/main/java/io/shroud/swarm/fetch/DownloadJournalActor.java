@@ -18,6 +18,7 @@ import io.shroud.swarm.fetch.DownloadActor.Resume;
 import io.shroud.swarm.fetch.DownloadActor.Setup;
 import io.shroud.swarm.fetch.DownloadActor.Start;
 import io.shroud.swarm.serve.SharesActor;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -359,7 +360,7 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
   private Effect<DownloadEvent, DownloadState> onCancel(DownloadState state, Cancel cancel) {
     return persist(new DownloadEvent.Cancelled(setup.clock().instant())).thenRun(s -> {
       endRun();
-      store.delete(id);
+      store.delete(id, Path.of(s.started.outputPath()));
     }).thenReply(cancel.replyTo(), this::view);
   }
 

@@ -189,8 +189,12 @@ final class PartFileActor extends AbstractBehavior<PartFileActor.Command> {
       return new OutputDigest(link.geometry(), OUTPUT_DIGEST_MAX_WAITING, null, buffers::give);
     }
     try {
-      return new OutputDigest(link.geometry(), OUTPUT_DIGEST_MAX_WAITING, DecryptingOutput.create(link, output),
-          buffers::give);
+      return new OutputDigest(link.geometry(), OUTPUT_DIGEST_MAX_WAITING,
+          DecryptingOutput.create(link, store.outputPart(id, output)), buffers::give);
+    } catch (OutputPart.NotOurs e) {
+      getContext().getLog().warn("download {}: {} — it fails when it finishes unless that file is removed", id,
+          e.getMessage());
+      return null;
     } catch (IOException | RuntimeException e) {
       getContext().getLog().debug("download {} decrypts at the end: {}", id, e.getMessage());
       return null;
@@ -222,9 +226,10 @@ final class PartFileActor extends AbstractBehavior<PartFileActor.Command> {
     OutputDigest streamed = digest;
     digest = null;
     Path part = store.partFile(id);
+    OutputPart plain = store.outputPart(id, output);
     CompletableFuture.supplyAsync(() -> {
       try {
-        return DownloadFinisher.finish(link, part, output, f.keepCiphertext(), streamed);
+        return DownloadFinisher.finish(link, part, output, plain, f.keepCiphertext(), streamed);
       } catch (Exception e) {
         throw new CompletionException(e);
       }

@@ -3,6 +3,7 @@ package io.shroud.swarm.fetch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.content.PieceGeometry;
@@ -102,7 +103,7 @@ class DownloadStoreTest {
     Arrays.fill(expected, 32, 64, (byte) 8);
     Arrays.fill(expected, 128, 160, (byte) 9);
     assertArrayEquals(expected, Files.readAllBytes(store.leavesFile("d5")));
-    store.delete("d5");
+    store.delete("d5", null);
     assertFalse(Files.exists(store.leavesFile("d5")));
     assertFalse(Files.exists(store.partFile("d5")));
   }
@@ -135,6 +136,27 @@ class DownloadStoreTest {
       written.set(p);
     }
     assertEquals(written, store.piecesWithLeaves("d7", g));
+  }
+
+  @Test
+  void aLinkPlantedAtThePartFileIsNeverWrittenThrough() throws Exception {
+    DownloadStore store = new DownloadStore(dir);
+    Path target = Files.writeString(dir.resolve("precious"), "precious");
+    Files.createSymbolicLink(store.partFile("d8"), target);
+    assertThrows(java.io.IOException.class,
+        () -> store.writePieces("d8", List.of(new DownloadStore.PieceData(0, 0, new byte[] {1, 2, 3}))));
+    assertThrows(java.io.IOException.class,
+        () -> store.writePieces("d8", List.of(new DownloadStore.PieceData(0, 0, new byte[64 * 1024]))));
+    assertEquals("precious", Files.readString(target));
+    assertThrows(java.io.IOException.class, () -> store.readPiece("d8", 0, 3), "nor read through");
+  }
+
+  @Test
+  void thePartFileIsCreatedOwnerOnly() throws Exception {
+    DownloadStore store = new DownloadStore(dir);
+    store.writePieces("d9", List.of(new DownloadStore.PieceData(0, 0, new byte[] {1})));
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(store.partFile("d9"))));
   }
 
   private static byte[] filled(int length, int value) {
