@@ -49,6 +49,7 @@ class KryoSerializerTest {
       new io.shroud.swarm.fetch.DownloadEvent.DownloadStarted("0123456789abcdef", "ab".repeat(32), "/tmp/out.bin", 3,
           Instant.ofEpochSecond(1, 2)),
       new io.shroud.swarm.fetch.DownloadEvent.PieceLayerVerified(new byte[64]),
+      new io.shroud.swarm.fetch.DownloadEvent.PieceLayerStored(new byte[32]),
       new io.shroud.swarm.fetch.DownloadEvent.PieceVerified(41),
       new io.shroud.swarm.fetch.DownloadEvent.PiecesVerified(new int[] {3, 1, 2}),
       new io.shroud.swarm.fetch.DownloadEvent.PieceInvalidated(7),

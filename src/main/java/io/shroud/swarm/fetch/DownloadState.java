@@ -13,6 +13,9 @@ public final class DownloadState {
   public static final int RECHECK_LAST = 8;
 
   DownloadEvent.DownloadStarted started;
+  /** The SHA-256 of the verified piece layer in the layer file, once journaled. */
+  byte[] layerSha256;
+  /** The piece layer itself, only from a journal written before layer files (legacy {@code PieceLayerVerified}). */
   byte[] pieceLayer;
   final BitSet verified = new BitSet();
   /** Pieces verified in the journal (at recovery) or invalidated: fetching them again is a re-fetch. */
@@ -26,8 +29,11 @@ public final class DownloadState {
   DownloadState apply(DownloadEvent e) {
     if (e instanceof DownloadEvent.DownloadStarted s) {
       started = s;
+    } else if (e instanceof DownloadEvent.PieceLayerStored l) {
+      layerSha256 = l.sha256();
     } else if (e instanceof DownloadEvent.PieceLayerVerified l) {
       pieceLayer = l.pieceLayer();
+      layerSha256 = io.shroud.swarm.serve.PieceLayerFile.sha256(l.pieceLayer());
     } else if (e instanceof DownloadEvent.PieceVerified v) {
       pieceVerified(v.index());
     } else if (e instanceof DownloadEvent.PiecesVerified v) {
@@ -49,6 +55,11 @@ public final class DownloadState {
       failure = f.reason();
     }
     return this;
+  }
+
+  /** Whether the verified piece layer is journaled (in a layer file, or inline in an older journal). */
+  boolean layerKnown() {
+    return layerSha256 != null;
   }
 
   private void pieceVerified(int index) {

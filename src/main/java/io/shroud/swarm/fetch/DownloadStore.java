@@ -3,7 +3,9 @@ package io.shroud.swarm.fetch;
 import com.sun.nio.file.ExtendedOpenOption;
 import io.shroud.content.DurableFiles;
 import io.shroud.content.Merkle;
+import io.shroud.content.MerkleTree;
 import io.shroud.content.PieceGeometry;
+import io.shroud.swarm.serve.PieceLayerFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -28,7 +30,8 @@ import java.util.Optional;
  * at their offsets and forced before a piece is recorded as verified, and {@code <id>.leaves},
  * the verified leaf hash of every block written (32 bytes per block at its block index, not
  * forced: a seed builds proofs from it, and a hash lost in a crash only makes it hash that piece
- * again). Every file here is opened without following links, and the part file
+ * again), and {@code <id>.layer}, the verified piece layer (the journal keeps only its SHA-256,
+ * {@link PieceLayerFile}). Every file here is opened without following links, and the part file
  * is created exclusively, its directory entry forced. {@code <id>.outpart} names the
  * {@code <output>.part} this download created, if any ({@link OutputPart}). Blocking I/O: call
  * from the blocking dispatcher.
@@ -86,9 +89,29 @@ public final class DownloadStore {
     return dir.resolve(id + ".leaves");
   }
 
+  public Path layerFile(String id) {
+    return dir.resolve(id + ".layer");
+  }
+
   /** The {@code <output>.part} an encrypted download decrypts into, with this download's marker of it. */
   OutputPart outputPart(String id, Path output) {
     return new OutputPart(output, dir.resolve(id + ".outpart"));
+  }
+
+  /** Writes the verified piece layer atomically and returns its SHA-256, for the journal. */
+  public byte[] writeLayer(String id, byte[] layer) throws IOException {
+    return PieceLayerFile.write(layerFile(id), layer);
+  }
+
+  /**
+   * The piece layer journaled as {@code sha256}, read back and checked against it and the
+   * share's pieces root.
+   *
+   * @throws PieceLayerFile.Unusable if the file is missing or damaged (the layer is fetched again)
+   */
+  public MerkleTree readLayer(String id, byte[] sha256, PieceGeometry geometry, byte[] piecesRoot)
+      throws PieceLayerFile.Unusable {
+    return PieceLayerFile.read(layerFile(id), sha256, geometry, piecesRoot);
   }
 
   /** Writes the link file (owner-only) and forces it. */
@@ -332,7 +355,7 @@ public final class DownloadStore {
   }
 
   /**
-   * Deletes the download's files (part, leaves, link) and the {@code <output>.part} beside
+   * Deletes the download's files (part, leaves, link, layer) and the {@code <output>.part} beside
    * {@code output} if, and only if, this download created it ({@link OutputPart#deleteIfOurs}):
    * a file of that name someone else made is never deleted.
    */
@@ -341,9 +364,19 @@ public final class DownloadStore {
       Files.deleteIfExists(partFile(id));
       Files.deleteIfExists(leavesFile(id));
       Files.deleteIfExists(dir.resolve(id + ".link"));
+      Files.deleteIfExists(layerFile(id));
       if (output != null) {
         outputPart(id, output).deleteIfOurs();
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deletes the layer file only (the download finished: a seed keeps its own copy). */
+  public void forgetLayer(String id) {
+    try {
+      Files.deleteIfExists(layerFile(id));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

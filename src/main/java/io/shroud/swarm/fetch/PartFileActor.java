@@ -69,6 +69,12 @@ final class PartFileActor extends AbstractBehavior<PartFileActor.Command> {
   /** The answer to {@link Finish}. */
   record OutputDone(DownloadFinisher.Finished finished, Throwable failure) {}
 
+  /** Write the verified piece layer to its file ({@link DownloadStore#writeLayer}) and answer its SHA-256. */
+  record StoreLayer(byte[] layer, ActorRef<LayerStored> replyTo) implements Command {}
+
+  /** The answer to {@link StoreLayer}: the layer, and its SHA-256 once it is on disk (or the failure). */
+  record LayerStored(byte[] layer, byte[] sha256, Throwable failure) {}
+
   /** Hand the completed download to {@code shares} to be served from its part and leaves files. */
   record Seed(ActorRef<SharesActor.Command> shares, byte[] pieceLayer) implements Command {}
 
@@ -134,6 +140,7 @@ final class PartFileActor extends AbstractBehavior<PartFileActor.Command> {
         })
         .onMessage(Recheck.class, this::onRecheck)
         .onMessage(Finish.class, this::onFinish)
+        .onMessage(StoreLayer.class, this::onStoreLayer)
         .onMessage(Seed.class, this::onSeed)
         .onMessage(Seeded.class, this::onSeeded)
         .onSignal(PostStop.class, s -> {
@@ -234,6 +241,18 @@ final class PartFileActor extends AbstractBehavior<PartFileActor.Command> {
         throw new CompletionException(e);
       }
     }, blocking).whenComplete((finished, failure) -> f.replyTo().tell(new OutputDone(finished, failure)));
+    return this;
+  }
+
+  private Behavior<Command> onStoreLayer(StoreLayer s) {
+    CompletableFuture.supplyAsync(() -> {
+      try {
+        return store.writeLayer(id, s.layer());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, blocking).whenComplete((sha, failure) -> s.replyTo().tell(new LayerStored(s.layer(), sha,
+        failure == null ? null : failure.getCause() != null ? failure.getCause() : failure)));
     return this;
   }
 

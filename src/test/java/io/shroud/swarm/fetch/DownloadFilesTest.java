@@ -1,6 +1,7 @@
 package io.shroud.swarm.fetch;
 
 import static io.shroud.swarm.fetch.SwarmDownloadTest.WAIT;
+import static io.shroud.swarm.fetch.SwarmDownloadTest.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A download and the files around it (issue 25): it never writes through, truncates or deletes
- * an {@code <output>.part} it did not make, and never replaces a file at its output.
+ * an {@code <output>.part} it did not make, never replaces a file at its output, and keeps its
+ * piece layer in a file whose SHA-256 alone is journaled.
  */
 class DownloadFilesTest {
   static final ActorTestKit testKit = ActorTestKit.create(PersistenceTestConfig.CONFIG);
@@ -120,7 +123,7 @@ class DownloadFilesTest {
    * The journal of a download whose every piece is written, as a crash right before its output
    * was produced leaves it: on recovery it finishes at once, without any provider.
    */
-  private String journalCompleteDownload(NodeId self, ShareMetadata share, Path output)
+  private String journalCompleteDownload(NodeId self, ShareMetadata share, Path output, boolean layerFile)
       throws Exception {
     String id = String.format("00aa00bb00cc%04x", ++instances);
     DownloadStore store = new DownloadStore(dir.resolve("data"));
@@ -129,7 +132,8 @@ class DownloadFilesTest {
     List<Object> events = new ArrayList<>();
     events.add(new DownloadEvent.DownloadStarted(id, share.infoHashHex(), output.toString(), 3, Instant.now()));
     byte[] layer = share.tree().pieceLayerBytes();
-    events.add(new DownloadEvent.PieceLayerVerified(layer));
+    events.add(layerFile ? new DownloadEvent.PieceLayerStored(store.writeLayer(id, layer))
+        : new DownloadEvent.PieceLayerVerified(layer));
     events.add(new DownloadEvent.PiecesVerified(IntStream.range(0, share.info().geometry().pieceCount()).toArray()));
     PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
     journal.persistForRecovery("download|" + id, events);
@@ -147,7 +151,7 @@ class DownloadFilesTest {
           : SwarmNet.publicShare(dir.resolve("src"), "p.bin", 300_000, PIECE, 3);
       NodeId self = NodeId.ofIdentityKey(new byte[] {44, (byte) ++instances});
       Path output = dir.resolve("out-" + encrypted + ".bin");
-      String id = journalCompleteDownload(self, share, output);
+      String id = journalCompleteDownload(self, share, output, true);
       Files.writeString(output, "created while the download ran");
       ActorRef<DownloadsActor.Command> downloads = testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(self,
           dir.resolve("data"), net.node(0).circuits(), net.node(0).lookups(), SwarmSettings.defaults(), List.of(),
@@ -159,5 +163,64 @@ class DownloadFilesTest {
           Files.readAllBytes(new DownloadStore(dir.resolve("data")).partFile(id)), "the part file is kept");
       testKit.stop(downloads, WAIT);
     }
+  }
+
+  @Test
+  void theLayerIsReadFromItsFileOnRecoveryAndAnOlderJournalsInlineLayerStillRecovers() throws Exception {
+    SwarmNet net = new SwarmNet(testKit, 2, 44);
+    ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "l.bin", 300_000, PIECE, 4);
+    for (boolean layerFile : new boolean[] {true, false}) {
+      NodeId self = NodeId.ofIdentityKey(new byte[] {45, (byte) ++instances});
+      Path output = dir.resolve("out-" + layerFile + ".bin");
+      String id = journalCompleteDownload(self, share, output, layerFile);
+      TestProbe<io.shroud.lookup.RecordLookupsActor.Command> lookups = testKit.createTestProbe();
+      ActorRef<DownloadsActor.Command> downloads = testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(self,
+          dir.resolve("data"), net.node(0).circuits(), lookups.ref(), SwarmSettings.defaults(), List.of(),
+          Optional.empty(), Clock.systemUTC(), SeededRandom.of(6))));
+      awaitState(downloads, id, "COMPLETE");
+      assertEquals(sha256(dir.resolve("src").resolve("l.bin")), sha256(output));
+      lookups.expectNoMessage(Duration.ofMillis(200)); // the layer needed no provider
+      assertFalse(Files.exists(new DownloadStore(dir.resolve("data")).layerFile(id)), "gone once complete");
+      testKit.stop(downloads, WAIT);
+    }
+  }
+
+  @Test
+  void aDamagedLayerFileIsDetectedOnResumeAndTheLayerIsFetchedAgain() throws Exception {
+    SwarmNet net = new SwarmNet(testKit, 6, 45);
+    ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "d.bin", 2 * 1024 * 1024, PIECE, 5);
+    var provider = net.provide(4, share, SwarmSettings.defaults().withUploadRate(1 << 20, 64 * 1024));
+    List<NodeId> providers = List.of(net.node(4).id());
+    ActorRef<DownloadsActor.Command> first = downloads(net, providers);
+    Path output = dir.resolve("out.bin");
+    String id = assertInstanceOf(DownloadsActor.Started.class, start(first, share, output)).download().id();
+    PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
+    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(20), () -> {
+      assertTrue(journal.persistedInStorage("download|" + id).stream()
+          .filter(e -> e instanceof DownloadEvent.PiecesVerified).count() >= 2);
+      return null;
+    });
+    testKit.stop(first, WAIT);
+    BitSet before = new BitSet();
+    for (Object e : journal.persistedInStorage("download|" + id)) {
+      if (e instanceof DownloadEvent.PiecesVerified v) {
+        java.util.Arrays.stream(v.indices()).forEach(before::set);
+      }
+      assertFalse(e instanceof DownloadEvent.PieceLayerVerified, "the layer itself is not journaled");
+    }
+    Path layer = new DownloadStore(dir.resolve("data")).layerFile(id);
+    byte[] damaged = Files.readAllBytes(layer);
+    damaged[40] ^= 1;
+    Files.write(layer, damaged);
+    SwarmDownloadTest.served(provider, share, true);
+
+    ActorRef<DownloadsActor.Command> second = downloads(net, providers);
+    awaitState(second, id, "COMPLETE");
+    assertEquals(sha256(dir.resolve("src").resolve("d.bin")), sha256(output));
+    assertEquals(2, journal.persistedInStorage("download|" + id).stream()
+        .filter(e -> e instanceof DownloadEvent.PieceLayerStored).count(), "the layer was fetched and stored again");
+    BitSet again = SwarmDownloadTest.served(provider, share, false);
+    again.and(before);
+    assertTrue(again.isEmpty(), "pieces verified before the restart were fetched again: " + again);
   }
 }

@@ -159,6 +159,29 @@ class DownloadStoreTest {
         Files.getPosixFilePermissions(store.partFile("d9"))));
   }
 
+  @Test
+  void theLayerFileIsReadBackOnlyIfItIsTheJournaledLayer() throws Exception {
+    DownloadStore store = new DownloadStore(dir);
+    var share = SwarmNet.publicShare(dir.resolve("src"), "l.bin", 300_000, 16384, 3);
+    byte[] layer = share.tree().pieceLayerBytes();
+    byte[] sha = store.writeLayer("d10", layer);
+    PieceGeometry g = share.info().geometry();
+    byte[] root = share.tree().root();
+    assertArrayEquals(layer, store.readLayer("d10", sha, g, root).pieceLayerBytes());
+    byte[] damaged = layer.clone();
+    damaged[5] ^= 1;
+    Files.write(store.layerFile("d10"), damaged);
+    var e = assertThrows(io.shroud.swarm.serve.PieceLayerFile.Unusable.class, () -> store.readLayer("d10", sha, g, root));
+    assertTrue(e.getMessage().contains("damaged"), e.getMessage());
+    // a layer that matches its journaled hash but not the share's pieces root is refused too
+    byte[] otherSha = io.shroud.swarm.serve.PieceLayerFile.sha256(damaged);
+    e = assertThrows(io.shroud.swarm.serve.PieceLayerFile.Unusable.class, () -> store.readLayer("d10", otherSha, g, root));
+    assertTrue(e.getMessage().contains("does not match"), e.getMessage());
+    store.delete("d10", null);
+    e = assertThrows(io.shroud.swarm.serve.PieceLayerFile.Unusable.class, () -> store.readLayer("d10", sha, g, root));
+    assertTrue(e.getMessage().contains("missing"), e.getMessage());
+  }
+
   private static byte[] filled(int length, int value) {
     byte[] b = new byte[length];
     Arrays.fill(b, (byte) value);
