@@ -1,7 +1,6 @@
 package io.shroud.swarm.fetch;
 
 import io.shroud.circuit.CircuitsActor;
-import io.shroud.content.MerkleTree;
 import io.shroud.content.ShareLink;
 import io.shroud.identity.NodeId;
 import io.shroud.lookup.RecordLookupsActor;
@@ -220,7 +219,12 @@ public final class DownloadActor extends DownloadJournalActor {
     }
     run.setRunning(true);
     if (run.verifier() == null && state.layerKnown()) {
-      loadLayer(state, link).ifPresent(tree -> run.useVerifier(new PieceVerifier(tree)));
+      try {
+        run.useVerifier(new PieceVerifier(state.layer(store.layerFile(id), link)));
+      } catch (PieceLayerFile.Unusable e) {
+        context.getLog().warn("download {}: {}; fetching the piece layer again", id, e.getMessage());
+        layerLost = true; // the re-check runs once it is back (layerStored)
+      }
     }
     if (run.verifier() != null && !rechecked) {
       partFile.tell(new PartFileActor.Recheck(run.verifier(), new ArrayList<>(state.recent),
@@ -228,25 +232,6 @@ public final class DownloadActor extends DownloadJournalActor {
       return;
     }
     findProvidersOrFinish(state);
-  }
-
-  /**
-   * The journaled piece layer: from an older journal's event, or read back from the layer file
-   * and checked against its journaled SHA-256 and the link's pieces root. A missing or damaged
-   * file is logged and the layer is fetched again from a provider ({@link #layerLost}).
-   */
-  private Optional<MerkleTree> loadLayer(DownloadState state, ShareLink link) {
-    byte[] root = link.piecesRoot().orElseThrow();
-    try {
-      if (state.pieceLayer != null) {
-        return Optional.of(MerkleTree.fromPieceLayerBytes(link.geometry(), state.pieceLayer, root));
-      }
-      return Optional.of(store.readLayer(id, state.layerSha256, link.geometry(), root));
-    } catch (PieceLayerFile.Unusable | IllegalArgumentException e) {
-      context.getLog().warn("download {}: {}; fetching the piece layer again", id, e.getMessage());
-      layerLost = true;
-      return Optional.empty();
-    }
   }
 
   /** Every piece is on disk (e.g. a crash or pause hit between the last piece and the output): finish. */

@@ -1,5 +1,9 @@
 package io.shroud.swarm.fetch;
 
+import io.shroud.content.MerkleTree;
+import io.shroud.content.ShareLink;
+import io.shroud.swarm.serve.PieceLayerFile;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.BitSet;
 
@@ -33,7 +37,7 @@ public final class DownloadState {
       layerSha256 = l.sha256();
     } else if (e instanceof DownloadEvent.PieceLayerVerified l) {
       pieceLayer = l.pieceLayer();
-      layerSha256 = io.shroud.swarm.serve.PieceLayerFile.sha256(l.pieceLayer());
+      layerSha256 = PieceLayerFile.sha256(l.pieceLayer());
     } else if (e instanceof DownloadEvent.PieceVerified v) {
       pieceVerified(v.index());
     } else if (e instanceof DownloadEvent.PiecesVerified v) {
@@ -55,6 +59,24 @@ public final class DownloadState {
       failure = f.reason();
     }
     return this;
+  }
+
+  /**
+   * The journaled piece layer's tree: from an older journal's event, or read back from
+   * {@code file} and checked against its journaled SHA-256 and the link's pieces root.
+   *
+   * @throws PieceLayerFile.Unusable if the file is missing or damaged (or an inline layer is bad)
+   */
+  MerkleTree layer(Path file, ShareLink link) throws PieceLayerFile.Unusable {
+    byte[] root = link.piecesRoot().orElseThrow();
+    if (pieceLayer == null) {
+      return PieceLayerFile.read(file, layerSha256, link.geometry(), root);
+    }
+    try {
+      return MerkleTree.fromPieceLayerBytes(link.geometry(), pieceLayer, root);
+    } catch (IllegalArgumentException e) {
+      throw new PieceLayerFile.Unusable("the journaled piece layer is bad: " + e.getMessage());
+    }
   }
 
   /** Whether the verified piece layer is journaled (in a layer file, or inline in an older journal). */

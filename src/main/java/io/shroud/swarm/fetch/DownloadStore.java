@@ -3,7 +3,6 @@ package io.shroud.swarm.fetch;
 import com.sun.nio.file.ExtendedOpenOption;
 import io.shroud.content.DurableFiles;
 import io.shroud.content.Merkle;
-import io.shroud.content.MerkleTree;
 import io.shroud.content.PieceGeometry;
 import io.shroud.swarm.serve.PieceLayerFile;
 import java.io.IOException;
@@ -101,17 +100,6 @@ public final class DownloadStore {
   /** Writes the verified piece layer atomically and returns its SHA-256, for the journal. */
   public byte[] writeLayer(String id, byte[] layer) throws IOException {
     return PieceLayerFile.write(layerFile(id), layer);
-  }
-
-  /**
-   * The piece layer journaled as {@code sha256}, read back and checked against it and the
-   * share's pieces root.
-   *
-   * @throws PieceLayerFile.Unusable if the file is missing or damaged (the layer is fetched again)
-   */
-  public MerkleTree readLayer(String id, byte[] sha256, PieceGeometry geometry, byte[] piecesRoot)
-      throws PieceLayerFile.Unusable {
-    return PieceLayerFile.read(layerFile(id), sha256, geometry, piecesRoot);
   }
 
   /** Writes the link file (owner-only) and forces it. */

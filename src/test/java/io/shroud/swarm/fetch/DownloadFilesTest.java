@@ -85,9 +85,9 @@ class DownloadFilesTest {
     Files.createSymbolicLink(dir.resolve("other.bin.part"), target);
     assertEquals(409, assertInstanceOf(DownloadsActor.Rejected.class,
         start(downloads, share, dir.resolve("other.bin"))).status());
-    Files.createSymbolicLink(dir.resolve("linked.bin"), target);
+    Files.createSymbolicLink(dir.resolve("linked.bin"), dir.resolve("nowhere"));
     assertEquals(409, assertInstanceOf(DownloadsActor.Rejected.class,
-        start(downloads, share, dir.resolve("linked.bin"))).status(), "a link at the output is taken too");
+        start(downloads, share, dir.resolve("linked.bin"))).status(), "a link at the output, even to nowhere, is taken");
     assertEquals("someone's half-finished work", Files.readString(theirs));
     assertEquals("ssh-ed25519 AAAA owner", Files.readString(target));
   }
@@ -212,6 +212,13 @@ class DownloadFilesTest {
     byte[] damaged = Files.readAllBytes(layer);
     damaged[40] ^= 1;
     Files.write(layer, damaged);
+    // and a journaled piece damaged in the part file: the re-check after the layer is fetched again finds it
+    int hurt = before.previousSetBit(before.length());
+    try (var ch = java.nio.channels.FileChannel.open(new DownloadStore(dir.resolve("data")).partFile(id),
+        java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {0x13, 0x37}), (long) hurt * PIECE + 100);
+    }
+    before.clear(hurt);
     SwarmDownloadTest.served(provider, share, true);
 
     ActorRef<DownloadsActor.Command> second = downloads(net, providers);
@@ -220,6 +227,7 @@ class DownloadFilesTest {
     assertEquals(2, journal.persistedInStorage("download|" + id).stream()
         .filter(e -> e instanceof DownloadEvent.PieceLayerStored).count(), "the layer was fetched and stored again");
     BitSet again = SwarmDownloadTest.served(provider, share, false);
+    assertTrue(again.get(hurt), "the damaged piece was found and fetched again");
     again.and(before);
     assertTrue(again.isEmpty(), "pieces verified before the restart were fetched again: " + again);
   }

@@ -167,19 +167,24 @@ class DownloadStoreTest {
     byte[] sha = store.writeLayer("d10", layer);
     PieceGeometry g = share.info().geometry();
     byte[] root = share.tree().root();
-    assertArrayEquals(layer, store.readLayer("d10", sha, g, root).pieceLayerBytes());
+    assertArrayEquals(layer, readLayer(store, sha, g, root).pieceLayerBytes());
     byte[] damaged = layer.clone();
     damaged[5] ^= 1;
     Files.write(store.layerFile("d10"), damaged);
-    var e = assertThrows(io.shroud.swarm.serve.PieceLayerFile.Unusable.class, () -> store.readLayer("d10", sha, g, root));
+    var e = assertThrows(io.shroud.swarm.serve.PieceLayerFile.Unusable.class, () -> readLayer(store, sha, g, root));
     assertTrue(e.getMessage().contains("damaged"), e.getMessage());
     // a layer that matches its journaled hash but not the share's pieces root is refused too
     byte[] otherSha = io.shroud.swarm.serve.PieceLayerFile.sha256(damaged);
-    e = assertThrows(io.shroud.swarm.serve.PieceLayerFile.Unusable.class, () -> store.readLayer("d10", otherSha, g, root));
+    e = assertThrows(io.shroud.swarm.serve.PieceLayerFile.Unusable.class, () -> readLayer(store, otherSha, g, root));
     assertTrue(e.getMessage().contains("does not match"), e.getMessage());
     store.delete("d10", null);
-    e = assertThrows(io.shroud.swarm.serve.PieceLayerFile.Unusable.class, () -> store.readLayer("d10", sha, g, root));
+    e = assertThrows(io.shroud.swarm.serve.PieceLayerFile.Unusable.class, () -> readLayer(store, sha, g, root));
     assertTrue(e.getMessage().contains("missing"), e.getMessage());
+  }
+
+  private static io.shroud.content.MerkleTree readLayer(DownloadStore store, byte[] sha, PieceGeometry g, byte[] root)
+      throws io.shroud.swarm.serve.PieceLayerFile.Unusable {
+    return io.shroud.swarm.serve.PieceLayerFile.read(store.layerFile("d10"), sha, g, root);
   }
 
   private static byte[] filled(int length, int value) {
