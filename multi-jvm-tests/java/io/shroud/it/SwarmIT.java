@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shroud.cli.LocalNode;
+import io.shroud.node.FeatureSettings;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -227,7 +228,7 @@ class SwarmIT {
   @Order(4)
   void aProviderThatCorruptsBlocksIsCaughtAndDropped() throws Exception {
     // node 2 comes back serving every block with one byte flipped (test-only switch)
-    network.node(2).start(List.of("-Dshroud.swarm.test-only-corrupt-served-blocks=true"));
+    network.node(2).start(List.of("-D" + FeatureSettings.CORRUPT_SERVED_BLOCKS_PROPERTY + "=true"));
     network.awaitReady(network.node(2), Duration.ofSeconds(120));
     String node2 = json(network.node(2), "/shroud/v1/node").path("nodeId").asText();
     await("node 2 announces again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))

@@ -3,9 +3,10 @@ package io.shroud.content;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 
 /**
@@ -18,24 +19,35 @@ public final class ShareDecryptor {
 
   /**
    * Decrypts {@code ciphertext} into {@code plaintextOut}. The output appears only if everything
-   * checks out (written to a {@code .part} sibling, then moved); on failure nothing is left behind.
+   * checks out: the plaintext is written to a {@code .part} sibling created exclusively (a file or
+   * link already there fails the call and is left untouched), forced, then committed without
+   * replacing anything at {@code plaintextOut} ({@link DurableFiles#commitNoReplace}); on
+   * failure nothing of ours is left behind.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if the {@code .part} sibling or the output exists
    */
   public static Manifest decrypt(ShareLink link, Path ciphertext, Path plaintextOut)
       throws IOException, ContentDecryptionException {
     Manifest manifest = link.openManifest();
     Path part = plaintextOut.resolveSibling(plaintextOut.getFileName() + ".part");
     boolean ok = false;
-    try (InputStream in = Files.newInputStream(ciphertext);
-        OutputStream out = Files.newOutputStream(part)) {
-      decrypt(link, manifest, in, out);
-      ok = true;
-    } finally {
-      if (!ok) {
-        Files.deleteIfExists(part);
+    try (FileChannel ch = DurableFiles.createExclusive(part)) {
+      try (InputStream in = Files.newInputStream(ciphertext)) {
+        decrypt(link, manifest, in, Channels.newOutputStream(ch));
+        ch.force(true);
+        ok = true;
+      } finally {
+        if (!ok) {
+          Files.deleteIfExists(part);
+        }
       }
     }
-    Files.move(part, plaintextOut, StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+    try {
+      DurableFiles.commitNoReplace(part, plaintextOut);
+    } catch (IOException e) {
+      Files.deleteIfExists(part);
+      throw e;
+    }
     return manifest;
   }
 

@@ -1,5 +1,6 @@
 package io.shroud.node;
 
+import io.shroud.content.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -41,6 +42,7 @@ public final class ControlCookie {
     Path file = dataDir.resolve(FILE);
     if (!configured.isEmpty()) {
       Files.deleteIfExists(file);
+      DurableFiles.syncDirectory(dataDir);
       return configured;
     }
     byte[] raw = new byte[TOKEN_BYTES];
@@ -59,11 +61,7 @@ public final class ControlCookie {
     } finally {
       Files.deleteIfExists(tmp);
     }
-    try (FileChannel dir = FileChannel.open(dataDir, StandardOpenOption.READ)) {
-      dir.force(true);
-    } catch (IOException notSupported) {
-      // some file systems cannot fsync a directory; the rename is still atomic
-    }
+    DurableFiles.syncDirectory(dataDir); // the rename survives a power loss (ignored where refused)
     return token;
   }
 

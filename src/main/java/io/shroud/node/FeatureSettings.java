@@ -55,7 +55,22 @@ public final class FeatureSettings {
         positiveInt(c, "queries-burst", p), positiveDouble(c, "queries-per-second", p)));
   }
 
+  /**
+   * The JVM system property that alone turns on the TEST ONLY fault switch (every served block
+   * corrupted, {@link SwarmSettings#corruptBlocksForTesting()}): the multi-JVM harness sets it on
+   * the java command line of the node it wants to misbehave. It is deliberately not a setting: no
+   * configuration file, {@code --config} or flag reaches it, so an operator's configuration (or a
+   * configuration someone talks an operator into) cannot make a node serve corrupt data. Whoever
+   * sets JVM options of the node process controls the process anyway.
+   */
+  public static final String CORRUPT_SERVED_BLOCKS_PROPERTY = "shroud-test-harness.corrupt-served-blocks";
+
   public static SwarmSettings swarm(Config config) {
+    return swarm(config, System.getProperties());
+  }
+
+  /** The swarm settings from {@code config}; the test-only fault switch from {@code jvm} alone. */
+  static SwarmSettings swarm(Config config, java.util.Properties jvm) {
     Config c = config.getConfig("shroud.swarm");
     String p = "shroud.swarm.";
     SwarmSettings d = SwarmSettings.defaults();
@@ -64,7 +79,7 @@ public final class FeatureSettings {
         d.pipelineMin(), d.pipelineMax(), positiveInt(c, "max-strikes", p), duration(c, "announce-interval", p),
         duration(c, "record-validity", p), positiveInt(c, "max-providers-per-download", p), d.defaultHops(),
         duration(c, "stall-timeout", p), d.providerRelookup(),
-        c.getBoolean("test-only-corrupt-served-blocks")));
+        Boolean.parseBoolean(jvm.getProperty(CORRUPT_SERVED_BLOCKS_PROPERTY))));
   }
 
   /** {@code auto} (a quarter of the heap) or a size such as 256MiB, in queued cells of 4 KiB. */

@@ -1,5 +1,6 @@
 package io.shroud.node;
 
+import io.shroud.content.DurableFiles;
 import io.shroud.crypto.Ed25519;
 import io.shroud.crypto.MlKem768;
 import io.shroud.crypto.OnionKeyPair;
@@ -12,7 +13,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -27,8 +27,10 @@ import java.util.stream.Stream;
  * The node's private keys on disk, under {@code <data-dir>/keys/}: {@code identity.key}
  * (Ed25519, 32 raw bytes), {@code link.key} (X25519 static key of the Noise link handshake, 32
  * raw bytes) and {@code onion-<serial>.key} (X25519 private key ‖ ML-KEM-768 seed, 96 bytes);
- * directory and files readable by the owner only. Files are written to a temporary name, forced to disk and
- * renamed, so a crash never leaves half a key. Key bytes never reach logs or exceptions.
+ * directory and files readable by the owner only. Files are written to a temporary name created
+ * exclusively (never through a planted link), forced to disk and renamed, and the directory is
+ * forced after, so a crash never leaves half a key nor loses a new one. Key bytes never reach
+ * logs or exceptions.
  */
 public final class NodeKeyStore {
   private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
@@ -111,6 +113,7 @@ public final class NodeKeyStore {
           Files.deleteIfExists(p);
         }
       }
+      DurableFiles.syncDirectory(dir); // a rotated-out key stays gone after a power loss
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clean old onion keys in " + dir, e);
     }
@@ -136,16 +139,14 @@ public final class NodeKeyStore {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
       Files.deleteIfExists(tmp);
-      try {
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+      try (FileChannel ch = DurableFiles.createExclusive(tmp, PosixFilePermissions.asFileAttribute(OWNER_FILE))) {
+        ch.write(ByteBuffer.wrap(key));
+        ch.force(true);
       } catch (FileAlreadyExistsException e) {
         throw new IllegalStateException("key file " + tmp + " appeared while writing", e);
       }
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.write(ByteBuffer.wrap(key));
-        ch.force(true);
-      }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      DurableFiles.syncDirectory(file.getParent()); // the new name survives a power loss too
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write key file " + file, e);
     }

@@ -38,11 +38,12 @@ public final class KryoRegistry {
     m.put(131, io.shroud.dht.RoutingSnapshotActor.ContactsSaved.class);
     m.put(132, io.shroud.dht.RoutingSnapshotActor.RoutingState.class);
     // 150–169: swarm (shares, downloads)
-    m.put(150, io.shroud.swarm.serve.SharesActor.ShareAdded.class);
-    m.put(151, io.shroud.swarm.serve.SharesActor.ShareRemoved.class);
-    m.put(152, io.shroud.swarm.serve.SharesActor.State.class);
+    // 150 and 152 hold the piece layer inline: still read from older journals, never written
+    m.put(150, io.shroud.swarm.serve.ShareJournal.LegacyShareAdded.class);
+    m.put(151, io.shroud.swarm.serve.ShareJournal.ShareRemoved.class);
+    m.put(152, io.shroud.swarm.serve.ShareJournal.LegacyState.class);
     m.put(153, io.shroud.swarm.fetch.DownloadEvent.DownloadStarted.class);
-    m.put(154, io.shroud.swarm.fetch.DownloadEvent.PieceLayerVerified.class);
+    m.put(154, io.shroud.swarm.fetch.DownloadEvent.PieceLayerVerified.class); // read, never written
     m.put(155, io.shroud.swarm.fetch.DownloadEvent.PieceVerified.class);
     m.put(156, io.shroud.swarm.fetch.DownloadEvent.PieceInvalidated.class);
     m.put(157, io.shroud.swarm.fetch.DownloadEvent.Paused.class);
@@ -52,6 +53,10 @@ public final class KryoRegistry {
     m.put(161, io.shroud.swarm.fetch.DownloadEvent.DownloadFailed.class);
     m.put(162, io.shroud.swarm.fetch.DownloadsActor.DownloadRegistered.class);
     m.put(163, io.shroud.swarm.fetch.DownloadEvent.PiecesVerified.class);
+    // piece layers in files, their SHA-256 in the journal (issue 25)
+    m.put(164, io.shroud.swarm.fetch.DownloadEvent.PieceLayerStored.class);
+    m.put(165, io.shroud.swarm.serve.ShareJournal.ShareAdded.class);
+    m.put(166, io.shroud.swarm.serve.ShareJournal.State.class);
     return Collections.unmodifiableMap(m);
   }
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shroud.dht.RoutingSnapshotActor;
 import io.shroud.identity.SignedDescriptor;
 import io.shroud.node.KeysActor;
-import io.shroud.swarm.serve.SharesActor;
+import io.shroud.swarm.serve.ShareJournal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,10 +33,14 @@ class KryoSerializerTest {
           new KeysActor.GuardEntry(new byte[32], Instant.EPOCH, Instant.ofEpochSecond(60))))),
       new KeysActor.GuardEntry(new byte[] {1}, Instant.EPOCH, Instant.EPOCH),
       new KeysActor.OnionKeyRef(3, new byte[] {1}, Instant.ofEpochSecond(99, 5)),
-      new SharesActor.ShareAdded("ab".repeat(32), "/tmp/x", true, new byte[] {1}, new byte[32], 5, 6, Instant.EPOCH),
-      new SharesActor.ShareRemoved("cd".repeat(32)),
-      new SharesActor.State(new java.util.HashMap<>(java.util.Map.of("k",
-          new SharesActor.ShareAdded("k", "/p", false, new byte[0], new byte[0], 0, 0, Instant.EPOCH)))),
+      new ShareJournal.ShareAdded("ab".repeat(32), "/tmp/x", true, new byte[] {1}, new byte[32], 5, 6, Instant.EPOCH),
+      new ShareJournal.LegacyShareAdded("ab".repeat(32), "/tmp/x", true, new byte[] {1}, new byte[32], 5, 6,
+          Instant.EPOCH),
+      new ShareJournal.ShareRemoved("cd".repeat(32)),
+      new ShareJournal.State(new java.util.HashMap<>(java.util.Map.of("k",
+          new ShareJournal.ShareAdded("k", "/p", false, new byte[0], new byte[32], 0, 0, Instant.EPOCH)))),
+      new ShareJournal.LegacyState(new java.util.HashMap<>(java.util.Map.of("k",
+          new ShareJournal.LegacyShareAdded("k", "/p", false, new byte[0], new byte[0], 0, 0, Instant.EPOCH)))),
       new RoutingSnapshotActor.SavedContact(new byte[32], "127.1.0.1", 7000, Instant.EPOCH),
       new RoutingSnapshotActor.ContactsSaved(new ArrayList<>(List.of(
           new RoutingSnapshotActor.SavedContact(new byte[] {1}, "::1", 1, Instant.ofEpochSecond(7))))),
@@ -45,6 +49,7 @@ class KryoSerializerTest {
       new io.shroud.swarm.fetch.DownloadEvent.DownloadStarted("0123456789abcdef", "ab".repeat(32), "/tmp/out.bin", 3,
           Instant.ofEpochSecond(1, 2)),
       new io.shroud.swarm.fetch.DownloadEvent.PieceLayerVerified(new byte[64]),
+      new io.shroud.swarm.fetch.DownloadEvent.PieceLayerStored(new byte[32]),
       new io.shroud.swarm.fetch.DownloadEvent.PieceVerified(41),
       new io.shroud.swarm.fetch.DownloadEvent.PiecesVerified(new int[] {3, 1, 2}),
       new io.shroud.swarm.fetch.DownloadEvent.PieceInvalidated(7),

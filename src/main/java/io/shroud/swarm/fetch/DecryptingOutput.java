@@ -1,40 +1,39 @@
 package io.shroud.swarm.fetch;
 
 import io.shroud.content.ContentCipher;
+import io.shroud.content.DurableFiles;
 import io.shroud.content.ShareLink;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * An encrypted share decrypted into its output while it downloads: pieces, in index order
  * ({@link OutputDigest}), are decrypted with the share's content key and appended to the
- * output's {@code .part} sibling, the same file {@code ShareDecryptor} writes at the end
- * otherwise. Nothing appears at the output path before {@link #commit}, which the caller makes
- * only after checking the manifest's length and SHA-256 against what was written. Blocking I/O.
+ * output's {@code .part} sibling ({@link OutputPart}: created exclusively, never through a link),
+ * the same file the download writes at the end otherwise. Nothing appears at the output path
+ * before {@link #commit}, which the caller makes only after checking the manifest's length and
+ * SHA-256 against what was written, and which never replaces a file at the output. Blocking I/O.
  */
 final class DecryptingOutput implements OutputDigest.Stage {
-  private final Path temp;
+  private final OutputPart part;
   private final FileChannel channel;
   private final ContentCipher cipher;
 
-  private DecryptingOutput(Path temp, FileChannel channel, ContentCipher cipher) {
-    this.temp = temp;
+  private DecryptingOutput(OutputPart part, FileChannel channel, ContentCipher cipher) {
+    this.part = part;
     this.channel = channel;
     this.cipher = cipher;
   }
 
-  /** Opens (truncating) {@code output}'s {@code .part} sibling for {@code link}'s plaintext. */
-  static DecryptingOutput create(ShareLink link, Path output) throws IOException {
+  /**
+   * Creates {@code part} ({@code <output>.part}) for {@code link}'s plaintext; fails if a file or
+   * link this download did not create is there.
+   */
+  static DecryptingOutput create(ShareLink link, OutputPart part) throws IOException {
     ContentCipher cipher = new ContentCipher(link.key().orElseThrow(() -> new IOException("the link has no key")), 0);
-    Path temp = output.resolveSibling(output.getFileName() + ".part");
-    FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING);
-    return new DecryptingOutput(temp, channel, cipher);
+    return new DecryptingOutput(part, part.create(), cipher);
   }
 
   @Override
@@ -47,11 +46,15 @@ final class DecryptingOutput implements OutputDigest.Stage {
     return plain;
   }
 
-  /** Forces the plaintext to disk and moves it to {@code output}. */
+  /**
+   * Forces the plaintext to disk and makes it the output, never replacing a file there
+   * ({@link DurableFiles#commitNoReplace}: {@code FileAlreadyExistsException} then).
+   */
   void commit(Path output) throws IOException {
     channel.force(true);
     channel.close();
-    Files.move(temp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    DurableFiles.commitNoReplace(part.file(), output);
+    part.forget();
   }
 
   @Override
@@ -62,9 +65,9 @@ final class DecryptingOutput implements OutputDigest.Stage {
       // closing is best effort; the file is deleted next
     }
     try {
-      Files.deleteIfExists(temp);
+      part.deleteIfOurs();
     } catch (IOException e) {
-      // a stale .part is truncated by the next writer
+      // best effort: a later incarnation of the download recognises and deletes its own .part
     }
   }
 }

@@ -1,11 +1,11 @@
 package io.shroud.swarm.fetch;
 
 import io.shroud.circuit.CircuitsActor;
-import io.shroud.content.MerkleTree;
 import io.shroud.content.ShareLink;
 import io.shroud.identity.NodeId;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.swarm.pick.PiecePicker;
+import io.shroud.swarm.serve.PieceLayerFile;
 import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.swarm.transfer.TransferMessage;
@@ -83,7 +83,8 @@ public final class DownloadActor extends DownloadJournalActor {
 
   record SourceStopped(NodeId provider, long epoch) implements Command {}
 
-  record LayerDone(byte[] layer) implements Command {}
+  /** The verified piece layer is in its file (or could not be written). */
+  record LayerDone(PartFileActor.LayerStored stored) implements Command {}
 
   /** What a piece download reports. */
   record FromPiece(PieceDownloadActor.Report report) implements Command {}
@@ -149,6 +150,10 @@ public final class DownloadActor extends DownloadJournalActor {
   private PieceDownloadActor.Downloads<Command> pieces;
   /** True when the output digest waits for the resume check (pieces may be on disk already). */
   private boolean outputDigestAfterRecheck;
+  /** True when the journaled layer's file was missing or damaged: it is fetched again, then the re-check runs. */
+  private boolean layerLost;
+  /** True while picking waits for the re-check that follows a layer fetched again. */
+  private boolean pickAfterRecheck;
 
   public static Behavior<Command> create(String id, Setup setup) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new DownloadActor(ctx, timers, id, setup)));
@@ -202,20 +207,24 @@ public final class DownloadActor extends DownloadJournalActor {
       run = new DownloadRun(new RunIo(), link, state, setup.settings(), setup.self(), setup.clock(),
           setup.random(), metrics);
       // with the piece layer journaled, written pieces may be on disk, journaled or not
-      outputDigestAfterRecheck = state.pieceLayer != null;
+      outputDigestAfterRecheck = state.layerKnown();
       // the part file's actor never stops by itself; one that fails takes the download with it
       // (watched, no handler: a death pact), which its supervisor restarts from the journal
       partFile = context.spawn(Behaviors.supervise(PartFileActor.create(store, id, link,
-          Path.of(state.started.outputPath()), run.pieceBuffers(), blocking, state.pieceLayer == null))
+          Path.of(state.started.outputPath()), run.pieceBuffers(), blocking, !state.layerKnown()))
           .onFailure(SupervisorStrategy.stop()), "part-file");
       context.watch(partFile);
       pieces = new PieceDownloadActor.Downloads<>(context, link.geometry().pieceCount(),
           context.messageAdapter(PieceDownloadActor.Report.class, FromPiece::new), partFile, PieceStopped::new);
     }
     run.setRunning(true);
-    if (run.verifier() == null && state.pieceLayer != null) {
-      run.useVerifier(new PieceVerifier(MerkleTree.fromPieceLayerBytes(link.geometry(), state.pieceLayer,
-          link.piecesRoot().orElseThrow())));
+    if (run.verifier() == null && state.layerKnown()) {
+      try {
+        run.useVerifier(new PieceVerifier(state.layer(store.layerFile(id), link)));
+      } catch (PieceLayerFile.Unusable e) {
+        context.getLog().warn("download {}: {}; fetching the piece layer again", id, e.getMessage());
+        layerLost = true; // the re-check runs once it is back (layerStored)
+      }
     }
     if (run.verifier() != null && !rechecked) {
       partFile.tell(new PartFileActor.Recheck(run.verifier(), new ArrayList<>(state.recent),
@@ -244,10 +253,22 @@ public final class DownloadActor extends DownloadJournalActor {
         partFile.tell(PartFileActor.StartOutputDigest.INSTANCE);
       }
       outputDigestAfterRecheck = false;
+      run.allowPicking();
     }
-    if (!state.paused && !state.finished()) {
-      findProvidersOrFinish(state);
+    boolean pickNow = pickAfterRecheck;
+    pickAfterRecheck = false;
+    if (state.paused || state.finished()) {
+      return;
     }
+    if (pickNow && run != null) {
+      if (state.verified.cardinality() == run.link().geometry().pieceCount()) {
+        finishRun(state);
+      } else {
+        run.startPicking(state);
+      }
+      return;
+    }
+    findProvidersOrFinish(state);
   }
 
   /** Asks for providers (static list, or a DHT lookup through a circuit). */
@@ -264,8 +285,19 @@ public final class DownloadActor extends DownloadJournalActor {
         ProvidersFound::new);
   }
 
+  /**
+   * The verified layer is journaled. If it was fetched again because its file was lost, pieces
+   * may be on disk: the resume re-check runs first and picking starts after it.
+   */
   @Override
-  void startPicking(DownloadState state) {
+  void layerStored(DownloadState state) {
+    if (layerLost && !rechecked && run != null) {
+      layerLost = false;
+      pickAfterRecheck = true;
+      partFile.tell(new PartFileActor.Recheck(run.verifier(), new ArrayList<>(state.recent),
+          (BitSet) state.verified.clone(), context.messageAdapter(PartFileActor.Rechecked.class, Rechecked::new)));
+      return;
+    }
     run.startPicking(state);
   }
 
@@ -365,7 +397,8 @@ public final class DownloadActor extends DownloadJournalActor {
 
     @Override
     public void layerVerified(byte[] pieceLayer) {
-      context.getSelf().tell(new LayerDone(pieceLayer));
+      partFile.tell(new PartFileActor.StoreLayer(pieceLayer,
+          context.messageAdapter(PartFileActor.LayerStored.class, LayerDone::new)));
     }
 
     @Override

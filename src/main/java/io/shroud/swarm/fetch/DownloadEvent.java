@@ -14,7 +14,19 @@ public sealed interface DownloadEvent extends ShroudSerializable {
   record DownloadStarted(String id, String infoHashHex, String outputPath, int hops, Instant startedAt)
       implements DownloadEvent {}
 
-  /** The piece layer, checked against the link's pieces root (public facts, no key). */
+  /**
+   * The piece layer, checked against the link's pieces root, is in the download's layer file
+   * ({@link DownloadStore#writeLayer}, written and forced before this is persisted);
+   * {@code sha256} is the layer's SHA-256, checked when the file is read back. The layer itself
+   * stays out of the journal: 32 bytes per piece would pass the serializer's 256 KiB bound for a
+   * share above ~32 GiB.
+   */
+  record PieceLayerStored(byte[] sha256) implements DownloadEvent {}
+
+  /**
+   * The piece layer itself, as journals written before {@link PieceLayerStored} hold it; they
+   * still replay (the layer is used from the event). Never written any more.
+   */
   record PieceLayerVerified(byte[] pieceLayer) implements DownloadEvent {}
 
   /**
@@ -37,7 +49,7 @@ public sealed interface DownloadEvent extends ShroudSerializable {
 
   record Resumed(Instant at) implements DownloadEvent {}
 
-  /** The download is abandoned; its part file is deleted. */
+  /** The download is abandoned; its files are deleted (an {@code <output>.part} only if it made it). */
   record Cancelled(Instant at) implements DownloadEvent {}
 
   /** The output file is complete; {@code sha256Hex} is the SHA-256 of what was written. */

@@ -1,6 +1,7 @@
 package io.shroud.swarm.fetch;
 
 import io.shroud.content.ContentDecryptionException;
+import io.shroud.content.DurableFiles;
 import io.shroud.content.Manifest;
 import io.shroud.content.Merkle;
 import io.shroud.content.PieceGeometry;
@@ -8,9 +9,12 @@ import io.shroud.content.ShareDecryptor;
 import io.shroud.content.ShareLink;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.BitSet;
 import java.util.HexFormat;
@@ -19,7 +23,8 @@ import java.util.Optional;
 /**
  * Blocking steps of a download that touch whole files: re-checking pieces of a part file on
  * resume, and turning a complete part file into the output (decrypt an encrypted share, checking
- * the manifest's length and SHA-256; move a public one). Call from the blocking dispatcher.
+ * the manifest's length and SHA-256; commit a public one), never replacing a file at the output.
+ * Call from the blocking dispatcher.
  */
 public final class DownloadFinisher {
   private DownloadFinisher() {}
@@ -62,19 +67,25 @@ public final class DownloadFinisher {
    * encrypted share's part file is left in place (to be seeded). {@code digest} (or null) is the
    * output as it was produced while the pieces were written ({@link OutputDigest}): when it is
    * complete a public share's SHA-256 is taken from it, and an encrypted share's plaintext is
-   * already in its {@code .part} sibling ({@link DecryptingOutput}) and only checked and moved;
-   * otherwise the part file is read (and decrypted) here.
+   * already in its {@code .part} sibling ({@link DecryptingOutput}) and only checked and
+   * committed; otherwise the part file is read (and decrypted into {@code plain}) here.
+   *
+   * <p>The output is never replaced: the last step is {@link DurableFiles#commitNoReplace}, so a
+   * file that appeared at the output path while the download ran (or a link planted there)
+   * stays as it is and the download fails, its part file kept in the data directory.
    *
    * @throws ContentDecryptionException if the manifest does not open or the plaintext does not
    *     match it (length, SHA-256); nothing is left at {@code output} then
+   * @throws IOException also when a file is at the output path, or a file this download did not
+   *     create is at {@code <output>.part}; both are left untouched
    */
-  public static Finished finish(ShareLink link, Path part, Path output, boolean keepCiphertext, OutputDigest digest)
-      throws IOException, ContentDecryptionException {
-    if (Files.exists(output)) {
+  public static Finished finish(ShareLink link, Path part, Path output, OutputPart plain, boolean keepCiphertext,
+      OutputDigest digest) throws IOException, ContentDecryptionException {
+    if (Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
       if (digest != null) {
         digest.discard();
       }
-      throw new IOException("output file appeared meanwhile: " + output);
+      throw appeared(output, part);
     }
     Optional<String> streamedSha = digest == null ? Optional.empty() : digest.sha256Hex();
     if (link.encrypted()) {
@@ -89,6 +100,9 @@ public final class DownloadFinisher {
             throw new ContentDecryptionException("decrypted content does not match the manifest's SHA-256");
           }
           streamed.commit(output);
+        } catch (FileAlreadyExistsException e) {
+          streamed.discard();
+          throw appeared(output, part);
         } catch (IOException | ContentDecryptionException | RuntimeException e) {
           streamed.discard();
           throw e;
@@ -97,7 +111,7 @@ public final class DownloadFinisher {
         if (digest != null) {
           digest.discard();
         }
-        manifest = ShareDecryptor.decrypt(link, part, output);
+        manifest = decrypt(link, part, output, plain);
       }
       if (!keepCiphertext) {
         Files.delete(part);
@@ -105,8 +119,45 @@ public final class DownloadFinisher {
       return new Finished(manifest.name(), HexFormat.of().formatHex(manifest.sha256()));
     }
     String sha = streamedSha.isPresent() ? streamedSha.get() : sha256(part);
-    Files.move(part, output, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      DurableFiles.commitNoReplace(part, output);
+    } catch (FileAlreadyExistsException e) {
+      throw appeared(output, part);
+    }
     return new Finished(link.displayName().orElse(output.getFileName().toString()), sha);
+  }
+
+  /**
+   * Decrypts the whole part file into {@code plain} ({@code <output>.part}, created exclusively),
+   * checks it against the manifest, forces it and commits it to {@code output} without replacing
+   * anything there; on any failure the plaintext is deleted.
+   */
+  private static Manifest decrypt(ShareLink link, Path part, Path output, OutputPart plain)
+      throws IOException, ContentDecryptionException {
+    Manifest manifest = link.openManifest();
+    try {
+      try (FileChannel out = plain.create(); InputStream in = Files.newInputStream(part, LinkOption.NOFOLLOW_LINKS)) {
+        ShareDecryptor.decrypt(link, manifest, in, Channels.newOutputStream(out));
+        out.force(true);
+      }
+      DurableFiles.commitNoReplace(plain.file(), output);
+      plain.forget();
+      return manifest;
+    } catch (OutputPart.NotOurs e) {
+      throw e; // the .part sibling is someone else's: said so, untouched
+    } catch (FileAlreadyExistsException e) {
+      plain.deleteIfOurs();
+      throw appeared(output, part);
+    } catch (IOException | ContentDecryptionException | RuntimeException e) {
+      plain.deleteIfOurs();
+      throw e;
+    }
+  }
+
+  /** The error of a download whose output path was taken while it ran. */
+  private static IOException appeared(Path output, Path part) {
+    return new IOException("output file appeared meanwhile: " + output + " (left untouched; the downloaded bytes"
+        + " are kept in " + part + ")");
   }
 
   /** The manifest's file name, if the link is encrypted and its manifest opens. */

@@ -18,6 +18,7 @@ import io.shroud.swarm.fetch.DownloadActor.Resume;
 import io.shroud.swarm.fetch.DownloadActor.Setup;
 import io.shroud.swarm.fetch.DownloadActor.Start;
 import io.shroud.swarm.serve.SharesActor;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,8 +86,8 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
   abstract CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> runCommands(
       CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> running);
 
-  /** The piece layer is journaled: start picking pieces. */
-  abstract void startPicking(DownloadState state);
+  /** The piece layer is in its file and journaled: start picking pieces (after a re-check if pieces may be on disk). */
+  abstract void layerStored(DownloadState state);
 
   /** A piece download's report other than written or failed to write (a bad block, assembled, leaves failed). */
   abstract void pieceProgress(PieceDownloadActor.Report report);
@@ -257,7 +258,11 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
     if (state.finished() || run() == null) {
       return Effect().none();
     }
-    return persist(new DownloadEvent.PieceLayerVerified(done.layer())).thenRun(this::startPicking);
+    PartFileActor.LayerStored stored = done.stored();
+    if (stored.failure() != null) {
+      return fail("cannot store the piece layer: " + stored.failure().getMessage());
+    }
+    return persist(new DownloadEvent.PieceLayerStored(stored.sha256())).thenRun(this::layerStored);
   }
 
   private Effect<DownloadEvent, DownloadState> onFromPiece(DownloadState state, FromPiece from) {
@@ -325,6 +330,7 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
         setup.clock().instant())).thenRun(s -> {
           metrics.downloadCompleted();
           store.forgetLink(id);
+          store.forgetLayer(id); // a seed writes its own copy from the layer it is handed
           if (setup.seedTo().isEmpty()) {
             store.forgetLeaves(id); // only a seed serves from them
           }
@@ -359,7 +365,7 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
   private Effect<DownloadEvent, DownloadState> onCancel(DownloadState state, Cancel cancel) {
     return persist(new DownloadEvent.Cancelled(setup.clock().instant())).thenRun(s -> {
       endRun();
-      store.delete(id);
+      store.delete(id, Path.of(s.started.outputPath()));
     }).thenReply(cancel.replyTo(), this::view);
   }
 

@@ -51,6 +51,12 @@ final class DownloadRun {
   private final NodeMetrics metrics;
   private final String name;
   private PieceVerifier verifier;
+  /**
+   * Whether blocks may be picked: false from a fetched layer's verification until it is
+   * journaled (and, for a layer fetched again, until the re-check ran), so that no piece is
+   * written or journaled before the layer it was checked against.
+   */
+  private boolean mayPick;
   private long epochs;
   private boolean running;
   private DownloadPhase phase = DownloadPhase.STARTING;
@@ -107,8 +113,15 @@ final class DownloadRun {
     return verifier;
   }
 
+  /** The journaled layer is re-checked against the part file: picking may start. */
+  void allowPicking() {
+    mayPick = verifier != null;
+  }
+
+  /** The layer from the journal: picking may start once sources are ready. */
   void useVerifier(PieceVerifier v) {
     verifier = v;
+    mayPick = true;
   }
 
   boolean running() {
@@ -308,7 +321,7 @@ final class DownloadRun {
         pieces.refill();
       } else if (verifier == null) {
         startLayer();
-      } else {
+      } else if (mayPick) {
         startPicking(null);
       }
     } else if (m instanceof TransferMessage.Refuse refuse) {
@@ -384,6 +397,7 @@ final class DownloadRun {
     if (!running || verifier == null) {
       return;
     }
+    mayPick = true;
     pieces.startPicking(state != null ? state.verified : null);
     phase = DownloadPhase.DOWNLOADING;
     for (DownloadSource s : sources.values()) {

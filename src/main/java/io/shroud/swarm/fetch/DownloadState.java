@@ -1,5 +1,9 @@
 package io.shroud.swarm.fetch;
 
+import io.shroud.content.MerkleTree;
+import io.shroud.content.ShareLink;
+import io.shroud.swarm.serve.PieceLayerFile;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.BitSet;
 
@@ -13,6 +17,9 @@ public final class DownloadState {
   public static final int RECHECK_LAST = 8;
 
   DownloadEvent.DownloadStarted started;
+  /** The SHA-256 of the verified piece layer in the layer file, once journaled. */
+  byte[] layerSha256;
+  /** The piece layer itself, only from a journal written before layer files (legacy {@code PieceLayerVerified}). */
   byte[] pieceLayer;
   final BitSet verified = new BitSet();
   /** Pieces verified in the journal (at recovery) or invalidated: fetching them again is a re-fetch. */
@@ -26,8 +33,11 @@ public final class DownloadState {
   DownloadState apply(DownloadEvent e) {
     if (e instanceof DownloadEvent.DownloadStarted s) {
       started = s;
+    } else if (e instanceof DownloadEvent.PieceLayerStored l) {
+      layerSha256 = l.sha256();
     } else if (e instanceof DownloadEvent.PieceLayerVerified l) {
       pieceLayer = l.pieceLayer();
+      layerSha256 = PieceLayerFile.sha256(l.pieceLayer());
     } else if (e instanceof DownloadEvent.PieceVerified v) {
       pieceVerified(v.index());
     } else if (e instanceof DownloadEvent.PiecesVerified v) {
@@ -49,6 +59,29 @@ public final class DownloadState {
       failure = f.reason();
     }
     return this;
+  }
+
+  /**
+   * The journaled piece layer's tree: from an older journal's event, or read back from
+   * {@code file} and checked against its journaled SHA-256 and the link's pieces root.
+   *
+   * @throws PieceLayerFile.Unusable if the file is missing or damaged (or an inline layer is bad)
+   */
+  MerkleTree layer(Path file, ShareLink link) throws PieceLayerFile.Unusable {
+    byte[] root = link.piecesRoot().orElseThrow();
+    if (pieceLayer == null) {
+      return PieceLayerFile.read(file, layerSha256, link.geometry(), root);
+    }
+    try {
+      return MerkleTree.fromPieceLayerBytes(link.geometry(), pieceLayer, root);
+    } catch (IllegalArgumentException e) {
+      throw new PieceLayerFile.Unusable("the journaled piece layer is bad: " + e.getMessage());
+    }
+  }
+
+  /** Whether the verified piece layer is journaled (in a layer file, or inline in an older journal). */
+  boolean layerKnown() {
+    return layerSha256 != null;
   }
 
   private void pieceVerified(int index) {

@@ -1,14 +1,17 @@
 package io.shroud.swarm.fetch;
 
 import com.sun.nio.file.ExtendedOpenOption;
+import io.shroud.content.DurableFiles;
 import io.shroud.content.Merkle;
 import io.shroud.content.PieceGeometry;
+import io.shroud.swarm.serve.PieceLayerFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -26,7 +29,11 @@ import java.util.Optional;
  * at their offsets and forced before a piece is recorded as verified, and {@code <id>.leaves},
  * the verified leaf hash of every block written (32 bytes per block at its block index, not
  * forced: a seed builds proofs from it, and a hash lost in a crash only makes it hash that piece
- * again). Blocking I/O: call from the blocking dispatcher.
+ * again), and {@code <id>.layer}, the verified piece layer (the journal keeps only its SHA-256,
+ * {@link PieceLayerFile}). Every file here is opened without following links, and the part file
+ * is created exclusively, its directory entry forced. {@code <id>.outpart} names the
+ * {@code <output>.part} this download created, if any ({@link OutputPart}). Blocking I/O: call
+ * from the blocking dispatcher.
  */
 public final class DownloadStore {
   /** Size of each blocking thread's aligned buffer for direct writes (a group commit's adjacent pieces). */
@@ -81,6 +88,20 @@ public final class DownloadStore {
     return dir.resolve(id + ".leaves");
   }
 
+  public Path layerFile(String id) {
+    return dir.resolve(id + ".layer");
+  }
+
+  /** The {@code <output>.part} an encrypted download decrypts into, with this download's marker of it. */
+  OutputPart outputPart(String id, Path output) {
+    return new OutputPart(output, dir.resolve(id + ".outpart"));
+  }
+
+  /** Writes the verified piece layer atomically and returns its SHA-256, for the journal. */
+  public byte[] writeLayer(String id, byte[] layer) throws IOException {
+    return PieceLayerFile.write(layerFile(id), layer);
+  }
+
   /** Writes the link file (owner-only) and forces it. */
   public void writeLink(String id, String link) throws IOException {
     Path tmp = dir.resolve(id + ".link.tmp");
@@ -124,6 +145,7 @@ public final class DownloadStore {
   public void writePieces(String id, List<PieceData> pieces) throws IOException {
     writeLeaves(id, pieces);
     Path part = partFile(id);
+    boolean created = preparePart(part);
     List<PieceData> buffered = pieces;
     if (directAlign > 0) {
       List<PieceData> aligned = new ArrayList<>();
@@ -136,18 +158,37 @@ public final class DownloadStore {
         buffered = pieces;
       }
     }
-    if (buffered.isEmpty()) {
-      return;
-    }
-    try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      for (PieceData p : buffered) {
-        ByteBuffer buf = ByteBuffer.wrap(p.data());
-        while (buf.hasRemaining()) {
-          ch.write(buf, p.offset() + buf.position());
+    if (!buffered.isEmpty()) {
+      try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+        for (PieceData p : buffered) {
+          ByteBuffer buf = ByteBuffer.wrap(p.data());
+          while (buf.hasRemaining()) {
+            ch.write(buf, p.offset() + buf.position());
+          }
         }
+        ch.force(false);
       }
-      ch.force(false);
     }
+    if (created) {
+      DurableFiles.syncDirectory(dir);
+    }
+  }
+
+  /**
+   * Makes sure the part file is there to be written: the first write creates it exclusively
+   * (owner-only; a link or file planted at its name fails the write and is left alone), later
+   * ones accept only a regular file, looked at without following a link. True if it was created.
+   */
+  private static boolean preparePart(Path part) throws IOException {
+    if (Files.exists(part, LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.isRegularFile(part, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException("part file " + part + " is not a regular file; left untouched");
+      }
+      return false;
+    }
+    DurableFiles.createExclusive(part,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))).close();
+    return true;
   }
 
   /**
@@ -158,7 +199,7 @@ public final class DownloadStore {
   private boolean writeDirect(Path part, List<PieceData> aligned) throws IOException {
     FileChannel ch;
     try {
-      ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+      ch = FileChannel.open(part, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS, ExtendedOpenOption.DIRECT);
     } catch (UnsupportedOperationException | IOException e) {
       directAlign = 0; // e.g. tmpfs: EINVAL; do not try again
       return false;
@@ -213,7 +254,8 @@ public final class DownloadStore {
     if (pieces.stream().allMatch(p -> p.leafHashes() == null || p.leafHashes().length == 0)) {
       return;
     }
-    try (FileChannel ch = FileChannel.open(leavesFile(id), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(leavesFile(id), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS)) {
       for (PieceData p : pieces) {
         if (p.leafHashes() != null && p.leafHashes().length > 0) {
           ByteBuffer[] hashes = new ByteBuffer[p.leafHashes().length];
@@ -245,7 +287,7 @@ public final class DownloadStore {
     int perPiece = geometry.blocksPerPiece();
     int piecesPerChunk = Math.max(1, LEAVES_CHUNK_BYTES / (perPiece * Merkle.HASH_LENGTH));
     ByteBuffer chunk = ByteBuffer.allocate(piecesPerChunk * perPiece * Merkle.HASH_LENGTH);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       for (int first = 0; first < geometry.pieceCount(); first += piecesPerChunk) {
         chunk.clear();
         long at = (long) first * perPiece * Merkle.HASH_LENGTH;
@@ -286,10 +328,10 @@ public final class DownloadStore {
   /** Reads {@code length} bytes at {@code offset} of the part file (fewer if it is shorter). */
   public byte[] readPiece(String id, long offset, int length) throws IOException {
     Path part = partFile(id);
-    if (!Files.exists(part)) {
+    if (!Files.exists(part, LinkOption.NOFOLLOW_LINKS)) {
       return new byte[0];
     }
-    try (FileChannel ch = FileChannel.open(part, StandardOpenOption.READ)) {
+    try (FileChannel ch = FileChannel.open(part, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       ByteBuffer buf = ByteBuffer.allocate(length);
       while (buf.hasRemaining()) {
         if (ch.read(buf, offset + buf.position()) < 0) {
@@ -300,12 +342,29 @@ public final class DownloadStore {
     }
   }
 
-  /** Deletes the part, leaves and link files. */
-  public void delete(String id) {
+  /**
+   * Deletes the download's files (part, leaves, link, layer) and the {@code <output>.part} beside
+   * {@code output} if, and only if, this download created it ({@link OutputPart#deleteIfOurs}):
+   * a file of that name someone else made is never deleted.
+   */
+  public void delete(String id, Path output) {
     try {
       Files.deleteIfExists(partFile(id));
       Files.deleteIfExists(leavesFile(id));
       Files.deleteIfExists(dir.resolve(id + ".link"));
+      Files.deleteIfExists(layerFile(id));
+      if (output != null) {
+        outputPart(id, output).deleteIfOurs();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deletes the layer file only (the download finished: a seed keeps its own copy). */
+  public void forgetLayer(String id) {
+    try {
+      Files.deleteIfExists(layerFile(id));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

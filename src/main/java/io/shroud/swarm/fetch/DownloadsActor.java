@@ -4,6 +4,7 @@ import io.shroud.content.ShareLink;
 import io.shroud.content.ShareLinkException;
 import io.shroud.serialization.ShroudSerializable;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,7 +77,10 @@ public final class DownloadsActor
 
   public record Started(DownloadView download) implements StartResult {}
 
-  /** {@code status}: 400 bad link / path / hops, 409 output file exists or is taken. */
+  /**
+   * {@code status}: 400 bad link / path / hops, 409 output file exists or is taken, or (encrypted
+   * share) a file is at {@code <output>.part}.
+   */
   public record Rejected(int status, String message) implements StartResult {}
 
   /** A download was started under {@code id}. */
@@ -184,8 +188,15 @@ public final class DownloadsActor
       return Effect().reply(start.replyTo(), new Rejected(400, problem.get()));
     }
     Path output = Path.of(start.outputPath()).normalize();
-    if (Files.exists(output) || state.outputs.containsValue(output.toString())) {
+    if (Files.exists(output, LinkOption.NOFOLLOW_LINKS) || state.outputs.containsValue(output.toString())) {
       return Effect().reply(start.replyTo(), new Rejected(409, "output file exists or is taken: " + output));
+    }
+    Path plain = OutputPart.of(output);
+    if (link.encrypted() && Files.exists(plain, LinkOption.NOFOLLOW_LINKS)) {
+      // an encrypted share is decrypted into <output>.part: a file or link already there is
+      // someone else's, and is neither written through, truncated nor deleted
+      return Effect().reply(start.replyTo(), new Rejected(409, "a file is already at " + plain
+          + ", where the download would write; remove it or choose another output"));
     }
     byte[] idBytes = new byte[8];
     setup.random().nextBytes(idBytes);

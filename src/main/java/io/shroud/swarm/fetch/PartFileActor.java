@@ -69,6 +69,12 @@ final class PartFileActor extends AbstractBehavior<PartFileActor.Command> {
   /** The answer to {@link Finish}. */
   record OutputDone(DownloadFinisher.Finished finished, Throwable failure) {}
 
+  /** Write the verified piece layer to its file ({@link DownloadStore#writeLayer}) and answer its SHA-256. */
+  record StoreLayer(byte[] layer, ActorRef<LayerStored> replyTo) implements Command {}
+
+  /** The answer to {@link StoreLayer}: the layer, and its SHA-256 once it is on disk (or the failure). */
+  record LayerStored(byte[] layer, byte[] sha256, Throwable failure) {}
+
   /** Hand the completed download to {@code shares} to be served from its part and leaves files. */
   record Seed(ActorRef<SharesActor.Command> shares, byte[] pieceLayer) implements Command {}
 
@@ -134,6 +140,7 @@ final class PartFileActor extends AbstractBehavior<PartFileActor.Command> {
         })
         .onMessage(Recheck.class, this::onRecheck)
         .onMessage(Finish.class, this::onFinish)
+        .onMessage(StoreLayer.class, this::onStoreLayer)
         .onMessage(Seed.class, this::onSeed)
         .onMessage(Seeded.class, this::onSeeded)
         .onSignal(PostStop.class, s -> {
@@ -189,8 +196,12 @@ final class PartFileActor extends AbstractBehavior<PartFileActor.Command> {
       return new OutputDigest(link.geometry(), OUTPUT_DIGEST_MAX_WAITING, null, buffers::give);
     }
     try {
-      return new OutputDigest(link.geometry(), OUTPUT_DIGEST_MAX_WAITING, DecryptingOutput.create(link, output),
-          buffers::give);
+      return new OutputDigest(link.geometry(), OUTPUT_DIGEST_MAX_WAITING,
+          DecryptingOutput.create(link, store.outputPart(id, output)), buffers::give);
+    } catch (OutputPart.NotOurs e) {
+      getContext().getLog().warn("download {}: {} — it fails when it finishes unless that file is removed", id,
+          e.getMessage());
+      return null;
     } catch (IOException | RuntimeException e) {
       getContext().getLog().debug("download {} decrypts at the end: {}", id, e.getMessage());
       return null;
@@ -222,13 +233,26 @@ final class PartFileActor extends AbstractBehavior<PartFileActor.Command> {
     OutputDigest streamed = digest;
     digest = null;
     Path part = store.partFile(id);
+    OutputPart plain = store.outputPart(id, output);
     CompletableFuture.supplyAsync(() -> {
       try {
-        return DownloadFinisher.finish(link, part, output, f.keepCiphertext(), streamed);
+        return DownloadFinisher.finish(link, part, output, plain, f.keepCiphertext(), streamed);
       } catch (Exception e) {
         throw new CompletionException(e);
       }
     }, blocking).whenComplete((finished, failure) -> f.replyTo().tell(new OutputDone(finished, failure)));
+    return this;
+  }
+
+  private Behavior<Command> onStoreLayer(StoreLayer s) {
+    CompletableFuture.supplyAsync(() -> {
+      try {
+        return store.writeLayer(id, s.layer());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, blocking).whenComplete((sha, failure) -> s.replyTo().tell(new LayerStored(s.layer(), sha,
+        failure == null ? null : failure.getCause() != null ? failure.getCause() : failure)));
     return this;
   }
 

@@ -1,22 +1,22 @@
 package io.shroud.swarm.serve;
 
 import io.shroud.content.InfoDict;
-import io.shroud.content.MerkleTree;
 import io.shroud.content.ShareBuilder;
-import io.shroud.content.ShareKey;
 import io.shroud.content.ShareLink;
 import io.shroud.content.ShareMetadata;
 import io.shroud.content.ShareOptions;
 import io.shroud.identity.NodeId;
 import io.shroud.metrics.Metrics;
 import io.shroud.metrics.NodeMetrics;
-import io.shroud.serialization.ShroudSerializable;
+import io.shroud.swarm.serve.ShareJournal.Event;
+import io.shroud.swarm.serve.ShareJournal.ShareAdded;
+import io.shroud.swarm.serve.ShareJournal.ShareRemoved;
+import io.shroud.swarm.serve.ShareJournal.State;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -35,6 +35,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
@@ -44,19 +45,29 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * The catalogue of what this node shares. Event-sourced: a share's public facts (info dict,
- * piece layer, source path and its fingerprint) are journaled; its key and ciphertext live in
- * {@link ShareStore} files, written and forced before the event. Hashing and encrypting run
- * on the blocking-I/O dispatcher, never on the actor's thread. A share whose source file
- * changed since it was shared is reported stale and is not served.
+ * The catalogue of what this node shares. Event-sourced ({@link ShareJournal}): a share's public
+ * facts (info dict, the piece layer's SHA-256, source path and its fingerprint) are journaled;
+ * its key, ciphertext and piece layer live in {@link ShareStore} files, written and forced before
+ * the event. Hashing and encrypting run on the blocking-I/O dispatcher, never on the actor's
+ * thread. A share whose source file changed since it was shared is reported stale and is not
+ * served; so is one whose layer file is missing or damaged while it is rebuilt by hashing the
+ * shared bytes again ({@link ShareStore#rebuildLayer}), and after, if they no longer match.
  */
 public final class SharesActor
-    extends EventSourcedBehavior<SharesActor.Command, SharesActor.Event, SharesActor.State> {
+    extends EventSourcedBehavior<SharesActor.Command, ShareJournal.Event, ShareJournal.State> {
 
   public sealed interface Command {}
 
-  /** Share {@code path} (absolute); encrypted unless {@code publicShare}. */
-  public record AddShare(Path path, boolean publicShare, ActorRef<AddResult> replyTo) implements Command {}
+  /**
+   * Share {@code path} (absolute); encrypted unless {@code publicShare}; {@code pieceLength} a
+   * power of two from 16 KiB to 16 MiB, or 0 for the automatic choice.
+   */
+  public record AddShare(Path path, boolean publicShare, int pieceLength, ActorRef<AddResult> replyTo)
+      implements Command {
+    public AddShare(Path path, boolean publicShare, ActorRef<AddResult> replyTo) {
+      this(path, publicShare, 0, replyTo);
+    }
+  }
 
   public record ListShares(ActorRef<List<ShareView>> replyTo) implements Command {}
 
@@ -75,8 +86,11 @@ public final class SharesActor
   public record AdoptDownload(Path output, Path ciphertext, Path leaves, String link, byte[] pieceLayer,
       ActorRef<AddResult> replyTo) implements Command {}
 
-  private record Built(AddShare request, ShareMetadata metadata, ShareFileCheck.Fingerprint fingerprint,
-      Throwable failure) implements Command {}
+  private record Built(AddShare request, ShareMetadata metadata, byte[] layerSha256,
+      ShareFileCheck.Fingerprint fingerprint, Throwable failure) implements Command {}
+
+  /** A lost or damaged layer file was rebuilt ({@code failure} null) or could not be. */
+  private record LayerRebuilt(String infoHashHex, Throwable failure) implements Command {}
 
   /** The outcome of {@link AddShare}: the share, or a refusal with an HTTP-like status. */
   public sealed interface AddResult {}
@@ -106,48 +120,15 @@ public final class SharesActor
       boolean stale,
       String staleReason) {}
 
-  public sealed interface Event extends ShroudSerializable {}
-
-  /**
-   * A file is shared. {@code infoDict} is the bencoded v2 info dictionary, {@code pieceLayer}
-   * the concatenated piece hashes; no key material.
-   */
-  public record ShareAdded(
-      String infoHashHex,
-      String sourcePath,
-      boolean publicShare,
-      byte[] infoDict,
-      byte[] pieceLayer,
-      long sourceSize,
-      long sourceModifiedMillis,
-      Instant addedAt) implements Event {}
-
-  public record ShareRemoved(String infoHashHex) implements Event {}
-
-  /** Every share by info-hash. */
-  public record State(HashMap<String, ShareAdded> shares) implements ShroudSerializable {
-    static State empty() {
-      return new State(new HashMap<>());
-    }
-
-    State apply(Event e) {
-      HashMap<String, ShareAdded> next = new HashMap<>(shares);
-      if (e instanceof ShareAdded a) {
-        next.put(a.infoHashHex(), a);
-      } else if (e instanceof ShareRemoved r) {
-        next.remove(r.infoHashHex());
-      }
-      return new State(next);
-    }
-  }
-
   private final ActorContext<Command> context;
   private final ShareStore store;
   private final ShareBuilder builder;
   private final Clock clock;
   private final Executor blocking;
   private final Set<Path> building = new HashSet<>();
-  private final Map<String, ShareMetadata> metadataCache = new HashMap<>();
+  private final LoadedShares loaded;
+  /** Inline layers met while recovering an older journal or snapshot, written to files when recovery completes. */
+  private final Map<String, byte[]> inlineLayers = new HashMap<>();
   private final NodeMetrics metrics;
 
   public static Behavior<Command> create(NodeId nodeId, Path dataDir, Clock clock) {
@@ -159,6 +140,7 @@ public final class SharesActor
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(500), Duration.ofSeconds(30), 0.2));
     this.context = context;
     this.store = store;
+    this.loaded = new LoadedShares(store);
     this.builder = new ShareBuilder(new SecureRandom());
     this.clock = clock;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
@@ -175,6 +157,22 @@ public final class SharesActor
     return RetentionCriteria.snapshotEvery(100, 2);
   }
 
+  /** Snapshots from before layer files ({@link ShareJournal.LegacyState}) are read as today's state. */
+  @Override
+  public SnapshotAdapter<State> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(State state) {
+        return state;
+      }
+
+      @Override
+      public State fromJournal(Object from) {
+        return from instanceof ShareJournal.LegacyState legacy ? legacy.current(inlineLayers::put) : (State) from;
+      }
+    };
+  }
+
   @Override
   public CommandHandler<Command, Event, State> commandHandler() {
     return newCommandHandlerBuilder()
@@ -185,19 +183,42 @@ public final class SharesActor
         .onCommand(RemoveShare.class, this::onRemoveShare)
         .onCommand(GetServable.class, this::onGetServable)
         .onCommand(AdoptDownload.class, this::onAdoptDownload)
+        .onCommand(LayerRebuilt.class, this::onLayerRebuilt)
         .build();
   }
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+    return newEventHandlerBuilder().forAnyState().onAnyEvent((state, e) -> state.apply(e, inlineLayers::put));
   }
 
   @Override
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> metrics.shares(state.shares().size()))
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          writeInlineLayers(state);
+          metrics.shares(state.shares().size());
+        })
         .build();
+  }
+
+  /**
+   * Writes the layers an older journal or snapshot held inline to their files, where a valid one
+   * is not there yet, before anything new is journaled (so before any snapshot drops them). Once,
+   * at recovery, on this thread: at most a few 256 KiB files.
+   */
+  private void writeInlineLayers(State state) {
+    for (Map.Entry<String, byte[]> e : inlineLayers.entrySet()) {
+      ShareAdded s = state.shares().get(e.getKey());
+      try {
+        if (s != null && loaded.writeInline(s, e.getValue())) {
+          context.getLog().info("share {}: piece layer moved from the journal to its file", e.getKey());
+        }
+      } catch (java.io.IOException ex) {
+        context.getLog().warn("share {}: cannot write its piece layer file: {}", e.getKey(), ex.getMessage());
+      }
+    }
+    inlineLayers.clear();
   }
 
   /**
@@ -227,7 +248,7 @@ public final class SharesActor
     Path leaves = store.newTempLeaves();
     CompletableFuture<Built> work = CompletableFuture.supplyAsync(() -> build(cmd, path, temp, leaves), blocking);
     context.pipeToSelf(work, (built, failure) ->
-        failure == null ? built : new Built(cmd, null, null, failure));
+        failure == null ? built : new Built(cmd, null, null, null, failure));
     return Effect().none();
   }
 
@@ -235,18 +256,19 @@ public final class SharesActor
     try {
       ShareFileCheck.Fingerprint before = ShareFileCheck.fingerprint(path).orElseThrow(
           () -> new IllegalStateException("file vanished: " + path));
-      ShareMetadata m = builder.build(path,
-          (cmd.publicShare() ? ShareOptions.publicShare() : ShareOptions.encrypted(temp)).withLeavesOut(leaves));
+      ShareOptions options = cmd.publicShare() ? ShareOptions.publicShare() : ShareOptions.encrypted(temp);
+      ShareMetadata m = builder.build(path, options.withPieceLength(cmd.pieceLength()).withLeavesOut(leaves));
       if (!ShareFileCheck.fingerprint(path).equals(Optional.of(before))) {
         throw new IllegalStateException("file changed while it was being shared: " + path);
       }
       store.adoptLeaves(leaves, m.infoHashHex());
+      byte[] layerSha = store.writeLayer(m.infoHashHex(), m.tree().pieceLayerBytes());
       if (!cmd.publicShare()) {
         Path data = store.adoptData(temp, m.infoHashHex());
         store.writeKey(m.infoHashHex(), m.link().key().orElseThrow());
         m = new ShareMetadata(m.info(), m.tree(), m.link(), m.manifest(), data);
       }
-      return new Built(cmd, m, before, null);
+      return new Built(cmd, m, layerSha, before, null);
     } catch (Exception e) {
       for (Path leftover : new Path[] {temp, leaves}) {
         try {
@@ -257,7 +279,7 @@ public final class SharesActor
           // best effort: a leftover building-* file holds only ciphertext or hashes of it
         }
       }
-      return new Built(cmd, null, null, e);
+      return new Built(cmd, null, null, null, e);
     }
   }
 
@@ -275,9 +297,9 @@ public final class SharesActor
       return Effect().reply(b.request().replyTo(), new Refused(409, "already shared: " + m.infoHashHex()));
     }
     ShareAdded event = new ShareAdded(m.infoHashHex(), path.toString(), b.request().publicShare(),
-        m.info().encode(), m.tree().pieceLayerBytes(), b.fingerprint().size(),
+        m.info().encode(), b.layerSha256(), b.fingerprint().size(),
         b.fingerprint().modifiedMillis(), clock.instant());
-    metadataCache.put(m.infoHashHex(), m);
+    loaded.put(m);
     context.getLog().info("sharing {} as {}", path.getFileName(), m.infoHashHex());
     return persist(event)
         .thenReply(b.request().replyTo(), s -> new Added(view(event)));
@@ -294,6 +316,7 @@ public final class SharesActor
     if (state.shares().containsKey(link.infoHashHex())) {
       return Effect().reply(cmd.replyTo(), new Refused(409, "already shared: " + link.infoHashHex()));
     }
+    byte[] layerSha;
     try {
       if (link.encrypted()) {
         store.adoptData(cmd.ciphertext(), link.infoHashHex());
@@ -302,11 +325,13 @@ public final class SharesActor
       if (cmd.leaves() != null && Files.exists(cmd.leaves())) {
         store.adoptLeaves(cmd.leaves(), link.infoHashHex());
       }
+      layerSha = store.writeLayer(link.infoHashHex(), cmd.pieceLayer());
     } catch (java.io.IOException e) {
       return Effect().reply(cmd.replyTo(), new Refused(500, "cannot adopt the download: " + e.getMessage()));
     }
+    loaded.forget(link.infoHashHex());
     ShareAdded event = new ShareAdded(link.infoHashHex(), cmd.output().toString(), !link.encrypted(),
-        info.get().encode(), cmd.pieceLayer(), fingerprint.get().size(), fingerprint.get().modifiedMillis(),
+        info.get().encode(), layerSha, fingerprint.get().size(), fingerprint.get().modifiedMillis(),
         clock.instant());
     return persist(event).thenReply(cmd.replyTo(), s -> new Added(view(event)));
   }
@@ -324,7 +349,7 @@ public final class SharesActor
     if (!state.shares().containsKey(cmd.infoHashHex())) {
       return Effect().reply(cmd.replyTo(), false);
     }
-    metadataCache.remove(cmd.infoHashHex());
+    loaded.forget(cmd.infoHashHex());
     return persist(new ShareRemoved(cmd.infoHashHex()))
         .thenRun(s -> store.delete(cmd.infoHashHex()))
         .thenReply(cmd.replyTo(), s -> true);
@@ -335,8 +360,16 @@ public final class SharesActor
     if (s == null || staleness(s).isPresent()) {
       return Effect().reply(cmd.replyTo(), Optional.empty());
     }
-    ShareMetadata m = metadata(s);
+    ShareMetadata m = loaded.get(s.infoHashHex());
     return Effect().reply(cmd.replyTo(), Optional.of(new Servable(m, m.dataFile(), store.leavesFile(s.infoHashHex()))));
+  }
+
+  private Effect<Event, State> onLayerRebuilt(State state, LayerRebuilt r) {
+    Throwable cause = r.failure() != null && r.failure().getCause() != null ? r.failure().getCause() : r.failure();
+    loaded.rebuilt(r.infoHashHex(), cause).ifPresentOrElse(
+        why -> context.getLog().warn("share {}: {}", r.infoHashHex(), why),
+        () -> context.getLog().info("share {}: piece layer file rebuilt from the shared bytes", r.infoHashHex()));
+    return Effect().none();
   }
 
   private static boolean sharedAlready(State state, Path path, boolean publicShare) {
@@ -345,37 +378,33 @@ public final class SharesActor
         .anyMatch(s -> s.sourcePath().equals(p) && s.publicShare() == publicShare);
   }
 
+  /** Why the share is not served: its file changed or vanished, or its piece layer is not usable. */
   private Optional<String> staleness(ShareAdded s) {
-    return ShareFileCheck.staleness(Path.of(s.sourcePath()),
+    Optional<String> changed = ShareFileCheck.staleness(Path.of(s.sourcePath()),
         new ShareFileCheck.Fingerprint(s.sourceSize(), s.sourceModifiedMillis()));
+    return changed.isPresent() ? changed : layer(s);
   }
 
-  /** The full metadata of a share, rebuilt from its event and key file (cached). */
-  private ShareMetadata metadata(ShareAdded s) {
-    return metadataCache.computeIfAbsent(s.infoHashHex(), h -> {
-      InfoDict info = InfoDict.parse(s.infoDict());
-      MerkleTree tree = MerkleTree.fromPieceLayerBytes(info.geometry(), s.pieceLayer(),
-          info.piecesRoot().orElse(null));
-      ShareLink link;
-      Path data;
-      if (s.publicShare()) {
-        link = ShareLink.forPublic(info);
-        data = Path.of(s.sourcePath());
-      } else {
-        ShareKey key = store.readKey(h).orElseThrow(
-            () -> new IllegalStateException("key file of share " + h + " is missing"));
-        link = ShareLink.forEncrypted(info, key);
-        data = store.dataFile(h);
-      }
-      return new ShareMetadata(info, tree, link, Optional.empty(), data);
+  /** Empty if the share's piece layer is loaded; otherwise why not (a lost layer file starts its rebuild). */
+  private Optional<String> layer(ShareAdded s) {
+    return loaded.problem(s, job -> {
+      context.getLog().warn("share {}: piece layer file missing or damaged; rebuilding it from the shared bytes",
+          s.infoHashHex());
+      context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
+        try {
+          return job.call();
+        } catch (Exception e) {
+          throw new java.util.concurrent.CompletionException(e);
+        }
+      }, blocking), (ok, failure) -> new LayerRebuilt(s.infoHashHex(), failure));
     });
   }
 
   private ShareView view(ShareAdded s) {
-    ShareMetadata m = metadata(s);
+    InfoDict info = InfoDict.parse(s.infoDict());
     Optional<String> stale = staleness(s);
-    return new ShareView(s.infoHashHex(), m.link().format(), Path.of(s.sourcePath()).getFileName().toString(),
-        s.sourcePath(), !s.publicShare(), m.length(), m.pieceLength(), m.info().geometry().pieceCount(),
-        s.addedAt().toString(), stale.isPresent(), stale.orElse(null));
+    return new ShareView(s.infoHashHex(), loaded.link(s).format(), Path.of(s.sourcePath()).getFileName().toString(),
+        s.sourcePath(), !s.publicShare(), info.geometry().length(), info.geometry().pieceLength(),
+        info.geometry().pieceCount(), s.addedAt().toString(), stale.isPresent(), stale.orElse(null));
   }
 }

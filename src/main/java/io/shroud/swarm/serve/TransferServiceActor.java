@@ -86,7 +86,9 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
         settings.corruptBlocksForTesting(), ctx.getLog());
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     if (settings.corruptBlocksForTesting()) {
-      ctx.getLog().warn("TEST ONLY: every served block is corrupted (shroud.swarm.test-only-corrupt-served-blocks)");
+      ctx.getLog().error("TEST ONLY fault switch is ON: every block this node serves is corrupted, and every "
+          + "downloader will ban it. It is set by the test harness's JVM property, never by configuration; "
+          + "a node running like this must not be part of a real network");
     }
   }
 

@@ -3,6 +3,7 @@ package io.shroud.swarm.fetch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.content.PieceGeometry;
@@ -102,7 +103,7 @@ class DownloadStoreTest {
     Arrays.fill(expected, 32, 64, (byte) 8);
     Arrays.fill(expected, 128, 160, (byte) 9);
     assertArrayEquals(expected, Files.readAllBytes(store.leavesFile("d5")));
-    store.delete("d5");
+    store.delete("d5", null);
     assertFalse(Files.exists(store.leavesFile("d5")));
     assertFalse(Files.exists(store.partFile("d5")));
   }
@@ -135,6 +136,55 @@ class DownloadStoreTest {
       written.set(p);
     }
     assertEquals(written, store.piecesWithLeaves("d7", g));
+  }
+
+  @Test
+  void aLinkPlantedAtThePartFileIsNeverWrittenThrough() throws Exception {
+    DownloadStore store = new DownloadStore(dir);
+    Path target = Files.writeString(dir.resolve("precious"), "precious");
+    Files.createSymbolicLink(store.partFile("d8"), target);
+    assertThrows(java.io.IOException.class,
+        () -> store.writePieces("d8", List.of(new DownloadStore.PieceData(0, 0, new byte[] {1, 2, 3}))));
+    assertThrows(java.io.IOException.class,
+        () -> store.writePieces("d8", List.of(new DownloadStore.PieceData(0, 0, new byte[64 * 1024]))));
+    assertEquals("precious", Files.readString(target));
+    assertThrows(java.io.IOException.class, () -> store.readPiece("d8", 0, 3), "nor read through");
+  }
+
+  @Test
+  void thePartFileIsCreatedOwnerOnly() throws Exception {
+    DownloadStore store = new DownloadStore(dir);
+    store.writePieces("d9", List.of(new DownloadStore.PieceData(0, 0, new byte[] {1})));
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(store.partFile("d9"))));
+  }
+
+  @Test
+  void theLayerFileIsReadBackOnlyIfItIsTheJournaledLayer() throws Exception {
+    DownloadStore store = new DownloadStore(dir);
+    var share = SwarmNet.publicShare(dir.resolve("src"), "l.bin", 300_000, 16384, 3);
+    byte[] layer = share.tree().pieceLayerBytes();
+    byte[] sha = store.writeLayer("d10", layer);
+    PieceGeometry g = share.info().geometry();
+    byte[] root = share.tree().root();
+    assertArrayEquals(layer, readLayer(store, sha, g, root).pieceLayerBytes());
+    byte[] damaged = layer.clone();
+    damaged[5] ^= 1;
+    Files.write(store.layerFile("d10"), damaged);
+    var e = assertThrows(io.shroud.swarm.serve.PieceLayerFile.Unusable.class, () -> readLayer(store, sha, g, root));
+    assertTrue(e.getMessage().contains("damaged"), e.getMessage());
+    // a layer that matches its journaled hash but not the share's pieces root is refused too
+    byte[] otherSha = io.shroud.swarm.serve.PieceLayerFile.sha256(damaged);
+    e = assertThrows(io.shroud.swarm.serve.PieceLayerFile.Unusable.class, () -> readLayer(store, otherSha, g, root));
+    assertTrue(e.getMessage().contains("does not match"), e.getMessage());
+    store.delete("d10", null);
+    e = assertThrows(io.shroud.swarm.serve.PieceLayerFile.Unusable.class, () -> readLayer(store, sha, g, root));
+    assertTrue(e.getMessage().contains("missing"), e.getMessage());
+  }
+
+  private static io.shroud.content.MerkleTree readLayer(DownloadStore store, byte[] sha, PieceGeometry g, byte[] root)
+      throws io.shroud.swarm.serve.PieceLayerFile.Unusable {
+    return io.shroud.swarm.serve.PieceLayerFile.read(store.layerFile("d10"), sha, g, root);
   }
 
   private static byte[] filled(int length, int value) {

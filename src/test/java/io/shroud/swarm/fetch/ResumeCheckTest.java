@@ -22,6 +22,21 @@ class ResumeCheckTest {
   }
 
   @Test
+  void theRecoveredPiecesOfALargeShareAreJournaledInEventsWithinTheSerializersBound() {
+    BitSet recovered = new BitSet();
+    recovered.set(0, 262_144); // every piece of a 1 TiB share of 4 MiB pieces
+    List<DownloadEvent> events = ResumeCheck.of(new BitSet(), recovered).events();
+    assertEquals(16, events.size());
+    var serializer = new io.shroud.serialization.KryoSerializer();
+    BitSet named = new BitSet();
+    for (DownloadEvent e : events) {
+      assertTrue(serializer.toBinary(e).length < io.shroud.serialization.KryoSerializer.MAX_BYTES);
+      java.util.Arrays.stream(((DownloadEvent.PiecesVerified) e).indices()).forEach(named::set);
+    }
+    assertEquals(recovered, named);
+  }
+
+  @Test
   void aFailedCheckFindsNothingAndJournalsNothing() {
     ResumeCheck found = ResumeCheck.of(null, null);
     assertTrue(found.bad().isEmpty());
