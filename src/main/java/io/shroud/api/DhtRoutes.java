@@ -88,15 +88,19 @@ final class DhtRoutes extends AllDirectives {
     }
   }
 
-  private Route store(ActorRef<DhtActor.Command> dht, byte[] key, String body) {
+  /** What a PUT asks to store: the value's bytes and how long the record lives. */
+  record StoreRequest(byte[] value, Duration ttl) {}
+
+  /** Checks a PUT body. Pure: any text gives a request or a 400 reason. */
+  static JsonBody<StoreRequest> parseStore(ObjectMapper mapper, String body) {
     JsonNode json;
     try {
       json = mapper.readTree(body);
     } catch (Exception e) {
-      return parent.error(StatusCodes.BAD_REQUEST, "body is not JSON: expected {\"value\": \"text\"} or {\"valueBase64\": \"…\"}");
+      return new JsonBody.Invalid<>("body is not JSON: expected {\"value\": \"text\"} or {\"valueBase64\": \"…\"}");
     }
     if (json == null || !json.isObject() || (json.path("value").isTextual() == json.path("valueBase64").isTextual())) {
-      return parent.error(StatusCodes.BAD_REQUEST, "body needs exactly one of \"value\" (text) or \"valueBase64\"");
+      return new JsonBody.Invalid<>("body needs exactly one of \"value\" (text) or \"valueBase64\"");
     }
     byte[] value;
     if (json.path("value").isTextual()) {
@@ -105,23 +109,32 @@ final class DhtRoutes extends AllDirectives {
       try {
         value = Base64.getDecoder().decode(json.get("valueBase64").asText());
       } catch (IllegalArgumentException e) {
-        return parent.error(StatusCodes.BAD_REQUEST, "valueBase64 is not base64");
+        return new JsonBody.Invalid<>("valueBase64 is not base64");
       }
     }
     if (value.length > SignedRecord.MAX_VALUE_BYTES) {
-      return parent.error(StatusCodes.BAD_REQUEST,
+      return new JsonBody.Invalid<>(
           "value is too large: " + value.length + " > " + SignedRecord.MAX_VALUE_BYTES + " bytes");
     }
     Duration ttl = DEFAULT_TTL;
     if (json.has("ttlSeconds")) {
       if (!json.get("ttlSeconds").canConvertToLong() || json.get("ttlSeconds").asLong() < 1) {
-        return parent.error(StatusCodes.BAD_REQUEST, "ttlSeconds must be a positive whole number");
+        return new JsonBody.Invalid<>("ttlSeconds must be a positive whole number");
       }
       ttl = Duration.ofSeconds(json.get("ttlSeconds").asLong());
     }
-    Duration t = ttl;
+    return new JsonBody.Valid<>(new StoreRequest(value, ttl));
+  }
+
+  private Route store(ActorRef<DhtActor.Command> dht, byte[] key, String body) {
+    JsonBody<StoreRequest> parsed = parseStore(mapper, body);
+    if (parsed instanceof JsonBody.Invalid<StoreRequest> invalid) {
+      return parent.error(StatusCodes.BAD_REQUEST, invalid.reason());
+    }
+    StoreRequest request = ((JsonBody.Valid<StoreRequest>) parsed).request();
     CompletionStage<PutRecordResult> result = AskPattern.ask(dht,
-        replyTo -> new DhtActor.PutRecord(key, value, t, replyTo), Duration.ofSeconds(60), system.scheduler());
+        replyTo -> new DhtActor.PutRecord(key, request.value(), request.ttl(), replyTo), Duration.ofSeconds(60),
+        system.scheduler());
     return onSuccess(result, r -> r.error() != null
         ? parent.error(StatusCodes.BAD_REQUEST, r.error())
         : complete(StatusCodes.CREATED, r, Jackson.marshaller(mapper)));

@@ -113,31 +113,43 @@ final class DownloadsRoutes extends AllDirectives {
     });
   }
 
-  private Route start(ActorRef<DownloadsActor.Command> downloads, String body) {
+  /** What a JSON POST asks for; {@code hops} is null when the body leaves it out. */
+  record StartRequest(String link, String output, Integer hops) {}
+
+  /** Checks a JSON POST body. Pure: any text gives a request or a 400 reason. */
+  static JsonBody<StartRequest> parseStart(ObjectMapper mapper, String body) {
     JsonNode json;
     try {
       json = mapper.readTree(body);
     } catch (Exception e) {
-      return parent.error(StatusCodes.BAD_REQUEST,
+      return new JsonBody.Invalid<>(
           "body is not JSON: expected {\"link\": \"magnet:?…\", \"output\": \"/abs/path\", \"hops\": 3}");
     }
     if (json == null || !json.isObject() || !json.path("link").isTextual() || !json.path("output").isTextual()) {
-      return parent.error(StatusCodes.BAD_REQUEST, "body needs \"link\" and \"output\" strings");
+      return new JsonBody.Invalid<>("body needs \"link\" and \"output\" strings");
     }
     Integer hops = null;
     if (json.has("hops")) {
       if (!json.get("hops").isInt() || json.get("hops").asInt() < 1 || json.get("hops").asInt() > 4) {
-        return parent.error(StatusCodes.BAD_REQUEST, "hops must be 1 to 4");
+        return new JsonBody.Invalid<>("hops must be 1 to 4");
       }
       hops = json.get("hops").asInt();
     }
-    Integer hopCount = hops;
+    return new JsonBody.Valid<>(new StartRequest(json.get("link").asText(), json.get("output").asText(), hops));
+  }
+
+  private Route start(ActorRef<DownloadsActor.Command> downloads, String body) {
+    JsonBody<StartRequest> parsed = parseStart(mapper, body);
+    if (parsed instanceof JsonBody.Invalid<StartRequest> invalid) {
+      return parent.error(StatusCodes.BAD_REQUEST, invalid.reason());
+    }
+    StartRequest request = ((JsonBody.Valid<StartRequest>) parsed).request();
     return parent.withHandles(handles -> {
-      PathPolicy.Decision d = parent.paths(handles).output(json.get("output").asText());
+      PathPolicy.Decision d = parent.paths(handles).output(request.output());
       if (d instanceof PathPolicy.Refused r) {
         return parent.error(StatusCodes.get(r.status()), r.reason());
       }
-      return start(downloads, json.get("link").asText(), ((PathPolicy.Allowed) d).path().toString(), hopCount);
+      return start(downloads, request.link(), ((PathPolicy.Allowed) d).path().toString(), request.hops());
     });
   }
 

@@ -67,35 +67,47 @@ final class NetworkRoutes extends AllDirectives {
     return AskPattern.ask(h.circuits(), CircuitsActor.GetCircuits::new, ShroudRoutes.ASK_TIMEOUT, system.scheduler());
   }
 
-  private Route build(NodeRuntime.Handles h, String body) {
+  /** What a POST asks for: a circuit to {@code destination} (any when empty) and an echo through it. */
+  record BuildRequest(Optional<NodeId> destination, int hops, int echoBytes) {}
+
+  /** Checks a POST body (blank means all defaults). Pure: any text gives a request or a 400 reason. */
+  static JsonBody<BuildRequest> parseBuild(ObjectMapper mapper, String body) {
     JsonNode json;
     try {
       json = body.isBlank() ? mapper.createObjectNode() : mapper.readTree(body);
     } catch (Exception e) {
-      return parent.error(StatusCodes.BAD_REQUEST, "body is not JSON: expected {\"destination\": \"<node id>\", \"hops\": 3, \"echoBytes\": 1024}");
+      return new JsonBody.Invalid<>("body is not JSON: expected {\"destination\": \"<node id>\", \"hops\": 3, \"echoBytes\": 1024}");
     }
     if (json == null || !json.isObject()) {
-      return parent.error(StatusCodes.BAD_REQUEST, "body must be a JSON object");
+      return new JsonBody.Invalid<>("body must be a JSON object");
     }
     Optional<NodeId> destination = Optional.empty();
     if (json.hasNonNull("destination")) {
       try {
         destination = Optional.of(NodeId.fromHex(json.get("destination").asText()));
       } catch (IllegalArgumentException e) {
-        return parent.error(StatusCodes.BAD_REQUEST, "destination: " + e.getMessage());
+        return new JsonBody.Invalid<>("destination: " + e.getMessage());
       }
     }
     int hops = json.path("hops").asInt(3);
     if (json.has("hops") && (!json.get("hops").isInt() || hops < 1 || hops > 4)) {
-      return parent.error(StatusCodes.BAD_REQUEST, "hops must be 1 to 4");
+      return new JsonBody.Invalid<>("hops must be 1 to 4");
     }
     int echoBytes = json.path("echoBytes").asInt(1024);
     if (json.has("echoBytes") && (!json.get("echoBytes").isInt() || echoBytes < 0 || echoBytes > MAX_ECHO_BYTES)) {
-      return parent.error(StatusCodes.BAD_REQUEST, "echoBytes must be 0 to " + MAX_ECHO_BYTES);
+      return new JsonBody.Invalid<>("echoBytes must be 0 to " + MAX_ECHO_BYTES);
     }
-    Optional<NodeId> dest = destination;
+    return new JsonBody.Valid<>(new BuildRequest(destination, hops, echoBytes));
+  }
+
+  private Route build(NodeRuntime.Handles h, String body) {
+    JsonBody<BuildRequest> parsed = parseBuild(mapper, body);
+    if (parsed instanceof JsonBody.Invalid<BuildRequest> invalid) {
+      return parent.error(StatusCodes.BAD_REQUEST, invalid.reason());
+    }
+    BuildRequest request = ((JsonBody.Valid<BuildRequest>) parsed).request();
     CompletionStage<BuildEchoReport> report = AskPattern.ask(h.echo(),
-        replyTo -> new EchoActor.BuildAndEcho(dest, hops, echoBytes, replyTo),
+        replyTo -> new EchoActor.BuildAndEcho(request.destination(), request.hops(), request.echoBytes(), replyTo),
         Duration.ofMinutes(2), system.scheduler());
     return onSuccess(report, r -> r.ok()
         ? complete(StatusCodes.CREATED, r, Jackson.marshaller(mapper))

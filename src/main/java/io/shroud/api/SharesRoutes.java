@@ -73,30 +73,42 @@ final class SharesRoutes extends AllDirectives {
     return AskPattern.ask(shares, SharesActor.ListShares::new, ShroudRoutes.ASK_TIMEOUT, system.scheduler());
   }
 
-  private Route add(ActorRef<SharesActor.Command> shares, String body) {
+  /** What a POST asks to share. */
+  record AddRequest(String path, boolean isPublic) {}
+
+  /** Checks a POST body. Pure: any text gives a request or a 400 reason. */
+  static JsonBody<AddRequest> parseAdd(ObjectMapper mapper, String body) {
     JsonNode json;
     try {
       json = mapper.readTree(body);
     } catch (Exception e) {
-      return parent.error(StatusCodes.BAD_REQUEST, "body is not JSON: expected {\"path\": \"/abs/file\", \"public\": false}");
+      return new JsonBody.Invalid<>("body is not JSON: expected {\"path\": \"/abs/file\", \"public\": false}");
     }
     if (json == null || !json.isObject() || !json.path("path").isTextual()) {
-      return parent.error(StatusCodes.BAD_REQUEST, "body needs a \"path\" string");
+      return new JsonBody.Invalid<>("body needs a \"path\" string");
     }
     if (json.has("public") && !json.get("public").isBoolean()) {
-      return parent.error(StatusCodes.BAD_REQUEST, "\"public\" must be true or false");
+      return new JsonBody.Invalid<>("\"public\" must be true or false");
     }
+    return new JsonBody.Valid<>(new AddRequest(json.get("path").asText(), json.path("public").asBoolean(false)));
+  }
+
+  private Route add(ActorRef<SharesActor.Command> shares, String body) {
+    JsonBody<AddRequest> parsed = parseAdd(mapper, body);
+    if (parsed instanceof JsonBody.Invalid<AddRequest> invalid) {
+      return parent.error(StatusCodes.BAD_REQUEST, invalid.reason());
+    }
+    AddRequest request = ((JsonBody.Valid<AddRequest>) parsed).request();
     return parent.withHandles(h -> {
-      PathPolicy.Decision d = parent.paths(h).share(json.get("path").asText());
+      PathPolicy.Decision d = parent.paths(h).share(request.path());
       if (d instanceof PathPolicy.Refused r) {
         return parent.error(StatusCodes.get(r.status()), r.reason());
       }
-      return add(shares, ((PathPolicy.Allowed) d).path(), json);
+      return add(shares, ((PathPolicy.Allowed) d).path(), request.isPublic());
     });
   }
 
-  private Route add(ActorRef<SharesActor.Command> shares, Path path, JsonNode json) {
-    boolean isPublic = json.path("public").asBoolean(false);
+  private Route add(ActorRef<SharesActor.Command> shares, Path path, boolean isPublic) {
     CompletionStage<SharesActor.AddResult> result = AskPattern.ask(shares,
         replyTo -> new SharesActor.AddShare(path, isPublic, replyTo),
         java.time.Duration.ofMinutes(30), system.scheduler());

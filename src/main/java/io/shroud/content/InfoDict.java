@@ -107,6 +107,9 @@ public final class InfoDict {
     }
     String name = string(info, "name");
     long pl = integer(info, "piece length");
+    if (pl != (int) pl) {
+      throw new BencodeException("invalid info dictionary: piece length " + pl + " is out of range", -1);
+    }
     BDict tree = dict(info.get("file tree"), "file tree");
     if (tree.entries().size() != 1 || !tree.entries().containsKey(BBytes.of(name))) {
       throw new BencodeException("file tree must hold exactly one file, named as 'name'", -1);
@@ -119,7 +122,7 @@ public final class InfoDict {
     BValue root = file.get("pieces root");
     BValue manifest = info.get(MANIFEST_KEY);
     try {
-      PieceGeometry g = new PieceGeometry(length, (int) Math.min(pl, Integer.MAX_VALUE));
+      PieceGeometry g = new PieceGeometry(length, (int) pl);
       return new InfoDict(
           name,
           g,

@@ -25,13 +25,18 @@ import java.time.Instant;
  *   str     data address
  *   str     management address
  *   u64     valid-from, seconds since the epoch
- *   u64     valid-until, seconds since the epoch
+ *   u64     valid-until, seconds since the epoch, after valid-from, at most {@link #MAX_EPOCH_SECONDS}
  *   u32     advertised bandwidth, KiB/s
  * </pre>
  */
 public final class DescriptorCodec {
   public static final int FORMAT = 1;
   public static final int MAX_ADDRESS_BYTES = 255;
+  /**
+   * Latest valid-until a descriptor may carry: 9999-12-31T23:59:59Z, the bound DHT records use.
+   * A u64 goes far beyond what {@link Instant} holds, and a reader adds its clock skew to it.
+   */
+  public static final long MAX_EPOCH_SECONDS = 253_402_300_799L;
   public static final int MAX_ENCODED_BYTES =
       1 + 2 + 32 * 3 + OnionPublicKey.ENCODED_BYTES + 3 * (2 + MAX_ADDRESS_BYTES) + 16 + 4;
 
@@ -92,6 +97,10 @@ public final class DescriptorCodec {
       if (from < 0 || until <= from) {
         throw new MalformedDescriptorException(
             "descriptor validity window is empty or negative: " + from + ".." + until);
+      }
+      if (until > MAX_EPOCH_SECONDS) {
+        throw new MalformedDescriptorException(
+            "descriptor validity ends after 9999-12-31: " + until);
       }
       try {
         OnionPublicKey.decode(onion);

@@ -339,4 +339,38 @@ class ManagementApiTest {
     assertError(raw("GET", "/shroud/v1/shares/" + infoHash + "/link", host(), null, null, null, null), 401, "token");
     assertError(get("/shroud/v1/shares/" + "0".repeat(64) + "/link"), 404, "no share");
   }
+
+  /** Each JSON route answers a body it cannot use with 400 and the reason, and asks no actor. */
+  @Test
+  void badJsonBodiesAre400WithTheReasonOnEveryRoute() throws IOException {
+    assertError(post("/shroud/v1/shares", "not json"), 400, "body is not JSON");
+    assertError(post("/shroud/v1/shares", "[1]"), 400, "body needs a \"path\" string");
+    assertError(post("/shroud/v1/shares", "{\"path\":\"/x\",\"public\":\"yes\"}"), 400,
+        "\"public\" must be true or false");
+
+    assertError(post("/shroud/v1/downloads", "{"), 400, "body is not JSON");
+    assertError(post("/shroud/v1/downloads", "{\"link\":\"x\"}"), 400, "body needs \"link\" and \"output\" strings");
+    assertError(post("/shroud/v1/downloads", "{\"link\":\"x\",\"output\":\"/y\",\"hops\":9}"), 400,
+        "hops must be 1 to 4");
+    downloads.expectNoMessage(Duration.ofMillis(200));
+
+    assertError(post("/shroud/v1/circuits", "nope"), 400, "body is not JSON");
+    assertError(post("/shroud/v1/circuits", "[]"), 400, "body must be a JSON object");
+    assertError(post("/shroud/v1/circuits", "{\"destination\":\"zz\"}"), 400,
+        "destination: node id must be 64 hex characters");
+    assertError(post("/shroud/v1/circuits", "{\"hops\":\"3\"}"), 400, "hops must be 1 to 4");
+    assertError(post("/shroud/v1/circuits", "{\"echoBytes\":-1}"), 400, "echoBytes must be 0 to 16777216");
+
+    String record = "/shroud/v1/dht/records/" + "ab".repeat(32);
+    assertError(put(record, "x"), 400, "body is not JSON");
+    assertError(put(record, "{}"), 400, "body needs exactly one of \"value\" (text) or \"valueBase64\"");
+    assertError(put(record, "{\"valueBase64\":\"!!\"}"), 400, "valueBase64 is not base64");
+    assertError(put(record, "{\"value\":\"" + "v".repeat(1025) + "\"}"), 400, "value is too large: 1025 > 1024 bytes");
+    assertError(put(record, "{\"value\":\"a\",\"ttlSeconds\":0}"), 400, "ttlSeconds must be a positive whole number");
+    assertError(put("/shroud/v1/dht/records/abc", "{}"), 400, "key must be 64 hex characters, got 3");
+  }
+
+  static Response put(String path, String json) throws IOException {
+    return raw("PUT", path, host(), null, "Bearer " + token, "application/json", json);
+  }
 }

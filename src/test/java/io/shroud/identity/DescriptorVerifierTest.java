@@ -145,6 +145,25 @@ class DescriptorVerifierTest {
     assertTrue(e.getMessage().contains("window"), e.getMessage());
   }
 
+  /**
+   * Found by DescriptorCodecFuzzTest (2026-12-07): a valid-until beyond what {@link Instant} holds
+   * threw DateTimeException out of decode, before any signature check, so one cluster member's
+   * published bytes would fail every reader's directory actor, again at each restart.
+   */
+  @Test
+  void aValidityEndingAfterTheYear9999IsMalformedNotAnException() throws Exception {
+    NodeDescriptor d = valid();
+    byte[] enc = DescriptorCodec.encode(d);
+    for (long until : new long[] {Instant.MAX.getEpochSecond() + 1, Long.MAX_VALUE, DescriptorCodec.MAX_EPOCH_SECONDS + 1}) {
+      java.nio.ByteBuffer.wrap(enc).putLong(enc.length - 12, until);
+      var e = assertThrows(DescriptorCodec.MalformedDescriptorException.class, () -> DescriptorCodec.decode(enc));
+      assertTrue(e.getMessage().contains("after 9999-12-31"), e.getMessage());
+      assertRejected(new SignedDescriptor(enc, new byte[Ed25519.SIGNATURE_BYTES]), "after 9999-12-31");
+    }
+    java.nio.ByteBuffer.wrap(enc).putLong(enc.length - 12, DescriptorCodec.MAX_EPOCH_SECONDS);
+    assertEquals(Instant.parse("9999-12-31T23:59:59Z"), DescriptorCodec.decode(enc).validUntil());
+  }
+
   private void assertRejected(SignedDescriptor s, String reasonPart) {
     assertRejected(s, MEMBER, reasonPart);
   }
