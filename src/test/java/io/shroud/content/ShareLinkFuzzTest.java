@@ -12,7 +12,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class ShareLinkFuzzTest {
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "4s")
   void parse(FuzzedDataProvider data) {
     String text = data.consumeRemainingAsString();
     ShareLink link;

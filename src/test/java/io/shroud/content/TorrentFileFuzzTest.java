@@ -36,7 +36,7 @@ class TorrentFileFuzzTest {
 
   @TempDir Path dir;
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "4s")
   void torrentAndInfo(byte[] input) {
     try {
       ShareLink link = TorrentFile.linkOf(input);

@@ -18,7 +18,7 @@ import java.util.List;
  */
 class TransferCodecFuzzTest {
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "4s")
   void decode(byte[] input) {
     if (input.length == 0) {
       return;
