@@ -47,7 +47,23 @@ public record DataAddress(InetAddress address, int port) {
    * {@code localhost}. Names that need DNS are not among them.
    */
   public static boolean isLiteralHost(String host) {
-    return IPV4.matcher(host).matches() || IPV6.matcher(host).matches() || host.equals("localhost");
+    return isIpv4Literal(host) || IPV6.matcher(host).matches() || host.equals("localhost");
+  }
+
+  /**
+   * Four decimal parts of at most 255: anything else that looks like one ({@code 999.1.1.1}) is
+   * no literal to the JDK, which would then ask DNS for it.
+   */
+  private static boolean isIpv4Literal(String host) {
+    if (!IPV4.matcher(host).matches()) {
+      return false;
+    }
+    for (String part : host.split("\\.")) {
+      if (Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The address to dial or bind. */

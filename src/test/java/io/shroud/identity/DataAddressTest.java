@@ -1,6 +1,7 @@
 package io.shroud.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,8 +17,12 @@ class DataAddressTest {
     DataAddress v6 = DataAddress.parse("[2001:db8::1]:443").orElseThrow();
     assertEquals("2001:db8:0:0:0:0:0:1", v6.address().getHostAddress());
     assertTrue(DataAddress.parse("localhost:9000").isPresent());
+    assertTrue(DataAddress.parse("255.255.255.255:9000").isPresent());
+    assertFalse(DataAddress.isLiteralHost("999.1.1.1"));
     for (String bad : new String[] {"example.org:7000", "127.0.0.1", "127.0.0.1:0",
-        "127.0.0.1:70000", ":7000", "127.0.0.1:x", null}) {
+        "127.0.0.1:70000", ":7000", "127.0.0.1:x", null,
+        // dotted numbers that are no IPv4 literal: the JDK would resolve them through DNS
+        "999.1.1.1:7000", "127.0.0.256:7000", "256.256.256.256:7000"}) {
       assertTrue(DataAddress.parse(bad).isEmpty(), "accepted " + bad);
     }
   }
