@@ -5,44 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import io.shroud.testutil.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** The rate limit of the log lines about refused and cut peers, on a clock the test moves. */
 class AbuseLogTest {
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
-  /** A clock that stands still until told. */
-  static final class TestClock extends Clock {
-    private Instant now = Instant.parse("2026-12-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
   @Test
   void oneLinePerAddressPerIntervalWithTheCountOfWhatWasNotLogged() {
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
     AbuseLog log = new AbuseLog(clock, MINUTE, 32);
     AbuseLog.Line first = log.offer("127.42.0.5", "link cut: handshake timeout");
     assertEquals("127.42.0.5: link cut: handshake timeout", first.text());
@@ -62,7 +36,7 @@ class AbuseLogTest {
 
   @Test
   void everyAddressHasItsOwnInterval() {
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
     AbuseLog log = new AbuseLog(clock, MINUTE, 32);
     assertNotNull(log.offer("127.42.0.1", "x"));
     assertNotNull(log.offer("127.42.0.2", "x"));
@@ -75,7 +49,7 @@ class AbuseLogTest {
 
   @Test
   void manyAddressesShareABudgetOfLinesAndTheRestIsCountedInTheNextLine() {
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
     AbuseLog log = new AbuseLog(clock, MINUTE, 3);
     int logged = 0;
     for (int i = 0; i < 100; i++) {
@@ -92,7 +66,7 @@ class AbuseLogTest {
 
   @Test
   void itRemembersOnlyTheAddressesOfRecentLines() {
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
     AbuseLog log = new AbuseLog(clock, MINUTE, 4);
     for (int minute = 0; minute < 50; minute++) {
       for (int i = 0; i < 200; i++) {
