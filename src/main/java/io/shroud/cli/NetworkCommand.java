@@ -36,9 +36,9 @@ import picocli.CommandLine.Option;
     description = "Create a network, admit relays to it, revoke them.",
     subcommands = {NetworkCommand.Init.class, NetworkCommand.Admit.class, RevokeCommand.class})
 final class NetworkCommand implements Runnable {
-  /** The clock and randomness of these commands (tests may replace them). */
-  static Clock clock = Clock.systemUTC();
-  static SecureRandom random = new SecureRandom();
+  /** The clock and randomness of the network and identity commands. */
+  static final Clock clock = Clock.systemUTC();
+  static final SecureRandom random = new SecureRandom();
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

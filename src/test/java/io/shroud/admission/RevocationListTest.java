@@ -10,11 +10,14 @@ import io.shroud.crypto.Ed25519;
 import io.shroud.identity.NodeId;
 import io.shroud.testutil.SeededRandom;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -130,21 +133,62 @@ class RevocationListTest {
     assertEquals(RevocationList.MAX_REVOKED, full.revoked().size());
   }
 
-  /** The worked example of docs/protocol.md, "Network admission": fixed keys, fixed bytes. */
+  /**
+   * The worked example of docs/protocol.md, "Network admission": fixed keys, fixed bytes, and the
+   * document shows exactly them (on a difference the expected block is written to
+   * {@code target/revocation-example.md}).
+   */
   @Test
   void workedExampleOfTheProtocolDocument() throws Exception {
     Ed25519.KeyPair authority = Ed25519.fromPrivateKey(filled(32, 0x11));
-    byte[] networkId = filled(32, 0xab);
-    NodeId revoked = NodeId.of(filled(32, 0x42));
-    RevocationList example = RevocationList.unsigned(networkId, 3, Instant.parse("2026-12-07T12:00:00Z"),
-        List.of(revoked)).sign(authority);
-    String hex = java.util.HexFormat.of().formatHex(example.encode());
+    RevocationList example = RevocationList.unsigned(filled(32, 0xab), 3, Instant.parse("2026-12-07T12:00:00Z"),
+        List.of(NodeId.of(filled(32, 0x42)))).sign(authority);
+    String hex = HexFormat.of().formatHex(example.encode());
     String expected = "53485256" + "01" + "ab".repeat(32) + "0000000000000003" + "000000006b169fc0" + "00000001"
         + "42".repeat(32)
         + "01" + "d04ab232742bb4ab3a1368bd4615e4e6d0224ab71a016baf8520a332c9778737" // authority key
         + "1b0bff27fb75b37cd1226a9092c3794825f2ea532ee7187f784d5935dcd2f3c5" // signature
         + "5c85f404d5ebb816373b949f8bfc59fc00de042a4ef6b60de3a54f57fb580804";
     assertEquals(expected, hex);
+
+    String block = exampleBlock(example, authority);
+    String doc = Files.readString(Path.of("docs/protocol.md"));
+    String begin = "<!-- admission-example:revocation-list -->\n";
+    String end = "<!-- /admission-example:revocation-list -->";
+    int from = doc.indexOf(begin);
+    int to = doc.indexOf(end);
+    String shown = from < 0 || to < from ? "(missing)" : doc.substring(from + begin.length(), to);
+    if (!shown.equals(block)) {
+      Files.createDirectories(Path.of("target"));
+      Files.writeString(Path.of("target/revocation-example.md"), begin + block + end + "\n");
+    }
+    assertEquals(block, shown, "docs/protocol.md shows other bytes; see target/revocation-example.md");
+  }
+
+  private static String exampleBlock(RevocationList r, Ed25519.KeyPair authority) {
+    HexFormat hex = HexFormat.of();
+    byte[] e = r.encode();
+    int sigAt = RevocationCodec.HEADER_BYTES + 32 + 1;
+    StringBuilder b = new StringBuilder("```text\n");
+    b.append("private key of the one authority: 11 x 32; network id ab x 32; serial 3;\n");
+    b.append("issued 2026-12-07T12:00:00Z; one revoked node id 42 x 32\n\n");
+    b.append(String.format("%-18s%s%n", "magic \"SHRV\"", hex.formatHex(e, 0, 4)));
+    b.append(String.format("%-18s%s%n", "version", hex.formatHex(e, 4, 5)));
+    b.append(String.format("%-18s%s%n", "network id", hex.formatHex(e, 5, 37)));
+    b.append(String.format("%-18s%s%n", "serial", hex.formatHex(e, 37, 45)));
+    b.append(String.format("%-18s%s  (%d)%n", "issued-at", hex.formatHex(e, 45, 53), r.issuedAt().getEpochSecond()));
+    b.append(String.format("%-18s%s%n", "count", hex.formatHex(e, 53, 57)));
+    b.append(String.format("%-18s%s%n", "node id [0]", hex.formatHex(e, 57, 89)));
+    b.append(String.format("%-18s%s%n", "signatures", hex.formatHex(e, 89, 90)));
+    b.append(String.format("%-18s%s%n", "  authority key", hex.formatHex(e, sigAt, sigAt + 32)));
+    b.append(String.format("%-18s%s%n", "  signature", hex.formatHex(e, sigAt + 32, sigAt + 64)));
+    b.append(String.format("%-18s%s%n", "", hex.formatHex(e, sigAt + 64, sigAt + 96)));
+    b.append(String.format("%n(%d bytes; the signature is Ed25519 over bytes 0..%d, the body)%n%n", e.length,
+        sigAt - 2));
+    b.append(r.armor());
+    b.append("```\n");
+    assertEquals(hex.formatHex(authority.publicKey()), hex.formatHex(e, sigAt, sigAt + 32));
+    return b.toString();
   }
 
   static byte[] filled(int n, int value) {
