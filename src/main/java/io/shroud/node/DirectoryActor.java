@@ -117,6 +117,8 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
   private final Set<String> logged = new HashSet<>();
   private OnionKeys keys;
   private SignedDescriptor ownLatest;
+  /** When this node last put its own entry back (null: never). */
+  private Instant lastHeal;
   private List<NodeDescriptor> verified = List.of();
   /** Member statuses as the membership events told them; newer than {@code cluster.state()}. */
   private final Map<Address, MemberStatus> statusFromEvents = new HashMap<>();
@@ -237,7 +239,7 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
     if (msg.rsp() instanceof Replicator.Changed<LWWMap<String, SignedDescriptor>> changed) {
       published = Map.copyOf(changed.get(DESCRIPTORS).getEntries());
       offerPublished();
-      healOwnEntry();
+      healOwnEntry(false);
       recompute();
     }
     return this;
@@ -246,7 +248,7 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
   private Behavior<Command> onRecheck() {
     Map<String, DirectoryCache.Offer> offers = offerPublished();
     removeWhatCanNeverCount(offers);
-    healOwnEntry();
+    healOwnEntry(true);
     recompute();
     return this;
   }
@@ -262,16 +264,28 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
     return offers;
   }
 
-  /** Our key must hold our latest descriptor: anything else (a forgery, an older one, nothing) is replaced now. */
-  private void healOwnEntry() {
+  /**
+   * Our key must hold our latest descriptor: anything else (a forgery, an older one, nothing) is
+   * replaced at once. If it comes back within a recheck interval of our last put (a member that
+   * keeps writing, or one whose write carries a timestamp no later write beats), we put ours again
+   * only on each recheck, so that the two writers do not spin.
+   */
+  private void healOwnEntry(boolean onRecheck) {
     if (ownLatest == null) {
       return;
     }
     SignedDescriptor there = published.get(selfKey);
     if (cache.shouldRepublish(ownLatest, there)) {
-      if (there != null) {
-        getContext().getLog().info("this node's directory entry held another value; putting its own back");
+      Instant now = clock.instant();
+      boolean recent = lastHeal != null && Duration.between(lastHeal, now).compareTo(RECHECK_INTERVAL) < 0;
+      if (recent && !onRecheck) {
+        return;
       }
+      if (there != null && logOnce("healed " + there.hashCode())) {
+        getContext().getLog().warn("this node's directory entry held a value that is not its latest descriptor;"
+            + " putting its own back (a member writing under this node's key?)");
+      }
+      lastHeal = now;
       putOwn();
     } else if (there != null && !there.equals(ownLatest) && logOnce("clone " + there.hashCode())) {
       getContext().getLog().warn("this node's directory entry holds a newer descriptor signed with this node's"
