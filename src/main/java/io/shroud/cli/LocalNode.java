@@ -106,6 +106,27 @@ public final class LocalNode {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("node " + index + " is already running");
     }
+    List<String> cmd = commandLine(extraJvmOptions);
+    try {
+      Files.createDirectories(logFile.getParent());
+      String banner = "==== start " + (++starts) + ": " + String.join(" ", cmd) + System.lineSeparator();
+      Files.writeString(logFile, banner, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+      process = new ProcessBuilder(cmd)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start node " + index, e);
+    }
+  }
+
+  /** The command line this node runs with: the same at every start (ports, seeds, data directory). */
+  public List<String> commandLine() {
+    return commandLine(List.of());
+  }
+
+  private List<String> commandLine(List<String> extraJvmOptions) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
@@ -119,18 +140,7 @@ public final class LocalNode {
         "--management-port", String.valueOf(MANAGEMENT_PORT),
         "--seed", host(1) + ":" + CLUSTER_PORT));
     cmd.addAll(extraArgs);
-    try {
-      Files.createDirectories(logFile.getParent());
-      String banner = "==== start " + (++starts) + ": " + String.join(" ", cmd) + System.lineSeparator();
-      Files.writeString(logFile, banner, java.nio.file.StandardOpenOption.CREATE,
-          java.nio.file.StandardOpenOption.APPEND);
-      process = new ProcessBuilder(cmd)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-          .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start node " + index, e);
-    }
+    return List.copyOf(cmd);
   }
 
   public synchronized boolean isRunning() {
