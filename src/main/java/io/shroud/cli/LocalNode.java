@@ -18,7 +18,9 @@ import java.util.Optional;
  * One node process of a local network on loopback, as {@code shroud devnet} and the
  * multi-JVM tests run them: node {@code n} (1-based) binds 127.n.0.1, so that address-
  * diversity rules see distinct networks, with the default ports, its own data directory
- * and a log file. The first node is the seed.
+ * and a log file. The first {@link #SEEDS} nodes are the network's seeds, and every node gets
+ * the same {@link #seedArgs seed list}, so that any node restarted with its own command line
+ * rejoins the running cluster (docs/design.md, "Forming the cluster").
  */
 public final class LocalNode {
   public static final int CLUSTER_PORT = 25520;
@@ -30,6 +32,8 @@ public final class LocalNode {
    * gave ~10 % more throughput than G1 on the 2-core benchmark machine (docs/deployment.md).
    */
   public static final String SMALL_HOST_GC = "-XX:+UseParallelGC";
+  /** How many of a local network's first nodes are its seeds (fewer if the network is smaller). */
+  public static final int SEEDS = 3;
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -47,6 +51,7 @@ public final class LocalNode {
    * @param index 1-based node number; also the second octet of its address
    * @param jar the shaded {@code shroud.jar}
    * @param baseDir where {@code node-<index>/} (data) and {@code node-<index>.log} go
+   * @param extraArgs more {@code shroud node} arguments, the {@link #seedArgs seeds} among them
    */
   public LocalNode(int index, Path jar, Path baseDir, List<String> jvmOptions, List<String> extraArgs) {
     if (index < 1 || index > 254) {
@@ -65,6 +70,25 @@ public final class LocalNode {
     List<String> args = new ArrayList<>();
     shareRoots.forEach(r -> args.addAll(List.of("--share-root", r.toAbsolutePath().normalize().toString())));
     downloadRoots.forEach(r -> args.addAll(List.of("--download-root", r.toAbsolutePath().normalize().toString())));
+    return args;
+  }
+
+  /** How many seeds a local network of {@code networkSize} nodes has: its first ones. */
+  public static int seedCount(int networkSize) {
+    return Math.min(SEEDS, networkSize);
+  }
+
+  /**
+   * The {@code --seed} arguments every node of a local network of {@code networkSize} nodes gets:
+   * the same seeds in the same order, node 1 first. Node 1 alone (a network of one) forms its
+   * cluster at once; with more, node 1 forms it once the other seeds answer, and every other
+   * node only joins.
+   */
+  public static List<String> seedArgs(int networkSize) {
+    List<String> args = new ArrayList<>();
+    for (int i = 1; i <= seedCount(networkSize); i++) {
+      args.addAll(List.of("--seed", host(i) + ":" + CLUSTER_PORT));
+    }
     return args;
   }
 
@@ -137,8 +161,7 @@ public final class LocalNode {
         "--cluster-port", String.valueOf(CLUSTER_PORT),
         "--data-port", String.valueOf(DATA_PORT),
         "--management-host", host(),
-        "--management-port", String.valueOf(MANAGEMENT_PORT),
-        "--seed", host(1) + ":" + CLUSTER_PORT));
+        "--management-port", String.valueOf(MANAGEMENT_PORT)));
     cmd.addAll(extraArgs);
     return List.copyOf(cmd);
   }
