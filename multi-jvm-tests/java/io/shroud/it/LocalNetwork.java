@@ -81,13 +81,19 @@ public final class LocalNetwork implements AutoCloseable {
   static final int START_WAVE = 2;
 
   /**
-   * Starts every node (the seeds together, since the first forms the cluster only once the
-   * others answer; then the others {@link #START_WAVE} at a time) and waits until all answer
-   * {@code /health/ready}.
+   * Starts every node (the seeds one after another as each boots, none waiting to be Up, since
+   * the first forms the cluster only once the others answer; then the others
+   * {@link #START_WAVE} at a time) and waits until all answer {@code /health/ready}.
    */
   public void startAll(Duration timeout) {
     List<LocalNode> seeds = nodes.subList(0, LocalNode.seedCount(nodes.size()));
-    seeds.forEach(LocalNode::start);
+    for (LocalNode seed : seeds) {
+      seed.start();
+      await("seed " + seed.index() + " alive (log " + seed.logFile() + ")")
+          .atMost(timeout).pollInterval(Duration.ofMillis(250))
+          .failFast("seed " + seed.index() + " exited", () -> !seed.isRunning())
+          .until(seed::isAlive);
+    }
     seeds.forEach(n -> awaitReady(n, timeout));
     List<LocalNode> rest = nodes.subList(seeds.size(), nodes.size());
     for (int from = 0; from < rest.size(); from += START_WAVE) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shroud.cli.LocalNode;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -22,8 +26,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * its own command line, one after another; after each restart all three are Up in one cluster
  * (every node sees the same three members, the restarted one with its new incarnation, and
  * nothing unreachable). On the old devnet command lines (node 1 its own only seed) the first
- * restart made node 1 a one-node island.
+ * restart made node 1 a one-node island. Then the first seed is restarted while the other two
+ * are frozen ({@code kill -STOP}): it must wait for their answer, not form a cluster of its own
+ * after Pekko's seed-node timeout, and join them once they answer. The steps share one network
+ * and run in order.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReformIT {
   static LocalNetwork network;
 
@@ -44,6 +52,7 @@ class ReformIT {
   }
 
   @Test
+  @Order(1)
   void eachRelayKilledAndRestartedWithItsOwnCommandLineRejoinsTheOneCluster() {
     Set<String> before = awaitOneCluster("after the start");
     for (LocalNode n : network.nodes()) {
@@ -56,6 +65,41 @@ class ReformIT {
       String oldIncarnation = incarnationOf(before, n);
       assertEquals(false, after.contains(oldIncarnation), "node " + n.index() + "'s old incarnation is gone");
       before = after;
+    }
+  }
+
+  @Test
+  @Order(2)
+  void theFirstSeedRestartedWhileTheOtherSeedsDoNotAnswerWaitsForThemInsteadOfFormingAnIsland() throws Exception {
+    LocalNode first = network.node(1);
+    first.kill();
+    // the other two remove it, so that they hold a running cluster of their own two
+    await("nodes 2 and 3 remove the killed node 1").atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        .until(() -> membersUp(network.node(2)).size() == 2 && membersUp(network.node(3)).size() == 2);
+    signal("STOP", network.node(2), network.node(3));
+    try {
+      first.start();
+      await("node 1 alive").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+          .failFast("node 1 exited", () -> !first.isRunning())
+          .until(first::isAlive);
+      // Pekko's first seed would form its own cluster 5 s (seed-node-timeout) after it started
+      await("node 1 forms no cluster while the other seeds are silent")
+          .during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(500))
+          .until(() -> first.isRunning() && json(first, "/cluster/members").path("members").isEmpty());
+    } finally {
+      signal("CONT", network.node(2), network.node(3));
+    }
+    network.awaitReady(first, Duration.ofSeconds(90));
+    awaitOneCluster("after node 1 restarted while nodes 2 and 3 were frozen");
+  }
+
+  /** Sends {@code SIGSTOP} or {@code SIGCONT} to the nodes' processes. */
+  private static void signal(String signal, LocalNode... nodes) throws IOException, InterruptedException {
+    for (LocalNode n : nodes) {
+      long pid = n.pid().orElseThrow();
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+      assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
     }
   }
 

@@ -68,9 +68,11 @@ final class DemoCommand implements Callable<Integer> {
         network.add(new LocalNode(i, jar, work, List.of("-Xmx384m", LocalNode.SMALL_HOST_GC, "-Dshroud.swarm.announce-interval=3s"),
             args));
       }
-      // the seeds first and together: the first forms the cluster once the others answer
+      // the seeds first, started before any is Up: the first forms the cluster once the others answer
       int seeds = LocalNode.seedCount(nodes);
-      network.subList(0, seeds).forEach(LocalNode::start);
+      if (!LocalNode.startSeeds(network.subList(0, seeds), Duration.ofSeconds(120))) {
+        throw new ShroudCommand.UserError("the seeds (nodes 1-" + seeds + ") did not start; see their logs in " + work);
+      }
       for (LocalNode n : network.subList(0, seeds)) {
         await(n, Duration.ofSeconds(120));
       }

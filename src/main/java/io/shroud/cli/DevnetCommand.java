@@ -66,9 +66,13 @@ final class DevnetCommand implements Callable<Integer> {
     for (int i = 1; i <= nodes; i++) {
       network.add(new LocalNode(i, jar, dir.toAbsolutePath(), List.of("-Xmx512m", LocalNode.SMALL_HOST_GC), args));
     }
-    // the seeds start together: the first forms the cluster once the others answer
+    // the seeds start before any is Up: the first forms the cluster once the others answer
     int seeds = LocalNode.seedCount(nodes);
-    network.subList(0, seeds).forEach(LocalNode::start);
+    if (!LocalNode.startSeeds(network.subList(0, seeds), readyTimeout)) {
+      out.printf("the seeds (nodes 1-%d) did not all start in %s; see their logs in %s%n", seeds, readyTimeout, dir);
+      out.flush();
+      return 1;
+    }
     for (LocalNode node : network) {
       int i = node.index();
       if (i > seeds) {

@@ -239,6 +239,34 @@ public final class LocalNode {
     }
   }
 
+  /**
+   * True once {@code /health/alive} answers 200: the process has booted and serves its
+   * management endpoint, member of a cluster or not yet.
+   */
+  public boolean isAlive() {
+    return get("/health/alive").map(r -> r.statusCode() == 200).orElse(false);
+  }
+
+  /**
+   * Starts a local network's seeds one after another, each once the one before is
+   * {@linkplain #isAlive alive} (so that their JVMs do not boot all at once on a small machine),
+   * without waiting for them to be Up: the first seed forms the cluster only once all the others
+   * answer. False if a seed exits or is not alive within {@code timeout}.
+   */
+  public static boolean startSeeds(List<LocalNode> seeds, Duration timeout) throws InterruptedException {
+    for (LocalNode seed : seeds) {
+      seed.start();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!seed.isAlive()) {
+        if (!seed.isRunning() || System.nanoTime() > deadline) {
+          return false;
+        }
+        Thread.sleep(250);
+      }
+    }
+    return true;
+  }
+
   /** True once {@code /health/ready} answers 200. */
   public boolean isReady() {
     return get("/health/ready").map(r -> r.statusCode() == 200).orElse(false);
