@@ -79,10 +79,10 @@ final class KryoSamples {
       new ShareAdded("", "/home/\u00fcser/\u65e5\u672c\u8a9e \u2603.mkv", false, filled(20_000, 3), new byte[32],
           Long.MAX_VALUE, Long.MIN_VALUE, Instant.MIN),
       new LegacyShareAdded("x".repeat(200), null, true, null, filled(130, 1), -1, 0, null),
-      new State(new HashMap<>(Map.of(
+      new State(hashMap( // built by puts in this order: Map.of's order changes from run to run
           "a", new ShareAdded("a", "/a", true, new byte[] {1}, new byte[32], 1, 2, Instant.EPOCH),
           "\u00e9", new ShareAdded("\u00e9", "/\u00e9", false, new byte[0], new byte[32], 3, 4, T),
-          "c".repeat(64), new ShareAdded("c".repeat(64), "/c", true, new byte[2], new byte[32], 5, 6, Instant.MAX)))),
+          "c".repeat(64), new ShareAdded("c".repeat(64), "/c", true, new byte[2], new byte[32], 5, 6, Instant.MAX))),
       new State(new HashMap<>()),
       new DownloadEvent.PiecesVerified(IntStream.range(-100, 200).map(i -> i * 1_000_003).toArray()),
       new DownloadEvent.PiecesVerified(new int[0]),
@@ -103,6 +103,16 @@ final class KryoSamples {
     List<ShroudSerializable> all = new ArrayList<>(BASIC);
     all.addAll(EDGES);
     return all;
+  }
+
+  private static <V> HashMap<String, V> hashMap(Object... keysAndValues) {
+    HashMap<String, V> m = new HashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      @SuppressWarnings("unchecked")
+      V v = (V) keysAndValues[i + 1];
+      m.put((String) keysAndValues[i], v);
+    }
+    return m;
   }
 
   static byte[] filled(int n, int value) {
