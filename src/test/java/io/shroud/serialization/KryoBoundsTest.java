@@ -188,6 +188,24 @@ class KryoBoundsTest {
         kryos.thrown().getMessage());
   }
 
+  /** Found by the fuzz test: a value that reads but whose rewrite would not read back is refused on the way out. */
+  @Test
+  void aListOfNullsOnlyAtTheDeepestLevelReadsButIsNotWrittenDeeper() {
+    Object value = serializer.fromBinary(nullsOnlyListAtMaxDepth());
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> serializer.toBinary(value));
+    assertTrue(e.getMessage().contains("Max depth exceeded"), e.getMessage());
+  }
+
+  /** Lists nested to the deepest level, the innermost one holding one null in Kryo's "all of one type: none" form. */
+  static byte[] nullsOnlyListAtMaxDepth() {
+    byte[] lists = nestedLists(KryoRegistry.MAX_DEPTH);
+    byte[] bytes = java.util.Arrays.copyOf(lists, lists.length + 1);
+    bytes[lists.length - 1] = (byte) 0x82; // all of one type, 1 element
+    bytes[lists.length] = 0; // the type: none
+    return bytes;
+  }
+
   @Test
   void aClassGivenByNameIsRefusedWithoutLoadingIt() {
     // class id NAME (1), name id 1, the name as an ASCII string
