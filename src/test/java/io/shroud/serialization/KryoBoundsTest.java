@@ -147,7 +147,6 @@ class KryoBoundsTest {
         }
       }
     }
-    System.out.println("lying-length edits: " + decodes + " decodes, " + refusedForLength + " refused for a length");
     assertTrue(refusedForLength > decodes / 20, refusedForLength + " of " + decodes + " refused for a length");
   }
 
