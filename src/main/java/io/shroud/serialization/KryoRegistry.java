@@ -67,12 +67,42 @@ public final class KryoRegistry {
     return CLASSES;
   }
 
-  /** Registers every class with its id; unregistered classes are refused from then on. */
+  /**
+   * How deep objects may nest (each object read inside another is one level deeper). Shroud's
+   * deepest value, a share catalogue's {@code State}, is 4 deep (State, its HashMap, a ShareAdded,
+   * an Instant); a deeper payload (lists in lists ...) is refused before it can overflow the stack.
+   */
+  public static final int MAX_DEPTH = 16;
+
+  /**
+   * A Kryo ready for Shroud: reads registered class ids only ({@link BoundedSerializers.RegisteredIdsOnly}),
+   * no references, every class registered by {@link #registerAll}.
+   */
+  public static Kryo newKryo() {
+    Kryo kryo = new Kryo(new BoundedSerializers.RegisteredIdsOnly(), null);
+    registerAll(kryo);
+    return kryo;
+  }
+
+  /**
+   * Registers every class with its id; unregistered classes are refused from then on. Lists and
+   * maps get serializers that check their size against the bytes left before creating them, and
+   * nesting is limited to {@link #MAX_DEPTH}; arrays and strings are checked by the input
+   * {@link KryoSerializer} reads from. The wire format is Kryo's default for each class.
+   */
   public static void registerAll(Kryo kryo) {
     kryo.setRegistrationRequired(true);
     kryo.setReferences(false);
+    kryo.setMaxDepth(MAX_DEPTH);
     for (Map.Entry<Integer, Class<?>> e : CLASSES.entrySet()) {
-      kryo.register(e.getValue(), e.getKey());
+      Class<?> type = e.getValue();
+      if (type == java.util.ArrayList.class) {
+        kryo.register(type, new BoundedSerializers.BoundedArrayList(), e.getKey());
+      } else if (type == java.util.HashMap.class) {
+        kryo.register(type, new BoundedSerializers.BoundedHashMap(), e.getKey());
+      } else {
+        kryo.register(type, e.getKey());
+      }
     }
   }
 
