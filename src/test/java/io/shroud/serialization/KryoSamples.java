@@ -98,10 +98,16 @@ final class KryoSamples {
       new KeysActor.KeysState(null, null, null),
       new DownloadsActor.DownloadRegistered("\u00ff".repeat(70), "/t/\ud83d\ude00", T));
 
-  /** {@link #BASIC}, then {@link #EDGES}: the order of the golden file. */
+  /** Classes registered after the golden file was first written: appended, never inserted. */
+  static final List<ShroudSerializable> LATER = List.of(
+      new io.shroud.node.admission.PublishedRevocations(
+          "-----BEGIN SHROUD REVOCATIONS-----\nU0hSVgE=\n-----END SHROUD REVOCATIONS-----\n"));
+
+  /** {@link #BASIC}, then {@link #EDGES}, then {@link #LATER}: the order of the golden file. */
   static List<ShroudSerializable> all() {
     List<ShroudSerializable> all = new ArrayList<>(BASIC);
     all.addAll(EDGES);
+    all.addAll(LATER);
     return all;
   }
 
