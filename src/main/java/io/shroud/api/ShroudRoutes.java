@@ -48,6 +48,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
   private final DownloadsRoutes downloads;
   private final UiRoutes ui;
   private final MetricsRoutes metrics;
+  private final RevocationsRoutes revocations;
 
   /** Largest request body a route accepts; a larger one gets 413. */
   static final int MAX_BODY_BYTES = 8192;
@@ -69,6 +70,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
     this.downloads = new DownloadsRoutes(this.system, mapper, this);
     this.ui = new UiRoutes(this);
     this.metrics = new MetricsRoutes(this.system);
+    this.revocations = new RevocationsRoutes(this.system, mapper, this);
   }
 
   @Override
@@ -81,6 +83,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
         withHandles(network::routes),
         withHandles(h -> dht.routes(h.dht(), h.lookups())),
         withHandles(h -> downloads.routes(h.downloads())),
+        revocations.routes(),
         error(StatusCodes.NOT_FOUND, "no such route"))))));
   }
 

@@ -10,6 +10,7 @@ import io.shroud.swarm.serve.SharesActor;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import io.shroud.node.admission.RevocationsActor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
@@ -39,6 +40,7 @@ public final class NodeRuntime implements Extension {
 
   private final AtomicReference<Handles> handles = new AtomicReference<>();
   private final AtomicReference<String> controlToken = new AtomicReference<>();
+  private final AtomicReference<ActorRef<RevocationsActor.Command>> revocations = new AtomicReference<>();
 
   public Optional<Handles> handles() {
     return Optional.ofNullable(handles.get());
@@ -47,6 +49,16 @@ public final class NodeRuntime implements Extension {
   /** Set by {@link NodeGuardian} once its children are up (and by tests that serve the routes alone). */
   public void set(Handles h) {
     handles.set(h);
+  }
+
+  /** The actor holding the network's revocation list; empty on a node that belongs to no network. */
+  public Optional<ActorRef<RevocationsActor.Command>> revocations() {
+    return Optional.ofNullable(revocations.get());
+  }
+
+  /** Set by {@link NodeGuardian} when the node belongs to a network. */
+  public void setRevocations(ActorRef<RevocationsActor.Command> actor) {
+    revocations.set(actor);
   }
 
   /**
