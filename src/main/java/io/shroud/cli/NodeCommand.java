@@ -50,6 +50,14 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "HOST:PORT", description = "a seed node's cluster address; repeatable")
   List<String> seeds;
 
+  @Option(names = "--network", paramLabel = "FILE",
+      description = "the network's network.conf (required: Artery accepts only this network's relays)")
+  String network;
+
+  @Option(names = "--certificate", paramLabel = "FILE",
+      description = "this relay's certificate from `shroud network admit` (default <data-dir>/relay.crt)")
+  String certificate;
+
   @Option(names = "--journal", paramLabel = "KIND", description = "h2 (default) or postgres")
   String journal;
 
@@ -67,6 +75,12 @@ final class NodeCommand implements Callable<Integer> {
     put(o, "shroud.management.port", managementPort);
     put(o, "shroud.journal.kind", journal);
     put(o, "shroud.advertised-bandwidth", bandwidth);
+    if (network != null) {
+      o.put("shroud.network", absolute(network));
+    }
+    if (certificate != null) {
+      o.put("shroud.relay-certificate", absolute(certificate));
+    }
     if (shareRoots != null) {
       o.put("shroud.management.share-roots", shareRoots.stream().map(NodeCommand::absolute).toList());
     }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.shroud.node.admission.AdmissionSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,6 +55,7 @@ public final class NodeConfig {
       throw new SettingsException("configuration", e.getMessage());
     }
     ShroudSettings settings = ShroudSettings.from(merged);
+    AdmissionSettings.from(merged);
     FeatureSettings.links(merged);
     FeatureSettings.circuits(merged);
     FeatureSettings.dht(merged);

@@ -4,12 +4,15 @@ import com.typesafe.config.Config;
 import io.shroud.crypto.Ed25519;
 import io.shroud.crypto.X25519;
 import io.shroud.identity.NodeId;
+import io.shroud.node.admission.AdmissionSettings;
+import io.shroud.node.admission.RelayCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
@@ -45,6 +48,7 @@ public final class NodeMain {
       throw new SettingsException("shroud.data-dir", e.getMessage());
     }
     log.info("node id {} (data directory {})", NodeId.ofIdentityKey(identity.publicKey()), settings.dataDir());
+    admit(config, settings, identity);
     String controlToken;
     try {
       controlToken = ControlCookie.install(settings.dataDir(), settings.managementToken(), new SecureRandom());
@@ -69,5 +73,22 @@ public final class NodeMain {
       }
     });
     return system;
+  }
+
+  /**
+   * Refuses to start a relay whose Artery would not be admitted: no network, or no valid
+   * certificate of it for this identity ({@link AdmissionSettings#admit}). A node configured
+   * without Artery TLS starts, with a warning: it is a stranger to every admitted network.
+   */
+  private static void admit(Config config, ShroudSettings settings, Ed25519.KeyPair identity) {
+    AdmissionSettings admission = AdmissionSettings.from(config);
+    if (!AdmissionSettings.arteryTls(config)) {
+      log.warn("Artery runs WITHOUT TLS (pekko.remote.artery.transport = {}): no admitted relay accepts this node,"
+          + " and anyone who reaches its cluster port can join it", config.getString("pekko.remote.artery.transport"));
+      return;
+    }
+    RelayCredentials creds = admission.admit(identity, settings.dataDir(), Instant.now());
+    log.info("admitted to network \"{}\" as relay {}: certificate {} valid until {}", creds.network().name(),
+        creds.nodeId().toHex(), admission.relayCertificate(), creds.certificate().getNotAfter().toInstant());
   }
 }

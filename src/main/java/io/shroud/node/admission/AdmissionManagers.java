@@ -94,13 +94,13 @@ final class AdmissionManagers {
 
   /**
    * As server, accepts a client exactly when {@link PeerCheck} does: a refused client gets a
-   * {@code bad_certificate} alert, and the session never starts. As client, accepts the server's
-   * certificate during the handshake and leaves the decision to the session verification that
-   * follows at once ({@link ArteryTls#verifySession}), before a single Artery byte is sent: in TLS
-   * 1.3 the client sends its own certificate only after it has accepted the server's, so deciding
-   * later lets the server see, and name, what a stranger presents (a relay of another network
-   * dialing ours is refused on both ends, each saying why). JSSE still checks that the server
-   * holds the key of the certificate it sent (its CertificateVerify signature).
+   * {@code certificate_unknown} alert, and the session never starts. As client, accepts the
+   * server's certificate during the handshake and decides when the handshake is done
+   * ({@link ReportingSSLEngine}), before a single Artery byte is sent: in TLS 1.3 the client sends
+   * its own certificate only after it has accepted the server's, so deciding at the end lets the
+   * server see, and name, what a stranger presents (a relay of another network dialing ours is
+   * refused on both ends, each saying why). JSSE still checks that the server holds the key of the
+   * certificate it sent (its CertificateVerify signature).
    */
   static final class TrustManager extends X509ExtendedTrustManager {
     private final PeerCheck check;

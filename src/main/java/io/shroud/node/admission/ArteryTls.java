@@ -108,9 +108,12 @@ public final class ArteryTls {
   }
 
   /**
-   * Checks the peer of a finished handshake again, now: its certificate, and that it is not
-   * revoked. The trust manager has checked it during the handshake already, but a resumed TLS
-   * 1.3 session skips the trust manager, and a node may have been revoked since.
+   * Pekko's check of a finished handshake: the peer's certificate again, now, and that it is not
+   * revoked. For a server, the trust manager has checked the client during the handshake already;
+   * this is the second look. For a client, the engine has made the decision the moment the
+   * handshake finished ({@link ReportingSSLEngine}); a server it refused is already being sent
+   * close_notify and nothing else, and is not failed again here (failing drops the connection
+   * before the client's last flight leaves, and the server could not say why it was refused).
    *
    * @param weDialed whether this node is the client of the session
    * @param host the peer's host when this node dialed, else this node's own bind address
@@ -124,6 +127,10 @@ public final class ArteryTls {
       chain = x509(session.getPeerCertificates());
     } catch (SSLPeerUnverifiedException e) {
       chain = new X509Certificate[0];
+    }
+    if (weDialed && session.getValue(ReportingSSLEngine.REFUSED) != null) {
+      // refused and reported when the handshake finished; the engine sends nothing but close_notify now
+      return Optional.empty();
     }
     try {
       current().check.check(chain);
@@ -139,7 +146,7 @@ public final class ArteryTls {
     return current().credentials;
   }
 
-  private static X509Certificate[] x509(Certificate[] certs) {
+  static X509Certificate[] x509(Certificate[] certs) {
     X509Certificate[] out = new X509Certificate[certs == null ? 0 : certs.length];
     for (int i = 0; i < out.length; i++) {
       if (!(certs[i] instanceof X509Certificate x)) {
@@ -172,7 +179,7 @@ public final class ArteryTls {
       e.setNeedClientAuth(true);
     }
     HandshakeFailure.Side side = client ? HandshakeFailure.Side.OUTBOUND : HandshakeFailure.Side.INBOUND;
-    return new ReportingSSLEngine(e, side, host + ":" + port, refusals);
+    return new ReportingSSLEngine(e, side, host + ":" + port, refusals, l.check);
   }
 
   /** The loaded credentials, reloaded first if the files changed and the last look is old enough. */

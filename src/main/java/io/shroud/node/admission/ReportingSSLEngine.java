@@ -23,22 +23,64 @@ final class ReportingSSLEngine extends SSLEngine {
   private final HandshakeFailure.Side side;
   private final String endpoint;
   private final RefusalLog log;
+  private final PeerCheck serverCheck;
   private volatile boolean finished;
   private volatile boolean reported;
 
-  ReportingSSLEngine(SSLEngine engine, HandshakeFailure.Side side, String endpoint, RefusalLog log) {
+  /**
+   * @param serverCheck for an OUTBOUND engine, the check of the server's certificate, made when
+   *     the handshake finishes (see {@link #refuseServer}); ignored for INBOUND
+   */
+  ReportingSSLEngine(SSLEngine engine, HandshakeFailure.Side side, String endpoint, RefusalLog log,
+      PeerCheck serverCheck) {
     super(engine.getPeerHost(), engine.getPeerPort());
     this.engine = engine;
     this.side = side;
     this.endpoint = endpoint;
     this.log = log;
+    this.serverCheck = serverCheck;
   }
 
+  /** The value {@link #REFUSED} holds in a session whose server this engine refused. */
+  static final String REFUSED = "io.shroud.artery-tls.refused-server";
+
   private SSLEngineResult seen(SSLEngineResult r) {
-    if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
+    if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED && !finished) {
       finished = true;
+      if (side == HandshakeFailure.Side.OUTBOUND) {
+        refuseServer();
+      }
     }
     return r;
+  }
+
+  /**
+   * The client's decision on the server, the moment the client's handshake is done (it has just
+   * produced its last flight: certificate, signature, Finished). A refused server gets that flight
+   * and then only close_notify: {@link SSLEngine#closeOutbound()} makes the engine refuse to
+   * encrypt anything else, so not one Artery byte reaches it. Failing the session instead (Pekko's
+   * session verification) would drop the flight with the connection, and the server would never
+   * see, nor be able to name, the certificate it is refusing. The session is marked {@link
+   * #REFUSED}, so that the verification that follows knows the connection is already ending.
+   */
+  private void refuseServer() {
+    SSLSession session = engine.getSession();
+    java.security.cert.X509Certificate[] chain;
+    try {
+      chain = ArteryTls.x509(session.getPeerCertificates());
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      chain = new java.security.cert.X509Certificate[0];
+    }
+    try {
+      serverCheck.check(chain);
+    } catch (PeerCheck.Refused r) {
+      engine.closeOutbound();
+      session.putValue(REFUSED, r.getMessage());
+      if (!reported) {
+        reported = true;
+        log.report(HandshakeFailure.refusedLine(side, endpoint, r.getMessage(), r.claimed()));
+      }
+    }
   }
 
   private SSLException failed(SSLException e) {

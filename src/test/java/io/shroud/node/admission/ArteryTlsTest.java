@@ -149,6 +149,18 @@ class ArteryTlsTest {
   }
 
   @Test
+  void aClientSendsNothingToAServerItRefuses() throws Exception {
+    client.start(net);
+    client.revoked.add(server.id());
+    InMemoryTls.Outcome o = connect(client, server);
+    assertEquals("", o.server().received(), "no application data reaches a refused server");
+    assertTrue(o.client().engine.isOutboundDone(), "the client sent close_notify and is done");
+    assertTrue(o.server().engine.isInboundDone(), "the server got close_notify");
+    assertEquals(List.of("refused Artery TLS session to " + HOST + ":" + PORT + ": node " + server.id().toHex()
+        + " is revoked"), client.warnings);
+  }
+
+  @Test
   void aPeerWithoutACertificateIsRefused() throws Exception {
     InMemoryTls.Outcome o = connectRaw(null, null);
     assertFalse(o.server().established());

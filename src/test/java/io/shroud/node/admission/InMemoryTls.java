@@ -12,8 +12,9 @@ import javax.net.ssl.SSLSession;
 /**
  * Two SSL engines talking through memory, driven the way Pekko's TLS stage drives them: wrap and
  * unwrap in turn, delegated tasks run at once, the session verified once the handshake finishes
- * (a failed verification ends that side: it reads nothing more), and after an engine fails, its
- * pending alert still flushed to the peer. The client sends a little application data once it is finished, which is
+ * (a failed verification aborts that side's connection: the bytes it had just wrapped are lost,
+ * nothing more goes either way), and after an engine fails, its pending alert still flushed to the
+ * peer. The client sends a little application data once it is finished, which is
  * where TLS 1.3 clients learn that the server refused their certificate.
  */
 final class InMemoryTls {
@@ -28,6 +29,7 @@ final class InMemoryTls {
     ByteBuffer toSend = ByteBuffer.allocate(0);
     boolean finished;
     boolean verified;
+    boolean aborted;
     Throwable error;
 
     End(SSLEngine engine, Function<SSLSession, Optional<Throwable>> verify) {
@@ -66,6 +68,9 @@ final class InMemoryTls {
 
   private static boolean step(End e, End peer) {
     boolean progress = false;
+    if (e.aborted) {
+      return false;
+    }
     if (!e.engine.isOutboundDone()) {
       try {
         SSLEngineResult r = e.engine.wrap(e.toSend, e.out);
@@ -102,8 +107,10 @@ final class InMemoryTls {
       e.finished = true;
       Optional<Throwable> refused = e.verify.apply(e.engine.getSession());
       if (refused.isPresent()) {
+        // Pekko fails the stream before it flushes what the engine just wrapped: all of it is lost
         fail(e, refused.get());
-        e.engine.closeOutbound();
+        e.aborted = true;
+        e.out.clear();
       } else {
         e.verified = true;
         if (e.engine.getUseClientMode()) {
