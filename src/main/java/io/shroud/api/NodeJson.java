@@ -10,7 +10,7 @@ public final class NodeJson {
   /** One cluster member as this node sees it. */
   public record MemberView(String address, String status, boolean reachable) {}
 
-  /** {@code GET /shroud/v1/node}. */
+  /** {@code GET /shroud/v1/node}: this node, to its owner ({@code managementAddress} is its own endpoint). */
   public record NodeView(
       String nodeId,
       String version,
@@ -26,7 +26,10 @@ public final class NodeJson {
       List<MemberView> members,
       int directorySize) {}
 
-  /** One verified descriptor. */
+  /**
+   * One verified descriptor. Descriptors do not carry a management address (format 2): how to
+   * reach a node's management endpoint is its owner's to know, never the network's.
+   */
   public record DescriptorView(
       String nodeId,
       String identityKey,
@@ -35,7 +38,6 @@ public final class NodeJson {
       String onionKeyId,
       String clusterAddress,
       String dataAddress,
-      String managementAddress,
       int protocolVersion,
       String validFrom,
       String validUntil,
@@ -44,7 +46,7 @@ public final class NodeJson {
     static DescriptorView of(NodeDescriptor d) {
       return new DescriptorView(d.nodeId().toHex(), d.identityKeyHex(), d.linkKeyHex(), d.onionKeyHex(),
           java.util.HexFormat.of().formatHex(d.onionPublicKey().id()),
-          d.clusterAddress(), d.dataAddress(), d.managementAddress(), d.protocolVersion(),
+          d.clusterAddress(), d.dataAddress(), d.protocolVersion(),
           d.validFrom().toString(), d.validUntil().toString(), d.bandwidth());
     }
   }

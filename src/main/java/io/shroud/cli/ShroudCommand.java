@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     subcommands = {NodeCommand.class, StatusCommand.class, DevnetCommand.class,
         ShareCommand.class, SharesCommand.class, FetchCommand.class, DownloadsCommand.class,
         DownloadActionCommand.Pause.class, DownloadActionCommand.Resume.class, DownloadActionCommand.Cancel.class,
-        UiCommand.class, DemoCommand.class, ShroudCommand.Completion.class})
+        UiCommand.class, DemoCommand.class, NetworkCommand.class, IdentityCommand.class,
+        ShroudCommand.Completion.class})
 public final class ShroudCommand implements Runnable {
 
   @CommandLine.Spec

@@ -15,7 +15,7 @@ import java.time.Instant;
  * strict decoder for it. Layout, all integers big-endian:
  *
  * <pre>
- *   u8      format (1)
+ *   u8      format (2)
  *   u16     protocol version
  *   u8[32]  node id
  *   u8[32]  identity key (Ed25519)
@@ -23,14 +23,18 @@ import java.time.Instant;
  *   u8[1216] onion key (X25519 key ‖ ML-KEM-768 key)
  *   str     cluster address      (str = u16 length + UTF-8, at most 255 bytes)
  *   str     data address
- *   str     management address
  *   u64     valid-from, seconds since the epoch
  *   u64     valid-until, seconds since the epoch, after valid-from, at most {@link #MAX_EPOCH_SECONDS}
  *   u32     advertised bandwidth, KiB/s
  * </pre>
+ *
+ * <p>Format 1 had a third address, the node's management endpoint, after the data address. It
+ * is refused by name ({@link #decode}): a format-1 descriptor is never read as format 2.
  */
 public final class DescriptorCodec {
-  public static final int FORMAT = 1;
+  public static final int FORMAT = 2;
+  /** The format before {@link #FORMAT}; it published the management address. Refused. */
+  public static final int RETIRED_FORMAT = 1;
   public static final int MAX_ADDRESS_BYTES = 255;
   /**
    * Latest valid-until a descriptor may carry: 9999-12-31T23:59:59Z, the bound DHT records use.
@@ -38,7 +42,7 @@ public final class DescriptorCodec {
    */
   public static final long MAX_EPOCH_SECONDS = 253_402_300_799L;
   public static final int MAX_ENCODED_BYTES =
-      1 + 2 + 32 * 3 + OnionPublicKey.ENCODED_BYTES + 3 * (2 + MAX_ADDRESS_BYTES) + 16 + 4;
+      1 + 2 + 32 * 3 + OnionPublicKey.ENCODED_BYTES + 2 * (2 + MAX_ADDRESS_BYTES) + 16 + 4;
 
   private DescriptorCodec() {}
 
@@ -59,7 +63,6 @@ public final class DescriptorCodec {
     b.put(d.onionKey());
     putString(b, d.clusterAddress());
     putString(b, d.dataAddress());
-    putString(b, d.managementAddress());
     b.putLong(d.validFrom().getEpochSecond());
     b.putLong(d.validUntil().getEpochSecond());
     b.putInt((int) Math.min(0xffffffffL, d.bandwidth() / 1024));
@@ -69,6 +72,10 @@ public final class DescriptorCodec {
   }
 
   public static NodeDescriptor decode(byte[] bytes) throws MalformedDescriptorException {
+    if (bytes.length > 0 && (bytes[0] & 0xff) == RETIRED_FORMAT) {
+      throw new MalformedDescriptorException("descriptor format 1 is retired (it published the"
+          + " management address); this node reads format " + FORMAT + " only");
+    }
     if (bytes.length > MAX_ENCODED_BYTES) {
       throw new MalformedDescriptorException(
           "descriptor is too large: " + bytes.length + " > " + MAX_ENCODED_BYTES + " bytes");
@@ -86,7 +93,6 @@ public final class DescriptorCodec {
       byte[] onion = take(b, OnionPublicKey.ENCODED_BYTES);
       String cluster = getString(b, "cluster address");
       String data = getString(b, "data address");
-      String management = getString(b, "management address");
       long from = b.getLong();
       long until = b.getLong();
       long bandwidthKiB = b.getInt() & 0xffffffffL;
@@ -107,7 +113,7 @@ public final class DescriptorCodec {
       } catch (IllegalArgumentException e) {
         throw new MalformedDescriptorException("onion key is malformed: " + e.getMessage());
       }
-      return new NodeDescriptor(protocol, nodeId, identity, link, onion, cluster, data, management,
+      return new NodeDescriptor(protocol, nodeId, identity, link, onion, cluster, data,
           Instant.ofEpochSecond(from), Instant.ofEpochSecond(until), bandwidthKiB * 1024);
     } catch (BufferUnderflowException e) {
       throw new MalformedDescriptorException(

@@ -7,8 +7,9 @@ import java.util.HexFormat;
 
 /**
  * What a node tells the network about itself: who it is (identity key and the node id
- * derived from it), how to reach it (cluster, data-plane and management addresses), the
- * onion key circuits use, and the window in which this statement holds. It travels signed
+ * derived from it), how to reach it (cluster and data-plane addresses), the onion key
+ * circuits use, and the window in which this statement holds. It does not name the node's
+ * management endpoint: that is its owner's business, never the network's. It travels signed
  * ({@link SignedDescriptor}); its byte layout is {@link DescriptorCodec}'s and is written
  * down in {@code docs/protocol.md}.
  *
@@ -20,7 +21,6 @@ import java.util.HexFormat;
  *     ({@link OnionPublicKey#ENCODED_BYTES} bytes)
  * @param clusterAddress Artery address as {@code host:port}; must match the cluster member
  * @param dataAddress data-plane address {@code host:port}
- * @param managementAddress management HTTP address {@code host:port}
  * @param validFrom start of the validity window (whole seconds)
  * @param validUntil end of the validity window (whole seconds), after {@code validFrom}
  * @param bandwidth advertised relay bandwidth in bytes per second (whole KiB/s on the wire);
@@ -34,7 +34,6 @@ public record NodeDescriptor(
     byte[] onionKey,
     String clusterAddress,
     String dataAddress,
-    String managementAddress,
     Instant validFrom,
     Instant validUntil,
     long bandwidth) {
@@ -50,8 +49,8 @@ public record NodeDescriptor(
 
   /** A descriptor advertising {@link #DEFAULT_BANDWIDTH}. */
   public NodeDescriptor(int protocolVersion, NodeId nodeId, byte[] identityKey, byte[] linkKey, byte[] onionKey,
-      String clusterAddress, String dataAddress, String managementAddress, Instant validFrom, Instant validUntil) {
-    this(protocolVersion, nodeId, identityKey, linkKey, onionKey, clusterAddress, dataAddress, managementAddress,
+      String clusterAddress, String dataAddress, Instant validFrom, Instant validUntil) {
+    this(protocolVersion, nodeId, identityKey, linkKey, onionKey, clusterAddress, dataAddress,
         validFrom, validUntil, DEFAULT_BANDWIDTH);
   }
 
@@ -104,7 +103,6 @@ public record NodeDescriptor(
         && Arrays.equals(onionKey, d.onionKey)
         && clusterAddress.equals(d.clusterAddress)
         && dataAddress.equals(d.dataAddress)
-        && managementAddress.equals(d.managementAddress)
         && validFrom.equals(d.validFrom)
         && validUntil.equals(d.validUntil)
         && bandwidth == d.bandwidth;

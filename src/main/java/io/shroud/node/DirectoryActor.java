@@ -3,15 +3,17 @@ package io.shroud.node;
 import io.shroud.crypto.Ed25519;
 import io.shroud.crypto.OnionKeys;
 import io.shroud.identity.DescriptorVerifier;
+import io.shroud.identity.DirectoryCache;
 import io.shroud.identity.DirectoryView;
 import io.shroud.identity.NodeDescriptor;
+import io.shroud.identity.NodeId;
 import io.shroud.identity.SignedDescriptor;
+import io.shroud.node.admission.Revocations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -41,21 +43,28 @@ import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * The network's directory of relays. Publishes this node's signed descriptor through
- * Distributed Data (an {@link LWWMap} keyed by cluster address) whenever its onion key
- * changes and before the descriptor expires, and keeps the verified view: cluster members
- * that are Up and whose descriptor passes {@link DescriptorVerifier}. A forged, expired or
- * mismatched descriptor is logged once and never used.
+ * Distributed Data (an {@link LWWMap} keyed by node id, lower-case hex) whenever its onion key
+ * changes and before the descriptor expires, and keeps the verified view in a
+ * {@link DirectoryCache}: per node id the newest descriptor that verified under that node's own
+ * key, whatever a member writes into the map later; listed if it names an Up member, is not
+ * revoked ({@link Revocations}) and no other id holds that member's address.
+ *
+ * <p>Nothing here removes a descriptor that verifies: a value is removed from the map only if it
+ * can never count under its key (forged, malformed, another node's, expired), and only if the map
+ * still holds exactly those bytes. A node that finds its own key holding anything but its latest
+ * descriptor (or a newer one of its own) puts its own back at once. docs/security.md, "Directory
+ * writes".
  */
 public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Command> {
 
+  /** The replicated map: node id (hex) → that node's signed descriptor. */
   public static final Key<LWWMap<String, SignedDescriptor>> DESCRIPTORS =
-      LWWMapKey.create("shroud-descriptors");
+      LWWMapKey.create("shroud-descriptors-by-id");
 
   public sealed interface Command {}
 
   /** Replies with the verified descriptors, ordered by node id. */
   public record GetDirectory(ActorRef<DirectoryView> replyTo) implements Command {}
-
 
   private record KeysUpdated(OnionKeys keys) implements Command {}
 
@@ -71,7 +80,10 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
     INSTANCE
   }
 
-  /** Safety net: recompute the view even if no event came (the cluster's read view can lag). */
+  /**
+   * Recomputes the view even if no event came (the cluster's read view can lag; a descriptor
+   * expires; a revocation arrives), and removes from the map what can never count.
+   */
   private enum Recheck implements Command {
     INSTANCE
   }
@@ -87,19 +99,29 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
     return subscriber -> directory.tell(new Subscribe(subscriber));
   }
 
+  static final Duration RECHECK_INTERVAL = Duration.ofSeconds(5);
+  /** Distinct rejection and conflict lines remembered (logged once each); forgotten all at once beyond. */
+  private static final int MAX_LOGGED = 1024;
+
   private final Self self;
   private final Clock clock;
-  private final DescriptorVerifier verifier;
+  private final NodeId selfId;
+  private final String selfKey;
+  private final DirectoryCache cache;
+  private final Revocations revocations;
   private final ReplicatorMessageAdapter<Command, LWWMap<String, SignedDescriptor>> replicator;
   private final SelfUniqueAddress selfUniqueAddress;
   private final Cluster cluster;
-  private final Map<String, SignedDescriptor> published = new HashMap<>();
-  private final Set<String> loggedRejections = new HashSet<>();
+  /** The replicated map as last notified. */
+  private Map<String, SignedDescriptor> published = Map.of();
+  private final Set<String> logged = new HashSet<>();
   private OnionKeys keys;
+  private SignedDescriptor ownLatest;
+  /** When this node last put its own entry back (null: never). */
+  private Instant lastHeal;
   private List<NodeDescriptor> verified = List.of();
   /** Member statuses as the membership events told them; newer than {@code cluster.state()}. */
   private final Map<Address, MemberStatus> statusFromEvents = new HashMap<>();
-  static final Duration RECHECK_INTERVAL = Duration.ofSeconds(5);
   private final List<ActorRef<DirectoryView>> subscribers = new ArrayList<>();
 
   public static Behavior<Command> create(Self self, ActorRef<KeysActor.Command> keysActor, Clock clock) {
@@ -115,8 +137,11 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
     super(context);
     this.self = self;
     this.clock = clock;
+    this.selfId = NodeId.ofIdentityKey(self.identity().publicKey());
+    this.selfKey = DirectoryCache.keyOf(selfId);
     this.replicator = replicator;
-    this.verifier = new DescriptorVerifier(clock, self.settings().clockSkew());
+    this.cache = new DirectoryCache(new DescriptorVerifier(clock, self.settings().clockSkew()));
+    this.revocations = Revocations.get(context.getSystem());
     this.selfUniqueAddress = DistributedData.get(context.getSystem()).selfUniqueAddress();
     this.cluster = Cluster.get(context.getSystem());
     replicator.subscribe(DESCRIPTORS, DescriptorsChanged::new);
@@ -138,10 +163,7 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
         .onMessage(Published.class, this::onPublished)
         .onMessage(MembershipChanged.class, this::onMembershipChanged)
         .onMessageEquals(Republish.INSTANCE, this::onRepublish)
-        .onMessageEquals(Recheck.INSTANCE, () -> {
-          recompute();
-          return this;
-        })
+        .onMessageEquals(Recheck.INSTANCE, this::onRecheck)
         .onSignal(Terminated.class, this::onTerminated)
         .build();
   }
@@ -183,38 +205,124 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     NodeDescriptor descriptor = new NodeDescriptor(
         NodeDescriptor.PROTOCOL_VERSION,
-        io.shroud.identity.NodeId.ofIdentityKey(self.identity().publicKey()),
+        selfId,
         self.identity().publicKey(),
         self.linkPublicKey(),
         keys.current().publicKey().encode(),
         s.clusterAddress().toString(),
         s.dataAddress().toString(),
-        s.managementAddress().toString(),
         now.minus(Duration.ofMinutes(1)),
         now.plus(s.descriptorValidity()),
         s.advertisedBandwidth());
-    SignedDescriptor signed = SignedDescriptor.sign(descriptor, self.identity());
-    String key = s.clusterAddress().toString();
+    ownLatest = SignedDescriptor.sign(descriptor, self.identity());
+    cache.offer(selfKey, ownLatest);
+    putOwn();
+    recompute();
+  }
+
+  private void putOwn() {
+    SignedDescriptor signed = ownLatest;
     replicator.askUpdate(
         replyTo -> new Replicator.Update<>(DESCRIPTORS, LWWMap.empty(), Replicator.writeLocal(), replyTo,
-            map -> map.put(selfUniqueAddress, key, signed)),
+            map -> map.put(selfUniqueAddress, selfKey, signed)),
         Published::new);
   }
 
   private Behavior<Command> onPublished(Published msg) {
     if (!(msg.rsp() instanceof Replicator.UpdateSuccess)) {
-      getContext().getLog().warn("publishing this node's descriptor failed: {}", msg.rsp());
+      getContext().getLog().warn("writing the directory map failed: {}", msg.rsp());
     }
     return this;
   }
 
   private Behavior<Command> onDescriptorsChanged(DescriptorsChanged msg) {
     if (msg.rsp() instanceof Replicator.Changed<LWWMap<String, SignedDescriptor>> changed) {
-      published.clear();
-      published.putAll(changed.get(DESCRIPTORS).getEntries());
+      published = Map.copyOf(changed.get(DESCRIPTORS).getEntries());
+      offerPublished();
+      healOwnEntry(false);
       recompute();
     }
     return this;
+  }
+
+  private Behavior<Command> onRecheck() {
+    Map<String, DirectoryCache.Offer> offers = offerPublished();
+    removeWhatCanNeverCount(offers);
+    healOwnEntry(true);
+    recompute();
+    return this;
+  }
+
+  /** Offers the whole map to the cache (cheap for what it has seen), logging each refusal once. */
+  private Map<String, DirectoryCache.Offer> offerPublished() {
+    Map<String, DirectoryCache.Offer> offers = cache.offerAll(published);
+    offers.forEach((key, offer) -> {
+      if (offer instanceof DirectoryCache.Refused r && logOnce(key + " " + r.reason())) {
+        getContext().getLog().warn("directory entry {} not used: {}", abbreviate(key), r.reason());
+      }
+    });
+    return offers;
+  }
+
+  /**
+   * Our key must hold our latest descriptor: anything else (a forgery, an older one, nothing) is
+   * replaced at once. If it comes back within a recheck interval of our last put (a member that
+   * keeps writing, or one whose write carries a timestamp no later write beats), we put ours again
+   * only on each recheck, so that the two writers do not spin.
+   */
+  private void healOwnEntry(boolean onRecheck) {
+    if (ownLatest == null) {
+      return;
+    }
+    SignedDescriptor there = published.get(selfKey);
+    if (cache.shouldRepublish(ownLatest, there)) {
+      Instant now = clock.instant();
+      boolean recent = lastHeal != null && Duration.between(lastHeal, now).compareTo(RECHECK_INTERVAL) < 0;
+      if (recent && !onRecheck) {
+        return;
+      }
+      if (there != null && logOnce("healed " + there.hashCode())) {
+        getContext().getLog().warn("this node's directory entry held a value that is not its latest descriptor;"
+            + " putting its own back (a member writing under this node's key?)");
+      }
+      lastHeal = now;
+      putOwn();
+    } else if (there != null && !there.equals(ownLatest) && logOnce("clone " + there.hashCode())) {
+      getContext().getLog().warn("this node's directory entry holds a newer descriptor signed with this node's"
+          + " own identity key: another process runs with this identity");
+    }
+  }
+
+  /**
+   * Removes the values that can never count under their key, each only if the map still holds
+   * exactly those bytes when the update runs (a value put back meanwhile is left alone).
+   */
+  private void removeWhatCanNeverCount(Map<String, DirectoryCache.Offer> offers) {
+    Map<String, SignedDescriptor> doomed = new HashMap<>();
+    offers.forEach((key, offer) -> {
+      if (offer instanceof DirectoryCache.Refused r && r.removable() && published.containsKey(key)) {
+        doomed.put(key, published.get(key));
+      }
+    });
+    if (doomed.isEmpty() || cluster.selfMember().status() != MemberStatus.up()) {
+      return;
+    }
+    replicator.askUpdate(
+        replyTo -> new Replicator.Update<>(DESCRIPTORS, LWWMap.empty(), Replicator.writeLocal(), replyTo,
+            map -> removeIfUnchanged(map, doomed, selfUniqueAddress)),
+        Published::new);
+  }
+
+  static LWWMap<String, SignedDescriptor> removeIfUnchanged(LWWMap<String, SignedDescriptor> map,
+      Map<String, SignedDescriptor> doomed, SelfUniqueAddress node) {
+    Map<String, SignedDescriptor> now = map.getEntries();
+    LWWMap<String, SignedDescriptor> out = map;
+    for (Map.Entry<String, SignedDescriptor> e : doomed.entrySet()) {
+      if (e.getValue().equals(now.get(e.getKey()))) {
+        out = out.remove(node, e.getKey());
+      }
+    }
+    return out;
   }
 
   private Behavior<Command> onMembershipChanged(MembershipChanged msg) {
@@ -224,54 +332,48 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
     } else {
       statusFromEvents.put(changed.address(), changed.status());
     }
-    if (msg.event() instanceof ClusterEvent.MemberRemoved removed) {
-      String key = hostPort(removed.member().address());
-      if (published.containsKey(key) && cluster.selfMember().status() == MemberStatus.up()) {
-        replicator.askUpdate(
-            replyTo -> new Replicator.Update<>(DESCRIPTORS, LWWMap.empty(), Replicator.writeLocal(), replyTo,
-                map -> map.remove(selfUniqueAddress, key)),
-            Published::new);
-      }
-    }
     recompute();
     return this;
   }
 
   private void recompute() {
-    List<NodeDescriptor> view = new ArrayList<>();
-    Set<io.shroud.identity.NodeId> seen = new HashSet<>();
     // the cluster's read view can lag behind the events just delivered: the events win
     Map<Address, MemberStatus> statuses = new HashMap<>();
     for (Member m : cluster.state().getMembers()) {
       statuses.put(m.address(), m.status());
     }
     statuses.putAll(statusFromEvents);
-    for (Map.Entry<Address, MemberStatus> m : statuses.entrySet()) {
-      if (m.getValue() != MemberStatus.up()) {
-        continue;
+    Set<String> up = new HashSet<>();
+    statuses.forEach((address, status) -> {
+      if (status == MemberStatus.up()) {
+        up.add(hostPort(address));
       }
-      String address = hostPort(m.getKey());
-      SignedDescriptor signed = published.get(address);
-      if (signed == null) {
-        continue;
-      }
-      DescriptorVerifier.Result result = verifier.verify(signed, address);
-      if (result instanceof DescriptorVerifier.Verified v) {
-        if (seen.add(v.descriptor().nodeId())) {
-          view.add(v.descriptor());
-        }
-      } else if (result instanceof DescriptorVerifier.Rejected r
-          && loggedRejections.add(address + " " + r.reason())) {
-        getContext().getLog().warn("descriptor from {} rejected: {}", address, r.reason());
+    });
+    DirectoryCache.Selection selection = cache.select(up, revocations::isRevoked);
+    for (DirectoryCache.Conflict c : selection.conflicts()) {
+      if (logOnce("conflict " + c)) {
+        getContext().getLog().warn("node ids {} all claim cluster address {}; listed: {}", c.claimants(),
+            c.address(), c.listed().map(NodeId::toString).orElse("none of them"));
       }
     }
-    view.sort(Comparator.comparing(NodeDescriptor::nodeId));
-    List<NodeDescriptor> next = List.copyOf(view);
+    List<NodeDescriptor> next = selection.listed();
     if (!next.equals(verified)) {
       verified = next;
       DirectoryView update = new DirectoryView(verified);
       subscribers.forEach(s -> s.tell(update));
     }
+  }
+
+  private boolean logOnce(String line) {
+    if (logged.size() >= MAX_LOGGED) {
+      logged.clear();
+    }
+    return logged.add(line);
+  }
+
+  private static String abbreviate(String key) {
+    String printable = key.replaceAll("[^\\x21-\\x7e]", "?");
+    return printable.length() > 16 ? printable.substring(0, 16) + "…" : printable;
   }
 
   static String hostPort(Address address) {

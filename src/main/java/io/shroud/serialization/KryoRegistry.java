@@ -33,6 +33,8 @@ public final class KryoRegistry {
     m.put(103, java.util.HashMap.class);
     m.put(114, io.shroud.node.KeysActor.GuardsRecorded.class);
     m.put(115, io.shroud.node.KeysActor.GuardEntry.class);
+    // the network's signed revocation list, replicated between relays (issue 23)
+    m.put(116, io.shroud.node.admission.PublishedRevocations.class);
     // 130–149: dht (routing-table snapshots)
     m.put(130, io.shroud.dht.RoutingSnapshotActor.SavedContact.class);
     m.put(131, io.shroud.dht.RoutingSnapshotActor.ContactsSaved.class);

@@ -21,7 +21,7 @@ class RelayDirectoryTest {
     Ed25519.KeyPair identity = Ed25519.generate(random);
     return new NodeDescriptor(version, NodeId.ofIdentityKey(identity.publicKey()), identity.publicKey(),
         X25519.generate(random).publicKey(), OnionKeyPair.generate(random, NOW.plusSeconds(86400)).publicKey().encode(),
-        "127.1.0.1:25520", dataAddress, "127.1.0.1:8558", NOW.minusSeconds(60), NOW.plusSeconds(3600));
+        "127.1.0.1:25520", dataAddress, NOW.minusSeconds(60), NOW.plusSeconds(3600));
   }
 
   @Test

@@ -108,7 +108,7 @@ final class DhtTestNet {
   static NodeDescriptor descriptor(NodeId id, byte[] identityKey, String dataAddress) {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
     return new NodeDescriptor(NodeDescriptor.PROTOCOL_VERSION, id, identityKey, new byte[32],
-        new byte[0], "127.0.0.1:2552", dataAddress, "127.0.0.1:8080", t,
+        new byte[0], "127.0.0.1:2552", dataAddress, t,
         t.plus(Duration.ofDays(3650)));
   }
 

@@ -83,6 +83,7 @@ class ProtocolExamplesTest {
     expected.put("link-handshake", linkHandshake());
     expected.put("circuit-handshake", circuitHandshake(keys));
     expected.put("relay-cell", relayCell(keys[0], keys[1]));
+    expected.put("descriptor", DescriptorExample.render());
 
     String doc = Files.readString(DOC, StandardCharsets.UTF_8);
     List<String> problems = new ArrayList<>();
@@ -353,7 +354,7 @@ class ProtocolExamplesTest {
   // ---- rendering ---------------------------------------------------------------------------------
 
   /** A fenced text block: labels on their own line, hex below in lines of 32 bytes. */
-  private static final class Block {
+  static final class Block {
     private final StringBuilder text = new StringBuilder();
 
     void line(String s) {
@@ -434,13 +435,13 @@ class ProtocolExamplesTest {
     return out;
   }
 
-  private static byte[] stream(String label, int length) {
+  static byte[] stream(String label, int length) {
     byte[] out = new byte[length];
     new ExampleRandom(label).nextBytes(out);
     return out;
   }
 
-  private static byte[] sha256(byte[]... parts) {
+  static byte[] sha256(byte[]... parts) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       for (byte[] part : parts) {
@@ -470,11 +471,11 @@ class ProtocolExamplesTest {
     return Arrays.copyOfRange(b, from, to);
   }
 
-  private static byte[] bytes(String ascii) {
+  static byte[] bytes(String ascii) {
     return ascii.getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static String hex(byte[] b) {
+  static String hex(byte[] b) {
     return HEX.formatHex(b);
   }
 

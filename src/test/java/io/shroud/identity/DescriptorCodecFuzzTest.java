@@ -55,7 +55,7 @@ class DescriptorCodecFuzzTest {
     assertNotNull(d.onionPublicKey());
     assertNotNull(d.toString());
     NodeDescriptor mine = new NodeDescriptor(d.protocolVersion(), SIGNER_ID, SIGNER.publicKey(), d.linkKey(),
-        d.onionKey(), d.clusterAddress(), d.dataAddress(), d.managementAddress(), d.validFrom(), d.validUntil(),
+        d.onionKey(), d.clusterAddress(), d.dataAddress(), d.validFrom(), d.validUntil(),
         d.bandwidth());
     SignedDescriptor signed = SignedDescriptor.sign(mine, SIGNER);
     DescriptorVerifier.Result result = VERIFIER.verify(signed, d.clusterAddress());
@@ -77,7 +77,7 @@ class DescriptorCodecFuzzTest {
     for (Path p : valid) {
       NodeDescriptor d = DescriptorCodec.decode(Files.readAllBytes(p));
       NodeDescriptor mine = new NodeDescriptor(d.protocolVersion(), SIGNER_ID, SIGNER.publicKey(), d.linkKey(),
-          d.onionKey(), d.clusterAddress(), d.dataAddress(), d.managementAddress(), d.validFrom(), d.validUntil(),
+          d.onionKey(), d.clusterAddress(), d.dataAddress(), d.validFrom(), d.validUntil(),
           d.bandwidth());
       assertInstanceOf(DescriptorVerifier.Verified.class,
           VERIFIER.verify(SignedDescriptor.sign(mine, SIGNER), d.clusterAddress()), p.toString());
@@ -93,15 +93,13 @@ class DescriptorCodecFuzzTest {
     byte[] onion = OnionKeyPair.fromPrivate(filled(32, 4), filled(64, 5), NOW.plusSeconds(86400))
         .publicKey().encode();
     NodeDescriptor v4 = new NodeDescriptor(NodeDescriptor.PROTOCOL_VERSION, SIGNER_ID, SIGNER.publicKey(), link,
-        onion, MEMBER, "127.1.0.1:7400", "127.1.0.1:8558", NOW.minusSeconds(60), NOW.plusSeconds(3600));
+        onion, MEMBER, "127.1.0.1:7400", NOW.minusSeconds(60), NOW.plusSeconds(3600));
     NodeDescriptor v6 = new NodeDescriptor(NodeDescriptor.PROTOCOL_VERSION, SIGNER_ID, SIGNER.publicKey(), link,
-        onion, "[::1]:25520", "[fe80::1]:7400", "[::1]:8558", NOW.minusSeconds(86400), NOW.plusSeconds(86400),
-        0);
+        onion, "[::1]:25520", "[fe80::1]:7400", NOW.minusSeconds(86400), NOW.plusSeconds(86400), 0);
     NodeDescriptor fast = new NodeDescriptor(NodeDescriptor.PROTOCOL_VERSION, SIGNER_ID, SIGNER.publicKey(), link,
-        onion, "relay.example:25520", "10.0.0.1:7400", "", NOW.minusSeconds(1), NOW.plusSeconds(1),
-        0xffffffffL * 1024);
+        onion, "relay.example:25520", "", NOW.minusSeconds(1), NOW.plusSeconds(1), 0xffffffffL * 1024);
     NodeDescriptor unicode = new NodeDescriptor(1, SIGNER_ID, SIGNER.publicKey(), link, onion,
-        "n\u00f8de-\u2603.example:1", "127.0.0.1:1", "x".repeat(DescriptorCodec.MAX_ADDRESS_BYTES),
+        "n\u00f8de-\u2603.example:1", "x".repeat(DescriptorCodec.MAX_ADDRESS_BYTES),
         NOW.minusSeconds(300), NOW.plusSeconds(300));
     write("valid-ipv4", DescriptorCodec.encode(v4));
     write("valid-ipv6", DescriptorCodec.encode(v6));
@@ -109,9 +107,18 @@ class DescriptorCodecFuzzTest {
     write("valid-unicode-long-address", DescriptorCodec.encode(unicode));
     byte[] enc = DescriptorCodec.encode(v4);
     write("truncated", Arrays.copyOf(enc, enc.length - 3));
-    byte[] empty = enc.clone();
-    System.arraycopy(enc, enc.length - 12 - 8, empty, enc.length - 12, 8); // until := from
-    write("empty-window", empty);
+    write("empty-window", withWindow(enc, NOW.plusSeconds(3600).getEpochSecond(), NOW.plusSeconds(3600).getEpochSecond()));
+    // the two findings of the first fuzz run (valid-until past 9999-12-31, past Instant.MAX), in this format
+    write("regression-until-after-9999", withWindow(enc, 0x6b169f84L, 0x3afff44180L));
+    write("regression-until-past-instant-max", withWindow(enc, 0x6b169fbfL, 0x010000006b169fc1L));
+    // "retired-format-1" is a real format-1 descriptor (with a management address), kept as it was written
+  }
+
+  /** {@code encoded} with valid-from and valid-until replaced (they sit before the u32 bandwidth). */
+  private static byte[] withWindow(byte[] encoded, long from, long until) {
+    byte[] out = encoded.clone();
+    java.nio.ByteBuffer.wrap(out).putLong(out.length - 20, from).putLong(out.length - 12, until);
+    return out;
   }
 
   private static void write(String name, byte[] bytes) throws IOException {

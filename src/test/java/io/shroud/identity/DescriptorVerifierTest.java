@@ -30,7 +30,7 @@ class DescriptorVerifierTest {
     return new NodeDescriptor(NodeDescriptor.PROTOCOL_VERSION, NodeId.ofIdentityKey(id.publicKey()),
         id.publicKey(), X25519.generate(random).publicKey(),
         OnionKeyPair.generate(random, NOW.plusSeconds(86400)).publicKey().encode(), cluster, "127.1.0.1:7400",
-        "127.1.0.1:8558", from, until);
+        from, until);
   }
 
   private NodeDescriptor valid() {
@@ -55,7 +55,7 @@ class DescriptorVerifierTest {
   void theAdvertisedBandwidthTravelsInWholeKibibytes() throws Exception {
     NodeDescriptor d = valid();
     NodeDescriptor fast = new NodeDescriptor(d.protocolVersion(), d.nodeId(), d.identityKey(), d.linkKey(),
-        d.onionKey(), d.clusterAddress(), d.dataAddress(), d.managementAddress(), d.validFrom(), d.validUntil(),
+        d.onionKey(), d.clusterAddress(), d.dataAddress(), d.validFrom(), d.validUntil(),
         50L * 1024 * 1024);
     assertEquals(50L * 1024 * 1024, DescriptorCodec.decode(DescriptorCodec.encode(fast)).bandwidth());
   }
@@ -87,7 +87,7 @@ class DescriptorVerifierTest {
     NodeDescriptor honest = valid();
     NodeDescriptor lying = new NodeDescriptor(honest.protocolVersion(),
         NodeId.ofIdentityKey(otherIdentity.publicKey()), honest.identityKey(), honest.linkKey(), honest.onionKey(),
-        honest.clusterAddress(), honest.dataAddress(), honest.managementAddress(),
+        honest.clusterAddress(), honest.dataAddress(),
         honest.validFrom(), honest.validUntil());
     assertRejected(SignedDescriptor.sign(lying, identity), "not its identity key");
   }
@@ -133,6 +133,40 @@ class DescriptorVerifierTest {
     badFormat[0] = 9;
     assertRejected(new SignedDescriptor(badFormat, s.signature()), "format 9");
     assertRejected(new SignedDescriptor(new byte[5000], s.signature()), "too large");
+  }
+
+  /**
+   * Format 1 (until issue 23) also published the node's management address. A real format-1
+   * descriptor, kept as a fuzz seed, is refused by name, never read as format 2.
+   */
+  @Test
+  void aFormatOneDescriptorIsRefusedAsRetired() throws Exception {
+    byte[] old;
+    try (var in = getClass().getResourceAsStream("DescriptorCodecFuzzTestInputs/decodeAndVerify/retired-format-1")) {
+      old = in.readAllBytes();
+    }
+    assertEquals(1, old[0]);
+    var e = assertThrows(DescriptorCodec.MalformedDescriptorException.class, () -> DescriptorCodec.decode(old));
+    assertTrue(e.getMessage().contains("format 1 is retired"), e.getMessage());
+    var rejected = assertInstanceOf(DescriptorVerifier.Rejected.class,
+        verifier.verify(new SignedDescriptor(old, new byte[Ed25519.SIGNATURE_BYTES])));
+    assertEquals(DescriptorVerifier.Failure.MALFORMED, rejected.failure());
+    assertEquals(2, DescriptorCodec.encode(valid())[0]);
+  }
+
+  @Test
+  void eachRefusalSaysWhetherItCanEverVerify() {
+    var expired = verifier.verify(SignedDescriptor.sign(
+        descriptor(identity, MEMBER, NOW.minusSeconds(7200), NOW.minusSeconds(600)), identity));
+    assertTrue(assertInstanceOf(DescriptorVerifier.Rejected.class, expired).lasting());
+    var early = verifier.verify(SignedDescriptor.sign(
+        descriptor(identity, MEMBER, NOW.plusSeconds(3600), NOW.plusSeconds(7200)), identity));
+    assertEquals(false, assertInstanceOf(DescriptorVerifier.Rejected.class, early).lasting());
+    var elsewhere = verifier.verify(SignedDescriptor.sign(valid(), identity), "127.9.0.1:25520");
+    assertEquals(false, assertInstanceOf(DescriptorVerifier.Rejected.class, elsewhere).lasting());
+    var forged = verifier.verify(SignedDescriptor.sign(valid(), otherIdentity));
+    assertEquals(DescriptorVerifier.Failure.FORGED, assertInstanceOf(DescriptorVerifier.Rejected.class, forged).failure());
+    assertTrue(((DescriptorVerifier.Rejected) forged).lasting());
   }
 
   @Test

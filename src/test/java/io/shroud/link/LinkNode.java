@@ -74,7 +74,7 @@ final class LinkNode {
     byte[] onion = new byte[OnionPublicKey.ENCODED_BYTES];
     RANDOM.nextBytes(onion);
     return new NodeDescriptor(NodeDescriptor.PROTOCOL_VERSION, id, identity.publicKey(),
-        linkPublicKey, onion, "127.0.0.1:2552", dataAddress, "127.0.0.1:8558",
+        linkPublicKey, onion, "127.0.0.1:2552", dataAddress,
         now.minusSeconds(60), now.plusSeconds(3600));
   }
 

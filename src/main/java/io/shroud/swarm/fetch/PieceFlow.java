@@ -80,7 +80,10 @@ final class PieceFlow {
 
   /**
    * Block {@code index} of {@code piece} arrived from {@code source}, which the picker has it in
-   * flight from. In the endgame the other sources asked for it are released and told to cancel.
+   * flight from. The other sources asked for it (endgame duplicates) are released and told to
+   * cancel, also when the endgame has ended meanwhile (a piece failed or was abandoned): a
+   * request left standing would be owed forever, its copy dropped as a duplicate, and its
+   * source counted stalled.
    */
   Arrival arrived(NodeId source, int piece, int index) {
     Slot slot = slots[piece];
@@ -93,12 +96,10 @@ final class PieceFlow {
     slot.has[index] = true;
     slot.holder[index] = source;
     count(source, +1);
-    if (picker.isEndgame()) {
-      for (NodeId other : picker.requesters(piece, index)) {
-        if (!other.equals(source)) {
-          picker.requestReleased(other, piece, index);
-          cancels.cancel(other, piece, index);
-        }
+    for (NodeId other : picker.requesters(piece, index)) {
+      if (!other.equals(source)) {
+        picker.requestReleased(other, piece, index);
+        cancels.cancel(other, piece, index);
       }
     }
     return Arrival.DELIVER;

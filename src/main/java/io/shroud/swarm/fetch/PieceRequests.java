@@ -180,9 +180,18 @@ final class PieceRequests {
       }
       int depth = stats.pipelineDepth(id, Duration.ofSeconds(1), settings.pipelineMin(), settings.pipelineMax());
       List<TransferMessage> requests = new ArrayList<>();
-      for (BlockRef b : picker.pick(id, flow.depth(id, depth))) {
-        if (!flow.absorb(id, b)) {
-          requests.add(b.toRequest());
+      // an absorbed pick is held, not on the wire: it raises the source's depth and the picker
+      // is asked again, or a source offered only delivered blocks (its partner, which sent them,
+      // left) would be given nothing to send and nothing would call refill again
+      boolean absorbed = true;
+      while (absorbed) {
+        absorbed = false;
+        for (BlockRef b : picker.pick(id, flow.depth(id, depth))) {
+          if (flow.absorb(id, b)) {
+            absorbed = true;
+          } else {
+            requests.add(b.toRequest());
+          }
         }
       }
       if (!requests.isEmpty()) {

@@ -114,4 +114,23 @@ class PieceFlowTest {
     assertFalse(small.isRequestedFrom(b, 0, 0));
     assertTrue(small.isRequestedFrom(a, 0, 0), "held by a until the piece is written");
   }
+  @Test
+  void aBlockStillAskedOfTwoWhenTheEndgameEndedIsCancelledAtTheOtherWhenItArrives() {
+    PieceGeometry two = new PieceGeometry(4L * BLOCK, 2 * BLOCK);
+    PiecePicker<NodeId> small = new PiecePicker<>(two, new BitSet(),
+        new PickerConfig(3, 2, PickerConfig.Ties.IN_ORDER), new SplittableRandom(1));
+    PieceFlow f = new PieceFlow(two, small, 1L << 20, (s, p, i) -> cancels.add(s.shortHex() + ":" + p + "." + i));
+    small.sourceHasAll(a);
+    small.sourceHasAll(b);
+    assertEquals(4, small.pick(a, 4).size());
+    assertEquals(2, small.pick(b, 2).size(), "endgame: piece 0's blocks from b too");
+    f.arrived(a, 1, 0);
+    f.arrived(a, 1, 1);
+    f.abandoned(1); // piece 1's download died: its blocks are wanted again, the endgame is over
+    assertFalse(small.isEndgame());
+    f.arrived(a, 0, 0);
+    assertEquals(List.of(b.shortHex() + ":0.0"), cancels, "b need not send it any more");
+    assertFalse(small.isRequestedFrom(b, 0, 0), "so b does not owe it (the stall check would count it)");
+    assertEquals(1, small.inFlight(b));
+  }
 }

@@ -81,7 +81,7 @@ final class SwarmNet {
       int octet = (int) (seed % 40) * 6 + i + 1;
       descriptors.add(new NodeDescriptor(NodeDescriptor.PROTOCOL_VERSION, NodeId.ofIdentityKey(identity), identity,
           linkKey, onion.publicKey().encode(), "127.0.0.1:" + (2550 + i), "127." + octet + ".0.1:9000",
-          "127.0.0.1:" + (8080 + i), now.minusSeconds(60), now.plus(Duration.ofDays(1))));
+          now.minusSeconds(60), now.plus(Duration.ofDays(1))));
     }
     for (int i = 0; i < count; i++) {
       NodeId id = descriptors.get(i).nodeId();
