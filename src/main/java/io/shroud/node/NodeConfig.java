@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import io.shroud.node.admission.AdmissionSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,9 +2,7 @@ package io.shroud.node.admission;
 
 import io.shroud.admission.AdmissionException;
 import io.shroud.crypto.Ed25519;
-import io.shroud.node.NodeKeyStore;
-import io.shroud.node.SettingsException;
-import io.shroud.node.ShroudSettings;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import javax.net.ssl.SSLEngine;
@@ -12,15 +10,17 @@ import javax.net.ssl.SSLSession;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.remote.artery.tcp.SSLEngineProvider;
+import org.apache.pekko.remote.artery.tcp.SSLEngineProviderSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
 
 /**
- * Pekko's hook for Artery's TLS ({@code pekko.remote.artery.ssl.ssl-engine-provider}): the
- * node's {@link ArteryTls}, with its identity key from the data directory, the files named by
- * {@link AdmissionSettings}, the wall clock, and the revocations of {@link Revocations}, read at
- * every check. Pekko makes it once, when the actor system starts.
+ * Pekko's hook for Artery's TLS: the node's {@link ArteryTls}, with its identity key, its
+ * network's {@code network.conf} and its relay certificate, the wall clock, and the revocations of
+ * {@link Revocations}, read at every check. The node hands it to Pekko through
+ * {@link #setup} when it creates its actor system (the identity key is the node's own, not
+ * something a configuration file names); Pekko makes it once, when Artery starts.
  */
 public final class ArteryTlsProvider implements SSLEngineProvider {
   private static final Logger LOG = LoggerFactory.getLogger(ArteryTls.class);
@@ -38,21 +38,29 @@ public final class ArteryTlsProvider implements SSLEngineProvider {
 
   private final ArteryTls tls;
 
-  /** Called by Pekko, reflectively, with the classic actor system. */
-  public ArteryTlsProvider(ActorSystem system) {
-    ShroudSettings settings = ShroudSettings.from(system.settings().config());
-    AdmissionSettings admission = AdmissionSettings.from(system.settings().config());
-    Ed25519.KeyPair identity = new NodeKeyStore(settings.dataDir(), new SecureRandom()).loadOrCreateIdentity();
+  /** The provider Pekko uses for the actor system created with this setup. */
+  public static SSLEngineProviderSetup setup(Ed25519.KeyPair identity, Path networkConf, Path relayCertificate) {
+    return SSLEngineProviderSetup.create(system -> new ArteryTlsProvider(system, identity, networkConf,
+        relayCertificate));
+  }
+
+  ArteryTlsProvider(ActorSystem system, Ed25519.KeyPair identity, Path networkConf, Path relayCertificate) {
     Revocations revocations = Revocations.get(Adapter.toTyped(system));
-    if (admission.network().isEmpty()) {
-      throw new SettingsException(AdmissionSettings.NETWORK, "not set, and Artery runs over TLS: a relay needs its network");
-    }
     try {
-      this.tls = new ArteryTls(admission.network().get(), admission.relayCertificate(), identity, Clock.systemUTC(),
-          revocations::isRevoked, new SecureRandom(), SLF4J);
+      this.tls = new ArteryTls(networkConf, relayCertificate, identity, Clock.systemUTC(), revocations::isRevoked,
+          new SecureRandom(), SLF4J);
     } catch (AdmissionException e) {
-      throw new SettingsException(AdmissionSettings.RELAY_CERTIFICATE, e.getMessage());
+      throw new IllegalStateException("Artery TLS cannot start: " + e.getMessage());
     }
+  }
+
+  /**
+   * What Pekko calls when a configuration names this class but the system was not created with
+   * {@link #setup}: refused, because the node's identity key would be missing.
+   */
+  public ArteryTlsProvider(ActorSystem system) {
+    throw new IllegalStateException("Artery TLS needs the node's identity key: start the node with `shroud node`"
+        + " (io.shroud.node.NodeMain), which creates the actor system with ArteryTlsProvider.setup");
   }
 
   @Override

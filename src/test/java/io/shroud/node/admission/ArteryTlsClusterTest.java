@@ -13,6 +13,7 @@ import io.shroud.crypto.Ed25519;
 import io.shroud.identity.NodeId;
 import io.shroud.node.NodeConfig;
 import io.shroud.node.NodeKeyStore;
+import io.shroud.node.NodeMain;
 import io.shroud.testutil.MutableClock;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -57,8 +58,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Real actor systems on loopback, configured as {@code shroud node} configures them (the bundled
- * application.conf through {@link NodeConfig}: Artery over {@code tls-tcp} with
- * {@link ArteryTlsProvider}, untrusted mode and its trusted selection paths). Three relays of one
+ * application.conf through {@link NodeConfig}, the setup of {@link NodeMain#systemSetup}: Artery
+ * over {@code tls-tcp} with {@link ArteryTlsProvider}, untrusted mode and its trusted selection
+ * paths). Three relays of one
  * network form a cluster, keep each other reachable, replicate Distributed Data, refuse remote
  * selections and PossiblyHarmful messages, and down and remove members; a relay of
  * another network and a node without TLS seeded at the first never become members, and the first
@@ -205,8 +207,11 @@ class ArteryTlsClusterTest {
     return start(config(dataDir, net.conf(), port, seedPort));
   }
 
+  /** A system set up as {@link NodeMain} sets up a node's (admission checked, TLS provider with its identity). */
   private ActorSystem<Void> start(Config config) {
-    ActorSystem<Void> s = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME, config);
+    Ed25519.KeyPair identity = identity(Path.of(config.getString("shroud.data-dir")));
+    ActorSystem<Void> s = ActorSystem.create(Behaviors.empty(), NodeConfig.SYSTEM_NAME,
+        NodeMain.systemSetup(config, identity));
     systems.add(s);
     return s;
   }

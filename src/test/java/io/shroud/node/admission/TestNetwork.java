@@ -19,12 +19,12 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** A network made with the real {@code shroud network init} code, and relays admitted to it, for tests. */
-final class TestNetwork {
+public final class TestNetwork {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  final Path dir;
-  final NetworkDefinition definition;
-  final TrustRootKey root;
+  public final Path dir;
+  public final NetworkDefinition definition;
+  public final TrustRootKey root;
 
   private TestNetwork(Path dir, NetworkDefinition definition, TrustRootKey root) {
     this.dir = dir;
@@ -33,7 +33,7 @@ final class TestNetwork {
   }
 
   /** A new network with one authority in {@code dir}, its trust root valid from {@code clock}'s now. */
-  static TestNetwork create(Path dir, String name, Clock clock) {
+  public static TestNetwork create(Path dir, String name, Clock clock) {
     try {
       NetworkDefinition def = NetworkFiles.init(dir, name, 1, clock, RANDOM);
       return new TestNetwork(dir, def, NetworkFiles.loadTrustRootKey(dir, def));
@@ -42,23 +42,23 @@ final class TestNetwork {
     }
   }
 
-  Path conf() {
+  public Path conf() {
     return dir.resolve(NetworkFiles.CONF);
   }
 
   /** A certificate for {@code identity} valid from an hour before {@code from} for {@code validity}. */
-  X509Certificate issue(Ed25519.KeyPair identity, Instant from, Duration validity) {
+  public X509Certificate issue(Ed25519.KeyPair identity, Instant from, Duration validity) {
     return RelayCertificates.issue(root, identity.publicKey(), from.minus(Duration.ofHours(1)), from.plus(validity),
         RANDOM);
   }
 
   /** Issues a 90-day certificate for {@code identity} and writes it to {@code file} (replacing any). */
-  Path admit(Ed25519.KeyPair identity, Instant now, Path file) {
+  public Path admit(Ed25519.KeyPair identity, Instant now, Path file) {
     return write(issue(identity, now, Duration.ofDays(90)), file);
   }
 
   /** Writes {@code cert} as PEM to {@code file} by rename, as an operator replacing it would. */
-  static Path write(X509Certificate cert, Path file) {
+  public static Path write(X509Certificate cert, Path file) {
     try {
       Files.createDirectories(file.getParent());
       Path tmp = file.resolveSibling(file.getFileName() + ".new");

@@ -1,11 +1,11 @@
-package io.shroud.node.admission;
+package io.shroud.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.shroud.admission.AdmissionException;
 import io.shroud.admission.NetworkDefinition;
 import io.shroud.crypto.Ed25519;
-import io.shroud.node.SettingsException;
+import io.shroud.node.admission.RelayCredentials;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
