@@ -52,7 +52,9 @@ public final class LocalNetwork implements AutoCloseable {
     jvm.addAll(extraJvmOptions);
     for (int i = 1; i <= size; i++) {
       // test files and outputs live beside the nodes' data directories, under baseDir
-      nodes.add(new LocalNode(i, jar, baseDir, jvm, LocalNode.rootArgs(List.of(baseDir), List.of(baseDir))));
+      List<String> args = new ArrayList<>(LocalNode.rootArgs(List.of(baseDir), List.of(baseDir)));
+      args.addAll(LocalNode.seedArgs(size));
+      nodes.add(new LocalNode(i, jar, baseDir, jvm, args));
     }
     // if the test JVM is stopped before @AfterAll runs, its node processes must not outlive it
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop-" + name));
@@ -79,13 +81,21 @@ public final class LocalNetwork implements AutoCloseable {
   static final int START_WAVE = 2;
 
   /**
-   * Starts every node (the seed first, then the others {@link #START_WAVE} at a time) and
-   * waits until all answer {@code /health/ready}.
+   * Starts every node (the seeds one after another as each boots, none waiting to be Up, since
+   * the first forms the cluster only once the others answer; then the others
+   * {@link #START_WAVE} at a time) and waits until all answer {@code /health/ready}.
    */
   public void startAll(Duration timeout) {
-    node(1).start();
-    awaitReady(node(1), timeout);
-    List<LocalNode> rest = nodes.subList(1, nodes.size());
+    List<LocalNode> seeds = nodes.subList(0, LocalNode.seedCount(nodes.size()));
+    for (LocalNode seed : seeds) {
+      seed.start();
+      await("seed " + seed.index() + " alive (log " + seed.logFile() + ")")
+          .atMost(timeout).pollInterval(Duration.ofMillis(250))
+          .failFast("seed " + seed.index() + " exited", () -> !seed.isRunning())
+          .until(seed::isAlive);
+    }
+    seeds.forEach(n -> awaitReady(n, timeout));
+    List<LocalNode> rest = nodes.subList(seeds.size(), nodes.size());
     for (int from = 0; from < rest.size(); from += START_WAVE) {
       List<LocalNode> wave = rest.subList(from, Math.min(rest.size(), from + START_WAVE));
       wave.forEach(LocalNode::start);

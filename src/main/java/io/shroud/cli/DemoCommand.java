@@ -62,13 +62,21 @@ final class DemoCommand implements Callable<Integer> {
     try {
       out.printf("1. starting %d nodes on 127.1.0.1 … 127.%d.0.1 (logs in %s)%n", nodes, nodes, work);
       out.flush();
+      List<String> args = new ArrayList<>(LocalNode.rootArgs(List.of(work), List.of(work)));
+      args.addAll(LocalNode.seedArgs(nodes));
       for (int i = 1; i <= nodes; i++) {
         network.add(new LocalNode(i, jar, work, List.of("-Xmx384m", LocalNode.SMALL_HOST_GC, "-Dshroud.swarm.announce-interval=3s"),
-            LocalNode.rootArgs(List.of(work), List.of(work))));
+            args));
       }
-      network.get(0).start();
-      await(network.get(0), Duration.ofSeconds(120));
-      network.stream().skip(1).forEach(LocalNode::start);
+      // the seeds first, started before any is Up: the first forms the cluster once the others answer
+      int seeds = LocalNode.seedCount(nodes);
+      if (!LocalNode.startSeeds(network.subList(0, seeds), Duration.ofSeconds(120))) {
+        throw new ShroudCommand.UserError("the seeds (nodes 1-" + seeds + ") did not start; see their logs in " + work);
+      }
+      for (LocalNode n : network.subList(0, seeds)) {
+        await(n, Duration.ofSeconds(120));
+      }
+      network.stream().skip(seeds).forEach(LocalNode::start);
       for (LocalNode n : network) {
         await(n, Duration.ofSeconds(120));
       }

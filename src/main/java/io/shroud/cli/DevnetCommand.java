@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code shroud devnet --nodes N}: a local network of N node processes on loopback
- * (127.1.0.1, 127.2.0.1, …), the first as seed. Prints each management URL once the node is
- * ready and stops them all on Ctrl-C.
+ * (127.1.0.1, 127.2.0.1, …), the first three as seeds (every node gets the same seed list, so
+ * that any node restarted with its own command line rejoins). Prints each management URL once
+ * the node is ready and stops them all on Ctrl-C.
  */
 @Command(name = "devnet", mixinStandardHelpOptions = true,
     description = "Start a local network of node processes on loopback addresses.")
@@ -60,11 +61,23 @@ final class DevnetCommand implements Callable<Integer> {
       network.parallelStream().forEach(n -> n.stop(Duration.ofSeconds(20)));
       stopped.countDown();
     }, "devnet-stop"));
-    List<String> roots = LocalNode.rootArgs(shareRoots, downloadRoots);
+    List<String> args = new ArrayList<>(LocalNode.rootArgs(shareRoots, downloadRoots));
+    args.addAll(LocalNode.seedArgs(nodes));
     for (int i = 1; i <= nodes; i++) {
-      LocalNode node = new LocalNode(i, jar, dir.toAbsolutePath(), List.of("-Xmx512m", LocalNode.SMALL_HOST_GC), roots);
-      network.add(node);
-      node.start();
+      network.add(new LocalNode(i, jar, dir.toAbsolutePath(), List.of("-Xmx512m", LocalNode.SMALL_HOST_GC), args));
+    }
+    // the seeds start before any is Up: the first forms the cluster once the others answer
+    int seeds = LocalNode.seedCount(nodes);
+    if (!LocalNode.startSeeds(network.subList(0, seeds), readyTimeout)) {
+      out.printf("the seeds (nodes 1-%d) did not all start in %s; see their logs in %s%n", seeds, readyTimeout, dir);
+      out.flush();
+      return 1;
+    }
+    for (LocalNode node : network) {
+      int i = node.index();
+      if (i > seeds) {
+        node.start();
+      }
       if (!awaitReady(node)) {
         out.printf("node %d did not become ready in %s; see %s%n", i, readyTimeout, node.logFile());
         out.flush();
@@ -73,7 +86,9 @@ final class DevnetCommand implements Callable<Integer> {
       out.printf("node %d ready: %s  (log %s)%n", i, node.managementUrl(), node.logFile());
       out.flush();
     }
-    out.printf("%d nodes up. Try: bin/shroud status --url %s --data-dir %s%nCtrl-C stops them all.%n",
+    out.printf("%d nodes up. Try: bin/shroud status --url %s --data-dir %s%n"
+        + "Each log begins with its node's command line: a node restarted with it rejoins the cluster.%n"
+        + "Ctrl-C stops them all.%n",
         nodes, network.get(0).managementUrl(), network.get(0).dataDir());
     out.flush();
     stopped.await();

@@ -18,7 +18,9 @@ import java.util.Optional;
  * One node process of a local network on loopback, as {@code shroud devnet} and the
  * multi-JVM tests run them: node {@code n} (1-based) binds 127.n.0.1, so that address-
  * diversity rules see distinct networks, with the default ports, its own data directory
- * and a log file. The first node is the seed.
+ * and a log file. The first {@link #SEEDS} nodes are the network's seeds, and every node gets
+ * the same {@link #seedArgs seed list}, so that any node restarted with its own command line
+ * rejoins the running cluster (docs/design.md, "Forming the cluster").
  */
 public final class LocalNode {
   public static final int CLUSTER_PORT = 25520;
@@ -30,6 +32,8 @@ public final class LocalNode {
    * gave ~10 % more throughput than G1 on the 2-core benchmark machine (docs/deployment.md).
    */
   public static final String SMALL_HOST_GC = "-XX:+UseParallelGC";
+  /** How many of a local network's first nodes are its seeds (fewer if the network is smaller). */
+  public static final int SEEDS = 3;
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -47,6 +51,7 @@ public final class LocalNode {
    * @param index 1-based node number; also the second octet of its address
    * @param jar the shaded {@code shroud.jar}
    * @param baseDir where {@code node-<index>/} (data) and {@code node-<index>.log} go
+   * @param extraArgs more {@code shroud node} arguments, the {@link #seedArgs seeds} among them
    */
   public LocalNode(int index, Path jar, Path baseDir, List<String> jvmOptions, List<String> extraArgs) {
     if (index < 1 || index > 254) {
@@ -65,6 +70,25 @@ public final class LocalNode {
     List<String> args = new ArrayList<>();
     shareRoots.forEach(r -> args.addAll(List.of("--share-root", r.toAbsolutePath().normalize().toString())));
     downloadRoots.forEach(r -> args.addAll(List.of("--download-root", r.toAbsolutePath().normalize().toString())));
+    return args;
+  }
+
+  /** How many seeds a local network of {@code networkSize} nodes has: its first ones. */
+  public static int seedCount(int networkSize) {
+    return Math.min(SEEDS, networkSize);
+  }
+
+  /**
+   * The {@code --seed} arguments every node of a local network of {@code networkSize} nodes gets:
+   * the same seeds in the same order, node 1 first. Node 1 alone (a network of one) forms its
+   * cluster at once; with more, node 1 forms it once the other seeds answer, and every other
+   * node only joins.
+   */
+  public static List<String> seedArgs(int networkSize) {
+    List<String> args = new ArrayList<>();
+    for (int i = 1; i <= seedCount(networkSize); i++) {
+      args.addAll(List.of("--seed", host(i) + ":" + CLUSTER_PORT));
+    }
     return args;
   }
 
@@ -106,19 +130,7 @@ public final class LocalNode {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("node " + index + " is already running");
     }
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmOptions);
-    cmd.addAll(extraJvmOptions);
-    cmd.addAll(List.of("-jar", jar.toString(), "node",
-        "--host", host(),
-        "--data-dir", dataDir.toString(),
-        "--cluster-port", String.valueOf(CLUSTER_PORT),
-        "--data-port", String.valueOf(DATA_PORT),
-        "--management-host", host(),
-        "--management-port", String.valueOf(MANAGEMENT_PORT),
-        "--seed", host(1) + ":" + CLUSTER_PORT));
-    cmd.addAll(extraArgs);
+    List<String> cmd = commandLine(extraJvmOptions);
     try {
       Files.createDirectories(logFile.getParent());
       String banner = "==== start " + (++starts) + ": " + String.join(" ", cmd) + System.lineSeparator();
@@ -131,6 +143,27 @@ public final class LocalNode {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start node " + index, e);
     }
+  }
+
+  /** The command line this node runs with: the same at every start (ports, seeds, data directory). */
+  public List<String> commandLine() {
+    return commandLine(List.of());
+  }
+
+  private List<String> commandLine(List<String> extraJvmOptions) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    cmd.addAll(extraJvmOptions);
+    cmd.addAll(List.of("-jar", jar.toString(), "node",
+        "--host", host(),
+        "--data-dir", dataDir.toString(),
+        "--cluster-port", String.valueOf(CLUSTER_PORT),
+        "--data-port", String.valueOf(DATA_PORT),
+        "--management-host", host(),
+        "--management-port", String.valueOf(MANAGEMENT_PORT)));
+    cmd.addAll(extraArgs);
+    return List.copyOf(cmd);
   }
 
   public synchronized boolean isRunning() {
@@ -204,6 +237,34 @@ public final class LocalNode {
       Thread.currentThread().interrupt();
       return Optional.empty();
     }
+  }
+
+  /**
+   * True once {@code /health/alive} answers 200: the process has booted and serves its
+   * management endpoint, member of a cluster or not yet.
+   */
+  public boolean isAlive() {
+    return get("/health/alive").map(r -> r.statusCode() == 200).orElse(false);
+  }
+
+  /**
+   * Starts a local network's seeds one after another, each once the one before is
+   * {@linkplain #isAlive alive} (so that their JVMs do not boot all at once on a small machine),
+   * without waiting for them to be Up: the first seed forms the cluster only once all the others
+   * answer. False if a seed exits or is not alive within {@code timeout}.
+   */
+  public static boolean startSeeds(List<LocalNode> seeds, Duration timeout) throws InterruptedException {
+    for (LocalNode seed : seeds) {
+      seed.start();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!seed.isAlive()) {
+        if (!seed.isRunning() || System.nanoTime() > deadline) {
+          return false;
+        }
+        Thread.sleep(250);
+      }
+    }
+    return true;
   }
 
   /** True once {@code /health/ready} answers 200. */

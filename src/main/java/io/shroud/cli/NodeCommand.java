@@ -24,7 +24,8 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "keys, journal and piece data (default ~/.shroud)")
   String dataDir;
 
-  @Option(names = "--host", description = "address to bind and advertise (default 127.0.0.1)")
+  @Option(names = "--host", description = "address to bind and advertise; the management endpoint follows it "
+      + "unless --management-host is given (default 127.0.0.1)")
   String host;
 
   @Option(names = "--cluster-port", paramLabel = "PORT", description = "Artery (control plane) port (default 25520)")
@@ -33,7 +34,7 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--data-port", paramLabel = "PORT", description = "data-plane port (default 7400)")
   Integer dataPort;
 
-  @Option(names = "--management-host", paramLabel = "HOST", description = "management HTTP address (default 127.0.0.1)")
+  @Option(names = "--management-host", paramLabel = "HOST", description = "management HTTP address (default: the --host address)")
   String managementHost;
 
   @Option(names = "--management-port", paramLabel = "PORT", description = "management HTTP port (default 8558)")
@@ -47,7 +48,8 @@ final class NodeCommand implements Callable<Integer> {
       description = "a directory downloads may write under; repeatable (default: your home directory)")
   List<String> downloadRoots;
 
-  @Option(names = "--seed", paramLabel = "HOST:PORT", description = "a seed node's cluster address; repeatable")
+  @Option(names = "--seed", paramLabel = "HOST:PORT",
+      description = "a seed relay's cluster address; repeatable; every relay gets the same seeds in the same order")
   List<String> seeds;
 
   @Option(names = "--network", paramLabel = "FILE",
@@ -66,6 +68,14 @@ final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Config cfg = NodeConfig.load(overrides(), Optional.ofNullable(config));
+    ActorSystem<?> system = NodeMain.start(cfg);
+    system.getWhenTerminated().toCompletableFuture().join();
+    return 0;
+  }
+
+  /** The settings the flags give, by path; a flag not given leaves its setting to the files. */
+  Map<String, Object> overrides() {
     Map<String, Object> o = new HashMap<>();
     put(o, "shroud.data-dir", dataDir);
     put(o, "shroud.host", host);
@@ -90,10 +100,7 @@ final class NodeCommand implements Callable<Integer> {
     if (seeds != null) {
       o.put("shroud.seed-nodes", List.copyOf(seeds));
     }
-    Config cfg = NodeConfig.load(o, Optional.ofNullable(config));
-    ActorSystem<?> system = NodeMain.start(cfg);
-    system.getWhenTerminated().toCompletableFuture().join();
-    return 0;
+    return o;
   }
 
   private static String absolute(String dir) {

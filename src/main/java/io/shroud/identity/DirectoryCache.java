@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -187,6 +188,17 @@ public final class DirectoryCache {
    * by node id. Drops expired descriptors, and beyond the size bound those not listed.
    */
   public Selection select(Set<String> upAddresses, Predicate<NodeId> revoked) {
+    return select(upAddresses, revoked, address -> Optional.empty());
+  }
+
+  /**
+   * As {@link #select(Set, Predicate)}, and where {@code proven} knows which node id proved
+   * itself at an address (the Artery TLS session to that address showed a relay certificate for
+   * that id), a descriptor of any other id claiming that address does not count: an admitted
+   * member that mints fresh ids to claim a relay's address (or its own) lists none of them.
+   */
+  public Selection select(Set<String> upAddresses, Predicate<NodeId> revoked,
+      Function<String, Optional<NodeId>> proven) {
     newest.values().removeIf(k -> verifier.expired(k.descriptor()));
     incumbents.entrySet().removeIf(e -> {
       Kept k = newest.get(e.getValue());
@@ -195,7 +207,8 @@ public final class DirectoryCache {
     Map<String, List<NodeDescriptor>> byAddress = new TreeMap<>();
     for (Kept k : newest.values()) {
       NodeDescriptor d = k.descriptor();
-      if (upAddresses.contains(d.clusterAddress()) && !revoked.test(d.nodeId())) {
+      if (upAddresses.contains(d.clusterAddress()) && !revoked.test(d.nodeId())
+          && proven.apply(d.clusterAddress()).map(d.nodeId()::equals).orElse(true)) {
         byAddress.computeIfAbsent(d.clusterAddress(), a -> new ArrayList<>()).add(d);
       }
     }

@@ -8,6 +8,7 @@ import io.shroud.identity.DirectoryView;
 import io.shroud.identity.NodeDescriptor;
 import io.shroud.identity.NodeId;
 import io.shroud.identity.SignedDescriptor;
+import io.shroud.node.admission.AdmittedPeers;
 import io.shroud.node.admission.Revocations;
 import java.time.Clock;
 import java.time.Duration;
@@ -109,6 +110,7 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
   private final String selfKey;
   private final DirectoryCache cache;
   private final Revocations revocations;
+  private final AdmittedPeers admittedPeers;
   private final ReplicatorMessageAdapter<Command, LWWMap<String, SignedDescriptor>> replicator;
   private final SelfUniqueAddress selfUniqueAddress;
   private final Cluster cluster;
@@ -142,6 +144,7 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
     this.replicator = replicator;
     this.cache = new DirectoryCache(new DescriptorVerifier(clock, self.settings().clockSkew()));
     this.revocations = Revocations.get(context.getSystem());
+    this.admittedPeers = AdmittedPeers.get(context.getSystem());
     this.selfUniqueAddress = DistributedData.get(context.getSystem()).selfUniqueAddress();
     this.cluster = Cluster.get(context.getSystem());
     replicator.subscribe(DESCRIPTORS, DescriptorsChanged::new);
@@ -349,7 +352,7 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
         up.add(hostPort(address));
       }
     });
-    DirectoryCache.Selection selection = cache.select(up, revocations::isRevoked);
+    DirectoryCache.Selection selection = cache.select(up, revocations::isRevoked, admittedPeers::at);
     for (DirectoryCache.Conflict c : selection.conflicts()) {
       if (logOnce("conflict " + c)) {
         getContext().getLog().warn("node ids {} all claim cluster address {}; listed: {}", c.claimants(),

@@ -13,8 +13,8 @@ import java.util.Optional;
 /**
  * Builds a node's full configuration: command-line overrides, then the user's file, then the
  * bundled {@code application.conf}, then the libraries' {@code reference.conf}; and derives
- * the Pekko settings that cannot be written as plain substitutions (seed nodes, the journal
- * database).
+ * the Pekko settings that cannot be written as plain substitutions (seed nodes and how the
+ * node forms the cluster, see {@link ClusterForming}; the journal database).
  */
 public final class NodeConfig {
   /** Name of the actor system; part of every cluster address. */
@@ -64,11 +64,15 @@ public final class NodeConfig {
 
   /** Adds the Pekko settings that follow from {@code settings}. */
   static Config derive(Config merged, ShroudSettings settings) {
-    List<String> seeds = settings.seedNodes().isEmpty()
-        ? List.of(address(settings.clusterAddress()))
-        : settings.seedNodes().stream().map(NodeConfig::address).toList();
+    ClusterForming forming = settings.forming();
+    List<String> seeds = forming.seeds().stream().map(NodeConfig::address).toList();
     Config derived = ConfigFactory.empty()
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
+    if (forming.role() == ClusterForming.Role.FIRST_SEED) {
+      // the first seed forms a cluster only when every other seed answered "not a member"
+      derived = derived.withValue("pekko.cluster.seed-node-timeout",
+          ConfigValueFactory.fromAnyRef(ClusterForming.NEVER.toDays() + "d"));
+    }
     if (settings.journal() == ShroudSettings.JournalKind.POSTGRES) {
       Config pg = merged.getConfig("shroud.journal.postgres");
       String db = "pekko-persistence-jdbc.shared-databases.shroud.";

@@ -66,6 +66,12 @@ public final class NodeMain {
     NodeRuntime.get(system).setControlToken(controlToken);
     log.info("management token: {}", settings.managementToken().isEmpty()
         ? "cookie file " + settings.dataDir().resolve(ControlCookie.FILE) : "shroud.management.token");
+    if (!settings.managementOnLoopback()) {
+      log.warn("management endpoint on {}, not loopback: reachable from the network; /shroud/v1/ needs the token, "
+          + "Host and Origin are checked, but it speaks plain HTTP (--management-host 127.0.0.1 keeps it local; "
+          + "docs/deployment.md)", settings.managementAddress());
+    }
+    log.info(settings.forming().describe());
     PekkoManagement.get(system).start().whenComplete((uri, failure) -> {
       if (failure != null) {
         log.error("management endpoint could not bind {}: {}", settings.managementAddress(), failure.getMessage());

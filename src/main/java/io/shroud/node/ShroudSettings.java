@@ -79,6 +79,7 @@ public record ShroudSettings(
     } catch (ConfigException e) {
       throw new SettingsException("shroud.seed-nodes", "must be a list of \"host:port\" strings");
     }
+    checkSeeds(seeds);
     String journal = string(s, "journal.kind", "shroud.journal.kind");
     JournalKind kind;
     try {
@@ -122,6 +123,42 @@ public record ShroudSettings(
         + ", dataPort=" + dataPort + ", seeds=" + seedNodes + ", management=" + managementAddress()
         + ", token=" + (managementToken.isEmpty() ? "cookie" : "***") + ", shareRoots=" + shareRoots
         + ", downloadRoots=" + downloadRoots + ", journal=" + journal + "]";
+  }
+
+  /** How this node forms or joins the cluster, from its seed list. */
+  public ClusterForming forming() {
+    return ClusterForming.of(clusterAddress(), seedNodes);
+  }
+
+  /** Whether the management endpoint listens on a loopback address only. */
+  public boolean managementOnLoopback() {
+    return managementHost.equals("localhost")
+        || (DataAddress.isLiteralHost(managementHost) && hostIsLoopback(managementHost));
+  }
+
+  private static boolean hostIsLoopback(String literal) {
+    try {
+      return java.net.InetAddress.getByName(literal).isLoopbackAddress(); // a literal: no DNS lookup
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A seed is named exactly as it names itself: Artery drops messages for an address that is
+   * not the receiver's own, and {@code shroud.host} is a literal. The order is the network's
+   * (the first seed is the one that may form the cluster), so a seed listed twice is a mistake.
+   */
+  private static void checkSeeds(List<HostPort> seeds) {
+    for (HostPort seed : seeds) {
+      if (!DataAddress.isLiteralHost(seed.host())) {
+        throw new SettingsException("shroud.seed-nodes",
+            "a seed's host must be the IP address it sets as its shroud.host, got \"" + seed + "\"");
+      }
+    }
+    if (seeds.stream().distinct().count() != seeds.size()) {
+      throw new SettingsException("shroud.seed-nodes", "lists a seed twice: " + seeds);
+    }
   }
 
   public HostPort clusterAddress() {

@@ -205,6 +205,27 @@ class DirectoryCacheTest {
   }
 
   @Test
+  void whereAnAddressProvedItsIdOverTlsNoOtherIdClaimingItCounts() throws Exception {
+    SignedDescriptor real = signed(victim, VICTIM_AT, START.minusSeconds(60));
+    // the attacker mints a fresh id and claims the victim's address before this reader saw the victim
+    Ed25519.KeyPair minted = Ed25519.generate(random);
+    cache.offer(DirectoryCache.keyOf(id(minted)), signed(minted, VICTIM_AT, START.minusSeconds(30)));
+    cache.offer(victimKey, real);
+    cache.offer(attackerKey, signed(attacker, ATTACKER_AT, START.minusSeconds(60)));
+
+    // without the proof, this reader lists neither claimant of the victim's address
+    assertEquals(List.of(id(attacker)), cache.select(Set.of(VICTIM_AT, ATTACKER_AT), NONE_REVOKED).listed()
+        .stream().map(NodeDescriptor::nodeId).toList());
+    // with it, the victim
+    java.util.Map<String, NodeId> proven = java.util.Map.of(VICTIM_AT, id(victim), ATTACKER_AT, id(attacker));
+    DirectoryCache.Selection s = cache.select(Set.of(VICTIM_AT, ATTACKER_AT), NONE_REVOKED,
+        a -> java.util.Optional.ofNullable(proven.get(a)));
+    assertEquals(List.of(decoded(real).nodeId(), id(attacker)).stream().sorted().toList(),
+        s.listed().stream().map(NodeDescriptor::nodeId).toList());
+    assertEquals(List.of(), s.conflicts());
+  }
+
+  @Test
   void revokedIdsAreNeverListed() {
     cache.offer(victimKey, signed(victim, VICTIM_AT, START));
     cache.offer(attackerKey, signed(attacker, ATTACKER_AT, START));
