@@ -68,6 +68,12 @@ public final class ArteryTls {
     void warn(String line);
 
     void info(String line);
+
+    /**
+     * A peer this node dialed at {@code hostPort} proved {@code id}: its certificate passed, and
+     * the handshake proved it holds that id's key ({@link AdmittedPeers}). Nothing by default.
+     */
+    default void proved(String hostPort, NodeId id) {}
   }
 
   private record Loaded(RelayCredentials credentials, AdmissionManagers.KeyManager keys,
@@ -133,7 +139,10 @@ public final class ArteryTls {
       return Optional.empty();
     }
     try {
-      current().check.check(chain);
+      NodeId id = current().check.check(chain);
+      if (weDialed) {
+        log.proved(endpoint, id);
+      }
       return Optional.empty();
     } catch (PeerCheck.Refused r) {
       refusals.report(HandshakeFailure.refusedLine(side, endpoint, r.getMessage(), r.claimed()));

@@ -2,6 +2,7 @@ package io.shroud.node.admission;
 
 import io.shroud.admission.AdmissionException;
 import io.shroud.crypto.Ed25519;
+import io.shroud.identity.NodeId;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -18,24 +19,13 @@ import scala.Option;
 /**
  * Pekko's hook for Artery's TLS: the node's {@link ArteryTls}, with its identity key, its
  * network's {@code network.conf} and its relay certificate, the wall clock, and the revocations of
- * {@link Revocations}, read at every check. The node hands it to Pekko through
+ * {@link Revocations}, read at every check; the peers its outbound sessions prove go into
+ * {@link AdmittedPeers}. The node hands it to Pekko through
  * {@link #setup} when it creates its actor system (the identity key is the node's own, not
  * something a configuration file names); Pekko makes it once, when Artery starts.
  */
 public final class ArteryTlsProvider implements SSLEngineProvider {
   private static final Logger LOG = LoggerFactory.getLogger(ArteryTls.class);
-  private static final ArteryTls.Log SLF4J = new ArteryTls.Log() {
-    @Override
-    public void warn(String line) {
-      LOG.warn(line);
-    }
-
-    @Override
-    public void info(String line) {
-      LOG.info(line);
-    }
-  };
-
   private final ArteryTls tls;
 
   /** The provider Pekko uses for the actor system created with this setup. */
@@ -46,9 +36,26 @@ public final class ArteryTlsProvider implements SSLEngineProvider {
 
   ArteryTlsProvider(ActorSystem system, Ed25519.KeyPair identity, Path networkConf, Path relayCertificate) {
     Revocations revocations = Revocations.get(Adapter.toTyped(system));
+    AdmittedPeers admitted = AdmittedPeers.get(Adapter.toTyped(system));
+    ArteryTls.Log log = new ArteryTls.Log() {
+      @Override
+      public void warn(String line) {
+        LOG.warn(line);
+      }
+
+      @Override
+      public void info(String line) {
+        LOG.info(line);
+      }
+
+      @Override
+      public void proved(String hostPort, NodeId id) {
+        admitted.proved(hostPort, id);
+      }
+    };
     try {
       this.tls = new ArteryTls(networkConf, relayCertificate, identity, Clock.systemUTC(), revocations::isRevoked,
-          new SecureRandom(), SLF4J);
+          new SecureRandom(), log);
     } catch (AdmissionException e) {
       throw new IllegalStateException("Artery TLS cannot start: " + e.getMessage());
     }

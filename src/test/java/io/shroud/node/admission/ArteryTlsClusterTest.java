@@ -93,6 +93,8 @@ class ArteryTlsClusterTest {
     ActorSystem<Void> b = relay("b", net, freePort(), seedPort);
     ActorSystem<Void> c = relay("c", net, freePort(), seedPort);
     awaitUp(List.of(a, b, c), 3);
+    assertEquals(Optional.of(NodeId.ofIdentityKey(identity(tmp.resolve("a")).publicKey())),
+        AdmittedPeers.get(b).at("127.0.0.1:" + seedPort), "b's session to a proved a's node id");
 
     // heartbeats flow under untrusted mode (to /system/cluster/heartbeatReceiver): with the test's
     // failure detector a member without heartbeat responses is unreachable within about 3 s

@@ -43,6 +43,7 @@ class ArteryTlsTest {
     final List<String> warnings = new CopyOnWriteArrayList<>();
     final List<String> infos = new CopyOnWriteArrayList<>();
     final Set<NodeId> revoked = ConcurrentHashMap.newKeySet();
+    final java.util.Map<String, NodeId> proved = new ConcurrentHashMap<>();
     ArteryTls tls;
 
     Relay(Path dir, MutableClock clock) {
@@ -64,6 +65,11 @@ class ArteryTlsTest {
         @Override
         public void info(String line) {
           infos.add(line);
+        }
+
+        @Override
+        public void proved(String hostPort, NodeId id) {
+          proved.put(hostPort, id);
         }
       });
       return this;
@@ -117,6 +123,8 @@ class ArteryTlsTest {
     X509Certificate seen = (X509Certificate) o.server().engine.getSession().getPeerCertificates()[0];
     assertEquals(client.id(), RelayCertificates.nodeIdOf(seen));
     assertEquals("TLSv1.3", o.server().engine.getSession().getProtocol());
+    assertEquals(java.util.Map.of(HOST + ":" + PORT, server.id()), client.proved, "the dialing end learns who answered");
+    assertEquals(java.util.Map.of(), server.proved, "an inbound session proves nothing about an address");
     assertEquals(InMemoryTls.HELLO, connect(server, client).server().received());
     assertEquals(List.of(), server.warnings);
     assertEquals(List.of(), client.warnings);
@@ -158,6 +166,7 @@ class ArteryTlsTest {
     assertTrue(o.server().engine.isInboundDone(), "the server got close_notify");
     assertEquals(List.of("refused Artery TLS session to " + HOST + ":" + PORT + ": node " + server.id().toHex()
         + " is revoked"), client.warnings);
+    assertEquals(java.util.Map.of(), client.proved);
   }
 
   @Test
