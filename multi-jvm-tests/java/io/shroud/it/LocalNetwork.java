@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shroud.cli.LocalAdmission;
 import io.shroud.cli.LocalNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +35,7 @@ public final class LocalNetwork implements AutoCloseable {
       "-Dpekko.cluster.failure-detector.heartbeat-interval=500ms");
 
   private final Path baseDir;
+  private final Path networkDir;
   private final List<LocalNode> nodes = new ArrayList<>();
 
   /** A network whose data directories and logs live under {@code target/multi-jvm/<name>}. */
@@ -50,11 +52,16 @@ public final class LocalNetwork implements AutoCloseable {
     deleteRecursively(baseDir);
     List<String> jvm = new ArrayList<>(TEST_JVM_OPTIONS);
     jvm.addAll(extraJvmOptions);
+    // relays of a network of their own, as devnet makes it: Artery over mutual TLS in every test
+    this.networkDir = LocalAdmission.network(baseDir, name.replaceAll("[^A-Za-z0-9._-]", "-"));
     for (int i = 1; i <= size; i++) {
       // test files and outputs live beside the nodes' data directories, under baseDir
       List<String> args = new ArrayList<>(LocalNode.rootArgs(List.of(baseDir), List.of(baseDir)));
       args.addAll(LocalNode.seedArgs(size));
-      nodes.add(new LocalNode(i, jar, baseDir, jvm, args));
+      args.addAll(LocalAdmission.networkArgs(networkDir));
+      LocalNode node = new LocalNode(i, jar, baseDir, jvm, args);
+      LocalAdmission.admit(networkDir, node.dataDir());
+      nodes.add(node);
     }
     // if the test JVM is stopped before @AfterAll runs, its node processes must not outlive it
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop-" + name));
@@ -70,6 +77,11 @@ public final class LocalNetwork implements AutoCloseable {
 
   public Path baseDir() {
     return baseDir;
+  }
+
+  /** The network directory ({@code network.conf}, {@code secret/}: trust root and authority keys). */
+  public Path networkDir() {
+    return networkDir;
   }
 
   /**

@@ -62,11 +62,15 @@ final class DemoCommand implements Callable<Integer> {
     try {
       out.printf("1. starting %d nodes on 127.1.0.1 … 127.%d.0.1 (logs in %s)%n", nodes, nodes, work);
       out.flush();
+      Path networkDir = LocalAdmission.network(work, "demo"); // admitted relays only, as on a real network
       List<String> args = new ArrayList<>(LocalNode.rootArgs(List.of(work), List.of(work)));
       args.addAll(LocalNode.seedArgs(nodes));
+      args.addAll(LocalAdmission.networkArgs(networkDir));
       for (int i = 1; i <= nodes; i++) {
-        network.add(new LocalNode(i, jar, work, List.of("-Xmx384m", LocalNode.SMALL_HOST_GC, "-Dshroud.swarm.announce-interval=3s"),
-            args));
+        LocalNode node = new LocalNode(i, jar, work, List.of("-Xmx384m", LocalNode.SMALL_HOST_GC,
+            "-Dshroud.swarm.announce-interval=3s"), args);
+        LocalAdmission.admit(networkDir, node.dataDir());
+        network.add(node);
       }
       // the seeds first, started before any is Up: the first forms the cluster once the others answer
       int seeds = LocalNode.seedCount(nodes);

@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
  * {@code shroud devnet --nodes N}: a local network of N node processes on loopback
  * (127.1.0.1, 127.2.0.1, …), the first three as seeds (every node gets the same seed list, so
  * that any node restarted with its own command line rejoins). Prints each management URL once
- * the node is ready and stops them all on Ctrl-C.
+ * the node is ready and stops them all on Ctrl-C. The nodes are relays of a network of their own,
+ * made in {@code <dir>/network} on first use (three authorities, as {@code shroud network init}
+ * makes it) and each admitted to it before it starts, so Artery runs over mutual TLS as anywhere.
  */
 @Command(name = "devnet", mixinStandardHelpOptions = true,
     description = "Start a local network of node processes on loopback addresses.")
@@ -61,11 +63,18 @@ final class DevnetCommand implements Callable<Integer> {
       network.parallelStream().forEach(n -> n.stop(Duration.ofSeconds(20)));
       stopped.countDown();
     }, "devnet-stop"));
+    // a network of its own (3 authorities) in <dir>/network, and every node admitted to it
+    Path networkDir = LocalAdmission.network(dir.toAbsolutePath(), "devnet");
     List<String> args = new ArrayList<>(LocalNode.rootArgs(shareRoots, downloadRoots));
     args.addAll(LocalNode.seedArgs(nodes));
+    args.addAll(LocalAdmission.networkArgs(networkDir));
     for (int i = 1; i <= nodes; i++) {
-      network.add(new LocalNode(i, jar, dir.toAbsolutePath(), List.of("-Xmx512m", LocalNode.SMALL_HOST_GC), args));
+      LocalNode node = new LocalNode(i, jar, dir.toAbsolutePath(), List.of("-Xmx512m", LocalNode.SMALL_HOST_GC), args);
+      LocalAdmission.admit(networkDir, node.dataDir());
+      network.add(node);
     }
+    out.printf("network %s (trust root and authority keys in %s)%n", networkDir.resolve("network.conf"),
+        networkDir.resolve("secret"));
     // the seeds start before any is Up: the first forms the cluster once the others answer
     int seeds = LocalNode.seedCount(nodes);
     if (!LocalNode.startSeeds(network.subList(0, seeds), readyTimeout)) {

@@ -52,6 +52,14 @@ final class NodeCommand implements Callable<Integer> {
       description = "a seed relay's cluster address; repeatable; every relay gets the same seeds in the same order")
   List<String> seeds;
 
+  @Option(names = "--network", paramLabel = "FILE",
+      description = "the network's network.conf (required: Artery accepts only this network's relays)")
+  String network;
+
+  @Option(names = "--certificate", paramLabel = "FILE",
+      description = "this relay's certificate from `shroud network admit` (default <data-dir>/relay.crt)")
+  String certificate;
+
   @Option(names = "--journal", paramLabel = "KIND", description = "h2 (default) or postgres")
   String journal;
 
@@ -77,6 +85,12 @@ final class NodeCommand implements Callable<Integer> {
     put(o, "shroud.management.port", managementPort);
     put(o, "shroud.journal.kind", journal);
     put(o, "shroud.advertised-bandwidth", bandwidth);
+    if (network != null) {
+      o.put("shroud.network", absolute(network));
+    }
+    if (certificate != null) {
+      o.put("shroud.relay-certificate", absolute(certificate));
+    }
     if (shareRoots != null) {
       o.put("shroud.management.share-roots", shareRoots.stream().map(NodeCommand::absolute).toList());
     }

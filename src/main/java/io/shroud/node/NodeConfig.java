@@ -54,6 +54,7 @@ public final class NodeConfig {
       throw new SettingsException("configuration", e.getMessage());
     }
     ShroudSettings settings = ShroudSettings.from(merged);
+    AdmissionSettings.from(merged);
     FeatureSettings.links(merged);
     FeatureSettings.circuits(merged);
     FeatureSettings.dht(merged);

@@ -4,12 +4,17 @@ import com.typesafe.config.Config;
 import io.shroud.crypto.Ed25519;
 import io.shroud.crypto.X25519;
 import io.shroud.identity.NodeId;
+import io.shroud.node.admission.ArteryTlsProvider;
+import io.shroud.node.admission.RelayCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
+import org.apache.pekko.actor.BootstrapSetup;
+import org.apache.pekko.actor.setup.ActorSystemSetup;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
@@ -45,6 +50,7 @@ public final class NodeMain {
       throw new SettingsException("shroud.data-dir", e.getMessage());
     }
     log.info("node id {} (data directory {})", NodeId.ofIdentityKey(identity.publicKey()), settings.dataDir());
+    ActorSystemSetup setup = systemSetup(config, identity);
     String controlToken;
     try {
       controlToken = ControlCookie.install(settings.dataDir(), settings.managementToken(), new SecureRandom());
@@ -56,7 +62,7 @@ public final class NodeMain {
         NodeGuardian.create(new NodeGuardian.Setup(settings, identity, linkKey, keyStore,
             FeatureSettings.links(config), FeatureSettings.circuits(config), FeatureSettings.dht(config),
             FeatureSettings.swarm(config), Clock.systemUTC())),
-        NodeConfig.SYSTEM_NAME, config);
+        NodeConfig.SYSTEM_NAME, setup);
     NodeRuntime.get(system).setControlToken(controlToken);
     log.info("management token: {}", settings.managementToken().isEmpty()
         ? "cookie file " + settings.dataDir().resolve(ControlCookie.FILE) : "shroud.management.token");
@@ -75,5 +81,28 @@ public final class NodeMain {
       }
     });
     return system;
+  }
+
+  /**
+   * The setup of a node's actor system: {@code config}, and Artery's TLS provider with this node's
+   * identity key. Refuses (one-line {@link SettingsException}) a relay whose Artery would not be
+   * admitted: no network, or no valid certificate of it for this identity
+   * ({@link AdmissionSettings#admit}). A node configured without Artery TLS gets no provider and a
+   * warning: it is a stranger to every admitted network.
+   */
+  public static ActorSystemSetup systemSetup(Config config, Ed25519.KeyPair identity) {
+    ShroudSettings settings = ShroudSettings.from(config);
+    AdmissionSettings admission = AdmissionSettings.from(config);
+    BootstrapSetup bootstrap = BootstrapSetup.create(config);
+    if (!AdmissionSettings.arteryTls(config)) {
+      log.warn("Artery runs WITHOUT TLS (pekko.remote.artery.transport = {}): no admitted relay accepts this node,"
+          + " and anyone who reaches its cluster port can join it", config.getString("pekko.remote.artery.transport"));
+      return ActorSystemSetup.create(bootstrap);
+    }
+    RelayCredentials creds = admission.admit(identity, settings.dataDir(), Instant.now());
+    log.info("admitted to network \"{}\" as relay {}: certificate {} valid until {}", creds.network().name(),
+        creds.nodeId().toHex(), admission.relayCertificate(), creds.certificate().getNotAfter().toInstant());
+    return ActorSystemSetup.create(bootstrap,
+        ArteryTlsProvider.setup(identity, admission.network().orElseThrow(), admission.relayCertificate()));
   }
 }

@@ -66,4 +66,15 @@ class NodeCommandTest {
     assertEquals(List.of("pekko://shroud@127.1.0.1:25520", "pekko://shroud@127.2.0.1:25520"),
         c.getStringList("pekko.cluster.seed-nodes"));
   }
+
+  @Test
+  void networkAndCertificateAreAbsolutePathsAndTheCertificateDefaultsToTheDataDirectory() {
+    Config c = load("--data-dir", "/var/lib/shroud", "--network", "net/network.conf");
+    assertEquals(java.nio.file.Path.of("net/network.conf").toAbsolutePath().normalize().toString(),
+        c.getString("shroud.network"));
+    assertEquals("/var/lib/shroud/relay.crt", c.getString("shroud.relay-certificate"));
+    assertEquals("/etc/shroud/relay.crt",
+        load("--certificate", "/etc/shroud/./relay.crt").getString("shroud.relay-certificate"));
+    assertEquals("", load().getString("shroud.network"), "no network unless given: the node then refuses to start");
+  }
 }
