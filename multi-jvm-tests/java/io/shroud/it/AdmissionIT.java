@@ -2,9 +2,17 @@ package io.shroud.it;
 
 import static io.shroud.it.LocalNetwork.json;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shroud.admission.NetworkDefinition;
+import io.shroud.admission.NetworkFiles;
+import io.shroud.admission.RevocationList;
+import io.shroud.crypto.Ed25519;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import io.shroud.cli.LocalAdmission;
 import io.shroud.cli.LocalNode;
 import io.shroud.identity.NodeId;
@@ -36,12 +44,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * told to join through relay 1: a relay of ANOTHER network (a valid certificate of another trust
  * root) and a node with no certificate at all, running plain {@code tcp} Artery as a stranger or an
  * old version would. For 60 s neither becomes a member or a directory entry anywhere, and relay 1's
- * log names each refused connection in one line. The steps share the network and run in order.
+ * log names each refused connection in one line. Then relay 3 is revoked and must be dropped within
+ * one revocation interval. The steps share the network and run in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdmissionIT {
   /** How long the strangers keep trying, and must stay out. */
   static final Duration STRANGERS_WINDOW = Duration.ofSeconds(60);
+  /** This network's revocation check interval. */
+  static final Duration CHECK_INTERVAL = Duration.ofSeconds(10);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern LOG_LINE_START = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*");
 
   static LocalNetwork network;
@@ -51,8 +64,12 @@ class AdmissionIT {
   static NodeLogsOnFailure logs = new NodeLogsOnFailure(() -> network);
 
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
     network = new LocalNetwork("admission", 3);
+    // a short revocation check interval for this network (1 minute by default)
+    NetworkDefinition def = NetworkFiles.loadDefinition(network.networkDir());
+    Files.writeString(network.networkDir().resolve(NetworkFiles.CONF), new NetworkDefinition(def.name(), def.id(),
+        def.trustRoot(), def.authorities(), def.revocationThreshold(), CHECK_INTERVAL).render());
     network.startAll(Duration.ofSeconds(90));
   }
 
@@ -119,10 +136,53 @@ class AdmissionIT {
     strangers.parallelStream().forEach(LocalNode::kill);
   }
 
-  // ---- Revocation: "a revoked relay is dropped within one revocation interval" (issue 23) goes
-  // here, as @Order(2), on the same network: network.networkDir() holds the trust root and the
-  // authority keys (secret/authority-N.key) to sign a revocation list with; members(relay),
-  // directoryIds(relay) and logLine(node, text) below serve it as well.
+  /**
+   * A revoked relay is dropped within one revocation interval. The list (serial 1, revoking relay
+   * 3, signed by two of the three authorities) is published through relay 1's management API only:
+   * relay 2 learns it from relay 1 through the cluster's replicated data, and both down relay 3 at
+   * their next check; relay 3, seeing itself revoked, leaves too. Within one check interval (10 s
+   * here) plus the time the cluster takes to remove a downed member, relays 1 and 2 show two
+   * members and no directory lists relay 3.
+   */
+  @Test
+  @Order(2)
+  void aRevokedRelayIsDroppedWithinOneRevocationInterval() throws Exception {
+    LocalNode revoked = network.node(3);
+    NodeId revokedId = NodeId.fromHex(nodeId(revoked));
+    Path dir = network.networkDir();
+    NetworkDefinition def = NetworkFiles.loadDefinition(dir);
+    List<Ed25519.KeyPair> authorities = NetworkFiles.loadAuthorityKeys(dir);
+    RevocationList list = RevocationList.unsigned(def.id(), 1, Instant.now(), Set.of(revokedId))
+        .sign(authorities.get(0)).sign(authorities.get(2));
+    String body = JSON.createObjectNode().put("revocations", list.armor()).toString();
+
+    HttpResponse<String> published = HTTP.send(network.node(1).request("POST", "/shroud/v1/revocations", body)
+        .build(), HttpResponse.BodyHandlers.ofString());
+    Instant at = Instant.now();
+    assertEquals(200, published.statusCode(), published.body());
+    // the same list again is not newer: 409, and nothing changes
+    HttpResponse<String> again = HTTP.send(network.node(1).request("POST", "/shroud/v1/revocations", body)
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(409, again.statusCode(), again.body());
+
+    List<LocalNode> rest = List.of(network.node(1), network.node(2));
+    Set<String> restAddresses = new TreeSet<>();
+    rest.forEach(n -> restAddresses.add(n.clusterAddress()));
+    // one interval for the check that downs it, and Pekko's removal of a downed member after it
+    await("relays 1 and 2 drop revoked relay 3").atMost(CHECK_INTERVAL.plusSeconds(20))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> rest.stream().allMatch(r -> members(r).equals(restAddresses)
+            && !directoryIds(r).contains(revokedId.toHex())));
+    Duration took = Duration.between(at, Instant.now());
+    System.out.printf("AdmissionIT: revoked relay dropped by both others %d ms after the list was published%n",
+        took.toMillis());
+    assertTrue(json(network.node(2), "/shroud/v1/revocations").path("revoked").toString().contains(revokedId.toHex()),
+        "relay 2 holds the list it got from relay 1 through the cluster");
+    assertTrue(logLine(network.node(1), "downing revoked relay " + revokedId.toHex()).isPresent()
+        || logLine(network.node(2), "downing revoked relay " + revokedId.toHex()).isPresent()
+        || logLine(revoked, "is revoked by revocation list serial 1; leaving the cluster").isPresent(),
+        "someone says why relay 3 went");
+  }
 
   private static Set<String> relayAddresses() {
     Set<String> all = new TreeSet<>();

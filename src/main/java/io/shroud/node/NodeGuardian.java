@@ -13,6 +13,7 @@ import io.shroud.link.Links;
 import io.shroud.link.LinksActor;
 import io.shroud.link.OpenLinks;
 import io.shroud.lookup.DhtOverCircuit;
+import io.shroud.node.admission.RevocationsActor;
 import io.shroud.lookup.DhtServiceActor;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.swarm.fetch.DownloadActor;
@@ -56,7 +57,7 @@ public final class NodeGuardian {
   /** Everything the node was started with. */
   public record Setup(ShroudSettings settings, Ed25519.KeyPair identity, X25519.KeyPair linkKey,
       NodeKeyStore keyStore, LinkSettings links, CircuitSettings circuits, DhtSettings dht, SwarmSettings swarm,
-      Clock clock) {}
+      Optional<RevocationsActor.Setup> revocations, Clock clock) {}
 
   private NodeGuardian() {}
 
@@ -96,6 +97,8 @@ public final class NodeGuardian {
         DirectoryActor.subscriptions(directory), setup.dht(), setup.clock(), new SecureRandom())), "dht");
     ActorRef<SharesActor.Command> shares = spawnWatched(ctx, restartWithBackoff(
         SharesActor.create(nodeId, s.dataDir(), setup.clock())), "shares");
+    setup.revocations().ifPresent(r -> NodeRuntime.get(ctx.getSystem()).setRevocations(
+        spawnWatched(ctx, restartWithBackoff(RevocationsActor.create(r)), "revocations")));
     ctx.ask(guardListClass(), keys, Duration.ofSeconds(30), KeysActor.GetGuards::new,
         (guards, failure) -> new GuardsLoaded(guards == null ? List.of() : guards));
     Started started = new Started(nodeId, keys, directory, links, openLinks, dht, shares);

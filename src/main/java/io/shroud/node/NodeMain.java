@@ -1,7 +1,12 @@
 package io.shroud.node;
 
 import com.typesafe.config.Config;
+import io.shroud.admission.AdmissionException;
+import io.shroud.admission.NetworkDefinition;
 import io.shroud.crypto.Ed25519;
+import io.shroud.node.admission.RevocationsActor;
+import java.nio.file.Path;
+import java.util.Optional;
 import io.shroud.crypto.X25519;
 import io.shroud.identity.NodeId;
 import io.shroud.node.admission.ArteryTlsProvider;
@@ -61,7 +66,7 @@ public final class NodeMain {
     ActorSystem<NodeGuardian.Command> system = ActorSystem.create(
         NodeGuardian.create(new NodeGuardian.Setup(settings, identity, linkKey, keyStore,
             FeatureSettings.links(config), FeatureSettings.circuits(config), FeatureSettings.dht(config),
-            FeatureSettings.swarm(config), Clock.systemUTC())),
+            FeatureSettings.swarm(config), revocations(config, settings, identity), Clock.systemUTC())),
         NodeConfig.SYSTEM_NAME, setup);
     NodeRuntime.get(system).setControlToken(controlToken);
     log.info("management token: {}", settings.managementToken().isEmpty()
@@ -81,6 +86,26 @@ public final class NodeMain {
       }
     });
     return system;
+  }
+
+  /**
+   * Where the node's revocations actor reads and keeps the network's revocation list: beside
+   * {@code network.conf} and in the data directory. Empty for a node without Artery TLS, which
+   * belongs to no network ({@link #systemSetup} has refused a relay whose network does not load).
+   */
+  static Optional<RevocationsActor.Setup> revocations(Config config, ShroudSettings settings,
+      Ed25519.KeyPair identity) {
+    AdmissionSettings admission = AdmissionSettings.from(config);
+    if (!AdmissionSettings.arteryTls(config) || admission.network().isEmpty()) {
+      return Optional.empty();
+    }
+    Path conf = admission.network().get();
+    try {
+      return Optional.of(new RevocationsActor.Setup(NetworkDefinition.load(conf), conf.getParent(),
+          settings.dataDir(), NodeId.ofIdentityKey(identity.publicKey())));
+    } catch (AdmissionException e) {
+      throw new SettingsException(AdmissionSettings.NETWORK, e.getMessage());
+    }
   }
 
   /**
