@@ -39,8 +39,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Only admitted relays join (issue 23). A network of three relays, started as devnet starts them
- * (each admitted to the network, Artery over mutual TLS, untrusted mode); then two strangers are
+ * Only admitted relays join, and they re-form one cluster whatever order they restart in (issue
+ * 23). A network of three relays, started as devnet starts them (each admitted to the network,
+ * Artery over mutual TLS, untrusted mode). First each relay, the first seed included, is killed
+ * with {@code kill -9} and restarted with its own command line, one after another: after each
+ * restart all three are Up in one cluster (every node sees the same three members, the restarted
+ * one with its new incarnation, nothing unreachable); then the first seed is restarted while the
+ * other two are frozen ({@code kill -STOP}): it must wait for their answer rather than form a
+ * cluster of its own, and join them once they answer. Then two strangers are
  * told to join through relay 1: a relay of ANOTHER network (a valid certificate of another trust
  * root) and a node with no certificate at all, running plain {@code tcp} Artery as a stranger or an
  * old version would. For 60 s neither becomes a member or a directory entry anywhere, and relay 1's
@@ -81,8 +87,106 @@ class AdmissionIT {
     }
   }
 
+  // ---- Forming and re-forming (docs/design.md, "Forming the cluster"): each relay, the first
+  // seed included, killed with kill -9 and restarted with its own command line; then the first
+  // seed restarted while the other two are frozen. On the old devnet command lines (node 1 its
+  // own only seed) the first restart made node 1 a one-node island.
+
   @Test
   @Order(1)
+  void eachRelayKilledAndRestartedWithItsOwnCommandLineRejoinsTheOneCluster() {
+    Set<String> before = awaitOneCluster("after the start");
+    for (LocalNode n : network.nodes()) {
+      List<String> commandLine = n.commandLine();
+      n.kill();
+      n.start();
+      assertEquals(commandLine, n.commandLine(), "node " + n.index() + " restarts with its own command line");
+      network.awaitReady(n, Duration.ofSeconds(90));
+      Set<String> after = awaitOneCluster("after node " + n.index() + " was killed and restarted");
+      String oldIncarnation = incarnationOf(before, n);
+      assertEquals(false, after.contains(oldIncarnation), "node " + n.index() + "'s old incarnation is gone");
+      before = after;
+    }
+  }
+
+  @Test
+  @Order(2)
+  void theFirstSeedRestartedWhileTheOtherSeedsDoNotAnswerWaitsForThemInsteadOfFormingAnIsland() throws Exception {
+    LocalNode first = network.node(1);
+    first.kill();
+    // the other two remove it, so that they hold a running cluster of their own two
+    await("nodes 2 and 3 remove the killed node 1").atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        .until(() -> membersUp(network.node(2)).size() == 2 && membersUp(network.node(3)).size() == 2);
+    signal("STOP", network.node(2), network.node(3));
+    try {
+      first.start();
+      await("node 1 alive").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+          .failFast("node 1 exited", () -> !first.isRunning())
+          .until(first::isAlive);
+      // Pekko's first seed would form its own cluster 5 s (seed-node-timeout) after it started
+      await("node 1 forms no cluster while the other seeds are silent")
+          .during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(500))
+          .until(() -> first.isRunning() && json(first, "/cluster/members").path("members").isEmpty());
+    } finally {
+      signal("CONT", network.node(2), network.node(3));
+    }
+    network.awaitReady(first, Duration.ofSeconds(90));
+    awaitOneCluster("after node 1 restarted while nodes 2 and 3 were frozen");
+  }
+
+  /** Sends {@code SIGSTOP} or {@code SIGCONT} to the nodes' processes. */
+  private static void signal(String signal, LocalNode... nodes) throws IOException, InterruptedException {
+    for (LocalNode n : nodes) {
+      long pid = n.pid().orElseThrow();
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+      assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
+    }
+  }
+
+  /**
+   * Waits until every node's view shows the same three members, all Up, one per node and none
+   * unreachable; returns them as {@code address#uid}.
+   */
+  private static Set<String> awaitOneCluster(String when) {
+    List<Set<String>> views = new ArrayList<>();
+    await("one cluster of 3 members Up " + when)
+        .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(() -> {
+          views.clear();
+          for (LocalNode n : network.nodes()) {
+            views.add(membersUp(n));
+          }
+          return views.get(0).size() == 3 && views.stream().allMatch(views.get(0)::equals);
+        });
+    Set<String> members = views.get(0);
+    for (LocalNode n : network.nodes()) {
+      incarnationOf(members, n); // each node is one of the three
+    }
+    return members;
+  }
+
+  /** {@code n}'s members as {@code address#uid}, if all are Up and none unreachable; else fails. */
+  private static Set<String> membersUp(LocalNode n) {
+    JsonNode view = json(n, "/cluster/members");
+    assertEquals(0, view.path("unreachable").size(), "node " + n.index() + " sees unreachable members");
+    Set<String> up = new TreeSet<>();
+    for (JsonNode m : view.path("members")) {
+      assertEquals("Up", m.path("status").asText(), "node " + n.index() + ": " + m);
+      up.add(m.path("node").asText() + "#" + m.path("nodeUid").asText());
+    }
+    return up;
+  }
+
+  private static String incarnationOf(Set<String> members, LocalNode n) {
+    String address = "pekko://shroud@" + n.clusterAddress() + "#";
+    return members.stream().filter(m -> m.startsWith(address)).findFirst()
+        .orElseThrow(() -> new AssertionError("node " + n.index() + " is not among " + members));
+  }
+
+  @Test
+  @Order(3)
   void strangersWithAForeignCertificateOrNoneNeverJoin() throws Exception {
     Path base = network.baseDir();
     String seed = network.node(1).clusterAddress();
@@ -145,7 +249,7 @@ class AdmissionIT {
    * members and no directory lists relay 3.
    */
   @Test
-  @Order(2)
+  @Order(4)
   void aRevokedRelayIsDroppedWithinOneRevocationInterval() throws Exception {
     LocalNode revoked = network.node(3);
     NodeId revokedId = NodeId.fromHex(nodeId(revoked));
@@ -176,8 +280,11 @@ class AdmissionIT {
     Duration took = Duration.between(at, Instant.now());
     System.out.printf("AdmissionIT: revoked relay dropped by both others %d ms after the list was published%n",
         took.toMillis());
-    assertTrue(json(network.node(2), "/shroud/v1/revocations").path("revoked").toString().contains(revokedId.toHex()),
-        "relay 2 holds the list it got from relay 1 through the cluster");
+    // relay 1 downed relay 3 as it took the list up; relay 2 gets the list itself with the next gossip
+    await("relay 2 holds the list it got from relay 1 through the cluster").atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> json(network.node(2), "/shroud/v1/revocations").path("revoked").toString()
+            .contains(revokedId.toHex()));
     assertTrue(logLine(network.node(1), "downing revoked relay " + revokedId.toHex()).isPresent()
         || logLine(network.node(2), "downing revoked relay " + revokedId.toHex()).isPresent()
         || logLine(revoked, "is revoked by revocation list serial 1; leaving the cluster").isPresent(),
