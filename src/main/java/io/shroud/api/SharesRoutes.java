@@ -2,15 +2,20 @@ package io.shroud.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shroud.content.HybridTorrent;
+import io.shroud.content.PieceLengths;
 import io.shroud.swarm.serve.SharesActor;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -21,9 +26,10 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * {@code /shroud/v1/shares}: share a file (POST), list shares (GET), stop sharing (DELETE
- * {@code /shroud/v1/shares/{infohash}}), the {@code .torrent} of a public share (GET
- * {@code /shroud/v1/shares/{infohash}/torrent}) and a share's link (GET
+ * {@code /shroud/v1/shares}: share a file (POST, optionally with a {@code pieceLength}), list
+ * shares (GET), stop sharing (DELETE {@code /shroud/v1/shares/{infohash}}), the {@code .torrent}
+ * of a public share (GET {@code /shroud/v1/shares/{infohash}/torrent}, BEP 52 v2, or hybrid v1+v2
+ * with {@code ?hybrid=true}) and a share's link (GET
  * {@code /shroud/v1/shares/{infohash}/link}). The link of an encrypted share holds its key:
  * it is answered at creation and by the link route only; listings show {@code "link": null}.
  */
@@ -48,7 +54,7 @@ final class SharesRoutes extends AllDirectives {
             post(() -> entity(Unmarshaller.entityToString(), body -> add(shares, body))))),
         pathPrefix(segment -> concat(
             pathEndOrSingleSlash(() -> delete(() -> remove(shares, segment))),
-            path("torrent", () -> get(() -> torrent(shares, segment))),
+            path("torrent", () -> get(() -> parameterOptional("hybrid", hybrid -> torrent(shares, segment, hybrid)))),
             path("link", () -> get(() -> link(shares, segment)))))));
   }
 
@@ -73,8 +79,8 @@ final class SharesRoutes extends AllDirectives {
     return AskPattern.ask(shares, SharesActor.ListShares::new, ShroudRoutes.ASK_TIMEOUT, system.scheduler());
   }
 
-  /** What a POST asks to share. */
-  record AddRequest(String path, boolean isPublic) {}
+  /** What a POST asks to share; {@code pieceLength} 0 is the automatic (libtorrent's) choice. */
+  record AddRequest(String path, boolean isPublic, int pieceLength) {}
 
   /** Checks a POST body. Pure: any text gives a request or a 400 reason. */
   static JsonBody<AddRequest> parseAdd(ObjectMapper mapper, String body) {
@@ -90,7 +96,18 @@ final class SharesRoutes extends AllDirectives {
     if (json.has("public") && !json.get("public").isBoolean()) {
       return new JsonBody.Invalid<>("\"public\" must be true or false");
     }
-    return new JsonBody.Valid<>(new AddRequest(json.get("path").asText(), json.path("public").asBoolean(false)));
+    int pieceLength = 0;
+    if (json.has("pieceLength")) {
+      JsonNode pl = json.get("pieceLength");
+      String problem = !pl.isIntegralNumber() ? "pieceLength must be an integer"
+          : PieceLengths.problem(pl.canConvertToLong() ? pl.asLong() : Long.MAX_VALUE);
+      if (problem != null) {
+        return new JsonBody.Invalid<>(problem);
+      }
+      pieceLength = pl.asInt();
+    }
+    return new JsonBody.Valid<>(new AddRequest(json.get("path").asText(), json.path("public").asBoolean(false),
+        pieceLength));
   }
 
   private Route add(ActorRef<SharesActor.Command> shares, String body) {
@@ -104,13 +121,13 @@ final class SharesRoutes extends AllDirectives {
       if (d instanceof PathPolicy.Refused r) {
         return parent.error(StatusCodes.get(r.status()), r.reason());
       }
-      return add(shares, ((PathPolicy.Allowed) d).path(), request.isPublic());
+      return add(shares, ((PathPolicy.Allowed) d).path(), request);
     });
   }
 
-  private Route add(ActorRef<SharesActor.Command> shares, Path path, boolean isPublic) {
+  private Route add(ActorRef<SharesActor.Command> shares, Path path, AddRequest request) {
     CompletionStage<SharesActor.AddResult> result = AskPattern.ask(shares,
-        replyTo -> new SharesActor.AddShare(path, isPublic, replyTo),
+        replyTo -> new SharesActor.AddShare(path, request.isPublic(), request.pieceLength(), replyTo),
         java.time.Duration.ofMinutes(30), system.scheduler());
     return onSuccess(result, r -> {
       if (r instanceof SharesActor.Added a) {
@@ -132,10 +149,14 @@ final class SharesRoutes extends AllDirectives {
         : parent.error(StatusCodes.NOT_FOUND, "no share " + infoHash));
   }
 
-  private Route torrent(ActorRef<SharesActor.Command> shares, String infoHash) {
+  private Route torrent(ActorRef<SharesActor.Command> shares, String infoHash, Optional<String> hybridText) {
     if (!INFO_HASH.matcher(infoHash).matches()) {
       return parent.error(StatusCodes.BAD_REQUEST, "info-hash must be 64 lower-case hex characters");
     }
+    if (hybridText.isPresent() && !hybridText.get().equals("true") && !hybridText.get().equals("false")) {
+      return parent.error(StatusCodes.BAD_REQUEST, "hybrid must be true or false");
+    }
+    boolean hybrid = hybridText.map(Boolean::parseBoolean).orElse(false);
     CompletionStage<Optional<SharesActor.Servable>> s = AskPattern.ask(shares,
         replyTo -> new SharesActor.GetServable(infoHash, replyTo), ShroudRoutes.ASK_TIMEOUT, system.scheduler());
     return onSuccess(s, servable -> {
@@ -146,12 +167,33 @@ final class SharesRoutes extends AllDirectives {
         return parent.error(StatusCodes.CONFLICT,
             "an encrypted share has no .torrent: its link carries the key; share with public=true");
       }
-      return respondWithHeader(
-          org.apache.pekko.http.javadsl.model.headers.ContentDisposition.create(
-              org.apache.pekko.http.javadsl.model.headers.ContentDispositionTypes.ATTACHMENT,
-              Map.of("filename", infoHash + ".torrent")),
-          () -> complete(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM,
-              servable.get().metadata().torrentFile())));
+      if (!hybrid) {
+        return attachment(infoHash, servable.get().metadata().torrentFile());
+      }
+      // the v1 piece hashes take one pass over the file: off the HTTP dispatcher
+      CompletionStage<TorrentExport> export = CompletableFuture.supplyAsync(
+          () -> TorrentExport.of(servable.get()), system.dispatchers().lookup(DispatcherSelector.blocking()));
+      return onSuccess(export, e -> e.torrent() != null ? attachment(infoHash, e.torrent())
+          : parent.error(StatusCodes.CONFLICT, e.problem()));
     });
+  }
+
+  /** A hybrid export, or why there is none (an empty file, a file changed since it was shared). */
+  record TorrentExport(byte[] torrent, String problem) {
+    static TorrentExport of(SharesActor.Servable s) {
+      try {
+        return new TorrentExport(HybridTorrent.export(s.metadata(), s.dataFile()), null);
+      } catch (IOException | IllegalArgumentException e) {
+        return new TorrentExport(null, "no hybrid .torrent: " + e.getMessage());
+      }
+    }
+  }
+
+  private Route attachment(String infoHash, byte[] torrent) {
+    return respondWithHeader(
+        org.apache.pekko.http.javadsl.model.headers.ContentDisposition.create(
+            org.apache.pekko.http.javadsl.model.headers.ContentDispositionTypes.ATTACHMENT,
+            Map.of("filename", infoHash + ".torrent")),
+        () -> complete(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, torrent)));
   }
 }

@@ -3,7 +3,14 @@ package io.shroud.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shroud.content.Magnet;
+import io.shroud.content.ShareLinkException;
+import io.shroud.content.TorrentFile;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -13,14 +20,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code shroud fetch LINK -o PATH [--hops N]}: downloads a share through a node, with a live
+ * {@code shroud fetch LINK|FILE.torrent -o PATH [--hops N]}: downloads a share through a node
+ * (a {@code .torrent} is read here and uploaded to the node, which checks it), with a live
  * progress bar (percent, rate, ETA, sources), and ends with the path, size and SHA-256.
  */
 @Command(name = "fetch", mixinStandardHelpOptions = true,
     description = "Download a share anonymously through onion circuits.")
 final class FetchCommand implements Callable<Integer> {
 
-  @Parameters(paramLabel = "LINK", description = "the share link (magnet:?xt=urn:btmh:…)")
+  @Parameters(paramLabel = "LINK|FILE.torrent",
+      description = "the share link (magnet:?xt=urn:btmh:…) or a v2/hybrid single-file .torrent")
   String link;
 
   @Option(names = {"-o", "--output"}, required = true, description = "where the node writes the file")
@@ -40,12 +49,8 @@ final class FetchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    ObjectNode body = JsonNodeFactory.instance.objectNode()
-        .put("link", link)
-        .put("output", output.toAbsolutePath().normalize().toString())
-        .put("hops", hops);
     String token = api.token();
-    JsonNode started = StatusCommand.ManagementClient.send(api.url, "/shroud/v1/downloads", "POST", body.toString(), token, 201);
+    JsonNode started = start(token);
     String id = started.path("id").asText();
     PrintWriter err = spec.commandLine().getErr();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -71,6 +76,38 @@ final class FetchCommand implements Callable<Integer> {
         view.path("bytesTotal").asLong(), view.path("sha256").asText());
     out.flush();
     return 0;
+  }
+
+  /** Starts the download: a link as JSON, a {@code .torrent} file as its bytes. */
+  private JsonNode start(String token) throws InterruptedException {
+    String out = output.toAbsolutePath().normalize().toString();
+    if (!link.startsWith("magnet:")) {
+      Path file = Path.of(link);
+      if (!Files.isRegularFile(file)) {
+        throw new ShroudCommand.UserError(link + " is neither a magnet link nor a .torrent file");
+      }
+      byte[] torrent;
+      try {
+        if (Files.size(file) > TorrentFile.MAX_BYTES) {
+          throw new ShroudCommand.UserError(link + " is larger than a .torrent may be");
+        }
+        torrent = Files.readAllBytes(file);
+      } catch (IOException e) {
+        throw new ShroudCommand.UserError("cannot read " + link + ": " + e.getMessage());
+      }
+      String query = "?output=" + URLEncoder.encode(out, StandardCharsets.UTF_8) + "&hops=" + hops;
+      return StatusCommand.ManagementClient.sendBytes(api.url, "/shroud/v1/downloads" + query,
+          "application/x-bittorrent", torrent, token, 201);
+    }
+    try {
+      if (!Magnet.parse(link).metadataKnown()) {
+        throw new ShroudCommand.UserError(Magnet.NO_METADATA);
+      }
+    } catch (ShareLinkException e) {
+      throw new ShroudCommand.UserError("bad link: " + e.getMessage());
+    }
+    ObjectNode body = JsonNodeFactory.instance.objectNode().put("link", link).put("output", out).put("hops", hops);
+    return StatusCommand.ManagementClient.send(api.url, "/shroud/v1/downloads", "POST", body.toString(), token, 201);
   }
 
   /** One line: bar, percent, rate, ETA, sources. */

@@ -3,6 +3,9 @@ package io.shroud.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shroud.content.PieceLengths;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -10,7 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code shroud share FILE [--public]}: shares a file on a node and prints its link. */
+/**
+ * {@code shroud share FILE [--public] [--piece-length N] [--torrent OUT [--hybrid]]}: shares a
+ * file on a node, prints its link, and for a public share can save its {@code .torrent}.
+ */
 @Command(name = "share", mixinStandardHelpOptions = true,
     description = "Share a file (encrypted unless --public) and print its link.")
 final class ShareCommand implements Callable<Integer> {
@@ -21,6 +27,17 @@ final class ShareCommand implements Callable<Integer> {
   @Option(names = "--public", description = "share unencrypted: plain BEP 52 info-hash, anyone can read it")
   boolean isPublic;
 
+  @Option(names = "--piece-length", paramLabel = "BYTES",
+      description = "piece length: a power of two from 16384 to 16777216 (default: libtorrent's choice for the size)")
+  Long pieceLength;
+
+  @Option(names = "--torrent", paramLabel = "OUT",
+      description = "also save the public share's .torrent (BEP 52 v2) to OUT")
+  Path torrent;
+
+  @Option(names = "--hybrid", description = "with --torrent: a hybrid v1+v2 .torrent that v1 clients read too")
+  boolean hybrid;
+
   @CommandLine.Mixin
   ManagementOptions api;
 
@@ -28,16 +45,34 @@ final class ShareCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
+    if (pieceLength != null && PieceLengths.problem(pieceLength) != null) {
+      throw new ShroudCommand.UserError("--piece-length: " + PieceLengths.problem(pieceLength));
+    }
+    if (hybrid && torrent == null) {
+      throw new ShroudCommand.UserError("--hybrid says what kind of .torrent --torrent OUT saves: give --torrent");
+    }
+    if (torrent != null && !isPublic) {
+      throw new ShroudCommand.UserError("only a public share has a .torrent (an encrypted one's key is in its link): add --public");
+    }
     ObjectNode body = JsonNodeFactory.instance.objectNode()
         .put("path", file.toAbsolutePath().normalize().toString())
         .put("public", isPublic);
+    if (pieceLength != null) {
+      body.put("pieceLength", pieceLength);
+    }
     JsonNode share = StatusCommand.ManagementClient.send(api.url, "/shroud/v1/shares", "POST", body.toString(), api.token(), 201);
     var out = spec.commandLine().getOut();
     out.println(share.path("link").asText());
     spec.commandLine().getErr().printf("shared %s (%s, %d bytes, info-hash %s)%n",
         share.path("name").asText(), share.path("encrypted").asBoolean() ? "encrypted" : "public",
         share.path("length").asLong(), share.path("infoHash").asText());
+    if (torrent != null) {
+      byte[] bytes = StatusCommand.ManagementClient.getBytes(api.url, "/shroud/v1/shares/"
+          + share.path("infoHash").asText() + "/torrent" + (hybrid ? "?hybrid=true" : ""), api.token());
+      Files.write(torrent, bytes);
+      spec.commandLine().getErr().printf("saved the %s .torrent to %s%n", hybrid ? "hybrid (v1+v2)" : "v2", torrent);
+    }
     out.flush();
     return 0;
   }

@@ -109,6 +109,55 @@ final class StatusCommand implements Callable<Integer> {
       }
     }
 
+    /** GETs raw bytes (a {@code .torrent}); any status but 200 is a one-line {@link HttpError}. */
+    static byte[] getBytes(String base, String path, String token) throws InterruptedException {
+      return exchange(base, path, "GET", null, null, token, 200);
+    }
+
+    /** POSTs {@code body} as {@code contentType} and returns the JSON answer. */
+    static JsonNode sendBytes(String base, String path, String contentType, byte[] body, String token, int expected)
+        throws InterruptedException {
+      try {
+        return MAPPER.readTree(exchange(base, path, "POST", contentType, body, token, expected));
+      } catch (IOException e) {
+        throw new ShroudCommand.UserError("the node's answer to " + path + " is not JSON");
+      }
+    }
+
+    private static byte[] exchange(String base, String path, String method, String contentType, byte[] body,
+        String token, int expected) throws InterruptedException {
+      URI uri;
+      try {
+        uri = URI.create(base.replaceAll("/+$", "") + path);
+      } catch (IllegalArgumentException e) {
+        throw new ShroudCommand.UserError("bad --url " + base + ": " + e.getMessage());
+      }
+      try {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(30))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+          b.header("Content-Type", contentType);
+        }
+        if (token != null && !token.isEmpty()) {
+          b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<byte[]> rsp = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (rsp.statusCode() != expected) {
+          String text = new String(rsp.body(), java.nio.charset.StandardCharsets.UTF_8);
+          String message = text;
+          try {
+            message = MAPPER.readTree(text).path("error").asText(text);
+          } catch (IOException notJson) {
+            // keep the raw body
+          }
+          throw new HttpError(rsp.statusCode(), method + " " + path + " failed (" + rsp.statusCode() + "): " + message);
+        }
+        return rsp.body();
+      } catch (IOException e) {
+        throw new ShroudCommand.UserError("cannot reach " + uri + ": " + e);
+      }
+    }
+
     /** The node answered, but not with the status asked for: a command may tell a 404 from the rest. */
     static final class HttpError extends ShroudCommand.UserError {
       final int status;

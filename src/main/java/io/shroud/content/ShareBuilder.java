@@ -47,6 +47,10 @@ public final class ShareBuilder {
       throw new IllegalArgumentException("file is larger than 1 TiB");
     }
     int pieceLength = options.pieceLength() != 0 ? options.pieceLength() : PieceLengths.choose(size);
+    String tooMany = PieceLengths.problem(size, pieceLength);
+    if (tooMany != null) {
+      throw new IllegalArgumentException(tooMany);
+    }
     String name = options.name() != null ? options.name()
         : FileNames.check(file.getFileName().toString());
     if (!options.encrypt()) {

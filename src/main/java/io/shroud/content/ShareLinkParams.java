@@ -7,7 +7,10 @@ import java.util.Set;
 
 /** Parameter-level checks for {@link ShareLink#parse}. */
 final class ShareLinkParams {
-  static final Set<String> KNOWN = Set.of("xt", "dn", "x.pl", "x.len", "x.root", "x.k", "x.m");
+  /** Every parameter an encrypted link may carry: it holds the key, so nothing else is let in. */
+  static final Set<String> ENCRYPTED = Set.of("xt", "x.pl", "x.len", "x.root", "x.k", "x.m");
+  /** The parameters that carry a share's metadata in a link (all three, or none: a bare magnet). */
+  static final Set<String> METADATA = Set.of("x.pl", "x.len", "x.root");
 
   private ShareLinkParams() {}
 
@@ -32,7 +35,10 @@ final class ShareLinkParams {
   }
 
   static long decimal(Map<String, String> params, String name, long max) {
-    String s = require(params, name);
+    return decimal(name, require(params, name), max);
+  }
+
+  static long decimal(String name, String s, long max) {
     if (s.isEmpty() || s.length() > 19 || (s.length() > 1 && s.charAt(0) == '0')
         || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw new ShareLinkException(name + " is not a canonical decimal number");

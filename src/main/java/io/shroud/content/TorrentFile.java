@@ -1,66 +1,64 @@
 package io.shroud.content;
 
-import io.shroud.content.BValue.BBytes;
 import io.shroud.content.BValue.BDict;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * A {@code .torrent} file someone hands a node to fetch (BEP 3 / BEP 52): only what makes a
- * {@link ShareLink} is read from it. Its {@code info} dictionary must be a BEP 52 single-file
- * v2 one; the info-hash is the SHA-256 of the dictionary exactly as the file encodes it, and a
- * dictionary that does not re-encode byte for byte (not canonical bencoding) is refused rather
- * than given a different hash. {@code piece layers} and announce keys are ignored: the
- * downloader fetches the piece layer from its sources and checks it against {@code pieces root}.
- * Multi-file and hybrid (v1+v2) torrents are refused with a message saying so.
+ * A {@code .torrent} file someone hands a node to fetch: {@link Metainfo#parse} checks all of it
+ * (v2 or hybrid, single file or a tree, paths, piece layers), then the file it names becomes a
+ * {@link ShareLink}.
+ *
+ * <p>Shroud names a public share by the BEP 52 v2-only info dictionary of its file
+ * ({@code name}, {@code piece length}, the file's length and pieces root: {@link InfoDict}),
+ * which is what a Shroud node sharing that file announces. For a v2-only torrent made by
+ * libtorrent or Shroud that is the torrent's own info dictionary, so the link has the torrent's
+ * info-hash. A hybrid torrent's v2 info-hash covers its v1 fields too, and a torrent may carry
+ * keys Shroud does not keep ({@code private}, {@code source}, file {@code attr}): the link then
+ * names the same file's Shroud share, whose info-hash differs from the torrent's
+ * ({@link #sameInfoHash}). Multi-file torrents are checked, then refused until folder downloads
+ * exist.
  */
 public final class TorrentFile {
   /** Largest {@code .torrent} accepted, in bytes (the bencode decoder's own bound). */
   public static final int MAX_BYTES = Bencode.MAX_INPUT_LENGTH;
+  /** The refusal of a valid multi-file torrent. */
+  public static final String MULTI_FILE = "multi-file torrents (folders) are not supported yet";
 
   private TorrentFile() {}
 
   /**
-   * The public share link of a single-file v2 {@code .torrent}.
+   * The public share link of a single-file v2 or hybrid {@code .torrent}.
    *
-   * @throws BencodeException naming what is wrong: not bencoding, no {@code info}, not v2,
-   *     several files, hybrid, an encrypted share's metadata, not canonical
+   * @throws BencodeException naming what is wrong: not bencoding, no {@code info}, v1-only, a bad
+   *     path, piece layers that do not match, several files, an encrypted share's metadata
    */
   public static ShareLink linkOf(byte[] torrent) {
-    if (torrent.length == 0) {
-      throw new BencodeException("the .torrent is empty", 0);
+    return linkOf(Metainfo.parse(torrent));
+  }
+
+  /** The public share link of a parsed single-file torrent; see {@link #linkOf(byte[])}. */
+  public static ShareLink linkOf(Metainfo torrent) {
+    if (!torrent.singleFile()) {
+      throw new BencodeException(MULTI_FILE + ": this one has " + torrent.files().size()
+          + (torrent.files().size() == 1 ? " file" : " files") + " under '" + torrent.name() + "'", -1);
     }
-    if (!(Bencode.decode(torrent) instanceof BDict top)) {
-      throw new BencodeException("a .torrent is a bencoded dictionary", 0);
-    }
-    if (!(top.get("info") instanceof BDict info)) {
-      throw new BencodeException("the .torrent has no 'info' dictionary", -1);
-    }
-    if (info.get("meta version") == null) {
-      throw new BencodeException("a v1-only .torrent has no SHA-256 info-hash: Shroud needs a v2 or hybrid one", -1);
-    }
-    if (info.get("pieces") != null || info.get("length") != null || info.get("files") != null) {
-      throw new BencodeException("hybrid (v1+v2) .torrent files are not supported yet: export a v2-only one", -1);
-    }
-    if (info.get("file tree") instanceof BDict tree && !singleFile(tree)) {
-      throw new BencodeException("multi-file .torrent files are not supported yet: one file per share", -1);
-    }
-    byte[] encoded = Bencode.encode(info);
-    InfoDict dict = InfoDict.parse(encoded);
-    if (dict.sealedManifest().isPresent()) {
+    BDict info = (BDict) Bencode.decode(torrent.infoBytes());
+    if (info.get(InfoDict.MANIFEST_KEY) != null) {
       throw new BencodeException("this info dictionary is an encrypted share's: fetch it by its link", -1);
     }
-    if (!Arrays.equals(dict.encode(), encoded)) {
-      throw new BencodeException("the info dictionary is not in canonical form", -1);
+    Metainfo.FileEntry file = torrent.files().get(0);
+    if (!file.path().get(0).equals(torrent.name())) {
+      throw new BencodeException("the file tree names '" + TorrentPaths.show(file.path())
+          + "' but 'name' is '" + TorrentPaths.show(List.of(torrent.name())) + "'", -1);
     }
+    InfoDict dict = new InfoDict(torrent.name(), file.geometry(torrent.pieceLength()),
+        file.piecesRoot(), null);
     return ShareLink.forPublic(dict);
   }
 
-  /** A file tree of one entry whose value holds the file entry (key "") directly. */
-  private static boolean singleFile(BDict tree) {
-    if (tree.entries().size() != 1) {
-      return false;
-    }
-    BValue only = tree.entries().values().iterator().next();
-    return only instanceof BDict d && d.entries().size() == 1 && d.entries().containsKey(BBytes.of(""));
+  /** True when {@code link} (from {@link #linkOf}) has the torrent's own v2 info-hash. */
+  public static boolean sameInfoHash(Metainfo torrent, ShareLink link) {
+    return Arrays.equals(torrent.infoHash(), link.infoHash());
   }
 }

@@ -40,7 +40,7 @@ class JsonBodiesFuzzTest {
   private static final Path SEEDS = Path.of("src/test/resources/io/shroud/api/JsonBodiesFuzzTestInputs/bodies");
 
   @DictionaryEntries({"\"path\"", "\"public\"", "\"link\"", "\"output\"", "\"hops\"", "\"value\"",
-      "\"valueBase64\"", "\"ttlSeconds\"", "\"destination\"", "\"echoBytes\"", "true", "false", "null",
+      "\"valueBase64\"", "\"ttlSeconds\"", "\"pieceLength\"", "16384", "\"destination\"", "\"echoBytes\"", "true", "false", "null",
       "magnet:?xt=urn:btmh:1220", "1e3", "-0", "2147483648", "9223372036854775808", "\\u0000"})
   @FuzzTest(maxDuration = "4s")
   void bodies(byte[] input) {
@@ -61,6 +61,8 @@ class JsonBodiesFuzzTest {
         JsonBody<SharesRoutes.AddRequest> r = SharesRoutes.parseAdd(MAPPER, body);
         if (r instanceof JsonBody.Valid<SharesRoutes.AddRequest> v) {
           assertNotNull(v.request().path());
+          int pl = v.request().pieceLength();
+          assertTrue(pl == 0 || io.shroud.content.PieceLengths.problem(pl) == null, "pieceLength " + pl);
         }
         return r;
       }

@@ -18,19 +18,23 @@ import picocli.CommandLine;
 /**
  * A fake management endpoint on 127.0.0.1, port 0: answers canned JSON per method and path, and
  * refuses like the real one (docs/api.md) a request without {@code Authorization: Bearer TOKEN}
- * (401) and a POST/PUT/DELETE without {@code Content-Type: application/json} (415). It records
- * every request it gets.
+ * (401) and a POST/PUT/DELETE without {@code Content-Type: application/json} or
+ * {@code application/x-bittorrent} (415). It records every request it gets, with its query and body.
  */
 final class FakeNode implements AutoCloseable {
   static final String TOKEN = "6f1c".repeat(16);
 
   record Request(String method, String path, String authorization) {}
 
+  /** A request with what {@link Request} leaves out: its query, content type and body. */
+  record Sent(String method, String path, String query, String contentType, byte[] body) {}
+
   record Result(int code, String out, String err) {}
 
   private record Answer(int status, String body) {}
 
   final List<Request> requests = new CopyOnWriteArrayList<>();
+  final List<Sent> sent = new CopyOnWriteArrayList<>();
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final HttpServer server;
 
@@ -77,12 +81,14 @@ final class FakeNode implements AutoCloseable {
     String method = x.getRequestMethod();
     String path = x.getRequestURI().getRawPath();
     String auth = x.getRequestHeaders().getFirst("Authorization");
+    String contentType = x.getRequestHeaders().getFirst("Content-Type");
     requests.add(new Request(method, path, auth));
-    x.getRequestBody().readAllBytes();
+    sent.add(new Sent(method, path, x.getRequestURI().getRawQuery(), contentType, x.getRequestBody().readAllBytes()));
     Answer a;
     if (!("Bearer " + TOKEN).equals(auth)) {
       a = new Answer(401, "{\"status\":401,\"error\":\"missing or wrong token\"}");
-    } else if (!method.equals("GET") && !"application/json".equals(x.getRequestHeaders().getFirst("Content-Type"))) {
+    } else if (!method.equals("GET") && !"application/json".equals(contentType)
+        && !"application/x-bittorrent".equals(contentType)) {
       a = new Answer(415, "{\"status\":415,\"error\":\"Content-Type must be application/json\"}");
     } else {
       a = answers.getOrDefault(method + " " + path, new Answer(404, "{\"status\":404,\"error\":\"not found\"}"));

@@ -33,7 +33,7 @@ class ShareLinkTest {
   void publicLinkRoundTripsAndRebuildsTheInfoDict() {
     ShareLink l = publicLink();
     String text = l.format();
-    assertTrue(text.startsWith("magnet:?xt=urn:btmh:1220" + l.infoHashHex() + "&dn=hello%20world%20%C3%A9.txt&x.pl=65536&x.len=328680&x.root="), text);
+    assertTrue(text.startsWith("magnet:?xt=urn:btmh:1220" + l.infoHashHex() + "&dn=hello%20world%20%C3%A9.txt&xl=328680&x.pl=65536&x.len=328680&x.root="), text);
     ShareLink p = ShareLink.parse(text);
     assertEquals(l, p);
     assertEquals("hello world é.txt", p.displayName().orElseThrow());
@@ -74,8 +74,9 @@ class ShareLinkTest {
     "short hex | shorthex | 64 hex characters",
     "bad hex | badhex | not hex",
     "duplicate | dup | appears twice",
-    "unknown x. param | unknownx | unknown parameter 'x.pe'",
-    "unknown param | unknowntr | unknown parameter 'tr'",
+    "xl disagrees with x.len | xl | xl and x.len disagree",
+    "partial metadata | nolen | missing parameter 'x.len'",
+    "two v2 hashes | twoxt | appears twice",
     "empty param | empty | without a name",
     "piece length not power of two | pl | x.pl",
     "piece length with leading zero | pl0 | canonical decimal",
@@ -99,8 +100,9 @@ class ShareLinkTest {
       case "shorthex" -> ok.replaceAll("(xt=urn:btmh:1220[0-9a-f]{60})[0-9a-f]{4}", "$1");
       case "badhex" -> ok.replaceAll("(xt=urn:btmh:1220[0-9a-f]{60})[0-9a-f]{4}", "$1zzzz");
       case "dup" -> ok + "&x.pl=65536";
-      case "unknownx" -> ok + "&x.pe=1.2.3.4:5";
-      case "unknowntr" -> ok + "&tr=http://t";
+      case "xl" -> replace(ok, "xl", "1");
+      case "nolen" -> ok.replaceAll("&x.len=[^&]*", "");
+      case "twoxt" -> ok + "&xt.1=urn:btmh:1220" + "ab".repeat(32);
       case "empty" -> ok + "&";
       case "pl" -> replace(ok, "x.pl", "65535");
       case "pl0" -> replace(ok, "x.pl", "065536");
@@ -126,6 +128,10 @@ class ShareLinkTest {
     "key without manifest | nom | must appear together",
     "manifest not base64url | m | x.m",
     "dn on encrypted | dn | dn is not allowed",
+    "tracker on encrypted | tr | unknown parameter 'tr'",
+    "xl on encrypted | xl | unknown parameter 'xl'",
+    "suffixed xt on encrypted | xt1 | unknown parameter 'xt.1'",
+    "duplicate on encrypted | dup | appears twice",
     "manifest altered | malt | do not match its info-hash",
   })
   void rejectsEncrypted(String what, String mutation, String message) throws Exception {
@@ -136,6 +142,10 @@ class ShareLinkTest {
       case "nom" -> ok.replaceAll("&x.m=[^&]*", "");
       case "m" -> replace(ok, "x.m", "***");
       case "dn" -> ok + "&dn=x";
+      case "tr" -> ok + "&tr=udp%3A%2F%2Ft";
+      case "xl" -> ok + "&xl=328680";
+      case "xt1" -> ok + "&xt.1=urn:btih:" + "ab".repeat(20);
+      case "dup" -> ok + "&x.pl=65536";
       case "malt" -> ok.replaceAll("(x.m=)(.)", "$1" + (ok.contains("x.m=A") ? "B" : "A"));
       default -> throw new IllegalArgumentException(mutation);
     };

@@ -1,0 +1,140 @@
+package io.shroud.api;
+
+import static io.shroud.api.ManagementApiTest.assertError;
+import static io.shroud.api.ManagementApiTest.host;
+import static io.shroud.api.ManagementApiTest.post;
+import static io.shroud.api.ManagementApiTest.raw;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shroud.content.HybridTorrent;
+import io.shroud.content.Magnet;
+import io.shroud.content.Metainfo;
+import io.shroud.content.ShareBuilder;
+import io.shroud.content.ShareMetadata;
+import io.shroud.content.ShareOptions;
+import io.shroud.content.TorrentFile;
+import io.shroud.swarm.fetch.DownloadsActor;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The BitTorrent side of the API (issue 27): {@code pieceLength} on a share, the hybrid export,
+ * and what a download from a bare magnet, a hybrid, a multi-file or a path-escaping
+ * {@code .torrent} answers. Runs on {@link ManagementApiTest}'s server.
+ */
+class BitTorrentRoutesTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeAll
+  static void serve() throws Exception {
+    ManagementApiTest.serve();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    ManagementApiTest.stop();
+  }
+
+  private static String body(Path p, Object pieceLength) {
+    return "{\"path\":\"" + p + "\",\"public\":true,\"pieceLength\":" + pieceLength + "}";
+  }
+
+  @Test
+  void aShareTakesAChosenPieceLengthAndRefusesABadOne() throws Exception {
+    Path f = Files.write(ManagementApiTest.home.resolve("chosen.bin"), new byte[300_000]);
+    for (String bad : new String[] {"3000", "24576", "33554432", "\"65536\"", "65536.5", "99999999999999999999"}) {
+      assertError(post("/shroud/v1/shares", body(f, bad)), 400, "piece");
+    }
+    var created = post("/shroud/v1/shares", body(f, 65536));
+    assertEquals(201, created.status(), created.body());
+    assertEquals(65536, created.json().path("pieceLength").asInt());
+  }
+
+  @Test
+  void theHybridExportIsBep52sHybridAndRefusesAChangedFile() throws Exception {
+    Path f = Files.write(ManagementApiTest.home.resolve("hybrid.bin"), new byte[100_000]);
+    var created = post("/shroud/v1/shares", body(f, 16384));
+    assertEquals(201, created.status(), created.body());
+    String infoHash = created.json().path("infoHash").asText();
+    HttpResponse<byte[]> r = getBytes("/shroud/v1/shares/" + infoHash + "/torrent?hybrid=true");
+    assertEquals(200, r.statusCode());
+    Metainfo t = Metainfo.parse(r.body());
+    assertTrue(t.hybrid());
+    ShareMetadata m = new ShareBuilder(new SecureRandom())
+        .build(f, ShareOptions.publicShare().withPieceLength(16384));
+    assertArrayEquals(HybridTorrent.export(m, f), r.body());
+    assertFalse(Metainfo.parse(getBytes("/shroud/v1/shares/" + infoHash + "/torrent").body()).hybrid());
+    assertError(raw("GET", "/shroud/v1/shares/" + infoHash + "/torrent?hybrid=yes", host(), null,
+        "Bearer " + ManagementApiTest.token, null, (String) null), 400, "hybrid must be true or false");
+    byte[] changed = new byte[100_000];
+    changed[5] = 1;
+    Files.write(f, changed);
+    // the node notices a changed file (404: no current share); the export's own check is
+    // HybridTorrentTest's
+    HttpResponse<byte[]> refused = getBytes("/shroud/v1/shares/" + infoHash + "/torrent?hybrid=true");
+    assertTrue(refused.statusCode() == 404 || refused.statusCode() == 409, new String(refused.body()));
+  }
+
+  @Test
+  void aBareMagnetIsRefusedSayingMetadataCannotBeFetchedYet() throws Exception {
+    String output = ManagementApiTest.home.resolve("downloads/bare.bin").toString();
+    String bare = "magnet:?xt=urn:btmh:1220" + "ab".repeat(32) + "&dn=x.bin&tr=udp%3A%2F%2Ft%3A1";
+    assertError(post("/shroud/v1/downloads", JSON.createObjectNode().put("link", bare).put("output", output).toString()),
+        400, Magnet.NO_METADATA);
+    ManagementApiTest.downloads.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  @Test
+  void aHybridTorrentStartsTheDownloadOfTheSameFilesShare() throws Exception {
+    Path file = Files.write(ManagementApiTest.tmp.resolve("hy.bin"), new byte[50_000]);
+    ShareMetadata m = new ShareBuilder(new SecureRandom()).build(file, ShareOptions.publicShare());
+    byte[] hybrid = HybridTorrent.export(m, file);
+    Path output = ManagementApiTest.home.resolve("downloads/hy.bin");
+    CompletableFuture<ManagementApiTest.Response> answer = CompletableFuture.supplyAsync(() -> {
+      try {
+        return raw("POST", "/shroud/v1/downloads?output=" + output, host(), null,
+            "Bearer " + ManagementApiTest.token, "application/x-bittorrent", hybrid, false);
+      } catch (IOException e) {
+        throw new RuntimeException(e);
+      }
+    });
+    var start = ManagementApiTest.downloads.expectMessageClass(DownloadsActor.StartDownload.class);
+    assertEquals(m.link().format(), start.link());
+    start.replyTo().tell(new DownloadsActor.Rejected(409, "taken"));
+    assertError(answer.get(), 409, "taken");
+  }
+
+  @Test
+  void multiFileAndPathEscapingTorrentsAreRefusedAndWriteNothing() throws Exception {
+    Path output = ManagementApiTest.home.resolve("downloads/folder");
+    assertError(upload(output, io.shroud.content.TorrentFixturesAccess.folder(false)), 400, TorrentFile.MULTI_FILE);
+    assertError(upload(output, io.shroud.content.TorrentFixturesAccess.escaping()), 400, "unsafe path 'sub/..'");
+    ManagementApiTest.downloads.expectNoMessage(Duration.ofMillis(200));
+    assertFalse(Files.exists(output));
+  }
+
+  private static ManagementApiTest.Response upload(Path output, byte[] torrent) throws IOException {
+    return raw("POST", "/shroud/v1/downloads?output=" + output, host(), null,
+        "Bearer " + ManagementApiTest.token, "application/x-bittorrent", torrent, false);
+  }
+
+  private static HttpResponse<byte[]> getBytes(String path) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + host() + path))
+        .header("Authorization", "Bearer " + ManagementApiTest.token).build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+}
