@@ -40,7 +40,7 @@ class RevocationListFuzzTest {
   private static final Path SEEDS =
       Path.of("src/test/resources/io/shroud/admission/RevocationListFuzzTestInputs/decodeAndVerify");
 
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void decodeAndVerify(byte[] input) throws AdmissionException {
     try {
       RevocationList.dearmor(new String(input, StandardCharsets.ISO_8859_1));

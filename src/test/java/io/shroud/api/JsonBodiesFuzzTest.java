@@ -42,7 +42,7 @@ class JsonBodiesFuzzTest {
   @DictionaryEntries({"\"path\"", "\"public\"", "\"link\"", "\"output\"", "\"hops\"", "\"value\"",
       "\"valueBase64\"", "\"ttlSeconds\"", "\"pieceLength\"", "16384", "\"destination\"", "\"echoBytes\"", "true", "false", "null",
       "magnet:?xt=urn:btmh:1220", "1e3", "-0", "2147483648", "9223372036854775808", "\\u0000"})
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void bodies(byte[] input) {
     if (input.length == 0) {
       return;

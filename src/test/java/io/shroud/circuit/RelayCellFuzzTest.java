@@ -11,7 +11,7 @@ import java.util.Arrays;
  * {@code src/test/resources/io/shroud/circuit/RelayCellFuzzTestInputs/<method>/}.
  */
 class RelayCellFuzzTest {
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void decode(byte[] input) {
     try {
       RelayCell cell = RelayCellFormat.decode(input);
@@ -25,7 +25,7 @@ class RelayCellFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void handshakeFrames(FuzzedDataProvider data) {
     int which = data.consumeInt(0, 3);
     byte[] input = data.consumeRemainingAsBytes();
@@ -41,7 +41,7 @@ class RelayCellFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void relayLayer(FuzzedDataProvider data) {
     byte[] material = data.consumeBytes(HopKeys.BYTES);
     if (material.length != HopKeys.BYTES) {

@@ -32,7 +32,7 @@ class MetainfoFuzzTest {
 
   @TempDir Path dir;
 
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void torrents(byte[] input) {
     Metainfo t;
     try {

@@ -16,7 +16,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class ShareLinkFuzzTest {
 
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void parse(FuzzedDataProvider data) {
     String text = data.consumeRemainingAsString();
     Magnet magnet;

@@ -37,7 +37,7 @@ class TorrentFileFuzzTest {
 
   @TempDir Path dir;
 
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void torrentAndInfo(byte[] input) {
     try {
       ShareLink link = TorrentFile.linkOf(input);

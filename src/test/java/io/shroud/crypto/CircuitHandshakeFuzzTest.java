@@ -44,7 +44,7 @@ class CircuitHandshakeFuzzTest {
   private static final Path SEEDS =
       Path.of("src/test/resources/io/shroud/crypto/CircuitHandshakeFuzzTestInputs/createAndCreated");
 
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void createAndCreated(byte[] input) {
     if (input.length == 0) {
       return;

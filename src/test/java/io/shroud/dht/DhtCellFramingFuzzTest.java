@@ -16,7 +16,7 @@ import java.util.Arrays;
  */
 class DhtCellFramingFuzzTest {
 
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void fromCell(byte[] input) {
     Cell cell = new Cell(0, CellCommand.DHT,
         Arrays.copyOf(input, Math.min(input.length, CellFormat.PAYLOAD_BYTES)));

@@ -14,7 +14,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class DhtMessageCodecFuzzTest {
 
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void decode(byte[] input) {
     DhtMessage message;
     try {

@@ -41,7 +41,7 @@ class DescriptorCodecFuzzTest {
   private static final Path SEEDS =
       Path.of("src/test/resources/io/shroud/identity/DescriptorCodecFuzzTestInputs/decodeAndVerify");
 
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void decodeAndVerify(byte[] input) {
     DescriptorVerifier.Result published = VERIFIER.verify(new SignedDescriptor(input, filled(64, 1)), MEMBER);
     NodeDescriptor d;

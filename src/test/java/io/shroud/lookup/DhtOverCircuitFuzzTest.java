@@ -38,7 +38,7 @@ class DhtOverCircuitFuzzTest {
   private static final Path SEEDS =
       Path.of("src/test/resources/io/shroud/lookup/DhtOverCircuitFuzzTestInputs/requestAndResponse");
 
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void requestAndResponse(byte[] input) {
     if (input.length == 0) {
       return;

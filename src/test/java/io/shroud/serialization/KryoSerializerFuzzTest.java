@@ -48,7 +48,7 @@ class KryoSerializerFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void fromBinary(byte[] input) {
     long before = THREADS.getCurrentThreadAllocatedBytes();
     Object value;

@@ -12,13 +12,13 @@ import java.util.Arrays;
  */
 class CellCodecFuzzTest {
 
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void decode(byte[] data) {
     check(data);
   }
 
   /** The same, with every input cut or zero-padded to 4080 bytes so the header is reached. */
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void decodeFixedSize(byte[] data) {
     check(Arrays.copyOf(data, CellFormat.CELL_BYTES));
   }

@@ -20,7 +20,7 @@ import java.time.ZoneOffset;
 class LinkFrameDecoderFuzzTest {
   private static final Clock CLOCK = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
 
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void chunksFramesAndRecords(FuzzedDataProvider data) {
     LinkFrameDecoder decoder = new LinkFrameDecoder(16 * 1024);
     CipherState receive = new CipherState(NoiseCipher.AES_GCM);

@@ -46,7 +46,7 @@ class LinkHandshakeFuzzTest {
   private static final Path SEEDS =
       Path.of("src/test/resources/io/shroud/wire/LinkHandshakeFuzzTestInputs/peerMessages");
 
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void peerMessages(byte[] input) throws Exception {
     if (input.length == 0) {
       return;

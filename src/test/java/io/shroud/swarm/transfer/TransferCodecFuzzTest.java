@@ -18,7 +18,7 @@ import java.util.List;
  */
 class TransferCodecFuzzTest {
 
-  @FuzzTest(maxDuration = "4s")
+  @FuzzTest(maxDuration = "2s")
   void decode(byte[] input) {
     if (input.length == 0) {
       return;
