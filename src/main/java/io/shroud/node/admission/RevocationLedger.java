@@ -49,6 +49,17 @@ public final class RevocationLedger {
     return new Accepted(list);
   }
 
+  /**
+   * Whether a relay that found {@code outcome} for the list in the replicated map should put its
+   * own back: yes when a member replaced it with an older or a bad one; no for one of the same
+   * serial (two relays holding differently signed copies of one list would otherwise put theirs
+   * back in turn for ever) and no for one it just accepted.
+   */
+  public static boolean putOursBack(Outcome outcome) {
+    return outcome instanceof Invalid
+        || (outcome instanceof Stale stale && stale.serial() < stale.currentSerial());
+  }
+
   /** The list held, if any. */
   public Optional<RevocationList> current() {
     return Optional.ofNullable(current);

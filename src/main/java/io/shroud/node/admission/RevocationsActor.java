@@ -131,10 +131,11 @@ public final class RevocationsActor extends AbstractBehavior<RevocationsActor.Co
   private Behavior<Command> onReplicated(Replicated msg) {
     if (msg.rsp() instanceof Replicator.Changed<LWWMap<String, PublishedRevocations>> changed) {
       scala.Option<PublishedRevocations> value = changed.get(KEY).get(ENTRY);
-      if (value.isDefined()) {
+      boolean ours = value.isDefined() && ledger.current().map(RevocationList::armor)
+          .filter(value.get().armored()::equals).isPresent();
+      if (value.isDefined() && !ours) {
         RevocationLedger.Outcome outcome = offer(value.get().armored(), "another relay");
-        if (outcome instanceof RevocationLedger.Stale || outcome instanceof RevocationLedger.Invalid) {
-          // a member replaced the replicated list with an older or a bad one: put ours back
+        if (RevocationLedger.putOursBack(outcome)) {
           ledger.current().ifPresent(this::replicate);
         }
       }

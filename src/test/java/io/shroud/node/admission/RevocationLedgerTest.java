@@ -1,6 +1,7 @@
 package io.shroud.node.admission;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,5 +78,14 @@ class RevocationLedgerTest {
     assertInstanceOf(RevocationLedger.Invalid.class, ledger.offer("-----BEGIN SHROUD REVOCATIONS-----\nAAAA\n"));
     assertEquals(Set.of(), ledger.revoked());
     assertTrue(ledger.current().isEmpty());
+  }
+
+  @Test
+  void aRelayPutsItsListBackOverAnOlderOrABadOneButNotOverTheSameSerial() {
+    assertTrue(RevocationLedger.putOursBack(new RevocationLedger.Stale(1, 2)));
+    assertTrue(RevocationLedger.putOursBack(new RevocationLedger.Invalid("signed by 1 of 3")));
+    assertFalse(RevocationLedger.putOursBack(new RevocationLedger.Stale(2, 2)));
+    RevocationLedger ledger = new RevocationLedger(network);
+    assertFalse(RevocationLedger.putOursBack(ledger.offer(list(2, Set.of(A), 2))));
   }
 }

@@ -111,6 +111,11 @@ class TransferServiceActorTest {
   }
 
   private Fixture fixture(SwarmSettings settings, Clock clock, int size) throws Exception {
+    return fixture(settings, clock, size, 0);
+  }
+
+  /** A public share of {@code size} random bytes, with {@code pieceLength} (0: the automatic one). */
+  private Fixture fixture(SwarmSettings settings, Clock clock, int size, int pieceLength) throws Exception {
     byte[] bytes = new byte[size];
     new Random(5).nextBytes(bytes);
     Path file = dir.resolve("served.bin");
@@ -118,7 +123,7 @@ class TransferServiceActorTest {
     ActorRef<SharesActor.Command> shares = testKit.spawn(SharesActor.create(
         NodeId.ofIdentityKey(new byte[] {7, (byte) ++nodes}), dir.resolve("data"), Clock.systemUTC()));
     TestProbe<SharesActor.AddResult> added = testKit.createTestProbe();
-    shares.tell(new SharesActor.AddShare(file, true, added.ref()));
+    shares.tell(new SharesActor.AddShare(file, true, pieceLength, added.ref()));
     String hash = assertInstanceOf(SharesActor.Added.class, added.receiveMessage(WAIT)).share().infoHash();
     TestProbe<Optional<SharesActor.Servable>> servable = testKit.createTestProbe();
     shares.tell(new SharesActor.GetServable(hash, servable.ref()));
@@ -134,10 +139,10 @@ class TransferServiceActorTest {
 
   @Test
   void blocksOfMultiBlockPiecesAreServedByConcurrentReadTasksAndAllVerify() throws Exception {
-    // 40 MiB gets 32 KiB pieces (two blocks each); BLOCKS_PER_READ + 3 requests span two read
+    // 40 MiB in 32 KiB pieces (two blocks each); BLOCKS_PER_READ + 3 requests span two read
     // tasks (all but 3, then 3) running at once, the second starting in the middle of a piece
     // (proofs from the leaf hashes)
-    Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC(), 40 * 1024 * 1024);
+    Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC(), 40 * 1024 * 1024, 32 * 1024);
     PieceGeometry g = f.share().metadata().info().geometry();
     assertEquals(2, g.blocksPerPiece());
     assertEquals(2, ServingSession.READS_IN_FLIGHT);
@@ -233,11 +238,11 @@ class TransferServiceActorTest {
 
   @Test
   void blockProofsComeFromTheStoredLeavesNotFromHashingThePieceOnDisk() throws Exception {
-    // 40 MiB gets 32 KiB pieces: block 1 of piece 3 is damaged in place (size and mtime kept,
+    // 40 MiB in 32 KiB pieces: block 1 of piece 3 is damaged in place (size and mtime kept,
     // so the share is still served). Block 0's proof is block 1's leaf hash: taken from the
     // leaves file it is the shared one and block 0 verifies; hashing the piece read from disk
     // would give the damaged block's hash, and block 0 would fail.
-    Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC(), 40 * 1024 * 1024);
+    Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC(), 40 * 1024 * 1024, 32 * 1024);
     PieceGeometry g = f.share().metadata().info().geometry();
     assertEquals(2, g.blocksPerPiece());
     FileTime modified = Files.getLastModifiedTime(f.file());
