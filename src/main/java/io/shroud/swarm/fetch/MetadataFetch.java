@@ -93,7 +93,8 @@ final class MetadataFetch {
    *
    * @param info bytes whose SHA-256 is {@code infoHash}
    * @throws BencodeException saying why the share cannot be fetched from it (a folder, an
-   *     encrypted share's dictionary, a name the path rules refuse, a shape Shroud does not serve)
+   *     encrypted share's dictionary, an empty file, a name the path rules refuse, a shape Shroud
+ *     does not serve)
    */
   static ShareLink linkOf(byte[] info, byte[] infoHash) {
     InfoDict dict;
@@ -107,6 +108,9 @@ final class MetadataFetch {
     }
     if (dict.sealedManifest().isPresent()) {
       throw new BencodeException("this info dictionary is an encrypted share's: fetch it by its link", -1);
+    }
+    if (dict.geometry().length() == 0) {
+      throw new BencodeException("the share is empty: nothing to download", -1);
     }
     String problem = FileNames.problem(dict.name());
     if (problem != null) {

@@ -176,6 +176,21 @@ class MetadataRunTest {
   }
 
   @Test
+  void aVerifiedDictionaryOfAnEmptyFileOrWithABadNameIsRefused() {
+    byte[] empty = new InfoDict("e.bin", new io.shroud.content.PieceGeometry(0, PIECE), null, null).encode();
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(io.shroud.content.BencodeException.class,
+        () -> MetadataFetch.linkOf(empty, Merkle.sha256().digest(empty)));
+    assertTrue(e.getMessage().contains("empty"), e.getMessage());
+    // "ab" made ".." in the bytes (the constructor refuses the name itself): in the file tree and as name
+    byte[] dots = new String(new InfoDict("ab", content.geometry, content.tree.root(), null).encode(),
+        java.nio.charset.StandardCharsets.ISO_8859_1).replace("2:ab", "2:..")
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    e = org.junit.jupiter.api.Assertions.assertThrows(io.shroud.content.BencodeException.class,
+        () -> MetadataFetch.linkOf(dots, Merkle.sha256().digest(dots)));
+    assertTrue(e.getMessage().contains("'.' or '..'"), e.getMessage());
+  }
+
+  @Test
   void aSilentSourceAskedForTheDictionaryIsDroppedAfterTheStallTimeout() {
     MutableClock clock = new MutableClock();
     MetadataRun timed = new MetadataRun(out, infoHash, NodeId.ofIdentityKey(new byte[] {9}), 8,
