@@ -3,7 +3,6 @@ package io.shroud.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shroud.content.BencodeException;
-import io.shroud.content.Magnet;
 import io.shroud.content.ShareLink;
 import io.shroud.content.ShareLinkException;
 import io.shroud.content.TorrentFile;

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shroud.content.HybridTorrent;
-import io.shroud.content.Magnet;
 import io.shroud.content.Metainfo;
 import io.shroud.content.ShareBuilder;
 import io.shroud.content.ShareMetadata;

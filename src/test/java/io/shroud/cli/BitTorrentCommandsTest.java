@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shroud.content.Magnet;
 import io.shroud.content.TorrentFile;
 import io.shroud.content.TorrentFixturesAccess;
 import java.nio.charset.StandardCharsets;
