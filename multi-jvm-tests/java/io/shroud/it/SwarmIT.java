@@ -157,6 +157,39 @@ class SwarmIT {
     return HexFormat.of().formatHex(sha.digest());
   }
 
+  /**
+   * A magnet as another client writes it (info-hash, dn, tr; no x.pl/x.len/x.root): the
+   * downloader fetches the info dictionary from the providers, checks it against the info-hash,
+   * then downloads. A small file of its own, so that it adds seconds, not a 64 MiB download.
+   */
+  @Test
+  @Order(0)
+  void aBareMagnetIsFetchedAfterItsMetadataComesFromTheProviders() throws Exception {
+    Path small = network.baseDir().resolve("small.bin");
+    byte[] bytes = new byte[3 * 1024 * 1024 + 17];
+    new Random(7).nextBytes(bytes);
+    Files.write(small, bytes);
+    String hash = null;
+    for (int provider : List.of(2, 3)) {
+      HttpResponse<String> rsp = send(network.node(provider), "POST", "/shroud/v1/shares",
+          "{\"path\":\"" + small + "\",\"public\":true}");
+      assertEquals(201, rsp.statusCode(), rsp.body());
+      hash = JSON.readTree(rsp.body()).path("infoHash").asText();
+    }
+    String bare = "magnet:?xt=urn:btmh:1220" + hash + "&dn=x&tr=udp://tracker.example:1";
+    Path out = network.baseDir().resolve("out-bare.bin");
+    HttpResponse<String> rsp = send(downloader(), "POST", "/shroud/v1/downloads",
+        "{\"link\":\"" + bare + "\",\"output\":\"" + out + "\",\"hops\":3}");
+    assertEquals(201, rsp.statusCode(), rsp.body());
+    JsonNode started = JSON.readTree(rsp.body());
+    assertEquals("FETCHING_METADATA", started.path("state").asText(), rsp.body());
+    JsonNode done = awaitState(started.path("id").asText(), "COMPLETE", Duration.ofMinutes(2));
+    String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    assertEquals(expected, sha256Of(out));
+    assertEquals(expected, done.path("sha256").asText());
+    assertEquals("small.bin", done.path("name").asText(), "the verified dictionary's name, not dn=x");
+  }
+
   @Test
   @Order(1)
   void aThirdNodeFetchesFromBothProvidersThroughThreeHopCircuits() throws Exception {

@@ -3,7 +3,6 @@ package io.shroud.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shroud.content.BencodeException;
-import io.shroud.content.Magnet;
 import io.shroud.content.ShareLink;
 import io.shroud.content.ShareLinkException;
 import io.shroud.content.TorrentFile;
@@ -25,9 +24,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * {@code /shroud/v1/downloads}: start a download from a link or a {@code .torrent} (POST; a magnet
- * without Shroud's metadata parameters and a multi-file torrent are refused with 400 saying they
- * are not supported yet), list
+ * {@code /shroud/v1/downloads}: start a download from a link or a {@code .torrent} (POST; a bare
+ * magnet naming the info-hash only is accepted and its metadata fetched from the providers; a
+ * multi-file torrent is refused with 400 saying it is not supported yet), list
  * and inspect downloads and their piece maps (GET), pause and resume them (POST {@code /{id}/pause}, {@code /{id}/resume}) and
  * cancel them (DELETE {@code /{id}}).
  */
@@ -116,15 +115,6 @@ final class DownloadsRoutes extends AllDirectives {
     });
   }
 
-  /** True for a well-formed magnet that names the info-hash only (other bad links: the actor says why). */
-  static boolean noMetadata(String link) {
-    try {
-      return link != null && !Magnet.parse(link.trim()).metadataKnown();
-    } catch (ShareLinkException e) {
-      return false;
-    }
-  }
-
   /** What a JSON POST asks for; {@code hops} is null when the body leaves it out. */
   record StartRequest(String link, String output, Integer hops) {}
 
@@ -166,9 +156,6 @@ final class DownloadsRoutes extends AllDirectives {
   }
 
   private Route start(ActorRef<DownloadsActor.Command> downloads, String link, String output, Integer hops) {
-    if (noMetadata(link)) {
-      return parent.error(StatusCodes.BAD_REQUEST, Magnet.NO_METADATA);
-    }
     CompletionStage<DownloadsActor.StartResult> result = AskPattern.ask(downloads,
         replyTo -> new DownloadsActor.StartDownload(link, output, hops, replyTo),
         DOWNLOADS_TIMEOUT, system.scheduler());

@@ -100,9 +100,7 @@ final class FetchCommand implements Callable<Integer> {
           "application/x-bittorrent", torrent, token, 201);
     }
     try {
-      if (!Magnet.parse(link).metadataKnown()) {
-        throw new ShroudCommand.UserError(Magnet.NO_METADATA);
-      }
+      Magnet.parse(link); // a bare magnet is fine: the node fetches its metadata from the providers
     } catch (ShareLinkException e) {
       throw new ShroudCommand.UserError("bad link: " + e.getMessage());
     }

@@ -26,10 +26,14 @@ import java.util.OptionalLong;
  * {@code dn}, {@code xt}, {@code xl} and Shroud's parameters may each appear once.
  */
 public final class Magnet {
-  /** What a download started from a magnet without Shroud's metadata parameters answers. */
+  /**
+   * Why a magnet without Shroud's metadata parameters is refused where the metadata must be in
+   * the link itself ({@link ShareLink#parse}); a download accepts it and fetches the metadata
+   * from the providers.
+   */
   public static final String NO_METADATA = "this link carries no metadata (x.pl, x.len, x.root),"
-      + " only the info-hash; fetching metadata from seeders is not supported yet:"
-      + " use the Shroud link or the .torrent of the share";
+      + " only the info-hash: a download fetches the metadata from the providers, but here the"
+      + " Shroud link or the .torrent of the share is needed";
 
   private static final String BTMH = "urn:btmh:";
   private static final String BTIH = "urn:btih:";

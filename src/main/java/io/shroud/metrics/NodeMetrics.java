@@ -39,7 +39,7 @@ public final class NodeMetrics {
   public enum LookupOutcome { VALUE_FOUND, VALUE_NOT_FOUND, NODES_FOUND, NO_ANSWER, LOCAL }
 
   /** What a download held against a source: a block failing its proof, a bad piece, a bad piece layer. */
-  public enum Strike { BAD_BLOCK, BAD_PIECE, BAD_PIECE_LAYER }
+  public enum Strike { BAD_BLOCK, BAD_PIECE, BAD_PIECE_LAYER, BAD_METADATA }
 
   /** The event-sourced actor whose journal write was timed. */
   public enum Journal { DOWNLOAD, SHARES }

@@ -5,7 +5,7 @@
 'use strict';
 (() => {
   const TOKEN_KEY = 'shroud-token';
-  const ACTIVE = ['STARTING', 'FINDING_PROVIDERS', 'FETCHING_PIECE_LAYER', 'DOWNLOADING'];
+  const ACTIVE = ['STARTING', 'FETCHING_METADATA', 'FINDING_PROVIDERS', 'FETCHING_PIECE_LAYER', 'DOWNLOADING'];
   const ENDED = ['COMPLETE', 'CANCELLED'];
   const POLL_MS = 1000;
   const $ = (id) => document.getElementById(id);

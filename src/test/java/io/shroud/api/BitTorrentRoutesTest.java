@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shroud.content.HybridTorrent;
-import io.shroud.content.Magnet;
 import io.shroud.content.Metainfo;
 import io.shroud.content.ShareBuilder;
 import io.shroud.content.ShareMetadata;
@@ -91,12 +90,20 @@ class BitTorrentRoutesTest {
   }
 
   @Test
-  void aBareMagnetIsRefusedSayingMetadataCannotBeFetchedYet() throws Exception {
+  void aBareMagnetStartsADownloadThatFetchesItsMetadata() throws Exception {
     String output = ManagementApiTest.home.resolve("downloads/bare.bin").toString();
     String bare = "magnet:?xt=urn:btmh:1220" + "ab".repeat(32) + "&dn=x.bin&tr=udp%3A%2F%2Ft%3A1";
-    assertError(post("/shroud/v1/downloads", JSON.createObjectNode().put("link", bare).put("output", output).toString()),
-        400, Magnet.NO_METADATA);
-    ManagementApiTest.downloads.expectNoMessage(Duration.ofMillis(200));
+    CompletableFuture<ManagementApiTest.Response> answer = CompletableFuture.supplyAsync(() -> {
+      try {
+        return post("/shroud/v1/downloads", JSON.createObjectNode().put("link", bare).put("output", output).toString());
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    var start = ManagementApiTest.downloads.expectMessageClass(DownloadsActor.StartDownload.class);
+    assertEquals(bare, start.link(), "the bare magnet reaches the downloads as given");
+    start.replyTo().tell(new DownloadsActor.Rejected(409, "taken"));
+    assertError(answer.get(), 409, "taken");
   }
 
   @Test

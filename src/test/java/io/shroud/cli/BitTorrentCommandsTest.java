@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shroud.content.Magnet;
 import io.shroud.content.TorrentFile;
 import io.shroud.content.TorrentFixturesAccess;
 import java.nio.charset.StandardCharsets;
@@ -72,13 +71,17 @@ class BitTorrentCommandsTest {
   }
 
   @Test
-  void fetchOfABareMagnetSaysMetadataCannotBeFetchedYet() throws Exception {
-    try (FakeNode node = new FakeNode()) {
-      FakeNode.Result r = node.run("fetch", "magnet:?xt=urn:btmh:1220" + HASH + "&dn=f.bin&tr=http://t/a",
-          "-o", dir.resolve("f.bin").toString());
+  void fetchOfABareMagnetPostsItToTheNode() throws Exception {
+    String bare = "magnet:?xt=urn:btmh:1220" + HASH + "&dn=f.bin&tr=http://t/a";
+    try (FakeNode node = new FakeNode().answer("POST", "/shroud/v1/downloads", 400,
+        "{\"status\":400,\"error\":\"nope\"}")) {
+      FakeNode.Result r = node.run("fetch", bare, "-o", dir.resolve("f.bin").toString());
       assertNotEquals(0, r.code());
-      assertTrue(r.err().contains(Magnet.NO_METADATA), r.err());
-      r = node.run("fetch", dir.resolve("missing.torrent").toString(), "-o", dir.resolve("f.bin").toString());
+      assertTrue(r.err().contains("nope"), r.err());
+      assertTrue(new String(node.sent.get(0).body(), StandardCharsets.UTF_8).contains(HASH), "the magnet is posted");
+    }
+    try (FakeNode node = new FakeNode()) {
+      FakeNode.Result r = node.run("fetch", dir.resolve("missing.torrent").toString(), "-o", dir.resolve("f.bin").toString());
       assertTrue(r.err().contains("neither a magnet link nor a .torrent file"), r.err());
       assertTrue(node.requests.isEmpty(), node.requests.toString());
     }

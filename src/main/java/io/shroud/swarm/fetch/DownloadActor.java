@@ -1,6 +1,7 @@
 package io.shroud.swarm.fetch;
 
 import io.shroud.circuit.CircuitsActor;
+import io.shroud.content.Magnet;
 import io.shroud.content.ShareLink;
 import io.shroud.identity.NodeId;
 import io.shroud.lookup.RecordLookupsActor;
@@ -102,6 +103,9 @@ public final class DownloadActor extends DownloadJournalActor {
 
   enum Retry implements Command { INSTANCE }
 
+  /** The metadata phase verified the info dictionary of a bare magnet: {@code link} is what it stands for. */
+  record MetadataVerified(ShareLink link) implements Command {}
+
   private enum Tick implements Command { INSTANCE }
 
   /**
@@ -154,6 +158,17 @@ public final class DownloadActor extends DownloadJournalActor {
   private boolean layerLost;
   /** True while picking waits for the re-check that follows a layer fetched again. */
   private boolean pickAfterRecheck;
+  /**
+   * The metadata phase of a download started from a bare magnet; null once the link file holds
+   * the full link (and for every other download). Kept across a pause so that its session
+   * epochs (negative, counting down) never repeat among this actor's children.
+   */
+  private MetadataRun metadata;
+  /** True while the metadata phase runs (not paused, not ended). */
+  private boolean metadataRunning;
+  private int metadataHops;
+  /** The last session epoch a finished metadata phase used. */
+  private long metadataEpochs;
 
   public static Behavior<Command> create(String id, Setup setup) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new DownloadActor(ctx, timers, id, setup)));
@@ -172,14 +187,69 @@ public final class DownloadActor extends DownloadJournalActor {
   }
 
   @Override
+  MetadataRun metadataRun() {
+    return run == null && metadata != null && !metadata.done() ? metadata : null;
+  }
+
+  @Override
   CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> runCommands(
       CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> running) {
     return running
-        .onCommand(ProvidersFound.class, (s, c) -> whileRunning(() -> run.providersFound(c.providers(), c.error())))
-        .onCommand(FromSource.class, (s, c) -> whileRunning(() -> run.onReport(c.report())))
-        .onCommand(SourceStopped.class, (s, c) -> whileRunning(() -> run.onStopped(c.provider(), c.epoch())))
-        .onCommand(Retry.class, (s, c) -> whileRunning(this::findProviders))
-        .onCommand(Tick.class, (s, c) -> whileRunning(() -> run.tick()));
+        .onCommand(ProvidersFound.class, (s, c) -> fetchingMetadata()
+            ? whileFetchingMetadata(() -> metadata.providersFound(c.providers(), c.error()))
+            : whileRunning(() -> run.providersFound(c.providers(), c.error())))
+        .onCommand(FromSource.class, (s, c) -> c.report().epoch() < 0
+            ? whileFetchingMetadata(() -> metadata.onReport(c.report()))
+            : whileRunning(() -> run.onReport(c.report())))
+        .onCommand(SourceStopped.class, (s, c) -> c.epoch() < 0
+            ? whileFetchingMetadata(() -> metadata.onStopped(c.provider(), c.epoch()))
+            : whileRunning(() -> run.onStopped(c.provider(), c.epoch())))
+        .onCommand(Retry.class, (s, c) -> fetchingMetadata()
+            ? whileFetchingMetadata(this::findProviders) : whileRunning(this::findProviders))
+        .onCommand(Tick.class, (s, c) -> fetchingMetadata()
+            ? whileFetchingMetadata(() -> metadata.tick()) : whileRunning(() -> run.tick()))
+        .onCommand(MetadataVerified.class, this::onMetadataVerified);
+  }
+
+  private boolean fetchingMetadata() {
+    return run == null && metadata != null && metadataRunning && !metadata.done();
+  }
+
+  private Effect<DownloadEvent, DownloadState> whileFetchingMetadata(Runnable action) {
+    if (fetchingMetadata()) {
+      action.run();
+    }
+    return Effect().none();
+  }
+
+  /**
+   * The info dictionary is verified: the full link replaces the bare magnet in the link file
+   * (written and forced), so a restarted node does not fetch the metadata again, and the
+   * download goes on exactly as one started from the full link.
+   */
+  private Effect<DownloadEvent, DownloadState> onMetadataVerified(DownloadState state, MetadataVerified verified) {
+    if (state.finished()) {
+      return Effect().none();
+    }
+    boolean goOn = metadataRunning && !state.paused;
+    metadataRunning = false;
+    if (metadata != null) {
+      metadataEpochs = metadata.lastEpoch();
+    }
+    metadata = null;
+    try {
+      store.writeLink(id, verified.link().format());
+    } catch (java.io.IOException e) {
+      context.getSelf().tell(new OutputDone(new PartFileActor.OutputDone(null,
+          new java.io.IOException("cannot store the link: " + e.getMessage()))));
+      return Effect().none();
+    }
+    context.getLog().info("download {}: metadata verified ({} bytes, {} pieces)", id,
+        verified.link().geometry().length(), verified.link().geometry().pieceCount());
+    if (goOn) {
+      begin(state);
+    }
+    return Effect().none();
   }
 
   private Effect<DownloadEvent, DownloadState> whileRunning(Runnable action) {
@@ -198,7 +268,12 @@ public final class DownloadActor extends DownloadJournalActor {
     }
     ShareLink link;
     try {
-      link = ShareLink.parse(store.readLink(id).orElseThrow(() -> new IllegalStateException("link file missing")));
+      Magnet magnet = Magnet.parse(store.readLink(id).orElseThrow(() -> new IllegalStateException("link file missing")));
+      if (!magnet.metadataKnown()) {
+        beginMetadata(magnet, state);
+        return;
+      }
+      link = magnet.requireShareLink();
     } catch (RuntimeException e) {
       context.getSelf().tell(new OutputDone(new PartFileActor.OutputDone(null, e)));
       return;
@@ -232,6 +307,18 @@ public final class DownloadActor extends DownloadJournalActor {
       return;
     }
     findProvidersOrFinish(state);
+  }
+
+  /** A bare magnet's download (re)starts its metadata phase: find providers, ask them for the info dictionary. */
+  private void beginMetadata(Magnet magnet, DownloadState state) {
+    if (metadata == null || metadata.done()) {
+      metadata = new MetadataRun(new MetadataIo(), magnet.infoHash(), setup.self(),
+          setup.settings().maxProvidersPerDownload(), setup.settings().stallTimeout(), setup.clock(), metrics,
+          metadata == null ? metadataEpochs : metadata.lastEpoch());
+    }
+    metadataHops = state.started.hops();
+    metadataRunning = true;
+    findProviders();
   }
 
   /** Every piece is on disk (e.g. a crash or pause hit between the last piece and the output): finish. */
@@ -273,16 +360,23 @@ public final class DownloadActor extends DownloadJournalActor {
 
   /** Asks for providers (static list, or a DHT lookup through a circuit). */
   void findProviders() {
+    if (fetchingMetadata()) {
+      lookUpProviders(metadata.infoHash(), metadataHops);
+      return;
+    }
     if (run == null || !run.running()) {
       return;
     }
     run.lookingForProviders();
+    lookUpProviders(run.link().infoHash(), run.hops());
+  }
+
+  private void lookUpProviders(byte[] infoHash, int hops) {
     if (!setup.staticProviders().isEmpty()) {
       context.getSelf().tell(new ProvidersFound(setup.staticProviders(), null));
       return;
     }
-    sessions.lookUp(setup.lookups(), run.link().infoHash(), run.hops(), LOOKUP_TIMEOUT, setup.clock(),
-        ProvidersFound::new);
+    sessions.lookUp(setup.lookups(), infoHash, hops, LOOKUP_TIMEOUT, setup.clock(), ProvidersFound::new);
   }
 
   /**
@@ -351,6 +445,7 @@ public final class DownloadActor extends DownloadJournalActor {
 
   @Override
   void pauseRun() {
+    stopMetadata();
     if (run != null) {
       run.stopAll();
     }
@@ -360,11 +455,59 @@ public final class DownloadActor extends DownloadJournalActor {
   /** Its run, retry timer, piece downloads and output digest stop. */
   @Override
   void endRun() {
+    stopMetadata();
     timers.cancel(Retry.INSTANCE);
     if (run != null) {
       run.end();
       pieces.stopAll();
       partFile.tell(PartFileActor.DiscardOutputDigest.INSTANCE);
+    }
+  }
+
+  private void stopMetadata() {
+    if (metadata != null) {
+      metadata.stopAll();
+    }
+    metadataRunning = false;
+  }
+
+  /** The metadata phase's hands (sessions, lookups, timers in this actor's context). */
+  private final class MetadataIo implements MetadataRun.Io {
+    @Override
+    public void connect(NodeId provider, long epoch) {
+      sessions.connect(provider, epoch, metadata.infoHash(), metadataHops);
+    }
+
+    @Override
+    public void sendAll(NodeId provider, long epoch, List<TransferMessage> messages) {
+      sessions.sendAll(provider, messages);
+    }
+
+    @Override
+    public void close(NodeId provider, long epoch) {
+      sessions.close(provider);
+    }
+
+    @Override
+    public void retryLater() {
+      timers.startSingleTimer(Retry.INSTANCE, RETRY);
+    }
+
+    @Override
+    public void verified(ShareLink link) {
+      context.getSelf().tell(new MetadataVerified(link));
+    }
+
+    @Override
+    public void unusable(String reason) {
+      metadataRunning = false;
+      context.getSelf().tell(new OutputDone(new PartFileActor.OutputDone(null,
+          new IllegalStateException("the share cannot be fetched: " + reason))));
+    }
+
+    @Override
+    public void log(String message) {
+      context.getLog().info("download {}: {}", id, message);
     }
   }
 

@@ -1,6 +1,6 @@
 package io.shroud.swarm.fetch;
 
-import io.shroud.content.ShareLink;
+import io.shroud.content.Magnet;
 import io.shroud.metrics.Metrics;
 import io.shroud.metrics.NodeMetrics;
 import io.shroud.swarm.fetch.DownloadActor.Cancel;
@@ -78,6 +78,9 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
 
   /** The live run, or null before it is set up (the view shows it when there is one). */
   abstract DownloadRun run();
+
+  /** The metadata phase of a bare magnet's download while it runs, else null (the view shows it). */
+  abstract MetadataRun metadataRun();
 
   /** Sets up or resumes the live run from the journaled state (after a start, resume or recovery). */
   abstract void begin(DownloadState state);
@@ -223,7 +226,8 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
     if (state.started != null) {
       return Effect().reply(start.replyTo(), view(state));
     }
-    ShareLink link = ShareLink.parse(start.link());
+    // a bare magnet (info-hash only) is accepted: its metadata is fetched from the providers
+    Magnet link = Magnet.parse(start.link());
     try {
       store.writeLink(id, start.link());
     } catch (java.io.IOException e) {
@@ -370,7 +374,7 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
   }
 
   DownloadView view(DownloadState state) {
-    return DownloadView.of(id, state, run(), finishingError);
+    return DownloadView.of(id, state, run(), metadataRun(), finishingError);
   }
 
   PieceMap pieces(DownloadState state) {

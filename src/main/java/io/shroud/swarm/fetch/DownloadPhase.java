@@ -8,6 +8,11 @@ package io.shroud.swarm.fetch;
 public enum DownloadPhase {
   /** Accepted; nothing asked for yet (or re-checking the part file after a restart). */
   STARTING,
+  /**
+   * Started from a bare magnet: asking the providers for the info dictionary and checking it
+   * against the info-hash (the journal's STARTING, until the metadata is known).
+   */
+  FETCHING_METADATA,
   /** No source is connected: looking providers up (again). */
   FINDING_PROVIDERS,
   /** Fetching the piece layer from a source and checking it against the link's pieces root. */

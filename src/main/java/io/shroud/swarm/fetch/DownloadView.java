@@ -8,7 +8,7 @@ import java.util.List;
  * One download as {@code GET /shroud/v1/downloads[/{id}]} shows it. Field names are the JSON
  * names. No key material (the link is not shown).
  *
- * @param state the {@link DownloadPhase}'s name: STARTING, FINDING_PROVIDERS, FETCHING_PIECE_LAYER,
+ * @param state the {@link DownloadPhase}'s name: STARTING, FETCHING_METADATA, FINDING_PROVIDERS, FETCHING_PIECE_LAYER,
  *     DOWNLOADING, FINISHING, PAUSED, COMPLETE, CANCELLED or FAILED
  * @param name the file name from the manifest (encrypted) or the link's dn (public), if known
  * @param rate bytes per second of verified blocks over the last 10 s
@@ -37,7 +37,17 @@ public record DownloadView(
     String error) {
 
   static DownloadView of(String id, DownloadState state, DownloadRun run, String finishingError) {
+    return of(id, state, run, null, finishingError);
+  }
+
+  /** {@code metadata}: the metadata phase of a bare magnet's download, while it runs (else null). */
+  static DownloadView of(String id, DownloadState state, DownloadRun run, MetadataRun metadata, String finishingError) {
     DownloadPhase journaled = state.phase();
+    if (run == null && metadata != null && journaled == DownloadPhase.STARTING) {
+      return new DownloadView(id, DownloadPhase.FETCHING_METADATA.name(), state.started.infoHashHex(), null, 0, 0,
+          0, 0, 0, metadata.sourceViews(), List.of(), 0, 0, state.started.outputPath(), null,
+          metadata.transientError());
+    }
     DownloadPhase phase = journaled != DownloadPhase.STARTING || run == null ? journaled : run.phase();
     String output = state.started == null ? null : state.started.outputPath();
     String infoHash = state.started == null ? null : state.started.infoHashHex();

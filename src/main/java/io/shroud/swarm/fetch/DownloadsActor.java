@@ -1,5 +1,6 @@
 package io.shroud.swarm.fetch;
 
+import io.shroud.content.Magnet;
 import io.shroud.content.ShareLink;
 import io.shroud.content.ShareLinkException;
 import io.shroud.serialization.ShroudSerializable;
@@ -168,14 +169,15 @@ public final class DownloadsActor
 
   private Effect<DownloadRegistered, State> onStart(State state, StartDownload start) {
     Optional<String> problem = Optional.empty();
-    ShareLink link = null;
+    Magnet link = null;
     try {
-      link = ShareLink.parse(start.link() == null ? "" : start.link().trim());
+      // a bare magnet (info-hash only) is accepted: the download fetches its metadata first
+      link = Magnet.parse(start.link() == null ? "" : start.link().trim());
     } catch (ShareLinkException e) {
       problem = Optional.of("bad link: " + e.getMessage());
     }
     int hops = start.hops() == null ? setup.settings().defaultHops() : start.hops();
-    if (problem.isEmpty() && link.geometry().length() == 0) {
+    if (problem.isEmpty() && link.shareLink().map(l -> l.geometry().length() == 0).orElse(false)) {
       problem = Optional.of("the share is empty: nothing to download");
     }
     if (problem.isEmpty() && (hops < 1 || hops > 4)) {
@@ -192,7 +194,7 @@ public final class DownloadsActor
       return Effect().reply(start.replyTo(), new Rejected(409, "output file exists or is taken: " + output));
     }
     Path plain = OutputPart.of(output);
-    if (link.encrypted() && Files.exists(plain, LinkOption.NOFOLLOW_LINKS)) {
+    if (link.shareLink().map(ShareLink::encrypted).orElse(false) && Files.exists(plain, LinkOption.NOFOLLOW_LINKS)) {
       // an encrypted share is decrypted into <output>.part: a file or link already there is
       // someone else's, and is neither written through, truncated nor deleted
       return Effect().reply(start.replyTo(), new Rejected(409, "a file is already at " + plain

@@ -38,6 +38,11 @@ record ServedShare(ShareMetadata metadata, String infoHashHex, FileChannel data,
     return new ServedShare(metadata, metadata.infoHashHex(), data, leaves);
   }
 
+  /** The share's bencoded info dictionary, exactly the bytes its info-hash is the SHA-256 of. */
+  byte[] infoBytes() {
+    return metadata.info().encode();
+  }
+
   PieceGeometry geometry() {
     return metadata.info().geometry();
   }

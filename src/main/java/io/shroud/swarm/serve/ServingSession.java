@@ -33,6 +33,8 @@ import org.slf4j.Logger;
  *       HASH_REQUEST past the last piece, more than {@link TransferCodec#MAX_QUEUED_REQUESTS}
  *       queued block requests, or a message a provider does not take: violations. CANCEL drops
  *       a queued request.
+ *   <li>METADATA_REQUEST (after HELLO was accepted): a piece of the public share's bencoded
+ *       info dictionary; an encrypted share REFUSEs it and the stream ends.
  *   <li>Queued block requests become read tasks ({@link #pump()}): while fewer than
  *       {@link #READS_IN_FLIGHT} run and fewer than {@link #MAX_OUTBOUND_CHUNKS} chunks wait for
  *       stream credit, one task takes up to {@link FileRun#BLOCKS_PER_READ} requests in order; a
@@ -159,9 +161,36 @@ final class ServingSession {
       queue.add(r);
     } else if (m instanceof TransferMessage.Cancel c) {
       queue.removeIf(q -> q.piece() == c.piece() && q.offset() == c.offset());
+    } else if (m instanceof TransferMessage.MetadataRequest r) {
+      onMetadataRequest(requireShare(), r);
     } else {
       throw new TransferProtocolException("a provider does not accept " + m.type());
     }
+  }
+
+  /**
+   * Answers a METADATA_REQUEST from the share's info dictionary, for a public share only: an
+   * encrypted share's info-hash is not public and its metadata lives in the sealed manifest of
+   * its link, so the request is REFUSEd (unknown share) and the stream ends, as if the share
+   * were not served here. A piece past the dictionary's end is a violation.
+   */
+  private void onMetadataRequest(ServedShare accepted, TransferMessage.MetadataRequest r)
+      throws TransferProtocolException {
+    if (accepted.metadata().encrypted()) {
+      refuse(TransferMessage.RefuseReason.UNKNOWN_SHARE, 0);
+      return;
+    }
+    byte[] info = accepted.infoBytes();
+    if (info.length > TransferCodec.MAX_METADATA_BYTES) {
+      refuse(TransferMessage.RefuseReason.UNKNOWN_SHARE, 0); // never for a single-file share
+      return;
+    }
+    if (r.piece() >= TransferMessage.Metadata.pieceCount(info.length)) {
+      throw new TransferProtocolException("metadata request past the dictionary's end");
+    }
+    int from = r.piece() * TransferCodec.METADATA_PIECE_BYTES;
+    send(new TransferMessage.Metadata(info.length, r.piece(), Arrays.copyOfRange(info, from,
+        from + TransferMessage.Metadata.pieceSize(info.length, r.piece()))));
   }
 
   private ServedShare requireShare() throws TransferProtocolException {

@@ -10,6 +10,8 @@ import io.shroud.swarm.transfer.TransferMessage.HashRequest;
 import io.shroud.swarm.transfer.TransferMessage.Hashes;
 import io.shroud.swarm.transfer.TransferMessage.Have;
 import io.shroud.swarm.transfer.TransferMessage.Hello;
+import io.shroud.swarm.transfer.TransferMessage.Metadata;
+import io.shroud.swarm.transfer.TransferMessage.MetadataRequest;
 import io.shroud.swarm.transfer.TransferMessage.Refuse;
 import io.shroud.swarm.transfer.TransferMessage.RefuseReason;
 import io.shroud.swarm.transfer.TransferMessage.Reject;
@@ -49,6 +51,13 @@ public final class TransferCodec {
   public static final int MAX_MESSAGE_BYTES = MAX_BLOCK_LENGTH + 512;
   /** Info-hash length in HELLO (SHA-256, BEP 52 v2). */
   public static final int INFO_HASH_BYTES = 32;
+
+  /** Largest info dictionary sent or accepted in METADATA (BEP 9 leaves it open; a single-file one is < 1 KiB). */
+  public static final int MAX_METADATA_BYTES = 1024 * 1024;
+  /** Bytes per METADATA piece (as in BEP 9); every piece but the last is this long. */
+  public static final int METADATA_PIECE_BYTES = 16 * 1024;
+  /** Pieces of the largest info dictionary. */
+  public static final int MAX_METADATA_PIECES = MAX_METADATA_BYTES / METADATA_PIECE_BYTES;
 
   private static final int HAVE_ALL = 0;
   private static final int HAVE_BITFIELD = 1;
@@ -93,6 +102,10 @@ public final class TransferCodec {
       b.putInt(r.piece()).putInt(r.offset()).put((byte) r.reason().code);
     } else if (m instanceof Cancel c) {
       b.putInt(c.piece()).putInt(c.offset());
+    } else if (m instanceof MetadataRequest r) {
+      b.putInt(r.piece());
+    } else if (m instanceof Metadata d) {
+      b.putInt(d.totalLength()).putInt(d.piece()).put(d.data());
     }
     return b.array();
   }
@@ -128,6 +141,10 @@ public final class TransferCodec {
       fields = 9 + k.sharedProof().length + k.length();
     } else if (m instanceof Reject) {
       fields = 9;
+    } else if (m instanceof MetadataRequest) {
+      fields = 4;
+    } else if (m instanceof Metadata d) {
+      fields = 8 + d.data().length;
     } else {
       fields = 8;
     }
@@ -224,6 +241,24 @@ public final class TransferCodec {
         case CANCEL -> {
           need(b, 8, type);
           yield new Cancel(b.getInt(), b.getInt());
+        }
+        case METADATA_REQUEST -> {
+          need(b, 4, type);
+          yield new MetadataRequest(b.getInt());
+        }
+        case METADATA -> {
+          need(b, 8, type);
+          int total = b.getInt();
+          int piece = b.getInt();
+          if (total < 1 || total > MAX_METADATA_BYTES) {
+            throw new TransferProtocolException("metadata length must be 1.." + MAX_METADATA_BYTES);
+          }
+          if (piece < 0 || piece >= Metadata.pieceCount(total)) {
+            throw new TransferProtocolException("metadata piece " + piece + " past the last");
+          }
+          int size = Metadata.pieceSize(total, piece);
+          need(b, size, type);
+          yield new Metadata(total, piece, bytes(b, size));
         }
       };
       if (b.hasRemaining()) {

@@ -402,6 +402,82 @@ public sealed interface TransferMessage {
     }
   }
 
+  /**
+   * Downloader → provider: piece {@code piece} (16 KiB, {@link TransferCodec#METADATA_PIECE_BYTES})
+   * of the share's bencoded info dictionary, the share HELLO named (BEP 9's idea). A provider
+   * answers only for a public share; for an encrypted one it REFUSEs and ends the stream.
+   */
+  record MetadataRequest(int piece) implements TransferMessage {
+    public MetadataRequest {
+      if (piece < 0 || piece >= TransferCodec.MAX_METADATA_PIECES) {
+        throw new IllegalArgumentException("metadata piece must be 0.." + (TransferCodec.MAX_METADATA_PIECES - 1));
+      }
+    }
+
+    @Override
+    public TransferMessageType type() {
+      return TransferMessageType.METADATA_REQUEST;
+    }
+  }
+
+  /**
+   * Provider → downloader: piece {@code piece} of the info dictionary, whose whole length is
+   * {@code totalLength} (1..{@link TransferCodec#MAX_METADATA_BYTES}); every piece but the last is
+   * 16 KiB, the last holds the rest. The downloader trusts none of it until the SHA-256 of the
+   * whole dictionary equals the info-hash.
+   */
+  record Metadata(int totalLength, int piece, byte[] data) implements TransferMessage {
+    public Metadata {
+      if (totalLength < 1 || totalLength > TransferCodec.MAX_METADATA_BYTES) {
+        throw new IllegalArgumentException("metadata length must be 1.." + TransferCodec.MAX_METADATA_BYTES);
+      }
+      if (piece < 0 || piece >= pieceCount(totalLength)) {
+        throw new IllegalArgumentException("metadata piece " + piece + " past the last of " + pieceCount(totalLength));
+      }
+      if (data == null || data.length != pieceSize(totalLength, piece)) {
+        throw new IllegalArgumentException("metadata piece " + piece + " must hold "
+            + pieceSize(totalLength, piece) + " bytes");
+      }
+      data = data.clone();
+    }
+
+    /** Pieces of a dictionary of {@code totalLength} bytes. */
+    public static int pieceCount(int totalLength) {
+      return (totalLength + TransferCodec.METADATA_PIECE_BYTES - 1) / TransferCodec.METADATA_PIECE_BYTES;
+    }
+
+    /** Bytes of piece {@code piece} of a dictionary of {@code totalLength} bytes. */
+    public static int pieceSize(int totalLength, int piece) {
+      return Math.min(TransferCodec.METADATA_PIECE_BYTES, totalLength - piece * TransferCodec.METADATA_PIECE_BYTES);
+    }
+
+    @Override
+    public byte[] data() {
+      return data.clone();
+    }
+
+    @Override
+    public TransferMessageType type() {
+      return TransferMessageType.METADATA;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Metadata m && totalLength == m.totalLength && piece == m.piece
+          && Arrays.equals(data, m.data);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(totalLength, piece, Arrays.hashCode(data));
+    }
+
+    @Override
+    public String toString() {
+      return "Metadata[total=" + totalLength + ", piece=" + piece + ", length=" + data.length + "]";
+    }
+  }
+
   private static void checkBlockAddress(int piece, int offset) {
     if (piece < 0 || piece >= TransferCodec.MAX_PIECE_COUNT) {
       throw new IllegalArgumentException("piece index out of range: " + piece);

@@ -10,7 +10,9 @@ public enum TransferMessageType {
   BLOCK_REQUEST(6),
   BLOCK(7),
   REJECT(8),
-  CANCEL(9);
+  CANCEL(9),
+  METADATA_REQUEST(10),
+  METADATA(11);
 
   private final int code;
 

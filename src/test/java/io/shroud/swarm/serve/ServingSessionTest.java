@@ -207,6 +207,46 @@ class ServingSessionTest {
   }
 
   @Test
+  void aMetadataRequestIsAnsweredWithThePublicSharesExactInfoBytesAndOnePastTheEndEndsTheStream() throws Exception {
+    RecordingIo io = new RecordingIo();
+    ServingSession s = accepted(io, session(io));
+    s.received(one(new TransferMessage.MetadataRequest(0)));
+    TransferMessage.Metadata m = assertInstanceOf(TransferMessage.Metadata.class, io.sent.remove(0));
+    byte[] info = metadata.info().encode();
+    assertEquals(info.length, m.totalLength());
+    assertArrayEquals(info, m.data(), "the whole (small) dictionary in piece 0");
+    assertArrayEquals(metadata.infoHash(), java.security.MessageDigest.getInstance("SHA-256").digest(m.data()));
+    assertFalse(io.ended);
+
+    s.received(one(new TransferMessage.MetadataRequest(1)));
+    assertTrue(io.ended);
+    assertTrue(io.sent.isEmpty());
+    assertEquals(1, counters.view(0).violations());
+  }
+
+  @Test
+  void anEncryptedShareNeverAnswersAMetadataRequest() throws IOException {
+    Path plain = Files.write(dir.resolve("secret.bin"), content.content);
+    metadata = new ShareBuilder(new SecureRandom()).build(plain,
+        ShareOptions.encrypted(dir.resolve("secret.cipher")).withPieceLength(PIECE));
+    dataFile = metadata.dataFile();
+    RecordingIo io = new RecordingIo();
+    ServingSession s = accepted(io, session(io));
+    s.received(one(new TransferMessage.MetadataRequest(0)));
+    assertEquals(List.of(new TransferMessage.Refuse(TransferMessage.RefuseReason.UNKNOWN_SHARE, 0)), io.sent);
+    assertTrue(io.ended);
+  }
+
+  @Test
+  void aMetadataRequestBeforeTheShareWasAcceptedEndsTheStream() {
+    RecordingIo io = new RecordingIo();
+    ServingSession s = session(io);
+    s.received(one(new TransferMessage.MetadataRequest(0)));
+    assertTrue(io.ended);
+    assertTrue(io.sent.isEmpty());
+  }
+
+  @Test
   void requestsThatDoNotFitTheShareAreRejectedAndNotRead() {
     RecordingIo io = new RecordingIo();
     ServingSession s = accepted(io, session(io));

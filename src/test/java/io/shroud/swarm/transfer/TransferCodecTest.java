@@ -51,6 +51,10 @@ class TransferCodecTest {
         HEX.formatHex(TransferCodec.encode(new Block(1, 16384, new byte[32], new byte[] {-1}))));
     assertEquals("0009" + "09" + "00000002" + "00000000",
         HEX.formatHex(TransferCodec.encode(new TransferMessage.Cancel(2, 0))));
+    assertEquals("0005" + "0a" + "00000001",
+        HEX.formatHex(TransferCodec.encode(new TransferMessage.MetadataRequest(1))));
+    assertEquals("000c" + "0b" + "00004003" + "00000001" + "616263",
+        HEX.formatHex(TransferCodec.encode(new TransferMessage.Metadata(16387, 1, "abc".getBytes()))));
   }
 
   @Test
@@ -100,7 +104,17 @@ class TransferCodecTest {
       "0000",                          // empty message
       "4301" + "07",                   // length above the limit (17153)
       "0001" + "00",                   // unknown type 0
-      "0001" + "0a",                   // unknown type 10
+      "0001" + "0c",                   // unknown type 12
+      "0001" + "0a",                   // METADATA_REQUEST truncated
+      "0006" + "0a" + "00000000" + "00", // METADATA_REQUEST trailing byte
+      "0005" + "0a" + "00000040",      // METADATA_REQUEST piece 64 (past 1 MiB)
+      "0005" + "0a" + "ffffffff",      // METADATA_REQUEST negative piece
+      "000a" + "0b" + "00000001" + "00000000" + "6162", // METADATA longer than its total
+      "000a" + "0b" + "00000003" + "00000000" + "61", // METADATA shorter than its piece
+      "000a" + "0b" + "00000000" + "00000000" + "61", // METADATA total 0
+      "000a" + "0b" + "00100001" + "00000000" + "61", // METADATA total above 1 MiB
+      "000a" + "0b" + "00000003" + "00000001" + "61", // METADATA piece past the last
+      "0009" + "0b" + "00000003" + "00000000", // METADATA without data
       "0022" + "0102" + "0000000000000000000000000000000000000000000000000000000000000000", // HELLO with wrong version
       "0020" + "0101",                 // HELLO truncated
       "0003" + "0200" + "00",          // HAVE all with trailing byte

@@ -58,7 +58,13 @@ final class TransferSamples {
         new Reject(5, 16384, RejectReason.NOT_AVAILABLE),
         new Reject(5, 0, RejectReason.BUSY),
         new Reject(5, 0, RejectReason.RATE_LIMITED),
-        new Cancel(9, 32768));
+        new Cancel(9, 32768),
+        new TransferMessage.MetadataRequest(0),
+        new TransferMessage.MetadataRequest(TransferCodec.MAX_METADATA_PIECES - 1),
+        new TransferMessage.Metadata(1, 0, filled(1, 9)),
+        new TransferMessage.Metadata(16384 + 5, 1, filled(5, 10)),
+        new TransferMessage.Metadata(TransferCodec.MAX_METADATA_BYTES, TransferCodec.MAX_METADATA_PIECES - 1,
+            filled(16384, 11)));
   }
 
   /** All samples framed back to back, as a stream would carry them. */
