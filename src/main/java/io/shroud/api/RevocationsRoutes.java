@@ -24,10 +24,11 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * {@code /shroud/v1/revocations}: the network's revocation list this node holds (GET), and
  * publishing a newer one (POST {@code {"revocations": "<armored list>"}}): the node verifies it
  * against its network's authorities and, if it is newer, takes it up and hands it to every other
- * relay (docs/deployment.md, "Revoke a relay").
+ * relay (docs/deployment.md, "Revoke a relay"). The body is bounded like every other
+ * ({@link ShroudRoutes#MAX_BODY_BYTES}, 8 KiB: lists of up to about 170 revoked relays); a
+ * larger list is published as a file beside {@code network.conf}.
  */
 final class RevocationsRoutes extends AllDirectives {
-  /** An armored list of the largest size the codec allows is ~2.3 MiB; the body limit is lower. */
   private final ActorSystem<?> system;
   private final ObjectMapper mapper;
   private final ShroudRoutes parent;
