@@ -2,13 +2,12 @@ package io.shroud.node.admission;
 
 import io.shroud.admission.NetworkDefinition;
 import io.shroud.admission.RevocationList;
+import io.shroud.content.DurableFiles;
 import io.shroud.identity.NodeId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.HashSet;
 import java.util.Optional;
@@ -194,14 +193,8 @@ public final class RevocationsActor extends AbstractBehavior<RevocationsActor.Co
 
   private void save(RevocationList list) {
     Path file = setup.dataDir().resolve(FILE);
-    Path tmp = setup.dataDir().resolve(FILE + ".tmp");
     try {
-      Files.writeString(tmp, list.armor(), StandardCharsets.US_ASCII);
-      try {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      DurableFiles.writeAtomically(file, list.armor().getBytes(StandardCharsets.US_ASCII));
     } catch (IOException e) {
       getContext().getLog().warn("cannot save the revocation list to {}: {}", file, e.getMessage());
     }
