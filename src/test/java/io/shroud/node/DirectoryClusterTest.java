@@ -1,10 +1,9 @@
 package io.shroud.node;
 
+import io.shroud.testutil.LoopbackCluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.shroud.crypto.Ed25519;
 import io.shroud.crypto.OnionKeyPair;
 import io.shroud.crypto.OnionKeys;
@@ -18,8 +17,6 @@ import io.shroud.identity.SignedDescriptor;
 import io.shroud.node.admission.Revocations;
 import io.shroud.testutil.SeededRandom;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -81,12 +78,12 @@ class DirectoryClusterTest {
     List<ActorTestKit> kits = new ArrayList<>();
     List<ShroudSettings> settings = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      int clusterPort = freePort();
+      int clusterPort = LoopbackCluster.freePort();
       ShroudSettings s = ShroudSettings.from(NodeConfig.load(Map.of(
-          "shroud.host", "127.0.0.1", "shroud.cluster-port", clusterPort, "shroud.data-port", freePort(),
+          "shroud.host", "127.0.0.1", "shroud.cluster-port", clusterPort, "shroud.data-port", LoopbackCluster.freePort(),
           "shroud.data-dir", tmp.resolve("n" + i).toString()), Optional.empty()));
       settings.add(s);
-      kits.add(ActorTestKit.create(NodeConfig.SYSTEM_NAME, clusterConfig(clusterPort)));
+      kits.add(ActorTestKit.create(NodeConfig.SYSTEM_NAME, LoopbackCluster.memberConfig(clusterPort)));
     }
     var seed = Cluster.get(kits.get(0).system()).selfMember().address();
     kits.forEach(k -> Cluster.get(k.system()).manager().tell(Join.create(seed)));
@@ -119,21 +116,6 @@ class DirectoryClusterTest {
     return views;
   }
 
-  private static Config clusterConfig(int port) {
-    return ConfigFactory.parseString("""
-        pekko.actor.provider = cluster
-        pekko.remote.artery.transport = tcp
-        pekko.remote.artery.canonical.hostname = "127.0.0.1"
-        pekko.remote.artery.canonical.port = %d
-        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-        pekko.cluster.distributed-data.notify-subscribers-interval = 100ms
-        pekko.cluster.distributed-data.gossip-interval = 500ms
-        pekko.actor.serializers.shroud-kryo = "io.shroud.serialization.KryoSerializer"
-        pekko.actor.serialization-bindings { "io.shroud.serialization.ShroudSerializable" = shroud-kryo }
-        pekko.actor.serialization-identifiers { "io.shroud.serialization.KryoSerializer" = 7400 }
-        pekko.actor.allow-java-serialization = off
-        """.formatted(port)).withFallback(ConfigFactory.load());
-  }
 
   private static int countUp(ActorTestKit k) {
     int up = 0;
@@ -145,11 +127,6 @@ class DirectoryClusterTest {
     return up;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
   @AfterAll
   static void shutdown() throws IOException {

@@ -3,19 +3,15 @@ package io.shroud.node.admission;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.shroud.admission.NetworkDefinition;
 import io.shroud.admission.NetworkFiles;
 import io.shroud.admission.RevocationList;
 import io.shroud.crypto.Ed25519;
 import io.shroud.identity.NodeId;
 import io.shroud.node.NodeConfig;
+import io.shroud.testutil.LoopbackCluster;
 import io.shroud.testutil.MutableClock;
 import io.shroud.testutil.SeededRandom;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,10 +70,10 @@ class RevocationsActorTest {
     NodeId idB = NodeId.ofIdentityKey(Ed25519.generate(SeededRandom.of(2)).publicKey());
     NodeId idC = NodeId.ofIdentityKey(Ed25519.generate(SeededRandom.of(3)).publicKey());
 
-    int portB = freePort();
-    a = ActorTestKit.create(NodeConfig.SYSTEM_NAME, clusterConfig(freePort()));
-    b = ActorTestKit.create(NodeConfig.SYSTEM_NAME, clusterConfig(portB));
-    c = ActorTestKit.create(NodeConfig.SYSTEM_NAME, clusterConfig(freePort()));
+    int portB = LoopbackCluster.freePort();
+    a = ActorTestKit.create(NodeConfig.SYSTEM_NAME, LoopbackCluster.memberConfig(LoopbackCluster.freePort()));
+    b = ActorTestKit.create(NodeConfig.SYSTEM_NAME, LoopbackCluster.memberConfig(portB));
+    c = ActorTestKit.create(NodeConfig.SYSTEM_NAME, LoopbackCluster.memberConfig(LoopbackCluster.freePort()));
     for (ActorTestKit k : List.of(a, b, c)) {
       Cluster.get(k.system()).manager().tell(Join.create(Cluster.get(a.system()).selfMember().address()));
     }
@@ -131,7 +127,7 @@ class RevocationsActorTest {
     Files.writeString(data.resolve(RevocationsActor.FILE), RevocationList.unsigned(network.id(), 1, now,
         Set.of(revoked)).sign(authorities.get(1)).sign(authorities.get(2)).armor());
 
-    a = ActorTestKit.create(NodeConfig.SYSTEM_NAME, clusterConfig(freePort()));
+    a = ActorTestKit.create(NodeConfig.SYSTEM_NAME, LoopbackCluster.memberConfig(LoopbackCluster.freePort()));
     ActorRef<RevocationsActor.Command> actor = a.spawn(RevocationsActor.create(new RevocationsActor.Setup(
         network, netDir, data, NodeId.ofIdentityKey(new byte[] {1}))));
     TestProbe<Optional<RevocationList>> current = a.createTestProbe();
@@ -140,25 +136,5 @@ class RevocationsActorTest {
     assertEquals(Set.of(revoked), Revocations.get(a.system()).revoked());
   }
 
-  private static Config clusterConfig(int port) {
-    return ConfigFactory.parseString("""
-        pekko.actor.provider = cluster
-        pekko.remote.artery.transport = tcp
-        pekko.remote.artery.canonical.hostname = "127.0.0.1"
-        pekko.remote.artery.canonical.port = %d
-        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-        pekko.cluster.distributed-data.notify-subscribers-interval = 100ms
-        pekko.cluster.distributed-data.gossip-interval = 300ms
-        pekko.actor.serializers.shroud-kryo = "io.shroud.serialization.KryoSerializer"
-        pekko.actor.serialization-bindings { "io.shroud.serialization.ShroudSerializable" = shroud-kryo }
-        pekko.actor.serialization-identifiers { "io.shroud.serialization.KryoSerializer" = 7400 }
-        pekko.actor.allow-java-serialization = off
-        """.formatted(port)).withFallback(ConfigFactory.load());
-  }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }
