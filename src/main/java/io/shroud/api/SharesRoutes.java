@@ -50,7 +50,8 @@ final class SharesRoutes extends AllDirectives {
     return pathPrefix("shares", () -> concat(
         pathEndOrSingleSlash(() -> concat(
             get(() -> onSuccess(list(shares), views -> completeOK(
-                Map.of("shares", views.stream().map(SharesRoutes::withoutLink).toList()), Jackson.marshaller(mapper)))),
+                Map.of("shares", views.stream().filter(v -> v.memberOf() == null).map(SharesRoutes::withoutLink)
+                    .toList()), Jackson.marshaller(mapper)))),
             post(() -> entity(Unmarshaller.entityToString(), body -> add(shares, body))))),
         pathPrefix(segment -> concat(
             pathEndOrSingleSlash(() -> delete(() -> remove(shares, segment))),
@@ -61,7 +62,7 @@ final class SharesRoutes extends AllDirectives {
   /** A share as a listing shows it: everything but the link, which may carry the key. */
   static SharesActor.ShareView withoutLink(SharesActor.ShareView v) {
     return new SharesActor.ShareView(v.infoHash(), null, v.name(), v.path(), v.encrypted(), v.length(),
-        v.pieceLength(), v.pieces(), v.addedAt(), v.stale(), v.staleReason());
+        v.pieceLength(), v.pieces(), v.addedAt(), v.stale(), v.staleReason(), v.files(), v.memberOf());
   }
 
   private Route link(ActorRef<SharesActor.Command> shares, String infoHash) {
@@ -163,6 +164,10 @@ final class SharesRoutes extends AllDirectives {
       if (servable.isEmpty()) {
         return parent.error(StatusCodes.NOT_FOUND, "no current share " + infoHash);
       }
+      if (servable.get().isFolder()) {
+        return hybrid ? parent.error(StatusCodes.CONFLICT, "no hybrid .torrent of a folder yet: export it as v2")
+            : folderTorrent(shares, infoHash);
+      }
       if (servable.get().metadata().encrypted()) {
         return parent.error(StatusCodes.CONFLICT,
             "an encrypted share has no .torrent: its link carries the key; share with public=true");
@@ -176,6 +181,13 @@ final class SharesRoutes extends AllDirectives {
       return onSuccess(export, e -> e.torrent() != null ? attachment(infoHash, e.torrent())
           : parent.error(StatusCodes.CONFLICT, e.problem()));
     });
+  }
+
+  private Route folderTorrent(ActorRef<SharesActor.Command> shares, String infoHash) {
+    CompletionStage<Optional<byte[]>> t = AskPattern.ask(shares,
+        replyTo -> new SharesActor.FolderTorrent(infoHash, replyTo), ShroudRoutes.ASK_TIMEOUT, system.scheduler());
+    return onSuccess(t, torrent -> torrent.isPresent() ? attachment(infoHash, torrent.get())
+        : parent.error(StatusCodes.CONFLICT, "the folder's piece layers are not readable now; see the node's log"));
   }
 
   /** A hybrid export, or why there is none (an empty file, a file changed since it was shared). */

@@ -84,6 +84,8 @@ final class ServingSession {
   private final ArrayDeque<BlockRequest> queue = new ArrayDeque<>();
   private final SessionProofs proofs = new SessionProofs(PROOF_CACHE_PIECES);
   private ServedShare share;
+  /** The info dictionary of the folder HELLO named; null unless the share is a folder's record. */
+  private byte[] folderInfo;
   private boolean helloSeen;
   private int readsInFlight;
   private boolean closing;
@@ -162,7 +164,11 @@ final class ServingSession {
     } else if (m instanceof TransferMessage.Cancel c) {
       queue.removeIf(q -> q.piece() == c.piece() && q.offset() == c.offset());
     } else if (m instanceof TransferMessage.MetadataRequest r) {
-      onMetadataRequest(requireShare(), r);
+      if (folderInfo != null) {
+        sendMetadata(folderInfo, r);
+      } else {
+        onMetadataRequest(requireShare(), r);
+      }
     } else {
       throw new TransferProtocolException("a provider does not accept " + m.type());
     }
@@ -180,7 +186,11 @@ final class ServingSession {
       refuse(TransferMessage.RefuseReason.UNKNOWN_SHARE, 0);
       return;
     }
-    byte[] info = accepted.infoBytes();
+    sendMetadata(accepted.infoBytes(), r);
+  }
+
+  /** Sends piece {@code r.piece()} of {@code info}; a dictionary over the bound is REFUSEd as unknown. */
+  private void sendMetadata(byte[] info, TransferMessage.MetadataRequest r) throws TransferProtocolException {
     if (info.length > TransferCodec.MAX_METADATA_BYTES) {
       refuse(TransferMessage.RefuseReason.UNKNOWN_SHARE, 0); // never for a single-file share
       return;
@@ -219,6 +229,20 @@ final class ServingSession {
       refuse(TransferMessage.RefuseReason.STALE, 60);
       return;
     }
+    send(TransferMessage.Have.allPieces());
+  }
+
+  /**
+   * The share HELLO named is a folder's record: it serves the folder's info dictionary to
+   * METADATA_REQUESTs. It has no pieces of its own (its files are member shares, fetched under
+   * their own info-hashes): it answers HELLO with the usual HAVE, which a metadata phase ignores,
+   * and any piece or hash request on it is a violation.
+   */
+  void folderFound(byte[] info) {
+    if (closing) {
+      return;
+    }
+    folderInfo = info.clone();
     send(TransferMessage.Have.allPieces());
   }
 

@@ -92,6 +92,15 @@ public final class SharesActor
   /** A lost or damaged layer file was rebuilt ({@code failure} null) or could not be. */
   private record LayerRebuilt(String infoHashHex, Throwable failure) implements Command {}
 
+  /** A folder's files were hashed (or that failed). */
+  private record FolderBuilt(AddShare request, FolderShares.Built built, Throwable failure) implements Command {}
+
+  /**
+   * The {@code .torrent} of a shared public folder (its info dictionary and its files' piece
+   * layers); empty for an unknown hash or a share that is not a folder.
+   */
+  public record FolderTorrent(String infoHashHex, ActorRef<Optional<byte[]>> replyTo) implements Command {}
+
   /** The outcome of {@link AddShare}: the share, or a refusal with an HTTP-like status. */
   public sealed interface AddResult {}
 
@@ -104,7 +113,20 @@ public final class SharesActor
    * A share ready to serve pieces from: its bytes, and the leaf hashes written when it was shared
    * or downloaded ({@link ShareStore}; that file may be missing or damaged: then pieces are hashed).
    */
-  public record Servable(ShareMetadata metadata, Path dataFile, Path leavesFile) {}
+  public record Servable(ShareMetadata metadata, Path dataFile, Path leavesFile, byte[] folderInfo) {
+    public Servable(ShareMetadata metadata, Path dataFile, Path leavesFile) {
+      this(metadata, dataFile, leavesFile, null);
+    }
+
+    /** A folder's record: it serves its info dictionary (metadata exchange) and no pieces. */
+    static Servable folder(byte[] info) {
+      return new Servable(null, null, null, info);
+    }
+
+    public boolean isFolder() {
+      return folderInfo != null;
+    }
+  }
 
   /** One share as the API shows it. The link holds the key of an encrypted share. */
   public record ShareView(
@@ -118,7 +140,9 @@ public final class SharesActor
       int pieces,
       String addedAt,
       boolean stale,
-      String staleReason) {}
+      String staleReason,
+      int files,
+      String memberOf) {}
 
   private final ActorContext<Command> context;
   private final ShareStore store;
@@ -130,6 +154,7 @@ public final class SharesActor
   /** Inline layers met while recovering an older journal or snapshot, written to files when recovery completes. */
   private final Map<String, byte[]> inlineLayers = new HashMap<>();
   private final NodeMetrics metrics;
+  private final FolderShares folders = new FolderShares();
 
   public static Behavior<Command> create(NodeId nodeId, Path dataDir, Clock clock) {
     return Behaviors.setup(ctx -> new SharesActor(ctx, nodeId, new ShareStore(dataDir), clock));
@@ -184,6 +209,8 @@ public final class SharesActor
         .onCommand(GetServable.class, this::onGetServable)
         .onCommand(AdoptDownload.class, this::onAdoptDownload)
         .onCommand(LayerRebuilt.class, this::onLayerRebuilt)
+        .onCommand(FolderBuilt.class, this::onFolderBuilt)
+        .onCommand(FolderTorrent.class, this::onFolderTorrent)
         .build();
   }
 
@@ -235,6 +262,9 @@ public final class SharesActor
 
   private Effect<Event, State> onAddShare(State state, AddShare cmd) {
     Path path = cmd.path().normalize();
+    if (path.isAbsolute() && Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return onAddFolder(state, cmd, path);
+    }
     Optional<String> problem = ShareFileCheck.problem(path);
     if (problem.isPresent()) {
       return Effect().reply(cmd.replyTo(), new Refused(400, problem.get()));
@@ -250,6 +280,65 @@ public final class SharesActor
     context.pipeToSelf(work, (built, failure) ->
         failure == null ? built : new Built(cmd, null, null, null, failure));
     return Effect().none();
+  }
+
+  private Effect<Event, State> onAddFolder(State state, AddShare cmd, Path dir) {
+    if (!cmd.publicShare()) {
+      return Effect().reply(cmd.replyTo(), new Refused(400, "a folder is shared public only for now "
+          + "(share it with public=true, or share its files one by one): " + dir));
+    }
+    if (building.contains(dir) || sharedAlready(state, dir, true)) {
+      return Effect().reply(cmd.replyTo(), new Refused(409, "already shared publicly: " + dir));
+    }
+    building.add(dir);
+    CompletableFuture<FolderShares.Built> work = CompletableFuture.supplyAsync(() -> {
+      try {
+        return FolderShares.build(store, builder, dir, cmd.pieceLength());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, blocking);
+    context.pipeToSelf(work, (built, failure) -> new FolderBuilt(cmd, built,
+        failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : failure));
+    return Effect().none();
+  }
+
+  private Effect<Event, State> onFolderBuilt(State state, FolderBuilt b) {
+    Path dir = b.request().path().normalize();
+    building.remove(dir);
+    if (b.failure() != null) {
+      context.getLog().warn("sharing folder {} failed: {}", dir, b.failure().getMessage());
+      return Effect().reply(b.request().replyTo(), new Refused(
+          b.failure() instanceof IllegalArgumentException ? 400 : 500,
+          "cannot share " + dir + ": " + b.failure().getMessage()));
+    }
+    String hash = b.built().folder().infoHashHex();
+    if (state.shares().containsKey(hash)) {
+      return Effect().reply(b.request().replyTo(), new Refused(409, "already shared: " + hash));
+    }
+    b.built().members().forEach(m -> loaded.put(m.metadata()));
+    List<Event> events = FolderShares.events(b.built(), state.shares(), clock.instant());
+    context.getLog().info("sharing folder {} ({} files) as {}", dir.getFileName(),
+        b.built().folder().files().size(), hash);
+    long start = System.nanoTime();
+    return Effect().persist(events).thenRun(s -> {
+      metrics.journalWrite(NodeMetrics.Journal.SHARES, System.nanoTime() - start);
+      metrics.shares(s.shares().size());
+    }).thenReply(b.request().replyTo(), s -> new Added(view(s, s.shares().get(hash))));
+  }
+
+  private Effect<Event, State> onFolderTorrent(State state, FolderTorrent cmd) {
+    ShareAdded s = state.shares().get(cmd.infoHashHex());
+    Optional<io.shroud.content.Folder> folder = s == null ? Optional.empty() : folders.folderOf(s);
+    if (folder.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), Optional.empty());
+    }
+    try {
+      return Effect().reply(cmd.replyTo(), Optional.of(FolderShares.torrent(folder.get(), store, state.shares())));
+    } catch (PieceLayerFile.Unusable e) {
+      context.getLog().warn("folder {}: no .torrent: {}", cmd.infoHashHex(), e.getMessage());
+      return Effect().reply(cmd.replyTo(), Optional.empty());
+    }
   }
 
   private Built build(AddShare cmd, Path path, Path temp, Path leaves) {
@@ -302,7 +391,7 @@ public final class SharesActor
     loaded.put(m);
     context.getLog().info("sharing {} as {}", path.getFileName(), m.infoHashHex());
     return persist(event)
-        .thenReply(b.request().replyTo(), s -> new Added(view(event)));
+        .thenReply(b.request().replyTo(), s -> new Added(view(s, event)));
   }
 
   private Effect<Event, State> onAdoptDownload(State state, AdoptDownload cmd) {
@@ -333,32 +422,43 @@ public final class SharesActor
     ShareAdded event = new ShareAdded(link.infoHashHex(), cmd.output().toString(), !link.encrypted(),
         info.get().encode(), layerSha, fingerprint.get().size(), fingerprint.get().modifiedMillis(),
         clock.instant());
-    return persist(event).thenReply(cmd.replyTo(), s -> new Added(view(event)));
+    return persist(event).thenReply(cmd.replyTo(), s -> new Added(view(s, event)));
   }
 
   private Effect<Event, State> onListShares(State state, ListShares cmd) {
     List<ShareView> views = new ArrayList<>();
     for (ShareAdded s : state.shares().values()) {
-      views.add(view(s));
+      views.add(view(state, s));
     }
     views.sort(Comparator.comparing(ShareView::addedAt).thenComparing(ShareView::infoHash));
     return Effect().reply(cmd.replyTo(), views);
   }
 
   private Effect<Event, State> onRemoveShare(State state, RemoveShare cmd) {
-    if (!state.shares().containsKey(cmd.infoHashHex())) {
+    ShareAdded removed = state.shares().get(cmd.infoHashHex());
+    if (removed == null) {
       return Effect().reply(cmd.replyTo(), false);
     }
-    loaded.forget(cmd.infoHashHex());
-    return persist(new ShareRemoved(cmd.infoHashHex()))
-        .thenRun(s -> store.delete(cmd.infoHashHex()))
+    // a folder goes with the members shared from under its directory
+    List<String> hashes = new ArrayList<>(folders.folderOf(removed)
+        .map(f -> FolderShares.members(f, removed, state.shares())).orElse(List.of()));
+    hashes.add(cmd.infoHashHex());
+    hashes.forEach(loaded::forget);
+    List<Event> events = new ArrayList<>();
+    hashes.forEach(h -> events.add(new ShareRemoved(h)));
+    return Effect().persist(events)
+        .thenRun(s -> hashes.forEach(store::delete))
+        .thenRun(s -> metrics.shares(s.shares().size()))
         .thenReply(cmd.replyTo(), s -> true);
   }
 
   private Effect<Event, State> onGetServable(State state, GetServable cmd) {
     ShareAdded s = state.shares().get(cmd.infoHashHex());
-    if (s == null || staleness(s).isPresent()) {
+    if (s == null || staleness(state, s).isPresent()) {
       return Effect().reply(cmd.replyTo(), Optional.empty());
+    }
+    if (folders.folderOf(s).isPresent()) {
+      return Effect().reply(cmd.replyTo(), Optional.of(Servable.folder(s.infoDict())));
     }
     ShareMetadata m = loaded.get(s.infoHashHex());
     return Effect().reply(cmd.replyTo(), Optional.of(new Servable(m, m.dataFile(), store.leavesFile(s.infoHashHex()))));
@@ -378,7 +478,13 @@ public final class SharesActor
         .anyMatch(s -> s.sourcePath().equals(p) && s.publicShare() == publicShare);
   }
 
-  /** Why the share is not served: its file changed or vanished, or its piece layer is not usable. */
+  /** Why the share is not served: its file changed or vanished, or its piece layer is not usable; for a folder, a member's. */
+  private Optional<String> staleness(State state, ShareAdded s) {
+    Optional<io.shroud.content.Folder> folder = folders.folderOf(s);
+    return folder.isPresent() ? FolderShares.staleness(folder.get(), s, state.shares(), this::staleness)
+        : staleness(s);
+  }
+
   private Optional<String> staleness(ShareAdded s) {
     Optional<String> changed = ShareFileCheck.staleness(Path.of(s.sourcePath()),
         new ShareFileCheck.Fingerprint(s.sourceSize(), s.sourceModifiedMillis()));
@@ -400,11 +506,22 @@ public final class SharesActor
     });
   }
 
-  private ShareView view(ShareAdded s) {
+  private ShareView view(State state, ShareAdded s) {
+    Optional<String> stale = staleness(state, s);
+    Optional<io.shroud.content.Folder> folder = folders.folderOf(s);
+    if (folder.isPresent()) {
+      io.shroud.content.Folder f = folder.get();
+      int pieces = f.files().stream().mapToInt(e -> e.geometry(f.pieceLength()).pieceCount()).sum();
+      return new ShareView(s.infoHashHex(), f.link(), f.name(), s.sourcePath(), false, f.totalLength(),
+          f.pieceLength(), pieces, s.addedAt().toString(), stale.isPresent(), stale.orElse(null), f.files().size(), null);
+    }
     InfoDict info = InfoDict.parse(s.infoDict());
-    Optional<String> stale = staleness(s);
+    String memberOf = state.shares().values().stream()
+        .filter(other -> folders.folderOf(other).map(f -> FolderShares.members(f, other, state.shares())
+            .contains(s.infoHashHex())).orElse(false))
+        .map(ShareAdded::infoHashHex).findFirst().orElse(null);
     return new ShareView(s.infoHashHex(), loaded.link(s).format(), Path.of(s.sourcePath()).getFileName().toString(),
         s.sourcePath(), !s.publicShare(), info.geometry().length(), info.geometry().pieceLength(),
-        info.geometry().pieceCount(), s.addedAt().toString(), stale.isPresent(), stale.orElse(null));
+        info.geometry().pieceCount(), s.addedAt().toString(), stale.isPresent(), stale.orElse(null), 1, memberOf);
   }
 }

@@ -160,7 +160,11 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
       s.session.shareUnknown();
     } else {
       SharesActor.Servable servable = found.servable().get();
-      s.session.shareFound(servable.metadata(), servable.dataFile(), servable.leavesFile());
+      if (servable.isFolder()) {
+        s.session.folderFound(servable.folderInfo());
+      } else {
+        s.session.shareFound(servable.metadata(), servable.dataFile(), servable.leavesFile());
+      }
     }
     return this;
   }

@@ -172,7 +172,7 @@ final class SwarmNet {
       } else if (c instanceof SharesActor.ListShares l) {
         l.replyTo().tell(List.of(new SharesActor.ShareView(share.infoHashHex(), share.link().format(), "f",
             share.dataFile().toString(), share.encrypted(), share.length(), share.pieceLength(),
-            share.info().geometry().pieceCount(), Instant.now().toString(), false, null)));
+            share.info().geometry().pieceCount(), Instant.now().toString(), false, null, 1, null)));
       }
       return Behaviors.same();
     });

@@ -39,7 +39,7 @@ class ProviderAnnouncerActorTest {
 
   private static SharesActor.ShareView share(String hex, boolean stale) {
     return new SharesActor.ShareView(hex, "shroud:?", "f", "/f", true, 10, 16384, 1, "2026-01-01T00:00:00Z",
-        stale, stale ? "changed" : null);
+        stale, stale ? "changed" : null, 1, null);
   }
 
   @Test
