@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shroud.content.BencodeException;
 import io.shroud.content.ShareLink;
 import io.shroud.content.ShareLinkException;
+import io.shroud.content.Folder;
+import io.shroud.content.Metainfo;
 import io.shroud.content.TorrentFile;
 import io.shroud.swarm.fetch.DownloadView;
 import io.shroud.swarm.fetch.DownloadsActor;
@@ -26,7 +28,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 /**
  * {@code /shroud/v1/downloads}: start a download from a link or a {@code .torrent} (POST; a bare
  * magnet naming the info-hash only is accepted and its metadata fetched from the providers; a
- * multi-file torrent is refused with 400 saying it is not supported yet), list
+ * folder's link or multi-file torrent downloads the folder, or the files it selects), list
  * and inspect downloads and their piece maps (GET), pause and resume them (POST {@code /{id}/pause}, {@code /{id}/resume}) and
  * cancel them (DELETE {@code /{id}}).
  */
@@ -51,8 +53,9 @@ final class DownloadsRoutes extends AllDirectives {
                 AskPattern.ask(downloads, DownloadsActor.GetDownloads::new, DOWNLOADS_TIMEOUT, system.scheduler()),
                 views -> completeOK(Map.of("downloads", views), Jackson.marshaller(mapper)))),
             post(() -> extractRequest(request -> RequestGuard.TORRENT.equals(mediaType(request))
-                ? parameterOptional("output", output -> parameterOptional("hops", hops ->
-                    entity(Unmarshaller.entityToByteArray(), torrent -> startTorrent(downloads, torrent, output, hops))))
+                ? parameterOptional("output", output -> parameterOptional("hops", hops -> parameterOptional("files",
+                    files -> entity(Unmarshaller.entityToByteArray(),
+                        torrent -> startTorrent(downloads, torrent, output, hops, files)))))
                 : entity(Unmarshaller.entityToString(), body -> start(downloads, body)))))),
         pathPrefix(id -> concat(
             pathEndOrSingleSlash(() -> concat(
@@ -84,10 +87,18 @@ final class DownloadsRoutes extends AllDirectives {
 
   /** A {@code .torrent} body: its link, with the output and hops from the query. */
   private Route startTorrent(ActorRef<DownloadsActor.Command> downloads, byte[] torrent, Optional<String> output,
-      Optional<String> hopsText) {
-    ShareLink link;
+      Optional<String> hopsText, Optional<String> files) {
+    String link;
+    byte[] folderInfo = null;
     try {
-      link = TorrentFile.linkOf(torrent);
+      Metainfo parsed = Metainfo.parse(torrent);
+      if (parsed.singleFile()) {
+        link = TorrentFile.linkOf(parsed).format();
+      } else {
+        Folder folder = Folder.of(parsed);
+        link = folder.link();
+        folderInfo = folder.infoBytes();
+      }
     } catch (BencodeException | ShareLinkException e) {
       return parent.error(StatusCodes.BAD_REQUEST, "not a usable .torrent: " + e.getMessage());
     }
@@ -106,17 +117,19 @@ final class DownloadsRoutes extends AllDirectives {
       }
     }
     Integer hopCount = hops;
+    byte[] metadata = folderInfo;
     return parent.withHandles(handles -> {
       PathPolicy.Decision d = parent.paths(handles).output(output.get());
       if (d instanceof PathPolicy.Refused r) {
         return parent.error(StatusCodes.get(r.status()), r.reason());
       }
-      return start(downloads, link.format(), ((PathPolicy.Allowed) d).path().toString(), hopCount);
+      return start(downloads, new DownloadsActor.StartDownload(link, ((PathPolicy.Allowed) d).path().toString(),
+          hopCount, metadata, files.orElse(null), null));
     });
   }
 
   /** What a JSON POST asks for; {@code hops} is null when the body leaves it out. */
-  record StartRequest(String link, String output, Integer hops) {}
+  record StartRequest(String link, String output, Integer hops, String files) {}
 
   /** Checks a JSON POST body. Pure: any text gives a request or a 400 reason. */
   static JsonBody<StartRequest> parseStart(ObjectMapper mapper, String body) {
@@ -137,7 +150,14 @@ final class DownloadsRoutes extends AllDirectives {
       }
       hops = json.get("hops").asInt();
     }
-    return new JsonBody.Valid<>(new StartRequest(json.get("link").asText(), json.get("output").asText(), hops));
+    String files = null;
+    if (json.has("files")) {
+      if (!json.get("files").isTextual()) {
+        return new JsonBody.Invalid<>("files must be a string of file numbers and ranges, e.g. \"1,3-5\"");
+      }
+      files = json.get("files").asText();
+    }
+    return new JsonBody.Valid<>(new StartRequest(json.get("link").asText(), json.get("output").asText(), hops, files));
   }
 
   private Route start(ActorRef<DownloadsActor.Command> downloads, String body) {
@@ -151,13 +171,16 @@ final class DownloadsRoutes extends AllDirectives {
       if (d instanceof PathPolicy.Refused r) {
         return parent.error(StatusCodes.get(r.status()), r.reason());
       }
-      return start(downloads, request.link(), ((PathPolicy.Allowed) d).path().toString(), request.hops());
+      return start(downloads, new DownloadsActor.StartDownload(request.link(),
+          ((PathPolicy.Allowed) d).path().toString(), request.hops(), null, request.files(), null));
     });
   }
 
-  private Route start(ActorRef<DownloadsActor.Command> downloads, String link, String output, Integer hops) {
+  /** Asks for {@code start} (its replyTo is filled in here). */
+  private Route start(ActorRef<DownloadsActor.Command> downloads, DownloadsActor.StartDownload start) {
     CompletionStage<DownloadsActor.StartResult> result = AskPattern.ask(downloads,
-        replyTo -> new DownloadsActor.StartDownload(link, output, hops, replyTo),
+        replyTo -> new DownloadsActor.StartDownload(start.link(), start.outputPath(), start.hops(), start.metadata(),
+            start.files(), replyTo),
         DOWNLOADS_TIMEOUT, system.scheduler());
     return onSuccess(result, r -> {
       if (r instanceof DownloadsActor.Started s) {

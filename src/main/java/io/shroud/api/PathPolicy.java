@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which files the management API may share and where a download may write: a share's file
- * must lie under one of the share roots and an output under one of the download roots, and
- * neither may lie in the node's data directory (keys, journal, ciphertext, the token),
- * whatever the roots say. Paths are judged by where they really are: normalised, and every part
+ * Which files the management API may share and where a download may write: a share's file or
+ * folder must lie under one of the share roots and an output under one of the download roots,
+ * neither may lie in the node's data directory (keys, journal, ciphertext, the token), and a
+ * shared folder may not hold it, whatever the roots say. Paths are judged by where they really are: normalised, and every part
  * that exists resolved with {@link Path#toRealPath} (symbolic links followed), so neither
  * {@code ..} nor a link leads out. The allowed path handed on is that resolved path.
  *
@@ -57,6 +57,11 @@ public final class PathPolicy {
       return new Refused(400, "the node cannot resolve " + lexical + ": " + e.getClass().getSimpleName());
     }
     Decision d = judge(real, shareRoots, "share", "shroud.management.share-roots");
+    if (d instanceof Allowed && dataDir.startsWith(real)) {
+      // a folder share takes every file under it: one holding the data directory would share the keys
+      return new Refused(403, "share " + real + " holds the node's data directory (keys, journal, ciphertext, "
+          + "token): never shareable");
+    }
     return d instanceof Refused ? d : new Allowed(real);
   }
 

@@ -29,11 +29,16 @@ import picocli.CommandLine.Parameters;
 final class FetchCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "LINK|FILE.torrent",
-      description = "the share link (magnet:?xt=urn:btmh:…) or a v2/hybrid single-file .torrent")
+      description = "the share link (magnet:?xt=urn:btmh:…) or a v2/hybrid .torrent (a file or a folder)")
   String link;
 
-  @Option(names = {"-o", "--output"}, required = true, description = "where the node writes the file")
+  @Option(names = {"-o", "--output"}, required = true,
+      description = "where the node writes the file (for a folder: the directory it creates)")
   Path output;
+
+  @Option(names = {"--files", "--select-file"}, paramLabel = "N,M-K",
+      description = "a folder's files to fetch, numbered from 1 in the folder's order (as aria2's --select-file)")
+  String files;
 
   @Option(names = "--hops", description = "relays per circuit, 1-4 (default ${DEFAULT-VALUE})", defaultValue = "3")
   int hops;
@@ -72,8 +77,17 @@ final class FetchCommand implements Callable<Integer> {
           + (view.path("error").isTextual() ? ": " + view.path("error").asText() : ""));
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("path    %s%nsize    %d bytes%nsha256  %s%n", view.path("outputPath").asText(),
-        view.path("bytesTotal").asLong(), view.path("sha256").asText());
+    if (view.path("files").isArray()) {
+      long fetched = 0;
+      for (JsonNode f : view.path("files")) {
+        fetched += f.path("selected").asBoolean() ? 1 : 0;
+      }
+      out.printf("path    %s%nfiles   %d of %d%nsize    %d bytes%n", view.path("outputPath").asText(), fetched,
+          view.path("files").size(), view.path("bytesTotal").asLong());
+    } else {
+      out.printf("path    %s%nsize    %d bytes%nsha256  %s%n", view.path("outputPath").asText(),
+          view.path("bytesTotal").asLong(), view.path("sha256").asText());
+    }
     out.flush();
     return 0;
   }
@@ -95,7 +109,8 @@ final class FetchCommand implements Callable<Integer> {
       } catch (IOException e) {
         throw new ShroudCommand.UserError("cannot read " + link + ": " + e.getMessage());
       }
-      String query = "?output=" + URLEncoder.encode(out, StandardCharsets.UTF_8) + "&hops=" + hops;
+      String query = "?output=" + URLEncoder.encode(out, StandardCharsets.UTF_8) + "&hops=" + hops
+          + (files == null ? "" : "&files=" + URLEncoder.encode(files, StandardCharsets.UTF_8));
       return StatusCommand.ManagementClient.sendBytes(api.url, "/shroud/v1/downloads" + query,
           "application/x-bittorrent", torrent, token, 201);
     }
@@ -105,6 +120,9 @@ final class FetchCommand implements Callable<Integer> {
       throw new ShroudCommand.UserError("bad link: " + e.getMessage());
     }
     ObjectNode body = JsonNodeFactory.instance.objectNode().put("link", link).put("output", out).put("hops", hops);
+    if (files != null) {
+      body.put("files", files);
+    }
     return StatusCommand.ManagementClient.send(api.url, "/shroud/v1/downloads", "POST", body.toString(), token, 201);
   }
 

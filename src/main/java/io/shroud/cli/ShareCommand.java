@@ -18,10 +18,11 @@ import picocli.CommandLine.Parameters;
  * file on a node, prints its link, and for a public share can save its {@code .torrent}.
  */
 @Command(name = "share", mixinStandardHelpOptions = true,
-    description = "Share a file (encrypted unless --public) and print its link.")
+    description = "Share a file (encrypted unless --public) or a folder (--public) and print its link.")
 final class ShareCommand implements Callable<Integer> {
 
-  @Parameters(paramLabel = "FILE", description = "the file to share (the node reads it from its own disk)")
+  @Parameters(paramLabel = "FILE|DIR",
+      description = "the file or folder to share (the node reads it from its own disk)")
   Path file;
 
   @Option(names = "--public", description = "share unencrypted: plain BEP 52 info-hash, anyone can read it")

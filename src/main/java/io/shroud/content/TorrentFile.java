@@ -16,14 +16,13 @@ import java.util.List;
  * info-hash. A hybrid torrent's v2 info-hash covers its v1 fields too, and a torrent may carry
  * keys Shroud does not keep ({@code private}, {@code source}, file {@code attr}): the link then
  * names the same file's Shroud share, whose info-hash differs from the torrent's
- * ({@link #sameInfoHash}). Multi-file torrents are checked, then refused until folder downloads
- * exist.
+ * ({@link #sameInfoHash}). A multi-file torrent is a folder ({@link Folder#of}), not one link.
  */
 public final class TorrentFile {
   /** Largest {@code .torrent} accepted, in bytes (the bencode decoder's own bound). */
   public static final int MAX_BYTES = Bencode.MAX_INPUT_LENGTH;
-  /** The refusal of a valid multi-file torrent. */
-  public static final String MULTI_FILE = "multi-file torrents (folders) are not supported yet";
+  /** The refusal of a valid multi-file torrent where one file's link is asked for: a folder is fetched as a {@link Folder}. */
+  public static final String MULTI_FILE = "a multi-file torrent is a folder, not one file's share";
 
   private TorrentFile() {}
 

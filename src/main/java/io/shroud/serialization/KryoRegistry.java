@@ -59,6 +59,8 @@ public final class KryoRegistry {
     m.put(164, io.shroud.swarm.fetch.DownloadEvent.PieceLayerStored.class);
     m.put(165, io.shroud.swarm.serve.ShareJournal.ShareAdded.class);
     m.put(166, io.shroud.swarm.serve.ShareJournal.State.class);
+    m.put(167, io.shroud.swarm.fetch.DownloadsActor.FolderRegistered.class);
+    m.put(168, io.shroud.swarm.fetch.DownloadsActor.FilesSelected.class);
     return Collections.unmodifiableMap(m);
   }
 

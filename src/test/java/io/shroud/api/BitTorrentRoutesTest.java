@@ -127,9 +127,29 @@ class BitTorrentRoutesTest {
   }
 
   @Test
-  void multiFileAndPathEscapingTorrentsAreRefusedAndWriteNothing() throws Exception {
+  void aFoldersTorrentStartsAFolderDownloadWithItsDictionaryAndSelection() throws Exception {
+    byte[] torrent = io.shroud.content.TorrentFixturesAccess.folder(false);
+    io.shroud.content.Folder folder = io.shroud.content.Folder.of(Metainfo.parse(torrent));
     Path output = ManagementApiTest.home.resolve("downloads/folder");
-    assertError(upload(output, io.shroud.content.TorrentFixturesAccess.folder(false)), 400, TorrentFile.MULTI_FILE);
+    CompletableFuture<ManagementApiTest.Response> answer = CompletableFuture.supplyAsync(() -> {
+      try {
+        return raw("POST", "/shroud/v1/downloads?output=" + output + "&files=1,3-4", host(), null,
+            "Bearer " + ManagementApiTest.token, "application/x-bittorrent", torrent, false);
+      } catch (IOException e) {
+        throw new RuntimeException(e);
+      }
+    });
+    var start = ManagementApiTest.downloads.expectMessageClass(DownloadsActor.StartDownload.class);
+    assertEquals(folder.link(), start.link());
+    assertArrayEquals(folder.infoBytes(), start.metadata());
+    assertEquals("1,3-4", start.files());
+    start.replyTo().tell(new DownloadsActor.Rejected(409, "taken"));
+    assertError(answer.get(), 409, "taken");
+  }
+
+  @Test
+  void pathEscapingTorrentsAreRefusedAndWriteNothing() throws Exception {
+    Path output = ManagementApiTest.home.resolve("downloads/folder");
     assertError(upload(output, io.shroud.content.TorrentFixturesAccess.escaping()), 400, "unsafe path 'sub/..'");
     ManagementApiTest.downloads.expectNoMessage(Duration.ofMillis(200));
     assertFalse(Files.exists(output));

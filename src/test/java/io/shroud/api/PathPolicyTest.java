@@ -56,6 +56,14 @@ class PathPolicyTest {
   }
 
   @Test
+  void aFolderHoldingTheDataDirectoryIsNeverShareableButOneBesideItIs() throws Exception {
+    refused(policy.share(dataDir.getParent().toString()), 403, "holds the node's data directory");
+    refused(policy.share(dataDir.getParent().resolve("shared/..").toString()), 403, "holds the node's data directory");
+    PathPolicy.Allowed a = assertInstanceOf(PathPolicy.Allowed.class, policy.share(shared.toString()));
+    assertEquals(shared.toRealPath(), a.path());
+  }
+
+  @Test
   void aFileOutsideEveryShareRootIsRefused() {
     refused(policy.share(outside.resolve("passwd").toString()), 403, "outside shroud.management.share-roots");
     // even when it does not exist: no probing outside the roots

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shroud.content.TorrentFile;
 import io.shroud.content.TorrentFixturesAccess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,16 +56,17 @@ class BitTorrentCommandsTest {
   void fetchUploadsATorrentFileAndShowsTheNodesRefusalOnOneLine() throws Exception {
     Path torrent = Files.write(dir.resolve("folder.torrent"), TorrentFixturesAccess.folder(true));
     try (FakeNode node = new FakeNode().answer("POST", "/shroud/v1/downloads", 400,
-        "{\"status\":400,\"error\":\"not a usable .torrent: " + TorrentFile.MULTI_FILE + "\"}")) {
-      FakeNode.Result r = node.run("fetch", torrent.toString(), "-o", dir.resolve("out dir").toString(), "--hops", "2");
+        "{\"status\":400,\"error\":\"files: 9 is outside 1-4\"}")) {
+      FakeNode.Result r = node.run("fetch", torrent.toString(), "-o", dir.resolve("out dir").toString(), "--hops", "2",
+          "--files", "9");
       assertNotEquals(0, r.code());
-      assertTrue(r.err().contains(TorrentFile.MULTI_FILE), r.err());
+      assertTrue(r.err().contains("files: 9 is outside 1-4"), r.err());
       assertEquals(1, r.err().strip().lines().count(), r.err());
       var post = node.sent.get(0);
       assertEquals("application/x-bittorrent", post.contentType());
       assertArrayEquals(Files.readAllBytes(torrent), post.body());
       assertEquals("output=" + java.net.URLEncoder.encode(dir.resolve("out dir").toString(), StandardCharsets.UTF_8)
-          + "&hops=2", post.query());
+          + "&hops=2&files=9", post.query());
     }
   }
 

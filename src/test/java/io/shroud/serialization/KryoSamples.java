@@ -101,7 +101,10 @@ final class KryoSamples {
   /** Classes registered after the golden file was first written: appended, never inserted. */
   static final List<ShroudSerializable> LATER = List.of(
       new io.shroud.node.admission.PublishedRevocations(
-          "-----BEGIN SHROUD REVOCATIONS-----\nU0hSVgE=\n-----END SHROUD REVOCATIONS-----\n"));
+          "-----BEGIN SHROUD REVOCATIONS-----\nU0hSVgE=\n-----END SHROUD REVOCATIONS-----\n"),
+      new io.shroud.swarm.fetch.DownloadsActor.FolderRegistered("00112233aabbccdd", "/downloads/folder",
+          new byte[] {'d', 'e'}, new int[] {1, 3}, 3, java.time.Instant.ofEpochSecond(1_800_000_000L)),
+      new io.shroud.swarm.fetch.DownloadsActor.FilesSelected("00112233aabbccdd", "1,3-5"));
 
   /** {@link #BASIC}, then {@link #EDGES}, then {@link #LATER}: the order of the golden file. */
   static List<ShroudSerializable> all() {

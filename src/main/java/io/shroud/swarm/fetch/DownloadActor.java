@@ -170,12 +170,28 @@ public final class DownloadActor extends DownloadJournalActor {
   /** The last session epoch a finished metadata phase used. */
   private long metadataEpochs;
 
+  /**
+   * A bare magnet's metadata turned out to be a public folder's info dictionary ({@code info},
+   * verified against the info-hash): the download becomes a folder download, which its parent
+   * ({@link DownloadsActor}) runs as one download per selected file.
+   */
+  public record FolderFound(String id, byte[] info, int hops) {}
+
+  /** Where a folder's metadata goes; null: such a download fails ("folders need a parent"). */
+  private final ActorRef<FolderFound> folderFound;
+
   public static Behavior<Command> create(String id, Setup setup) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new DownloadActor(ctx, timers, id, setup)));
+    return create(id, setup, null);
   }
 
-  private DownloadActor(ActorContext<Command> context, TimerScheduler<Command> timers, String id, Setup setup) {
+  public static Behavior<Command> create(String id, Setup setup, ActorRef<FolderFound> folderFound) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new DownloadActor(ctx, timers, id, setup, folderFound)));
+  }
+
+  private DownloadActor(ActorContext<Command> context, TimerScheduler<Command> timers, String id, Setup setup,
+      ActorRef<FolderFound> folderFound) {
     super(context, timers, id, setup);
+    this.folderFound = folderFound;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.sessions = new ProviderSessionActor.Sessions<>(context, setup.circuits(), FromSource::new, SourceStopped::new);
     timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
@@ -496,6 +512,17 @@ public final class DownloadActor extends DownloadJournalActor {
     @Override
     public void verified(ShareLink link) {
       context.getSelf().tell(new MetadataVerified(link));
+    }
+
+    @Override
+    public void folder(byte[] info) {
+      if (folderFound == null) {
+        unusable("a folder cannot be fetched here");
+        return;
+      }
+      metadataRunning = false;
+      context.getLog().info("download {}: the metadata is a folder's; fetching its files", id);
+      folderFound.tell(new FolderFound(id, info, metadataHops));
     }
 
     @Override

@@ -17,6 +17,8 @@ import java.util.List;
  *     {@link DownloadRun#MAX_WRITE_BACKLOG_BYTES} the download requests nothing more until the disk
  *     catches up
  * @param sha256 SHA-256 of the output once complete
+ * @param files a folder's files, in the folder's order (null for a single file): each with its
+ *     number, path, whether it was selected, and the id and state of its own download
  */
 public record DownloadView(
     String id,
@@ -34,7 +36,26 @@ public record DownloadView(
     long waitingForDiskBytes,
     String outputPath,
     String sha256,
-    String error) {
+    String error,
+    List<FileView> files) {
+
+  /** A single file's view (no {@code files}). */
+  public DownloadView(String id, String state, String infoHash, String name, long bytesDone, long bytesTotal,
+      int piecesDone, int piecesTotal, long rate, List<SourceView> sources, List<CircuitUse> circuits,
+      long refetchedBytes, long waitingForDiskBytes, String outputPath, String sha256, String error) {
+    this(id, state, infoHash, name, bytesDone, bytesTotal, piecesDone, piecesTotal, rate, sources, circuits,
+        refetchedBytes, waitingForDiskBytes, outputPath, sha256, error, null);
+  }
+
+  /**
+   * One file of a folder download.
+   *
+   * @param number from 1, as {@code files} selects it
+   * @param downloadId the file's own download (its pieces, pause, …); null for an empty or skipped file
+   * @param state SKIPPED when not selected; else its download's state
+   */
+  public record FileView(int number, String path, long length, boolean selected, String downloadId, String state,
+      long bytesDone) {}
 
   static DownloadView of(String id, DownloadState state, DownloadRun run, String finishingError) {
     return of(id, state, run, null, finishingError);

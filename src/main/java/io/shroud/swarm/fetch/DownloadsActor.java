@@ -1,6 +1,8 @@
 package io.shroud.swarm.fetch;
 
+import io.shroud.content.Folder;
 import io.shroud.content.Magnet;
+import io.shroud.content.Metainfo;
 import io.shroud.content.ShareLink;
 import io.shroud.content.ShareLinkException;
 import io.shroud.serialization.ShroudSerializable;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -39,7 +42,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * on (finished ones just answer views).
  */
 public final class DownloadsActor
-    extends EventSourcedBehavior<DownloadsActor.Command, DownloadsActor.DownloadRegistered, DownloadsActor.State> {
+    extends EventSourcedBehavior<DownloadsActor.Command, DownloadsActor.Event, DownloadsActor.State> {
 
   public sealed interface Command {}
 
@@ -47,8 +50,12 @@ public final class DownloadsActor
    * Starts a download of {@code link} into {@code outputPath} (absolute; its directory must
    * exist and no file may be there yet) through circuits of {@code hops} (null: the default).
    */
-  public record StartDownload(String link, String outputPath, Integer hops, ActorRef<StartResult> replyTo)
-      implements Command {}
+  public record StartDownload(String link, String outputPath, Integer hops, byte[] metadata, String files,
+      ActorRef<StartResult> replyTo) implements Command {
+    public StartDownload(String link, String outputPath, Integer hops, ActorRef<StartResult> replyTo) {
+      this(link, outputPath, hops, null, null, replyTo);
+    }
+  }
 
   public record GetDownloads(ActorRef<List<DownloadView>> replyTo) implements Command {}
 
@@ -63,6 +70,9 @@ public final class DownloadsActor
   public record Resume(String id, ActorRef<Optional<DownloadView>> replyTo) implements Command {}
 
   public record Cancel(String id, ActorRef<Optional<DownloadView>> replyTo) implements Command {}
+
+  /** A bare magnet's download found that its metadata is a folder's. */
+  private record FolderMetadata(DownloadActor.FolderFound found) implements Command {}
 
   /** A download's actor stopped for good (stopped from outside, or its restarts gave up). */
   private record DownloadStopped(String id, ActorRef<DownloadActor.Command> ref) implements Command {}
@@ -84,12 +94,28 @@ public final class DownloadsActor
    */
   public record Rejected(int status, String message) implements StartResult {}
 
-  /** A download was started under {@code id}. */
-  public record DownloadRegistered(String id, String outputPath, Instant at) implements ShroudSerializable {}
+  /** What this actor journals. */
+  public sealed interface Event extends ShroudSerializable permits DownloadRegistered, FolderRegistered, FilesSelected {}
 
-  /** Download ids and output paths, in start order. */
+  /** A download was started under {@code id}. */
+  public record DownloadRegistered(String id, String outputPath, Instant at) implements Event {}
+
+  /**
+   * Download {@code id} is a folder's: its verified info dictionary, the directory it is written
+   * to, the selected file numbers (from 1) and the hops of its files' circuits. Each selected
+   * non-empty file is its own download, {@code <id>-<number>} ({@link FolderDownload}).
+   */
+  public record FolderRegistered(String id, String outputDir, byte[] infoDict, int[] files, int hops, Instant at)
+      implements Event {}
+
+  /** A bare magnet's download was asked for some files only ({@code files} as {@link FolderDownload#select} reads it). */
+  public record FilesSelected(String id, String files) implements Event {}
+
+  /** Download ids and output paths, in start order; the folder downloads among them; pending selections. */
   public static final class State {
     final LinkedHashMap<String, String> outputs = new LinkedHashMap<>();
+    final Map<String, FolderRegistered> folders = new HashMap<>();
+    final Map<String, String> selections = new HashMap<>();
   }
 
   static final Duration ASK = Duration.ofSeconds(10);
@@ -97,6 +123,7 @@ public final class DownloadsActor
   private final ActorContext<Command> context;
   private final DownloadActor.Setup setup;
   private final Map<String, ActorRef<DownloadActor.Command>> children = new HashMap<>();
+  private final ActorRef<DownloadActor.FolderFound> folderFound;
 
   public static Behavior<Command> create(DownloadActor.Setup setup) {
     return Behaviors.setup(ctx -> new DownloadsActor(ctx, setup));
@@ -107,6 +134,7 @@ public final class DownloadsActor
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(500), Duration.ofSeconds(30), 0.2));
     this.context = context;
     this.setup = setup;
+    this.folderFound = context.messageAdapter(DownloadActor.FolderFound.class, FolderMetadata::new);
   }
 
   @Override
@@ -115,15 +143,16 @@ public final class DownloadsActor
   }
 
   @Override
-  public CommandHandler<Command, DownloadRegistered, State> commandHandler() {
+  public CommandHandler<Command, Event, State> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(StartDownload.class, this::onStart)
         .onCommand(GetDownloads.class, this::onGetDownloads)
-        .onCommand(GetDownload.class, (s, c) -> forward(c.id(), c.replyTo(), DownloadActor.GetView::new))
+        .onCommand(GetDownload.class, (s, c) -> forward(s, c.id(), c.replyTo(), DownloadActor.GetView::new))
         .onCommand(GetPieces.class, (s, c) -> forward(c.id(), c.replyTo(), PieceMap.class, DownloadActor.GetPieces::new))
-        .onCommand(Pause.class, (s, c) -> forward(c.id(), c.replyTo(), DownloadActor.Pause::new))
-        .onCommand(Resume.class, (s, c) -> forward(c.id(), c.replyTo(), DownloadActor.Resume::new))
-        .onCommand(Cancel.class, (s, c) -> forward(c.id(), c.replyTo(), DownloadActor.Cancel::new))
+        .onCommand(Pause.class, (s, c) -> forward(s, c.id(), c.replyTo(), DownloadActor.Pause::new))
+        .onCommand(Resume.class, (s, c) -> forward(s, c.id(), c.replyTo(), DownloadActor.Resume::new))
+        .onCommand(Cancel.class, (s, c) -> forward(s, c.id(), c.replyTo(), DownloadActor.Cancel::new))
+        .onCommand(FolderMetadata.class, this::onFolderMetadata)
         .onCommand(DownloadStopped.class, (s, stopped) -> {
           // a download never stops by itself: one that was stopped from outside (or whose
           // restarts gave up) comes back at once and recovers from its journal
@@ -141,9 +170,17 @@ public final class DownloadsActor
   }
 
   @Override
-  public EventHandler<State, DownloadRegistered> eventHandler() {
+  public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState().onAnyEvent((state, e) -> {
-      state.outputs.put(e.id(), e.outputPath());
+      if (e instanceof DownloadRegistered r) {
+        state.outputs.put(r.id(), r.outputPath());
+      } else if (e instanceof FolderRegistered f) {
+        state.outputs.put(f.id(), f.outputDir());
+        state.folders.put(f.id(), f);
+        state.selections.remove(f.id());
+      } else if (e instanceof FilesSelected f) {
+        state.selections.put(f.id(), f.files());
+      }
       return state;
     });
   }
@@ -151,7 +188,13 @@ public final class DownloadsActor
   @Override
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> state.outputs.keySet().forEach(this::spawn))
+        .onSignal(RecoveryCompleted.instance(), state -> state.outputs.keySet().forEach(id -> {
+          if (state.folders.containsKey(id)) {
+            startFolder(state.folders.get(id));
+          } else {
+            spawn(id);
+          }
+        }))
         .build();
   }
 
@@ -159,7 +202,7 @@ public final class DownloadsActor
     return children.computeIfAbsent(id, k -> {
       // a download that throws restarts with backoff and recovers from its journal; watched, so
       // that one which stops for good is spawned again (DownloadStopped)
-      ActorRef<DownloadActor.Command> child = context.spawn(Behaviors.supervise(DownloadActor.create(k, setup))
+      ActorRef<DownloadActor.Command> child = context.spawn(Behaviors.supervise(DownloadActor.create(k, setup, folderFound))
           .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(500), Duration.ofSeconds(30), 0.2)),
           "download-" + k);
       context.watchWith(child, new DownloadStopped(k, child));
@@ -167,7 +210,7 @@ public final class DownloadsActor
     });
   }
 
-  private Effect<DownloadRegistered, State> onStart(State state, StartDownload start) {
+  private Effect<Event, State> onStart(State state, StartDownload start) {
     Optional<String> problem = Optional.empty();
     Magnet link = null;
     try {
@@ -182,6 +225,29 @@ public final class DownloadsActor
     }
     if (problem.isEmpty() && (hops < 1 || hops > 4)) {
       problem = Optional.of("hops must be 1..4, got " + hops);
+    }
+    Folder folder = null;
+    BitSet selected = null;
+    if (problem.isEmpty() && start.metadata() != null) {
+      try {
+        folder = Folder.of(Folder.parseInfo(start.metadata()));
+        if (!java.util.Arrays.equals(folder.infoHash(), link.infoHash())) {
+          problem = Optional.of("the folder's info dictionary is not the link's");
+        }
+        selected = FolderDownload.select(start.files(), folder.files().size());
+      } catch (IllegalArgumentException e) { // a BencodeException among them
+        problem = Optional.of(e.getMessage());
+      }
+    } else if (problem.isEmpty() && start.files() != null && !start.files().isBlank()) {
+      if (link.metadataKnown()) {
+        problem = Optional.of("files selects among a folder's files; this link is a single file");
+      } else {
+        try {
+          FolderDownload.select(start.files(), Integer.MAX_VALUE - 1); // its syntax; numbers once the folder is known
+        } catch (IllegalArgumentException e) {
+          problem = Optional.of(e.getMessage());
+        }
+      }
     }
     if (problem.isEmpty()) {
       problem = outputProblem(start.outputPath());
@@ -203,16 +269,94 @@ public final class DownloadsActor
     byte[] idBytes = new byte[8];
     setup.random().nextBytes(idBytes);
     String id = HexFormat.of().formatHex(idBytes);
+    ActorRef<StartResult> replyTo = start.replyTo();
+    if (folder != null) {
+      FolderRegistered f = new FolderRegistered(id, output.toString(), folder.infoBytes(),
+          FolderDownload.numbers(selected), hops, setup.clock().instant());
+      return Effect().persist(f).thenRun(s -> {
+        startFolder(f);
+        replyTo.tell(new Started(view(f, Map.of())));
+      });
+    }
     String text = start.link().trim();
-    return Effect().persist(new DownloadRegistered(id, output.toString(), setup.clock().instant())).thenRun(s -> {
+    List<Event> events = new ArrayList<>();
+    events.add(new DownloadRegistered(id, output.toString(), setup.clock().instant()));
+    if (start.files() != null && !start.files().isBlank()) {
+      events.add(new FilesSelected(id, start.files()));
+    }
+    return Effect().persist(events).thenRun(s -> {
       ActorRef<DownloadActor.Command> child = spawn(id);
-      ActorRef<StartResult> replyTo = start.replyTo();
       context.ask(DownloadView.class, child, ASK, r -> new DownloadActor.Start(text, output.toString(), hops, r),
           (view, failure) -> new Answer<StartResult>(view != null ? new Started(view)
               : new Rejected(500, "download did not start: " + failure.getMessage()), replyTo));
     });
   }
 
+  /**
+   * A bare magnet's download learned that it fetches a folder: the folder is registered under
+   * the same id, with the selection asked for at the start (all files if none, or if it does not
+   * fit this folder), and that download's actor gives way to one per selected file.
+   */
+  private Effect<Event, State> onFolderMetadata(State state, FolderMetadata m) {
+    DownloadActor.FolderFound found = m.found();
+    String id = found.id();
+    if (state.folders.containsKey(id) || !state.outputs.containsKey(id)) {
+      return Effect().none();
+    }
+    Folder folder = Folder.of(Folder.parseInfo(found.info()));
+    BitSet selected;
+    try {
+      selected = FolderDownload.select(state.selections.get(id), folder.files().size());
+    } catch (IllegalArgumentException e) {
+      context.getLog().warn("download {}: {}; fetching every file", id, e.getMessage());
+      selected = FolderDownload.select(null, folder.files().size());
+    }
+    FolderRegistered f = new FolderRegistered(id, state.outputs.get(id), folder.infoBytes(),
+        FolderDownload.numbers(selected), found.hops(), setup.clock().instant());
+    return Effect().persist(f).thenRun(s -> {
+      ActorRef<DownloadActor.Command> metadataPhase = children.remove(id);
+      if (metadataPhase != null) {
+        context.stop(metadataPhase);
+      }
+      startFolder(f);
+    });
+  }
+
+  /**
+   * Makes the folder's directory tree and empty files, and starts (or, after a restart, wakes)
+   * the download of each selected non-empty file. Idempotent. A path that cannot be made safely
+   * leaves that file out, with a warning; nothing is written outside the output directory.
+   */
+  private void startFolder(FolderRegistered f) {
+    Folder folder = Folder.of(Folder.parseInfo(f.infoDict()));
+    Path out = Path.of(f.outputDir());
+    try {
+      Files.createDirectory(out);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      if (!Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
+        context.getLog().warn("folder download {}: {} is not a directory; nothing is written", f.id(), out);
+        return;
+      }
+    } catch (java.io.IOException e) {
+      context.getLog().warn("folder download {}: cannot make {}: {}", f.id(), out, e.getMessage());
+      return;
+    }
+    for (int n : f.files()) {
+      Metainfo.FileEntry e = folder.files().get(n - 1);
+      try {
+        Path target = FolderDownload.prepare(out, e.path());
+        if (e.length() == 0) {
+          FolderDownload.createEmpty(target);
+          continue;
+        }
+        String link = folder.memberLink(e).orElseThrow().format();
+        spawn(FolderDownload.childId(f.id(), n)).tell(new DownloadActor.Start(link, target.toString(), f.hops(),
+            context.getSystem().ignoreRef()));
+      } catch (java.io.IOException ex) {
+        context.getLog().warn("folder download {}: file {} left out: {}", f.id(), n, ex.getMessage());
+      }
+    }
+  }
   private static Optional<String> outputProblem(String outputPath) {
     if (outputPath == null || outputPath.isBlank()) {
       return Optional.of("output path is required");
@@ -233,12 +377,41 @@ public final class DownloadsActor
     return Optional.empty();
   }
 
-  private Effect<DownloadRegistered, State> forward(String id, ActorRef<Optional<DownloadView>> replyTo,
+  /**
+   * Sends a download its command and replies with its view; for a folder, each of its files'
+   * downloads gets the command and the reply is the folder's view.
+   */
+  private Effect<Event, State> forward(State state, String id, ActorRef<Optional<DownloadView>> replyTo,
       Function<ActorRef<DownloadView>, DownloadActor.Command> command) {
-    return forward(id, replyTo, DownloadView.class, command);
+    FolderRegistered folder = state.folders.get(id);
+    if (folder == null) {
+      return forward(id, replyTo, DownloadView.class, command);
+    }
+    Map<String, ActorRef<DownloadActor.Command>> files = folderChildren(folder);
+    ActorRef<DownloadView> ignore = context.getSystem().ignoreRef();
+    files.values().forEach(child -> child.tell(command.apply(ignore)));
+    // a child handles messages in order: the views asked for now show the command's effect
+    context.spawnAnonymous(collector(files, views -> Optional.of(view(folder, views)), replyTo));
+    return Effect().none();
   }
 
-  private <T> Effect<DownloadRegistered, State> forward(String id, ActorRef<Optional<T>> replyTo, Class<T> answer,
+  private static DownloadView view(FolderRegistered f, Map<String, DownloadView> children) {
+    return FolderDownload.view(f.id(), f.infoDict(), f.files(), f.outputDir(), children);
+  }
+
+  private Map<String, ActorRef<DownloadActor.Command>> folderChildren(FolderRegistered f) {
+    Folder folder = Folder.of(Folder.parseInfo(f.infoDict()));
+    Map<String, ActorRef<DownloadActor.Command>> out = new LinkedHashMap<>();
+    for (int n : f.files()) {
+      String child = FolderDownload.childId(f.id(), n);
+      if (folder.files().get(n - 1).length() > 0 && children.containsKey(child)) {
+        out.put(child, children.get(child));
+      }
+    }
+    return out;
+  }
+
+  private <T> Effect<Event, State> forward(String id, ActorRef<Optional<T>> replyTo, Class<T> answer,
       Function<ActorRef<T>, DownloadActor.Command> command) {
     ActorRef<DownloadActor.Command> child = children.get(id);
     if (child == null) {
@@ -249,32 +422,55 @@ public final class DownloadsActor
     return Effect().none();
   }
 
-  private Effect<DownloadRegistered, State> onGetDownloads(State state, GetDownloads get) {
-    List<ActorRef<DownloadActor.Command>> all = new ArrayList<>();
-    state.outputs.keySet().forEach(id -> all.add(spawn(id)));
-    context.spawnAnonymous(collector(all, get.replyTo()));
+  /** Every download in start order; a folder as one entry with its files. */
+  private Effect<Event, State> onGetDownloads(State state, GetDownloads get) {
+    Map<String, ActorRef<DownloadActor.Command>> all = new LinkedHashMap<>();
+    for (String id : state.outputs.keySet()) {
+      FolderRegistered f = state.folders.get(id);
+      if (f != null) {
+        all.putAll(folderChildren(f));
+      } else {
+        all.put(id, spawn(id));
+      }
+    }
+    List<String> order = new ArrayList<>(state.outputs.keySet());
+    Map<String, FolderRegistered> folders = Map.copyOf(state.folders);
+    context.spawnAnonymous(collector(all, views -> {
+      List<DownloadView> list = new ArrayList<>();
+      for (String id : order) {
+        if (folders.containsKey(id)) {
+          list.add(view(folders.get(id), views));
+        } else if (views.containsKey(id)) {
+          list.add(views.get(id));
+        }
+      }
+      list.sort(Comparator.comparing(DownloadView::id));
+      return List.copyOf(list);
+    }, get.replyTo()));
     return Effect().none();
   }
 
-  /** Asks each download for its view and replies with all that answered within {@link #ASK}. */
-  private static Behavior<Object> collector(List<ActorRef<DownloadActor.Command>> downloads,
-      ActorRef<List<DownloadView>> replyTo) {
+  /**
+   * Asks each download for its view and replies with {@code finish} of those that answered
+   * within {@link #ASK}, by id.
+   */
+  private static <T> Behavior<Object> collector(Map<String, ActorRef<DownloadActor.Command>> downloads,
+      Function<Map<String, DownloadView>, T> finish, ActorRef<T> replyTo) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ActorRef<DownloadView> self = ctx.getSelf().narrow();
-      downloads.forEach(d -> d.tell(new DownloadActor.GetView(self)));
+      downloads.values().forEach(d -> d.tell(new DownloadActor.GetView(self)));
       timers.startSingleTimer("timeout", ASK);
-      List<DownloadView> views = new ArrayList<>();
+      Map<String, DownloadView> views = new HashMap<>();
       if (downloads.isEmpty()) {
-        replyTo.tell(List.of());
+        replyTo.tell(finish.apply(Map.of()));
         return Behaviors.stopped();
       }
       return Behaviors.receiveMessage(m -> {
         if (m instanceof DownloadView v) {
-          views.add(v);
+          views.put(v.id(), v);
         }
         if (views.size() == downloads.size() || "timeout".equals(m)) {
-          views.sort(Comparator.comparing(DownloadView::id));
-          replyTo.tell(List.copyOf(views));
+          replyTo.tell(finish.apply(Map.copyOf(views)));
           return Behaviors.stopped();
         }
         return Behaviors.same();

@@ -124,7 +124,7 @@ final class MetadataFetch {
   }
 
   /** True for a dictionary whose file tree holds a folder or several files. */
-  private static boolean multiFile(byte[] info) {
+  static boolean multiFile(byte[] info) {
     try {
       if (Bencode.decode(info) instanceof BValue.BDict d && d.get("file tree") instanceof BValue.BDict tree) {
         if (tree.entries().size() > 1) {

@@ -1,6 +1,7 @@
 package io.shroud.swarm.fetch;
 
 import io.shroud.content.BencodeException;
+import io.shroud.content.Folder;
 import io.shroud.content.ShareLink;
 import io.shroud.content.ShareLinkException;
 import io.shroud.identity.NodeId;
@@ -45,7 +46,13 @@ final class MetadataRun {
     /** The dictionary hashed to the info-hash and stands for {@code link}; every session is closed. */
     void verified(ShareLink link);
 
-    /** The dictionary hashed to the info-hash but cannot be fetched from (a folder, …): the download fails. */
+    /**
+     * The dictionary hashed to the info-hash and is a public folder's ({@code info}, checked by
+     * {@link io.shroud.content.Folder#of}); every session is closed.
+     */
+    void folder(byte[] info);
+
+    /** The dictionary hashed to the info-hash but cannot be fetched from (an encrypted share's, …): the download fails. */
     void unusable(String reason);
 
     void log(String message);
@@ -207,6 +214,23 @@ final class MetadataRun {
       info = fetch.verified();
     } catch (TransferProtocolException e) {
       strike(id, e.getMessage());
+      return;
+    }
+    if (MetadataFetch.multiFile(info)) {
+      byte[] folder = null;
+      String problem = null;
+      try {
+        folder = Folder.of(Folder.parseInfo(info)).infoBytes();
+      } catch (BencodeException e) {
+        problem = e.getMessage();
+      }
+      done = true;
+      stopAll();
+      if (folder != null) {
+        io.folder(folder);
+      } else {
+        io.unusable(problem);
+      }
       return;
     }
     ShareLink link;

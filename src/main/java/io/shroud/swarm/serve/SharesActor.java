@@ -253,8 +253,13 @@ public final class SharesActor
    * to the node's metrics (before the caller's own callbacks).
    */
   private EffectBuilder<Event, State> persist(Event event) {
+    return persist(List.of(event));
+  }
+
+  /** Persists {@code events} in one write, timed and counted as {@link #persist(Event)} says. */
+  private EffectBuilder<Event, State> persist(List<Event> events) {
     long start = System.nanoTime();
-    return Effect().persist(event).thenRun(s -> {
+    return Effect().persist(events).thenRun(s -> {
       metrics.journalWrite(NodeMetrics.Journal.SHARES, System.nanoTime() - start);
       metrics.shares(s.shares().size());
     });
@@ -320,11 +325,7 @@ public final class SharesActor
     List<Event> events = FolderShares.events(b.built(), state.shares(), clock.instant());
     context.getLog().info("sharing folder {} ({} files) as {}", dir.getFileName(),
         b.built().folder().files().size(), hash);
-    long start = System.nanoTime();
-    return Effect().persist(events).thenRun(s -> {
-      metrics.journalWrite(NodeMetrics.Journal.SHARES, System.nanoTime() - start);
-      metrics.shares(s.shares().size());
-    }).thenReply(b.request().replyTo(), s -> new Added(view(s, s.shares().get(hash))));
+    return persist(events).thenReply(b.request().replyTo(), s -> new Added(view(s, s.shares().get(hash))));
   }
 
   private Effect<Event, State> onFolderTorrent(State state, FolderTorrent cmd) {
@@ -446,9 +447,8 @@ public final class SharesActor
     hashes.forEach(loaded::forget);
     List<Event> events = new ArrayList<>();
     hashes.forEach(h -> events.add(new ShareRemoved(h)));
-    return Effect().persist(events)
+    return persist(events)
         .thenRun(s -> hashes.forEach(store::delete))
-        .thenRun(s -> metrics.shares(s.shares().size()))
         .thenReply(cmd.replyTo(), s -> true);
   }
 

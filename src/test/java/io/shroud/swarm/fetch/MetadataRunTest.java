@@ -49,6 +49,7 @@ class MetadataRunTest {
     final List<Long> closed = new ArrayList<>();
     ShareLink verified;
     String unusable;
+    byte[] folder;
     int retries;
 
     @Override public void connect(NodeId provider, long epoch) { wire.put(epoch, new ArrayList<>()); }
@@ -57,6 +58,7 @@ class MetadataRunTest {
     @Override public void retryLater() { retries++; }
     @Override public void verified(ShareLink link) { verified = link; }
     @Override public void unusable(String reason) { unusable = reason; }
+    @Override public void folder(byte[] info) { folder = info; }
     @Override public void log(String message) { }
   }
 
@@ -163,15 +165,17 @@ class MetadataRunTest {
   }
 
   @Test
-  void aVerifiedFolderDictionaryFailsTheDownloadWithTheMultiFileMessage() {
+  void aVerifiedFolderDictionaryIsHandedOnAsAFolder() {
     byte[] folder = Metainfo.parse(TorrentFixturesAccess.folder(false)).infoBytes();
     MetadataRun folderRun = new MetadataRun(out, Merkle.sha256().digest(folder),
         NodeId.ofIdentityKey(new byte[] {9}), 8, Duration.ofSeconds(30), Clock.systemUTC(), metrics, 0);
     folderRun.providersFound(List.of(honest), null);
     folderRun.onReport(new SourceReport.Received(honest, -1, List.of(TransferMessage.Have.allPieces())));
     folderRun.onReport(new SourceReport.Received(honest, -1, List.of(new Metadata(folder.length, 0, folder))));
-    assertTrue(out.unusable.contains(TorrentFile.MULTI_FILE), out.unusable);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(folder, out.folder);
+    assertNull(out.unusable);
     assertNull(out.verified);
+    assertTrue(folderRun.done());
     assertEquals(0.0, struck(), "a dictionary that hashes right is the share's: its source is not struck");
   }
 
