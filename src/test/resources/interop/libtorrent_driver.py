@@ -9,7 +9,7 @@ listens on loopback only, with DHT, LSD, UPnP and NAT-PMP off.
   create PATH PIECE_LENGTH MODE OUT  create_torrent (MODE v2 = v2_only, hybrid = no flags) of a
                                      file or directory; PIECE_LENGTH 0 = automatic; writes OUT
   info TORRENT                       the v1/v2 info-hashes, name and size libtorrent reads
-  magnet TORRENT                     make_magnet_uri(torrent_info)
+  magnet TORRENT [TRACKER...]        make_magnet_uri(torrent_info), after add_tracker for each TRACKER
   parse-magnet URI                   parse_magnet_uri: v2 hash, name
   recheck TORRENT SAVE_PATH SECONDS  add_torrent (no seed mode), force_recheck, wait for progress
 """
@@ -69,8 +69,11 @@ def info(torrent):
     out(o)
 
 
-def magnet(torrent):
-    out({"magnet": lt.make_magnet_uri(lt.torrent_info(torrent))})
+def magnet(torrent, *trackers):
+    ti = lt.torrent_info(torrent)
+    for t in trackers:
+        ti.add_tracker(t)
+    out({"magnet": lt.make_magnet_uri(ti)})
 
 
 def parse_magnet(uri):

@@ -3,6 +3,7 @@ package io.shroud.it;
 import static io.shroud.it.LocalNetwork.json;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,10 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shroud.cli.LocalNode;
 import io.shroud.node.FeatureSettings;
 import java.io.InputStream;
-import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The mission end to end on seven real node processes: nodes 2 and 3 share the same 64 MiB
  * file; node 7 fetches it through 3-hop circuits from both; every byte checks out. Then the
  * downloader is killed halfway and resumes, a provider is killed halfway and the other one
- * finishes the job, and a provider that corrupts blocks is caught and dropped. Nodes that
+ * finishes the job, and a provider that corrupts blocks is caught and dropped. A small public
+ * file comes first as a bare magnet, then as libtorrent's own magnet and .torrent. Nodes that
  * only relayed or stored DHT records never see the info-hash.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -157,6 +160,34 @@ class SwarmIT {
     return HexFormat.of().formatHex(sha.digest());
   }
 
+  /** The small public file nodes 2 and 3 share for the bare-magnet and libtorrent cases. */
+  record SmallShare(Path file, byte[] bytes, String infoHash, int pieceLength) {
+    String sha256() throws Exception {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+  }
+
+  private static SmallShare small;
+
+  /** Shares the small file on nodes 2 and 3 the first time a case needs it. */
+  static synchronized SmallShare smallShare() throws Exception {
+    if (small == null) {
+      Path path = network.baseDir().resolve("small.bin");
+      byte[] bytes = new byte[3 * 1024 * 1024 + 17];
+      new Random(7).nextBytes(bytes);
+      Files.write(path, bytes);
+      JsonNode share = null;
+      for (int provider : List.of(2, 3)) {
+        HttpResponse<String> rsp = send(network.node(provider), "POST", "/shroud/v1/shares",
+            "{\"path\":\"" + path + "\",\"public\":true}");
+        assertEquals(201, rsp.statusCode(), rsp.body());
+        share = JSON.readTree(rsp.body());
+      }
+      small = new SmallShare(path, bytes, share.path("infoHash").asText(), share.path("pieceLength").asInt());
+    }
+    return small;
+  }
+
   /**
    * A magnet as another client writes it (info-hash, dn, tr; no x.pl/x.len/x.root): the
    * downloader fetches the info dictionary from the providers, checks it against the info-hash,
@@ -165,17 +196,7 @@ class SwarmIT {
   @Test
   @Order(0)
   void aBareMagnetIsFetchedAfterItsMetadataComesFromTheProviders() throws Exception {
-    Path small = network.baseDir().resolve("small.bin");
-    byte[] bytes = new byte[3 * 1024 * 1024 + 17];
-    new Random(7).nextBytes(bytes);
-    Files.write(small, bytes);
-    String hash = null;
-    for (int provider : List.of(2, 3)) {
-      HttpResponse<String> rsp = send(network.node(provider), "POST", "/shroud/v1/shares",
-          "{\"path\":\"" + small + "\",\"public\":true}");
-      assertEquals(201, rsp.statusCode(), rsp.body());
-      hash = JSON.readTree(rsp.body()).path("infoHash").asText();
-    }
+    String hash = smallShare().infoHash();
     String bare = "magnet:?xt=urn:btmh:1220" + hash + "&dn=x&tr=udp://tracker.example:1";
     Path out = network.baseDir().resolve("out-bare.bin");
     HttpResponse<String> rsp = send(downloader(), "POST", "/shroud/v1/downloads",
@@ -184,14 +205,59 @@ class SwarmIT {
     JsonNode started = JSON.readTree(rsp.body());
     assertEquals("FETCHING_METADATA", started.path("state").asText(), rsp.body());
     JsonNode done = awaitState(started.path("id").asText(), "COMPLETE", Duration.ofMinutes(2));
-    String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    String expected = smallShare().sha256();
     assertEquals(expected, sha256Of(out));
     assertEquals(expected, done.path("sha256").asText());
     assertEquals("small.bin", done.path("name").asText(), "the verified dictionary's name, not dn=x");
   }
 
+  /**
+   * What libtorrent itself writes for the small share's file: its bare magnet (xt, dn, tr)
+   * through the JSON API and its v2 {@code .torrent} as a POST body, both fetched at once to
+   * completion through 3-hop circuits.
+   */
   @Test
   @Order(1)
+  void libtorrentsOwnMagnetAndTorrentForAPublicShareAreFetchedThroughCircuits() throws Exception {
+    SmallShare share = smallShare();
+    Path torrent = network.baseDir().resolve("libtorrent-small.torrent");
+    JsonNode made = LibtorrentDriver.run("create", share.file().toString(), Integer.toString(share.pieceLength()),
+        "v2", torrent.toString());
+    assertEquals(share.pieceLength(), made.path("pieceLength").asInt(), made.toString());
+    assertEquals(share.infoHash(), made.path("v2").asText(), "libtorrent's v2 info-hash is the share's");
+    String magnet = LibtorrentDriver.run("magnet", torrent.toString(), "udp://tracker.example:6969/announce")
+        .path("magnet").asText();
+    assertTrue(magnet.matches("magnet:\\?xt=urn:btmh:1220" + share.infoHash() + "&dn=small\\.bin&tr=udp[^&]+"), magnet);
+    for (String param : magnet.substring(magnet.indexOf('?') + 1).split("&")) {
+      assertFalse(param.startsWith("x."), "a bare magnet, no Shroud parameters: " + magnet);
+    }
+    Path outMagnet = network.baseDir().resolve("out-lt-magnet.bin");
+    Path outTorrent = network.baseDir().resolve("out-lt-torrent.bin");
+    HttpResponse<String> byMagnet = send(downloader(), "POST", "/shroud/v1/downloads", JSON.createObjectNode()
+        .put("link", magnet).put("output", outMagnet.toString()).put("hops", 3).toString());
+    assertEquals(201, byMagnet.statusCode(), byMagnet.body());
+    HttpResponse<String> byTorrent = HTTP.send(downloader().request("POST", "/shroud/v1/downloads?output="
+            + URLEncoder.encode(outTorrent.toString(), StandardCharsets.UTF_8) + "&hops=3", null)
+        .setHeader("Content-Type", "application/x-bittorrent")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(torrent))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, byTorrent.statusCode(), byTorrent.body());
+    String expected = share.sha256();
+    for (HttpResponse<String> started : List.of(byMagnet, byTorrent)) {
+      JsonNode view = JSON.readTree(started.body());
+      assertEquals(share.infoHash(), view.path("infoHash").asText(), started.body());
+      JsonNode done = awaitState(view.path("id").asText(), "COMPLETE", Duration.ofMinutes(2));
+      assertEquals(expected, done.path("sha256").asText(), done.toString());
+      for (JsonNode c : done.path("circuits")) {
+        assertEquals(3, c.path("path").size(), c.toString());
+      }
+    }
+    assertEquals(expected, sha256Of(outMagnet));
+    assertEquals(expected, sha256Of(outTorrent));
+  }
+
+  @Test
+  @Order(2)
   void aThirdNodeFetchesFromBothProvidersThroughThreeHopCircuits() throws Exception {
     Path out = network.baseDir().resolve("out-1.bin");
     PrometheusParser.Scrape before = metrics(downloader());
@@ -230,7 +296,7 @@ class SwarmIT {
   }
 
   @Test
-  @Order(2)
+  @Order(3)
   void aDownloaderKilledHalfwayResumesAndRefetchesLessThanTwoPieces() throws Exception {
     Path out = network.baseDir().resolve("out-2.bin");
     String id = startDownload(out.toString());
@@ -247,7 +313,7 @@ class SwarmIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aProviderKilledHalfwayLeavesTheOtherToFinish() throws Exception {
     Path out = network.baseDir().resolve("out-3.bin");
     String id = startDownload(out.toString());
@@ -258,7 +324,7 @@ class SwarmIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aProviderThatCorruptsBlocksIsCaughtAndDropped() throws Exception {
     // node 2 comes back serving every block with one byte flipped (test-only switch)
     network.node(2).start(List.of("-D" + FeatureSettings.CORRUPT_SERVED_BLOCKS_PROPERTY + "=true"));
@@ -287,7 +353,7 @@ class SwarmIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void relaysAndDhtNodesNeverSeeAnEncryptedSharesInfoHashKeyOrPlaintext() throws Exception {
     // a text file whose every line carries a marker, so any plaintext that leaked would show
     String marker = "shroud-plaintext-marker-" + HexFormat.of().formatHex(new byte[] {9, 4, 7, 1});
