@@ -37,7 +37,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * file; node 7 fetches it through 3-hop circuits from both; every byte checks out. Then the
  * downloader is killed halfway and resumes, a provider is killed halfway and the other one
  * finishes the job, and a provider that corrupts blocks is caught and dropped. A small public
- * file comes first as a bare magnet, then as libtorrent's own magnet and .torrent. Nodes that
+ * file comes first as a bare magnet, then as libtorrent's own magnet and .torrent, and a public
+ * folder is fetched file by file ({@link FolderSteps}). Nodes that
  * only relayed or stored DHT records never see the info-hash.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -258,6 +259,12 @@ class SwarmIT {
 
   @Test
   @Order(2)
+  void aPublicFolderIsLibtorrentsAndIsFetchedFileByFileThroughCircuits() throws Exception {
+    FolderSteps.sharedFolderIsLibtorrentsAndIsFetchedFileByFile(network.node(2), downloader(), network.baseDir());
+  }
+
+  @Test
+  @Order(3)
   void aThirdNodeFetchesFromBothProvidersThroughThreeHopCircuits() throws Exception {
     Path out = network.baseDir().resolve("out-1.bin");
     PrometheusParser.Scrape before = metrics(downloader());
@@ -296,7 +303,7 @@ class SwarmIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aDownloaderKilledHalfwayResumesAndRefetchesLessThanTwoPieces() throws Exception {
     Path out = network.baseDir().resolve("out-2.bin");
     String id = startDownload(out.toString());
@@ -313,7 +320,7 @@ class SwarmIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aProviderKilledHalfwayLeavesTheOtherToFinish() throws Exception {
     Path out = network.baseDir().resolve("out-3.bin");
     String id = startDownload(out.toString());
@@ -324,7 +331,7 @@ class SwarmIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aProviderThatCorruptsBlocksIsCaughtAndDropped() throws Exception {
     // node 2 comes back serving every block with one byte flipped (test-only switch)
     network.node(2).start(List.of("-D" + FeatureSettings.CORRUPT_SERVED_BLOCKS_PROPERTY + "=true"));
@@ -353,7 +360,7 @@ class SwarmIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void relaysAndDhtNodesNeverSeeAnEncryptedSharesInfoHashKeyOrPlaintext() throws Exception {
     // a text file whose every line carries a marker, so any plaintext that leaked would show
     String marker = "shroud-plaintext-marker-" + HexFormat.of().formatHex(new byte[] {9, 4, 7, 1});

@@ -187,7 +187,8 @@ final class SharesRoutes extends AllDirectives {
     CompletionStage<Optional<byte[]>> t = AskPattern.ask(shares,
         replyTo -> new SharesActor.FolderTorrent(infoHash, replyTo), ShroudRoutes.ASK_TIMEOUT, system.scheduler());
     return onSuccess(t, torrent -> torrent.isPresent() ? attachment(infoHash, torrent.get())
-        : parent.error(StatusCodes.CONFLICT, "the folder's piece layers are not readable now; see the node's log"));
+        : parent.error(StatusCodes.CONFLICT, "no .torrent for this folder: an encrypted folder has none (its link "
+            + "carries the key), and a public one's piece layers are not readable now (see the node's log)"));
   }
 
   /** A hybrid export, or why there is none (an empty file, a file changed since it was shared). */

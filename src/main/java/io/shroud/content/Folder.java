@@ -24,12 +24,87 @@ import java.util.TreeMap;
  * against the info-hash, and then downloads the members it selected, each verified against its
  * pieces root as any share is. A member's info-hash is a function of public facts of the folder
  * (name, length, root, piece length), so both ends derive it alike.
+ *
+ * <p>An <em>encrypted</em> folder is the same, hidden: each file is an encrypted share with its
+ * own key, and the folder's info dictionary is {@code {"name": "shroud-encrypted", "x.folder":
+ * sealed}} where the sealed {@link FolderManifest} holds the name, the tree and every member's
+ * link; its link carries the folder key ({@code x.fk}), and the dictionary is fetched from the
+ * seeders by metadata exchange like a public folder's. {@link #toString()} leaves the key out.
  */
 public final class Folder {
-  private final Metainfo metainfo;
+  private final byte[] infoBytes;
+  private final String name;
+  private final int pieceLength;
+  private final List<Metainfo.FileEntry> files;
+  /** Parallel to {@link #files}: each file's member link, null for an empty file. */
+  private final List<ShareLink> members;
+  private final java.util.IdentityHashMap<Metainfo.FileEntry, ShareLink> byEntry = new java.util.IdentityHashMap<>();
+  private final ShareKey key;
+
+  private Folder(byte[] infoBytes, String name, int pieceLength, List<Metainfo.FileEntry> files,
+      List<ShareLink> members, ShareKey key) {
+    this.infoBytes = infoBytes.clone();
+    this.name = name;
+    this.pieceLength = pieceLength;
+    this.files = List.copyOf(files);
+    this.members = java.util.Collections.unmodifiableList(new ArrayList<>(members));
+    for (int i = 0; i < this.files.size(); i++) {
+      byEntry.put(this.files.get(i), members.get(i));
+    }
+    this.key = key;
+  }
 
   private Folder(Metainfo metainfo) {
-    this.metainfo = metainfo;
+    this(metainfo.infoBytes(), metainfo.name(), metainfo.pieceLength(), metainfo.files(),
+        publicMembers(metainfo), null);
+  }
+
+  private static List<ShareLink> publicMembers(Metainfo m) {
+    List<ShareLink> links = new ArrayList<>();
+    for (Metainfo.FileEntry file : m.files()) {
+      if (file.length() == 0) {
+        links.add(null);
+      } else {
+        List<String> path = file.path();
+        InfoDict member = new InfoDict(path.get(path.size() - 1), file.geometry(m.pieceLength()),
+            file.piecesRoot(), null);
+        links.add(ShareLink.forPublic(member));
+      }
+    }
+    return links;
+  }
+
+  /** An encrypted folder: its opened manifest, its info dictionary ({@code info}) and its key. */
+  public static Folder encrypted(FolderManifest manifest, byte[] info, ShareKey key) {
+    List<Metainfo.FileEntry> files = new ArrayList<>();
+    List<ShareLink> links = new ArrayList<>();
+    for (FolderManifest.Entry e : manifest.files()) {
+      files.add(new Metainfo.FileEntry(e.path(), e.length(),
+          e.link() == null ? null : e.link().piecesRoot().orElseThrow(), ""));
+      links.add(e.link());
+    }
+    return new Folder(info, manifest.name(), manifest.pieceLength(), files, links, key);
+  }
+
+  /**
+   * The folder {@code info} describes: a public folder's BEP 52 dictionary, or an encrypted
+   * folder's, opened with {@code key}.
+   *
+   * @throws IllegalArgumentException (a {@link BencodeException} among them) for a dictionary that
+   *     is neither, or an encrypted one without its key or that does not open
+   */
+  public static Folder parse(byte[] info, ShareKey key) {
+    if (FolderManifest.isEncryptedFolder(info)) {
+      if (key == null) {
+        throw new IllegalArgumentException("an encrypted folder needs its key (x.fk) to be read");
+      }
+      try {
+        return encrypted(FolderManifest.open(key, info), info, key);
+      } catch (ContentDecryptionException e) {
+        throw new IllegalArgumentException(e.getMessage());
+      }
+    }
+    return of(parseInfo(info));
   }
 
   /** The folder a parsed multi-file torrent describes; a single file or an encrypted share's dictionary is refused. */
@@ -99,61 +174,61 @@ public final class Folder {
     return new BDict(out);
   }
 
-  public Metainfo metainfo() {
-    return metainfo;
-  }
-
   public byte[] infoBytes() {
-    return metainfo.infoBytes();
+    return infoBytes.clone();
   }
 
   public byte[] infoHash() {
-    return metainfo.infoHash();
+    return Merkle.sha256().digest(infoBytes);
   }
 
   public String infoHashHex() {
-    return metainfo.infoHashHex();
+    return HexFormat.of().formatHex(infoHash());
   }
 
   public String name() {
-    return metainfo.name();
+    return name;
   }
 
   public int pieceLength() {
-    return metainfo.pieceLength();
+    return pieceLength;
+  }
+
+  public boolean encrypted() {
+    return key != null;
   }
 
   /** The files in file-tree order; file {@code i} (1-based, as {@code --select-file} counts) is {@code files().get(i - 1)}. */
   public List<Metainfo.FileEntry> files() {
-    return metainfo.files();
+    return files;
   }
 
   public long totalLength() {
-    return metainfo.totalLength();
+    return files.stream().mapToLong(Metainfo.FileEntry::length).sum();
   }
 
-  /** The member share carrying {@code file}'s bytes; empty for an empty file (nothing to carry). */
+  /** The member share carrying {@code file}'s bytes (one of {@link #files()}); empty for an empty file. */
   public Optional<ShareLink> memberLink(Metainfo.FileEntry file) {
-    if (file.length() == 0) {
-      return Optional.empty();
+    if (!byEntry.containsKey(file)) {
+      throw new IllegalArgumentException("not a file of this folder");
     }
-    List<String> path = file.path();
-    InfoDict member = new InfoDict(path.get(path.size() - 1), file.geometry(pieceLength()), file.piecesRoot(), null);
-    return Optional.of(ShareLink.forPublic(member));
+    return Optional.ofNullable(byEntry.get(file));
   }
 
   /** The member links of every non-empty file, in file order. */
   public List<ShareLink> memberLinks() {
-    List<ShareLink> links = new ArrayList<>();
-    files().forEach(f -> memberLink(f).ifPresent(links::add));
-    return links;
+    return members.stream().filter(java.util.Objects::nonNull).toList();
   }
 
   /**
-   * The folder's link: a bare magnet naming its v2 info-hash, with {@code dn} and {@code xl} for
-   * other clients; a downloader fetches the info dictionary from the seeders (BEP 9).
+   * The folder's link. Public: a bare magnet naming its v2 info-hash, with {@code dn} and
+   * {@code xl} for other clients; a downloader fetches the info dictionary from the seeders
+   * (BEP 9). Encrypted: {@code xt} and the folder key {@code x.fk} only (a secret).
    */
   public String link() {
+    if (key != null) {
+      return MagnetQuery.PREFIX + "xt=urn:btmh:1220" + infoHashHex() + "&x.fk=" + key.toBase64Url();
+    }
     return MagnetQuery.PREFIX + "xt=urn:btmh:1220" + infoHashHex() + "&dn=" + MagnetQuery.encode(name())
         + "&xl=" + totalLength();
   }
@@ -163,6 +238,9 @@ public final class Folder {
    * longer than one piece ({@code layers}: pieces root → concatenated piece hashes).
    */
   public byte[] torrentFile(Map<String, byte[]> layersByRootHex) {
+    if (key != null) {
+      throw new IllegalArgumentException("an encrypted folder has no .torrent: its link carries the key");
+    }
     TreeMap<BBytes, BValue> layers = new TreeMap<>();
     for (Metainfo.FileEntry f : files()) {
       if (f.length() > pieceLength()) {
@@ -182,6 +260,7 @@ public final class Folder {
 
   @Override
   public String toString() {
-    return "Folder[" + infoHashHex() + ", " + files().size() + " files, pieceLength=" + pieceLength() + "]";
+    return "Folder[" + infoHashHex() + (key != null ? ", encrypted, " : ", ") + files().size() + " files, pieceLength="
+        + pieceLength() + "]";
   }
 }

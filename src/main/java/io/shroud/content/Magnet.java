@@ -46,9 +46,16 @@ public final class Magnet {
   private final List<String> trackers;
   private final List<String> webSeeds;
   private final ShareLink shareLink;
+  private final ShareKey folderKey;
 
   private Magnet(byte[] infoHash, byte[] v1InfoHash, String displayName, Long exactLength,
       List<String> trackers, List<String> webSeeds, ShareLink shareLink) {
+    this(infoHash, v1InfoHash, displayName, exactLength, trackers, webSeeds, shareLink, null);
+  }
+
+  private Magnet(byte[] infoHash, byte[] v1InfoHash, String displayName, Long exactLength,
+      List<String> trackers, List<String> webSeeds, ShareLink shareLink, ShareKey folderKey) {
+    this.folderKey = folderKey;
     this.infoHash = infoHash;
     this.v1InfoHash = v1InfoHash;
     this.displayName = displayName;
@@ -91,6 +98,14 @@ public final class Magnet {
     return webSeeds;
   }
 
+  /**
+   * The key of an encrypted folder ({@code x.fk}): its info dictionary is fetched from the
+   * seeders and opened with it ({@link Folder#parse}). A secret, like an encrypted link's key.
+   */
+  public Optional<ShareKey> folderKey() {
+    return Optional.ofNullable(folderKey);
+  }
+
   /** True when the magnet carries the share's metadata, so a download can start from it alone. */
   public boolean metadataKnown() {
     return shareLink != null;
@@ -112,6 +127,9 @@ public final class Magnet {
   /** Parses any magnet; see the class comment for the rules. */
   public static Magnet parse(String text) {
     List<MagnetQuery.Param> params = MagnetQuery.split(text, ShareLink.MAX_LENGTH);
+    if (params.stream().anyMatch(p -> p.raw().equals("x.fk"))) {
+      return encryptedFolder(params);
+    }
     if (params.stream().anyMatch(p -> p.raw().equals("x.k") || p.raw().equals("x.m"))) {
       ShareLink link = encrypted(params);
       return new Magnet(link.infoHash(), null, null, null, List.of(), List.of(), link);
@@ -164,6 +182,28 @@ public final class Magnet {
       }
     }
     return new Magnet(infoHash, v1, dn, xl, trackers, webSeeds, link);
+  }
+
+  /** An encrypted folder's link: exactly {@code xt} and {@code x.fk}, each once. */
+  private static Magnet encryptedFolder(List<MagnetQuery.Param> params) {
+    Map<String, String> map = new HashMap<>();
+    for (MagnetQuery.Param p : params) {
+      if (!p.raw().equals("xt") && !p.raw().equals("x.fk")) {
+        throw new ShareLinkException("unknown parameter '" + MagnetQuery.clip(p.raw())
+            + "': an encrypted folder's link carries only xt and x.fk");
+      }
+      if (map.put(p.raw(), p.value()) != null) {
+        throw new ShareLinkException("parameter '" + p.raw() + "' appears twice");
+      }
+    }
+    byte[] infoHash = v2Hash(ShareLinkParams.require(map, "xt"));
+    ShareKey key;
+    try {
+      key = ShareKey.fromBase64Url(map.get("x.fk"));
+    } catch (IllegalArgumentException e) {
+      throw new ShareLinkException("x.fk: " + e.getMessage());
+    }
+    return new Magnet(infoHash, null, null, null, List.of(), List.of(), null, key);
   }
 
   private static ShareLink encrypted(List<MagnetQuery.Param> params) {

@@ -1,8 +1,10 @@
 package io.shroud.swarm.fetch;
 
 import io.shroud.content.Folder;
+import io.shroud.content.FolderManifest;
 import io.shroud.content.Magnet;
 import io.shroud.content.Metainfo;
+import io.shroud.content.ShareKey;
 import io.shroud.content.ShareLink;
 import io.shroud.content.ShareLinkException;
 import io.shroud.serialization.ShroudSerializable;
@@ -124,6 +126,9 @@ public final class DownloadsActor
   private final DownloadActor.Setup setup;
   private final Map<String, ActorRef<DownloadActor.Command>> children = new HashMap<>();
   private final ActorRef<DownloadActor.FolderFound> folderFound;
+  /** The link files (an encrypted folder's key is in its download's link). */
+  private final DownloadStore links;
+  private final Map<String, Folder> opened = new HashMap<>();
 
   public static Behavior<Command> create(DownloadActor.Setup setup) {
     return Behaviors.setup(ctx -> new DownloadsActor(ctx, setup));
@@ -135,6 +140,7 @@ public final class DownloadsActor
     this.context = context;
     this.setup = setup;
     this.folderFound = context.messageAdapter(DownloadActor.FolderFound.class, FolderMetadata::new);
+    this.links = new DownloadStore(setup.dataDir());
   }
 
   @Override
@@ -303,7 +309,13 @@ public final class DownloadsActor
     if (state.folders.containsKey(id) || !state.outputs.containsKey(id)) {
       return Effect().none();
     }
-    Folder folder = Folder.of(Folder.parseInfo(found.info()));
+    Folder folder;
+    try {
+      folder = folder(id, found.info());
+    } catch (RuntimeException e) {
+      context.getLog().warn("download {}: the folder's dictionary cannot be read: {}", id, e.getMessage());
+      return Effect().none();
+    }
     BitSet selected;
     try {
       selected = FolderDownload.select(state.selections.get(id), folder.files().size());
@@ -328,7 +340,13 @@ public final class DownloadsActor
    * leaves that file out, with a warning; nothing is written outside the output directory.
    */
   private void startFolder(FolderRegistered f) {
-    Folder folder = Folder.of(Folder.parseInfo(f.infoDict()));
+    Folder folder;
+    try {
+      folder = folder(f.id(), f.infoDict());
+    } catch (RuntimeException e) {
+      context.getLog().warn("folder download {}: {}", f.id(), e.getMessage());
+      return;
+    }
     Path out = Path.of(f.outputDir());
     try {
       Files.createDirectory(out);
@@ -391,16 +409,33 @@ public final class DownloadsActor
     ActorRef<DownloadView> ignore = context.getSystem().ignoreRef();
     files.values().forEach(child -> child.tell(command.apply(ignore)));
     // a child handles messages in order: the views asked for now show the command's effect
-    context.spawnAnonymous(collector(files, views -> Optional.of(view(folder, views)), replyTo));
+    Folder opened = folder(id, folder.infoDict());
+    context.spawnAnonymous(collector(files, views -> Optional.of(
+        FolderDownload.view(id, opened, folder.files(), folder.outputDir(), views)), replyTo));
     return Effect().none();
   }
 
-  private static DownloadView view(FolderRegistered f, Map<String, DownloadView> children) {
-    return FolderDownload.view(f.id(), f.infoDict(), f.files(), f.outputDir(), children);
+  private DownloadView view(FolderRegistered f, Map<String, DownloadView> children) {
+    return FolderDownload.view(f.id(), folder(f.id(), f.infoDict()), f.files(), f.outputDir(), children);
+  }
+
+  /**
+   * The folder {@code info} describes, for download {@code id}: an encrypted folder's dictionary
+   * is opened with the key of the link that started it (its link file). Cached by id.
+   */
+  private Folder folder(String id, byte[] info) {
+    return opened.computeIfAbsent(id, k -> {
+      ShareKey key = null;
+      if (FolderManifest.isEncryptedFolder(info)) {
+        key = links.readLink(id).map(Magnet::parse).flatMap(Magnet::folderKey).orElseThrow(
+            () -> new IllegalStateException("download " + id + ": the encrypted folder's key is missing"));
+      }
+      return Folder.parse(info, key);
+    });
   }
 
   private Map<String, ActorRef<DownloadActor.Command>> folderChildren(FolderRegistered f) {
-    Folder folder = Folder.of(Folder.parseInfo(f.infoDict()));
+    Folder folder = folder(f.id(), f.infoDict());
     Map<String, ActorRef<DownloadActor.Command>> out = new LinkedHashMap<>();
     for (int n : f.files()) {
       String child = FolderDownload.childId(f.id(), n);
@@ -435,11 +470,23 @@ public final class DownloadsActor
     }
     List<String> order = new ArrayList<>(state.outputs.keySet());
     Map<String, FolderRegistered> folders = Map.copyOf(state.folders);
+    Map<String, Folder> opened = new HashMap<>();
+    folders.forEach((id, f) -> {
+      try {
+        opened.put(id, folder(id, f.infoDict()));
+      } catch (RuntimeException e) {
+        context.getLog().warn("folder download {}: {}", id, e.getMessage());
+      }
+    });
     context.spawnAnonymous(collector(all, views -> {
       List<DownloadView> list = new ArrayList<>();
       for (String id : order) {
         if (folders.containsKey(id)) {
-          list.add(view(folders.get(id), views));
+          if (!opened.containsKey(id)) {
+            continue;
+          }
+          FolderRegistered f = folders.get(id);
+          list.add(FolderDownload.view(id, opened.get(id), f.files(), f.outputDir(), views));
         } else if (views.containsKey(id)) {
           list.add(views.get(id));
         }

@@ -119,9 +119,8 @@ final class FolderDownload {
    * The folder's view: its files with their states, and the totals over the selected ones.
    * {@code children}: the views of the file downloads that answered, by id.
    */
-  static DownloadView view(String id, byte[] infoDict, int[] selectedFiles, String outputDir,
+  static DownloadView view(String id, Folder folder, int[] selectedFiles, String outputDir,
       Map<String, DownloadView> children) {
-    Folder folder = Folder.of(Folder.parseInfo(infoDict));
     BitSet chosen = new BitSet();
     for (int n : selectedFiles) {
       chosen.set(n);

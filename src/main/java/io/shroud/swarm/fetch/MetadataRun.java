@@ -2,6 +2,7 @@ package io.shroud.swarm.fetch;
 
 import io.shroud.content.BencodeException;
 import io.shroud.content.Folder;
+import io.shroud.content.FolderManifest;
 import io.shroud.content.ShareLink;
 import io.shroud.content.ShareLinkException;
 import io.shroud.identity.NodeId;
@@ -216,11 +217,12 @@ final class MetadataRun {
       strike(id, e.getMessage());
       return;
     }
-    if (MetadataFetch.multiFile(info)) {
+    if (MetadataFetch.multiFile(info) || FolderManifest.isEncryptedFolder(info)) {
       byte[] folder = null;
       String problem = null;
       try {
-        folder = Folder.of(Folder.parseInfo(info)).infoBytes();
+        // an encrypted folder's dictionary is opened with the link's key by the folder download
+        folder = FolderManifest.isEncryptedFolder(info) ? info : Folder.of(Folder.parseInfo(info)).infoBytes();
       } catch (BencodeException e) {
         problem = e.getMessage();
       }

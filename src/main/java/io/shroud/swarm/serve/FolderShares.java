@@ -1,10 +1,12 @@
 package io.shroud.swarm.serve;
 
 import io.shroud.content.Folder;
+import io.shroud.content.FolderManifest;
 import io.shroud.content.FolderScan;
 import io.shroud.content.Metainfo;
 import io.shroud.content.PieceLengths;
 import io.shroud.content.ShareBuilder;
+import io.shroud.content.ShareKey;
 import io.shroud.content.ShareLink;
 import io.shroud.content.ShareMetadata;
 import io.shroud.content.ShareOptions;
@@ -12,6 +14,7 @@ import io.shroud.swarm.serve.ShareJournal.ShareAdded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +32,11 @@ import java.util.Set;
  * source path, and the folder's BEP 52 info dictionary, from which the members are derived
  * ({@link Folder#memberLink}). The folder's record serves metadata (BEP 9) and its
  * {@code .torrent}; it carries no pieces of its own. A folder is stale when any member is.
+ *
+ * <p>An encrypted folder is journaled alike: each member an encrypted share with its own key
+ * (key and ciphertext in the {@link ShareStore}), then the folder's record, whose info dictionary
+ * holds only the sealed {@link FolderManifest}; the folder key is a key file of the store, as a
+ * share's key is. No name, path or key reaches the journal.
  */
 final class FolderShares {
   /** A member built: its metadata, piece layer hash (the layer is in its file) and the file's fingerprint. */
@@ -38,13 +46,19 @@ final class FolderShares {
   record Built(Folder folder, Path dir, List<Member> members) {}
 
   private final Map<String, Optional<Folder>> parsed = new HashMap<>();
+  private final ShareStore store;
+
+  FolderShares(ShareStore store) {
+    this.store = store;
+  }
 
   /**
    * Scans {@code dir} and builds every non-empty file as a public member share (leaves and piece
    * layer into {@code store}), then the folder's info dictionary. {@code pieceLength} 0 picks
    * libtorrent's choice for the total size. Blocking: off the actor's thread.
    */
-  static Built build(ShareStore store, ShareBuilder builder, Path dir, int pieceLength) throws IOException {
+  static Built build(ShareStore store, ShareBuilder builder, Path dir, int pieceLength, boolean encrypt,
+      SecureRandom random) throws IOException {
     List<FolderScan.Found> found = FolderScan.scan(dir);
     long total = found.stream().mapToLong(FolderScan.Found::length).sum();
     int pl = pieceLength != 0 ? pieceLength : PieceLengths.choose(total);
@@ -53,6 +67,7 @@ final class FolderShares {
       throw new IllegalArgumentException(plProblem);
     }
     List<Metainfo.FileEntry> entries = new ArrayList<>();
+    List<FolderManifest.Entry> sealed = new ArrayList<>();
     List<Member> members = new ArrayList<>();
     for (FolderScan.Found f : found) {
       ShareFileCheck.Fingerprint before = ShareFileCheck.fingerprint(f.file()).orElseThrow(
@@ -63,24 +78,51 @@ final class FolderShares {
       String attr = f.executable() ? "x" : "";
       if (f.length() == 0) {
         entries.add(new Metainfo.FileEntry(f.path(), 0, null, attr));
+        sealed.add(new FolderManifest.Entry(f.path(), 0, null));
         continue;
       }
       Path leaves = store.newTempLeaves();
+      Path temp = encrypt ? store.newTempData() : null;
       try {
-        ShareMetadata m = builder.build(f.file(), ShareOptions.publicShare().withPieceLength(pl).withLeavesOut(leaves));
+        ShareOptions options = encrypt ? ShareOptions.encrypted(temp) : ShareOptions.publicShare();
+        ShareMetadata m = builder.build(f.file(), options.withPieceLength(pl).withLeavesOut(leaves));
         if (!ShareFileCheck.fingerprint(f.file()).equals(Optional.of(before))) {
           throw new IllegalStateException("file changed while the folder was being shared: " + f.file());
         }
         store.adoptLeaves(leaves, m.infoHashHex());
         byte[] layerSha = store.writeLayer(m.infoHashHex(), m.tree().pieceLayerBytes());
+        if (encrypt) {
+          Path data = store.adoptData(temp, m.infoHashHex());
+          store.writeKey(m.infoHashHex(), m.link().key().orElseThrow());
+          m = new ShareMetadata(m.info(), m.tree(), m.link(), m.manifest(), data);
+        }
         members.add(new Member(m, layerSha, before, f.file()));
         entries.add(new Metainfo.FileEntry(f.path(), f.length(), m.piecesRoot().orElseThrow(), attr));
+        sealed.add(new FolderManifest.Entry(f.path(), f.length(), m.link()));
       } finally {
         Files.deleteIfExists(leaves);
+        if (temp != null) {
+          Files.deleteIfExists(temp);
+        }
       }
     }
-    return new Built(Folder.build(dir.getFileName().toString(), pl, entries), dir, members);
+    String name = dir.getFileName().toString();
+    if (!encrypt) {
+      return new Built(Folder.build(name, pl, entries), dir, members);
+    }
+    ShareKey key = ShareKey.random(random);
+    byte[] info = new FolderManifest(name, pl, sealed).infoDict(key, random);
+    if (info.length > MAX_ENCRYPTED_INFO) {
+      throw new IllegalArgumentException("too many files for an encrypted folder: its sealed list is "
+          + info.length + " bytes, more than " + MAX_ENCRYPTED_INFO + "; share it public or in parts");
+    }
+    Folder folder = Folder.parse(info, key);
+    store.writeKey(folder.infoHashHex(), key);
+    return new Built(folder, dir, members);
   }
+
+  /** Largest encrypted folder dictionary: what metadata exchange carries (TransferCodec's bound). */
+  static final int MAX_ENCRYPTED_INFO = io.shroud.swarm.transfer.TransferCodec.MAX_METADATA_BYTES;
 
   /** The events that record {@code built}: each member not in {@code shares} yet, then the folder. */
   static List<ShareJournal.Event> events(Built built, Map<String, ShareAdded> shares, Instant now) {
@@ -89,12 +131,13 @@ final class FolderShares {
     for (Member m : built.members()) {
       String h = m.metadata().infoHashHex();
       if (!shares.containsKey(h) && seen.add(h)) {
-        events.add(new ShareAdded(h, m.source().toString(), true, m.metadata().info().encode(), m.layerSha256(),
+        events.add(new ShareAdded(h, m.source().toString(), !m.metadata().encrypted(), m.metadata().info().encode(),
+            m.layerSha256(),
             m.fingerprint().size(), m.fingerprint().modifiedMillis(), now));
       }
     }
     Folder f = built.folder();
-    events.add(new ShareAdded(f.infoHashHex(), built.dir().toString(), true, f.infoBytes(), new byte[32],
+    events.add(new ShareAdded(f.infoHashHex(), built.dir().toString(), !f.encrypted(), f.infoBytes(), new byte[32],
         f.totalLength(), 0, now));
     return events;
   }
@@ -103,7 +146,11 @@ final class FolderShares {
   Optional<Folder> folderOf(ShareAdded s) {
     return parsed.computeIfAbsent(s.infoHashHex(), h -> {
       if (!s.publicShare()) {
-        return Optional.empty();
+        if (!FolderManifest.isEncryptedFolder(s.infoDict())) {
+          return Optional.empty();
+        }
+        Optional<ShareKey> key = store.readKey(h);
+        return key.map(k -> Folder.parse(s.infoDict(), k));
       }
       try {
         Metainfo m = Folder.parseInfo(s.infoDict());

@@ -147,6 +147,7 @@ public final class SharesActor
   private final ActorContext<Command> context;
   private final ShareStore store;
   private final ShareBuilder builder;
+  private final SecureRandom random = new SecureRandom();
   private final Clock clock;
   private final Executor blocking;
   private final Set<Path> building = new HashSet<>();
@@ -154,7 +155,7 @@ public final class SharesActor
   /** Inline layers met while recovering an older journal or snapshot, written to files when recovery completes. */
   private final Map<String, byte[]> inlineLayers = new HashMap<>();
   private final NodeMetrics metrics;
-  private final FolderShares folders = new FolderShares();
+  private final FolderShares folders;
 
   public static Behavior<Command> create(NodeId nodeId, Path dataDir, Clock clock) {
     return Behaviors.setup(ctx -> new SharesActor(ctx, nodeId, new ShareStore(dataDir), clock));
@@ -166,7 +167,8 @@ public final class SharesActor
     this.context = context;
     this.store = store;
     this.loaded = new LoadedShares(store);
-    this.builder = new ShareBuilder(new SecureRandom());
+    this.folders = new FolderShares(store);
+    this.builder = new ShareBuilder(random);
     this.clock = clock;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.metrics = Metrics.get(context.getSystem());
@@ -288,17 +290,14 @@ public final class SharesActor
   }
 
   private Effect<Event, State> onAddFolder(State state, AddShare cmd, Path dir) {
-    if (!cmd.publicShare()) {
-      return Effect().reply(cmd.replyTo(), new Refused(400, "a folder is shared public only for now "
-          + "(share it with public=true, or share its files one by one): " + dir));
-    }
-    if (building.contains(dir) || sharedAlready(state, dir, true)) {
-      return Effect().reply(cmd.replyTo(), new Refused(409, "already shared publicly: " + dir));
+    if (building.contains(dir) || sharedAlready(state, dir, cmd.publicShare())) {
+      return Effect().reply(cmd.replyTo(), new Refused(409,
+          "already shared" + (cmd.publicShare() ? " publicly" : " encrypted") + ": " + dir));
     }
     building.add(dir);
     CompletableFuture<FolderShares.Built> work = CompletableFuture.supplyAsync(() -> {
       try {
-        return FolderShares.build(store, builder, dir, cmd.pieceLength());
+        return FolderShares.build(store, builder, dir, cmd.pieceLength(), !cmd.publicShare(), random);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
@@ -331,7 +330,7 @@ public final class SharesActor
   private Effect<Event, State> onFolderTorrent(State state, FolderTorrent cmd) {
     ShareAdded s = state.shares().get(cmd.infoHashHex());
     Optional<io.shroud.content.Folder> folder = s == null ? Optional.empty() : folders.folderOf(s);
-    if (folder.isEmpty()) {
+    if (folder.isEmpty() || folder.get().encrypted()) {
       return Effect().reply(cmd.replyTo(), Optional.empty());
     }
     try {
@@ -512,7 +511,7 @@ public final class SharesActor
     if (folder.isPresent()) {
       io.shroud.content.Folder f = folder.get();
       int pieces = f.files().stream().mapToInt(e -> e.geometry(f.pieceLength()).pieceCount()).sum();
-      return new ShareView(s.infoHashHex(), f.link(), f.name(), s.sourcePath(), false, f.totalLength(),
+      return new ShareView(s.infoHashHex(), f.link(), f.name(), s.sourcePath(), f.encrypted(), f.totalLength(),
           f.pieceLength(), pieces, s.addedAt().toString(), stale.isPresent(), stale.orElse(null), f.files().size(), null);
     }
     InfoDict info = InfoDict.parse(s.infoDict());

@@ -52,6 +52,10 @@ class FolderDownloadTest {
 
   /** A folder of five files (one empty, two in subfolders, one over several pieces) shared by a catalogue at node 4. */
   private Folder shareFolder(SwarmNet net, int node) throws Exception {
+    return shareFolder(net, node, true);
+  }
+
+  private Folder shareFolder(SwarmNet net, int node, boolean publicShare) throws Exception {
     Path top = Files.createDirectories(dir.resolve("src").resolve("album"));
     Files.createDirectories(top.resolve("disc 1"));
     Files.createDirectories(top.resolve("extras/notes"));
@@ -68,11 +72,18 @@ class FolderDownloadTest {
     ActorRef<SharesActor.Command> shares = testKit.spawn(SharesActor.create(net.node(node).id(),
         dir.resolve("provider-data-" + node), Clock.systemUTC()));
     TestProbe<SharesActor.AddResult> added = testKit.createTestProbe();
-    shares.tell(new SharesActor.AddShare(top, true, PIECE, added.ref()));
+    shares.tell(new SharesActor.AddShare(top, publicShare, PIECE, added.ref()));
     SharesActor.ShareView view = assertInstanceOf(SharesActor.Added.class, added.receiveMessage(WAIT)).share();
     assertEquals(5, view.files());
     testKit.spawn(TransferServiceActor.create(net.node(node).circuits(), shares, SwarmSettings.defaults(),
         Clock.systemUTC()));
+    if (!publicShare) {
+      assertTrue(view.encrypted());
+      io.shroud.content.Magnet link = io.shroud.content.Magnet.parse(view.link());
+      TestProbe<Optional<SharesActor.Servable>> servable = testKit.createTestProbe();
+      shares.tell(new SharesActor.GetServable(view.infoHash(), servable.ref()));
+      return Folder.parse(servable.receiveMessage(WAIT).orElseThrow().folderInfo(), link.folderKey().orElseThrow());
+    }
     TestProbe<Optional<byte[]>> torrent = testKit.createTestProbe();
     shares.tell(new SharesActor.FolderTorrent(view.infoHash(), torrent.ref()));
     return Folder.of(Metainfo.parse(torrent.receiveMessage(WAIT).orElseThrow()));
@@ -158,6 +169,33 @@ class FolderDownloadTest {
     assertFalse(Files.exists(out.resolve("cover.txt")));
     assertFalse(Files.exists(out.resolve("extras")), "no directory for an unselected file");
     assertNull(done.files().get(0).downloadId());
+  }
+
+  @Test
+  void anEncryptedFoldersLinkOpensItsSealedTreeAndFetchesEveryFile() throws Exception {
+    SwarmNet net = new SwarmNet(testKit, 6, 54);
+    Folder folder = shareFolder(net, 4, false);
+    assertTrue(folder.encrypted());
+    String info = new String(folder.infoBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    for (String secret : List.of("album", "track.bin", "cover.txt", "notes")) {
+      assertFalse(info.contains(secret), "the dictionary the network carries names no file: " + secret);
+    }
+    ActorRef<DownloadsActor.Command> downloads = downloads(net, List.of(net.node(4).id()), 54);
+    Path out = dir.resolve("sealed");
+    DownloadView started = assertInstanceOf(DownloadsActor.Started.class,
+        start(downloads, folder.link(), out, null, "2-5")).download();
+    DownloadView done = awaitComplete(downloads, started.id());
+    assertEquals("album", done.name());
+    for (int n = 2; n <= 5; n++) {
+      Metainfo.FileEntry f = folder.files().get(n - 1);
+      assertArrayEquals(Files.readAllBytes(dir.resolve("src/album").resolve(String.join("/", f.path()))),
+          Files.readAllBytes(out.resolve(String.join("/", f.path()))), f.pathText());
+    }
+    assertFalse(Files.exists(out.resolve("cover.txt")));
+    // a wrong key opens nothing
+    String wrong = "magnet:?xt=urn:btmh:1220" + folder.infoHashHex() + "&x.fk=" + "A".repeat(43);
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Folder.parse(
+        folder.infoBytes(), io.shroud.content.Magnet.parse(wrong).folderKey().orElseThrow()));
   }
 
   @Test

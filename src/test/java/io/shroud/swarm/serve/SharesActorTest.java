@@ -106,7 +106,7 @@ class SharesActorTest {
     ActorRef<SharesActor.Command> shares = spawn(nodeId);
     Path f = file("a.txt", 10);
     assertRefused(add(shares, dir.resolve("nope.txt"), false), 400, "no such file");
-    assertRefused(add(shares, dir, false), 400, "a folder is shared public only");
+    assertRefused(add(shares, Files.createDirectories(dir.resolve("empty-folder")), false), 400, "holds no file");
     assertRefused(add(shares, Path.of("relative.txt"), false), 400, "must be absolute");
     assertInstanceOf(SharesActor.Added.class, add(shares, f, true));
     assertRefused(add(shares, f, true), 409, "already shared publicly");
