@@ -96,6 +96,10 @@ final class DownloadsRoutes extends AllDirectives {
         link = TorrentFile.linkOf(parsed).format();
       } else {
         Folder folder = Folder.of(parsed);
+        if (parsed.hybrid()) {
+          // as for a single file: the v2-only dictionary, which a Shroud node sharing the folder announces
+          folder = Folder.build(folder.name(), folder.pieceLength(), folder.files());
+        }
         link = folder.link();
         folderInfo = folder.infoBytes();
       }

@@ -113,6 +113,22 @@ class BitTorrentRoutesTest {
     assertArrayEquals(io.shroud.content.HybridFolderTorrent.export(io.shroud.content.Folder.of(v2), dir.getParent(),
         v2.pieceLayers()), r.body());
 
+    // handed back to a node, the hybrid starts the download of the folder as shared (its v2-only dictionary)
+    Path output = ManagementApiTest.home.resolve("downloads/hybrid-folder");
+    CompletableFuture<ManagementApiTest.Response> answer = CompletableFuture.supplyAsync(() -> {
+      try {
+        return upload(output, r.body());
+      } catch (IOException e) {
+        throw new RuntimeException(e);
+      }
+    });
+    var start = ManagementApiTest.downloads.expectMessageClass(DownloadsActor.StartDownload.class);
+    assertEquals(io.shroud.content.Folder.of(v2).link(), start.link());
+    assertTrue(start.link().contains(infoHash), start.link());
+    assertArrayEquals(v2.infoBytes(), start.metadata());
+    start.replyTo().tell(new DownloadsActor.Rejected(409, "taken"));
+    assertError(answer.get(), 409, "taken");
+
     // same size and modification time, other bytes: the node sees no change, the export does
     java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(dir.resolve("big.bin"));
     byte[] changed = new byte[40_000];
