@@ -95,7 +95,10 @@ final class DownloadsRoutes extends AllDirectives {
       if (parsed.singleFile()) {
         link = TorrentFile.linkOf(parsed).format();
       } else {
-        Folder folder = Folder.of(parsed);
+        // as for a single file: the v2-only dictionary (a hybrid's v1 keys, `private`, `source` … dropped),
+        // which is what a Shroud node sharing the folder announces; for libtorrent's v2 torrent, its own bytes
+        Folder given = Folder.of(parsed);
+        Folder folder = Folder.build(given.name(), given.pieceLength(), given.files());
         link = folder.link();
         folderInfo = folder.infoBytes();
       }

@@ -165,8 +165,7 @@ final class SharesRoutes extends AllDirectives {
         return parent.error(StatusCodes.NOT_FOUND, "no current share " + infoHash);
       }
       if (servable.get().isFolder()) {
-        return hybrid ? parent.error(StatusCodes.CONFLICT, "no hybrid .torrent of a folder yet: export it as v2")
-            : folderTorrent(shares, infoHash);
+        return folderTorrent(shares, infoHash, hybrid);
       }
       if (servable.get().metadata().encrypted()) {
         return parent.error(StatusCodes.CONFLICT,
@@ -183,12 +182,21 @@ final class SharesRoutes extends AllDirectives {
     });
   }
 
-  private Route folderTorrent(ActorRef<SharesActor.Command> shares, String infoHash) {
+  /**
+   * A folder's {@code .torrent}; the hybrid one hashes every file (SHA-1) on the node's blocking
+   * dispatcher, not the HTTP one, and may take as long as sharing the folder did.
+   */
+  private Route folderTorrent(ActorRef<SharesActor.Command> shares, String infoHash, boolean hybrid) {
     CompletionStage<Optional<byte[]>> t = AskPattern.ask(shares,
-        replyTo -> new SharesActor.FolderTorrent(infoHash, replyTo), ShroudRoutes.ASK_TIMEOUT, system.scheduler());
+        replyTo -> new SharesActor.FolderTorrent(infoHash, hybrid, replyTo),
+        hybrid ? java.time.Duration.ofMinutes(30) : ShroudRoutes.ASK_TIMEOUT, system.scheduler());
     return onSuccess(t, torrent -> torrent.isPresent() ? attachment(infoHash, torrent.get())
-        : parent.error(StatusCodes.CONFLICT, "no .torrent for this folder: an encrypted folder has none (its link "
-            + "carries the key), and a public one's piece layers are not readable now (see the node's log)"));
+        : parent.error(StatusCodes.CONFLICT, hybrid
+            ? "no hybrid .torrent of the folder: an encrypted folder has none (its link carries the key); for a"
+                + " public one a file changed since it was shared (share it again), or its piece layers are not"
+                + " readable now; see the node's log"
+            : "no .torrent for this folder: an encrypted folder has none (its link carries the key), and a public"
+                + " one's piece layers are not readable now (see the node's log)"));
   }
 
   /** A hybrid export, or why there is none (an empty file, a file changed since it was shared). */

@@ -72,7 +72,17 @@ public final class HybridTorrent {
    * @throws IOException if the file cannot be read or no longer matches the share
    */
   public static byte[] v1Pieces(Path data, MerkleTree expected) throws IOException {
-    PieceGeometry g = expected.geometry();
+    return v1Pieces(data, expected.geometry(), expected.root(), false);
+  }
+
+  /**
+   * The same for a file of {@code g} with v2 pieces root {@code root}; with {@code padLast} the
+   * short last piece is hashed with zeros up to a whole piece, as a hybrid multi-file torrent's
+   * BEP 47 pad file after it makes it ({@link HybridFolderTorrent}).
+   *
+   * @throws Changed if the bytes are no longer those of {@code root}
+   */
+  static byte[] v1Pieces(Path data, PieceGeometry g, byte[] root, boolean padLast) throws IOException {
     MessageDigest sha1 = sha1();
     Bep52Hasher v2 = new Bep52Hasher(g.pieceLength());
     ByteArrayOutputStream pieces = new ByteArrayOutputStream(g.pieceCount() * 20);
@@ -84,7 +94,7 @@ public final class HybridTorrent {
         int n = buf.position();
         v2.update(a, 0, n);
         if (v2.length() > g.length()) {
-          throw new IOException("the file has grown since it was shared: share it again");
+          throw new Changed("the file has grown since it was shared: share it again");
         }
         for (int off = 0; off < n; ) {
           int take = (int) Math.min(n - off, g.pieceLength() - inPiece);
@@ -99,14 +109,24 @@ public final class HybridTorrent {
       }
     }
     if (inPiece > 0) {
+      if (padLast) {
+        sha1.update(new byte[(int) (g.pieceLength() - inPiece)]);
+      }
       pieces.writeBytes(sha1.digest());
     }
     MerkleTree now = v2.finish();
     if (now.geometry().length() != g.length() || (g.length() > 0
-        && !MessageDigest.isEqual(now.root(), expected.root()))) {
-      throw new IOException("the file has changed since it was shared: share it again");
+        && !MessageDigest.isEqual(now.root(), root))) {
+      throw new Changed("the file has changed since it was shared: share it again");
     }
     return pieces.toByteArray();
+  }
+
+  /** The bytes read are not those the share was made of. */
+  static final class Changed extends IOException {
+    Changed(String message) {
+      super(message);
+    }
   }
 
   private static MessageDigest sha1() {

@@ -90,6 +90,56 @@ class BitTorrentRoutesTest {
   }
 
   @Test
+  void aPublicFoldersHybridExportIsBep52sHybridAndRefusesAChangedFile() throws Exception {
+    Path dir = Files.createDirectories(ManagementApiTest.home.resolve("hybrid folder/sub"));
+    Files.write(dir.resolve("big.bin"), new byte[40_000]);
+    Files.write(dir.getParent().resolve("a.txt"), "hello\n".getBytes());
+    Files.write(dir.getParent().resolve("empty"), new byte[0]);
+    Path run = Files.write(dir.getParent().resolve("run.sh"), "#!/bin/sh\n".getBytes());
+    Files.setPosixFilePermissions(run, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.write(dir.getParent().resolve("z.txt"), new byte[20_000]);
+    var created = post("/shroud/v1/shares", body(dir.getParent(), 16384));
+    assertEquals(201, created.status(), created.body());
+    String infoHash = created.json().path("infoHash").asText();
+    HttpResponse<byte[]> r = getBytes("/shroud/v1/shares/" + infoHash + "/torrent?hybrid=true");
+    assertEquals(200, r.statusCode(), new String(r.body()));
+    Metainfo t = Metainfo.parse(r.body());
+    assertTrue(t.hybrid());
+    assertFalse(t.singleFile());
+    assertEquals(java.util.List.of("a.txt", "empty", "run.sh", "sub/big.bin", "z.txt"),
+        t.files().stream().map(Metainfo.FileEntry::pathText).toList());
+    Metainfo v2 = Metainfo.parse(getBytes("/shroud/v1/shares/" + infoHash + "/torrent").body());
+    assertFalse(v2.hybrid());
+    assertArrayEquals(io.shroud.content.HybridFolderTorrent.export(io.shroud.content.Folder.of(v2), dir.getParent(),
+        v2.pieceLayers()), r.body());
+
+    // handed back to a node, the hybrid starts the download of the folder as shared (its v2-only dictionary)
+    Path output = ManagementApiTest.home.resolve("downloads/hybrid-folder");
+    CompletableFuture<ManagementApiTest.Response> answer = CompletableFuture.supplyAsync(() -> {
+      try {
+        return upload(output, r.body());
+      } catch (IOException e) {
+        throw new RuntimeException(e);
+      }
+    });
+    var start = ManagementApiTest.downloads.expectMessageClass(DownloadsActor.StartDownload.class);
+    assertEquals(io.shroud.content.Folder.of(v2).link(), start.link());
+    assertTrue(start.link().contains(infoHash), start.link());
+    assertArrayEquals(v2.infoBytes(), start.metadata());
+    start.replyTo().tell(new DownloadsActor.Rejected(409, "taken"));
+    assertError(answer.get(), 409, "taken");
+
+    // same size and modification time, other bytes: the node sees no change, the export does
+    java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(dir.resolve("big.bin"));
+    byte[] changed = new byte[40_000];
+    changed[39_999] = 1;
+    Files.write(dir.resolve("big.bin"), changed);
+    Files.setLastModifiedTime(dir.resolve("big.bin"), mtime);
+    assertError(raw("GET", "/shroud/v1/shares/" + infoHash + "/torrent?hybrid=true", host(), null,
+        "Bearer " + ManagementApiTest.token, null, (String) null), 409, "a file changed since it was shared");
+  }
+
+  @Test
   void aBareMagnetStartsADownloadThatFetchesItsMetadata() throws Exception {
     String output = ManagementApiTest.home.resolve("downloads/bare.bin").toString();
     String bare = "magnet:?xt=urn:btmh:1220" + "ab".repeat(32) + "&dn=x.bin&tr=udp%3A%2F%2Ft%3A1";

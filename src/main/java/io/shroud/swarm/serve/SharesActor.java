@@ -97,9 +97,17 @@ public final class SharesActor
 
   /**
    * The {@code .torrent} of a shared public folder (its info dictionary and its files' piece
-   * layers); empty for an unknown hash or a share that is not a folder.
+   * layers), or with {@code hybrid} its hybrid v1+v2 {@code .torrent}
+   * ({@link io.shroud.content.HybridFolderTorrent}, which reads every file, on the blocking
+   * dispatcher); empty for an unknown hash, a share that is not a folder, or (logged) unreadable
+   * layers or a file changed since it was shared.
    */
-  public record FolderTorrent(String infoHashHex, ActorRef<Optional<byte[]>> replyTo) implements Command {}
+  public record FolderTorrent(String infoHashHex, boolean hybrid, ActorRef<Optional<byte[]>> replyTo)
+      implements Command {
+    public FolderTorrent(String infoHashHex, ActorRef<Optional<byte[]>> replyTo) {
+      this(infoHashHex, false, replyTo);
+    }
+  }
 
   /** The outcome of {@link AddShare}: the share, or a refusal with an HTTP-like status. */
   public sealed interface AddResult {}
@@ -333,12 +341,37 @@ public final class SharesActor
     if (folder.isEmpty() || folder.get().encrypted()) {
       return Effect().reply(cmd.replyTo(), Optional.empty());
     }
+    byte[] v2;
     try {
-      return Effect().reply(cmd.replyTo(), Optional.of(FolderShares.torrent(folder.get(), store, state.shares())));
+      v2 = FolderShares.torrent(folder.get(), store, state.shares());
     } catch (PieceLayerFile.Unusable e) {
       context.getLog().warn("folder {}: no .torrent: {}", cmd.infoHashHex(), e.getMessage());
       return Effect().reply(cmd.replyTo(), Optional.empty());
     }
+    if (!cmd.hybrid()) {
+      return Effect().reply(cmd.replyTo(), Optional.of(v2));
+    }
+    // the v1 piece hashes take a pass over every file: off the actor's thread, replying from there
+    Path dir = Path.of(s.sourcePath());
+    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SharesActor.class);
+    CompletableFuture.supplyAsync(() -> {
+      try {
+        return io.shroud.content.HybridFolderTorrent.export(folder.get(), dir,
+            io.shroud.content.Metainfo.parse(v2).pieceLayers());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, blocking).whenComplete((torrent, failure) -> {
+      if (failure != null) {
+        Throwable why = failure;
+        while (why.getCause() != null) {
+          why = why.getCause();
+        }
+        log.warn("folder {}: no hybrid .torrent: {}", cmd.infoHashHex(), why.getMessage());
+      }
+      cmd.replyTo().tell(Optional.ofNullable(torrent));
+    });
+    return Effect().none();
   }
 
   private Built build(AddShare cmd, Path path, Path temp, Path leaves) {
