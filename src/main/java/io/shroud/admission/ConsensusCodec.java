@@ -172,8 +172,10 @@ final class ConsensusCodec {
   }
 
   static String armor(Consensus c) {
-    return ARMOR.armor("Shroud consensus, valid " + c.validAfter() + " to " + c.validUntil() + ", "
-        + c.relays().size() + " relays (this line is a comment; the signed data is the block below)", c.encode());
+    int n = c.relays().size();
+    return ARMOR.armor("Shroud consensus, valid " + c.validAfter() + " to " + c.validUntil() + ", " + n
+        + (n == 1 ? " relay" : " relays") + " (this line is a comment; the signed data is the block below)",
+        c.encode());
   }
 
   static byte[] dearmor(String text) throws AdmissionException {
