@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SortedSet;
@@ -38,6 +37,7 @@ final class RevocationCodec {
   static final String BEGIN = "-----BEGIN SHROUD REVOCATIONS-----";
   static final String END = "-----END SHROUD REVOCATIONS-----";
   static final int MAX_ARMOR_CHARS = 4 * 1024 * 1024;
+  private static final Armor ARMOR = new Armor("revocation list", BEGIN, END, MAX_ARMOR_CHARS);
 
   private RevocationCodec() {}
 
@@ -132,66 +132,11 @@ final class RevocationCodec {
   }
 
   static String armor(byte[] encoded, long serial, int revoked) {
-    StringBuilder s = new StringBuilder();
-    s.append("# Shroud revocation list, serial ").append(serial).append(", ").append(revoked)
-        .append(" revoked (this line is a comment; the signed data is the block below)\n");
-    s.append(BEGIN).append('\n');
-    String b64 = Base64.getEncoder().encodeToString(encoded);
-    for (int i = 0; i < b64.length(); i += 64) {
-      s.append(b64, i, Math.min(b64.length(), i + 64)).append('\n');
-    }
-    return s.append(END).append('\n').toString();
+    return ARMOR.armor("Shroud revocation list, serial " + serial + ", " + revoked
+        + " revoked (this line is a comment; the signed data is the block below)", encoded);
   }
 
   static byte[] dearmor(String text) throws AdmissionException {
-    if (text == null || text.length() > MAX_ARMOR_CHARS) {
-      throw new AdmissionException("revocation list armor is missing or longer than " + MAX_ARMOR_CHARS + " characters");
-    }
-    int begin = lineIndex(text, BEGIN);
-    int end = lineIndex(text, END);
-    if (begin < 0 || end < 0 || end < begin) {
-      throw new AdmissionException("no " + BEGIN + " ... " + END + " block");
-    }
-    if (text.indexOf(BEGIN, begin + BEGIN.length()) >= 0) {
-      throw new AdmissionException("more than one revocation list block");
-    }
-    String inner = text.substring(begin + BEGIN.length(), end);
-    StringBuilder b64 = new StringBuilder(inner.length());
-    for (int i = 0; i < inner.length(); i++) {
-      char c = inner.charAt(i);
-      if (c == '\n' || c == '\r') {
-        continue;
-      }
-      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=')) {
-        throw new AdmissionException("revocation list armor holds a character that is not base64");
-      }
-      b64.append(c);
-    }
-    if (b64.length() % 4 != 0) {
-      throw new AdmissionException("revocation list armor is not padded base64");
-    }
-    try {
-      return Base64.getDecoder().decode(b64.toString());
-    } catch (IllegalArgumentException e) {
-      throw new AdmissionException("revocation list armor is not valid base64");
-    }
-  }
-
-  /** Where {@code marker} starts a line of its own in {@code text}, or -1. */
-  private static int lineIndex(String text, String marker) {
-    int from = 0;
-    while (true) {
-      int i = text.indexOf(marker, from);
-      if (i < 0) {
-        return -1;
-      }
-      boolean startsLine = i == 0 || text.charAt(i - 1) == '\n';
-      int after = i + marker.length();
-      boolean endsLine = after == text.length() || text.charAt(after) == '\n' || text.charAt(after) == '\r';
-      if (startsLine && endsLine) {
-        return i;
-      }
-      from = i + 1;
-    }
+    return ARMOR.dearmor(text);
   }
 }

@@ -1,5 +1,6 @@
 package io.shroud.circuit;
 
+import io.shroud.admission.RelayFlag;
 import io.shroud.identity.NodeId;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,8 +65,17 @@ public final class GuardSet {
     this(clock, random, Params.DEFAULT, List.of());
   }
 
-  /** Drops expired guards and samples new ones until {@code size} of them are listed. */
+  /** {@link #refresh(List, GuardRule)} for relays from descriptors ({@link GuardRule#FLAGGED_WHEN_ANY}). */
   public Changes refresh(List<RelayInfo> candidates) {
+    return refresh(candidates, GuardRule.FLAGGED_WHEN_ANY);
+  }
+
+  /**
+   * Drops expired guards and samples new ones until {@code size} of them are listed; under
+   * {@link GuardRule#FLAG_REQUIRED} a guard is listed only while it has the Guard flag, and only
+   * flagged relays are sampled.
+   */
+  public Changes refresh(List<RelayInfo> candidates, GuardRule rule) {
     Instant now = clock.instant();
     List<Entry> removed = new ArrayList<>();
     entries.removeIf(entry -> {
@@ -80,8 +90,8 @@ public final class GuardSet {
       byId.putIfAbsent(relay.id(), relay);
     }
     List<Entry> added = new ArrayList<>();
-    while (listed(byId).size() < params.size() && entries.size() < params.maxSampled()) {
-      List<RelayInfo> pool = eligible(byId);
+    while (listed(byId, rule).size() < params.size() && entries.size() < params.maxSampled()) {
+      List<RelayInfo> pool = eligible(byId, rule);
       if (pool.isEmpty()) {
         break;
       }
@@ -93,40 +103,49 @@ public final class GuardSet {
     return new Changes(List.copyOf(added), List.copyOf(removed));
   }
 
-  /** The ids of guards present in {@code candidates}, oldest first: what path selection uses. */
+  /** {@link #guards(List, GuardRule)} for relays from descriptors ({@link GuardRule#FLAGGED_WHEN_ANY}). */
   public List<NodeId> guards(List<RelayInfo> candidates) {
+    return guards(candidates, GuardRule.FLAGGED_WHEN_ANY);
+  }
+
+  /**
+   * The ids of guards present in {@code candidates} (and, under {@link GuardRule#FLAG_REQUIRED},
+   * flagged Guard there), oldest first: what path selection uses.
+   */
+  public List<NodeId> guards(List<RelayInfo> candidates, GuardRule rule) {
     Map<NodeId, RelayInfo> byId = new HashMap<>();
     for (RelayInfo relay : candidates) {
       byId.putIfAbsent(relay.id(), relay);
     }
-    return listed(byId).stream().map(RelayInfo::id).toList();
+    return listed(byId, rule).stream().map(RelayInfo::id).toList();
   }
 
   public List<Entry> entries() {
     return List.copyOf(entries);
   }
 
-  private List<RelayInfo> listed(Map<NodeId, RelayInfo> byId) {
+  private List<RelayInfo> listed(Map<NodeId, RelayInfo> byId, GuardRule rule) {
     List<RelayInfo> out = new ArrayList<>();
     for (Entry entry : entries) {
       RelayInfo relay = byId.get(entry.id());
-      if (relay != null) {
+      if (relay != null && (rule == GuardRule.FLAGGED_WHEN_ANY || relay.has(RelayFlag.GUARD))) {
         out.add(relay);
       }
     }
     return out;
   }
 
-  private List<RelayInfo> eligible(Map<NodeId, RelayInfo> byId) {
+  private List<RelayInfo> eligible(Map<NodeId, RelayInfo> byId, GuardRule rule) {
     Set<NodeId> taken = new HashSet<>();
     Set<Integer> nets = new HashSet<>();
     for (Entry entry : entries) {
       taken.add(entry.id());
     }
-    for (RelayInfo relay : listed(byId)) {
+    for (RelayInfo relay : listed(byId, rule)) {
       nets.add(relay.slash16());
     }
-    boolean anyFlagged = byId.values().stream().anyMatch(r -> r.has(RelayFlag.GUARD));
+    boolean anyFlagged = rule == GuardRule.FLAG_REQUIRED
+        || byId.values().stream().anyMatch(r -> r.has(RelayFlag.GUARD));
     List<RelayInfo> pool = new ArrayList<>();
     for (RelayInfo relay : byId.values()) {
       if ((!anyFlagged || relay.has(RelayFlag.GUARD)) && !taken.contains(relay.id())

@@ -1,5 +1,6 @@
 package io.shroud.circuit;
 
+import io.shroud.admission.RelayFlag;
 import io.shroud.identity.NodeId;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,7 +14,9 @@ import java.util.random.RandomGenerator;
 /**
  * Chooses circuit paths (protocol §6.7): hop 1 from the guard list, the last hop the destination
  * (given or bandwidth-weighted), middle hops bandwidth-weighted; never a node twice, never two
- * hops in one IPv4 /16. Pure; the random source is injected.
+ * hops in one IPv4 /16. The bandwidth is what {@link RelayInfo#bandwidth()} says: a descriptor's
+ * claim, or a consensus's measured weight ({@link RelayDirectory#of(io.shroud.admission.Consensus,
+ * List)}, with {@link GuardRule#FLAG_REQUIRED}). Pure; the random source is injected.
  */
 public final class PathSelector {
   public static final int MIN_HOPS = 1;
@@ -49,6 +52,17 @@ public final class PathSelector {
    */
   public List<RelayInfo> select(List<RelayInfo> candidates, List<NodeId> guards, NodeId destination, int hops,
       Set<NodeId> exclude) throws PathSelectionException {
+    return select(candidates, guards, destination, hops, exclude, GuardRule.FLAGGED_WHEN_ANY);
+  }
+
+  /**
+   * As {@link #select(List, List, NodeId, int, Set)}; under {@link GuardRule#FLAG_REQUIRED} hop 1
+   * is the first guard in the list that carries the Guard flag in {@code candidates}, so a relay
+   * without it is never a first hop of a path this selector draws (protocol §10.10). The one
+   * exception is the caller's own: a 1-hop path to a named destination goes straight to it.
+   */
+  public List<RelayInfo> select(List<RelayInfo> candidates, List<NodeId> guards, NodeId destination, int hops,
+      Set<NodeId> exclude, GuardRule rule) throws PathSelectionException {
     if (hops < MIN_HOPS || hops > MAX_HOPS) {
       throw new IllegalArgumentException("hops must be " + MIN_HOPS + ".." + MAX_HOPS + ", got " + hops);
     }
@@ -68,7 +82,7 @@ public final class PathSelector {
         return List.of(dest);
       }
     }
-    RelayInfo guard = firstGuard(guards, usable, dest);
+    RelayInfo guard = firstGuard(guards, usable, dest, rule);
     if (hops == 1) {
       return List.of(guard);
     }
@@ -90,16 +104,18 @@ public final class PathSelector {
     return List.copyOf(path);
   }
 
-  private static RelayInfo firstGuard(List<NodeId> guards, Map<NodeId, RelayInfo> usable, RelayInfo dest)
-      throws PathSelectionException {
+  private static RelayInfo firstGuard(List<NodeId> guards, Map<NodeId, RelayInfo> usable, RelayInfo dest,
+      GuardRule rule) throws PathSelectionException {
     for (NodeId id : guards) {
       RelayInfo guard = usable.get(id);
-      if (guard != null && (dest == null || guard.compatibleWith(dest))) {
+      if (guard != null && (dest == null || guard.compatibleWith(dest))
+          && (rule == GuardRule.FLAGGED_WHEN_ANY || guard.has(RelayFlag.GUARD))) {
         return guard;
       }
     }
     throw new PathSelectionException(dest == null
-        ? "no guard of " + guards.size() + " is a usable relay"
+        ? "no guard of " + guards.size() + " is a usable relay" + (rule == GuardRule.FLAG_REQUIRED
+            ? " with the Guard flag" : "")
         : "no guard of " + guards.size() + " is usable with destination " + dest.id().shortHex()
             + " (same node or same /16)");
   }

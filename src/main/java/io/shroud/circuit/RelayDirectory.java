@@ -1,5 +1,6 @@
 package io.shroud.circuit;
 
+import io.shroud.admission.Consensus;
 import io.shroud.crypto.OnionPublicKey;
 import io.shroud.identity.NodeDescriptor;
 import io.shroud.identity.NodeId;
@@ -7,6 +8,8 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The relays circuits may use, from the verified directory: each descriptor whose data address
+ * The relays circuits may use: from a verified consensus ({@link #of(Consensus, List)}), or, before
+ * one exists, from the verified directory: each descriptor whose data address
  * is an IPv4 literal {@code a.b.c.d:port} (no DNS lookups), whose onion key decodes and whose
  * data-plane protocol version is this node's.
  * Each relay is weighted by the bandwidth its descriptor advertises (KiB/s, at least 1;
@@ -30,13 +34,44 @@ public final class RelayDirectory {
   public record Entry(RelayInfo info, int port, OnionPublicKey onionKey) {}
 
   private final Map<NodeId, Entry> entries;
+  private final GuardRule guardRule;
 
-  private RelayDirectory(Map<NodeId, Entry> entries) {
+  private RelayDirectory(Map<NodeId, Entry> entries, GuardRule guardRule) {
     this.entries = entries;
+    this.guardRule = guardRule;
   }
 
   public static RelayDirectory empty() {
-    return new RelayDirectory(Map.of());
+    return new RelayDirectory(Map.of(), GuardRule.FLAGGED_WHEN_ANY);
+  }
+
+  /**
+   * The relays of a consensus the caller has verified ({@link Consensus#verify}) that also have a
+   * verified descriptor here of this node's protocol version whose onion key decodes: address,
+   * port, flags and weight (its measured weight, KiB/s) are the consensus's, the onion key the
+   * descriptor's. Guards need the Guard flag ({@link GuardRule#FLAG_REQUIRED}); what a descriptor
+   * advertises plays no part (protocol §10.10).
+   */
+  public static RelayDirectory of(Consensus consensus, List<NodeDescriptor> descriptors) {
+    Map<NodeId, NodeDescriptor> byId = new HashMap<>();
+    for (NodeDescriptor d : descriptors) {
+      byId.putIfAbsent(d.nodeId(), d);
+    }
+    Map<NodeId, Entry> map = new LinkedHashMap<>();
+    for (Consensus.Relay r : consensus.relays()) {
+      NodeDescriptor d = byId.get(r.id());
+      if (d == null || d.protocolVersion() != NodeDescriptor.PROTOCOL_VERSION
+          || !Arrays.equals(d.identityKey(), r.identityKey())) {
+        continue;
+      }
+      try {
+        map.put(r.id(), new Entry(new RelayInfo(r.id(), r.address(), r.weight(), r.flags()), r.port(),
+            d.onionPublicKey()));
+      } catch (IllegalArgumentException e) {
+        // an undecodable onion key: not a usable relay
+      }
+    }
+    return new RelayDirectory(Map.copyOf(map), GuardRule.FLAG_REQUIRED);
   }
 
   public static RelayDirectory of(List<NodeDescriptor> descriptors) {
@@ -60,7 +95,12 @@ public final class RelayDirectory {
         // an octet above 255 or an undecodable onion key: not a usable relay
       }
     }
-    return new RelayDirectory(Map.copyOf(map));
+    return new RelayDirectory(Map.copyOf(map), GuardRule.FLAGGED_WHEN_ANY);
+  }
+
+  /** Who may be a first hop: {@link GuardRule#FLAG_REQUIRED} for a consensus, else flagged-when-any. */
+  public GuardRule guardRule() {
+    return guardRule;
   }
 
   public List<RelayInfo> relays() {

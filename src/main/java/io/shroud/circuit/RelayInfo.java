@@ -1,13 +1,15 @@
 package io.shroud.circuit;
 
+import io.shroud.admission.RelayFlag;
 import io.shroud.identity.NodeId;
 import java.net.Inet4Address;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * What path selection knows of a relay, from its verified descriptor: node id, IPv4 data-plane
- * address, advertised bandwidth (bytes/s, ≥ 0) and flags.
+ * What path selection knows of a relay: node id, IPv4 data-plane address, bandwidth (KiB/s,
+ * ≥ 0: a consensus's measured weight, or before one exists a descriptor's advertised bandwidth)
+ * and flags (from the consensus; none from descriptors).
  */
 public record RelayInfo(NodeId id, Inet4Address address, long bandwidth, Set<RelayFlag> flags) {
   public RelayInfo {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shroud.admission.RelayFlag;
 import io.shroud.identity.NodeId;
 import io.shroud.testutil.MutableClock;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.shroud.circuit;
 
+import io.shroud.admission.RelayFlag;
 import io.shroud.identity.NodeId;
 import java.net.Inet4Address;
 import java.net.InetAddress;
