@@ -1,12 +1,8 @@
 package io.shroud.swarm.fetch;
 
 import io.shroud.content.Folder;
-import io.shroud.content.FolderManifest;
 import io.shroud.content.Magnet;
-import io.shroud.content.Metainfo;
-import io.shroud.content.ShareKey;
 import io.shroud.content.ShareLink;
-import io.shroud.content.ShareLinkException;
 import io.shroud.serialization.ShroudSerializable;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -126,9 +122,7 @@ public final class DownloadsActor
   private final DownloadActor.Setup setup;
   private final Map<String, ActorRef<DownloadActor.Command>> children = new HashMap<>();
   private final ActorRef<DownloadActor.FolderFound> folderFound;
-  /** The link files (an encrypted folder's key is in its download's link). */
-  private final DownloadStore links;
-  private final Map<String, Folder> opened = new HashMap<>();
+  private final FolderDownloads folders;
 
   public static Behavior<Command> create(DownloadActor.Setup setup) {
     return Behaviors.setup(ctx -> new DownloadsActor(ctx, setup));
@@ -140,7 +134,7 @@ public final class DownloadsActor
     this.context = context;
     this.setup = setup;
     this.folderFound = context.messageAdapter(DownloadActor.FolderFound.class, FolderMetadata::new);
-    this.links = new DownloadStore(setup.dataDir());
+    this.folders = new FolderDownloads(new DownloadStore(setup.dataDir()));
   }
 
   @Override
@@ -217,50 +211,15 @@ public final class DownloadsActor
   }
 
   private Effect<Event, State> onStart(State state, StartDownload start) {
-    Optional<String> problem = Optional.empty();
-    Magnet link = null;
-    try {
-      // a bare magnet (info-hash only) is accepted: the download fetches its metadata first
-      link = Magnet.parse(start.link() == null ? "" : start.link().trim());
-    } catch (ShareLinkException e) {
-      problem = Optional.of("bad link: " + e.getMessage());
+    StartCheck check = StartCheck.of(start.link(), start.hops(), setup.settings().defaultHops(), start.metadata(),
+        start.files(), start.outputPath());
+    if (check.problem() != null) {
+      return Effect().reply(start.replyTo(), new Rejected(400, check.problem()));
     }
-    int hops = start.hops() == null ? setup.settings().defaultHops() : start.hops();
-    if (problem.isEmpty() && link.shareLink().map(l -> l.geometry().length() == 0).orElse(false)) {
-      problem = Optional.of("the share is empty: nothing to download");
-    }
-    if (problem.isEmpty() && (hops < 1 || hops > 4)) {
-      problem = Optional.of("hops must be 1..4, got " + hops);
-    }
-    Folder folder = null;
-    BitSet selected = null;
-    if (problem.isEmpty() && start.metadata() != null) {
-      try {
-        folder = Folder.of(Folder.parseInfo(start.metadata()));
-        if (!java.util.Arrays.equals(folder.infoHash(), link.infoHash())) {
-          problem = Optional.of("the folder's info dictionary is not the link's");
-        }
-        selected = FolderDownload.select(start.files(), folder.files().size());
-      } catch (IllegalArgumentException e) { // a BencodeException among them
-        problem = Optional.of(e.getMessage());
-      }
-    } else if (problem.isEmpty() && start.files() != null && !start.files().isBlank()) {
-      if (link.metadataKnown()) {
-        problem = Optional.of("files selects among a folder's files; this link is a single file");
-      } else {
-        try {
-          FolderDownload.select(start.files(), Integer.MAX_VALUE - 1); // its syntax; numbers once the folder is known
-        } catch (IllegalArgumentException e) {
-          problem = Optional.of(e.getMessage());
-        }
-      }
-    }
-    if (problem.isEmpty()) {
-      problem = outputProblem(start.outputPath());
-    }
-    if (problem.isPresent()) {
-      return Effect().reply(start.replyTo(), new Rejected(400, problem.get()));
-    }
+    Magnet link = check.link();
+    int hops = check.hops();
+    Folder folder = check.folder();
+    BitSet selected = check.selected();
     Path output = Path.of(start.outputPath()).normalize();
     if (Files.exists(output, LinkOption.NOFOLLOW_LINKS) || state.outputs.containsValue(output.toString())) {
       return Effect().reply(start.replyTo(), new Rejected(409, "output file exists or is taken: " + output));
@@ -281,7 +240,8 @@ public final class DownloadsActor
           FolderDownload.numbers(selected), hops, setup.clock().instant());
       return Effect().persist(f).thenRun(s -> {
         startFolder(f);
-        replyTo.tell(new Started(view(f, Map.of())));
+        replyTo.tell(new Started(FolderDownload.view(id, folders.open(id, f.infoDict()), f.files(), f.outputDir(),
+            Map.of())));
       });
     }
     String text = start.link().trim();
@@ -311,7 +271,7 @@ public final class DownloadsActor
     }
     Folder folder;
     try {
-      folder = folder(id, found.info());
+      folder = folders.open(id, found.info());
     } catch (RuntimeException e) {
       context.getLog().warn("download {}: the folder's dictionary cannot be read: {}", id, e.getMessage());
       return Effect().none();
@@ -335,64 +295,25 @@ public final class DownloadsActor
   }
 
   /**
-   * Makes the folder's directory tree and empty files, and starts (or, after a restart, wakes)
-   * the download of each selected non-empty file. Idempotent. A path that cannot be made safely
-   * leaves that file out, with a warning; nothing is written outside the output directory.
+   * Makes the folder's tree and empty files and starts (or, after a restart, wakes) the download
+   * of each selected non-empty file ({@link FolderDownloads#prepare}); idempotent.
    */
   private void startFolder(FolderRegistered f) {
-    Folder folder;
-    try {
-      folder = folder(f.id(), f.infoDict());
-    } catch (RuntimeException e) {
-      context.getLog().warn("folder download {}: {}", f.id(), e.getMessage());
-      return;
-    }
-    Path out = Path.of(f.outputDir());
-    try {
-      Files.createDirectory(out);
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      if (!Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
-        context.getLog().warn("folder download {}: {} is not a directory; nothing is written", f.id(), out);
-        return;
-      }
-    } catch (java.io.IOException e) {
-      context.getLog().warn("folder download {}: cannot make {}: {}", f.id(), out, e.getMessage());
-      return;
-    }
-    for (int n : f.files()) {
-      Metainfo.FileEntry e = folder.files().get(n - 1);
-      try {
-        Path target = FolderDownload.prepare(out, e.path());
-        if (e.length() == 0) {
-          FolderDownload.createEmpty(target);
-          continue;
-        }
-        String link = folder.memberLink(e).orElseThrow().format();
-        spawn(FolderDownload.childId(f.id(), n)).tell(new DownloadActor.Start(link, target.toString(), f.hops(),
-            context.getSystem().ignoreRef()));
-      } catch (java.io.IOException ex) {
-        context.getLog().warn("folder download {}: file {} left out: {}", f.id(), n, ex.getMessage());
-      }
+    for (FolderDownloads.FileStart file : folders.prepare(f.id(), f.infoDict(), f.files(), f.outputDir(),
+        why -> context.getLog().warn("folder download {}: {}", f.id(), why))) {
+      spawn(file.id()).tell(new DownloadActor.Start(file.link(), file.target().toString(), f.hops(),
+          context.getSystem().ignoreRef()));
     }
   }
-  private static Optional<String> outputProblem(String outputPath) {
-    if (outputPath == null || outputPath.isBlank()) {
-      return Optional.of("output path is required");
+
+  private Map<String, ActorRef<DownloadActor.Command>> folderChildren(FolderRegistered f) {
+    Map<String, ActorRef<DownloadActor.Command>> out = new LinkedHashMap<>();
+    for (String id : folders.fileIds(f.id(), f.infoDict(), f.files())) {
+      if (children.containsKey(id)) {
+        out.put(id, children.get(id));
+      }
     }
-    Path p;
-    try {
-      p = Path.of(outputPath);
-    } catch (RuntimeException e) {
-      return Optional.of("bad output path: " + e.getMessage());
-    }
-    if (!p.isAbsolute()) {
-      return Optional.of("output path must be absolute: " + outputPath);
-    }
-    Path dir = p.normalize().getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      return Optional.of("output directory does not exist: " + dir);
-    }
-    return Optional.empty();
+    return out;
   }
 
   /**
@@ -409,41 +330,10 @@ public final class DownloadsActor
     ActorRef<DownloadView> ignore = context.getSystem().ignoreRef();
     files.values().forEach(child -> child.tell(command.apply(ignore)));
     // a child handles messages in order: the views asked for now show the command's effect
-    Folder opened = folder(id, folder.infoDict());
-    context.spawnAnonymous(collector(files, views -> Optional.of(
+    Folder opened = folders.open(id, folder.infoDict());
+    context.spawnAnonymous(ViewCollectorActor.collect(files, views -> Optional.of(
         FolderDownload.view(id, opened, folder.files(), folder.outputDir(), views)), replyTo));
     return Effect().none();
-  }
-
-  private DownloadView view(FolderRegistered f, Map<String, DownloadView> children) {
-    return FolderDownload.view(f.id(), folder(f.id(), f.infoDict()), f.files(), f.outputDir(), children);
-  }
-
-  /**
-   * The folder {@code info} describes, for download {@code id}: an encrypted folder's dictionary
-   * is opened with the key of the link that started it (its link file). Cached by id.
-   */
-  private Folder folder(String id, byte[] info) {
-    return opened.computeIfAbsent(id, k -> {
-      ShareKey key = null;
-      if (FolderManifest.isEncryptedFolder(info)) {
-        key = links.readLink(id).map(Magnet::parse).flatMap(Magnet::folderKey).orElseThrow(
-            () -> new IllegalStateException("download " + id + ": the encrypted folder's key is missing"));
-      }
-      return Folder.parse(info, key);
-    });
-  }
-
-  private Map<String, ActorRef<DownloadActor.Command>> folderChildren(FolderRegistered f) {
-    Folder folder = folder(f.id(), f.infoDict());
-    Map<String, ActorRef<DownloadActor.Command>> out = new LinkedHashMap<>();
-    for (int n : f.files()) {
-      String child = FolderDownload.childId(f.id(), n);
-      if (folder.files().get(n - 1).length() > 0 && children.containsKey(child)) {
-        out.put(child, children.get(child));
-      }
-    }
-    return out;
   }
 
   private <T> Effect<Event, State> forward(String id, ActorRef<Optional<T>> replyTo, Class<T> answer,
@@ -469,23 +359,23 @@ public final class DownloadsActor
       }
     }
     List<String> order = new ArrayList<>(state.outputs.keySet());
-    Map<String, FolderRegistered> folders = Map.copyOf(state.folders);
+    Map<String, FolderRegistered> registered = Map.copyOf(state.folders);
     Map<String, Folder> opened = new HashMap<>();
-    folders.forEach((id, f) -> {
+    registered.forEach((id, f) -> {
       try {
-        opened.put(id, folder(id, f.infoDict()));
+        opened.put(id, folders.open(id, f.infoDict()));
       } catch (RuntimeException e) {
         context.getLog().warn("folder download {}: {}", id, e.getMessage());
       }
     });
-    context.spawnAnonymous(collector(all, views -> {
+    context.spawnAnonymous(ViewCollectorActor.collect(all, views -> {
       List<DownloadView> list = new ArrayList<>();
       for (String id : order) {
-        if (folders.containsKey(id)) {
+        if (registered.containsKey(id)) {
           if (!opened.containsKey(id)) {
             continue;
           }
-          FolderRegistered f = folders.get(id);
+          FolderRegistered f = registered.get(id);
           list.add(FolderDownload.view(id, opened.get(id), f.files(), f.outputDir(), views));
         } else if (views.containsKey(id)) {
           list.add(views.get(id));
@@ -495,33 +385,5 @@ public final class DownloadsActor
       return List.copyOf(list);
     }, get.replyTo()));
     return Effect().none();
-  }
-
-  /**
-   * Asks each download for its view and replies with {@code finish} of those that answered
-   * within {@link #ASK}, by id.
-   */
-  private static <T> Behavior<Object> collector(Map<String, ActorRef<DownloadActor.Command>> downloads,
-      Function<Map<String, DownloadView>, T> finish, ActorRef<T> replyTo) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      ActorRef<DownloadView> self = ctx.getSelf().narrow();
-      downloads.values().forEach(d -> d.tell(new DownloadActor.GetView(self)));
-      timers.startSingleTimer("timeout", ASK);
-      Map<String, DownloadView> views = new HashMap<>();
-      if (downloads.isEmpty()) {
-        replyTo.tell(finish.apply(Map.of()));
-        return Behaviors.stopped();
-      }
-      return Behaviors.receiveMessage(m -> {
-        if (m instanceof DownloadView v) {
-          views.put(v.id(), v);
-        }
-        if (views.size() == downloads.size() || "timeout".equals(m)) {
-          replyTo.tell(finish.apply(Map.copyOf(views)));
-          return Behaviors.stopped();
-        }
-        return Behaviors.same();
-      });
-    }));
   }
 }
