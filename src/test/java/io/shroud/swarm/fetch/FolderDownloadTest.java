@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shroud.content.Folder;
 import io.shroud.content.Metainfo;
 import io.shroud.identity.NodeId;
+import io.shroud.swarm.serve.ShareView;
 import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.serve.TransferServiceActor;
 import io.shroud.swarm.transfer.SwarmSettings;
@@ -73,7 +74,7 @@ class FolderDownloadTest {
         dir.resolve("provider-data-" + node), Clock.systemUTC()));
     TestProbe<SharesActor.AddResult> added = testKit.createTestProbe();
     shares.tell(new SharesActor.AddShare(top, publicShare, PIECE, added.ref()));
-    SharesActor.ShareView view = assertInstanceOf(SharesActor.Added.class, added.receiveMessage(WAIT)).share();
+    ShareView view = assertInstanceOf(SharesActor.Added.class, added.receiveMessage(WAIT)).share();
     assertEquals(5, view.files());
     testKit.spawn(TransferServiceActor.create(net.node(node).circuits(), shares, SwarmSettings.defaults(),
         Clock.systemUTC()));
