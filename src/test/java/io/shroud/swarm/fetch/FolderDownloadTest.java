@@ -91,8 +91,13 @@ class FolderDownloadTest {
   }
 
   private ActorRef<DownloadsActor.Command> downloads(SwarmNet net, List<NodeId> providers, long seed) {
+    return downloads(net, providers, seed, Optional.empty());
+  }
+
+  private ActorRef<DownloadsActor.Command> downloads(SwarmNet net, List<NodeId> providers, long seed,
+      Optional<ActorRef<SharesActor.Command>> seedTo) {
     return testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(net.node(0).id(), dir.resolve("data"),
-        net.node(0).circuits(), net.node(0).lookups(), SwarmSettings.defaults(), providers, Optional.empty(),
+        net.node(0).circuits(), net.node(0).lookups(), SwarmSettings.defaults(), providers, seedTo,
         Clock.systemUTC(), SeededRandom.of(seed))));
   }
 
@@ -121,7 +126,10 @@ class FolderDownloadTest {
   void aFoldersBareLinkFetchesItsDictionaryThenEveryFileIdentically() throws Exception {
     SwarmNet net = new SwarmNet(testKit, 6, 51);
     Folder folder = shareFolder(net, 4);
-    ActorRef<DownloadsActor.Command> downloads = downloads(net, List.of(net.node(4).id()), 51);
+    ActorRef<SharesActor.Command> catalogue = testKit.spawn(SharesActor.create(net.node(0).id(),
+        dir.resolve("data"), Clock.systemUTC()));
+    ActorRef<DownloadsActor.Command> downloads = downloads(net, List.of(net.node(4).id()), 51,
+        Optional.of(catalogue));
     Path out = dir.resolve("got").resolve("album");
     Files.createDirectories(out.getParent());
     DownloadView started = assertInstanceOf(DownloadsActor.Started.class,
@@ -149,6 +157,18 @@ class FolderDownloadTest {
     // a file's own download answers by its id
     String trackId = done.files().get(1).downloadId();
     assertEquals(sha256(dir.resolve("src/album/disc 1/track.bin")), view(downloads, trackId).sha256());
+    // downloaded whole, the folder is seeded: its record joins its files' shares here
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(200), () -> {
+      TestProbe<List<io.shroud.swarm.serve.ShareView>> shares = testKit.createTestProbe();
+      catalogue.tell(new SharesActor.ListShares(shares.ref()));
+      List<io.shroud.swarm.serve.ShareView> seeding = shares.receiveMessage(WAIT);
+      io.shroud.swarm.serve.ShareView record = seeding.stream().filter(v -> v.infoHash().equals(folder.infoHashHex()))
+          .findFirst().orElseThrow(() -> new AssertionError("no folder record among " + seeding));
+      assertEquals(5, record.files());
+      assertFalse(record.stale(), record::staleReason);
+      assertEquals(4, seeding.stream().filter(v -> folder.infoHashHex().equals(v.memberOf())).count());
+      return null;
+    });
   }
 
   @Test
