@@ -220,6 +220,29 @@ class FolderDownloadTest {
   }
 
   @Test
+  void aFolderDownloadStoppedHalfwayResumesFromItsJournalsAndCompletes() throws Exception {
+    SwarmNet net = new SwarmNet(testKit, 6, 55);
+    Folder folder = shareFolder(net, 4);
+    ActorRef<DownloadsActor.Command> first = downloads(net, List.of(net.node(4).id()), 55);
+    Path out = dir.resolve("resumed");
+    String id = assertInstanceOf(DownloadsActor.Started.class,
+        start(first, folder.link(), out, null, null)).download().id();
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(60), Duration.ofMillis(50), () -> {
+      assertTrue(view(first, id).files() != null, "the folder is registered");
+      return null;
+    });
+    testKit.stop(first, WAIT);
+
+    ActorRef<DownloadsActor.Command> second = downloads(net, List.of(net.node(4).id()), 55);
+    DownloadView done = awaitComplete(second, id);
+    assertEquals(folder.totalLength(), done.bytesTotal());
+    for (Metainfo.FileEntry f : folder.files()) {
+      assertArrayEquals(Files.readAllBytes(dir.resolve("src/album").resolve(String.join("/", f.path()))),
+          Files.readAllBytes(out.resolve(String.join("/", f.path()))), f.pathText());
+    }
+  }
+
+  @Test
   void aBadSelectionOrADictionaryThatIsNotTheLinksIsRefused() throws Exception {
     SwarmNet net = new SwarmNet(testKit, 6, 53);
     Folder folder = shareFolder(net, 4);
