@@ -84,6 +84,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private final SelfUniqueAddress selfUniqueAddress;
   private final List<ActorRef<CircuitsActor.UseConsensus>> subscribers = new ArrayList<>();
   private final Map<String, byte[]> seen = new HashMap<>();
+  private final Map<String, byte[]> published = new HashMap<>();
   private Instant votedFor;
   private Instant asked;
   private byte[] signedBody;
@@ -228,6 +229,13 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       keys.sort(null); // votes ("vote/…") after signatures ("consensus/…"): either order works
       for (String k : keys) {
         byte[] bytes = entries.get(k).encoded();
+        byte[] ours = published.get(k);
+        if (ours != null && !Arrays.equals(ours, bytes)) {
+          // another member replaced this authority's entry (a relay may write any key): put it back
+          getContext().getLog().warn("consensus entry {} was replaced by another member; publishing it again", k);
+          publish(k, ours);
+          continue;
+        }
         if (bytes == null || Arrays.equals(seen.get(k), bytes)) {
           continue;
         }
@@ -263,6 +271,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   }
 
   private void publish(String entry, byte[] encoded) {
+    published.put(entry, encoded.clone());
     PublishedConsensusPart value = new PublishedConsensusPart(encoded);
     replicator.askUpdate(
         replyTo -> new Replicator.Update<>(KEY, LWWMap.empty(), Replicator.writeLocal(), replyTo,
