@@ -42,7 +42,8 @@ class ClusterIT {
 
   @BeforeAll
   static void start() {
-    network = new LocalNetwork("cluster", 3);
+    // a consensus every 10 s rather than LocalAdmission's 30 s: step 4 waits for one period at most
+    network = new LocalNetwork("cluster", 3, List.of("-Dshroud.consensus.fresh-for=10s"));
     network.startAll(Duration.ofSeconds(90));
   }
 

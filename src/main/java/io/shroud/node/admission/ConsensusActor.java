@@ -67,7 +67,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
 
   private record Stored(Replicator.UpdateResponse<LWWMap<String, PublishedConsensusPart>> rsp) implements Command {}
 
-  private record Measured(Instant period, List<RelayMeasurement> measurements) implements Command {}
+  private record Measured(Instant period, MeasurementActor.Measurements measured) implements Command {}
 
   /**
    * The network, where the consensus is saved, the consensus settings; {@code authority} is this
@@ -170,8 +170,9 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     Instant period = assembly.currentPeriod();
     if (!period.equals(votedFor) && !period.equals(asked)) {
       asked = period;
-      getContext().ask(listClass(), measurements.get(), Duration.ofSeconds(10), MeasurementActor.GetMeasurements::new,
-          (list, failure) -> new Measured(period, list == null ? List.of() : list));
+      getContext().ask(MeasurementActor.Measurements.class, measurements.get(), Duration.ofSeconds(10),
+          MeasurementActor.GetMeasurements::new,
+          (m, failure) -> new Measured(period, m == null ? new MeasurementActor.Measurements(List.of(), 1) : m));
     }
     signIfReady();
     return this;
@@ -182,16 +183,16 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     if (!msg.period().equals(assembly.currentPeriod()) || msg.period().equals(votedFor)) {
       return this;
     }
-    boolean allProbed = msg.measurements().stream().allMatch(m -> m.reachable() && m.measuredKiBps() > 0);
+    List<RelayMeasurement> measured = msg.measured().relays();
     boolean halfOver = !clock.instant().isBefore(msg.period().plus(setup.settings().freshFor().dividedBy(2)));
-    if (msg.measurements().isEmpty() || (!allProbed && !halfOver)) {
+    if (measured.isEmpty() || (msg.measured().unprobed() > 0 && !halfOver)) {
       return this; // the next tick asks again: probes are still running
     }
     Ed25519.KeyPair key = setup.authority().get();
-    SignedVote vote = SignedVote.sign(key, setup.network().id(), msg.period(), msg.measurements());
+    SignedVote vote = SignedVote.sign(key, setup.network().id(), msg.period(), measured);
     votedFor = msg.period();
     getContext().getLog().info("voting for the consensus of {}: {} relays measured, {} reached", msg.period(),
-        msg.measurements().size(), msg.measurements().stream().filter(RelayMeasurement::reachable).count());
+        measured.size(), measured.stream().filter(RelayMeasurement::reachable).count());
     byte[] encoded = vote.encode();
     publish("vote/" + HexFormat.of().formatHex(key.publicKey()), encoded);
     outcome(assembly.offerVote(encoded), "this authority");
@@ -277,10 +278,5 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
         replyTo -> new Replicator.Update<>(KEY, LWWMap.empty(), Replicator.writeLocal(), replyTo,
             map -> map.put(selfUniqueAddress, entry, value)),
         Stored::new);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Class<List<RelayMeasurement>> listClass() {
-    return (Class<List<RelayMeasurement>>) (Class<?>) List.class;
   }
 }

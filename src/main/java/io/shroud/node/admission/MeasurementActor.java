@@ -41,7 +41,10 @@ public final class MeasurementActor extends AbstractBehavior<MeasurementActor.Co
   public sealed interface Command {}
 
   /** Replies with one measurement per relay of the directory but this node. */
-  public record GetMeasurements(ActorRef<List<RelayMeasurement>> replyTo) implements Command {}
+  public record GetMeasurements(ActorRef<Measurements> replyTo) implements Command {}
+
+  /** The measurements, and how many of those relays no probe has finished for yet. */
+  public record Measurements(List<RelayMeasurement> relays, int unprobed) {}
 
   private record DirectoryChanged(DirectoryView view) implements Command {}
 
@@ -86,7 +89,10 @@ public final class MeasurementActor extends AbstractBehavior<MeasurementActor.Co
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(GetMeasurements.class, msg -> {
-          msg.replyTo().tell(VoteMeasurements.of(descriptors, setup.self(), uptime, probes, setup.clock().instant()));
+          List<RelayMeasurement> relays = VoteMeasurements.of(descriptors, setup.self(), uptime, probes,
+              setup.clock().instant());
+          int unprobed = (int) relays.stream().filter(m -> probes.result(m.id()).isEmpty()).count();
+          msg.replyTo().tell(new Measurements(relays, unprobed));
           return this;
         })
         .onMessage(DirectoryChanged.class, msg -> {

@@ -61,7 +61,7 @@ class ConsensusActorTest {
   static Behavior<MeasurementActor.Command> fixed(List<RelayMeasurement> measurements) {
     return Behaviors.receive(MeasurementActor.Command.class)
         .onMessage(MeasurementActor.GetMeasurements.class, get -> {
-          get.replyTo().tell(measurements);
+          get.replyTo().tell(new MeasurementActor.Measurements(measurements, 0));
           return Behaviors.same();
         })
         .build();
