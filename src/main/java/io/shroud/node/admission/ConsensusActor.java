@@ -160,7 +160,11 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     }
   }
 
-  /** An authority votes once per period, when every relay it measures has been probed or half the period is over. */
+  /**
+   * An authority votes once per period: as soon as every relay it measures was reached and timed;
+   * else once every one has a finished probe and a quarter of the period is over (a failed probe
+   * is tried again meanwhile); else when half the period is over, with what it has.
+   */
   private Behavior<Command> onTick() {
     // told again at every tick: a restarted circuits actor has lost it
     assembly.current().ifPresent(c -> subscribers.forEach(s -> s.tell(new CircuitsActor.UseConsensus(c))));
@@ -184,9 +188,14 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       return this;
     }
     List<RelayMeasurement> measured = msg.measured().relays();
-    boolean halfOver = !clock.instant().isBefore(msg.period().plus(setup.settings().freshFor().dividedBy(2)));
-    if (measured.isEmpty() || (msg.measured().unprobed() > 0 && !halfOver)) {
-      return this; // the next tick asks again: probes are still running
+    Duration into = Duration.between(msg.period(), clock.instant());
+    Duration period = setup.settings().freshFor();
+    boolean allReached = measured.stream().allMatch(m -> m.reachable() && m.measuredKiBps() > 0);
+    boolean allProbed = msg.measured().unprobed() == 0;
+    boolean ready = allReached || (allProbed && into.compareTo(period.dividedBy(4)) >= 0)
+        || into.compareTo(period.dividedBy(2)) >= 0;
+    if (measured.isEmpty() || !ready) {
+      return this; // the next tick asks again: probes are still running, or a failed one may yet succeed
     }
     Ed25519.KeyPair key = setup.authority().get();
     SignedVote vote = SignedVote.sign(key, setup.network().id(), msg.period(), measured);

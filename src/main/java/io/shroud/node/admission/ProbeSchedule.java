@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /**
  * Which relay an authority probes next, and what its probes found (design.md §8.2). One probe at
- * a time; each relay at most once per {@code interval}; the relay probed longest ago (never
- * probed first, ties by node id) goes next. A probe that does not finish within
+ * a time; each relay at most once per {@code interval} (a relay the last probe did not reach,
+ * once per quarter interval: a relay still starting gets its retries before it is voted
+ * unreachable); the relay probed longest ago (never probed first, ties by node id) goes next. A probe that does not finish within
  * {@code timeout} counts as failed. Pure; the clock is injected; not thread-safe.
  */
 public final class ProbeSchedule {
@@ -49,7 +50,9 @@ public final class ProbeSchedule {
     Instant pickLast = null;
     for (NodeId id : relays) {
       Instant last = lastStarted.get(id);
-      if (last != null && now.isBefore(last.plus(interval))) {
+      Result result = results.get(id);
+      Duration wait = result != null && !result.reached() ? interval.dividedBy(4) : interval;
+      if (last != null && now.isBefore(last.plus(wait))) {
         continue;
       }
       Instant key = last == null ? Instant.MIN : last;

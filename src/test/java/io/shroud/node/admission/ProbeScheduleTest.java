@@ -27,8 +27,12 @@ class ProbeScheduleTest {
     assertEquals(Optional.of(second), schedule.next(List.of(A, B)));
     schedule.finished(second, false, 123);
     assertEquals(Optional.empty(), schedule.next(List.of(A, B)), "both probed within the interval");
-    clock.advance(Duration.ofSeconds(9));
-    assertEquals(Optional.of(first), schedule.next(List.of(A, B)), "first was probed longest ago");
+    clock.advance(Duration.ofSeconds(3));
+    assertEquals(Optional.of(second), schedule.next(List.of(A, B)), "the unreached one again after a quarter");
+    schedule.finished(second, false, 0);
+    assertEquals(Optional.empty(), schedule.next(List.of(A, B)));
+    clock.advance(Duration.ofSeconds(6));
+    assertEquals(Optional.of(first), schedule.next(List.of(A, B)), "the reached one after the whole interval");
     assertEquals(new ProbeSchedule.Result(true, 5000, UptimeTrackerTest.T.plusSeconds(1)),
         schedule.result(first).orElseThrow());
     ProbeSchedule.Result failed = schedule.result(second).orElseThrow();
