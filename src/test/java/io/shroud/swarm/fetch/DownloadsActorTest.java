@@ -55,6 +55,12 @@ class DownloadsActorTest {
         circuits.ref(), lookups.ref(), SwarmSettings.defaults(), List.of(), java.util.Optional.empty(), Clock.systemUTC(), SeededRandom.of(instances))));
   }
 
+  /** Stops the downloads (and their files' writers) before the temporary directory is deleted. */
+  @org.junit.jupiter.api.AfterEach
+  void stopDownloads() {
+    testKit.stop(downloads, WAIT);
+  }
+
   private DownloadsActor.StartResult start(String link, String output, Integer hops) {
     TestProbe<DownloadsActor.StartResult> probe = testKit.createTestProbe();
     downloads.tell(new DownloadsActor.StartDownload(link, output, hops, probe.ref()));
@@ -101,6 +107,7 @@ class DownloadsActorTest {
     assertEquals("h.bin", done.name());
     assertTrue(java.util.Arrays.equals(Files.readAllBytes(dir.resolve("src/h.bin")), Files.readAllBytes(output)));
     lookups.expectNoMessage(Duration.ofMillis(200)); // no provider lookup was needed
+    testKit.stop(recovered, WAIT);
     circuits.expectNoMessage(Duration.ofMillis(200));
   }
 
