@@ -114,6 +114,12 @@ public final class DirectoryCells {
     return header(requestId, status, 0, 0, 0).array();
   }
 
+  /** The payload of one chunk, as {@link #decodeData} reads it (no checks: the caller's bytes). */
+  static byte[] encode(Chunk chunk) {
+    return header(chunk.requestId(), chunk.status(), chunk.total(), chunk.offset(), chunk.length())
+        .put(chunk.data).array();
+  }
+
   private static ByteBuffer header(long requestId, Status status, int total, int offset, int length) {
     return ByteBuffer.allocate(CellFormat.PAYLOAD_BYTES).putLong(requestId).put((byte) status.code)
         .putInt(total).putInt(offset).putShort((short) length);
