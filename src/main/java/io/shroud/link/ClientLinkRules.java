@@ -61,6 +61,18 @@ final class ClientLinkRules {
     };
   }
 
+  /**
+   * Whether a client's cell goes to the node's handlers yet: link control and DIR_REQUEST do;
+   * CREATE, RELAY and DESTROY are dropped (counted unrouted) until the circuit layer takes
+   * circuits from client links (ids and limits of §4.10.3, {@link #onCreate}).
+   */
+  static boolean routedFromClients(CellCommand command) {
+    return switch (command) {
+      case PADDING, REKEY, LINK_PING, LINK_PONG, DIR_REQUEST -> true;
+      default -> false;
+    };
+  }
+
   /** A CREATE from the client on {@code circuitId}; an accepted one counts until {@link #circuitClosed}. */
   CreateVerdict onCreate(int circuitId) {
     if ((circuitId & CLIENT_ID_BIT) == 0) {

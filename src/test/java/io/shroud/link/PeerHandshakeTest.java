@@ -22,7 +22,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** One data port, both handshakes: the responder picks by message 1 and completes either. */
-class InboundHandshakeTest {
+class PeerHandshakeTest {
   private static final RelayFixtures.Net NET = RelayFixtures.network("portnet", 41);
   private static final RelayFixtures.Relay RELAY = RelayFixtures.relay(NET, 1);
   private static final MutableClock CLOCK = new MutableClock(RelayFixtures.NOW);
@@ -31,7 +31,7 @@ class InboundHandshakeTest {
   void aRelayDiallingWithXkGetsARelayHandshake() throws Exception {
     X25519.KeyPair dialer = X25519.fromPrivateKey(RelayFixtures.filled(32, 0x55));
     LinkHandshake initiator = LinkHandshake.initiator(dialer, RELAY.linkKey().publicKey(), SeededRandom.of(1));
-    InboundHandshake responder = InboundHandshake.start(body(initiator.writeFrame()), RELAY.linkKey(),
+    PeerHandshake responder = PeerHandshake.start(body(initiator.writeFrame()), RELAY.linkKey(),
         RELAY.proof().encode(), SeededRandom.of(2));
     assertEquals(HandshakeKind.RELAY, responder.kind());
     initiator.readFrame(body(responder.writeFrame()));
@@ -44,7 +44,7 @@ class InboundHandshakeTest {
   void aClientWithOnlyTheAddressGetsTheBootstrapHandshakeAndVerifiesTheRelay() throws Exception {
     ClientBootstrap client = new ClientBootstrap(NET.definition(), id -> false, CLOCK, RelayFixtures.SKEW,
         SeededRandom.of(3));
-    InboundHandshake responder = InboundHandshake.start(body(client.start()), RELAY.linkKey(),
+    PeerHandshake responder = PeerHandshake.start(body(client.start()), RELAY.linkKey(),
         RELAY.proof().encode(), SeededRandom.of(4));
     assertEquals(HandshakeKind.CLIENT, responder.kind());
     assertTrue(responder.isWriteTurn());
@@ -63,10 +63,10 @@ class InboundHandshakeTest {
     ClientBootstrap client = new ClientBootstrap(NET.definition(), id -> false, CLOCK, RelayFixtures.SKEW,
         SeededRandom.of(3));
     ProtocolViolationException e = assertThrows(ProtocolViolationException.class,
-        () -> InboundHandshake.start(body(client.start()), RELAY.linkKey(), null, SeededRandom.of(4)));
+        () -> PeerHandshake.start(body(client.start()), RELAY.linkKey(), null, SeededRandom.of(4)));
     assertEquals("a client handshake, and this node takes no client links", e.getMessage());
     assertThrows(ProtocolViolationException.class,
-        () -> InboundHandshake.start(new byte[40], RELAY.linkKey(), RELAY.proof().encode(), SeededRandom.of(4)));
+        () -> PeerHandshake.start(new byte[40], RELAY.linkKey(), RELAY.proof().encode(), SeededRandom.of(4)));
   }
 
   private static byte[] body(byte[] frame) {

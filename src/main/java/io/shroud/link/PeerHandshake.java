@@ -11,36 +11,42 @@ import java.security.SecureRandom;
 import java.time.Clock;
 
 /**
- * The responder's handshake on the data port, chosen by the length of message 1
- * (docs/protocol.md §4.10.2): a relay's {@link LinkHandshake} (XK) or a client's
- * {@link ClientLinkHandshake} (XX). A node that takes no clients ({@code relayProof} null) treats
- * a client's message 1 as the violation it was before. Plain; not thread-safe.
+ * The handshake of one link: a dialled relay handshake ({@link #dial}), or on an accepted
+ * connection the one message 1 asks for (docs/protocol.md §4.10.2, {@link #start}): a relay's
+ * {@link LinkHandshake} (XK) or a client's {@link ClientLinkHandshake} (XX). A node that takes no
+ * clients ({@code relayProof} null) treats a client's message 1 as the violation it was before.
+ * Plain; not thread-safe.
  */
-final class InboundHandshake {
+final class PeerHandshake {
   private final HandshakeKind kind;
   private final LinkHandshake relay;
   private final ClientLinkHandshake client;
 
-  private InboundHandshake(HandshakeKind kind, LinkHandshake relay, ClientLinkHandshake client) {
+  private PeerHandshake(HandshakeKind kind, LinkHandshake relay, ClientLinkHandshake client) {
     this.kind = kind;
     this.relay = relay;
     this.client = client;
+  }
+
+  /** The initiator's side of a relay handshake this node dials. */
+  static PeerHandshake dial(LinkHandshake initiator) {
+    return new PeerHandshake(HandshakeKind.RELAY, initiator, null);
   }
 
   /**
    * Reads message 1 and returns the handshake it starts. {@code relayProof} is this relay's
    * encoded {@code RelayProof} for clients, or null to take none.
    */
-  static InboundHandshake start(byte[] message1, X25519.KeyPair linkKey, byte[] relayProof, SecureRandom random)
+  static PeerHandshake start(byte[] message1, X25519.KeyPair linkKey, byte[] relayProof, SecureRandom random)
       throws ProtocolViolationException {
     HandshakeKind kind = HandshakeKind.ofFirstMessage(message1.length);
-    InboundHandshake h;
+    PeerHandshake h;
     if (kind == HandshakeKind.RELAY) {
-      h = new InboundHandshake(kind, LinkHandshake.responder(linkKey, random), null);
+      h = new PeerHandshake(kind, LinkHandshake.responder(linkKey, random), null);
     } else if (relayProof == null) {
       throw new ProtocolViolationException("a client handshake, and this node takes no client links");
     } else {
-      h = new InboundHandshake(kind, null, ClientLinkHandshake.relay(linkKey, relayProof, random));
+      h = new PeerHandshake(kind, null, ClientLinkHandshake.relay(linkKey, relayProof, random));
     }
     h.readFrame(message1);
     return h;
