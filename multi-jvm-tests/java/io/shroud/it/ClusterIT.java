@@ -3,8 +3,12 @@ package io.shroud.it;
 import static io.shroud.it.LocalNetwork.json;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import io.shroud.cli.LocalNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,10 +26,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Three real node processes form a cluster and a verified directory; one is killed with
  * {@code kill -9} and downed by the other two; it restarts on the same data directory and
- * rejoins with the same node id and onion key. The steps share one network and run in order.
+ * rejoins with the same node id and onion key; a consensus signed by the authorities (nodes 1-3)
+ * reaches every node and circuits follow it. The steps share one network and run in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
   static LocalNetwork network;
   static String node3Id;
   static String node3OnionKey;
@@ -35,7 +42,8 @@ class ClusterIT {
 
   @BeforeAll
   static void start() {
-    network = new LocalNetwork("cluster", 3);
+    // a consensus every 10 s rather than LocalAdmission's 30 s: step 4 waits for one period at most
+    network = new LocalNetwork("cluster", 3, List.of("-Dshroud.consensus.fresh-for=10s"));
     network.startAll(Duration.ofSeconds(90));
   }
 
@@ -86,6 +94,46 @@ class ClusterIT {
       JsonNode d = descriptorOf(n, node3Id);
       assertEquals(node3OnionKey, d.path("onionKey").asText(), "node 3's onion key as node " + n.index() + " sees it");
       assertEquals(network.node(3).clusterAddress(), d.path("clusterAddress").asText());
+    }
+  }
+
+  /**
+   * Nodes 1-3 are the network's authorities (LocalAdmission): they probe each other, vote and
+   * sign. A consensus signed by at least 2 of the 3 appears on every node, lists every relay, and
+   * circuits built from then on go through listed relays only, hop 1 flagged Guard.
+   */
+  @Test
+  @Order(4)
+  void aConsensusSignedByTwoOfThreeAuthoritiesListsEveryRelayAndCircuitsUseItsGuards() throws Exception {
+    Set<String> ids = descriptorIds(network.node(1));
+    assertEquals(3, ids.size());
+    for (LocalNode n : network.nodes()) {
+      await("node " + n.index() + " holds a consensus of 2 or 3 signatures listing all 3 relays")
+          .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+          .until(() -> {
+            JsonNode c = json(n, "/shroud/v1/consensus");
+            Set<String> listed = new TreeSet<>();
+            c.path("relays").forEach(r -> listed.add(r.path("nodeId").asText()));
+            return c.path("signedBy").size() >= 2 && listed.equals(ids);
+          });
+    }
+    for (LocalNode n : network.nodes()) {
+      JsonNode consensus = json(n, "/shroud/v1/consensus");
+      Set<String> guards = new TreeSet<>();
+      consensus.path("relays").forEach(r -> r.path("flags").forEach(f -> {
+        if (f.asText().equals("Guard")) {
+          guards.add(r.path("nodeId").asText());
+        }
+      }));
+      HttpResponse<String> rsp = HTTP.send(n.request("POST", "/shroud/v1/circuits", "{\"hops\":2,\"echoBytes\":1024}")
+          .timeout(Duration.ofMinutes(1)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(201, rsp.statusCode(), "node " + n.index() + ": " + rsp.body());
+      List<String> path = new ArrayList<>();
+      JSON.readTree(rsp.body()).path("path").forEach(p -> path.add(p.asText()));
+      assertEquals(2, path.size(), rsp.body());
+      assertTrue(ids.containsAll(path), "node " + n.index() + "'s path " + path + " uses listed relays only");
+      assertTrue(guards.contains(path.get(0)), "node " + n.index() + "'s first hop " + path.get(0)
+          + " is a Guard of " + guards);
     }
   }
 

@@ -51,6 +51,7 @@ public final class LocalNetwork implements AutoCloseable {
     this.baseDir = Path.of(System.getProperty("shroud.it.dir", "target/multi-jvm")).resolve(name).toAbsolutePath();
     deleteRecursively(baseDir);
     List<String> jvm = new ArrayList<>(TEST_JVM_OPTIONS);
+    jvm.addAll(LocalAdmission.CONSENSUS_JVM_OPTIONS);
     jvm.addAll(extraJvmOptions);
     // relays of a network of their own, as devnet makes it: Artery over mutual TLS in every test
     this.networkDir = LocalAdmission.network(baseDir, name.replaceAll("[^A-Za-z0-9._-]", "-"));
@@ -58,7 +59,7 @@ public final class LocalNetwork implements AutoCloseable {
       // test files and outputs live beside the nodes' data directories, under baseDir
       List<String> args = new ArrayList<>(LocalNode.rootArgs(List.of(baseDir), List.of(baseDir)));
       args.addAll(LocalNode.seedArgs(size));
-      args.addAll(LocalAdmission.networkArgs(networkDir));
+      args.addAll(LocalAdmission.nodeArgs(networkDir, i)); // nodes 1-3: the authorities
       LocalNode node = new LocalNode(i, jar, baseDir, jvm, args);
       LocalAdmission.admit(networkDir, node.dataDir());
       nodes.add(node);

@@ -121,7 +121,7 @@ class SharesIT {
     HttpResponse<String> noToken = HTTP.send(HttpRequest.newBuilder(URI.create(node.managementUrl() + "/shroud/v1/shares")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(401, noToken.statusCode(), noToken.body());
-    assertError(send(node, "POST", "/shroud/v1/shares", "{\"path\":\"" + dir + "\"}"), 400, "is a directory");
+    assertError(send(node, "POST", "/shroud/v1/shares", "{\"path\":\"" + dir + "\"}"), 400, "the folder holds no file");
     assertError(send(node, "POST", "/shroud/v1/shares", "not json"), 400, "not JSON");
     assertError(send(node, "POST", "/shroud/v1/shares", "{\"file\":\"x\"}"), 400, "\"path\"");
     assertEquals(201, send(node, "POST", "/shroud/v1/shares", "{\"path\":\"" + dup + "\",\"public\":true}").statusCode());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shroud.content.HybridTorrent;
 import io.shroud.content.PieceLengths;
+import io.shroud.swarm.serve.ShareView;
 import io.shroud.swarm.serve.SharesActor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -60,8 +61,8 @@ final class SharesRoutes extends AllDirectives {
   }
 
   /** A share as a listing shows it: everything but the link, which may carry the key. */
-  static SharesActor.ShareView withoutLink(SharesActor.ShareView v) {
-    return new SharesActor.ShareView(v.infoHash(), null, v.name(), v.path(), v.encrypted(), v.length(),
+  static ShareView withoutLink(ShareView v) {
+    return new ShareView(v.infoHash(), null, v.name(), v.path(), v.encrypted(), v.length(),
         v.pieceLength(), v.pieces(), v.addedAt(), v.stale(), v.staleReason(), v.files(), v.memberOf());
   }
 
@@ -70,13 +71,13 @@ final class SharesRoutes extends AllDirectives {
       return parent.error(StatusCodes.BAD_REQUEST, "info-hash must be 64 lower-case hex characters");
     }
     return onSuccess(list(shares), views -> {
-      Optional<SharesActor.ShareView> share = views.stream().filter(v -> v.infoHash().equals(infoHash)).findFirst();
+      Optional<ShareView> share = views.stream().filter(v -> v.infoHash().equals(infoHash)).findFirst();
       return share.isEmpty() ? parent.error(StatusCodes.NOT_FOUND, "no share " + infoHash)
           : completeOK(Map.of("infoHash", infoHash, "link", share.get().link()), Jackson.marshaller(mapper));
     });
   }
 
-  private CompletionStage<List<SharesActor.ShareView>> list(ActorRef<SharesActor.Command> shares) {
+  private CompletionStage<List<ShareView>> list(ActorRef<SharesActor.Command> shares) {
     return AskPattern.ask(shares, SharesActor.ListShares::new, ShroudRoutes.ASK_TIMEOUT, system.scheduler());
   }
 

@@ -49,6 +49,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
   private final UiRoutes ui;
   private final MetricsRoutes metrics;
   private final RevocationsRoutes revocations;
+  private final ConsensusRoutes consensus;
 
   /** Largest request body a route accepts; a larger one gets 413. */
   static final int MAX_BODY_BYTES = 8192;
@@ -71,6 +72,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
     this.ui = new UiRoutes(this);
     this.metrics = new MetricsRoutes(this.system);
     this.revocations = new RevocationsRoutes(this.system, mapper, this);
+    this.consensus = new ConsensusRoutes(this.system, mapper, this);
   }
 
   @Override
@@ -84,6 +86,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
         withHandles(h -> dht.routes(h.dht(), h.lookups())),
         withHandles(h -> downloads.routes(h.downloads())),
         revocations.routes(),
+        consensus.routes(),
         error(StatusCodes.NOT_FOUND, "no such route"))))));
   }
 

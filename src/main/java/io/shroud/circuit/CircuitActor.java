@@ -165,7 +165,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     exclude.add(self);
     try {
       path = new PathSelector(random).select(plan.directory().relays(), plan.guards(),
-          plan.destination().orElse(null), plan.hops(), exclude);
+          plan.destination().orElse(null), plan.hops(), exclude, plan.directory().guardRule());
     } catch (PathSelectionException e) {
       failure = CircuitFailure.NO_PATH;
       fail("no path: " + e.getMessage());

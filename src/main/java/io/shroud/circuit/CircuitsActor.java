@@ -1,5 +1,6 @@
 package io.shroud.circuit;
 
+import io.shroud.admission.Consensus;
 import io.shroud.crypto.CircuitHandshakeRelay;
 import io.shroud.crypto.OnionKeyPair;
 import io.shroud.crypto.OnionKeys;
@@ -65,6 +66,20 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
 
   /** The verified directory (also what the {@code DirectoryActor} subscription delivers). */
   public record UseDirectory(List<NodeDescriptor> descriptors) implements Command {}
+
+  /**
+   * The newest verified consensus (protocol §10.10): from now on paths are drawn from its relays
+   * that have a verified descriptor, guards need its Guard flag; before the first one, paths come
+   * from the descriptors alone.
+   */
+  public record UseConsensus(Consensus consensus) implements Command {}
+
+  /**
+   * Builds a one-hop circuit to {@code destination} from the verified descriptors, whatever the
+   * consensus lists: how an authority reaches and measures a relay the consensus does not (yet)
+   * list (design.md §8.2).
+   */
+  public record BuildMeasurementCircuit(NodeId destination, ActorRef<BuildResult> replyTo) implements Command {}
 
   /** Sent to the guard listener whenever the guard set changes: persist these entries. */
   public record GuardsChanged(List<GuardSet.Entry> entries) {}
@@ -134,6 +149,9 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   private final Map<String, ActorRef<Streams.ServiceRequest>> services = new HashMap<>();
   private CircuitHandshakeRelay handshake;
   private RelayDirectory directory = RelayDirectory.empty();
+  private RelayDirectory descriptorDirectory = RelayDirectory.empty();
+  private List<NodeDescriptor> descriptors = List.of();
+  private Consensus consensus;
   private int spawned;
 
   public static Behavior<Command> create(Setup setup) {
@@ -177,6 +195,8 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         .onMessage(RegisterService.class, this::onRegisterService)
         .onMessage(UseOnionKeys.class, this::onKeys)
         .onMessage(UseDirectory.class, this::onDirectory)
+        .onMessage(UseConsensus.class, this::onConsensus)
+        .onMessage(BuildMeasurementCircuit.class, this::onBuildMeasurement)
         .onMessage(OpenFirstHop.class, this::onOpenFirstHop)
         .onMessage(OpenNextHop.class, this::onOpenNextHop)
         .onMessage(Release.class, this::onRelease)
@@ -297,18 +317,27 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
       return this;
     }
     List<RelayInfo> others = directory.relays().stream().filter(r -> !r.id().equals(setup.self())).toList();
-    GuardSet.Changes changes = guardSet.refresh(others);
+    GuardSet.Changes changes = guardSet.refresh(others, directory.guardRule());
     if (!changes.isEmpty()) {
       setup.guardListener().ifPresent(l -> l.tell(new GuardsChanged(guardSet.entries())));
     }
-    CircuitActor.Plan plan = new CircuitActor.Plan(directory, guardSet.guards(others), build.destination(),
-        build.hops());
+    spawnCircuit(new CircuitActor.Plan(directory, guardSet.guards(others, directory.guardRule()),
+        build.destination(), build.hops()), build.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onBuildMeasurement(BuildMeasurementCircuit build) {
+    spawnCircuit(new CircuitActor.Plan(descriptorDirectory, List.of(), Optional.of(build.destination()), 1),
+        build.replyTo());
+    return this;
+  }
+
+  private void spawnCircuit(CircuitActor.Plan plan, ActorRef<BuildResult> replyTo) {
     ActorRef<CircuitActor.Command> circuit = getContext().spawn(stopOnFailure(CircuitActor.create(setup.self(),
-        settings, plan, setup.links(), setup.openLinks(), getContext().getSelf(), build.replyTo(), setup.clock(),
+        settings, plan, setup.links(), setup.openLinks(), getContext().getSelf(), replyTo, setup.clock(),
         setup.random())), "circuit-" + spawned++);
     getContext().watchWith(circuit, new ChildStopped(circuit));
     circuits.add(circuit);
-    return this;
   }
 
   private Behavior<Command> onGetCircuits(GetCircuits get) {
@@ -346,7 +375,15 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   }
 
   private Behavior<Command> onDirectory(UseDirectory use) {
-    directory = RelayDirectory.of(use.descriptors());
+    descriptors = use.descriptors();
+    descriptorDirectory = RelayDirectory.of(descriptors);
+    directory = consensus == null ? descriptorDirectory : RelayDirectory.of(consensus, descriptors);
+    return this;
+  }
+
+  private Behavior<Command> onConsensus(UseConsensus use) {
+    consensus = use.consensus();
+    directory = RelayDirectory.of(consensus, descriptors);
     return this;
   }
 

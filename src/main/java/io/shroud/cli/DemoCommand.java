@@ -65,10 +65,13 @@ final class DemoCommand implements Callable<Integer> {
       Path networkDir = LocalAdmission.network(work, "demo"); // admitted relays only, as on a real network
       List<String> args = new ArrayList<>(LocalNode.rootArgs(List.of(work), List.of(work)));
       args.addAll(LocalNode.seedArgs(nodes));
-      args.addAll(LocalAdmission.networkArgs(networkDir));
+      List<String> jvm = new ArrayList<>(List.of("-Xmx384m", LocalNode.SMALL_HOST_GC,
+          "-Dshroud.swarm.announce-interval=3s"));
+      jvm.addAll(LocalAdmission.CONSENSUS_JVM_OPTIONS);
       for (int i = 1; i <= nodes; i++) {
-        LocalNode node = new LocalNode(i, jar, work, List.of("-Xmx384m", LocalNode.SMALL_HOST_GC,
-            "-Dshroud.swarm.announce-interval=3s"), args);
+        List<String> nodeArgs = new ArrayList<>(args);
+        nodeArgs.addAll(LocalAdmission.nodeArgs(networkDir, i)); // nodes 1-3: the authorities
+        LocalNode node = new LocalNode(i, jar, work, jvm, nodeArgs);
         LocalAdmission.admit(networkDir, node.dataDir());
         network.add(node);
       }

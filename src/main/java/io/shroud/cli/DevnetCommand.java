@@ -67,9 +67,12 @@ final class DevnetCommand implements Callable<Integer> {
     Path networkDir = LocalAdmission.network(dir.toAbsolutePath(), "devnet");
     List<String> args = new ArrayList<>(LocalNode.rootArgs(shareRoots, downloadRoots));
     args.addAll(LocalNode.seedArgs(nodes));
-    args.addAll(LocalAdmission.networkArgs(networkDir));
+    List<String> jvm = new ArrayList<>(List.of("-Xmx512m", LocalNode.SMALL_HOST_GC));
+    jvm.addAll(LocalAdmission.CONSENSUS_JVM_OPTIONS);
     for (int i = 1; i <= nodes; i++) {
-      LocalNode node = new LocalNode(i, jar, dir.toAbsolutePath(), List.of("-Xmx512m", LocalNode.SMALL_HOST_GC), args);
+      List<String> nodeArgs = new ArrayList<>(args);
+      nodeArgs.addAll(LocalAdmission.nodeArgs(networkDir, i)); // nodes 1-3: the authorities
+      LocalNode node = new LocalNode(i, jar, dir.toAbsolutePath(), jvm, nodeArgs);
       LocalAdmission.admit(networkDir, node.dataDir());
       network.add(node);
     }

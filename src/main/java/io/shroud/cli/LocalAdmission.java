@@ -60,6 +60,31 @@ public final class LocalAdmission {
   }
 
   /**
+   * The {@code shroud node} arguments of node {@code index} (1-based) of the network in
+   * {@code networkDir}: {@link #networkArgs}, and for nodes 1..{@link #AUTHORITIES} (the seeds)
+   * their authority key, {@code secret/authority-<index>.key}.
+   */
+  public static List<String> nodeArgs(Path networkDir, int index) {
+    List<String> args = new java.util.ArrayList<>(networkArgs(networkDir));
+    if (index >= 1 && index <= AUTHORITIES) {
+      args.add("--authority-key");
+      args.add(networkDir.resolve(NetworkFiles.SECRET).resolve("authority-" + index + ".key").toAbsolutePath()
+          .toString());
+    }
+    return List.copyOf(args);
+  }
+
+  /**
+   * JVM options giving a short-lived local network a consensus soon (docs/deployment.md,
+   * "Authorities and the consensus"): no uptime needed for Guard or Stable, any number of relays
+   * per /24, a consensus every 30 s valid for 5 minutes, each relay probed every 10 s.
+   */
+  public static final List<String> CONSENSUS_JVM_OPTIONS = List.of(
+      "-Dshroud.consensus.stable-min-uptime=0s", "-Dshroud.consensus.guard-min-uptime=0s",
+      "-Dshroud.consensus.max-per-slash24=64", "-Dshroud.consensus.fresh-for=30s",
+      "-Dshroud.consensus.valid-for=5m", "-Dshroud.consensus.probe-interval=10s");
+
+  /**
    * Admits the node whose data directory is {@code dataDir} (its identity key is made there if it
    * has none yet): a certificate for the default validity at {@code dataDir/relay.crt}.
    */

@@ -60,6 +60,11 @@ final class NodeCommand implements Callable<Integer> {
       description = "this relay's certificate from `shroud network admit` (default <data-dir>/relay.crt)")
   String certificate;
 
+  @Option(names = "--authority-key", paramLabel = "FILE",
+      description = "this relay's authority key (secret/authority-N.key of `shroud network init`): it then measures"
+          + " relays, votes and signs the consensus")
+  String authorityKey;
+
   @Option(names = "--journal", paramLabel = "KIND", description = "h2 (default) or postgres")
   String journal;
 
@@ -90,6 +95,9 @@ final class NodeCommand implements Callable<Integer> {
     }
     if (certificate != null) {
       o.put("shroud.relay-certificate", absolute(certificate));
+    }
+    if (authorityKey != null) {
+      o.put("shroud.authority-key", absolute(authorityKey));
     }
     if (shareRoots != null) {
       o.put("shroud.management.share-roots", shareRoots.stream().map(NodeCommand::absolute).toList());

@@ -198,6 +198,11 @@ public final class Folder {
     return key != null;
   }
 
+  /** An encrypted folder's key (a secret: whoever has it reads the folder); empty for a public one. */
+  public Optional<ShareKey> key() {
+    return Optional.ofNullable(key);
+  }
+
   /** The files in file-tree order; file {@code i} (1-based, as {@code --select-file} counts) is {@code files().get(i - 1)}. */
   public List<Metainfo.FileEntry> files() {
     return files;

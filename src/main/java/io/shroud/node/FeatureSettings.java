@@ -2,6 +2,7 @@ package io.shroud.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.shroud.admission.ConsensusSettings;
 import io.shroud.circuit.CircuitSettings;
 import io.shroud.dht.DhtSettings;
 import io.shroud.link.LinkSettings;
@@ -42,6 +43,32 @@ public final class FeatureSettings {
         positiveInt(c, "max-relayed-circuits", p), queuedCells(c, "max-queued-bytes", p),
         positiveInt(c, "create-burst", p), positiveDouble(c, "create-per-second", p),
         positiveInt(c, "replay-cache-size", p), duration(c, "replay-window", p), d.viewTimeout()));
+  }
+
+  /** {@code shroud.consensus}: how votes become a consensus (defaults: {@link ConsensusSettings#DEFAULT}). */
+  public static ConsensusSettings consensus(Config config) {
+    Config c = config.getConfig("shroud.consensus");
+    String p = "shroud.consensus.";
+    return check(p, () -> new ConsensusSettings(bytes(c, "fast-guarantee", p) / 1024,
+        nonNegative(c, "stable-min-uptime", p), nonNegative(c, "guard-min-uptime", p),
+        positiveInt(c, "max-per-slash24", p), duration(c, "fresh-for", p), duration(c, "valid-for", p)));
+  }
+
+  /** {@code shroud.consensus.probe-interval}: an authority probes each relay at most this often. */
+  public static Duration probeInterval(Config config) {
+    return duration(config.getConfig("shroud.consensus"), "probe-interval", "shroud.consensus.");
+  }
+
+  private static Duration nonNegative(Config c, String key, String prefix) {
+    try {
+      Duration d = c.getDuration(key);
+      if (d.isNegative()) {
+        throw new SettingsException(prefix + key, "must not be negative, got " + d);
+      }
+      return d;
+    } catch (ConfigException e) {
+      throw new SettingsException(prefix + key, "must be a duration such as 0s or 5d");
+    }
   }
 
   public static DhtSettings dht(Config config) {

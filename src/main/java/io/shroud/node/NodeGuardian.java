@@ -13,6 +13,8 @@ import io.shroud.link.Links;
 import io.shroud.link.LinksActor;
 import io.shroud.link.OpenLinks;
 import io.shroud.lookup.DhtOverCircuit;
+import io.shroud.node.admission.ConsensusActor;
+import io.shroud.node.admission.MeasurementActor;
 import io.shroud.node.admission.RevocationsActor;
 import io.shroud.lookup.DhtServiceActor;
 import io.shroud.lookup.RecordLookupsActor;
@@ -57,7 +59,7 @@ public final class NodeGuardian {
   /** Everything the node was started with. */
   public record Setup(ShroudSettings settings, Ed25519.KeyPair identity, X25519.KeyPair linkKey,
       NodeKeyStore keyStore, LinkSettings links, CircuitSettings circuits, DhtSettings dht, SwarmSettings swarm,
-      Optional<RevocationsActor.Setup> revocations, Clock clock) {}
+      Optional<RevocationsActor.Setup> revocations, Optional<ConsensusActor.Setup> consensus, Clock clock) {}
 
   private NodeGuardian() {}
 
@@ -126,6 +128,17 @@ public final class NodeGuardian {
         spawnWatched(ctx, restart(EchoServiceActor.create()), "echo-service")));
     circuits.tell(new CircuitsActor.RegisterService(DhtOverCircuit.SERVICE,
         spawnWatched(ctx, restart(DhtServiceActor.create(st.dht())), "dht-service")));
+    circuits.tell(new CircuitsActor.RegisterService(ProbeServiceActor.SERVICE,
+        spawnWatched(ctx, restart(ProbeServiceActor.create()), "probe-service")));
+    setup.consensus().ifPresent(c -> {
+      Optional<ActorRef<MeasurementActor.Command>> measurer = c.authority().map(key -> spawnWatched(ctx, restart(
+          MeasurementActor.create(new MeasurementActor.Setup(st.nodeId(), circuits,
+              DirectoryActor.subscriptions(st.directory()), c.probeInterval(), setup.clock()))), "measurements"));
+      ActorRef<ConsensusActor.Command> consensus = spawnWatched(ctx,
+          restartWithBackoff(ConsensusActor.create(c, measurer, setup.clock())), "consensus");
+      consensus.tell(new ConsensusActor.Subscribe(circuits.narrow()));
+      NodeRuntime.get(ctx.getSystem()).setConsensus(consensus);
+    });
     ActorRef<EchoActor.Command> echo = spawnWatched(ctx,
         restart(EchoActor.create(circuits, setup.clock(), new SecureRandom())), "echo");
     ActorRef<RecordLookupsActor.Command> lookups = spawnWatched(ctx,

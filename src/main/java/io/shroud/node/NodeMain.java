@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import io.shroud.admission.AdmissionException;
 import io.shroud.admission.NetworkDefinition;
 import io.shroud.crypto.Ed25519;
+import io.shroud.admission.NetworkFiles;
+import io.shroud.node.admission.ConsensusActor;
 import io.shroud.node.admission.RevocationsActor;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -66,7 +68,8 @@ public final class NodeMain {
     ActorSystem<NodeGuardian.Command> system = ActorSystem.create(
         NodeGuardian.create(new NodeGuardian.Setup(settings, identity, linkKey, keyStore,
             FeatureSettings.links(config), FeatureSettings.circuits(config), FeatureSettings.dht(config),
-            FeatureSettings.swarm(config), revocations(config, settings, identity), Clock.systemUTC())),
+            FeatureSettings.swarm(config), revocations(config, settings, identity),
+            consensus(config, settings), Clock.systemUTC())),
         NodeConfig.SYSTEM_NAME, setup);
     NodeRuntime.get(system).setControlToken(controlToken);
     log.info("management token: {}", settings.managementToken().isEmpty()
@@ -103,6 +106,49 @@ public final class NodeMain {
     try {
       return Optional.of(new RevocationsActor.Setup(NetworkDefinition.load(conf), conf.getParent(),
           settings.dataDir(), NodeId.ofIdentityKey(identity.publicKey())));
+    } catch (AdmissionException e) {
+      throw new SettingsException(AdmissionSettings.NETWORK, e.getMessage());
+    }
+  }
+
+  /** The setting naming this relay's authority key. */
+  public static final String AUTHORITY_KEY = "shroud.authority-key";
+
+  /**
+   * Where the node's consensus actor keeps the consensus, and the authority key it signs with if
+   * {@code shroud.authority-key} names one. Refuses (one line) a key that does not load, that the
+   * group or others may read, or that is not one of {@code network.conf}'s authorities. Empty for
+   * a node that belongs to no network.
+   */
+  static Optional<ConsensusActor.Setup> consensus(Config config, ShroudSettings settings) {
+    AdmissionSettings admission = AdmissionSettings.from(config);
+    String keyPath = config.getString(AUTHORITY_KEY).trim();
+    if (!AdmissionSettings.arteryTls(config) || admission.network().isEmpty()) {
+      if (!keyPath.isEmpty()) {
+        throw new SettingsException(AUTHORITY_KEY, "an authority belongs to a network: set shroud.network too");
+      }
+      return Optional.empty();
+    }
+    Path conf = admission.network().get();
+    try {
+      NetworkDefinition network = NetworkDefinition.load(conf);
+      Optional<Ed25519.KeyPair> key = Optional.empty();
+      if (!keyPath.isEmpty()) {
+        Ed25519.KeyPair pair;
+        try {
+          pair = NetworkFiles.readAuthorityKey(Path.of(keyPath).toAbsolutePath().normalize());
+        } catch (AdmissionException e) {
+          throw new SettingsException(AUTHORITY_KEY, e.getMessage());
+        }
+        NetworkDefinition.Authority authority = network.authority(pair.publicKey()).orElseThrow(() ->
+            new SettingsException(AUTHORITY_KEY, keyPath + " is not the key of an authority of network \""
+                + network.name() + "\" (" + conf + ")"));
+        log.info("directory authority {} of network \"{}\": measuring relays, voting and signing the consensus",
+            authority.name(), network.name());
+        key = Optional.of(pair);
+      }
+      return Optional.of(new ConsensusActor.Setup(network, settings.dataDir(), key, FeatureSettings.consensus(config),
+          FeatureSettings.probeInterval(config)));
     } catch (AdmissionException e) {
       throw new SettingsException(AdmissionSettings.NETWORK, e.getMessage());
     }

@@ -10,6 +10,7 @@ import io.shroud.swarm.serve.SharesActor;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import io.shroud.node.admission.ConsensusActor;
 import io.shroud.node.admission.RevocationsActor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -41,6 +42,7 @@ public final class NodeRuntime implements Extension {
   private final AtomicReference<Handles> handles = new AtomicReference<>();
   private final AtomicReference<String> controlToken = new AtomicReference<>();
   private final AtomicReference<ActorRef<RevocationsActor.Command>> revocations = new AtomicReference<>();
+  private final AtomicReference<ActorRef<ConsensusActor.Command>> consensus = new AtomicReference<>();
 
   public Optional<Handles> handles() {
     return Optional.ofNullable(handles.get());
@@ -59,6 +61,16 @@ public final class NodeRuntime implements Extension {
   /** Set by {@link NodeGuardian} when the node belongs to a network. */
   public void setRevocations(ActorRef<RevocationsActor.Command> actor) {
     revocations.set(actor);
+  }
+
+  /** The actor holding the network's consensus; empty on a node that belongs to no network. */
+  public Optional<ActorRef<ConsensusActor.Command>> consensus() {
+    return Optional.ofNullable(consensus.get());
+  }
+
+  /** Set by {@link NodeGuardian} when the node belongs to a network. */
+  public void setConsensus(ActorRef<ConsensusActor.Command> actor) {
+    consensus.set(actor);
   }
 
   /**

@@ -35,6 +35,8 @@ public final class KryoRegistry {
     m.put(115, io.shroud.node.KeysActor.GuardEntry.class);
     // the network's signed revocation list, replicated between relays (issue 23)
     m.put(116, io.shroud.node.admission.PublishedRevocations.class);
+    // the consensus's parts (signed votes, signatures over the body), replicated between relays (issue 24)
+    m.put(117, io.shroud.node.admission.PublishedConsensusPart.class);
     // 130–149: dht (routing-table snapshots)
     m.put(130, io.shroud.dht.RoutingSnapshotActor.SavedContact.class);
     m.put(131, io.shroud.dht.RoutingSnapshotActor.ContactsSaved.class);

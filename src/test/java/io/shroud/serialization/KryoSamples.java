@@ -104,7 +104,8 @@ final class KryoSamples {
           "-----BEGIN SHROUD REVOCATIONS-----\nU0hSVgE=\n-----END SHROUD REVOCATIONS-----\n"),
       new io.shroud.swarm.fetch.DownloadsActor.FolderRegistered("00112233aabbccdd", "/downloads/folder",
           new byte[] {'d', 'e'}, new int[] {1, 3}, 3, java.time.Instant.ofEpochSecond(1_800_000_000L)),
-      new io.shroud.swarm.fetch.DownloadsActor.FilesSelected("00112233aabbccdd", "1,3-5"));
+      new io.shroud.swarm.fetch.DownloadsActor.FilesSelected("00112233aabbccdd", "1,3-5"),
+      new io.shroud.node.admission.PublishedConsensusPart(new byte[] {'S', 'H', 'V', 'T', 1, 0, (byte) 0xff}));
 
   /** {@link #BASIC}, then {@link #EDGES}, then {@link #LATER}: the order of the golden file. */
   static List<ShroudSerializable> all() {

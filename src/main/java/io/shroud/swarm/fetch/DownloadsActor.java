@@ -4,6 +4,7 @@ import io.shroud.content.Folder;
 import io.shroud.content.Magnet;
 import io.shroud.content.ShareLink;
 import io.shroud.serialization.ShroudSerializable;
+import io.shroud.swarm.serve.SharesActor;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -72,6 +73,15 @@ public final class DownloadsActor
   /** A bare magnet's download found that its metadata is a folder's. */
   private record FolderMetadata(DownloadActor.FolderFound found) implements Command {}
 
+  /** Time to look for folders downloaded whole whose record is not seeded yet. */
+  private enum SeedFolders implements Command { INSTANCE }
+
+  /** A folder's file downloads answered: {@code complete} when every one is COMPLETE. */
+  private record FolderChecked(String id, boolean complete) implements Command {}
+
+  /** What the share catalogue said to a folder's record. */
+  private record FolderSeeded(String id, SharesActor.AddResult result) implements Command {}
+
   /** A download's actor stopped for good (stopped from outside, or its restarts gave up). */
   private record DownloadStopped(String id, ActorRef<DownloadActor.Command> ref) implements Command {}
 
@@ -123,9 +133,19 @@ public final class DownloadsActor
   private final Map<String, ActorRef<DownloadActor.Command>> children = new HashMap<>();
   private final ActorRef<DownloadActor.FolderFound> folderFound;
   private final FolderDownloads folders;
+  /** Folders whose record was handed to the share catalogue since this actor started (it refuses a second). */
+  private final java.util.Set<String> seeded = new java.util.HashSet<>();
+
+  /** How often folders downloaded whole are looked for, to seed their records ({@link SharesActor.AdoptFolder}). */
+  static final Duration SEED_FOLDERS = Duration.ofSeconds(5);
 
   public static Behavior<Command> create(DownloadActor.Setup setup) {
-    return Behaviors.setup(ctx -> new DownloadsActor(ctx, setup));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      if (setup.seedTo().isPresent()) {
+        timers.startTimerWithFixedDelay(SeedFolders.INSTANCE, SEED_FOLDERS);
+      }
+      return new DownloadsActor(ctx, setup);
+    }));
   }
 
   private DownloadsActor(ActorContext<Command> context, DownloadActor.Setup setup) {
@@ -153,6 +173,15 @@ public final class DownloadsActor
         .onCommand(Resume.class, (s, c) -> forward(s, c.id(), c.replyTo(), DownloadActor.Resume::new))
         .onCommand(Cancel.class, (s, c) -> forward(s, c.id(), c.replyTo(), DownloadActor.Cancel::new))
         .onCommand(FolderMetadata.class, this::onFolderMetadata)
+        .onCommand(SeedFolders.class, this::onSeedFolders)
+        .onCommand(FolderChecked.class, this::onFolderChecked)
+        .onCommand(FolderSeeded.class, (s, f) -> {
+          if (f.result() instanceof SharesActor.Refused r && r.status() != 409) {
+            seeded.remove(f.id()); // asked again at the next look
+            context.getLog().info("folder download {} is not seeded yet: {}", f.id(), r.message());
+          }
+          return Effect().none();
+        })
         .onCommand(DownloadStopped.class, (s, stopped) -> {
           // a download never stops by itself: one that was stopped from outside (or whose
           // restarts gave up) comes back at once and recovers from its journal
@@ -292,6 +321,46 @@ public final class DownloadsActor
       }
       startFolder(f);
     });
+  }
+
+  /**
+   * Seeding after a download covers a folder too: once every file of a folder downloaded whole
+   * (all its files selected) is complete, and so adopted as a share, the folder's record follows,
+   * so this node serves the folder's dictionary to downloaders of its link.
+   */
+  private Effect<Event, State> onSeedFolders(State state, SeedFolders tick) {
+    for (FolderRegistered f : state.folders.values()) {
+      if (seeded.contains(f.id())) {
+        continue;
+      }
+      try {
+        if (f.files().length != folders.open(f.id(), f.infoDict()).files().size()) {
+          seeded.add(f.id()); // a part of a folder is seeded file by file only
+          continue;
+        }
+      } catch (RuntimeException e) {
+        continue;
+      }
+      Map<String, ActorRef<DownloadActor.Command>> files = folderChildren(f);
+      String id = f.id();
+      context.spawnAnonymous(ViewCollectorActor.collect(files, views -> new FolderChecked(id,
+          views.size() == files.size() && views.values().stream().allMatch(v -> v.state().equals("COMPLETE"))),
+          context.getSelf().narrow()));
+    }
+    return Effect().none();
+  }
+
+  private Effect<Event, State> onFolderChecked(State state, FolderChecked checked) {
+    FolderRegistered f = state.folders.get(checked.id());
+    if (!checked.complete() || f == null || !seeded.add(f.id()) || setup.seedTo().isEmpty()) {
+      return Effect().none();
+    }
+    io.shroud.content.Folder folder = folders.open(f.id(), f.infoDict());
+    context.ask(SharesActor.AddResult.class, setup.seedTo().get(), ASK,
+        replyTo -> new SharesActor.AdoptFolder(f.infoDict(), Path.of(f.outputDir()), folder.key().orElse(null), replyTo),
+        (result, failure) -> new FolderSeeded(f.id(), result != null ? result
+            : new SharesActor.Refused(500, "no answer: " + failure.getMessage())));
+    return Effect().none();
   }
 
   /**

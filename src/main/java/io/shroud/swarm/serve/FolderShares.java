@@ -174,13 +174,42 @@ final class FolderShares {
     return out;
   }
 
-  /** Every share that is a member of some shared folder. */
-  Set<String> allMembers(Map<String, ShareAdded> shares) {
-    Set<String> out = new HashSet<>();
+  /** The folder each member share belongs to: member info-hash → folder info-hash. */
+  Map<String, String> memberships(Map<String, ShareAdded> shares) {
+    Map<String, String> out = new HashMap<>();
     for (ShareAdded s : shares.values()) {
-      folderOf(s).ifPresent(f -> out.addAll(members(f, s, shares)));
+      folderOf(s).ifPresent(f -> members(f, s, shares).forEach(m -> out.putIfAbsent(m, s.infoHashHex())));
     }
     return out;
+  }
+
+  /** True when every member of {@code folder} is in {@code shares}, shared from under {@code dir}. */
+  static boolean allMembersUnder(Folder folder, Map<String, ShareAdded> shares, Path dir) {
+    for (ShareLink member : folder.memberLinks()) {
+      ShareAdded m = shares.get(member.infoHashHex());
+      if (m == null || !Path.of(m.sourcePath()).startsWith(dir)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The hybrid v1+v2 {@code .torrent} of a public folder shared from {@code dir}, {@code v2} its v2 one. Blocking. */
+  static byte[] hybridTorrent(Folder folder, Path dir, byte[] v2) {
+    try {
+      return io.shroud.content.HybridFolderTorrent.export(folder, dir, Metainfo.parse(v2).pieceLayers());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The innermost cause of {@code t}. */
+  static Throwable rootCause(Throwable t) {
+    Throwable why = t;
+    while (why.getCause() != null) {
+      why = why.getCause();
+    }
+    return why;
   }
 
   /**

@@ -41,7 +41,7 @@ public final class ProviderAnnouncerActor extends AbstractBehavior<ProviderAnnou
 
   private enum Poll implements Command { INSTANCE }
 
-  private record Listed(List<SharesActor.ShareView> shares) implements Command {}
+  private record Listed(List<ShareView> shares) implements Command {}
 
   private record Published(String infoHashHex, Instant at, PutRecordResult result) implements Command {}
 
@@ -55,7 +55,7 @@ public final class ProviderAnnouncerActor extends AbstractBehavior<ProviderAnnou
   private final SecureRandom random;
   private final Map<String, Announcement> announced = new LinkedHashMap<>();
   private final Set<String> pending = new HashSet<>();
-  private final ActorRef<List<SharesActor.ShareView>> listAdapter;
+  private final ActorRef<List<ShareView>> listAdapter;
 
   public static Behavior<Command> create(NodeId self, ActorRef<SharesActor.Command> shares,
       ActorRef<DhtActor.Command> dht, SwarmSettings settings, Clock clock, SecureRandom random) {
@@ -94,20 +94,20 @@ public final class ProviderAnnouncerActor extends AbstractBehavior<ProviderAnnou
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private ActorRef<List<SharesActor.ShareView>> listAdapter() {
+  private ActorRef<List<ShareView>> listAdapter() {
     ActorRef adapter = getContext().messageAdapter(List.class, l -> new Listed(cast(l)));
     return adapter;
   }
 
   @SuppressWarnings("unchecked")
-  private static List<SharesActor.ShareView> cast(List<?> list) {
-    return (List<SharesActor.ShareView>) list;
+  private static List<ShareView> cast(List<?> list) {
+    return (List<ShareView>) list;
   }
 
   private Behavior<Command> onListed(Listed listed) {
     Instant now = clock.instant();
     Set<String> live = new HashSet<>();
-    for (SharesActor.ShareView share : listed.shares()) {
+    for (ShareView share : listed.shares()) {
       if (share.stale()) {
         continue;
       }

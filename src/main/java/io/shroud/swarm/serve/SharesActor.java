@@ -4,7 +4,6 @@ import io.shroud.content.InfoDict;
 import io.shroud.content.ShareBuilder;
 import io.shroud.content.ShareLink;
 import io.shroud.content.ShareMetadata;
-import io.shroud.content.ShareOptions;
 import io.shroud.identity.NodeId;
 import io.shroud.metrics.Metrics;
 import io.shroud.metrics.NodeMetrics;
@@ -109,6 +108,15 @@ public final class SharesActor
     }
   }
 
+  /**
+   * A folder downloaded here whole: every member is already shared from under {@code dir} (each
+   * file's download adopted it), so the folder's record is added too and this node serves the
+   * folder's dictionary to downloaders of its link. {@code key} is an encrypted folder's key (its
+   * key file is written), null for a public one. 409 unless every member is here.
+   */
+  public record AdoptFolder(byte[] infoDict, Path dir, io.shroud.content.ShareKey key, ActorRef<AddResult> replyTo)
+      implements Command {}
+
   /** The outcome of {@link AddShare}: the share, or a refusal with an HTTP-like status. */
   public sealed interface AddResult {}
 
@@ -135,22 +143,6 @@ public final class SharesActor
       return folderInfo != null;
     }
   }
-
-  /** One share as the API shows it. The link holds the key of an encrypted share. */
-  public record ShareView(
-      String infoHash,
-      String link,
-      String name,
-      String path,
-      boolean encrypted,
-      long length,
-      int pieceLength,
-      int pieces,
-      String addedAt,
-      boolean stale,
-      String staleReason,
-      int files,
-      String memberOf) {}
 
   private final ActorContext<Command> context;
   private final ShareStore store;
@@ -221,6 +213,7 @@ public final class SharesActor
         .onCommand(LayerRebuilt.class, this::onLayerRebuilt)
         .onCommand(FolderBuilt.class, this::onFolderBuilt)
         .onCommand(FolderTorrent.class, this::onFolderTorrent)
+        .onCommand(AdoptFolder.class, this::onAdoptFolder)
         .build();
   }
 
@@ -335,6 +328,34 @@ public final class SharesActor
     return persist(events).thenReply(b.request().replyTo(), s -> new Added(view(s, s.shares().get(hash))));
   }
 
+  private Effect<Event, State> onAdoptFolder(State state, AdoptFolder cmd) {
+    io.shroud.content.Folder folder;
+    try {
+      folder = io.shroud.content.Folder.parse(cmd.infoDict(), cmd.key());
+    } catch (IllegalArgumentException e) {
+      return Effect().reply(cmd.replyTo(), new Refused(400, "not a folder's dictionary: " + e.getMessage()));
+    }
+    String hash = folder.infoHashHex();
+    if (state.shares().containsKey(hash)) {
+      return Effect().reply(cmd.replyTo(), new Refused(409, "already shared: " + hash));
+    }
+    Path dir = cmd.dir().normalize();
+    if (!FolderShares.allMembersUnder(folder, state.shares(), dir)) {
+      return Effect().reply(cmd.replyTo(), new Refused(409, "not every file of the folder is shared from " + dir));
+    }
+    if (cmd.key() != null) {
+      try {
+        store.writeKey(hash, cmd.key());
+      } catch (java.io.IOException e) {
+        return Effect().reply(cmd.replyTo(), new Refused(500, "cannot store the folder's key: " + e.getMessage()));
+      }
+    }
+    ShareAdded event = new ShareAdded(hash, dir.toString(), !folder.encrypted(), folder.infoBytes(), new byte[32],
+        folder.totalLength(), 0, clock.instant());
+    context.getLog().info("seeding the downloaded folder {} as {}", dir.getFileName(), hash);
+    return persist(event).thenReply(cmd.replyTo(), s -> new Added(view(s, event)));
+  }
+
   private Effect<Event, State> onFolderTorrent(State state, FolderTorrent cmd) {
     ShareAdded s = state.shares().get(cmd.infoHashHex());
     Optional<io.shroud.content.Folder> folder = s == null ? Optional.empty() : folders.folderOf(s);
@@ -354,53 +375,21 @@ public final class SharesActor
     // the v1 piece hashes take a pass over every file: off the actor's thread, replying from there
     Path dir = Path.of(s.sourcePath());
     org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SharesActor.class);
-    CompletableFuture.supplyAsync(() -> {
-      try {
-        return io.shroud.content.HybridFolderTorrent.export(folder.get(), dir,
-            io.shroud.content.Metainfo.parse(v2).pieceLayers());
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }, blocking).whenComplete((torrent, failure) -> {
-      if (failure != null) {
-        Throwable why = failure;
-        while (why.getCause() != null) {
-          why = why.getCause();
-        }
-        log.warn("folder {}: no hybrid .torrent: {}", cmd.infoHashHex(), why.getMessage());
-      }
-      cmd.replyTo().tell(Optional.ofNullable(torrent));
-    });
+    CompletableFuture.supplyAsync(() -> FolderShares.hybridTorrent(folder.get(), dir, v2), blocking)
+        .whenComplete((torrent, failure) -> {
+          if (failure != null) {
+            log.warn("folder {}: no hybrid .torrent: {}", cmd.infoHashHex(), FolderShares.rootCause(failure).getMessage());
+          }
+          cmd.replyTo().tell(Optional.ofNullable(torrent));
+        });
     return Effect().none();
   }
 
   private Built build(AddShare cmd, Path path, Path temp, Path leaves) {
     try {
-      ShareFileCheck.Fingerprint before = ShareFileCheck.fingerprint(path).orElseThrow(
-          () -> new IllegalStateException("file vanished: " + path));
-      ShareOptions options = cmd.publicShare() ? ShareOptions.publicShare() : ShareOptions.encrypted(temp);
-      ShareMetadata m = builder.build(path, options.withPieceLength(cmd.pieceLength()).withLeavesOut(leaves));
-      if (!ShareFileCheck.fingerprint(path).equals(Optional.of(before))) {
-        throw new IllegalStateException("file changed while it was being shared: " + path);
-      }
-      store.adoptLeaves(leaves, m.infoHashHex());
-      byte[] layerSha = store.writeLayer(m.infoHashHex(), m.tree().pieceLayerBytes());
-      if (!cmd.publicShare()) {
-        Path data = store.adoptData(temp, m.infoHashHex());
-        store.writeKey(m.infoHashHex(), m.link().key().orElseThrow());
-        m = new ShareMetadata(m.info(), m.tree(), m.link(), m.manifest(), data);
-      }
-      return new Built(cmd, m, layerSha, before, null);
+      FileShares.Result r = FileShares.build(store, builder, path, cmd.publicShare(), cmd.pieceLength(), temp, leaves);
+      return new Built(cmd, r.metadata(), r.layerSha256(), r.fingerprint(), null);
     } catch (Exception e) {
-      for (Path leftover : new Path[] {temp, leaves}) {
-        try {
-          if (leftover != null) {
-            Files.deleteIfExists(leftover);
-          }
-        } catch (java.io.IOException ignored) {
-          // best effort: a leftover building-* file holds only ciphertext or hashes of it
-        }
-      }
       return new Built(cmd, null, null, null, e);
     }
   }
@@ -460,8 +449,9 @@ public final class SharesActor
 
   private Effect<Event, State> onListShares(State state, ListShares cmd) {
     List<ShareView> views = new ArrayList<>();
+    Map<String, String> memberOf = folders.memberships(state.shares());
     for (ShareAdded s : state.shares().values()) {
-      views.add(view(state, s));
+      views.add(view(state, s, memberOf));
     }
     views.sort(Comparator.comparing(ShareView::addedAt).thenComparing(ShareView::infoHash));
     return Effect().reply(cmd.replyTo(), views);
@@ -539,21 +529,14 @@ public final class SharesActor
   }
 
   private ShareView view(State state, ShareAdded s) {
+    return view(state, s, folders.memberships(state.shares()));
+  }
+
+  /** {@code memberOf}: the folder each member share belongs to ({@link FolderShares#memberships}). */
+  private ShareView view(State state, ShareAdded s, Map<String, String> memberOf) {
     Optional<String> stale = staleness(state, s);
     Optional<io.shroud.content.Folder> folder = folders.folderOf(s);
-    if (folder.isPresent()) {
-      io.shroud.content.Folder f = folder.get();
-      int pieces = f.files().stream().mapToInt(e -> e.geometry(f.pieceLength()).pieceCount()).sum();
-      return new ShareView(s.infoHashHex(), f.link(), f.name(), s.sourcePath(), f.encrypted(), f.totalLength(),
-          f.pieceLength(), pieces, s.addedAt().toString(), stale.isPresent(), stale.orElse(null), f.files().size(), null);
-    }
-    InfoDict info = InfoDict.parse(s.infoDict());
-    String memberOf = state.shares().values().stream()
-        .filter(other -> folders.folderOf(other).map(f -> FolderShares.members(f, other, state.shares())
-            .contains(s.infoHashHex())).orElse(false))
-        .map(ShareAdded::infoHashHex).findFirst().orElse(null);
-    return new ShareView(s.infoHashHex(), loaded.link(s).format(), Path.of(s.sourcePath()).getFileName().toString(),
-        s.sourcePath(), !s.publicShare(), info.geometry().length(), info.geometry().pieceLength(),
-        info.geometry().pieceCount(), s.addedAt().toString(), stale.isPresent(), stale.orElse(null), 1, memberOf);
+    return folder.isPresent() ? ShareView.ofFolder(s, folder.get(), stale)
+        : ShareView.ofFile(s, loaded.link(s), stale, memberOf.get(s.infoHashHex()));
   }
 }

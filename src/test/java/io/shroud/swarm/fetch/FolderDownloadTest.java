@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shroud.content.Folder;
 import io.shroud.content.Metainfo;
 import io.shroud.identity.NodeId;
+import io.shroud.swarm.serve.ShareView;
 import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.serve.TransferServiceActor;
 import io.shroud.swarm.transfer.SwarmSettings;
@@ -73,7 +74,7 @@ class FolderDownloadTest {
         dir.resolve("provider-data-" + node), Clock.systemUTC()));
     TestProbe<SharesActor.AddResult> added = testKit.createTestProbe();
     shares.tell(new SharesActor.AddShare(top, publicShare, PIECE, added.ref()));
-    SharesActor.ShareView view = assertInstanceOf(SharesActor.Added.class, added.receiveMessage(WAIT)).share();
+    ShareView view = assertInstanceOf(SharesActor.Added.class, added.receiveMessage(WAIT)).share();
     assertEquals(5, view.files());
     testKit.spawn(TransferServiceActor.create(net.node(node).circuits(), shares, SwarmSettings.defaults(),
         Clock.systemUTC()));
@@ -90,8 +91,13 @@ class FolderDownloadTest {
   }
 
   private ActorRef<DownloadsActor.Command> downloads(SwarmNet net, List<NodeId> providers, long seed) {
+    return downloads(net, providers, seed, Optional.empty());
+  }
+
+  private ActorRef<DownloadsActor.Command> downloads(SwarmNet net, List<NodeId> providers, long seed,
+      Optional<ActorRef<SharesActor.Command>> seedTo) {
     return testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(net.node(0).id(), dir.resolve("data"),
-        net.node(0).circuits(), net.node(0).lookups(), SwarmSettings.defaults(), providers, Optional.empty(),
+        net.node(0).circuits(), net.node(0).lookups(), SwarmSettings.defaults(), providers, seedTo,
         Clock.systemUTC(), SeededRandom.of(seed))));
   }
 
@@ -120,7 +126,10 @@ class FolderDownloadTest {
   void aFoldersBareLinkFetchesItsDictionaryThenEveryFileIdentically() throws Exception {
     SwarmNet net = new SwarmNet(testKit, 6, 51);
     Folder folder = shareFolder(net, 4);
-    ActorRef<DownloadsActor.Command> downloads = downloads(net, List.of(net.node(4).id()), 51);
+    ActorRef<SharesActor.Command> catalogue = testKit.spawn(SharesActor.create(net.node(0).id(),
+        dir.resolve("data"), Clock.systemUTC()));
+    ActorRef<DownloadsActor.Command> downloads = downloads(net, List.of(net.node(4).id()), 51,
+        Optional.of(catalogue));
     Path out = dir.resolve("got").resolve("album");
     Files.createDirectories(out.getParent());
     DownloadView started = assertInstanceOf(DownloadsActor.Started.class,
@@ -148,6 +157,18 @@ class FolderDownloadTest {
     // a file's own download answers by its id
     String trackId = done.files().get(1).downloadId();
     assertEquals(sha256(dir.resolve("src/album/disc 1/track.bin")), view(downloads, trackId).sha256());
+    // downloaded whole, the folder is seeded: its record joins its files' shares here
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(200), () -> {
+      TestProbe<List<io.shroud.swarm.serve.ShareView>> shares = testKit.createTestProbe();
+      catalogue.tell(new SharesActor.ListShares(shares.ref()));
+      List<io.shroud.swarm.serve.ShareView> seeding = shares.receiveMessage(WAIT);
+      io.shroud.swarm.serve.ShareView record = seeding.stream().filter(v -> v.infoHash().equals(folder.infoHashHex()))
+          .findFirst().orElseThrow(() -> new AssertionError("no folder record among " + seeding));
+      assertEquals(5, record.files());
+      assertFalse(record.stale(), record::staleReason);
+      assertEquals(4, seeding.stream().filter(v -> folder.infoHashHex().equals(v.memberOf())).count());
+      return null;
+    });
   }
 
   @Test
@@ -196,6 +217,29 @@ class FolderDownloadTest {
     String wrong = "magnet:?xt=urn:btmh:1220" + folder.infoHashHex() + "&x.fk=" + "A".repeat(43);
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Folder.parse(
         folder.infoBytes(), io.shroud.content.Magnet.parse(wrong).folderKey().orElseThrow()));
+  }
+
+  @Test
+  void aFolderDownloadStoppedHalfwayResumesFromItsJournalsAndCompletes() throws Exception {
+    SwarmNet net = new SwarmNet(testKit, 6, 55);
+    Folder folder = shareFolder(net, 4);
+    ActorRef<DownloadsActor.Command> first = downloads(net, List.of(net.node(4).id()), 55);
+    Path out = dir.resolve("resumed");
+    String id = assertInstanceOf(DownloadsActor.Started.class,
+        start(first, folder.link(), out, null, null)).download().id();
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(60), Duration.ofMillis(50), () -> {
+      assertTrue(view(first, id).files() != null, "the folder is registered");
+      return null;
+    });
+    testKit.stop(first, WAIT);
+
+    ActorRef<DownloadsActor.Command> second = downloads(net, List.of(net.node(4).id()), 55);
+    DownloadView done = awaitComplete(second, id);
+    assertEquals(folder.totalLength(), done.bytesTotal());
+    for (Metainfo.FileEntry f : folder.files()) {
+      assertArrayEquals(Files.readAllBytes(dir.resolve("src/album").resolve(String.join("/", f.path()))),
+          Files.readAllBytes(out.resolve(String.join("/", f.path()))), f.pathText());
+    }
   }
 
   @Test

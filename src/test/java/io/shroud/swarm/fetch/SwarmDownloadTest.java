@@ -10,6 +10,7 @@ import io.shroud.content.ShareMetadata;
 import io.shroud.identity.NodeId;
 import io.shroud.swarm.ShareFixture;
 import io.shroud.swarm.serve.ShareStore;
+import io.shroud.swarm.serve.ShareView;
 import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.serve.TransferServiceActor;
 import io.shroud.swarm.serve.TransferServiceView;
@@ -204,10 +205,10 @@ class SwarmDownloadTest {
     Path out0 = dir.resolve("out0.bin");
     awaitState(first, start(first, share, out0, 3).id(), "COMPLETE");
     testKit.createTestProbe().awaitAssert(WAIT, () -> {
-      TestProbe<List<SharesActor.ShareView>> list = testKit.createTestProbe();
+      TestProbe<List<ShareView>> list = testKit.createTestProbe();
       shares0.tell(new SharesActor.ListShares(list.ref()));
-      List<SharesActor.ShareView> views = list.receiveMessage(WAIT);
-      assertEquals(List.of(share.infoHashHex()), views.stream().map(SharesActor.ShareView::infoHash).toList());
+      List<ShareView> views = list.receiveMessage(WAIT);
+      assertEquals(List.of(share.infoHashHex()), views.stream().map(ShareView::infoHash).toList());
       assertEquals(share.link().format(), views.get(0).link(), "seeded under the same link");
       return null;
     });

@@ -21,6 +21,7 @@ import io.shroud.lookup.DhtServiceActor;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.node.DirectoryActor;
 import io.shroud.swarm.serve.ProviderAnnouncerActor;
+import io.shroud.swarm.serve.ShareView;
 import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.serve.TransferServiceActor;
 import io.shroud.swarm.transfer.OutboundChunks;
@@ -170,7 +171,7 @@ final class SwarmNet {
         g.replyTo().tell(g.infoHashHex().equals(share.infoHashHex())
             ? Optional.of(new SharesActor.Servable(share, share.dataFile(), null)) : Optional.empty());
       } else if (c instanceof SharesActor.ListShares l) {
-        l.replyTo().tell(List.of(new SharesActor.ShareView(share.infoHashHex(), share.link().format(), "f",
+        l.replyTo().tell(List.of(new ShareView(share.infoHashHex(), share.link().format(), "f",
             share.dataFile().toString(), share.encrypted(), share.length(), share.pieceLength(),
             share.info().geometry().pieceCount(), Instant.now().toString(), false, null, 1, null)));
       }

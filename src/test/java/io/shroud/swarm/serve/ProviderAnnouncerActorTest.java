@@ -37,8 +37,8 @@ class ProviderAnnouncerActorTest {
     testKit.shutdownTestKit();
   }
 
-  private static SharesActor.ShareView share(String hex, boolean stale) {
-    return new SharesActor.ShareView(hex, "shroud:?", "f", "/f", true, 10, 16384, 1, "2026-01-01T00:00:00Z",
+  private static ShareView share(String hex, boolean stale) {
+    return new ShareView(hex, "shroud:?", "f", "/f", true, 10, 16384, 1, "2026-01-01T00:00:00Z",
         stale, stale ? "changed" : null, 1, null);
   }
 
@@ -49,7 +49,7 @@ class ProviderAnnouncerActorTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-05-01T00:00:00Z"));
     String a = "aa".repeat(32);
     String b = "bb".repeat(32);
-    AtomicReference<List<SharesActor.ShareView>> list =
+    AtomicReference<List<ShareView>> list =
         new AtomicReference<>(List.of(share(a, false), share("cc".repeat(32), true)));
     var shares = testKit.spawn(Behaviors.<SharesActor.Command>receiveMessage(c -> {
       if (c instanceof SharesActor.ListShares l) {

@@ -61,8 +61,8 @@ class ShareLayerFilesTest {
     return testKit.spawn(SharesActor.create(id, dir.resolve("data"), Clock.systemUTC()));
   }
 
-  private static List<SharesActor.ShareView> list(ActorRef<SharesActor.Command> shares) {
-    TestProbe<List<SharesActor.ShareView>> probe = testKit.createTestProbe();
+  private static List<ShareView> list(ActorRef<SharesActor.Command> shares) {
+    TestProbe<List<ShareView>> probe = testKit.createTestProbe();
     shares.tell(new SharesActor.ListShares(probe.getRef()));
     return probe.receiveMessage(WAIT);
   }
@@ -109,7 +109,7 @@ class ShareLayerFilesTest {
     ActorRef<SharesActor.Command> shares = spawn();
     TestProbe<SharesActor.AddResult> added = testKit.createTestProbe();
     shares.tell(new SharesActor.AddShare(file, true, 16384, added.getRef()));
-    SharesActor.ShareView share = assertInstanceOf(SharesActor.Added.class, added.receiveMessage(WAIT)).share();
+    ShareView share = assertInstanceOf(SharesActor.Added.class, added.receiveMessage(WAIT)).share();
     assertEquals(pieces, share.pieces());
     for (Object e : PersistenceTestKit.create(testKit.system()).persistedInStorage("shares|" + id.toHex())) {
       ShareJournal.ShareAdded a = assertInstanceOf(ShareJournal.ShareAdded.class, e);
@@ -118,7 +118,7 @@ class ShareLayerFilesTest {
     stop(shares);
 
     ActorRef<SharesActor.Command> again = spawn();
-    SharesActor.ShareView back = list(again).get(0);
+    ShareView back = list(again).get(0);
     assertEquals(share.link(), back.link(), "the same link");
     assertFalse(back.stale(), back.staleReason());
     servesVerifiably(servable(again, share.infoHash()).orElseThrow(), ShareLink.parse(share.link()),
@@ -153,7 +153,7 @@ class ShareLayerFilesTest {
     PersistenceTestKit.create(testKit.system()).persistForRecovery(pid, List.of(legacy(fromSnapshot), legacy(fromEvent)));
 
     ActorRef<SharesActor.Command> shares = spawn();
-    List<SharesActor.ShareView> views = list(shares);
+    List<ShareView> views = list(shares);
     assertEquals(2, views.size());
     views.forEach(v -> assertFalse(v.stale(), v.staleReason()));
     ShareStore store = new ShareStore(dir.resolve("data"));
@@ -172,7 +172,7 @@ class ShareLayerFilesTest {
     ActorRef<SharesActor.Command> shares = spawn();
     TestProbe<SharesActor.AddResult> added = testKit.createTestProbe();
     shares.tell(new SharesActor.AddShare(file, false, added.getRef()));
-    SharesActor.ShareView share = assertInstanceOf(SharesActor.Added.class, added.receiveMessage(WAIT)).share();
+    ShareView share = assertInstanceOf(SharesActor.Added.class, added.receiveMessage(WAIT)).share();
     stop(shares);
     Path layer = new ShareStore(dir.resolve("data")).layerFile(share.infoHash());
     byte[] good = Files.readAllBytes(layer);
@@ -181,7 +181,7 @@ class ShareLayerFilesTest {
     Files.write(layer, damaged);
 
     ActorRef<SharesActor.Command> again = spawn();
-    SharesActor.ShareView stale = list(again).get(0);
+    ShareView stale = list(again).get(0);
     assertTrue(stale.stale() && stale.staleReason().contains("damaged"), String.valueOf(stale.staleReason()));
     assertEquals(share.link(), stale.link(), "the link survives");
     testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(50), () -> {

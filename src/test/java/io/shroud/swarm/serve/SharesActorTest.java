@@ -59,8 +59,8 @@ class SharesActorTest {
     return probe.receiveMessage(Duration.ofSeconds(30));
   }
 
-  private List<SharesActor.ShareView> list(ActorRef<SharesActor.Command> shares) {
-    TestProbe<List<SharesActor.ShareView>> probe = testKit.createTestProbe();
+  private List<ShareView> list(ActorRef<SharesActor.Command> shares) {
+    TestProbe<List<ShareView>> probe = testKit.createTestProbe();
     shares.tell(new SharesActor.ListShares(probe.getRef()));
     return probe.receiveMessage();
   }
@@ -76,7 +76,7 @@ class SharesActorTest {
     testKit.stop(shares);
 
     ActorRef<SharesActor.Command> again = spawn(id);
-    List<SharesActor.ShareView> views = list(again);
+    List<ShareView> views = list(again);
     assertEquals(1, views.size());
     assertEquals(added.share().link(), views.get(0).link());
     assertFalse(views.get(0).stale());
@@ -127,7 +127,7 @@ class SharesActorTest {
     assertEquals(hash, ShareLink.parse(added.share().link()).infoHashHex());
 
     Files.setLastModifiedTime(f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 5000));
-    SharesActor.ShareView view = list(shares).get(0);
+    ShareView view = list(shares).get(0);
     assertTrue(view.stale());
     assertTrue(view.staleReason().contains("modified"), view.staleReason());
     TestProbe<Optional<SharesActor.Servable>> servable = testKit.createTestProbe();

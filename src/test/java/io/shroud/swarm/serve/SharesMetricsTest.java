@@ -64,7 +64,7 @@ class SharesMetricsTest {
 
     metrics.shares(99); // whatever it said before, recovery sets it
     ActorRef<SharesActor.Command> again = spawn();
-    TestProbe<List<SharesActor.ShareView>> list = testKit.createTestProbe();
+    TestProbe<List<ShareView>> list = testKit.createTestProbe();
     again.tell(new SharesActor.ListShares(list.getRef()));
     assertEquals(1, list.receiveMessage().size());
     assertEquals(1.0, value(metrics, "shroud_shares"));
