@@ -59,7 +59,12 @@ final class LinkReader implements Runnable {
   }
 
   /** What the actor hands over at admission (the cipher's receiving side becomes this thread's). */
-  record Handover(LinkFrameDecoder decoder, LinkCipher cipher, NodeId peer) {}
+  /** {@code client}: a client link, which may send a client's commands only (§4.10.3). */
+  record Handover(LinkFrameDecoder decoder, LinkCipher cipher, NodeId peer, boolean client) {
+    Handover(LinkFrameDecoder decoder, LinkCipher cipher, NodeId peer) {
+      this(decoder, cipher, peer, false);
+    }
+  }
 
   private final LinkSocket socket;
   private final ActorRef<PeerActor.Command> actor;
@@ -170,7 +175,16 @@ final class LinkReader implements Runnable {
         Routes current = routes; // a route change takes effect from the next read
         int at;
         while ((at = decoder.nextRecord()) >= 0) {
-          onRecord(cipher.open(decoder.buffer(), at, CellFormat.RECORD_BYTES), current);
+          Cell cell = cipher.open(decoder.buffer(), at, CellFormat.RECORD_BYTES);
+          if (handover.client()) {
+            ClientLinkRules.checkInbound(cell.command());
+            if (!ClientLinkRules.routedFromClients(cell.command())) {
+              cellsThisRead++;
+              counters.unrouted.incrementAndGet();
+              continue;
+            }
+          }
+          onRecord(cell, current);
         }
         if (!deliver(peer) || !read(buffer)) {
           return;

@@ -168,6 +168,22 @@ public final class Links {
     }
   }
 
+  /**
+   * Take client links (docs/protocol.md §4.10): {@code relayProof} is this relay's encoded
+   * {@code RelayProof} (its certificate and current descriptor) for the bootstrap handshake, sent
+   * again whenever the descriptor is republished; null takes no more client links (open ones stay).
+   */
+  public record AcceptClients(byte[] relayProof) implements Command {
+    public AcceptClients {
+      relayProof = relayProof == null ? null : relayProof.clone();
+    }
+
+    @Override
+    public byte[] relayProof() {
+      return relayProof == null ? null : relayProof.clone();
+    }
+  }
+
   /** Tells {@code listener} about every link that opens or closes from now on. */
   public record WatchLinks(ActorRef<LinkEvent> listener) implements Command {}
 

@@ -67,7 +67,8 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   /** Replies with the layer's counters. */
   public record GetStats(ActorRef<LinkStats> replyTo) implements Links.Command {}
 
-  record HandshakeDone(ActorRef<PeerActor.Command> peer, byte[] remoteStatic)
+  /** {@code client}: the bootstrap handshake of a client (§4.10.1). */
+  record HandshakeDone(ActorRef<PeerActor.Command> peer, byte[] remoteStatic, boolean client)
       implements Links.Command {}
 
   record LinkClosed(ActorRef<PeerActor.Command> peer, String reason, PeerActor.Fault fault)
@@ -100,6 +101,9 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   private final AbuseLog abuseLog;
   private final LinkTally tally = new LinkTally();
   private int spawned;
+  /** The relay proof client links are offered (null: no client links), and the open ones. */
+  private byte[] clientProof;
+  private final ClientLinks<ActorRef<PeerActor.Command>> clients;
 
   /**
    * The links of node {@code self} listening on {@code bindAddress}, with {@code random} for
@@ -127,6 +131,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     this.settings = setup.settings();
     this.held = new HeldCells(settings.maxQueuedCells());
     this.admission = new AdmissionPolicy(settings);
+    this.clients = new ClientLinks<>(ClientLinkBudget.Limits.DEFAULT, setup.random());
     this.abuseLog = new AbuseLog(setup.clock(), settings.abuseLogInterval(), ABUSE_LINES_PER_INTERVAL);
     directory.accept(ctx.messageAdapter(DirectoryView.class, DirectoryUpdated::new));
     ServerSocketChannel bound = null;
@@ -150,6 +155,10 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
         .onMessage(Links.Route.class, r -> onRoutes(routes.withPerCell(r.command(), r.handler())))
         .onMessage(Links.RouteCells.class, r -> onRoutes(routes.withBatched(r.command(), r.handler())))
         .onMessage(Links.WatchLinks.class, this::onWatchLinks)
+        .onMessage(Links.AcceptClients.class, a -> {
+          clientProof = a.relayProof();
+          return this;
+        })
         .onMessage(Links.GetPeers.class, this::onGetPeers)
         .onMessage(DirectoryUpdated.class, this::onDirectoryUpdated)
         .onMessage(GetLocalAddress.class, this::onGetLocalAddress)
@@ -170,6 +179,10 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
       return this;
     }
     ActorRef<PeerActor.Command> link = current.get(to);
+    if (link == null && clients.get(to) != null) {
+      clients.get(to).tell(new PeerActor.SendCells(cells)); // a client link: never held, never dialled
+      return this;
+    }
     if (link != null) {
       link.tell(new PeerActor.SendCells(cells));
     } else {
@@ -232,7 +245,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     LinkCounters counters = new LinkCounters(false, DataAddress.format(remote), metrics,
         settings.maxInboundCells());
     ActorRef<PeerActor.Command> peer = getContext().spawn(stopOnFailure(
-        PeerActor.inbound(a.connection(), setup, counters)), "in-" + (++spawned));
+        PeerActor.inbound(a.connection(), setup, counters, clientProof)), "in-" + (++spawned));
     getContext().watchWith(peer, new PeerTerminated(peer));
     connections.put(peer, new Connection(counters, decision.ticket(), logAddress, null));
     return this;
@@ -253,7 +266,10 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     }
     admission.handshakeDone(entry.ticket);
     if (!entry.counters.outbound) {
-      NodeId node = byLinkKey.get(HexFormat.of().formatHex(h.remoteStatic()));
+      NodeId node = h.client() ? null : byLinkKey.get(HexFormat.of().formatHex(h.remoteStatic()));
+      if (h.client() || (node == null && clientProof != null)) {
+        return admitClient(h.peer());
+      }
       if (node == null || node.equals(self)) {
         admission.refused(LinkRefusal.UNKNOWN_KEY);
         metrics.linkRefused(LinkRefusal.UNKNOWN_KEY);
@@ -301,6 +317,20 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     return this;
   }
 
+  /**
+   * An initiator that is no relay (§4.10.3): a client link under its own budget, labelled for
+   * the node's handlers only; no {@code LinkUp}, not in {@link #current} nor {@code openLinks}.
+   */
+  private Behavior<Links.Command> admitClient(ActorRef<PeerActor.Command> peer) {
+    java.util.Optional<NodeId> label = clients.open(peer);
+    if (label.isEmpty()) {
+      peer.tell(new PeerActor.Refuse("client links at their limit"));
+    } else {
+      peer.tell(new PeerActor.Admit(label.get(), routes, true));
+    }
+    return this;
+  }
+
   private Behavior<Links.Command> onLinkClosed(LinkClosed c) {
     Connection entry = connections.get(c.peer());
     if (entry == null) {
@@ -326,6 +356,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     }
     admission.closed(entry.ticket);
     tally.closed(entry.counters);
+    clients.close(t.peer());
     if (entry.node == null) {
       return this;
     }
@@ -358,6 +389,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
   private Behavior<Links.Command> onRoutes(Routes updated) {
     routes = updated;
     current.values().forEach(p -> p.tell(new PeerActor.UpdateRoutes(updated)));
+    clients.links().forEach(p -> p.tell(new PeerActor.UpdateRoutes(updated)));
     return this;
   }
 

@@ -5,6 +5,7 @@ import io.shroud.identity.NodeId;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;
 import io.shroud.wire.CellFormat;
+import io.shroud.wire.HandshakeKind;
 import io.shroud.wire.LinkCipher;
 import io.shroud.wire.LinkFrameDecoder;
 import io.shroud.wire.LinkHandshake;
@@ -43,8 +44,15 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
 
   sealed interface Command {}
 
-  /** The peer is {@code peer}; start carrying cells. */
-  record Admit(NodeId peer, Routes routes) implements Command {}
+  /**
+   * The peer is {@code peer} (for a client link, its local label); start carrying cells. A
+   * {@code client} link carries a client's commands only (docs/protocol.md §4.10.3).
+   */
+  record Admit(NodeId peer, Routes routes, boolean client) implements Command {
+    Admit(NodeId peer, Routes routes) {
+      this(peer, routes, false);
+    }
+  }
 
   /** Close without ever carrying a cell (unknown key, duplicate link). */
   record Refuse(String reason) implements Command {}
@@ -84,7 +92,11 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
   private final LinkCounters counters;
   private final NodeId dialed;
   private final TimerScheduler<Command> timers;
-  private final LinkHandshake handshake;
+  /** The dialled handshake from the start; an accepted connection's from its message 1. */
+  private PeerHandshake handshake;
+  /** What an accepted connection shows a client (null: no client links). */
+  private final byte[] relayProof;
+  private boolean client;
   private final LinkFrameDecoder decoder = new LinkFrameDecoder();
   private final LinkSocket socket;
   private final LinkReader reader;
@@ -98,28 +110,34 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
 
   /** A link accepted on the data-plane port; the peer is learned from its static key. */
   static Behavior<Command> inbound(SocketChannel connection, PeerSetup setup, LinkCounters counters) {
+    return inbound(connection, setup, counters, null);
+  }
+
+  /** As above; {@code relayProof} (null: none) lets a client bootstrap on this connection (§4.10.1). */
+  static Behavior<Command> inbound(SocketChannel connection, PeerSetup setup, LinkCounters counters,
+      byte[] relayProof) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new PeerActor(ctx, timers, setup, counters, null, null, connection, null)));
+        new PeerActor(ctx, timers, setup, counters, null, null, connection, null, relayProof)));
   }
 
   /** A link this node dials to {@code peer} at {@code address}, whose link key is {@code peerLinkKey}. */
   static Behavior<Command> outbound(NodeId peer, InetSocketAddress address, byte[] peerLinkKey,
       PeerSetup setup, LinkCounters counters) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new PeerActor(ctx, timers, setup, counters, peer, peerLinkKey, null, address)));
+        new PeerActor(ctx, timers, setup, counters, peer, peerLinkKey, null, address, null)));
   }
 
   private PeerActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, PeerSetup setup,
       LinkCounters counters, NodeId dialed, byte[] peerLinkKey,
-      SocketChannel incoming, InetSocketAddress address) throws IOException {
+      SocketChannel incoming, InetSocketAddress address, byte[] relayProof) throws IOException {
     super(ctx);
     this.setup = setup;
     this.counters = counters;
     this.dialed = dialed;
     this.timers = timers;
-    this.handshake = dialed == null
-        ? LinkHandshake.responder(setup.linkKey(), setup.random())
-        : LinkHandshake.initiator(setup.linkKey(), peerLinkKey, setup.random());
+    this.relayProof = relayProof;
+    this.handshake = dialed == null ? null
+        : PeerHandshake.dial(LinkHandshake.initiator(setup.linkKey(), peerLinkKey, setup.random()));
     ActorRef<Command> self = ctx.getSelf();
     // a thread dump says which link a thread serves: an inbound one by the address it came in
     // on and the dialer's, an outbound one by the address dialed
@@ -193,7 +211,11 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
   }
 
   private void onHandshakeFrame(byte[] frame) throws ProtocolViolationException {
-    handshake.readFrame(frame);
+    if (handshake == null) {
+      handshake = PeerHandshake.start(frame, setup.linkKey(), relayProof, setup.random());
+    } else {
+      handshake.readFrame(frame);
+    }
     if (handshake.isWriteTurn()) {
       send(handshake.writeFrame());
     }
@@ -202,7 +224,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
       cipher = handshake.finish(setup.settings().rekeyPolicy(), setup.clock());
       state = State.AWAITING_ADMISSION;
       setup.parent().tell(new LinksActor.HandshakeDone(getContext().getSelf(),
-          handshake.remoteStaticPublicKey()));
+          handshake.remoteStaticPublicKey(), handshake.kind() == HandshakeKind.CLIENT));
     }
   }
 
@@ -229,6 +251,7 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
       return this;
     }
     state = State.OPEN;
+    client = a.client();
     counters.opened(a.peer(), setup.clock().instant());
     timers.cancel(Timer.HANDSHAKE);
     timers.startTimerWithFixedDelay(Timer.PADDING, setup.settings().paddingInterval());
@@ -236,13 +259,16 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     onPingTick();
     reader.routes(a.routes());
     // from here on the decoder and the cipher's receiving side are the reader's
-    pendingAnswer.complete(new LinkReader.Handover(decoder, cipher, a.peer()));
+    pendingAnswer.complete(new LinkReader.Handover(decoder, cipher, a.peer(), client));
     pendingAnswer = null;
     return this;
   }
 
   private Behavior<Command> onSendCells(SendCells s) {
-    if (state == State.OPEN) {
+    if (state == State.OPEN && client
+        && !s.cells().stream().allMatch(c -> ClientLinkRules.mayOutbound(c.command()))) {
+      counters.droppedOut.addAndGet(s.cells().size()); // a bug of ours: never offer a client these
+    } else if (state == State.OPEN) {
       sendCells(s.cells());
     }
     return this;

@@ -21,6 +21,14 @@ public enum CellCommand {
   LINK_PING(0x03, false),
   /** Answers LINK_PING with the same 8-byte ping id. Consumed by the link, never routed. */
   LINK_PONG(0x04, false),
+  /**
+   * Asks the other link end for its directory: the latest valid consensus and the descriptors
+   * of the relays it lists ({@link DirectoryCells}, docs/protocol.md §4.10.4). Sent by clients
+   * and relays, answered only by relays.
+   */
+  DIR_REQUEST(0x05, false),
+  /** One chunk of the answer to a DIR_REQUEST ({@link DirectoryCells}); relay to requester only. */
+  DIR_DATA(0x06, false),
   /** Asks the next hop to create a circuit (hybrid X25519 + ML-KEM-768 handshake). */
   CREATE(0x10, true),
   /** The reply to CREATE. */
