@@ -49,14 +49,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * cluster of its own, and join them once they answer. Then two strangers are
  * told to join through relay 1: a relay of ANOTHER network (a valid certificate of another trust
  * root) and a node with no certificate at all, running plain {@code tcp} Artery as a stranger or an
- * old version would. For 60 s neither becomes a member or a directory entry anywhere, and relay 1's
+ * old version would. For 45 s neither becomes a member or a directory entry anywhere, and relay 1's
  * log names each refused connection in one line. Then relay 3 is revoked and must be dropped within
- * one revocation interval. The steps share the network and run in order.
+ * one revocation interval. Before and between these, the cluster checks once ClusterIT's
+ * ({@link ClusterSteps}): the relays agree on the same three verified descriptors and keep their
+ * node ids and onion keys across {@code kill -9}, and a consensus signed by 2 of the 3 authorities
+ * lists every relay while circuits follow it. The steps share the network and run in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdmissionIT {
   /** How long the strangers keep trying, and must stay out. */
-  static final Duration STRANGERS_WINDOW = Duration.ofSeconds(60);
+  static final Duration STRANGERS_WINDOW = Duration.ofSeconds(45);
   /** This network's revocation check interval. */
   static final Duration CHECK_INTERVAL = Duration.ofSeconds(10);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -71,7 +74,8 @@ class AdmissionIT {
 
   @BeforeAll
   static void start() throws Exception {
-    network = new LocalNetwork("admission", 3);
+    // a consensus every 10 s rather than LocalAdmission's 30 s: the consensus step waits a period at most
+    network = new LocalNetwork("admission", 3, List.of("-Dshroud.consensus.fresh-for=10s"));
     // a short revocation check interval for this network (1 minute by default)
     NetworkDefinition def = NetworkFiles.loadDefinition(network.networkDir());
     Files.writeString(network.networkDir().resolve(NetworkFiles.CONF), new NetworkDefinition(def.name(), def.id(),
@@ -93,9 +97,16 @@ class AdmissionIT {
   // own only seed) the first restart made node 1 a one-node island.
 
   @Test
+  @Order(0)
+  void threeRelaysSeeThreeMembersUpAndTheSameThreeVerifiedDescriptors() {
+    ClusterSteps.everyRelaySeesTheSameDirectory(network, 3);
+  }
+
+  @Test
   @Order(1)
   void eachRelayKilledAndRestartedWithItsOwnCommandLineRejoinsTheOneCluster() {
     Set<String> before = awaitOneCluster("after the start");
+    java.util.Map<String, String> onionKeys = ClusterSteps.onionKeysById(network);
     for (LocalNode n : network.nodes()) {
       List<String> commandLine = n.commandLine();
       n.kill();
@@ -107,10 +118,19 @@ class AdmissionIT {
       assertEquals(false, after.contains(oldIncarnation), "node " + n.index() + "'s old incarnation is gone");
       before = after;
     }
+    // each came back with its own node id and onion key, as every relay sees them
+    ClusterSteps.everyRelaySeesTheSameDirectory(network, 3);
+    assertEquals(onionKeys, ClusterSteps.onionKeysById(network));
   }
 
   @Test
   @Order(2)
+  void aConsensusSignedByTwoOfThreeAuthoritiesListsEveryRelayAndCircuitsUseItsGuards() throws Exception {
+    ClusterSteps.consensusListsEveryRelayAndCircuitsUseItsGuards(network);
+  }
+
+  @Test
+  @Order(3)
   void theFirstSeedRestartedWhileTheOtherSeedsDoNotAnswerWaitsForThemInsteadOfFormingAnIsland() throws Exception {
     LocalNode first = network.node(1);
     first.kill();
@@ -186,7 +206,7 @@ class AdmissionIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void strangersWithAForeignCertificateOrNoneNeverJoin() throws Exception {
     Path base = network.baseDir();
     String seed = network.node(1).clusterAddress();
@@ -249,7 +269,7 @@ class AdmissionIT {
    * members and no directory lists relay 3.
    */
   @Test
-  @Order(4)
+  @Order(5)
   void aRevokedRelayIsDroppedWithinOneRevocationInterval() throws Exception {
     LocalNode revoked = network.node(3);
     NodeId revokedId = NodeId.fromHex(nodeId(revoked));
