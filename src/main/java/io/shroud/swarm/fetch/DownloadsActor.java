@@ -375,9 +375,16 @@ public final class DownloadsActor
     }
   }
 
+  /** The running downloads of {@code f}'s files; none when its dictionary cannot be opened (logged where it is). */
   private Map<String, ActorRef<DownloadActor.Command>> folderChildren(FolderRegistered f) {
     Map<String, ActorRef<DownloadActor.Command>> out = new LinkedHashMap<>();
-    for (String id : folders.fileIds(f.id(), f.infoDict(), f.files())) {
+    List<String> ids;
+    try {
+      ids = folders.fileIds(f.id(), f.infoDict(), f.files());
+    } catch (RuntimeException e) {
+      return out;
+    }
+    for (String id : ids) {
       if (children.containsKey(id)) {
         out.put(id, children.get(id));
       }
@@ -395,11 +402,17 @@ public final class DownloadsActor
     if (folder == null) {
       return forward(id, replyTo, DownloadView.class, command);
     }
+    Folder opened;
+    try {
+      opened = folders.open(id, folder.infoDict());
+    } catch (RuntimeException e) { // an encrypted folder whose link file (its key) is gone
+      context.getLog().warn("folder download {}: {}", id, e.getMessage());
+      return Effect().reply(replyTo, Optional.empty());
+    }
     Map<String, ActorRef<DownloadActor.Command>> files = folderChildren(folder);
     ActorRef<DownloadView> ignore = context.getSystem().ignoreRef();
     files.values().forEach(child -> child.tell(command.apply(ignore)));
     // a child handles messages in order: the views asked for now show the command's effect
-    Folder opened = folders.open(id, folder.infoDict());
     context.spawnAnonymous(ViewCollectorActor.collect(files, views -> Optional.of(
         FolderDownload.view(id, opened, folder.files(), folder.outputDir(), views)), replyTo));
     return Effect().none();

@@ -213,6 +213,16 @@ class FolderDownloadTest {
           Files.readAllBytes(out.resolve(String.join("/", f.path()))), f.pathText());
     }
     assertFalse(Files.exists(out.resolve("cover.txt")));
+    // the folder's key lives in its link file only: without it the folder answers 404, and the
+    // downloads actor keeps answering (no crash loop over a dictionary it cannot open)
+    testKit.stop(downloads, WAIT);
+    Files.delete(dir.resolve("data/downloads").resolve(started.id() + ".link"));
+    ActorRef<DownloadsActor.Command> again = downloads(net, List.of(net.node(4).id()), 54);
+    for (int i = 0; i < 2; i++) {
+      TestProbe<Optional<DownloadView>> probe = testKit.createTestProbe();
+      again.tell(new DownloadsActor.GetDownload(started.id(), probe.ref()));
+      assertTrue(probe.receiveMessage(WAIT).isEmpty());
+    }
     // a wrong key opens nothing
     String wrong = "magnet:?xt=urn:btmh:1220" + folder.infoHashHex() + "&x.fk=" + "A".repeat(43);
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Folder.parse(
