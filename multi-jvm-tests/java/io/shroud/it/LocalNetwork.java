@@ -44,6 +44,18 @@ public final class LocalNetwork implements AutoCloseable {
   }
 
   public LocalNetwork(String name, int size, List<String> extraJvmOptions) {
+    this(name, size, extraJvmOptions, false);
+  }
+
+  /**
+   * With {@code authorities}, nodes 1-3 run as the network's authorities (as in devnet) and a
+   * consensus takes over path selection about a period after the start; without, no consensus
+   * is made and paths come from the verified descriptors, as before a network's first consensus.
+   * Only the test of the consensus asks for it: a network's first consensus may list only the
+   * relays its authorities had probed by then, which would make the other tests' first minute
+   * depend on probe timing.
+   */
+  public LocalNetwork(String name, int size, List<String> extraJvmOptions, boolean authorities) {
     Path jar = Path.of(System.getProperty("shroud.jar", "target/shroud.jar")).toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: multi-JVM tests run after `mvn package`");
@@ -59,7 +71,8 @@ public final class LocalNetwork implements AutoCloseable {
       // test files and outputs live beside the nodes' data directories, under baseDir
       List<String> args = new ArrayList<>(LocalNode.rootArgs(List.of(baseDir), List.of(baseDir)));
       args.addAll(LocalNode.seedArgs(size));
-      args.addAll(LocalAdmission.nodeArgs(networkDir, i)); // nodes 1-3: the authorities
+      args.addAll(authorities ? LocalAdmission.nodeArgs(networkDir, i) // nodes 1-3: the authorities
+          : LocalAdmission.networkArgs(networkDir));
       LocalNode node = new LocalNode(i, jar, baseDir, jvm, args);
       LocalAdmission.admit(networkDir, node.dataDir());
       nodes.add(node);
