@@ -49,7 +49,8 @@ record StartCheck(String problem, Magnet link, int hops, Folder folder, BitSet s
         if (link.metadataKnown()) {
           return refused("files selects among a folder's files; this link is a single file");
         }
-        FolderDownload.select(files, Integer.MAX_VALUE - 1); // its syntax; the numbers once the folder is known
+        // its syntax now, within the most files a folder may have; the numbers once the folder is known
+        FolderDownload.select(files, io.shroud.content.Metainfo.MAX_FILES);
       }
     } catch (IllegalArgumentException e) { // a BencodeException among them
       return refused(e.getMessage());

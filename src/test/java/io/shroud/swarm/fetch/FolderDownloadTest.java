@@ -262,6 +262,11 @@ class FolderDownloadTest {
         start(downloads, folder.link(), out, folder.infoBytes(), "6"));
     assertEquals(400, r.status());
     assertTrue(r.message().contains("outside 1-5"), r.message());
+    // a bare link's selection is checked before its folder is known, within the most files a folder may have
+    r = assertInstanceOf(DownloadsActor.Rejected.class, start(downloads, folder.link(), out, null, "1-2000000000"));
+    assertTrue(r.message().contains("outside 1-10000"), r.message());
+    r = assertInstanceOf(DownloadsActor.Rejected.class, start(downloads, folder.link(), out, null, "1,x"));
+    assertTrue(r.message().contains("'x' is not a file number"), r.message());
     String other = "magnet:?xt=urn:btmh:1220" + "ab".repeat(32);
     r = assertInstanceOf(DownloadsActor.Rejected.class, start(downloads, other, out, folder.infoBytes(), null));
     assertTrue(r.message().contains("not the link's"), r.message());
