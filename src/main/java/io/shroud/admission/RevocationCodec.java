@@ -51,10 +51,10 @@ final class RevocationCodec {
     return b.array();
   }
 
-  static byte[] encode(byte[] body, List<RevocationList.Signature> signatures) {
+  static byte[] encode(byte[] body, List<AuthoritySignature> signatures) {
     ByteBuffer b = ByteBuffer.allocate(body.length + 1 + signatures.size() * SIGNATURE_ENTRY_BYTES);
     b.put(body).put((byte) signatures.size());
-    for (RevocationList.Signature s : signatures) {
+    for (AuthoritySignature s : signatures) {
       b.put(s.authorityKey()).put(s.signature());
     }
     return b.array();
@@ -116,12 +116,12 @@ final class RevocationCodec {
         throw new AdmissionException("revocation list has " + b.remaining() + " bytes after the body for " + n
             + " signatures of " + SIGNATURE_ENTRY_BYTES + " bytes (truncated or trailing bytes)");
       }
-      List<RevocationList.Signature> signatures = new ArrayList<>(n);
+      List<AuthoritySignature> signatures = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         byte[] key = new byte[Ed25519.PUBLIC_KEY_BYTES];
         byte[] sig = new byte[Ed25519.SIGNATURE_BYTES];
         b.get(key).get(sig);
-        signatures.add(new RevocationList.Signature(key, sig));
+        signatures.add(new AuthoritySignature(key, sig));
       }
       return new RevocationList(networkId, serial, Instant.ofEpochSecond(issued), ids, signatures);
     } catch (BufferUnderflowException e) {

@@ -27,53 +27,15 @@ public final class RevocationList {
   /** The most signatures one list may carry. */
   public static final int MAX_SIGNATURES = NetworkDefinition.MAX_AUTHORITIES;
 
-  /** One authority's signature: its Ed25519 public key and its signature over the body. */
-  public record Signature(byte[] authorityKey, byte[] signature) {
-    public Signature {
-      if (authorityKey == null || authorityKey.length != Ed25519.PUBLIC_KEY_BYTES
-          || signature == null || signature.length != Ed25519.SIGNATURE_BYTES) {
-        throw new IllegalArgumentException("a signature is a 32-byte key and a 64-byte Ed25519 signature");
-      }
-      authorityKey = authorityKey.clone();
-      signature = signature.clone();
-    }
-
-    @Override
-    public byte[] authorityKey() {
-      return authorityKey.clone();
-    }
-
-    @Override
-    public byte[] signature() {
-      return signature.clone();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Signature s && Arrays.equals(s.authorityKey, authorityKey)
-          && Arrays.equals(s.signature, signature);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(authorityKey) * 31 + Arrays.hashCode(signature);
-    }
-
-    @Override
-    public String toString() {
-      return "Signature[by " + HexFormat.of().formatHex(authorityKey) + "]";
-    }
-  }
-
   private final byte[] networkId;
   private final long serial;
   private final Instant issuedAt;
   private final SortedSet<NodeId> revoked;
-  private final List<Signature> signatures;
+  private final List<AuthoritySignature> signatures;
   private final byte[] body;
 
   RevocationList(byte[] networkId, long serial, Instant issuedAt, Collection<NodeId> revoked,
-      List<Signature> signatures) {
+      List<AuthoritySignature> signatures) {
     if (networkId == null || networkId.length != 32) {
       throw new IllegalArgumentException("network id must be 32 bytes");
     }
@@ -120,13 +82,13 @@ public final class RevocationList {
    */
   public RevocationList sign(Ed25519.KeyPair authority) {
     byte[] key = authority.publicKey();
-    List<Signature> next = new ArrayList<>();
-    for (Signature s : signatures) {
-      if (!Arrays.equals(s.authorityKey, key)) {
+    List<AuthoritySignature> next = new ArrayList<>();
+    for (AuthoritySignature s : signatures) {
+      if (!Arrays.equals(s.authorityKey(), key)) {
         next.add(s);
       }
     }
-    next.add(new Signature(key, authority.sign(body)));
+    next.add(AuthoritySignature.sign(authority, body));
     return new RevocationList(networkId, serial, issuedAt, revoked, next);
   }
 
@@ -143,18 +105,13 @@ public final class RevocationList {
       throw new AdmissionException("revocation list is for network " + HexFormat.of().formatHex(networkId)
           + ", not " + network.name() + " (" + network.idHex() + ")");
     }
-    Set<NodeId> counted = new HashSet<>();
-    for (Signature s : signatures) {
-      if (network.authority(s.authorityKey).isPresent() && Ed25519.verify(s.authorityKey, body, s.signature)) {
-        counted.add(NodeId.of(s.authorityKey));
-      }
-    }
-    if (counted.size() < network.revocationThreshold()) {
-      throw new AdmissionException("revocation list serial " + serial + " is signed by " + counted.size() + " of "
+    int counted = AuthoritySignature.countDistinct(network, body, signatures);
+    if (counted < network.revocationThreshold()) {
+      throw new AdmissionException("revocation list serial " + serial + " is signed by " + counted + " of "
           + network.authorities().size() + " authorities of " + network.name() + ", "
           + network.revocationThreshold() + " needed");
     }
-    return counted.size();
+    return counted;
   }
 
   public byte[] networkId() {
@@ -174,7 +131,7 @@ public final class RevocationList {
     return revoked;
   }
 
-  public List<Signature> signatures() {
+  public List<AuthoritySignature> signatures() {
     return signatures;
   }
 

@@ -61,7 +61,7 @@ class RevocationListTest {
   void theSameAuthorityTwiceCountsOnce() throws Exception {
     RevocationList once = list.sign(keys.get(0));
     assertEquals(1, list.sign(keys.get(0)).sign(keys.get(0)).signatures().size(), "sign replaces");
-    RevocationList.Signature s = once.signatures().get(0);
+    AuthoritySignature s = once.signatures().get(0);
     byte[] twice = RevocationCodec.encode(once.body(), List.of(s, s));
     RevocationList decoded = RevocationList.decode(twice);
     assertEquals(2, decoded.signatures().size());
