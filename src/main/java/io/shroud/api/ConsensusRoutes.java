@@ -5,6 +5,7 @@ import io.shroud.admission.AuthoritySignature;
 import io.shroud.admission.Consensus;
 import io.shroud.admission.NetworkDefinition;
 import io.shroud.admission.RelayFlag;
+import io.shroud.node.ClientDirectoryActor;
 import io.shroud.node.NodeRuntime;
 import io.shroud.node.admission.ConsensusActor;
 import java.util.ArrayList;
@@ -41,6 +42,13 @@ final class ConsensusRoutes extends AllDirectives {
 
   Route routes() {
     return path("consensus", () -> get(() -> {
+      Optional<ActorRef<ClientDirectoryActor.Command>> client = NodeRuntime.get(system).clientDirectory();
+      if (client.isPresent()) { // a client's: the consensus it fetched and verified
+        return onSuccess(AskPattern.ask(client.get(), ClientDirectoryActor.GetCurrent::new, ShroudRoutes.ASK_TIMEOUT,
+            system.scheduler()), c -> c.isEmpty()
+            ? parent.error(StatusCodes.NOT_FOUND, "no consensus yet: none fetched from a bootstrap relay")
+            : completeOK(view(c.get(), Optional.empty()), Jackson.marshaller(mapper)));
+      }
       Optional<ActorRef<ConsensusActor.Command>> actor = NodeRuntime.get(system).consensus();
       if (actor.isEmpty()) {
         return parent.error(StatusCodes.NOT_FOUND, "this node belongs to no network (shroud.network is not set)");

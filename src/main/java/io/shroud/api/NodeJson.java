@@ -24,7 +24,22 @@ public final class NodeJson {
       String selfStatus,
       int membersUp,
       List<MemberView> members,
-      int directorySize) {}
+      int directorySize,
+      String role) {
+
+    /**
+     * A client's view: no cluster, no data address (it listens on none), {@code selfStatus}
+     * "client"; {@code directorySize} counts the descriptors of its fetched directory.
+     */
+    public static NodeView client(io.shroud.node.NodeRuntime.Handles h, String version, int directorySize,
+        java.time.Instant now) {
+      return new NodeView(h.nodeId().toHex(), version, io.shroud.identity.NodeDescriptor.PROTOCOL_VERSION, null,
+          null, h.settings().managementAddress().toString(),
+          h.settings().journal().name().toLowerCase(java.util.Locale.ROOT), h.startedAt().toString(),
+          java.time.Duration.between(h.startedAt(), now).toSeconds(), "client", 0, List.of(), directorySize,
+          "client");
+    }
+  }
 
   /**
    * One verified descriptor. Descriptors do not carry a management address (format 2): how to

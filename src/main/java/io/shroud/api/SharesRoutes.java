@@ -48,12 +48,18 @@ final class SharesRoutes extends AllDirectives {
   }
 
   Route routes(ActorRef<SharesActor.Command> shares) {
+    return routes(shares, null);
+  }
+
+  /** As above; a non-null {@code refusal} answers every new share 409 with it (a client's). */
+  Route routes(ActorRef<SharesActor.Command> shares, String refusal) {
     return pathPrefix("shares", () -> concat(
         pathEndOrSingleSlash(() -> concat(
             get(() -> onSuccess(list(shares), views -> completeOK(
                 Map.of("shares", views.stream().filter(v -> v.memberOf() == null).map(SharesRoutes::withoutLink)
                     .toList()), Jackson.marshaller(mapper)))),
-            post(() -> entity(Unmarshaller.entityToString(), body -> add(shares, body))))),
+            post(() -> refusal != null ? parent.error(StatusCodes.CONFLICT, refusal)
+                : entity(Unmarshaller.entityToString(), body -> add(shares, body))))),
         pathPrefix(segment -> concat(
             pathEndOrSingleSlash(() -> delete(() -> remove(shares, segment))),
             path("torrent", () -> get(() -> parameterOptional("hybrid", hybrid -> torrent(shares, segment, hybrid)))),

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.shroud.identity.DirectoryView;
 import io.shroud.identity.NodeDescriptor;
+import io.shroud.node.ClientDirectoryActor;
 import io.shroud.node.DirectoryActor;
+import io.shroud.node.KeysActor;
+import java.util.Map;
 import io.shroud.node.NodeRuntime;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,9 +84,10 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
         pathPrefix("shroud", () -> pathPrefix("v1", () -> guarded(() -> concat(
         path("node", () -> get(this::node)),
         path("directory", () -> get(this::directory)),
-        withHandles(h -> shares.routes(h.shares())),
+        path("guards", () -> get(this::guards)),
+        withHandles(h -> h.dht() == null ? shares.routes(h.shares(), CLIENT_SHARES) : shares.routes(h.shares())),
         withHandles(network::routes),
-        withHandles(h -> dht.routes(h.dht(), h.lookups())),
+        withHandles(h -> h.dht() == null ? clientDht() : dht.routes(h.dht(), h.lookups())),
         withHandles(h -> downloads.routes(h.downloads())),
         revocations.routes(),
         consensus.routes(),
@@ -176,7 +180,34 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
     return new PathPolicy(h.settings().shareRoots(), h.settings().downloadRoots(), h.settings().dataDir());
   }
 
+  /** Why a client shares nothing (409): its sharing waits for hidden seeding. */
+  static final String CLIENT_SHARES = "a client cannot share yet: it opens no port and is listed nowhere, so no one "
+      + "could fetch from it; sharing from a client needs hidden seeding (issue 26). Share from a relay";
+
+  /** A client runs no DHT node: its lookups go through circuits (protocol §4.10.3). */
+  private Route clientDht() {
+    return pathPrefix("dht", () -> concat(
+        get(() -> parameterOptional("via", via -> via.filter("circuit"::equals).isPresent()
+            ? withHandles(h -> dht.routes(null, h.lookups())) : reject())),
+        error(StatusCodes.CONFLICT, "a client runs no DHT node: it stores no record, and looks records up "
+            + "through a circuit only (GET …/dht/records/KEY?via=circuit)")));
+  }
+
+  /** {@code GET /shroud/v1/guards}: the guards this node keeps (persisted across restarts). */
+  private Route guards() {
+    return withHandles(h -> onSuccess(AskPattern.ask(h.keys(),
+        (org.apache.pekko.actor.typed.ActorRef<List<io.shroud.circuit.GuardSet.Entry>> r) -> new KeysActor.GetGuards(r),
+        ASK_TIMEOUT, system.scheduler()), entries -> completeOK(Map.of("guards", entries.stream()
+            .map(e -> Map.of("nodeId", e.id().toHex(), "added", e.added().toString(), "expires", e.expires().toString()))
+            .toList()), Jackson.marshaller(mapper))));
+  }
+
   private Route node() {
+    if (NodeRuntime.get(system).clientDirectory().isPresent()) {
+      return withHandles(h -> onSuccess(directoryOf(h), view -> completeOK(
+          NodeJson.NodeView.client(h, version(), view.descriptors().size(), Instant.now()),
+          Jackson.marshaller(mapper))));
+    }
     return withHandles(h -> onSuccess(directoryOf(h), view -> {
       Cluster cluster = Cluster.get(system);
       List<NodeJson.MemberView> members = new ArrayList<>();
@@ -196,7 +227,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
           h.settings().managementAddress().toString(),
           h.settings().journal().name().toLowerCase(java.util.Locale.ROOT),
           h.startedAt().toString(), Duration.between(h.startedAt(), now).toSeconds(),
-          cluster.selfMember().status().toString(), up, members, view.descriptors().size());
+          cluster.selfMember().status().toString(), up, members, view.descriptors().size(), "relay");
       return completeOK(v, Jackson.marshaller(mapper));
     }));
   }
@@ -209,6 +240,11 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
   }
 
   private CompletionStage<DirectoryView> directoryOf(NodeRuntime.Handles h) {
+    Optional<org.apache.pekko.actor.typed.ActorRef<ClientDirectoryActor.Command>> client =
+        NodeRuntime.get(system).clientDirectory();
+    if (client.isPresent()) {
+      return AskPattern.ask(client.get(), ClientDirectoryActor.GetDirectory::new, ASK_TIMEOUT, system.scheduler());
+    }
     return AskPattern.ask(h.directory(), DirectoryActor.GetDirectory::new, ASK_TIMEOUT, system.scheduler());
   }
 

@@ -16,15 +16,30 @@ public final class CircuitIdAllocator {
 
   private final NodeId self;
   private final RandomGenerator random;
+  /** A client allocates from the top half on every link (docs/protocol.md §4.10.3). */
+  private final boolean client;
 
   public CircuitIdAllocator(NodeId self, RandomGenerator random) {
+    this(self, random, false);
+  }
+
+  private CircuitIdAllocator(NodeId self, RandomGenerator random, boolean client) {
     this.self = Objects.requireNonNull(self, "self");
     this.random = Objects.requireNonNull(random, "random");
+    this.client = client;
+  }
+
+  /**
+   * The ids of a client: it has no node id on its links, so it always allocates ids with the top
+   * bit set, and the relay at the other end none (it never sends a client a CREATE).
+   */
+  public static CircuitIdAllocator forClient(NodeId self, RandomGenerator random) {
+    return new CircuitIdAllocator(self, random, true);
   }
 
   /** True when this node allocates top-bit-set ids on its link to {@code peer}. */
   public boolean usesHighHalf(NodeId peer) {
-    return self.compareTo(peer) < 0;
+    return client || self.compareTo(peer) < 0;
   }
 
   /** A fresh id from this node's half for the link to {@code peer}, not accepted by {@code inUse}. */

@@ -109,12 +109,22 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
    * to when present (tests send {@link UseOnionKeys}/{@link UseDirectory} instead);
    * {@code guards} are the persisted guard entries; {@code guardListener} gets {@link GuardsChanged};
    * {@code openLinks} are the node's open links, on which circuits and relays send their cells
-   * without going through {@code links} ({@link OpenLinks#none()} when links run in memory).
+   * without going through {@code links} ({@link OpenLinks#none()} when links run in memory);
+   * {@code client}: a client's circuits, whose ids always come from the top half (protocol §4.10.3).
    */
   public record Setup(NodeId self, CircuitSettings settings, ActorRef<Links.Command> links,
       OpenLinks openLinks,
       Optional<Consumer<ActorRef<OnionKeys>>> keysActor, Optional<Consumer<ActorRef<DirectoryView>>> directoryActor,
-      List<GuardSet.Entry> guards, Optional<ActorRef<GuardsChanged>> guardListener, Clock clock, SecureRandom random) {
+      List<GuardSet.Entry> guards, Optional<ActorRef<GuardsChanged>> guardListener, Clock clock, SecureRandom random,
+      boolean client) {
+
+    /** A relay's circuits ({@code client} false). */
+    public Setup(NodeId self, CircuitSettings settings, ActorRef<Links.Command> links, OpenLinks openLinks,
+        Optional<Consumer<ActorRef<OnionKeys>>> keysActor, Optional<Consumer<ActorRef<DirectoryView>>> directoryActor,
+        List<GuardSet.Entry> guards, Optional<ActorRef<GuardsChanged>> guardListener, Clock clock,
+        SecureRandom random) {
+      this(self, settings, links, openLinks, keysActor, directoryActor, guards, guardListener, clock, random, false);
+    }
 
     /** Links in memory: every cell goes through {@code links}. */
     public Setup(NodeId self, CircuitSettings settings, ActorRef<Links.Command> links,
@@ -122,7 +132,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         List<GuardSet.Entry> guards, Optional<ActorRef<GuardsChanged>> guardListener, Clock clock,
         SecureRandom random) {
       this(self, settings, links, OpenLinks.none(), keysActor, directoryActor, guards, guardListener, clock,
-          random);
+          random, false);
     }
   }
 
@@ -165,7 +175,8 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     super(ctx);
     this.setup = setup;
     this.settings = setup.settings();
-    this.ids = new CircuitIdAllocator(setup.self(), setup.random());
+    this.ids = setup.client() ? CircuitIdAllocator.forClient(setup.self(), setup.random())
+        : new CircuitIdAllocator(setup.self(), setup.random());
     this.admission = new CreateAdmission(settings, ids, new PeerRateLimiter(setup.clock(), settings.createBurst(),
         settings.createPerSecond(), CREATE_RATE_PEERS));
     this.metrics = Metrics.get(ctx.getSystem());

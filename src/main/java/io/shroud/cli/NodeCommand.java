@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code shroud node}: runs a node in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "node", mixinStandardHelpOptions = true,
-    description = "Run a Shroud node (joins the cluster through its seed nodes, or forms one).")
+    description = "Run a Shroud node: a relay (joins the cluster through its seed nodes, or forms one), "
+        + "or with --client a client that only dials relays.")
 final class NodeCommand implements Callable<Integer> {
 
   @Option(names = "--config", paramLabel = "FILE", description = "HOCON file with settings (see conf/application.conf)")
@@ -65,6 +66,14 @@ final class NodeCommand implements Callable<Integer> {
           + " relays, votes and signs the consensus")
   String authorityKey;
 
+  @Option(names = "--client", description = "run as a client: no cluster, no listening data port, no certificate;"
+      + " dials --bootstrap relays, fetches the consensus and downloads through circuits (docs/deployment.md)")
+  boolean client;
+
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+      description = "a client's bootstrap relay: its data-plane address; repeatable")
+  List<String> bootstrap;
+
   @Option(names = "--journal", paramLabel = "KIND", description = "h2 (default) or postgres")
   String journal;
 
@@ -104,6 +113,12 @@ final class NodeCommand implements Callable<Integer> {
     }
     if (downloadRoots != null) {
       o.put("shroud.management.download-roots", downloadRoots.stream().map(NodeCommand::absolute).toList());
+    }
+    if (client) {
+      o.put("shroud.role", "client");
+    }
+    if (bootstrap != null) {
+      o.put("shroud.bootstrap", List.copyOf(bootstrap));
     }
     if (seeds != null) {
       o.put("shroud.seed-nodes", List.copyOf(seeds));

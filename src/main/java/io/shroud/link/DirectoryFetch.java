@@ -40,8 +40,11 @@ public final class DirectoryFetch {
   /** The relay answered NONE or BUSY: ask later, or another relay. */
   public record Declined(DirectoryCells.Status status) implements Outcome {}
 
-  /** A verified directory whose consensus is newer than the one held; it is now the one held. */
-  public record Fetched(DirectoryBundle.Verified directory) implements Outcome {}
+  /**
+   * A verified directory whose consensus is newer than the one held; it is now the one held.
+   * {@code bundle} is its encoding as received (a client keeps it, to start from it again).
+   */
+  public record Fetched(DirectoryBundle.Verified directory, byte[] bundle) implements Outcome {}
 
   /** A verified directory, but its consensus is not newer than the one held: nothing changes. */
   public record Stale(Consensus offered) implements Outcome {}
@@ -121,6 +124,6 @@ public final class DirectoryFetch {
       return new Stale(offered);
     }
     held = offered;
-    return new Fetched(verified);
+    return new Fetched(verified, bytes);
   }
 }

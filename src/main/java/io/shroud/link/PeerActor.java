@@ -90,7 +90,8 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
 
   private final PeerSetup setup;
   private final LinkCounters counters;
-  private final NodeId dialed;
+  /** Whether this node dialled the connection. */
+  private final boolean dialed;
   private final TimerScheduler<Command> timers;
   /** The dialled handshake from the start; an accepted connection's from its message 1. */
   private PeerHandshake handshake;
@@ -117,27 +118,39 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
   static Behavior<Command> inbound(SocketChannel connection, PeerSetup setup, LinkCounters counters,
       byte[] relayProof) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new PeerActor(ctx, timers, setup, counters, null, null, connection, null, relayProof)));
+        new PeerActor(ctx, timers, setup, counters, null, connection, null, relayProof)));
   }
 
   /** A link this node dials to {@code peer} at {@code address}, whose link key is {@code peerLinkKey}. */
   static Behavior<Command> outbound(NodeId peer, InetSocketAddress address, byte[] peerLinkKey,
       PeerSetup setup, LinkCounters counters) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new PeerActor(ctx, timers, setup, counters, peer, peerLinkKey, null, address, null)));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PeerActor(ctx, timers, setup, counters,
+        PeerHandshake.dial(LinkHandshake.initiator(setup.linkKey(), peerLinkKey, setup.random())), null, address,
+        null)));
+  }
+
+  /**
+   * A client's link to a relay it knows by {@code address} only (docs/protocol.md §4.10.1): the
+   * bootstrap handshake, whose {@code bootstrap} checks the relay's proof before message 3. Its
+   * {@code LinksActor.HandshakeDone} comes once the relay proved itself; the relay it reached is
+   * then {@code bootstrap.relay()}.
+   */
+  static Behavior<Command> bootstrap(InetSocketAddress address, ClientBootstrap bootstrap, PeerSetup setup,
+      LinkCounters counters) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PeerActor(ctx, timers, setup, counters,
+        PeerHandshake.bootstrap(bootstrap), null, address, null)));
   }
 
   private PeerActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, PeerSetup setup,
-      LinkCounters counters, NodeId dialed, byte[] peerLinkKey,
+      LinkCounters counters, PeerHandshake dialing,
       SocketChannel incoming, InetSocketAddress address, byte[] relayProof) throws IOException {
     super(ctx);
     this.setup = setup;
     this.counters = counters;
-    this.dialed = dialed;
+    this.dialed = dialing != null;
     this.timers = timers;
     this.relayProof = relayProof;
-    this.handshake = dialed == null ? null
-        : PeerHandshake.dial(LinkHandshake.initiator(setup.linkKey(), peerLinkKey, setup.random()));
+    this.handshake = dialing;
     ActorRef<Command> self = ctx.getSelf();
     // a thread dump says which link a thread serves: an inbound one by the address it came in
     // on and the dialer's, an outbound one by the address dialed
@@ -153,10 +166,10 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     readerThread.start();
     // a dialer's deadline covers its TCP connect as well
     LinkSettings settings = setup.settings();
-    timers.startSingleTimer(Timer.HANDSHAKE, dialed == null ? settings.handshakeTimeout()
+    timers.startSingleTimer(Timer.HANDSHAKE, !dialed ? settings.handshakeTimeout()
         : settings.handshakeTimeout().plus(settings.dialTimeout()));
     timers.startSingleTimer(Timer.IDLE, setup.settings().idleTimeout());
-    if (dialed != null) {
+    if (dialed) {
       send(handshake.writeFrame()); // queued until the connection is up
     }
   }

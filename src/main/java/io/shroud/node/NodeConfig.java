@@ -59,11 +59,17 @@ public final class NodeConfig {
     FeatureSettings.circuits(merged);
     FeatureSettings.dht(merged);
     FeatureSettings.swarm(merged);
+    if (ClientSettings.isClient(merged)) {
+      ClientSettings.from(merged);
+    }
     return derive(merged, settings);
   }
 
   /** Adds the Pekko settings that follow from {@code settings}. */
   static Config derive(Config merged, ShroudSettings settings) {
+    if (ClientSettings.isClient(merged)) {
+      return clientDerived().withFallback(merged).resolve();
+    }
     ClusterForming forming = settings.forming();
     List<String> seeds = forming.seeds().stream().map(NodeConfig::address).toList();
     Config derived = ConfigFactory.empty()
@@ -86,6 +92,18 @@ public final class NodeConfig {
           .withValue(db + "db.numThreads", ConfigValueFactory.fromAnyRef(pg.getInt("max-connections")));
     }
     return derived.withFallback(merged);
+  }
+
+  /**
+   * A client's Pekko: a local actor system (no Artery: nothing listens but the management
+   * endpoint), without the cluster's management routes and readiness check, which need a cluster.
+   */
+  private static Config clientDerived() {
+    return ConfigFactory.empty()
+        .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("local"))
+        .withValue("pekko.management.http.routes.cluster-management", ConfigValueFactory.fromAnyRef(""))
+        .withValue("pekko.management.health-checks.readiness-checks.cluster-membership",
+            ConfigValueFactory.fromAnyRef(""));
   }
 
   /** The Artery address of a cluster member at {@code hp}. */

@@ -38,8 +38,9 @@ public final class NodeMain {
   private NodeMain() {}
 
   /** Starts a node with {@code config} (from {@link NodeConfig#load}); returns its system. */
-  public static ActorSystem<NodeGuardian.Command> start(Config config) {
+  public static ActorSystem<?> start(Config config) {
     ShroudSettings settings = ShroudSettings.from(config);
+    boolean client = ClientSettings.isClient(config);
     try {
       Files.createDirectories(settings.dataDir());
       Files.setPosixFilePermissions(settings.dataDir(), PosixFilePermissions.fromString("rwx------"));
@@ -52,25 +53,67 @@ public final class NodeMain {
     try {
       keyStore = new NodeKeyStore(settings.dataDir(), new SecureRandom());
       identity = keyStore.loadOrCreateIdentity();
-      linkKey = keyStore.loadOrCreateLinkKey();
+      linkKey = client ? null : keyStore.loadOrCreateLinkKey();
     } catch (UncheckedIOException | IllegalStateException e) {
       throw new SettingsException("shroud.data-dir", e.getMessage());
     }
-    log.info("node id {} (data directory {})", NodeId.ofIdentityKey(identity.publicKey()), settings.dataDir());
-    ActorSystemSetup setup = systemSetup(config, identity);
+    NodeId nodeId = NodeId.ofIdentityKey(identity.publicKey());
+    log.info("{} id {} (data directory {})", client ? "client" : "node", nodeId, settings.dataDir());
+    ActorSystem<?> system;
+    if (client) {
+      system = ActorSystem.create(ClientGuardian.create(clientSetup(config, settings, nodeId, keyStore)),
+          NodeConfig.SYSTEM_NAME, ActorSystemSetup.create(BootstrapSetup.create(config)));
+    } else {
+      ActorSystemSetup setup = systemSetup(config, identity);
+      system = ActorSystem.create(
+          NodeGuardian.create(new NodeGuardian.Setup(settings, identity, linkKey, keyStore,
+              FeatureSettings.links(config), FeatureSettings.circuits(config), FeatureSettings.dht(config),
+              FeatureSettings.swarm(config), revocations(config, settings, identity),
+              consensus(config, settings), Clock.systemUTC())),
+          NodeConfig.SYSTEM_NAME, setup);
+    }
+    startManagement(system, settings);
+    if (!client) {
+      log.info(settings.forming().describe());
+    }
+    return system;
+  }
+
+  /**
+   * A client's setup: its network ({@code shroud.network}, required: the consensus and every
+   * relay's certificate are checked against it) and bootstrap relays. Refuses a relay's settings
+   * that make no sense on a client (an authority key).
+   */
+  static ClientGuardian.Setup clientSetup(Config config, ShroudSettings settings, NodeId nodeId,
+      NodeKeyStore keyStore) {
+    ClientSettings client = ClientSettings.from(config);
+    if (!config.getString(AUTHORITY_KEY).trim().isEmpty()) {
+      throw new SettingsException(AUTHORITY_KEY, "a client is no authority: authorities are relays");
+    }
+    Path conf = AdmissionSettings.from(config).network().orElseThrow(() -> new SettingsException(
+        AdmissionSettings.NETWORK, "a client needs its network's network.conf (--network FILE)"));
+    NetworkDefinition network;
+    try {
+      network = NetworkDefinition.load(conf);
+    } catch (AdmissionException e) {
+      throw new SettingsException(AdmissionSettings.NETWORK, e.getMessage());
+    }
+    log.info("client of network \"{}\": no Artery, no cluster, no listening data port; bootstrap relays {}",
+        network.name(), client.bootstrap());
+    return new ClientGuardian.Setup(settings, client, network, nodeId, keyStore, FeatureSettings.links(config),
+        FeatureSettings.circuits(config), FeatureSettings.swarm(config), Clock.systemUTC());
+  }
+
+  /** Installs the management token and starts the management endpoint; a bind failure stops the node. */
+  private static void startManagement(ActorSystem<?> system, ShroudSettings settings) {
     String controlToken;
     try {
       controlToken = ControlCookie.install(settings.dataDir(), settings.managementToken(), new SecureRandom());
     } catch (IOException e) {
+      system.terminate();
       throw new SettingsException("shroud.data-dir", "cannot write the management cookie "
           + settings.dataDir().resolve(ControlCookie.FILE) + ": " + e.getMessage());
     }
-    ActorSystem<NodeGuardian.Command> system = ActorSystem.create(
-        NodeGuardian.create(new NodeGuardian.Setup(settings, identity, linkKey, keyStore,
-            FeatureSettings.links(config), FeatureSettings.circuits(config), FeatureSettings.dht(config),
-            FeatureSettings.swarm(config), revocations(config, settings, identity),
-            consensus(config, settings), Clock.systemUTC())),
-        NodeConfig.SYSTEM_NAME, setup);
     NodeRuntime.get(system).setControlToken(controlToken);
     log.info("management token: {}", settings.managementToken().isEmpty()
         ? "cookie file " + settings.dataDir().resolve(ControlCookie.FILE) : "shroud.management.token");
@@ -79,7 +122,6 @@ public final class NodeMain {
           + "Host and Origin are checked, but it speaks plain HTTP (--management-host 127.0.0.1 keeps it local; "
           + "docs/deployment.md)", settings.managementAddress());
     }
-    log.info(settings.forming().describe());
     PekkoManagement.get(system).start().whenComplete((uri, failure) -> {
       if (failure != null) {
         log.error("management endpoint could not bind {}: {}", settings.managementAddress(), failure.getMessage());
@@ -88,7 +130,6 @@ public final class NodeMain {
         log.info("management endpoint at {}", uri);
       }
     });
-    return system;
   }
 
   /**

@@ -43,6 +43,34 @@ public final class NodeRuntime implements Extension {
   private final AtomicReference<String> controlToken = new AtomicReference<>();
   private final AtomicReference<ActorRef<RevocationsActor.Command>> revocations = new AtomicReference<>();
   private final AtomicReference<ActorRef<ConsensusActor.Command>> consensus = new AtomicReference<>();
+  private final AtomicReference<ActorRef<ClientDirectoryActor.Command>> clientDirectory = new AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicBoolean awaitingDirectory =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** A client's directory; empty on a relay. Its presence is what makes a node a client to the routes. */
+  public Optional<ActorRef<ClientDirectoryActor.Command>> clientDirectory() {
+    return Optional.ofNullable(clientDirectory.get());
+  }
+
+  /** Set by {@link ClientGuardian}. */
+  public void setClientDirectory(ActorRef<ClientDirectoryActor.Command> actor) {
+    clientDirectory.set(actor);
+  }
+
+  /** A client is not ready ({@link NodeStartedCheck}) until it holds a verified directory. */
+  void awaitDirectory() {
+    awaitingDirectory.set(true);
+  }
+
+  /** The client holds a verified directory. */
+  void directoryHeld() {
+    awaitingDirectory.set(false);
+  }
+
+  /** True once the node's actors are up, and for a client once it holds a directory. */
+  public boolean ready() {
+    return handles.get() != null && !awaitingDirectory.get();
+  }
 
   public Optional<Handles> handles() {
     return Optional.ofNullable(handles.get());

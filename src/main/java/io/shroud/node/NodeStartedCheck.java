@@ -9,7 +9,8 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 /**
  * Readiness check: {@link NodeGuardian} has started the node's actors and published them in
  * {@link NodeRuntime}, so the {@code /shroud/v1/} routes can answer. Without it a node could
- * report ready (cluster Up, journal answering) while its routes still say "node is starting".
+ * report ready (cluster Up, journal answering) while its routes still say "node is starting". A
+ * client is ready once it also holds a verified directory: before, it can build no circuit.
  */
 public final class NodeStartedCheck implements Supplier<CompletionStage<Boolean>> {
   private final NodeRuntime runtime;
@@ -20,6 +21,6 @@ public final class NodeStartedCheck implements Supplier<CompletionStage<Boolean>
 
   @Override
   public CompletionStage<Boolean> get() {
-    return CompletableFuture.completedFuture(runtime.handles().isPresent());
+    return CompletableFuture.completedFuture(runtime.ready());
   }
 }
