@@ -87,7 +87,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
         path("guards", () -> get(this::guards)),
         withHandles(h -> h.dht() == null ? shares.routes(h.shares(), CLIENT_SHARES) : shares.routes(h.shares())),
         withHandles(network::routes),
-        withHandles(h -> h.dht() == null ? clientDht() : dht.routes(h.dht(), h.lookups())),
+        withHandles(h -> h.dht() == null ? clientDht(h) : dht.routes(h.dht(), h.lookups())),
         withHandles(h -> downloads.routes(h.downloads())),
         revocations.routes(),
         consensus.routes(),
@@ -185,12 +185,12 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
       + "could fetch from it; sharing from a client needs hidden seeding (issue 26). Share from a relay";
 
   /** A client runs no DHT node: its lookups go through circuits (protocol §4.10.3). */
-  private Route clientDht() {
-    return pathPrefix("dht", () -> concat(
+  private Route clientDht(NodeRuntime.Handles h) {
+    return concat(
         get(() -> parameterOptional("via", via -> via.filter("circuit"::equals).isPresent()
-            ? withHandles(h -> dht.routes(null, h.lookups())) : reject())),
-        error(StatusCodes.CONFLICT, "a client runs no DHT node: it stores no record, and looks records up "
-            + "through a circuit only (GET …/dht/records/KEY?via=circuit)")));
+            ? dht.routes(null, h.lookups()) : reject())),
+        pathPrefix("dht", () -> error(StatusCodes.CONFLICT, "a client runs no DHT node: it stores no record, and "
+            + "looks records up through a circuit only (GET …/dht/records/KEY?via=circuit)")));
   }
 
   /** {@code GET /shroud/v1/guards}: the guards this node keeps (persisted across restarts). */

@@ -51,8 +51,9 @@ public final class ClientDirectoryActor extends AbstractBehavior<ClientDirectory
   static final Duration SKEW = Duration.ofMinutes(5);
   /** How long one request may take before another relay is asked. */
   static final Duration ANSWER_WAIT = Duration.ofSeconds(60);
-  /** After a failure (no answer, NONE, BUSY, a refused bundle), the next attempt. */
+  /** After a failure (no answer, NONE, BUSY, a refused bundle), the next attempt: 5 s, 10 s, … 60 s. */
   static final Duration RETRY = Duration.ofSeconds(5);
+  static final Duration MAX_RETRY = Duration.ofSeconds(60);
   /** Bounds of the wait between two refreshes; the lower one respects a relay's 1 per 60 s. */
   static final Duration MIN_REFRESH = Duration.ofSeconds(61);
   static final Duration MAX_REFRESH = Duration.ofHours(1);
@@ -103,6 +104,8 @@ public final class ClientDirectoryActor extends AbstractBehavior<ClientDirectory
   private NodeId asking;
   private DirectoryFetch fetch;
   private long requests;
+  /** Failures in a row, for the back-off. */
+  private int failures;
 
   /** {@code onFirstDirectory} runs once, when the client first holds a directory. */
   public static Behavior<Command> create(Setup setup, ActorRef<Links.Command> links, Clock clock,
@@ -162,7 +165,7 @@ public final class ClientDirectoryActor extends AbstractBehavior<ClientDirectory
           if (o.request() == requests && asking != null) {
             getContext().getLog().warn("relay {} did not answer the directory request in {}; asking another",
                 asking.shortHex(), ANSWER_WAIT);
-            abandon(RETRY);
+            abandon();
           }
           return this;
         })
@@ -192,7 +195,7 @@ public final class ClientDirectoryActor extends AbstractBehavior<ClientDirectory
       }
     } else if (b.result() instanceof ClientLinksActor.BootstrapFailed failed) {
       getContext().getLog().warn("bootstrap relay {} not reached: {}", failed.address(), failed.reason());
-      timers.startSingleTimer(Tick.INSTANCE, RETRY);
+      timers.startSingleTimer(Tick.INSTANCE, backoff());
     }
     return this;
   }
@@ -219,27 +222,35 @@ public final class ClientDirectoryActor extends AbstractBehavior<ClientDirectory
         take(f.directory(), f.bundle(), from);
       } else if (outcome instanceof DirectoryFetch.Stale) {
         asking = null;
+        failures = 0;
         scheduleRefresh();
       } else if (outcome instanceof DirectoryFetch.Declined declined) {
         getContext().getLog().info("relay {} declined the directory request ({}); asking another later",
             asking.shortHex(), declined.status());
-        abandon(RETRY);
+        abandon();
       }
     } catch (ProtocolViolationException | AdmissionException e) {
       getContext().getLog().warn("directory from relay {} refused: {}", asking.shortHex(), e.getMessage());
-      abandon(RETRY);
+      abandon();
     }
     return this;
   }
 
-  private void abandon(Duration retry) {
+  private void abandon() {
     asking = null;
     fetch = null;
-    timers.startSingleTimer(Tick.INSTANCE, retry);
+    timers.startSingleTimer(Tick.INSTANCE, backoff());
+  }
+
+  private Duration backoff() {
+    failures = Math.min(failures + 1, 12);
+    Duration wait = RETRY.multipliedBy(failures);
+    return wait.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : wait;
   }
 
   private void take(DirectoryBundle.Verified directory, byte[] bundle, NodeId from) {
     boolean first = held == null;
+    failures = 0;
     held = directory;
     fetch = null;
     save(bundle);

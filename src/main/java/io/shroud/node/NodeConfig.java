@@ -96,14 +96,16 @@ public final class NodeConfig {
 
   /**
    * A client's Pekko: a local actor system (no Artery: nothing listens but the management
-   * endpoint), without the cluster's management routes and readiness check, which need a cluster.
+   * endpoint), without the cluster's management routes and readiness checks (membership,
+   * sharding), which need a cluster.
    */
   private static Config clientDerived() {
     return ConfigFactory.empty()
         .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("local"))
         .withValue("pekko.management.http.routes.cluster-management", ConfigValueFactory.fromAnyRef(""))
         .withValue("pekko.management.health-checks.readiness-checks.cluster-membership",
-            ConfigValueFactory.fromAnyRef(""));
+            ConfigValueFactory.fromAnyRef(""))
+        .withValue("pekko.management.health-checks.readiness-checks.sharding", ConfigValueFactory.fromAnyRef(""));
   }
 
   /** The Artery address of a cluster member at {@code hp}. */
