@@ -38,11 +38,20 @@ final class StatusCommand implements Callable<Integer> {
     out.printf("node        %s%n", node.path("nodeId").asText());
     out.printf("version     %s (protocol %d)%n", node.path("version").asText(), node.path("protocolVersion").asInt());
     out.printf("status      %s, up %s%n", node.path("selfStatus").asText(), uptime(node.path("uptimeSeconds").asLong()));
-    out.printf("cluster     %s%n", node.path("clusterAddress").asText());
-    out.printf("data plane  %s%n", node.path("dataAddress").asText());
+    boolean client = "client".equals(node.path("role").asText());
+    if (client) {
+      out.printf("role        client: no cluster, no listening data port%n");
+    } else {
+      out.printf("cluster     %s%n", node.path("clusterAddress").asText());
+      out.printf("data plane  %s%n", node.path("dataAddress").asText());
+    }
     out.printf("management  %s%n", node.path("managementAddress").asText());
     out.printf("journal     %s%n", node.path("journal").asText());
     out.printf("directory   %d verified descriptors%n", node.path("directorySize").asInt());
+    if (client) {
+      out.flush();
+      return 0;
+    }
     out.printf("members     %d up%n", node.path("membersUp").asInt());
     for (JsonNode m : node.path("members")) {
       out.printf("  %-22s %-8s %s%n", m.path("address").asText(), m.path("status").asText(),
