@@ -13,7 +13,6 @@ import io.shroud.link.Links;
 import io.shroud.link.LinksActor;
 import io.shroud.link.OpenLinks;
 import io.shroud.lookup.DhtOverCircuit;
-import io.shroud.node.admission.ClientServiceActor;
 import io.shroud.node.admission.ConsensusActor;
 import io.shroud.node.admission.MeasurementActor;
 import io.shroud.node.admission.RevocationsActor;

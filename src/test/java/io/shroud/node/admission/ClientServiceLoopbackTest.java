@@ -11,6 +11,7 @@ import io.shroud.link.LinkSettings;
 import io.shroud.link.Links;
 import io.shroud.link.LinksActor;
 import io.shroud.link.OpenLinks;
+import io.shroud.node.ClientServiceActor;
 import io.shroud.node.DirectoryActor;
 import io.shroud.testutil.ClientSocket;
 import io.shroud.testutil.MutableClock;

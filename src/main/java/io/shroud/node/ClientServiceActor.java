@@ -1,4 +1,4 @@
-package io.shroud.node.admission;
+package io.shroud.node;
 
 import io.shroud.admission.AdmissionException;
 import io.shroud.admission.Consensus;
@@ -9,7 +9,8 @@ import io.shroud.identity.SignedDescriptor;
 import io.shroud.link.ClientLinkBudget;
 import io.shroud.link.ClientLinkRules;
 import io.shroud.link.Links;
-import io.shroud.node.DirectoryActor;
+import io.shroud.node.admission.DirectoryAnswers;
+import io.shroud.node.admission.RelayCredentials;
 import io.shroud.wire.Cell;
 import io.shroud.wire.CellCommand;
 import java.nio.file.Path;
