@@ -229,7 +229,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
       Owner owner = owners.get(in.from(), cell.circuitId());
       if (cell.command() == CellCommand.CREATE) {
         if (owner == null) {
-          onCreate(in.from(), cell);
+          onCreate(in.from(), cell, in.client());
         }
       } else if (owner != null) {
         byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(cell);
@@ -250,10 +250,15 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     return this;
   }
 
-  /** Answers a CREATE: DESTROY with the reason {@link CreateAdmission} gives, or CREATED and a new hop. */
-  private void onCreate(NodeId from, Cell cell) {
+  /**
+   * Answers a CREATE: DESTROY with the reason {@link CreateAdmission} gives, or CREATED and a new
+   * hop. From a {@code client} link, {@code from} is the link's label: the hop's previous
+   * neighbour is that label (its cells go back through the links actor, which knows it), and the
+   * link's close ({@code LinkDown} of the label) ends it like any link's.
+   */
+  private void onCreate(NodeId from, Cell cell, boolean client) {
     CreateAdmission.Decision decision = admission.decide(from, cell.circuitId(), cell.payload(), owners.count(from),
-        relays.size());
+        relays.size(), client);
     if (decision instanceof CreateAdmission.Refused refused) {
       getContext().getLog().debug("CREATE from {} refused: {}", from.shortHex(), refused.detail());
       metrics.createRefused(refused.reason());

@@ -4,6 +4,7 @@ import io.shroud.crypto.CircuitHandshakeRelay;
 import io.shroud.crypto.HandshakeException;
 import io.shroud.dht.PeerRateLimiter;
 import io.shroud.identity.NodeId;
+import io.shroud.link.ClientLinkRules;
 import io.shroud.metrics.NodeMetrics.CreateRefusal;
 import java.util.Objects;
 
@@ -31,9 +32,16 @@ final class CreateAdmission {
   private final CircuitSettings settings;
   private final CircuitIdAllocator ids;
   private final PeerRateLimiter rate;
+  private final ClientLinkRules.Limits clientLimits;
   private CircuitHandshakeRelay handshake;
 
   CreateAdmission(CircuitSettings settings, CircuitIdAllocator ids, PeerRateLimiter rate) {
+    this(settings, ids, rate, ClientLinkRules.Limits.DEFAULT);
+  }
+
+  CreateAdmission(CircuitSettings settings, CircuitIdAllocator ids, PeerRateLimiter rate,
+      ClientLinkRules.Limits clientLimits) {
+    this.clientLimits = Objects.requireNonNull(clientLimits, "clientLimits");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.ids = Objects.requireNonNull(ids, "ids");
     this.rate = Objects.requireNonNull(rate, "rate");
@@ -50,13 +58,32 @@ final class CreateAdmission {
    * relayed node-wide.
    */
   Decision decide(NodeId from, int circuitId, byte[] payload, int onLink, int relayed) {
+    return decide(from, circuitId, payload, onLink, relayed, false);
+  }
+
+  /**
+   * As above; {@code client}: the CREATE came over a client link, {@code from} being its label
+   * (protocol §4.10.3): the id must have the top bit set and the link's cap is
+   * {@link ClientLinkRules.Limits#circuitsPerLink()}, instead of §6.8's halves and
+   * {@code max-circuits-per-link}; the node-wide cap and the rate (per label) are as for relays.
+   */
+  Decision decide(NodeId from, int circuitId, byte[] payload, int onLink, int relayed, boolean client) {
     if (handshake == null) {
       return refused(CreateRefusal.NO_KEYS, "no onion keys yet");
     }
-    if (!ids.isPeersId(from, circuitId)) {
+    if (client) {
+      switch (ClientLinkRules.createVerdict(circuitId, onLink, clientLimits)) {
+        case REFUSE_WRONG_HALF -> {
+          return refused(CreateRefusal.WRONG_HALF, "client circuit id without the top bit");
+        }
+        case REFUSE_CIRCUIT_CAP -> {
+          return refused(CreateRefusal.LINK_LIMIT, "circuit limit for this client link reached");
+        }
+        case ACCEPT -> { }
+      }
+    } else if (!ids.isPeersId(from, circuitId)) {
       return refused(CreateRefusal.WRONG_HALF, "circuit id from the wrong half");
-    }
-    if (onLink >= settings.maxCircuitsPerLink()) {
+    } else if (onLink >= settings.maxCircuitsPerLink()) {
       return refused(CreateRefusal.LINK_LIMIT, "circuit limit for this link reached");
     }
     if (relayed >= settings.maxRelayedCircuits()) {

@@ -254,6 +254,21 @@ public final class DirectoryCache {
     }
   }
 
+  /**
+   * Every descriptor kept that has not expired (listed or not: the newest verified one of each
+   * node id), ordered by node id: what a relay's directory answer draws from (protocol §4.10.5).
+   */
+  public List<Kept> kept() {
+    List<Kept> out = new ArrayList<>();
+    for (Kept k : newest.values()) {
+      if (!verifier.expired(k.descriptor())) {
+        out.add(k);
+      }
+    }
+    out.sort(Comparator.comparing((Kept k) -> k.descriptor().nodeId()));
+    return out;
+  }
+
   /** How many descriptors are kept (listed or not). */
   public int size() {
     return newest.size();

@@ -2,15 +2,16 @@ package io.shroud.link;
 
 /**
  * A relay's limits over all its client links together (docs/protocol.md §4.10.3): client links
- * open, bootstrap handshakes pending, and directory answers being sent. Counted apart from relay
- * links, so clients never take a relay's slot. Plain and single-threaded: {@code LinksActor}'s.
+ * open, bootstrap handshakes pending (both {@code LinksActor}'s), and directory answers being
+ * sent (the directory service's: it keeps an instance of its own). Counted apart from relay
+ * links, so clients never take a relay's slot. Plain and single-threaded.
  */
-final class ClientLinkBudget {
+public final class ClientLinkBudget {
   /** The defaults of the protocol document. */
-  record Limits(int clientLinks, int pendingBootstraps, int answersInFlight) {
-    static final Limits DEFAULT = new Limits(512, 32, 8);
+  public record Limits(int clientLinks, int pendingBootstraps, int answersInFlight) {
+    public static final Limits DEFAULT = new Limits(512, 32, 8);
 
-    Limits {
+    public Limits {
       if (clientLinks < 0 || pendingBootstraps < 0 || answersInFlight < 0) {
         throw new IllegalArgumentException("client link limits must not be negative");
       }
@@ -22,7 +23,7 @@ final class ClientLinkBudget {
   private int pending;
   private int answering;
 
-  ClientLinkBudget(Limits limits) {
+  public ClientLinkBudget(Limits limits) {
     this.limits = limits;
   }
 
@@ -55,7 +56,7 @@ final class ClientLinkBudget {
   }
 
   /** A directory answer may start: false means answer BUSY. */
-  boolean tryStartAnswer() {
+  public boolean tryStartAnswer() {
     if (answering >= limits.answersInFlight()) {
       return false;
     }
@@ -64,7 +65,7 @@ final class ClientLinkBudget {
   }
 
   /** A directory answer was sent or its link closed. */
-  void answerEnded() {
+  public void answerEnded() {
     answering = Math.max(0, answering - 1);
   }
 

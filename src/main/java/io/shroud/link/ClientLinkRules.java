@@ -10,17 +10,18 @@ import java.util.Objects;
 /**
  * What a relay allows on one client link (docs/protocol.md §4.10.3): which commands a client may
  * send and the relay may send it, the circuit ids and count a client may open, and its directory
- * requests. Plain and single-threaded: the link's owner's alone.
+ * requests. Plain and single-threaded: the link's owner's alone (the circuit layer applies
+ * {@link #createVerdict}, the directory service {@link #onDirRequest}).
  */
-final class ClientLinkRules {
+public final class ClientLinkRules {
   /** The top bit: a client allocates only ids with it set (§4.10.3). */
-  static final int CLIENT_ID_BIT = 0x8000_0000;
+  public static final int CLIENT_ID_BIT = 0x8000_0000;
 
   /** Per-link limits; the defaults are the protocol document's. */
-  record Limits(int circuitsPerLink, Duration dirRequestInterval) {
-    static final Limits DEFAULT = new Limits(64, Duration.ofSeconds(60));
+  public record Limits(int circuitsPerLink, Duration dirRequestInterval) {
+    public static final Limits DEFAULT = new Limits(64, Duration.ofSeconds(60));
 
-    Limits {
+    public Limits {
       if (circuitsPerLink < 1) {
         throw new IllegalArgumentException("circuitsPerLink must be at least 1");
       }
@@ -29,10 +30,10 @@ final class ClientLinkRules {
   }
 
   /** A CREATE's fate. */
-  enum CreateVerdict { ACCEPT, REFUSE_WRONG_HALF, REFUSE_CIRCUIT_CAP }
+  public enum CreateVerdict { ACCEPT, REFUSE_WRONG_HALF, REFUSE_CIRCUIT_CAP }
 
   /** A DIR_REQUEST's fate: answer it, or say BUSY. */
-  enum DirVerdict { ANSWER, BUSY }
+  public enum DirVerdict { ANSWER, BUSY }
 
   private final Limits limits;
   private final Clock clock;
@@ -40,7 +41,7 @@ final class ClientLinkRules {
   private boolean answering;
   private Instant lastAnswered;
 
-  ClientLinkRules(Limits limits, Clock clock) {
+  public ClientLinkRules(Limits limits, Clock clock) {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -62,27 +63,24 @@ final class ClientLinkRules {
   }
 
   /**
-   * Whether a client's cell goes to the node's handlers yet: link control and DIR_REQUEST do;
-   * CREATE, RELAY and DESTROY are dropped (counted unrouted) until the circuit layer takes
-   * circuits from client links (ids and limits of §4.10.3, {@link #onCreate}).
+   * A CREATE from a client link on {@code circuitId} while {@code open} of its circuits are open
+   * (the circuit layer's count): its id must have the top bit set, and at most
+   * {@link Limits#circuitsPerLink()} may be open.
    */
-  static boolean routedFromClients(CellCommand command) {
-    return switch (command) {
-      case PADDING, REKEY, LINK_PING, LINK_PONG, DIR_REQUEST -> true;
-      default -> false;
-    };
+  public static CreateVerdict createVerdict(int circuitId, int open, Limits limits) {
+    if ((circuitId & CLIENT_ID_BIT) == 0) {
+      return CreateVerdict.REFUSE_WRONG_HALF;
+    }
+    return open >= limits.circuitsPerLink() ? CreateVerdict.REFUSE_CIRCUIT_CAP : CreateVerdict.ACCEPT;
   }
 
   /** A CREATE from the client on {@code circuitId}; an accepted one counts until {@link #circuitClosed}. */
   CreateVerdict onCreate(int circuitId) {
-    if ((circuitId & CLIENT_ID_BIT) == 0) {
-      return CreateVerdict.REFUSE_WRONG_HALF;
+    CreateVerdict verdict = createVerdict(circuitId, circuits, limits);
+    if (verdict == CreateVerdict.ACCEPT) {
+      circuits++;
     }
-    if (circuits >= limits.circuitsPerLink()) {
-      return CreateVerdict.REFUSE_CIRCUIT_CAP;
-    }
-    circuits++;
-    return CreateVerdict.ACCEPT;
+    return verdict;
   }
 
   /** One of the client's accepted circuits ended. */
@@ -101,7 +99,7 @@ final class ClientLinkRules {
    * than the interval after the last answered one is BUSY. ANSWER marks the answer under way
    * until {@link #answerSent}. (The relay-wide cap on answers in flight is the caller's.)
    */
-  DirVerdict onDirRequest() throws ProtocolViolationException {
+  public DirVerdict onDirRequest() throws ProtocolViolationException {
     if (answering) {
       throw new ProtocolViolationException("DIR_REQUEST while the previous answer is still being sent");
     }
@@ -114,8 +112,22 @@ final class ClientLinkRules {
     return DirVerdict.ANSWER;
   }
 
-  /** The last DIR_DATA of the current answer was sent. */
-  void answerSent() {
+  /** The last DIR_DATA of the current answer was sent (or its link closed). */
+  public void answerSent() {
     answering = false;
+  }
+
+  /**
+   * The answer {@link #onDirRequest} allowed was not given after all (the relay-wide budget said
+   * BUSY): it neither counts as under way nor as answered.
+   */
+  public void answerWithdrawn(Instant previous) {
+    answering = false;
+    lastAnswered = previous;
+  }
+
+  /** When the last answered request came (null: none yet), for {@link #answerWithdrawn}. */
+  public Instant lastAnswered() {
+    return lastAnswered;
   }
 }

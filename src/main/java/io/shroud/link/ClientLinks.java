@@ -48,15 +48,15 @@ final class ClientLinks<L> {
     return byLabel.get(label);
   }
 
-  /** Forgets {@code link}; true when it was an open client link. */
-  boolean close(L link) {
+  /** Forgets {@code link}; its label when it was an open client link, else null. */
+  NodeId close(L link) {
     NodeId label = byLink.remove(link);
     if (label == null) {
-      return false;
+      return null;
     }
     byLabel.remove(label);
     budget.closed();
-    return true;
+    return label;
   }
 
   List<L> links() {

@@ -178,21 +178,16 @@ final class LinkReader implements Runnable {
           Cell cell = cipher.open(decoder.buffer(), at, CellFormat.RECORD_BYTES);
           if (handover.client()) {
             ClientLinkRules.checkInbound(cell.command());
-            if (!ClientLinkRules.routedFromClients(cell.command())) {
-              cellsThisRead++;
-              counters.unrouted.incrementAndGet();
-              continue;
-            }
           }
           onRecord(cell, current);
         }
-        if (!deliver(peer) || !read(buffer)) {
+        if (!deliver(peer, handover.client()) || !read(buffer)) {
           return;
         }
         decoder.feed(buffer);
       }
     } catch (ProtocolViolationException e) {
-      if (deliver(peer)) { // the cells before the bad record were authentic
+      if (deliver(peer, handover.client())) { // the cells before the bad record were authentic
         report("protocol violation: " + e.getMessage(), true);
       }
     }
@@ -239,10 +234,10 @@ final class LinkReader implements Runnable {
   /**
    * Hands over what this read brought, once the link has credit for it: one
    * {@link Links.InboundCells} per batch handler, a {@link Links.Inbound} per cell for per-cell
-   * handlers, the link-control cells to the actor. The read's cells are counted here too, once
+   * handlers (marked {@code client} on a client link), the link-control cells to the actor. The read's cells are counted here too, once
    * per read instead of once per cell. False when the link closed while waiting for credit.
    */
-  private boolean deliver(NodeId peer) throws InterruptedException {
+  private boolean deliver(NodeId peer, boolean client) throws InterruptedException {
     counters.cellsIn.addAndGet(cellsThisRead);
     cellsThisRead = 0;
     int handed = singles.size() + control.size();
@@ -255,7 +250,7 @@ final class LinkReader implements Runnable {
     if (!credit.acquire(handed)) {
       return false;
     }
-    batches.forEach((handler, cells) -> handler.tell(new Links.InboundCells(peer, cells, credit)));
+    batches.forEach((handler, cells) -> handler.tell(new Links.InboundCells(peer, cells, credit, client)));
     batches.clear();
     for (int i = 0; i < singles.size(); i++) {
       singleHandlers.get(i).tell(new Links.Inbound(peer, singles.get(i), credit));

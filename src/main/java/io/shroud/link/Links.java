@@ -105,25 +105,37 @@ public final class Links {
   /**
    * Inbound cells from one authenticated node, in the order they arrived (never empty). Taking
    * them ({@link #cells()}, the first time) gives their link the credit back, as for
-   * {@link Inbound}. Equal when both fields are.
+   * {@link Inbound}. {@link #client()}: they came over a client link (docs/protocol.md §4.10.3),
+   * and {@link #from()} is that link's local label, not a node id. Equal when all fields are.
    */
   public static final class InboundCells {
     private final NodeId from;
     private final List<Cell> cells;
+    private final boolean client;
     private final Taken taken;
 
     public InboundCells(NodeId from, List<Cell> cells) {
-      this(from, cells, null);
+      this(from, cells, false);
     }
 
-    InboundCells(NodeId from, List<Cell> cells, InboundCredit credit) {
+    public InboundCells(NodeId from, List<Cell> cells, boolean client) {
+      this(from, cells, null, client);
+    }
+
+    InboundCells(NodeId from, List<Cell> cells, InboundCredit credit, boolean client) {
       this.from = from;
       this.cells = cells;
+      this.client = client;
       this.taken = new Taken(credit, cells.size());
     }
 
     public NodeId from() {
       return from;
+    }
+
+    /** Whether they came over a client link ({@link #from()} is then the link's label). */
+    public boolean client() {
+      return client;
     }
 
     /** The cells; the first call returns the link's credit for them. */
@@ -134,17 +146,18 @@ public final class Links {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof InboundCells other && from.equals(other.from) && cells().equals(other.cells());
+      return o instanceof InboundCells other && from.equals(other.from) && client == other.client
+          && cells().equals(other.cells());
     }
 
     @Override
     public int hashCode() {
-      return 31 * from.hashCode() + cells.hashCode();
+      return 31 * from.hashCode() + cells.hashCode() + (client ? 1 : 0);
     }
 
     @Override
     public String toString() {
-      return "InboundCells[from=" + from + ", " + cells.size() + " cells]";
+      return "InboundCells[from=" + from + ", " + cells.size() + " cells" + (client ? ", client" : "") + "]";
     }
   }
 
@@ -184,19 +197,45 @@ public final class Links {
     }
   }
 
+  /**
+   * Queues {@code cells} on the open link to {@code to} (a node or a client link's label) only if
+   * that link's outbound queue then holds at most half its bound ({@code max-queued-cells}), so
+   * that other traffic keeps room; never dials, never drops part of them. {@code replyTo} hears
+   * whether they were queued. For senders that pace a long answer (DIR_DATA, protocol §4.10.4):
+   * on {@link Window#FULL} they try again later.
+   */
+  public record SendWindow(NodeId to, List<Cell> cells, ActorRef<WindowSent> replyTo) implements Command {
+    public SendWindow {
+      cells = List.copyOf(cells);
+    }
+  }
+
+  /** What became of a {@link SendWindow}. */
+  public enum Window { QUEUED, FULL, NO_LINK }
+
+  public record WindowSent(NodeId to, Window outcome) {}
+
+  /**
+   * Closes the open link to {@code to} (a node or a client link's label) as a protocol violation
+   * its peer committed at a handler's level (e.g. a second DIR_REQUEST while one is answered):
+   * counted and logged like one the link itself found.
+   */
+  public record CloseLink(NodeId to, String reason) implements Command {}
+
   /** Tells {@code listener} about every link that opens or closes from now on. */
   public record WatchLinks(ActorRef<LinkEvent> listener) implements Command {}
 
   /** A change in the set of open links. */
   public sealed interface LinkEvent permits LinkUp, LinkDown {}
 
-  /** A link to {@code peer} finished its handshake; {@code outbound} when this node dialed. */
+  /** A link to {@code peer} finished its handshake; {@code outbound} when this node dialed. Never for a client link. */
   public record LinkUp(NodeId peer, boolean outbound) implements LinkEvent {}
 
   /**
    * The link to {@code peer} closed; whatever rode on it (circuits) is gone. Also sent, without
    * a {@link LinkUp} before it, when dialing {@code peer} failed (reason "dial failed: …"), so
-   * that whoever waits on the peer learns at once.
+   * that whoever waits on the peer learns at once. Also sent when a client link closes, with its
+   * local label as {@code peer} (no {@link LinkUp} came before it): the circuits on it end.
    */
   public record LinkDown(NodeId peer, String reason) implements LinkEvent {}
 

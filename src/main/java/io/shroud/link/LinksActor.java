@@ -155,6 +155,14 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
         .onMessage(Links.Route.class, r -> onRoutes(routes.withPerCell(r.command(), r.handler())))
         .onMessage(Links.RouteCells.class, r -> onRoutes(routes.withBatched(r.command(), r.handler())))
         .onMessage(Links.WatchLinks.class, this::onWatchLinks)
+        .onMessage(Links.SendWindow.class, this::onSendWindow)
+        .onMessage(Links.CloseLink.class, c -> {
+          ActorRef<PeerActor.Command> link = linkTo(c.to());
+          if (link != null) {
+            link.tell(new PeerActor.Cut(c.reason()));
+          }
+          return this;
+        })
         .onMessage(Links.AcceptClients.class, a -> {
           clientProof = a.relayProof();
           return this;
@@ -187,6 +195,22 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
       link.tell(new PeerActor.SendCells(cells));
     } else {
       hold(to, cells);
+    }
+    return this;
+  }
+
+  /** The open link to a node, or the client link of a label; null if none. */
+  private ActorRef<PeerActor.Command> linkTo(NodeId to) {
+    ActorRef<PeerActor.Command> link = current.get(to);
+    return link != null ? link : clients.get(to);
+  }
+
+  private Behavior<Links.Command> onSendWindow(Links.SendWindow w) {
+    ActorRef<PeerActor.Command> link = linkTo(w.to());
+    if (link == null) {
+      w.replyTo().tell(new Links.WindowSent(w.to(), Links.Window.NO_LINK));
+    } else {
+      link.tell(new PeerActor.SendWindow(w));
     }
     return this;
   }
@@ -356,7 +380,11 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     }
     admission.closed(entry.ticket);
     tally.closed(entry.counters);
-    clients.close(t.peer());
+    NodeId label = clients.close(t.peer());
+    if (label != null) { // its circuits end as on any link's close
+      Links.LinkDown down = new Links.LinkDown(label, entry.closeReason);
+      watchers.forEach(w -> w.tell(down));
+    }
     if (entry.node == null) {
       return this;
     }

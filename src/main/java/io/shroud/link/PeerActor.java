@@ -63,6 +63,12 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
   /** Seals {@code cells} in order and queues them as one write. */
   record SendCells(List<Cell> cells) implements Command {}
 
+  /** {@link Links.SendWindow}: queued whole if the queue then holds at most half its bound, else not at all. */
+  record SendWindow(Links.SendWindow window) implements Command {}
+
+  /** Close an admitted link for a violation a handler found (counted and logged as one). */
+  record Cut(String reason) implements Command {}
+
   record UpdateRoutes(Routes routes) implements Command {}
 
   /**
@@ -190,6 +196,8 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
         .onMessage(Refuse.class, r -> close("refused: " + r.reason(), Fault.NONE))
         .onMessage(Close.class, c -> close(c.reason(), Fault.NONE))
         .onMessage(SendCells.class, this::onSendCells)
+        .onMessage(SendWindow.class, this::onSendWindow)
+        .onMessage(Cut.class, c -> close("protocol violation: " + c.reason(), Fault.VIOLATION))
         .onMessage(UpdateRoutes.class, this::onUpdateRoutes)
         .onMessage(LinkControl.class, this::onLinkControl)
         .onMessage(ConnectionEnded.class, e -> close(e.reason(), e.violation() ? Fault.VIOLATION : Fault.NONE))
@@ -284,6 +292,21 @@ final class PeerActor extends AbstractBehavior<PeerActor.Command> {
     } else if (state == State.OPEN) {
       sendCells(s.cells());
     }
+    return this;
+  }
+
+  private Behavior<Command> onSendWindow(SendWindow s) {
+    Links.SendWindow w = s.window();
+    Links.Window outcome;
+    if (state != State.OPEN) {
+      outcome = Links.Window.NO_LINK;
+    } else if (socket.queuedRecords() + w.cells().size() > setup.settings().maxQueuedCells() / 2) {
+      outcome = Links.Window.FULL;
+    } else {
+      onSendCells(new SendCells(w.cells()));
+      outcome = Links.Window.QUEUED;
+    }
+    w.replyTo().tell(new Links.WindowSent(w.to(), outcome));
     return this;
   }
 

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.Address;
@@ -95,6 +96,19 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
   /** Tells {@code subscriber} the verified view now and whenever it changes. */
   public record Subscribe(ActorRef<DirectoryView> subscriber) implements Command {}
 
+  /**
+   * Tells {@code subscriber} the signed descriptors now and whenever they change: this node's own
+   * latest (empty before its first publication) and every verified one kept ({@link
+   * DirectoryCache#kept()}). For what a relay offers clients (its proof, its directory answer).
+   */
+  public record SubscribeSigned(ActorRef<SignedView> subscriber) implements Command {}
+
+  public record SignedView(Optional<SignedDescriptor> own, List<DirectoryCache.Kept> kept) {
+    public SignedView {
+      kept = List.copyOf(kept);
+    }
+  }
+
   /** How lower layers subscribe without naming this actor: each ref given is sent {@link Subscribe}. */
   public static Consumer<ActorRef<DirectoryView>> subscriptions(ActorRef<Command> directory) {
     return subscriber -> directory.tell(new Subscribe(subscriber));
@@ -125,6 +139,8 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
   /** Member statuses as the membership events told them; newer than {@code cluster.state()}. */
   private final Map<Address, MemberStatus> statusFromEvents = new HashMap<>();
   private final List<ActorRef<DirectoryView>> subscribers = new ArrayList<>();
+  private final List<ActorRef<SignedView>> signedSubscribers = new ArrayList<>();
+  private SignedView signed = new SignedView(Optional.empty(), List.of());
 
   public static Behavior<Command> create(Self self, ActorRef<KeysActor.Command> keysActor, Clock clock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
@@ -161,6 +177,12 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
     return newReceiveBuilder()
         .onMessage(GetDirectory.class, this::onGetDirectory)
         .onMessage(Subscribe.class, this::onSubscribe)
+        .onMessage(SubscribeSigned.class, cmd -> {
+          signedSubscribers.add(cmd.subscriber());
+          getContext().watch(cmd.subscriber());
+          cmd.subscriber().tell(signed);
+          return this;
+        })
         .onMessage(KeysUpdated.class, this::onKeysUpdated)
         .onMessage(DescriptorsChanged.class, this::onDescriptorsChanged)
         .onMessage(Published.class, this::onPublished)
@@ -186,6 +208,7 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
 
   private Behavior<Command> onTerminated(Terminated t) {
     subscribers.remove(t.getRef());
+    signedSubscribers.remove(t.getRef());
     return this;
   }
 
@@ -364,6 +387,11 @@ public final class DirectoryActor extends AbstractBehavior<DirectoryActor.Comman
       verified = next;
       DirectoryView update = new DirectoryView(verified);
       subscribers.forEach(s -> s.tell(update));
+    }
+    SignedView nextSigned = new SignedView(Optional.ofNullable(ownLatest), cache.kept());
+    if (!nextSigned.equals(signed)) {
+      signed = nextSigned;
+      signedSubscribers.forEach(s -> s.tell(nextSigned));
     }
   }
 

@@ -25,6 +25,7 @@ import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.serve.TransferServiceActor;
 import io.shroud.swarm.transfer.SwarmSettings;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +43,7 @@ import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 /**
  * The root of a node's actor tree. Creates the journal tables if they are missing, then
  * starts the node's actors under supervision (keys, directory, peer links, DHT, circuits and
- * their services, shares, downloads)
+ * their services, shares, downloads; in a network, the consensus and the client service)
  * and publishes their references through {@link NodeRuntime}. If the data-plane port cannot
  * be bound the node stops: a relay that cannot listen is no relay.
  */
@@ -138,6 +139,7 @@ public final class NodeGuardian {
           restartWithBackoff(ConsensusActor.create(c, measurer, setup.clock())), "consensus");
       consensus.tell(new ConsensusActor.Subscribe(circuits.narrow()));
       NodeRuntime.get(ctx.getSystem()).setConsensus(consensus);
+      spawnWatched(ctx, restart(ClientServiceActor.create(clientService(ctx, setup, st, consensus))), "client-service");
     });
     ActorRef<EchoActor.Command> echo = spawnWatched(ctx,
         restart(EchoActor.create(circuits, setup.clock(), new SecureRandom())), "echo");
@@ -164,6 +166,19 @@ public final class NodeGuardian {
         })
         .onSignal(Terminated.class, t -> onChildStopped(ctx, t))
         .build();
+  }
+
+  /**
+   * A relay of a network serves clients (design.md §8.3): its proof goes to the links at every
+   * publication of its descriptor, with the certificate file read again; DIR_REQUEST is answered
+   * from the consensus and the directory's verified descriptors.
+   */
+  private static ClientServiceActor.Setup clientService(ActorContext<Command> ctx, Setup setup, Started st,
+      ActorRef<ConsensusActor.Command> consensus) {
+    Path certificate = AdmissionSettings.from(ctx.getSystem().settings().config()).relayCertificate();
+    return new ClientServiceActor.Setup(st.links(), ref -> consensus.tell(new ConsensusActor.Subscribe(ref)),
+        ref -> st.directory().tell(new DirectoryActor.SubscribeSigned(ref)), ClientServiceActor.fromFile(certificate),
+        setup.clock());
   }
 
   /**

@@ -66,7 +66,7 @@ public record RelayCredentials(
   }
 
   /** The single PEM certificate in {@code file}. */
-  static X509Certificate readCertificate(Path file) throws AdmissionException {
+  public static X509Certificate readCertificate(Path file) throws AdmissionException {
     String pem;
     try {
       if (Files.size(file) > MAX_CERTIFICATE_FILE_BYTES) {
