@@ -268,7 +268,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     CircuitHandshakeRelay.Response response = ((CreateAdmission.Accepted) decision).response();
     long hop = spawned++;
     ActorRef<RelayActor.Command> relay = getContext().spawn(stopOnFailure(RelayActor.create(from, cell.circuitId(),
-        response.keys(), settings, setup.links(), setup.openLinks(), getContext().getSelf(), serviceRouter,
+        client, response.keys(), settings, setup.links(), setup.openLinks(), getContext().getSelf(), serviceRouter,
         setup.clock(), relays.gauge(hop))), "relay-" + hop);
     relays.add(hop, relay, setup.clock().millis());
     getContext().watchWith(relay, new ChildStopped(relay));

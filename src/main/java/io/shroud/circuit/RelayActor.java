@@ -54,6 +54,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
 
   private final NodeId previous;
   private final int previousId;
+  private final boolean fromClient;
   private final RelayLayer layer;
   private final CircuitSettings settings;
   private final ActorRef<Links.Command> links;
@@ -80,15 +81,27 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   public static Behavior<Command> create(NodeId previous, int previousId, HopKeys keys, CircuitSettings settings,
       ActorRef<Links.Command> links, OpenLinks openLinks, ActorRef<CircuitsActor.Command> parent,
       ActorRef<Streams.ServiceRequest> services, Clock clock, QueuedCells.Gauge queued) {
+    return create(previous, previousId, false, keys, settings, links, openLinks, parent, services, clock, queued);
+  }
+
+  /**
+   * As above; {@code fromClient}: {@code previous} is a client link's local label, which the
+   * hop's view never shows (protocol §4.10.3: a label is never sent, published or shown).
+   */
+  static Behavior<Command> create(NodeId previous, int previousId, boolean fromClient, HopKeys keys,
+      CircuitSettings settings, ActorRef<Links.Command> links, OpenLinks openLinks,
+      ActorRef<CircuitsActor.Command> parent, ActorRef<Streams.ServiceRequest> services, Clock clock,
+      QueuedCells.Gauge queued) {
     return Behaviors.setup(ctx -> new RelayActor(ctx, previous, previousId, keys, settings, links, openLinks, parent,
-        services, clock, queued));
+        services, clock, queued, fromClient));
   }
 
   private RelayActor(ActorContext<Command> ctx, NodeId previous, int previousId, HopKeys keys,
       CircuitSettings settings, ActorRef<Links.Command> links, OpenLinks openLinks,
       ActorRef<CircuitsActor.Command> parent, ActorRef<Streams.ServiceRequest> services, Clock clock,
-      QueuedCells.Gauge queued) {
+      QueuedCells.Gauge queued, boolean fromClient) {
     super(ctx);
+    this.fromClient = fromClient;
     this.queued = queued;
     this.previous = previous;
     this.previousId = previousId;
@@ -259,7 +272,7 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   }
 
   private Behavior<Command> onGetView(GetView get) {
-    get.replyTo().tell(new RelayHopView(previous.toHex(), String.format("%08x", previousId),
+    get.replyTo().tell(new RelayHopView(fromClient ? "client" : previous.toHex(), String.format("%08x", previousId),
         next == null ? null : next.toHex(), next == null ? null : String.format("%08x", nextId),
         clock.millis() - created.toEpochMilli(), cellsForward, cellsBackward));
     return this;

@@ -3,6 +3,7 @@ package io.shroud.circuit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.admission.RelayFixtures;
 import io.shroud.crypto.CircuitHandshake;
@@ -93,7 +94,13 @@ class ClientCircuitsLoopbackTest {
       assertEquals(0x8000_0041, cap.circuitId());
       assertEquals(64, relayed(circuits).size());
 
-      NodeId label = NodeId.fromHex(relayed(circuits).get(0).previousNode());
+      assertTrue(relayed(circuits).stream().allMatch(h -> h.previousNode().equals("client")),
+          "a client hop's view shows no label");
+      // the label, as the node's own handlers know it: from a DIR_REQUEST on the same link
+      TestProbe<Links.Inbound> requests = KIT.createTestProbe();
+      links.tell(new Links.Route(CellCommand.DIR_REQUEST, requests.ref()));
+      client.send(new Cell(0, CellCommand.DIR_REQUEST, io.shroud.wire.DirectoryCells.encodeRequest(1)));
+      NodeId label = requests.receiveMessage(WAIT).from();
       assertNotEquals(self.nodeId(), label);
       TestProbe<RelayActor.Command> owner = KIT.createTestProbe();
       circuits.tell(new CircuitsActor.OpenNextHop(new ExtendRequest(label,
