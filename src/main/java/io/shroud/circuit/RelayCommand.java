@@ -15,7 +15,19 @@ public enum RelayCommand {
   TRUNCATE(8, StreamRule.CIRCUIT),
   TRUNCATED(9, StreamRule.CIRCUIT),
   DROP(10, StreamRule.CIRCUIT),
-  ECHO(11, StreamRule.CIRCUIT);
+  ECHO(11, StreamRule.CIRCUIT),
+  /** Hidden seeding (protocol §11.4): the seeder registers an introduction point. */
+  ESTABLISH_INTRO(12, StreamRule.CIRCUIT),
+  INTRO_ESTABLISHED(13, StreamRule.CIRCUIT),
+  /** A downloader asks an introduction point for the seeder's ML-KEM key; also its answer. */
+  INTRO_KEY(14, StreamRule.CIRCUIT),
+  INTRODUCE1(15, StreamRule.CIRCUIT),
+  INTRODUCE2(16, StreamRule.CIRCUIT),
+  INTRODUCE_ACK(17, StreamRule.CIRCUIT),
+  ESTABLISH_RENDEZVOUS(18, StreamRule.CIRCUIT),
+  RENDEZVOUS_ESTABLISHED(19, StreamRule.CIRCUIT),
+  RENDEZVOUS1(20, StreamRule.CIRCUIT),
+  RENDEZVOUS2(21, StreamRule.CIRCUIT);
 
   /** Which stream ids a command may carry. */
   public enum StreamRule {

@@ -75,7 +75,7 @@ class RelayCellFormatTest {
     assertViolation(Arrays.copyOf(good, 4074), "4075");
     assertViolation(Arrays.copyOf(good, 4076), "4075");
     assertViolation(with(good, 0, 0), "unknown relay command 0");
-    assertViolation(with(good, 0, 12), "unknown relay command 12");
+    assertViolation(with(good, 0, 22), "unknown relay command 22");
     assertViolation(with(good, 2, 1), "recognized");
     assertViolation(with(with(good, 3, 0), 4, 0), "stream id 0 not allowed with DATA");
     assertViolation(with(with(good, 0, RelayCommand.EXTEND.code()), 4, 5), "not allowed with EXTEND");
