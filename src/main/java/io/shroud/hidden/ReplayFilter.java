@@ -61,12 +61,19 @@ public final class ReplayFilter {
     this.capacity = capacity;
   }
 
-  /** True if {@code x} was remembered within the window; remembers nothing (a check before public-key work). */
+  /**
+   * True (and counted as a replay) if {@code x} was remembered within the window; remembers
+   * nothing: the check before public-key work.
+   */
   public boolean seen(byte[] x) {
     long now = clock.millis();
     purgeExpired(now);
     Long at = seen.get(key(x));
-    return at != null && now - at < windowMillis;
+    boolean replay = at != null && now - at < windowMillis;
+    if (replay) {
+      replays++;
+    }
+    return replay;
   }
 
   /** Remembers {@code x} (the 32-byte X of an introduction that opened) unless seen or full. */
