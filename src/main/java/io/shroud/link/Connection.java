@@ -14,6 +14,8 @@ final class Connection {
   /** Whether this is the node's one link to {@link #node}. */
   boolean current;
   String closeReason = "closed";
+  /** An XK client link's initiator key (hex), to notice a relay taken for a client (LinksActor). */
+  String clientXkKey;
 
   Connection(LinkCounters counters, AdmissionPolicy.Ticket ticket, String logAddress, NodeId node) {
     this.counters = counters;

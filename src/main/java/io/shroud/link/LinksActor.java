@@ -292,7 +292,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     if (!entry.counters.outbound) {
       NodeId node = h.client() ? null : byLinkKey.get(HexFormat.of().formatHex(h.remoteStatic()));
       if (h.client() || (node == null && clientProof != null)) {
-        return admitClient(h.peer());
+        return admitClient(h.peer(), h.client() ? null : HexFormat.of().formatHex(h.remoteStatic()));
       }
       if (node == null || node.equals(self)) {
         admission.refused(LinkRefusal.UNKNOWN_KEY);
@@ -345,14 +345,31 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
    * An initiator that is no relay (§4.10.3): a client link under its own budget, labelled for
    * the node's handlers only; no {@code LinkUp}, not in {@link #current} nor {@code openLinks}.
    */
-  private Behavior<Links.Command> admitClient(ActorRef<PeerActor.Command> peer) {
+  private Behavior<Links.Command> admitClient(ActorRef<PeerActor.Command> peer, String xkKey) {
     java.util.Optional<NodeId> label = clients.open(peer);
     if (label.isEmpty()) {
       peer.tell(new PeerActor.Refuse("client links at their limit"));
     } else {
+      connections.get(peer).clientXkKey = xkKey;
       peer.tell(new PeerActor.Admit(label.get(), routes, true));
     }
     return this;
+  }
+
+  /**
+   * A relay that dialled this one before this one held its descriptor was taken as a client (its
+   * XK key matched no descriptor): its CREATEs (relay-style ids) and DHT cells are refused there.
+   * Once the directory names that key, the link is closed, so that the relay dials again and is
+   * admitted as what it is (a client's throwaway XK key never matches a descriptor).
+   */
+  private void closeClientLinksOfRelays() {
+    for (ActorRef<PeerActor.Command> link : clients.links()) {
+      Connection c = connections.get(link);
+      if (c != null && c.clientXkKey != null && byLinkKey.containsKey(c.clientXkKey)) {
+        c.clientXkKey = null;
+        link.tell(new PeerActor.Close("the initiator is a relay of the directory now: it dials again as one"));
+      }
+    }
   }
 
   private Behavior<Links.Command> onLinkClosed(LinkClosed c) {
@@ -445,6 +462,7 @@ public final class LinksActor extends AbstractBehavior<Links.Command> {
     }
     byId = Map.copyOf(ids);
     byLinkKey = Map.copyOf(keys);
+    closeClientLinksOfRelays();
     return this;
   }
 

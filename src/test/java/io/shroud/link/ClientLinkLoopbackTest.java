@@ -109,6 +109,27 @@ class ClientLinkLoopbackTest {
   }
 
   @Test
+  void aRelayTakenForAClientBeforeItsDescriptorArrivedIsCutWhenItDoes() throws Exception {
+    LinkNode relay = new LinkNode(KIT, "127.0.31.4", LinkSettings.defaults());
+    LinkNode early = new LinkNode(KIT, "127.0.31.5", LinkSettings.defaults());
+    relay.directory(relay.descriptor()); // early's descriptor has not arrived yet
+    relay.links.tell(new Links.AcceptClients(proofOf(relay).encode()));
+    TestProbe<Links.Inbound> directory = KIT.createTestProbe();
+    relay.links.tell(new Links.Route(CellCommand.DIR_REQUEST, directory.ref()));
+    try (Socket socket = new Socket(relay.address.getAddress(), relay.address.getPort())) {
+      socket.setSoTimeout(5000);
+      LinkCipher cipher = LinksActorTest.rawHandshake(socket, early.linkKey, relay.linkKey.publicKey());
+      socket.getOutputStream().write(cipher.seal(new Cell(0, CellCommand.DIR_REQUEST, DirectoryCells.encodeRequest(3))));
+      socket.getOutputStream().flush();
+      directory.receiveMessage(WAIT); // taken as a client link
+      relay.directory(relay.descriptor(), early.descriptor());
+      assertTrue(closedWithin(socket, WAIT), "the relay's link, taken for a client's, is closed once it is known");
+    }
+    early.stop();
+    relay.stop();
+  }
+
+  @Test
   void aRelayThatTakesNoClientsClosesABootstrapAtMessage1() throws Exception {
     LinkNode relay = new LinkNode(KIT, "127.0.31.3", LinkSettings.defaults());
     relay.directory(relay.descriptor());
