@@ -54,7 +54,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * one revocation interval. Before and between these, the cluster checks once ClusterIT's
  * ({@link ClusterSteps}): the relays agree on the same three verified descriptors and keep their
  * node ids and onion keys across {@code kill -9}, and a consensus signed by 2 of the 3 authorities
- * lists every relay while circuits follow it. The steps share the network and run in order.
+ * lists every relay while circuits follow it. Once it does, a client ({@link ClientSteps}: no
+ * cluster, no data port) fetches a relay's share through 3-hop circuits, survives {@code kill -9}
+ * and is named by no relay. The steps share the network and run in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdmissionIT {
@@ -67,6 +69,7 @@ class AdmissionIT {
   private static final Pattern LOG_LINE_START = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*");
 
   static LocalNetwork network;
+  static ClientSteps clientSteps;
   static final List<LocalNode> strangers = new ArrayList<>();
 
   @RegisterExtension
@@ -81,6 +84,7 @@ class AdmissionIT {
     Files.writeString(network.networkDir().resolve(NetworkFiles.CONF), new NetworkDefinition(def.name(), def.id(),
         def.trustRoot(), def.authorities(), def.revocationThreshold(), CHECK_INTERVAL).render());
     network.startAll(Duration.ofSeconds(90));
+    clientSteps = new ClientSteps(network);
   }
 
   @AfterAll
@@ -129,8 +133,29 @@ class AdmissionIT {
     ClusterSteps.consensusListsEveryRelayAndCircuitsUseItsGuards(network);
   }
 
+  // ---- Clients (issue 24), while the network is whole and its consensus lists all three relays:
+  // the three relays are exactly a 3-hop path's guard, middle and sharer ({@link ClientSteps}).
+
   @Test
   @Order(3)
+  void aClientListensOnItsManagementEndpointOnlyAndHoldsTheVerifiedConsensus() throws Exception {
+    clientSteps.startAClientThatListensOnItsManagementEndpointOnly();
+  }
+
+  @Test
+  @Order(4)
+  void aClientFetchesThroughThreeHopsAndResumesAfterKillNineWithTheSameGuards() throws Exception {
+    clientSteps.fetchThroughThreeHopsSurvivingKillNineWithTheSameGuards();
+  }
+
+  @Test
+  @Order(5)
+  void noRelayNamesTheClient() throws Exception {
+    clientSteps.noRelayNamesTheClient();
+  }
+
+  @Test
+  @Order(6)
   void theFirstSeedRestartedWhileTheOtherSeedsDoNotAnswerWaitsForThemInsteadOfFormingAnIsland() throws Exception {
     LocalNode first = network.node(1);
     first.kill();
@@ -206,7 +231,7 @@ class AdmissionIT {
   }
 
   @Test
-  @Order(4)
+  @Order(7)
   void strangersWithAForeignCertificateOrNoneNeverJoin() throws Exception {
     Path base = network.baseDir();
     String seed = network.node(1).clusterAddress();
@@ -269,7 +294,7 @@ class AdmissionIT {
    * members and no directory lists relay 3.
    */
   @Test
-  @Order(5)
+  @Order(8)
   void aRevokedRelayIsDroppedWithinOneRevocationInterval() throws Exception {
     LocalNode revoked = network.node(3);
     NodeId revokedId = NodeId.fromHex(nodeId(revoked));

@@ -36,7 +36,10 @@ public final class LocalNetwork implements AutoCloseable {
 
   private final Path baseDir;
   private final Path networkDir;
+  private final Path jar;
+  private final List<String> jvm;
   private final List<LocalNode> nodes = new ArrayList<>();
+  private final List<LocalNode> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A network whose data directories and logs live under {@code target/multi-jvm/<name>}. */
   public LocalNetwork(String name, int size) {
@@ -56,7 +59,7 @@ public final class LocalNetwork implements AutoCloseable {
    * depend on probe timing.
    */
   public LocalNetwork(String name, int size, List<String> extraJvmOptions, boolean authorities) {
-    Path jar = Path.of(System.getProperty("shroud.jar", "target/shroud.jar")).toAbsolutePath();
+    this.jar = Path.of(System.getProperty("shroud.jar", "target/shroud.jar")).toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: multi-JVM tests run after `mvn package`");
     }
@@ -65,6 +68,7 @@ public final class LocalNetwork implements AutoCloseable {
     List<String> jvm = new ArrayList<>(TEST_JVM_OPTIONS);
     jvm.addAll(LocalAdmission.CONSENSUS_JVM_OPTIONS);
     jvm.addAll(extraJvmOptions);
+    this.jvm = List.copyOf(jvm);
     // relays of a network of their own, as devnet makes it: Artery over mutual TLS in every test
     this.networkDir = LocalAdmission.network(baseDir, name.replaceAll("[^A-Za-z0-9._-]", "-"));
     for (int i = 1; i <= size; i++) {
@@ -87,6 +91,22 @@ public final class LocalNetwork implements AutoCloseable {
 
   public List<LocalNode> nodes() {
     return List.copyOf(nodes);
+  }
+
+  /**
+   * A client process of this network (not started): {@code shroud node --client} on 127.index.0.1
+   * with the relays' JVM options, bootstrapping from {@code bootstrap}'s data ports, downloading
+   * under the base directory. {@code index} must be no relay's (nor another local node's that
+   * runs at the same time: their management endpoints would share an address). Killed with the
+   * network, and its log is among {@link #logTails}.
+   */
+  public LocalNode addClient(int index, List<LocalNode> bootstrap) {
+    List<String> args = new ArrayList<>(LocalNode.bootstrapArgs(bootstrap));
+    args.addAll(LocalAdmission.clientArgs(networkDir));
+    args.addAll(LocalNode.rootArgs(List.of(), List.of(baseDir)));
+    LocalNode client = LocalNode.client(index, jar, baseDir, jvm, args);
+    clients.add(client);
+    return client;
   }
 
   public Path baseDir() {
@@ -130,9 +150,10 @@ public final class LocalNetwork implements AutoCloseable {
   }
 
   public void awaitReady(LocalNode node, Duration timeout) {
-    await("node " + node.index() + " ready (log " + node.logFile() + ")")
+    String name = (node.isClient() ? "client " : "node ") + node.index();
+    await(name + " ready (log " + node.logFile() + ")")
         .atMost(timeout).pollInterval(Duration.ofMillis(250))
-        .failFast("node " + node.index() + " exited", () -> !node.isRunning())
+        .failFast(name + " exited", () -> !node.isRunning())
         .until(node::isReady);
   }
 
@@ -153,8 +174,11 @@ public final class LocalNetwork implements AutoCloseable {
   /** The last {@code lines} lines of every node's log, for failure reports. */
   public String logTails(int lines) {
     StringBuilder sb = new StringBuilder();
-    for (LocalNode n : nodes) {
-      sb.append("\n===== node ").append(n.index()).append(" (").append(n.logFile()).append(") =====\n");
+    List<LocalNode> everyone = new ArrayList<>(nodes);
+    everyone.addAll(clients);
+    for (LocalNode n : everyone) {
+      sb.append("\n===== ").append(n.isClient() ? "client " : "node ").append(n.index()).append(" (")
+          .append(n.logFile()).append(") =====\n");
       try {
         List<String> all = Files.exists(n.logFile()) ? Files.readAllLines(n.logFile()) : List.of("(no log)");
         all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> sb.append(l).append('\n'));
@@ -167,6 +191,7 @@ public final class LocalNetwork implements AutoCloseable {
 
   @Override
   public void close() {
+    clients.parallelStream().forEach(LocalNode::kill);
     nodes.parallelStream().forEach(LocalNode::kill);
   }
 

@@ -16,20 +16,23 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code shroud demo}: the mission end to end on this machine. Starts a local network, shares a
- * generated file (encrypted) on one node, fetches it anonymously on another through 3-hop
- * circuits, checks the result, prints what happened, and stops the network.
+ * {@code shroud demo}: the mission end to end on this machine. Starts a local network of relays
+ * and, once their consensus lists them all, one client (no cluster, no open port: issue 24);
+ * shares a generated file (encrypted) on a relay, fetches it anonymously on the client through
+ * 3-hop circuits, checks the result, prints what happened, and stops the network.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Start a local network, share a file on one node and fetch it anonymously on another.")
+    description = "Start a local network, share a file on a relay and fetch it anonymously on a client.")
 final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--nodes", description = "network size, at least 5 (default ${DEFAULT-VALUE})", defaultValue = "6")
+  @Option(names = "--nodes", description = "relays, at least 4 (default ${DEFAULT-VALUE}); one client comes on top",
+      defaultValue = "5")
   int nodes;
 
   @Option(names = "--size-mib", description = "size of the generated file (default ${DEFAULT-VALUE})", defaultValue = "16")
@@ -46,8 +49,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (nodes < 5 || nodes > 50 || sizeMib < 1 || sizeMib > 4096 || hops < 1 || hops > 4) {
-      throw new ShroudCommand.UserError("need --nodes 5..50, --size-mib 1..4096, --hops 1..4");
+    if (nodes < 4 || nodes > 50 || sizeMib < 1 || sizeMib > 4096 || hops < 1 || hops > 4) {
+      throw new ShroudCommand.UserError("need --nodes 4..50, --size-mib 1..4096, --hops 1..4");
     }
     PrintWriter out = spec.commandLine().getOut();
     Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -56,11 +59,11 @@ final class DemoCommand implements Callable<Integer> {
     }
     Path work = (dir != null ? dir : Files.createTempDirectory("shroud-demo-")).toAbsolutePath();
     Files.createDirectories(work);
-    List<LocalNode> network = new ArrayList<>();
+    List<LocalNode> network = new CopyOnWriteArrayList<>(); // the stop hook may read it while the client is added
     Thread stopper = new Thread(() -> network.parallelStream().forEach(n -> n.stop(Duration.ofSeconds(20))));
     Runtime.getRuntime().addShutdownHook(stopper);
     try {
-      out.printf("1. starting %d nodes on 127.1.0.1 … 127.%d.0.1 (logs in %s)%n", nodes, nodes, work);
+      out.printf("1. starting %d relays on 127.1.0.1 … 127.%d.0.1 (logs in %s)%n", nodes, nodes, work);
       out.flush();
       Path networkDir = LocalAdmission.network(work, "demo"); // admitted relays only, as on a real network
       List<String> args = new ArrayList<>(LocalNode.rootArgs(List.of(work), List.of(work)));
@@ -93,8 +96,25 @@ final class DemoCommand implements Callable<Integer> {
             "node " + n.index() + " to see every descriptor");
         names.put(get(n, "/shroud/v1/node").path("nodeId").asText(), "node " + n.index());
       }
+      // a client builds paths from the consensus only, and a network's first one may be partial
+      out.println("   waiting for the authorities (nodes 1-3) to sign a consensus that lists every relay");
+      out.flush();
+      if (!LocalAdmission.awaitConsensusListingAll(List.copyOf(network), Duration.ofMinutes(4))) {
+        throw new ShroudCommand.UserError("the relays' consensus did not list every relay in 4 minutes; see the logs in "
+            + work);
+      }
+      List<String> clientArgs = new ArrayList<>(LocalNode.bootstrapArgs(network.subList(0, seeds)));
+      clientArgs.addAll(LocalAdmission.clientArgs(networkDir));
+      clientArgs.addAll(LocalNode.rootArgs(List.of(), List.of(work)));
+      LocalNode fetcher = LocalNode.client(nodes + 1, jar, work, jvm, clientArgs);
+      network.add(fetcher);
+      out.printf("   starting a client on %s: no cluster, no data port, bootstrapping from nodes 1-%d%n",
+          fetcher.host(), seeds);
+      out.flush();
+      fetcher.start();
+      waitUntil(fetcher::isReady, Duration.ofSeconds(120),
+          "the client to fetch and verify the consensus (log " + fetcher.logFile() + ")");
       LocalNode provider = network.get(1);
-      LocalNode fetcher = network.get(nodes - 1);
 
       Path file = work.resolve("demo-file.bin");
       String sha = generate(file, sizeMib);
@@ -110,7 +130,7 @@ final class DemoCommand implements Callable<Integer> {
           JsonNodeFactory.instance.objectNode().put("link", share.path("link").asText())
               .put("output", output.toString()).put("hops", hops).toString(), fetcher.token().orElse(null), 201);
       String id = started.path("id").asText();
-      out.printf("4. node %d fetches it through %d-hop circuits (download %s)%n", fetcher.index(), hops, id);
+      out.printf("4. the client fetches it through %d-hop circuits (download %s)%n", hops, id);
       out.flush();
       Instant t0 = Instant.now();
       JsonNode view = started;
@@ -134,11 +154,11 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("download ended %s: %s%n", view.path("state").asText(), view.path("error").asText());
         return 1;
       }
-      out.println("5. circuits used (origin → guard → middle → provider):");
+      out.println("5. circuits used (client → guard → middle → provider):");
       for (JsonNode c : circuitsSeen) {
         List<String> hopsNamed = new ArrayList<>();
         c.path("path").forEach(h -> hopsNamed.add(names.getOrDefault(h.asText(), h.asText().substring(0, 8))));
-        out.printf("   circuit %s: node %d → %s%n", c.path("circuitId").asText(), fetcher.index(), String.join(" → ", hopsNamed));
+        out.printf("   circuit %s: client → %s%n", c.path("circuitId").asText(), String.join(" → ", hopsNamed));
       }
       String got = sha256(output);
       out.printf("6. fetched %d bytes in %.1f s (%.2f MB/s, finding providers included)%n",

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +21,9 @@ import picocli.CommandLine.Option;
  * the node is ready and stops them all on Ctrl-C. The nodes are relays of a network of their own,
  * made in {@code <dir>/network} on first use (three authorities, as {@code shroud network init}
  * makes it) and each admitted to it before it starts, so Artery runs over mutual TLS as anywhere.
+ * With {@code --clients N}, once every relay is ready and the relays' consensus lists them all,
+ * N client processes (no cluster, no data port: {@code shroud node --client}) start on the next
+ * loopback addresses, bootstrapping from the first relays.
  */
 @Command(name = "devnet", mixinStandardHelpOptions = true,
     description = "Start a local network of node processes on loopback addresses.")
@@ -27,6 +31,10 @@ final class DevnetCommand implements Callable<Integer> {
 
   @Option(names = "--nodes", description = "how many nodes (default ${DEFAULT-VALUE})", defaultValue = "3")
   int nodes;
+
+  @Option(names = "--clients", description = "client processes started beside the relays (default ${DEFAULT-VALUE})",
+      defaultValue = "0")
+  int clients;
 
   @Option(names = "--dir", description = "data directories and logs (default ${DEFAULT-VALUE})", defaultValue = "devnet")
   Path dir;
@@ -51,13 +59,16 @@ final class DevnetCommand implements Callable<Integer> {
     if (nodes < 1 || nodes > 50) {
       throw new ShroudCommand.UserError("--nodes must be 1..50, got " + nodes);
     }
+    if (clients < 0 || clients > 50) {
+      throw new ShroudCommand.UserError("--clients must be 0..50, got " + clients);
+    }
     PrintWriter out = spec.commandLine().getOut();
     Path jar = Path.of(DevnetCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     if (!Files.isRegularFile(jar)) {
       throw new ShroudCommand.UserError("devnet must run from the shroud jar (bin/shroud devnet)");
     }
     Files.createDirectories(dir);
-    List<LocalNode> network = new ArrayList<>();
+    List<LocalNode> network = new CopyOnWriteArrayList<>(); // the stop hook may read it while clients are added
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       network.parallelStream().forEach(n -> n.stop(Duration.ofSeconds(20)));
@@ -98,13 +109,57 @@ final class DevnetCommand implements Callable<Integer> {
       out.printf("node %d ready: %s  (log %s)%n", i, node.managementUrl(), node.logFile());
       out.flush();
     }
-    out.printf("%d nodes up. Try: bin/shroud status --url %s --data-dir %s%n"
+    if (clients > 0 && !startClients(network, jar, jvm, networkDir, out)) {
+      return 1;
+    }
+    out.printf("%d nodes%s up. Try: bin/shroud status --url %s --data-dir %s%n"
         + "Each log begins with its node's command line: a node restarted with it rejoins the cluster.%n"
         + "Ctrl-C stops them all.%n",
-        nodes, network.get(0).managementUrl(), network.get(0).dataDir());
+        nodes, clients > 0 ? " and " + clients + " client" + (clients > 1 ? "s" : "") : "",
+        network.get(0).managementUrl(), network.get(0).dataDir());
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** How many of the first relays each client bootstraps from. */
+  static final int BOOTSTRAP_RELAYS = 3;
+
+  /**
+   * Starts the clients once every relay holds a consensus that lists them all (a network's first
+   * consensus may be partial, and a client builds paths from the consensus only), each on the
+   * next loopback address after the relays' and bootstrapping from the first relays; prints their
+   * management URLs. The clients join {@code network}, so that Ctrl-C stops them too.
+   */
+  private boolean startClients(List<LocalNode> network, Path jar, List<String> jvm, Path networkDir, PrintWriter out)
+      throws InterruptedException {
+    List<LocalNode> relays = List.copyOf(network);
+    Duration consensusTimeout = readyTimeout.multipliedBy(2).plusMinutes(2);
+    out.printf("waiting for a consensus that lists all %d relays before starting clients (up to %s)…%n",
+        relays.size(), consensusTimeout);
+    out.flush();
+    if (!LocalAdmission.awaitConsensusListingAll(relays, consensusTimeout)) {
+      out.printf("the relays' consensus did not list every relay in %s; see the relays' logs in %s%n",
+          consensusTimeout, dir);
+      out.flush();
+      return false;
+    }
+    List<String> args = new ArrayList<>(LocalNode.bootstrapArgs(relays.subList(0, Math.min(BOOTSTRAP_RELAYS, nodes))));
+    args.addAll(LocalAdmission.clientArgs(networkDir));
+    args.addAll(LocalNode.rootArgs(List.of(), downloadRoots));
+    for (int c = 1; c <= clients; c++) {
+      LocalNode client = LocalNode.client(nodes + c, jar, dir.toAbsolutePath(), jvm, args);
+      network.add(client);
+      client.start();
+      if (!awaitReady(client)) {
+        out.printf("client %d did not become ready in %s; see %s%n", client.index(), readyTimeout, client.logFile());
+        out.flush();
+        return false;
+      }
+      out.printf("client %d ready: %s  (log %s)%n", client.index(), client.managementUrl(), client.logFile());
+      out.flush();
+    }
+    return true;
   }
 
   private boolean awaitReady(LocalNode node) throws InterruptedException {

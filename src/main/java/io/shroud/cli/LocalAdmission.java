@@ -1,5 +1,7 @@
 package io.shroud.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shroud.admission.AdmissionException;
 import io.shroud.admission.NetworkDefinition;
 import io.shroud.admission.NetworkFiles;
@@ -16,14 +18,20 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The network of a local network ({@code shroud devnet}, {@code shroud demo}, the multi-JVM
  * tests): made once in {@code <dir>/network} with {@link #AUTHORITIES} authorities, exactly as
  * {@code shroud network init} makes one, and every node admitted to it (a relay certificate in its
- * data directory, as {@code shroud network admit --data-dir} writes) before it starts.
+ * data directory, as {@code shroud network admit --data-dir} writes) before it starts. Clients
+ * need no admission: {@link #clientArgs}; they start once the relays' consensus lists every
+ * relay ({@link #awaitConsensusListingAll}).
  */
 public final class LocalAdmission {
   /** Where a local network keeps its network directory, under its base directory. */
@@ -32,6 +40,7 @@ public final class LocalAdmission {
   public static final int AUTHORITIES = 3;
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private LocalAdmission() {}
 
@@ -57,6 +66,79 @@ public final class LocalAdmission {
   /** The {@code shroud node} arguments of a node of the network in {@code networkDir}. */
   public static List<String> networkArgs(Path networkDir) {
     return List.of("--network", networkDir.resolve(NetworkFiles.CONF).toAbsolutePath().toString());
+  }
+
+  /**
+   * The {@code shroud node} arguments a client of the network in {@code networkDir} needs besides
+   * its {@link LocalNode#bootstrapArgs bootstrap relays}: the network's {@code network.conf} (trust
+   * root and authorities, to verify the relays and the consensus), and no certificate.
+   */
+  public static List<String> clientArgs(Path networkDir) {
+    return networkArgs(networkDir);
+  }
+
+  /**
+   * True once {@code relay} holds a consensus signed by at least two authorities that lists every
+   * one of {@code relayIds} (hex node ids, from each relay's {@code GET /shroud/v1/node}). A
+   * network's first consensus may list only the relays probed by then (docs/design.md §8.2), and
+   * a client builds paths from the consensus only: clients start once this holds. False while
+   * the relay is unreachable or holds no consensus.
+   */
+  public static boolean consensusListsAll(LocalNode relay, Set<String> relayIds) {
+    Optional<JsonNode> consensus = relay.get("/shroud/v1/consensus").filter(r -> r.statusCode() == 200)
+        .flatMap(r -> parse(r.body()));
+    return consensus.isPresent() && listsAll(consensus.get(), relayIds);
+  }
+
+  /** True if {@code consensus} (its JSON view) is signed by two or more and lists every one of {@code relayIds}. */
+  static boolean listsAll(JsonNode consensus, Set<String> relayIds) {
+    Set<String> listed = new HashSet<>();
+    consensus.path("relays").forEach(r -> listed.add(r.path("nodeId").asText()));
+    return consensus.path("signedBy").size() >= 2 && listed.containsAll(relayIds);
+  }
+
+  /**
+   * Waits until every one of {@code relays} holds a consensus {@linkplain #consensusListsAll
+   * listing} every relay of {@code relays}: at most a period or two of the authorities (30 s each
+   * with {@link #CONSENSUS_JVM_OPTIONS}). False if {@code timeout} passes first or a relay exits.
+   */
+  public static boolean awaitConsensusListingAll(List<LocalNode> relays, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Set<String> ids = new HashSet<>();
+    for (LocalNode relay : relays) {
+      Optional<String> id;
+      while ((id = nodeId(relay)).isEmpty()) {
+        if (!relay.isRunning() || System.nanoTime() > deadline) {
+          return false;
+        }
+        Thread.sleep(500);
+      }
+      ids.add(id.get());
+    }
+    for (LocalNode relay : relays) {
+      while (!consensusListsAll(relay, ids)) {
+        if (!relay.isRunning() || System.nanoTime() > deadline) {
+          return false;
+        }
+        Thread.sleep(1000);
+      }
+    }
+    return true;
+  }
+
+  /** The node id {@code node}'s {@code GET /shroud/v1/node} shows, if it answers. */
+  public static Optional<String> nodeId(LocalNode node) {
+    return node.get("/shroud/v1/node").filter(r -> r.statusCode() == 200).flatMap(r -> parse(r.body()))
+        .map(n -> n.path("nodeId").asText()).filter(id -> !id.isEmpty());
+  }
+
+  private static Optional<JsonNode> parse(String body) {
+    try {
+      return Optional.of(JSON.readTree(body));
+    } catch (IOException notJson) {
+      return Optional.empty();
+    }
   }
 
   /**

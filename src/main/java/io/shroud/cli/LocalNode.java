@@ -21,6 +21,11 @@ import java.util.Optional;
  * and a log file. The first {@link #SEEDS} nodes are the network's seeds, and every node gets
  * the same {@link #seedArgs seed list}, so that any node restarted with its own command line
  * rejoins the running cluster (docs/design.md, "Forming the cluster").
+ *
+ * <p>A {@linkplain #client client} (issue 24) is a node outside the cluster: it binds only its
+ * management endpoint, on 127.n.0.1 like a relay (give it an index no relay of the network has),
+ * keeps its data in {@code client-<index>/} and logs to {@code client-<index>.log}, and dials the
+ * {@linkplain #bootstrapArgs bootstrap relays'} data ports; it needs no certificate.
  */
 public final class LocalNode {
   public static final int CLUSTER_PORT = 25520;
@@ -39,6 +44,7 @@ public final class LocalNode {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final int index;
+  private final boolean client;
   private final Path jar;
   private final Path dataDir;
   private final Path logFile;
@@ -54,15 +60,50 @@ public final class LocalNode {
    * @param extraArgs more {@code shroud node} arguments, the {@link #seedArgs seeds} among them
    */
   public LocalNode(int index, Path jar, Path baseDir, List<String> jvmOptions, List<String> extraArgs) {
+    this(index, false, jar, baseDir, jvmOptions, extraArgs);
+  }
+
+  private LocalNode(int index, boolean client, Path jar, Path baseDir, List<String> jvmOptions,
+      List<String> extraArgs) {
     if (index < 1 || index > 254) {
       throw new IllegalArgumentException("node index must be 1..254, got " + index);
     }
     this.index = index;
+    this.client = client;
     this.jar = jar;
-    this.dataDir = baseDir.resolve("node-" + index);
-    this.logFile = baseDir.resolve("node-" + index + ".log");
+    String name = (client ? "client-" : "node-") + index;
+    this.dataDir = baseDir.resolve(name);
+    this.logFile = baseDir.resolve(name + ".log");
     this.jvmOptions = List.copyOf(jvmOptions);
     this.extraArgs = List.copyOf(extraArgs);
+  }
+
+  /**
+   * A client process ({@code shroud node --client}): management endpoint on 127.index.0.1, data in
+   * {@code baseDir/client-<index>}, log {@code baseDir/client-<index>.log}.
+   *
+   * @param index 1-based, and not the index of a relay of the same network (their management
+   *     endpoints would share an address)
+   * @param extraArgs more {@code shroud node} arguments: {@link #bootstrapArgs}, {@code --network}
+   *     ({@link LocalAdmission#clientArgs}), {@code --download-root}
+   */
+  public static LocalNode client(int index, Path jar, Path baseDir, List<String> jvmOptions, List<String> extraArgs) {
+    return new LocalNode(index, true, jar, baseDir, jvmOptions, extraArgs);
+  }
+
+  /**
+   * The {@code --bootstrap} arguments naming {@code relays}' data-plane addresses, in order;
+   * clients only.
+   */
+  public static List<String> bootstrapArgs(List<LocalNode> relays) {
+    List<String> args = new ArrayList<>();
+    for (LocalNode relay : relays) {
+      if (relay.isClient()) {
+        throw new IllegalArgumentException("a client is no bootstrap relay: client " + relay.index());
+      }
+      args.addAll(List.of("--bootstrap", relay.dataAddress()));
+    }
+    return args;
   }
 
   /** {@code shroud node} arguments naming {@code shareRoots} and {@code downloadRoots}, absolute. */
@@ -96,6 +137,16 @@ public final class LocalNode {
     return index;
   }
 
+  /** True for a {@linkplain #client client} process, false for a relay. */
+  public boolean isClient() {
+    return client;
+  }
+
+  /** "relay n" or "client n", for messages. */
+  public String name() {
+    return (client ? "client " : "relay ") + index;
+  }
+
   public static String host(int index) {
     return "127." + index + ".0.1";
   }
@@ -110,6 +161,11 @@ public final class LocalNode {
 
   public String clusterAddress() {
     return host() + ":" + CLUSTER_PORT;
+  }
+
+  /** The relay's data-plane address, {@code host:7400}: what a client's {@code --bootstrap} names. */
+  public String dataAddress() {
+    return host() + ":" + DATA_PORT;
   }
 
   public Path dataDir() {
@@ -128,7 +184,7 @@ public final class LocalNode {
   /** Starts the process with {@code extraJvmOptions} added for this run only (e.g. a test switch). */
   public synchronized void start(List<String> extraJvmOptions) {
     if (process != null && process.isAlive()) {
-      throw new IllegalStateException("node " + index + " is already running");
+      throw new IllegalStateException(name() + " is already running");
     }
     List<String> cmd = commandLine(extraJvmOptions);
     try {
@@ -141,7 +197,7 @@ public final class LocalNode {
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
           .start();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start node " + index, e);
+      throw new UncheckedIOException("cannot start " + name(), e);
     }
   }
 
@@ -155,13 +211,17 @@ public final class LocalNode {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
     cmd.addAll(extraJvmOptions);
-    cmd.addAll(List.of("-jar", jar.toString(), "node",
-        "--host", host(),
-        "--data-dir", dataDir.toString(),
-        "--cluster-port", String.valueOf(CLUSTER_PORT),
-        "--data-port", String.valueOf(DATA_PORT),
-        "--management-host", host(),
-        "--management-port", String.valueOf(MANAGEMENT_PORT)));
+    cmd.addAll(List.of("-jar", jar.toString(), "node"));
+    if (client) {
+      // no --host, cluster or data port: a client binds its management endpoint only
+      cmd.addAll(List.of("--client", "--data-dir", dataDir.toString()));
+    } else {
+      cmd.addAll(List.of("--host", host(),
+          "--data-dir", dataDir.toString(),
+          "--cluster-port", String.valueOf(CLUSTER_PORT),
+          "--data-port", String.valueOf(DATA_PORT)));
+    }
+    cmd.addAll(List.of("--management-host", host(), "--management-port", String.valueOf(MANAGEMENT_PORT)));
     cmd.addAll(extraArgs);
     return List.copyOf(cmd);
   }
