@@ -25,7 +25,7 @@ final class Layers {
       List.of("io.shroud.serialization"),
       List.of("io.shroud.crypto"),
       List.of("io.shroud.content", "io.shroud.identity", "io.shroud.metrics"),
-      List.of("io.shroud.wire..", "io.shroud.admission.."),
+      List.of("io.shroud.wire..", "io.shroud.admission..", "io.shroud.hidden.."),
       List.of("io.shroud.link.."),
       List.of("io.shroud.dht.."),
       List.of("io.shroud.circuit.."),
