@@ -38,7 +38,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * (neighbour, circuit id) pair; allocates circuit ids ({@link CircuitIdAllocator}); answers
  * CREATE (limits, rate, replay cache, handshake) by spawning a relay hop; spawns circuits on
  * {@link BuildCircuit}; routes stream BEGINs to the services registered with
- * {@link RegisterService} (a name nobody registered is refused). Protocol §6.8–§6.11; design.md §8.
+ * {@link RegisterService} (a name nobody registered is refused); its {@link RendezvousActor} is the
+ * relay's introduction and rendezvous points. Protocol §6.8–§6.11, §11; design.md §8.
  */
 public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command> {
   public sealed interface Command {}
@@ -153,6 +154,8 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   private final NodeMetrics metrics;
   private final GuardSet guardSet;
   private final ActorRef<Streams.ServiceRequest> serviceRouter;
+  /** This relay's introduction and rendezvous points (protocol §11.5, §11.7). */
+  private final ActorRef<RendezvousActor.Command> points;
   private final LinkCircuits<Owner> owners = new LinkCircuits<>();
   private final List<ActorRef<CircuitActor.Command>> circuits = new ArrayList<>();
   private final RelayHops<ActorRef<RelayActor.Command>> relays;
@@ -185,6 +188,8 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     this.replayCache = new ReplayCache(setup.clock(), settings.replayWindow(), settings.replayCacheSize());
     this.guardSet = new GuardSet(setup.clock(), setup.random(), GuardSet.Params.DEFAULT, setup.guards());
     this.serviceRouter = ctx.messageAdapter(Streams.ServiceRequest.class, ServiceRouted::new);
+    this.points = ctx.spawn(Behaviors.supervise(RendezvousActor.create(setup.clock()))
+        .onFailure(SupervisorStrategy.resume()), "points"); // its registries outlive a bad request
     ActorRef<Links.InboundCells> inbound = ctx.messageAdapter(Links.InboundCells.class, CellsArrived::new);
     for (CellCommand command : List.of(CellCommand.CREATE, CellCommand.CREATED, CellCommand.RELAY, CellCommand.DESTROY)) {
       setup.links().tell(new Links.RouteCells(command, inbound));
@@ -268,8 +273,8 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
     CircuitHandshakeRelay.Response response = ((CreateAdmission.Accepted) decision).response();
     long hop = spawned++;
     ActorRef<RelayActor.Command> relay = getContext().spawn(stopOnFailure(RelayActor.create(from, cell.circuitId(),
-        client, response.keys(), settings, setup.links(), setup.openLinks(), getContext().getSelf(), serviceRouter,
-        setup.clock(), relays.gauge(hop))), "relay-" + hop);
+        client, response.keys(), response.kh(), points, settings, setup.links(), setup.openLinks(),
+        getContext().getSelf(), serviceRouter, setup.clock(), relays.gauge(hop))), "relay-" + hop);
     relays.add(hop, relay, setup.clock().millis());
     getContext().watchWith(relay, new ChildStopped(relay));
     metrics.relayCircuits(relays.size());

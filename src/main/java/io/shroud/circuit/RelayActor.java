@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -29,6 +30,13 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * crypto or protocol failure, a DESTROY from either side, a lost link, or a {@link Close} from
  * {@link CircuitsActor} (idle, out of memory) tears the hop down and sends DESTROY to whichever
  * neighbour is still there. Protocol §6.5, §6.6, §6.9, §6.12.
+ *
+ * <p>As the last hop it may play a hidden-seeding role ({@link HiddenRole}, protocol §11): it
+ * checks the command and hands it to the relay's {@link RendezvousActor}, which answers with a
+ * cell to originate ({@link Originate}), a {@link Close}, or a {@link Join}. Once joined to a
+ * partner circuit at this rendezvous point, every forward cell loses this hop's layer and goes to
+ * the partner, which adds its own backward layer and sends it to its previous node as if it had
+ * originated it; a cell recognized here is a violation, and either circuit's end ends the other.
  */
 public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   public sealed interface Command {}
@@ -50,6 +58,17 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   /** From {@link CircuitsActor}: destroy this hop both ways with {@code reason} (idle, out of memory). */
   record Close(DestroyReason reason) implements Command {}
 
+  /** From {@link RendezvousActor}: originate {@code cell} backward on this circuit. */
+  record Originate(RelayCell cell) implements Command {}
+
+  /** From {@link RendezvousActor}: join {@code partner}, after originating {@code first} (RENDEZVOUS2). */
+  record Join(ActorRef<Command> partner, Optional<RelayCell> first) implements Command {}
+
+  /** From the partner of a joined circuit: forward bodies, its layer removed, to add ours to. */
+  record FromPartner(List<byte[]> bodies) implements Command {}
+
+  private enum PartnerGone implements Command { INSTANCE }
+
   private record MuxOut(StreamMuxActor.Output output) implements Command {}
 
   private final NodeId previous;
@@ -65,6 +84,10 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   private final QueuedCells.Gauge queued;
   private final Instant created;
   private final NodeMetrics metrics;
+  /** The relay's introduction and rendezvous points; null: this hop plays no hidden-seeding role. */
+  private final ActorRef<RendezvousActor.Command> points;
+  private final HiddenRole hidden;
+  private ActorRef<Command> partner;
   private NodeId next;
   private int nextId;
   private boolean extending;
@@ -76,31 +99,37 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   private final List<Cell> toPrevious = new ArrayList<>();
   private final List<Cell> toNext = new ArrayList<>();
   private final List<RelayCell> toStreams = new ArrayList<>();
+  private final List<byte[]> toPartner = new ArrayList<>();
 
   /** {@code queued}: where this hop reports the cells its streams hold (at the last hop). */
   public static Behavior<Command> create(NodeId previous, int previousId, HopKeys keys, CircuitSettings settings,
       ActorRef<Links.Command> links, OpenLinks openLinks, ActorRef<CircuitsActor.Command> parent,
       ActorRef<Streams.ServiceRequest> services, Clock clock, QueuedCells.Gauge queued) {
-    return create(previous, previousId, false, keys, settings, links, openLinks, parent, services, clock, queued);
+    return create(previous, previousId, false, keys, null, null, settings, links, openLinks, parent, services, clock,
+        queued);
   }
 
   /**
    * As above; {@code fromClient}: {@code previous} is a client link's local label, which the
-   * hop's view never shows (protocol §4.10.3: a label is never sent, published or shown).
+   * hop's view never shows (protocol §4.10.3: a label is never sent, published or shown);
+   * {@code kh}: the hop's {@code KH} (§11.5) and {@code points} the relay's introduction and
+   * rendezvous points, both null when the hop plays no hidden-seeding role.
    */
-  static Behavior<Command> create(NodeId previous, int previousId, boolean fromClient, HopKeys keys,
-      CircuitSettings settings, ActorRef<Links.Command> links, OpenLinks openLinks,
-      ActorRef<CircuitsActor.Command> parent, ActorRef<Streams.ServiceRequest> services, Clock clock,
-      QueuedCells.Gauge queued) {
-    return Behaviors.setup(ctx -> new RelayActor(ctx, previous, previousId, keys, settings, links, openLinks, parent,
-        services, clock, queued, fromClient));
+  static Behavior<Command> create(NodeId previous, int previousId, boolean fromClient, HopKeys keys, byte[] kh,
+      ActorRef<RendezvousActor.Command> points, CircuitSettings settings, ActorRef<Links.Command> links,
+      OpenLinks openLinks, ActorRef<CircuitsActor.Command> parent, ActorRef<Streams.ServiceRequest> services,
+      Clock clock, QueuedCells.Gauge queued) {
+    return Behaviors.setup(ctx -> new RelayActor(ctx, previous, previousId, keys, kh, points, settings, links,
+        openLinks, parent, services, clock, queued, fromClient));
   }
 
-  private RelayActor(ActorContext<Command> ctx, NodeId previous, int previousId, HopKeys keys,
-      CircuitSettings settings, ActorRef<Links.Command> links, OpenLinks openLinks,
-      ActorRef<CircuitsActor.Command> parent, ActorRef<Streams.ServiceRequest> services, Clock clock,
-      QueuedCells.Gauge queued, boolean fromClient) {
+  private RelayActor(ActorContext<Command> ctx, NodeId previous, int previousId, HopKeys keys, byte[] kh,
+      ActorRef<RendezvousActor.Command> points, CircuitSettings settings, ActorRef<Links.Command> links,
+      OpenLinks openLinks, ActorRef<CircuitsActor.Command> parent, ActorRef<Streams.ServiceRequest> services,
+      Clock clock, QueuedCells.Gauge queued, boolean fromClient) {
     super(ctx);
+    this.points = kh == null ? null : points;
+    this.hidden = new HiddenRole(kh == null ? new byte[32] : kh);
     this.fromClient = fromClient;
     this.queued = queued;
     this.previous = previous;
@@ -126,6 +155,10 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
         .onMessage(ExtendRefused.class, r -> flushed(teardown(DestroyReason.EXTEND_REFUSED, true, true)))
         .onMessage(Close.class, close -> flushed(teardown(close.reason(), true, true)))
         .onMessage(MuxOut.class, out -> flushed(onMuxOut(out)))
+        .onMessage(Originate.class, o -> flushed(onOriginate(o.cell())))
+        .onMessage(Join.class, join -> flushed(onJoin(join)))
+        .onMessage(FromPartner.class, in -> flushed(onFromPartner(in)))
+        .onMessageEquals(PartnerGone.INSTANCE, () -> flushed(teardown(DestroyReason.FINISHED, true, false)))
         .onMessage(GetView.class, this::onGetView)
         .build();
   }
@@ -146,6 +179,10 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
       streams().tell(new StreamMuxActor.CellsIn(List.copyOf(toStreams)));
     }
     toStreams.clear();
+    if (!toPartner.isEmpty() && Behavior.isAlive(after)) {
+      partner.tell(new FromPartner(List.copyOf(toPartner)));
+    }
+    toPartner.clear();
     if (!toPrevious.isEmpty()) {
       openLinks.send(previous, toPrevious, links);
       toPrevious.clear();
@@ -188,16 +225,31 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
   private void onForward(byte[] body) throws CircuitProtocolException {
     cellsForward++;
     metrics.relayed(RelayDirection.FORWARD, body.length);
-    RelayLayer.Outcome outcome = layer.forward(body, extended);
+    RelayLayer.Outcome outcome = layer.forward(body, extended || hidden.spliced());
     if (outcome instanceof RelayLayer.Forward forward) {
-      relay(next, nextId, forward.body());
+      if (extended) {
+        relay(next, nextId, forward.body());
+      } else if (partner != null) {
+        toPartner.add(forward.body());
+      } else {
+        hidden.hold(forward.body()); // a seeder's cell before the join: it follows RENDEZVOUS2
+      }
       return;
     }
     RelayCell cell = ((RelayLayer.Recognized) outcome).cell();
+    if (hidden.spliced()) {
+      throw new CircuitProtocolException(cell.command() + " recognized on a joined circuit at the rendezvous point");
+    }
     switch (cell.command()) {
+      case ESTABLISH_INTRO, INTRO_KEY, INTRODUCE1, ESTABLISH_RENDEZVOUS, RENDEZVOUS1 -> {
+        if (points == null) {
+          throw new CircuitProtocolException("unexpected " + cell.command() + " at a relay");
+        }
+        points.tell(new RendezvousActor.Request(hidden.accept(cell, !extending && !extended), getContext().getSelf()));
+      }
       case EXTEND -> {
-        if (extending || extended) {
-          throw new CircuitProtocolException("EXTEND on a hop that is already extended");
+        if (extending || extended || !hidden.allowsExtend()) {
+          throw new CircuitProtocolException("EXTEND on a hop that is already extended or plays a hidden role");
         }
         extending = true;
         parent.tell(new CircuitsActor.OpenNextHop(ExtendRequest.decode(cell.data()), previous, getContext().getSelf()));
@@ -231,6 +283,33 @@ public final class RelayActor extends AbstractBehavior<RelayActor.Command> {
       return this;
     }
     return teardown(DestroyReason.PROTOCOL, true, true);
+  }
+
+  private Behavior<Command> onOriginate(RelayCell cell) {
+    originate(cell);
+    return this;
+  }
+
+  private Behavior<Command> onJoin(Join join) {
+    partner = join.partner();
+    getContext().watchWith(partner, PartnerGone.INSTANCE);
+    join.first().ifPresent(this::originate);
+    toPartner.addAll(hidden.joined());
+    return this;
+  }
+
+  /** The partner's forward cells leave here as if this hop had originated them (protocol §11.7). */
+  private Behavior<Command> onFromPartner(FromPartner in) {
+    try {
+      for (byte[] body : in.bodies()) {
+        cellsBackward++;
+        metrics.relayed(RelayDirection.BACKWARD, body.length);
+        relay(previous, previousId, layer.backward(body));
+      }
+    } catch (CircuitProtocolException e) {
+      return teardown(DestroyReason.PROTOCOL, true, true);
+    }
+    return this;
   }
 
   private Behavior<Command> onNextHopOpened(NextHopOpened opened) {

@@ -20,6 +20,8 @@ public final class CircuitHandshake {
   public static final int NODE_ID_BYTES = 32;
   public static final int KEY_ID_BYTES = OnionPublicKey.ID_BYTES;
   public static final int AUTH_BYTES = 32;
+  /** Length of {@code KH}, the value that binds a request to one hop of one circuit (protocol §11.5). */
+  public static final int KH_BYTES = 32;
 
   static final int CREATE_ID_OFFSET = 0;
   static final int CREATE_KEYID_OFFSET = CREATE_ID_OFFSET + NODE_ID_BYTES;
@@ -38,12 +40,17 @@ public final class CircuitHandshake {
   private static final byte[] PROTOID_BYTES = Hashes.ascii(PROTOID);
   private static final byte[] AUTH_INFO = Hashes.ascii(PROTOID + ":auth");
   private static final byte[] KEYS_INFO = Hashes.ascii(PROTOID + ":keys");
+  private static final byte[] KH_INFO = Hashes.ascii(PROTOID + ":kh");
   private static final byte[] REPLAY_LABEL = Hashes.ascii("shroud-create-replay-v1");
 
   private CircuitHandshake() {}
 
-  /** What the key schedule yields: the relay's AUTH tag and the hop keys. */
-  record Derived(byte[] auth, HopKeys keys) {
+  /**
+   * What the key schedule yields: the relay's AUTH tag, the hop keys, and {@code KH}, which both
+   * ends of the hop hold and nobody else: hidden-seeding requests sign it to bind themselves to
+   * this hop (protocol §11.5).
+   */
+  record Derived(byte[] auth, HopKeys keys, byte[] kh) {
     @Override
     public String toString() {
       return "Derived[redacted]";
@@ -69,17 +76,18 @@ public final class CircuitHandshake {
 
   /**
    * The key schedule (protocol §6.3.3), package-private so tests can show every secret matters:
-   * {@code PRK = HKDF-Extract(TH, S_xy ‖ S_xb ‖ S_ks ‖ S_ke)}, {@code AUTH} and {@code KEYS}
-   * expanded from it under distinct labels.
+   * {@code PRK = HKDF-Extract(TH, S_xy ‖ S_xb ‖ S_ks ‖ S_ke)}, {@code AUTH}, {@code KEYS} and
+   * {@code KH} expanded from it under distinct labels.
    */
   static Derived deriveKeys(byte[] transcriptHash, byte[] sXy, byte[] sXb, byte[] sKemStatic, byte[] sKemEphemeral) {
     byte[] ikm = concat(sXy, sXb, sKemStatic, sKemEphemeral);
     try {
       byte[] auth = hkdf(ikm, transcriptHash, AUTH_INFO, AUTH_BYTES);
       byte[] keys = hkdf(ikm, transcriptHash, KEYS_INFO, HopKeys.BYTES);
+      byte[] kh = hkdf(ikm, transcriptHash, KH_INFO, KH_BYTES);
       HopKeys hopKeys = HopKeys.fromBytes(keys);
       Arrays.fill(keys, (byte) 0);
-      return new Derived(auth, hopKeys);
+      return new Derived(auth, hopKeys, kh);
     } finally {
       Arrays.fill(ikm, (byte) 0);
     }

@@ -7,8 +7,9 @@ import java.util.Objects;
 
 /**
  * The origin's side of one circuit handshake with one relay: {@link #start} makes the CREATE
- * message; {@link #finish} checks the relay's CREATED and yields the hop keys. Single use: the
- * ephemeral keys are dropped after {@link #finish}, successful or not.
+ * message; {@link #finish} checks the relay's CREATED and yields the hop keys
+ * ({@link #finishWithBinding}: and the hop's {@code KH}). Single use: the ephemeral keys are
+ * dropped after the first finish, successful or not.
  */
 public final class CircuitHandshakeClient {
   private final OnionPublicKey relayKey;
@@ -47,6 +48,18 @@ public final class CircuitHandshakeClient {
     return new CircuitHandshakeClient(relayKey, create, x, eke, sXb, toStatic.sharedSecret());
   }
 
+  /**
+   * The hop keys and {@code KH}, the 32-byte value only this origin and this hop know
+   * ({@code HKDF-Expand(PRK, "shroud-circuit-hybrid-v1:kh", 32)}, protocol §11.5), which a seeder
+   * signs in ESTABLISH_INTRO to bind it to this hop.
+   */
+  public record Finished(HopKeys keys, byte[] kh) {
+    @Override
+    public String toString() {
+      return "Finished[redacted]";
+    }
+  }
+
   /** The 2368-byte CREATE message (a copy). */
   public byte[] createMessage() {
     return create.clone();
@@ -57,6 +70,13 @@ public final class CircuitHandshakeClient {
    * CREATED is malformed or its AUTH does not verify (not the relay we meant, or tampering).
    */
   public HopKeys finish(byte[] created) throws HandshakeException {
+    Finished finished = finishWithBinding(created);
+    Arrays.fill(finished.kh(), (byte) 0);
+    return finished.keys();
+  }
+
+  /** As {@link #finish}, also returning the hop's {@code KH}. */
+  public Finished finishWithBinding(byte[] created) throws HandshakeException {
     if (ephemeral == null) {
       throw new IllegalStateException("handshake already finished");
     }
@@ -81,9 +101,10 @@ public final class CircuitHandshakeClient {
       Arrays.fill(sKemEphemeral, (byte) 0);
       if (!MessageDigest.isEqual(derived.auth(), auth)) {
         derived.keys().destroy();
+        Arrays.fill(derived.kh(), (byte) 0);
         throw new HandshakeException("CREATED authentication failed: wrong relay keys or tampered handshake");
       }
-      return derived.keys();
+      return new Finished(derived.keys(), derived.kh());
     } finally {
       Arrays.fill(sXb, (byte) 0);
       Arrays.fill(sKemStatic, (byte) 0);

@@ -21,8 +21,11 @@ public final class CircuitHandshakeRelay {
   private final ReplayCache replayCache;
   private List<OnionKeyPair> keys = List.of();
 
-  /** The CREATED message to send back and the keys of the new hop. */
-  public record Response(byte[] created, HopKeys keys) {
+  /**
+   * The CREATED message to send back, the keys of the new hop, and its {@code KH} (32 bytes,
+   * protocol §11.5: what an ESTABLISH_INTRO on this hop must sign).
+   */
+  public record Response(byte[] created, HopKeys keys, byte[] kh) {
     @Override
     public String toString() {
       return "Response[CREATED " + created.length + " bytes, keys redacted]";
@@ -97,7 +100,7 @@ public final class CircuitHandshakeRelay {
     Arrays.fill(sKemStatic, (byte) 0);
     Arrays.fill(toEphemeral.sharedSecret(), (byte) 0);
     byte[] created = CircuitHandshake.concat(yPublic, toEphemeral.ciphertext(), derived.auth());
-    return new Response(created, derived.keys());
+    return new Response(created, derived.keys(), derived.kh());
   }
 
   private OnionKeyPair findKey(byte[] create, Instant now) throws HandshakeException {
