@@ -32,7 +32,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * with the first hop and EXTEND through the circuit for each later hop, retries on a fresh path
  * when an attempt fails or times out, then carries streams through its {@link StreamMuxActor}.
  * On DESTROY, a lost first link or an unrecognizable cell it closes and ends every stream.
- * Protocol §6.8–§6.11; design.md §8.
+ * Control cells (hidden seeding, §11.4) go to and come from the last hop ({@link SendControl},
+ * {@link WatchControl}); a circuit joined at a rendezvous point gets an end-to-end layer
+ * ({@link AddEndToEndHop} at the downloader, {@link ServeEndToEnd} at the seeder, §11.8). Its
+ * relay cells are sealed and routed by {@link OriginCells}. Protocol §6.8–§6.11; design.md §8.
  */
 public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   public sealed interface Command {}
@@ -41,6 +44,28 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   public record OpenStream(String service, ActorRef<Streams.StreamEvent> user) implements Command {}
 
   public record GetView(ActorRef<CircuitView> replyTo) implements Command {}
+
+  /**
+   * Sends a control cell (§11.4) to the last hop; one an origin may not send now is not sent,
+   * and the watcher gets {@link CircuitControl.ControlRefused}. {@code data} is handed over.
+   */
+  public record SendControl(RelayCommand command, byte[] data) implements Command {}
+
+  /** {@code watcher} gets the control cells from the last hop and the close (replaces an earlier one). */
+  public record WatchControl(ActorRef<CircuitControl.ControlEvent> watcher) implements Command {}
+
+  /**
+   * Downloader (§11.8): {@code keys} (the e2e handshake's) become a virtual hop beyond the last
+   * one; streams opened from now on run with the far end. Only on a ready circuit that has had no
+   * stream and no end-to-end layer yet; otherwise the circuit closes.
+   */
+  public record AddEndToEndHop(HopKeys keys) implements Command {}
+
+  /**
+   * Seeder (§11.8): this circuit's far end becomes the origin of a virtual hop that this node
+   * serves: its stream BEGINs go to {@code services}. Same conditions as {@link AddEndToEndHop}.
+   */
+  public record ServeEndToEnd(HopKeys keys, ActorRef<Streams.ServiceRequest> services) implements Command {}
 
   /** Closes the circuit (DESTROY forward). */
   public enum Close implements Command { INSTANCE }
@@ -55,6 +80,8 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   record LinkLost(NodeId peer) implements Command {}
 
   private record MuxOut(StreamMuxActor.Output output) implements Command {}
+
+  private record ServedOut(StreamMuxActor.Output output) implements Command {}
 
   private record BuildTimeout(int attempt) implements Command {}
 
@@ -80,6 +107,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   private final ActorRef<StreamMuxActor.Command> mux;
   private final Instant created;
   private final NodeMetrics metrics;
+  private final CircuitCounters counters;
   /** When the circuit was asked for (monotonic), for the build-time histogram. */
   private final long createdNanos = System.nanoTime();
   /** The cause of the last failed attempt: what a build that gives up is counted as. */
@@ -90,19 +118,17 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   private List<RelayInfo> path = List.of();
   private NodeId firstHop;
   private int circuitId;
-  private OnionLayers layers = new OnionLayers();
+  private OriginCells layers = new OriginCells();
   private CircuitHandshakeClient handshake;
   private Instant attemptStarted;
   private Instant lastActivity;
-  private long cellsOut;
-  private long cellsIn;
-  private long bytesOut;
-  private long bytesIn;
-  private long dataOut;
-  private long sendmesIn;
-  private int peakInFlight;
-  /** Stream cells decrypted from the batch being handled, for the mux. */
+  /** Stream cells decrypted from the batch being handled, for the mux and the served mux. */
   private final List<RelayCell> toStreams = new ArrayList<>();
+  private final List<RelayCell> toServed = new ArrayList<>();
+  /** The seeder's streams served to the far end (§11.8), once it serves one. */
+  private ActorRef<StreamMuxActor.Command> served;
+  private ActorRef<CircuitControl.ControlEvent> watcher;
+  private boolean streamsOpened;
   private boolean replied;
 
   public static Behavior<Command> create(NodeId self, CircuitSettings settings, Plan plan,
@@ -130,6 +156,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     this.created = clock.instant();
     this.lastActivity = created;
     this.metrics = Metrics.get(ctx.getSystem());
+    this.counters = new CircuitCounters(settings.sendmeIncrement());
     this.mux = ctx.spawn(StreamMuxActor.origin(settings, ctx.messageAdapter(StreamMuxActor.Output.class, MuxOut::new)),
         "streams");
     ctx.watchWith(mux, MuxStopped.INSTANCE);
@@ -142,6 +169,11 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     return newReceiveBuilder()
         .onMessage(OpenStream.class, this::onOpenStream)
         .onMessage(GetView.class, this::onGetView)
+        .onMessage(SendControl.class, this::onSendControl)
+        .onMessage(WatchControl.class, this::onWatchControl)
+        .onMessage(AddEndToEndHop.class, add -> joinEndToEnd(EndToEndLayer.Role.DOWNLOADER, add.keys(), null))
+        .onMessage(ServeEndToEnd.class, serve -> joinEndToEnd(EndToEndLayer.Role.SEEDER, serve.keys(),
+            serve.services()))
         .onMessageEquals(Close.INSTANCE, () -> {
           failure = CircuitFailure.CLOSED;
           return close("closed by the user", DestroyReason.FINISHED);
@@ -150,7 +182,8 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
         .onMessage(CellsIn.class, this::onCells)
         .onMessage(LinkLost.class, l -> failOrClose("link to the first hop lost", l.peer(), false,
             CircuitFailure.LINK_LOST))
-        .onMessage(MuxOut.class, this::onMuxOut)
+        .onMessage(MuxOut.class, out -> onMuxOut(out.output(), false))
+        .onMessage(ServedOut.class, out -> onMuxOut(out.output(), true))
         .onMessage(BuildTimeout.class, this::onBuildTimeout)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessageEquals(MuxStopped.INSTANCE, Behaviors::stopped)
@@ -158,7 +191,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   }
 
   private void startAttempt() {
-    layers = new OnionLayers();
+    layers = new OriginCells();
     circuitId = 0;
     attemptStarted = clock.instant();
     Set<NodeId> exclude = new HashSet<>(avoid);
@@ -203,11 +236,15 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     return Behaviors.same();
   }
 
-  /** Hands the stream cells decrypted from one batch to the mux in one message. */
+  /** Hands the stream cells decrypted from one batch to the muxes, one message each. */
   private void flushStreams() {
     if (!toStreams.isEmpty()) {
       mux.tell(new StreamMuxActor.CellsIn(List.copyOf(toStreams)));
       toStreams.clear();
+    }
+    if (!toServed.isEmpty()) {
+      served.tell(new StreamMuxActor.CellsIn(List.copyOf(toServed)));
+      toServed.clear();
     }
   }
 
@@ -261,60 +298,100 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   }
 
   private void onRelay(Cell cell) throws CircuitProtocolException, HandshakeException {
-    OnionLayers.Inbound in = layers.decrypt(cell.sharedPayload());
-    cellsIn++;
-    bytesIn += in.cell().length();
+    OriginCells.In in = layers.in(cell.sharedPayload(), state == State.READY);
     RelayCell relay = in.cell();
-    boolean fromLast = in.hop() == layers.hopCount() - 1;
-    switch (relay.command()) {
+    counters.received(relay);
+    switch (in.route()) {
       case EXTENDED -> {
-        if (state != State.BUILDING || !fromLast || handshake == null) {
+        if (state != State.BUILDING || handshake == null) {
           throw new CircuitProtocolException("unexpected EXTENDED");
         }
         addHop(handshake.finish(HandshakeFraming.parseExtendedData(relay.data())));
       }
-      case BEGIN, CONNECTED, DATA, END, SENDME -> {
-        if (state != State.READY || !fromLast) {
-          throw new CircuitProtocolException("stream cell " + relay.command() + " from hop " + in.hop());
+      case STREAMS -> toStreams.add(relay);
+      case SERVED -> toServed.add(relay);
+      case CONTROL -> {
+        if (watcher != null) {
+          watcher.tell(new CircuitControl.ControlCell(relay.command(), relay.sharedData()));
         }
-        if (relay.command() == RelayCommand.SENDME && relay.streamId() == 0) {
-          sendmesIn++;
-        }
-        toStreams.add(relay);
       }
-      case DROP -> { }
-      default -> throw new CircuitProtocolException("unexpected " + relay.command() + " at the origin");
+      case DISCARD -> { }
     }
   }
 
-  private Behavior<Command> onMuxOut(MuxOut out) {
+  /** Cells from the origin's streams ({@code fromServed} false) or the served ones, or a violation. */
+  private Behavior<Command> onMuxOut(StreamMuxActor.Output output, boolean fromServed) {
     if (state != State.READY) {
       return Behaviors.same();
     }
-    if (out.output() instanceof StreamMuxActor.SendCells send) {
+    if (output instanceof StreamMuxActor.SendCells send) {
       lastActivity = clock.instant();
       List<Cell> cells = new ArrayList<>(send.cells().size());
-      for (RelayCell cell : send.cells()) {
-        if (cell.command() == RelayCommand.DATA) {
-          dataOut++;
-          peakInFlight = Math.max(peakInFlight, inFlight());
+      try {
+        for (RelayCell cell : send.cells()) {
+          counters.sent(cell);
+          cells.add(Cell.adopt(circuitId, CellCommand.RELAY, fromServed ? layers.fromServed(cell) : layers.toStreams(cell)));
         }
-        cells.add(relayCell(layers.hopCount() - 1, cell));
+      } catch (CircuitProtocolException e) {
+        throw new IllegalStateException(e); // the layers only ever see bodies they made
       }
       openLinks.send(firstHop, cells, links);
       return this;
     }
-    return close("stream protocol violated: " + ((StreamMuxActor.Violation) out.output()).reason(),
-        DestroyReason.PROTOCOL);
+    return close("stream protocol violated: " + ((StreamMuxActor.Violation) output).reason(), DestroyReason.PROTOCOL);
+  }
+
+  private Behavior<Command> onSendControl(SendControl send) {
+    String refusal = state != State.READY ? "circuit is " + state : layers.sendControl(send.command(), send.data());
+    if (refusal != null) {
+      if (watcher != null) {
+        watcher.tell(new CircuitControl.ControlRefused(send.command(), refusal));
+      }
+      return Behaviors.same();
+    }
+    lastActivity = clock.instant();
+    sendRelay(layers.hopCount() - 1, RelayCell.adopt(send.command(), 0, send.data()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onWatchControl(WatchControl watch) {
+    watcher = watch.watcher();
+    if (state == State.CLOSED) {
+      watcher.tell(new CircuitControl.ControlClosed("circuit closed"));
+    }
+    return Behaviors.same();
+  }
+
+  /** Adds the end-to-end layer of §11.8 in {@code role}; a seeder's streams go to {@code services}. */
+  private Behavior<Command> joinEndToEnd(EndToEndLayer.Role role, HopKeys keys,
+      ActorRef<Streams.ServiceRequest> services) {
+    if (state != State.READY || streamsOpened || layers.endToEnd() != null) {
+      keys.destroy();
+      failure = CircuitFailure.CLOSED;
+      return close("end-to-end layer refused on a circuit that is " + state
+          + (streamsOpened ? " and has carried streams" : "") + (layers.endToEnd() != null ? " and has one" : ""),
+          DestroyReason.FINISHED);
+    }
+    layers.joinEndToEnd(role, keys);
+    if (services != null) {
+      served = getContext().spawn(StreamMuxActor.destination(settings,
+          getContext().messageAdapter(StreamMuxActor.Output.class, ServedOut::new), services, clock,
+          QueuedCells.Gauge.NONE), "served-streams");
+      getContext().watchWith(served, MuxStopped.INSTANCE);
+    }
+    return Behaviors.same();
   }
 
   private Behavior<Command> onOpenStream(OpenStream open) {
     if (state != State.READY) {
       open.user().tell(new Streams.StreamEnded(0, "circuit is " + state));
+    } else if (layers.endToEnd() == EndToEndLayer.Role.SEEDER) {
+      open.user().tell(new Streams.StreamEnded(0, "circuit serves its far end"));
     } else if (clock.instant().isAfter(created.plus(settings.maxAge()))) {
       open.user().tell(new Streams.StreamEnded(0, "circuit too old for new streams"));
     } else {
       lastActivity = clock.instant();
+      streamsOpened = true;
       mux.tell(new StreamMuxActor.Open(open.service(), open.user()));
     }
     return Behaviors.same();
@@ -395,6 +472,12 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     }
     flushStreams();
     mux.tell(new StreamMuxActor.Shutdown(reason));
+    if (served != null) {
+      served.tell(new StreamMuxActor.Shutdown(reason));
+    }
+    if (watcher != null) {
+      watcher.tell(new CircuitControl.ControlClosed(reason));
+    }
     return Behaviors.same();
   }
 
@@ -404,23 +487,16 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
 
   /** Encrypts {@code cell} for {@code hop} into a RELAY link cell of this circuit. */
   private Cell relayCell(int hop, RelayCell cell) {
-    byte[] body = layers.encrypt(hop, cell);
-    cellsOut++;
-    bytesOut += cell.length();
-    return Cell.adopt(circuitId, CellCommand.RELAY, body);
+    counters.sent(cell);
+    return Cell.adopt(circuitId, CellCommand.RELAY, layers.toHop(hop, cell));
   }
 
   private void sendDestroy(NodeId peer, int id, DestroyReason reason) {
     openLinks.send(peer, new Cell(id, CellCommand.DESTROY, new byte[] {(byte) reason.code()}), links);
   }
 
-  private int inFlight() {
-    return (int) (dataOut - sendmesIn * settings.sendmeIncrement());
-  }
-
   private Behavior<Command> onGetView(GetView get) {
-    get.replyTo().tell(new CircuitView(idHex(), pathHex(), clock.millis() - created.toEpochMilli(), state.name(),
-        cellsOut, cellsIn, bytesOut, bytesIn, inFlight(), peakInFlight));
+    get.replyTo().tell(counters.view(idHex(), pathHex(), clock.millis() - created.toEpochMilli(), state.name()));
     return Behaviors.same();
   }
 
