@@ -58,7 +58,7 @@ class EndToEndLayerTest {
     sim.toDownloader(data(1), CircuitSim.Tap.NONE);
     CircuitSim.Tap flip = (at, body) -> {
       if (at == link) {
-        body[3000] ^= 0x01;
+        body[30] ^= 0x01; // in the data: only the tag catches it
       }
     };
     assertThrows(CircuitProtocolException.class, () -> sim.toDownloader(data(1), flip));
