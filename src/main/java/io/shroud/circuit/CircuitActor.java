@@ -1,6 +1,5 @@
 package io.shroud.circuit;
 
-import io.shroud.crypto.CircuitHandshakeClient;
 import io.shroud.crypto.HandshakeException;
 import io.shroud.crypto.HopKeys;
 import io.shroud.identity.NodeId;
@@ -15,10 +14,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -45,26 +42,16 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
 
   public record GetView(ActorRef<CircuitView> replyTo) implements Command {}
 
-  /**
-   * Sends a control cell (§11.4) to the last hop; one an origin may not send now is not sent,
-   * and the watcher gets {@link CircuitControl.ControlRefused}. {@code data} is handed over.
-   */
+  /** Sends a control cell to the last hop, if {@link CircuitControl} allows; {@code data} is handed over. */
   public record SendControl(RelayCommand command, byte[] data) implements Command {}
 
-  /** {@code watcher} gets the control cells from the last hop and the close (replaces an earlier one). */
+  /** {@code watcher} gets the {@link CircuitControl} events (replaces an earlier one). */
   public record WatchControl(ActorRef<CircuitControl.ControlEvent> watcher) implements Command {}
 
-  /**
-   * Downloader (§11.8): {@code keys} (the e2e handshake's) become a virtual hop beyond the last
-   * one; streams opened from now on run with the far end. Only on a ready circuit that has had no
-   * stream and no end-to-end layer yet; otherwise the circuit closes.
-   */
+  /** Downloader: {@code keys} become a virtual hop beyond the last one, for streams ({@link CircuitControl}). */
   public record AddEndToEndHop(HopKeys keys) implements Command {}
 
-  /**
-   * Seeder (§11.8): this circuit's far end becomes the origin of a virtual hop that this node
-   * serves: its stream BEGINs go to {@code services}. Same conditions as {@link AddEndToEndHop}.
-   */
+  /** Seeder: this node serves the far end as the virtual hop of {@code keys}, BEGINs to {@code services}. */
   public record ServeEndToEnd(HopKeys keys, ActorRef<Streams.ServiceRequest> services) implements Command {}
 
   /** Closes the circuit (DESTROY forward). */
@@ -94,15 +81,12 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
 
   private enum State { BUILDING, READY, CLOSED }
 
-  private final NodeId self;
   private final CircuitSettings settings;
-  private final Plan plan;
   private final ActorRef<Links.Command> links;
   private final OpenLinks openLinks;
   private final ActorRef<CircuitsActor.Command> parent;
   private final ActorRef<CircuitsActor.BuildResult> replyTo;
   private final Clock clock;
-  private final SecureRandom random;
   private final TimerScheduler<Command> timers;
   private final ActorRef<StreamMuxActor.Command> mux;
   private final Instant created;
@@ -110,16 +94,13 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   private final CircuitCounters counters;
   /** When the circuit was asked for (monotonic), for the build-time histogram. */
   private final long createdNanos = System.nanoTime();
-  /** The cause of the last failed attempt: what a build that gives up is counted as. */
-  private CircuitFailure failure = CircuitFailure.CLOSED;
-  private final Set<NodeId> avoid = new HashSet<>();
   private State state = State.BUILDING;
-  private int attempt;
-  private List<RelayInfo> path = List.of();
+  /** The attempts, and the current one's path, handshake and layers. */
+  private final CircuitBuild build;
   private NodeId firstHop;
   private int circuitId;
+  /** The current attempt's {@link CircuitBuild#cells()}. */
   private OriginCells layers = new OriginCells();
-  private CircuitHandshakeClient handshake;
   private Instant attemptStarted;
   private Instant lastActivity;
   /** Stream cells decrypted from the batch being handled, for the mux and the served mux. */
@@ -128,7 +109,6 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   /** The seeder's streams served to the far end (§11.8), once it serves one. */
   private ActorRef<StreamMuxActor.Command> served;
   private ActorRef<CircuitControl.ControlEvent> watcher;
-  private boolean streamsOpened;
   private boolean replied;
 
   public static Behavior<Command> create(NodeId self, CircuitSettings settings, Plan plan,
@@ -143,15 +123,14 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
       ActorRef<CircuitsActor.Command> parent, ActorRef<CircuitsActor.BuildResult> replyTo, Clock clock,
       SecureRandom random) {
     super(ctx);
-    this.self = self;
     this.settings = settings;
-    this.plan = plan;
+    this.build = new CircuitBuild(plan.directory(), plan.guards(), plan.destination().orElse(null), plan.hops(), self,
+        settings.buildRetries(), random);
     this.links = links;
     this.openLinks = openLinks;
     this.parent = parent;
     this.replyTo = replyTo;
     this.clock = clock;
-    this.random = random;
     this.timers = timers;
     this.created = clock.instant();
     this.lastActivity = created;
@@ -170,12 +149,15 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
         .onMessage(OpenStream.class, this::onOpenStream)
         .onMessage(GetView.class, this::onGetView)
         .onMessage(SendControl.class, this::onSendControl)
-        .onMessage(WatchControl.class, this::onWatchControl)
+        .onMessage(WatchControl.class, watch -> {
+          watcher = watch.watcher();
+          return this;
+        })
         .onMessage(AddEndToEndHop.class, add -> joinEndToEnd(EndToEndLayer.Role.DOWNLOADER, add.keys(), null))
         .onMessage(ServeEndToEnd.class, serve -> joinEndToEnd(EndToEndLayer.Role.SEEDER, serve.keys(),
             serve.services()))
         .onMessageEquals(Close.INSTANCE, () -> {
-          failure = CircuitFailure.CLOSED;
+          build.failure(CircuitFailure.CLOSED);
           return close("closed by the user", DestroyReason.FINISHED);
         })
         .onMessage(FirstHopOpened.class, this::onFirstHopOpened)
@@ -191,32 +173,23 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   }
 
   private void startAttempt() {
-    layers = new OriginCells();
     circuitId = 0;
     attemptStarted = clock.instant();
-    Set<NodeId> exclude = new HashSet<>(avoid);
-    exclude.add(self);
     try {
-      path = new PathSelector(random).select(plan.directory().relays(), plan.guards(),
-          plan.destination().orElse(null), plan.hops(), exclude, plan.directory().guardRule());
+      build.nextAttempt();
     } catch (PathSelectionException e) {
-      failure = CircuitFailure.NO_PATH;
+      build.failure(CircuitFailure.NO_PATH);
       fail("no path: " + e.getMessage());
       return;
     }
-    firstHop = path.get(0).id();
-    handshake = startHandshake(path.get(0));
-    parent.tell(new CircuitsActor.OpenFirstHop(firstHop, HandshakeFraming.createCellPayload(handshake.createMessage()),
-        attempt, getContext().getSelf()));
-    timers.startSingleTimer("build", new BuildTimeout(attempt), settings.buildTimeout());
-  }
-
-  private CircuitHandshakeClient startHandshake(RelayInfo hop) {
-    return CircuitHandshakeClient.start(hop.id().toBytes(), plan.directory().entry(hop.id()).orElseThrow().onionKey(), random);
+    layers = build.cells();
+    firstHop = build.firstHop();
+    parent.tell(new CircuitsActor.OpenFirstHop(firstHop, build.createPayload(), build.attempt(), getContext().getSelf()));
+    timers.startSingleTimer("build", new BuildTimeout(build.attempt()), settings.buildTimeout());
   }
 
   private Behavior<Command> onFirstHopOpened(FirstHopOpened opened) {
-    if (opened.attempt() != attempt || state != State.BUILDING) {
+    if (opened.attempt() != build.attempt() || state != State.BUILDING) {
       sendDestroy(opened.peer(), opened.circuitId(), DestroyReason.TIMEOUT);
       parent.tell(new CircuitsActor.Release(opened.peer(), opened.circuitId()));
     } else {
@@ -252,13 +225,12 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     lastActivity = clock.instant();
     try {
       switch (cell.command()) {
-        case CREATED -> onCreated(cell);
+        case CREATED -> hopAdded(build.created(cell.payload(), state == State.BUILDING));
         case RELAY -> onRelay(cell);
         case DESTROY -> {
           String reason = "destroyed by the network (" + DestroyReason.fromCode(cell.payload(0, 1)[0] & 0xFF) + ")";
           circuitId = 0; // the first hop already forgot it
-          return failOrClose(reason, layers.hopCount() < path.size() ? path.get(layers.hopCount()).id() : null, false,
-              CircuitFailure.DESTROYED);
+          return failOrClose(reason, build.pending(), false, CircuitFailure.DESTROYED);
         }
         default -> { }
       }
@@ -268,29 +240,12 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     return this;
   }
 
-  private void onCreated(Cell cell) throws CircuitProtocolException, HandshakeException {
-    if (state != State.BUILDING || layers.hopCount() != 0 || handshake == null) {
-      throw new CircuitProtocolException("unexpected CREATED");
-    }
-    addHop(handshake.finish(HandshakeFraming.parseCreatedCellPayload(cell.payload())));
-  }
-
-  private void addHop(HopKeys keys) {
-    layers.addHop(keys);
-    keys.destroy();
-    handshake = null;
-    if (layers.hopCount() == path.size()) {
-      becomeReady();
+  /** A hop was keyed: extend to the next one with {@code extend}, or (null) the circuit is ready. */
+  private void hopAdded(RelayCell extend) {
+    if (extend != null) {
+      sendRelay(layers.hopCount() - 1, extend);
       return;
     }
-    RelayInfo next = path.get(layers.hopCount());
-    handshake = startHandshake(next);
-    ExtendRequest extend = new ExtendRequest(next.id(), next.address(),
-        plan.directory().entry(next.id()).orElseThrow().port(), handshake.createMessage());
-    sendRelay(layers.hopCount() - 1, new RelayCell(RelayCommand.EXTEND, 0, extend.encode()));
-  }
-
-  private void becomeReady() {
     state = State.READY;
     timers.cancel("build");
     long millis = clock.millis() - attemptStarted.toEpochMilli();
@@ -302,19 +257,10 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     RelayCell relay = in.cell();
     counters.received(relay);
     switch (in.route()) {
-      case EXTENDED -> {
-        if (state != State.BUILDING || handshake == null) {
-          throw new CircuitProtocolException("unexpected EXTENDED");
-        }
-        addHop(handshake.finish(HandshakeFraming.parseExtendedData(relay.data())));
-      }
+      case EXTENDED -> hopAdded(build.extended(relay.data(), state == State.BUILDING));
       case STREAMS -> toStreams.add(relay);
       case SERVED -> toServed.add(relay);
-      case CONTROL -> {
-        if (watcher != null) {
-          watcher.tell(new CircuitControl.ControlCell(relay.command(), relay.sharedData()));
-        }
-      }
+      case CONTROL -> tellWatcher(new CircuitControl.ControlCell(relay.command(), relay.sharedData()));
       case DISCARD -> { }
     }
   }
@@ -326,16 +272,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     }
     if (output instanceof StreamMuxActor.SendCells send) {
       lastActivity = clock.instant();
-      List<Cell> cells = new ArrayList<>(send.cells().size());
-      try {
-        for (RelayCell cell : send.cells()) {
-          counters.sent(cell);
-          cells.add(Cell.adopt(circuitId, CellCommand.RELAY, fromServed ? layers.fromServed(cell) : layers.toStreams(cell)));
-        }
-      } catch (CircuitProtocolException e) {
-        throw new IllegalStateException(e); // the layers only ever see bodies they made
-      }
-      openLinks.send(firstHop, cells, links);
+      openLinks.send(firstHop, layers.streamCells(send.cells(), fromServed, circuitId, counters), links);
       return this;
     }
     return close("stream protocol violated: " + ((StreamMuxActor.Violation) output).reason(), DestroyReason.PROTOCOL);
@@ -344,35 +281,28 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   private Behavior<Command> onSendControl(SendControl send) {
     String refusal = state != State.READY ? "circuit is " + state : layers.sendControl(send.command(), send.data());
     if (refusal != null) {
-      if (watcher != null) {
-        watcher.tell(new CircuitControl.ControlRefused(send.command(), refusal));
-      }
-      return Behaviors.same();
+      tellWatcher(new CircuitControl.ControlRefused(send.command(), refusal));
+    } else {
+      lastActivity = clock.instant();
+      sendRelay(layers.hopCount() - 1, RelayCell.adopt(send.command(), 0, send.data()));
     }
-    lastActivity = clock.instant();
-    sendRelay(layers.hopCount() - 1, RelayCell.adopt(send.command(), 0, send.data()));
     return Behaviors.same();
   }
 
-  private Behavior<Command> onWatchControl(WatchControl watch) {
-    watcher = watch.watcher();
-    if (state == State.CLOSED) {
-      watcher.tell(new CircuitControl.ControlClosed("circuit closed"));
+  private void tellWatcher(CircuitControl.ControlEvent event) {
+    if (watcher != null) {
+      watcher.tell(event);
     }
-    return Behaviors.same();
   }
 
   /** Adds the end-to-end layer of §11.8 in {@code role}; a seeder's streams go to {@code services}. */
   private Behavior<Command> joinEndToEnd(EndToEndLayer.Role role, HopKeys keys,
       ActorRef<Streams.ServiceRequest> services) {
-    if (state != State.READY || streamsOpened || layers.endToEnd() != null) {
-      keys.destroy();
-      failure = CircuitFailure.CLOSED;
-      return close("end-to-end layer refused on a circuit that is " + state
-          + (streamsOpened ? " and has carried streams" : "") + (layers.endToEnd() != null ? " and has one" : ""),
-          DestroyReason.FINISHED);
+    String refusal = layers.joinEndToEnd(role, keys, state == State.READY);
+    if (refusal != null) {
+      build.failure(CircuitFailure.CLOSED);
+      return close("end-to-end layer refused: " + refusal, DestroyReason.FINISHED);
     }
-    layers.joinEndToEnd(role, keys);
     if (services != null) {
       served = getContext().spawn(StreamMuxActor.destination(settings,
           getContext().messageAdapter(StreamMuxActor.Output.class, ServedOut::new), services, clock,
@@ -391,18 +321,16 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
       open.user().tell(new Streams.StreamEnded(0, "circuit too old for new streams"));
     } else {
       lastActivity = clock.instant();
-      streamsOpened = true;
       mux.tell(new StreamMuxActor.Open(open.service(), open.user()));
     }
     return Behaviors.same();
   }
 
   private Behavior<Command> onBuildTimeout(BuildTimeout timeout) {
-    if (timeout.attempt() != attempt || state != State.BUILDING) {
+    if (timeout.attempt() != build.attempt() || state != State.BUILDING) {
       return Behaviors.same();
     }
-    NodeId silent = path.get(Math.min(layers.hopCount(), path.size() - 1)).id();
-    return failOrClose("build attempt timed out", silent, true, CircuitFailure.TIMEOUT);
+    return failOrClose("build attempt timed out", build.pending(), true, CircuitFailure.TIMEOUT);
   }
 
   private Behavior<Command> onTick() {
@@ -423,20 +351,15 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     if (state == State.READY) {
       return close(reason, destroy ? DestroyReason.PROTOCOL : null);
     }
-    failure = cause;
     timers.cancel("build");
     if (circuitId != 0) {
       sendDestroy(firstHop, circuitId, DestroyReason.TIMEOUT);
       parent.tell(new CircuitsActor.Release(firstHop, circuitId));
     }
-    if (culprit != null && !plan.destination().map(culprit::equals).orElse(false)) {
-      avoid.add(culprit);
-    }
-    if (attempt >= settings.buildRetries()) {
-      fail("build failed after " + (attempt + 1) + " attempts: " + reason);
+    if (!build.failed(culprit, cause)) {
+      fail("build failed after " + (build.attempt() + 1) + " attempts: " + reason);
       return Behaviors.same();
     }
-    attempt++;
     getContext().getLog().debug("circuit build attempt failed ({}), retrying", reason);
     startAttempt();
     return Behaviors.same();
@@ -454,7 +377,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
       if (result instanceof CircuitsActor.Built) {
         metrics.circuitBuilt(System.nanoTime() - createdNanos);
       } else {
-        metrics.circuitFailed(failure);
+        metrics.circuitFailed(build.failure());
       }
       replyTo.tell(result);
     }
@@ -475,9 +398,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     if (served != null) {
       served.tell(new StreamMuxActor.Shutdown(reason));
     }
-    if (watcher != null) {
-      watcher.tell(new CircuitControl.ControlClosed(reason));
-    }
+    tellWatcher(new CircuitControl.ControlClosed(reason));
     return Behaviors.same();
   }
 
@@ -505,6 +426,6 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   }
 
   private List<String> pathHex() {
-    return path.stream().map(r -> r.id().toHex()).toList();
+    return build.path().stream().map(r -> r.id().toHex()).toList();
   }
 }

@@ -1,6 +1,10 @@
 package io.shroud.circuit;
 
 import io.shroud.crypto.HopKeys;
+import io.shroud.wire.Cell;
+import io.shroud.wire.CellCommand;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The relay cells of one circuit at its origin: the real hops' {@link OnionLayers}, the
@@ -32,6 +36,8 @@ final class OriginCells {
   private final ControlRules control = new ControlRules();
   private final byte[] rest = new byte[RelayCellFormat.BODY_BYTES];
   private EndToEndLayer endToEnd;
+  /** A stream cell went to or came from the last hop. */
+  private boolean streamsUsed;
 
   /** Keys the next real hop. */
   void addHop(HopKeys keys) {
@@ -48,13 +54,20 @@ final class OriginCells {
     return endToEnd == null ? null : endToEnd.role();
   }
 
-  /** Adds the end-to-end layer (once): from now on streams run with the far end. */
-  void joinEndToEnd(EndToEndLayer.Role role, HopKeys keys) {
-    if (endToEnd != null) {
+  /**
+   * Adds the end-to-end layer: from now on streams run with the far end. Null when done, else
+   * why not (the keys are then destroyed): the circuit is not {@code ready}, already has the
+   * layer, or has carried stream cells (their SENDME window was the last hop's).
+   */
+  String joinEndToEnd(EndToEndLayer.Role role, HopKeys keys, boolean ready) {
+    String refusal = !ready ? "the circuit is not ready" : endToEnd != null ? "the circuit already has one"
+        : streamsUsed ? "the circuit has carried streams" : null;
+    if (refusal != null) {
       keys.destroy();
-      throw new IllegalStateException("the circuit already has an end-to-end layer");
+      return refusal;
     }
     endToEnd = new EndToEndLayer(role, keys);
+    return null;
   }
 
   /** The body of {@code cell} addressed to real hop {@code hop} (0 = first). */
@@ -70,7 +83,25 @@ final class OriginCells {
     if (endToEnd != null && endToEnd.role() == EndToEndLayer.Role.DOWNLOADER) {
       return layers.wrap(endToEnd.seal(cell));
     }
+    streamsUsed = true;
     return toHop(layers.hopCount() - 1, cell);
+  }
+
+  /**
+   * The RELAY link cells of circuit {@code circuitId} for cells of the origin's streams, or of the
+   * streams a seeder serves ({@code served}), each counted in {@code counters}.
+   */
+  List<Cell> streamCells(List<RelayCell> cells, boolean served, int circuitId, CircuitCounters counters) {
+    List<Cell> out = new ArrayList<>(cells.size());
+    try {
+      for (RelayCell cell : cells) {
+        counters.sent(cell);
+        out.add(Cell.adopt(circuitId, CellCommand.RELAY, served ? fromServed(cell) : toStreams(cell)));
+      }
+    } catch (CircuitProtocolException e) {
+      throw new IllegalStateException(e); // the layers only ever see bodies they made
+    }
+    return out;
   }
 
   /** The body of a cell a seeder's served streams send to the far end: no tag for any real hop. */
@@ -111,6 +142,7 @@ final class OriginCells {
       }
       case BEGIN, CONNECTED, DATA, END, SENDME -> {
         require(ready && fromLast && endToEnd == null, cell, inbound.hop());
+        streamsUsed = true;
         return new In(Route.STREAMS, cell);
       }
       default -> {

@@ -87,11 +87,18 @@ class EndToEndLayerTest {
     RelayCell begin = new RelayCell(RelayCommand.BEGIN, 1, "echo".getBytes());
     RelayLayer.Outcome atRp = JoinedSim.atRp(sim.downloaderHops, sim.downloader.toStreams(begin));
     assertEquals(begin, assertInstanceOf(RelayLayer.Recognized.class, atRp).cell());
-    sim.joined();
-    assertInstanceOf(RelayLayer.Forward.class, JoinedSim.atRp(sim.downloaderHops, sim.downloader.toStreams(begin)),
+    assertEquals("the circuit has carried streams", sim.downloader.joinEndToEnd(EndToEndLayer.Role.DOWNLOADER,
+        io.shroud.crypto.HopKeys.fromBytes(sim.endToEnd), true), "its SENDME window was the last hop's");
+    JoinedSim fresh = new JoinedSim(2, 2, 8);
+    assertEquals("the circuit is not ready", fresh.downloader.joinEndToEnd(EndToEndLayer.Role.DOWNLOADER,
+        io.shroud.crypto.HopKeys.fromBytes(fresh.endToEnd), false));
+    fresh.joined();
+    assertEquals("the circuit already has one", fresh.downloader.joinEndToEnd(EndToEndLayer.Role.DOWNLOADER,
+        io.shroud.crypto.HopKeys.fromBytes(fresh.endToEnd), true));
+    assertInstanceOf(RelayLayer.Forward.class, JoinedSim.atRp(fresh.downloaderHops, fresh.downloader.toStreams(begin)),
         "joined, the RP does not recognize the downloader's stream cells");
     JoinedSim unjoined = new JoinedSim(2, 2, 8);
-    unjoined.seeder.joinEndToEnd(EndToEndLayer.Role.SEEDER, io.shroud.crypto.HopKeys.fromBytes(unjoined.endToEnd));
+    unjoined.seeder.joinEndToEnd(EndToEndLayer.Role.SEEDER, io.shroud.crypto.HopKeys.fromBytes(unjoined.endToEnd), true);
     byte[] body = unjoined.seeder.fromServed(data(1));
     for (int k = 0; k < 2; k++) {
       body = ((RelayLayer.Forward) unjoined.seederHops.get(k).forward(body, true)).body();

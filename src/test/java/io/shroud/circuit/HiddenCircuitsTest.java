@@ -88,6 +88,12 @@ class HiddenCircuitsTest {
     return new Joined(net, downloader, seeder, downloaderControl, seederControl);
   }
 
+  static CircuitsView nodeView(CircuitNet.Node node) {
+    TestProbe<CircuitsView> probe = testKit.createTestProbe();
+    node.circuits().tell(new CircuitsActor.GetCircuits(probe.ref()));
+    return probe.receiveMessage(WAIT);
+  }
+
   static CircuitView view(ActorRef<CircuitActor.Command> circuit) {
     TestProbe<CircuitView> probe = testKit.createTestProbe();
     circuit.tell(new CircuitActor.GetView(probe.ref()));
@@ -152,8 +158,8 @@ class HiddenCircuitsTest {
   private static void assertAllTornDown(Joined joined) {
     testKit.createTestProbe().awaitAssert(WAIT, () -> {
       for (CircuitNet.Node node : joined.net().nodes) {
-        assertTrue(CircuitActorsTest.view(node).circuits().isEmpty(), "circuit left at " + node.id().shortHex());
-        assertTrue(CircuitActorsTest.view(node).relays().isEmpty(), "hop left at " + node.id().shortHex());
+        assertTrue(nodeView(node).circuits().isEmpty(), "circuit left at " + node.id().shortHex());
+        assertTrue(nodeView(node).relays().isEmpty(), "hop left at " + node.id().shortHex());
       }
       return null;
     });
@@ -168,7 +174,7 @@ class HiddenCircuitsTest {
     CircuitControl.ControlClosed closed = control.expectMessageClass(CircuitControl.ControlClosed.class, WAIT);
     assertTrue(closed.reason().contains("INTRO_ESTABLISHED"), closed.reason());
     testKit.createTestProbe().awaitAssert(WAIT, () -> {
-      assertTrue(CircuitActorsTest.view(net.node(1)).relays().isEmpty(), "DESTROY went forward");
+      assertTrue(nodeView(net.node(1)).relays().isEmpty(), "DESTROY went forward");
       return null;
     });
   }

@@ -35,8 +35,8 @@ final class JoinedSim {
 
   /** Both ends add the end-to-end layer of the same keys. */
   JoinedSim joined() {
-    downloader.joinEndToEnd(EndToEndLayer.Role.DOWNLOADER, HopKeys.fromBytes(endToEnd));
-    seeder.joinEndToEnd(EndToEndLayer.Role.SEEDER, HopKeys.fromBytes(endToEnd));
+    downloader.joinEndToEnd(EndToEndLayer.Role.DOWNLOADER, HopKeys.fromBytes(endToEnd), true);
+    seeder.joinEndToEnd(EndToEndLayer.Role.SEEDER, HopKeys.fromBytes(endToEnd), true);
     return this;
   }
 
