@@ -1,6 +1,5 @@
 package io.shroud.circuit;
 
-import io.shroud.crypto.CircuitHandshakeClient;
 import io.shroud.crypto.HandshakeException;
 import io.shroud.crypto.HopKeys;
 import io.shroud.identity.NodeId;
@@ -15,10 +14,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -32,7 +29,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * with the first hop and EXTEND through the circuit for each later hop, retries on a fresh path
  * when an attempt fails or times out, then carries streams through its {@link StreamMuxActor}.
  * On DESTROY, a lost first link or an unrecognizable cell it closes and ends every stream.
- * Protocol §6.8–§6.11; design.md §8.
+ * Control cells (hidden seeding, §11.4) go to and come from the last hop ({@link SendControl},
+ * {@link WatchControl}); a circuit joined at a rendezvous point gets an end-to-end layer
+ * ({@link AddEndToEndHop} at the downloader, {@link ServeEndToEnd} at the seeder, §11.8). Its
+ * relay cells are sealed and routed by {@link OriginCells}. Protocol §6.8–§6.11; design.md §8.
  */
 public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   public sealed interface Command {}
@@ -41,6 +41,18 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   public record OpenStream(String service, ActorRef<Streams.StreamEvent> user) implements Command {}
 
   public record GetView(ActorRef<CircuitView> replyTo) implements Command {}
+
+  /** Sends a control cell to the last hop, if {@link CircuitControl} allows; {@code data} is handed over. */
+  public record SendControl(RelayCommand command, byte[] data) implements Command {}
+
+  /** {@code watcher} gets the {@link CircuitControl} events (replaces an earlier one). */
+  public record WatchControl(ActorRef<CircuitControl.ControlEvent> watcher) implements Command {}
+
+  /** Downloader: {@code keys} become a virtual hop beyond the last one, for streams ({@link CircuitControl}). */
+  public record AddEndToEndHop(HopKeys keys) implements Command {}
+
+  /** Seeder: this node serves the far end as the virtual hop of {@code keys}, BEGINs to {@code services}. */
+  public record ServeEndToEnd(HopKeys keys, ActorRef<Streams.ServiceRequest> services) implements Command {}
 
   /** Closes the circuit (DESTROY forward). */
   public enum Close implements Command { INSTANCE }
@@ -56,6 +68,8 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
 
   private record MuxOut(StreamMuxActor.Output output) implements Command {}
 
+  private record ServedOut(StreamMuxActor.Output output) implements Command {}
+
   private record BuildTimeout(int attempt) implements Command {}
 
   private enum Tick implements Command { INSTANCE }
@@ -67,42 +81,34 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
 
   private enum State { BUILDING, READY, CLOSED }
 
-  private final NodeId self;
   private final CircuitSettings settings;
-  private final Plan plan;
   private final ActorRef<Links.Command> links;
   private final OpenLinks openLinks;
   private final ActorRef<CircuitsActor.Command> parent;
   private final ActorRef<CircuitsActor.BuildResult> replyTo;
   private final Clock clock;
-  private final SecureRandom random;
   private final TimerScheduler<Command> timers;
   private final ActorRef<StreamMuxActor.Command> mux;
   private final Instant created;
   private final NodeMetrics metrics;
+  private final CircuitCounters counters;
   /** When the circuit was asked for (monotonic), for the build-time histogram. */
   private final long createdNanos = System.nanoTime();
-  /** The cause of the last failed attempt: what a build that gives up is counted as. */
-  private CircuitFailure failure = CircuitFailure.CLOSED;
-  private final Set<NodeId> avoid = new HashSet<>();
   private State state = State.BUILDING;
-  private int attempt;
-  private List<RelayInfo> path = List.of();
+  /** The attempts, and the current one's path, handshake and layers. */
+  private final CircuitBuild build;
   private NodeId firstHop;
   private int circuitId;
-  private OnionLayers layers = new OnionLayers();
-  private CircuitHandshakeClient handshake;
+  /** The current attempt's {@link CircuitBuild#cells()}. */
+  private OriginCells layers = new OriginCells();
   private Instant attemptStarted;
   private Instant lastActivity;
-  private long cellsOut;
-  private long cellsIn;
-  private long bytesOut;
-  private long bytesIn;
-  private long dataOut;
-  private long sendmesIn;
-  private int peakInFlight;
-  /** Stream cells decrypted from the batch being handled, for the mux. */
+  /** Stream cells decrypted from the batch being handled, for the mux and the served mux. */
   private final List<RelayCell> toStreams = new ArrayList<>();
+  private final List<RelayCell> toServed = new ArrayList<>();
+  /** The seeder's streams served to the far end (§11.8), once it serves one. */
+  private ActorRef<StreamMuxActor.Command> served;
+  private ActorRef<CircuitControl.ControlEvent> watcher;
   private boolean replied;
 
   public static Behavior<Command> create(NodeId self, CircuitSettings settings, Plan plan,
@@ -117,19 +123,19 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
       ActorRef<CircuitsActor.Command> parent, ActorRef<CircuitsActor.BuildResult> replyTo, Clock clock,
       SecureRandom random) {
     super(ctx);
-    this.self = self;
     this.settings = settings;
-    this.plan = plan;
+    this.build = new CircuitBuild(plan.directory(), plan.guards(), plan.destination().orElse(null), plan.hops(), self,
+        settings.buildRetries(), random);
     this.links = links;
     this.openLinks = openLinks;
     this.parent = parent;
     this.replyTo = replyTo;
     this.clock = clock;
-    this.random = random;
     this.timers = timers;
     this.created = clock.instant();
     this.lastActivity = created;
     this.metrics = Metrics.get(ctx.getSystem());
+    this.counters = new CircuitCounters(settings.sendmeIncrement());
     this.mux = ctx.spawn(StreamMuxActor.origin(settings, ctx.messageAdapter(StreamMuxActor.Output.class, MuxOut::new)),
         "streams");
     ctx.watchWith(mux, MuxStopped.INSTANCE);
@@ -142,15 +148,24 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     return newReceiveBuilder()
         .onMessage(OpenStream.class, this::onOpenStream)
         .onMessage(GetView.class, this::onGetView)
+        .onMessage(SendControl.class, this::onSendControl)
+        .onMessage(WatchControl.class, watch -> {
+          watcher = watch.watcher();
+          return this;
+        })
+        .onMessage(AddEndToEndHop.class, add -> joinEndToEnd(EndToEndLayer.Role.DOWNLOADER, add.keys(), null))
+        .onMessage(ServeEndToEnd.class, serve -> joinEndToEnd(EndToEndLayer.Role.SEEDER, serve.keys(),
+            serve.services()))
         .onMessageEquals(Close.INSTANCE, () -> {
-          failure = CircuitFailure.CLOSED;
+          build.failure(CircuitFailure.CLOSED);
           return close("closed by the user", DestroyReason.FINISHED);
         })
         .onMessage(FirstHopOpened.class, this::onFirstHopOpened)
         .onMessage(CellsIn.class, this::onCells)
         .onMessage(LinkLost.class, l -> failOrClose("link to the first hop lost", l.peer(), false,
             CircuitFailure.LINK_LOST))
-        .onMessage(MuxOut.class, this::onMuxOut)
+        .onMessage(MuxOut.class, out -> onMuxOut(out.output(), false))
+        .onMessage(ServedOut.class, out -> onMuxOut(out.output(), true))
         .onMessage(BuildTimeout.class, this::onBuildTimeout)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessageEquals(MuxStopped.INSTANCE, Behaviors::stopped)
@@ -158,32 +173,23 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   }
 
   private void startAttempt() {
-    layers = new OnionLayers();
     circuitId = 0;
     attemptStarted = clock.instant();
-    Set<NodeId> exclude = new HashSet<>(avoid);
-    exclude.add(self);
     try {
-      path = new PathSelector(random).select(plan.directory().relays(), plan.guards(),
-          plan.destination().orElse(null), plan.hops(), exclude, plan.directory().guardRule());
+      build.nextAttempt();
     } catch (PathSelectionException e) {
-      failure = CircuitFailure.NO_PATH;
+      build.failure(CircuitFailure.NO_PATH);
       fail("no path: " + e.getMessage());
       return;
     }
-    firstHop = path.get(0).id();
-    handshake = startHandshake(path.get(0));
-    parent.tell(new CircuitsActor.OpenFirstHop(firstHop, HandshakeFraming.createCellPayload(handshake.createMessage()),
-        attempt, getContext().getSelf()));
-    timers.startSingleTimer("build", new BuildTimeout(attempt), settings.buildTimeout());
-  }
-
-  private CircuitHandshakeClient startHandshake(RelayInfo hop) {
-    return CircuitHandshakeClient.start(hop.id().toBytes(), plan.directory().entry(hop.id()).orElseThrow().onionKey(), random);
+    layers = build.cells();
+    firstHop = build.firstHop();
+    parent.tell(new CircuitsActor.OpenFirstHop(firstHop, build.createPayload(), build.attempt(), getContext().getSelf()));
+    timers.startSingleTimer("build", new BuildTimeout(build.attempt()), settings.buildTimeout());
   }
 
   private Behavior<Command> onFirstHopOpened(FirstHopOpened opened) {
-    if (opened.attempt() != attempt || state != State.BUILDING) {
+    if (opened.attempt() != build.attempt() || state != State.BUILDING) {
       sendDestroy(opened.peer(), opened.circuitId(), DestroyReason.TIMEOUT);
       parent.tell(new CircuitsActor.Release(opened.peer(), opened.circuitId()));
     } else {
@@ -203,11 +209,15 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     return Behaviors.same();
   }
 
-  /** Hands the stream cells decrypted from one batch to the mux in one message. */
+  /** Hands the stream cells decrypted from one batch to the muxes, one message each. */
   private void flushStreams() {
     if (!toStreams.isEmpty()) {
       mux.tell(new StreamMuxActor.CellsIn(List.copyOf(toStreams)));
       toStreams.clear();
+    }
+    if (!toServed.isEmpty()) {
+      served.tell(new StreamMuxActor.CellsIn(List.copyOf(toServed)));
+      toServed.clear();
     }
   }
 
@@ -215,13 +225,12 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     lastActivity = clock.instant();
     try {
       switch (cell.command()) {
-        case CREATED -> onCreated(cell);
+        case CREATED -> hopAdded(build.created(cell.payload(), state == State.BUILDING));
         case RELAY -> onRelay(cell);
         case DESTROY -> {
           String reason = "destroyed by the network (" + DestroyReason.fromCode(cell.payload(0, 1)[0] & 0xFF) + ")";
           circuitId = 0; // the first hop already forgot it
-          return failOrClose(reason, layers.hopCount() < path.size() ? path.get(layers.hopCount()).id() : null, false,
-              CircuitFailure.DESTROYED);
+          return failOrClose(reason, build.pending(), false, CircuitFailure.DESTROYED);
         }
         default -> { }
       }
@@ -231,29 +240,12 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     return this;
   }
 
-  private void onCreated(Cell cell) throws CircuitProtocolException, HandshakeException {
-    if (state != State.BUILDING || layers.hopCount() != 0 || handshake == null) {
-      throw new CircuitProtocolException("unexpected CREATED");
-    }
-    addHop(handshake.finish(HandshakeFraming.parseCreatedCellPayload(cell.payload())));
-  }
-
-  private void addHop(HopKeys keys) {
-    layers.addHop(keys);
-    keys.destroy();
-    handshake = null;
-    if (layers.hopCount() == path.size()) {
-      becomeReady();
+  /** A hop was keyed: extend to the next one with {@code extend}, or (null) the circuit is ready. */
+  private void hopAdded(RelayCell extend) {
+    if (extend != null) {
+      sendRelay(layers.hopCount() - 1, extend);
       return;
     }
-    RelayInfo next = path.get(layers.hopCount());
-    handshake = startHandshake(next);
-    ExtendRequest extend = new ExtendRequest(next.id(), next.address(),
-        plan.directory().entry(next.id()).orElseThrow().port(), handshake.createMessage());
-    sendRelay(layers.hopCount() - 1, new RelayCell(RelayCommand.EXTEND, 0, extend.encode()));
-  }
-
-  private void becomeReady() {
     state = State.READY;
     timers.cancel("build");
     long millis = clock.millis() - attemptStarted.toEpochMilli();
@@ -261,56 +253,70 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   }
 
   private void onRelay(Cell cell) throws CircuitProtocolException, HandshakeException {
-    OnionLayers.Inbound in = layers.decrypt(cell.sharedPayload());
-    cellsIn++;
-    bytesIn += in.cell().length();
+    OriginCells.In in = layers.in(cell.sharedPayload(), state == State.READY);
     RelayCell relay = in.cell();
-    boolean fromLast = in.hop() == layers.hopCount() - 1;
-    switch (relay.command()) {
-      case EXTENDED -> {
-        if (state != State.BUILDING || !fromLast || handshake == null) {
-          throw new CircuitProtocolException("unexpected EXTENDED");
-        }
-        addHop(handshake.finish(HandshakeFraming.parseExtendedData(relay.data())));
-      }
-      case BEGIN, CONNECTED, DATA, END, SENDME -> {
-        if (state != State.READY || !fromLast) {
-          throw new CircuitProtocolException("stream cell " + relay.command() + " from hop " + in.hop());
-        }
-        if (relay.command() == RelayCommand.SENDME && relay.streamId() == 0) {
-          sendmesIn++;
-        }
-        toStreams.add(relay);
-      }
-      case DROP -> { }
-      default -> throw new CircuitProtocolException("unexpected " + relay.command() + " at the origin");
+    counters.received(relay);
+    switch (in.route()) {
+      case EXTENDED -> hopAdded(build.extended(relay.data(), state == State.BUILDING));
+      case STREAMS -> toStreams.add(relay);
+      case SERVED -> toServed.add(relay);
+      case CONTROL -> tellWatcher(new CircuitControl.ControlCell(relay.command(), relay.sharedData()));
+      case DISCARD -> { }
     }
   }
 
-  private Behavior<Command> onMuxOut(MuxOut out) {
+  /** Cells from the origin's streams ({@code fromServed} false) or the served ones, or a violation. */
+  private Behavior<Command> onMuxOut(StreamMuxActor.Output output, boolean fromServed) {
     if (state != State.READY) {
       return Behaviors.same();
     }
-    if (out.output() instanceof StreamMuxActor.SendCells send) {
+    if (output instanceof StreamMuxActor.SendCells send) {
       lastActivity = clock.instant();
-      List<Cell> cells = new ArrayList<>(send.cells().size());
-      for (RelayCell cell : send.cells()) {
-        if (cell.command() == RelayCommand.DATA) {
-          dataOut++;
-          peakInFlight = Math.max(peakInFlight, inFlight());
-        }
-        cells.add(relayCell(layers.hopCount() - 1, cell));
-      }
-      openLinks.send(firstHop, cells, links);
+      openLinks.send(firstHop, layers.streamCells(send.cells(), fromServed, circuitId, counters), links);
       return this;
     }
-    return close("stream protocol violated: " + ((StreamMuxActor.Violation) out.output()).reason(),
-        DestroyReason.PROTOCOL);
+    return close("stream protocol violated: " + ((StreamMuxActor.Violation) output).reason(), DestroyReason.PROTOCOL);
+  }
+
+  private Behavior<Command> onSendControl(SendControl send) {
+    String refusal = state != State.READY ? "circuit is " + state : layers.sendControl(send.command(), send.data());
+    if (refusal != null) {
+      tellWatcher(new CircuitControl.ControlRefused(send.command(), refusal));
+    } else {
+      lastActivity = clock.instant();
+      sendRelay(layers.hopCount() - 1, RelayCell.adopt(send.command(), 0, send.data()));
+    }
+    return Behaviors.same();
+  }
+
+  private void tellWatcher(CircuitControl.ControlEvent event) {
+    if (watcher != null) {
+      watcher.tell(event);
+    }
+  }
+
+  /** Adds the end-to-end layer of §11.8 in {@code role}; a seeder's streams go to {@code services}. */
+  private Behavior<Command> joinEndToEnd(EndToEndLayer.Role role, HopKeys keys,
+      ActorRef<Streams.ServiceRequest> services) {
+    String refusal = layers.joinEndToEnd(role, keys, state == State.READY);
+    if (refusal != null) {
+      build.failure(CircuitFailure.CLOSED);
+      return close("end-to-end layer refused: " + refusal, DestroyReason.FINISHED);
+    }
+    if (services != null) {
+      served = getContext().spawn(StreamMuxActor.destination(settings,
+          getContext().messageAdapter(StreamMuxActor.Output.class, ServedOut::new), services, clock,
+          QueuedCells.Gauge.NONE), "served-streams");
+      getContext().watchWith(served, MuxStopped.INSTANCE);
+    }
+    return Behaviors.same();
   }
 
   private Behavior<Command> onOpenStream(OpenStream open) {
     if (state != State.READY) {
       open.user().tell(new Streams.StreamEnded(0, "circuit is " + state));
+    } else if (layers.endToEnd() == EndToEndLayer.Role.SEEDER) {
+      open.user().tell(new Streams.StreamEnded(0, "circuit serves its far end"));
     } else if (clock.instant().isAfter(created.plus(settings.maxAge()))) {
       open.user().tell(new Streams.StreamEnded(0, "circuit too old for new streams"));
     } else {
@@ -321,11 +327,10 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   }
 
   private Behavior<Command> onBuildTimeout(BuildTimeout timeout) {
-    if (timeout.attempt() != attempt || state != State.BUILDING) {
+    if (timeout.attempt() != build.attempt() || state != State.BUILDING) {
       return Behaviors.same();
     }
-    NodeId silent = path.get(Math.min(layers.hopCount(), path.size() - 1)).id();
-    return failOrClose("build attempt timed out", silent, true, CircuitFailure.TIMEOUT);
+    return failOrClose("build attempt timed out", build.pending(), true, CircuitFailure.TIMEOUT);
   }
 
   private Behavior<Command> onTick() {
@@ -346,20 +351,15 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     if (state == State.READY) {
       return close(reason, destroy ? DestroyReason.PROTOCOL : null);
     }
-    failure = cause;
     timers.cancel("build");
     if (circuitId != 0) {
       sendDestroy(firstHop, circuitId, DestroyReason.TIMEOUT);
       parent.tell(new CircuitsActor.Release(firstHop, circuitId));
     }
-    if (culprit != null && !plan.destination().map(culprit::equals).orElse(false)) {
-      avoid.add(culprit);
-    }
-    if (attempt >= settings.buildRetries()) {
-      fail("build failed after " + (attempt + 1) + " attempts: " + reason);
+    if (!build.failed(culprit, cause)) {
+      fail("build failed after " + (build.attempt() + 1) + " attempts: " + reason);
       return Behaviors.same();
     }
-    attempt++;
     getContext().getLog().debug("circuit build attempt failed ({}), retrying", reason);
     startAttempt();
     return Behaviors.same();
@@ -377,7 +377,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
       if (result instanceof CircuitsActor.Built) {
         metrics.circuitBuilt(System.nanoTime() - createdNanos);
       } else {
-        metrics.circuitFailed(failure);
+        metrics.circuitFailed(build.failure());
       }
       replyTo.tell(result);
     }
@@ -395,6 +395,10 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     }
     flushStreams();
     mux.tell(new StreamMuxActor.Shutdown(reason));
+    if (served != null) {
+      served.tell(new StreamMuxActor.Shutdown(reason));
+    }
+    tellWatcher(new CircuitControl.ControlClosed(reason));
     return Behaviors.same();
   }
 
@@ -404,23 +408,16 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
 
   /** Encrypts {@code cell} for {@code hop} into a RELAY link cell of this circuit. */
   private Cell relayCell(int hop, RelayCell cell) {
-    byte[] body = layers.encrypt(hop, cell);
-    cellsOut++;
-    bytesOut += cell.length();
-    return Cell.adopt(circuitId, CellCommand.RELAY, body);
+    counters.sent(cell);
+    return Cell.adopt(circuitId, CellCommand.RELAY, layers.toHop(hop, cell));
   }
 
   private void sendDestroy(NodeId peer, int id, DestroyReason reason) {
     openLinks.send(peer, new Cell(id, CellCommand.DESTROY, new byte[] {(byte) reason.code()}), links);
   }
 
-  private int inFlight() {
-    return (int) (dataOut - sendmesIn * settings.sendmeIncrement());
-  }
-
   private Behavior<Command> onGetView(GetView get) {
-    get.replyTo().tell(new CircuitView(idHex(), pathHex(), clock.millis() - created.toEpochMilli(), state.name(),
-        cellsOut, cellsIn, bytesOut, bytesIn, inFlight(), peakInFlight));
+    get.replyTo().tell(counters.view(idHex(), pathHex(), clock.millis() - created.toEpochMilli(), state.name()));
     return Behaviors.same();
   }
 
@@ -429,6 +426,6 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
   }
 
   private List<String> pathHex() {
-    return path.stream().map(r -> r.id().toHex()).toList();
+    return build.path().stream().map(r -> r.id().toHex()).toList();
   }
 }

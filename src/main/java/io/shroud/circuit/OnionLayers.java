@@ -74,6 +74,19 @@ public final class OnionLayers {
    * destroyed.
    */
   public Inbound decrypt(byte[] body) throws CircuitProtocolException {
+    Inbound inbound = peel(body, null);
+    if (inbound == null) {
+      throw new CircuitProtocolException("backward relay cell recognized by no hop: tampered, replayed or out of order");
+    }
+    return inbound;
+  }
+
+  /**
+   * As {@link #decrypt}, but a body that no hop recognizes is not an error here: it returns null
+   * and, when {@code rest} is given, leaves in it the body with every hop's backward layer
+   * removed (a cell from beyond the last hop: the far end of a joined circuit, protocol §11.8).
+   */
+  public Inbound peel(byte[] body, byte[] rest) throws CircuitProtocolException {
     HopCrypto.checkSize(body);
     byte[] from = body;
     for (int i = 0; i < hops.size(); i++) {
@@ -85,7 +98,30 @@ public final class OnionLayers {
         return new Inbound(i, RelayCellFormat.decode(peeled));
       }
     }
-    throw new CircuitProtocolException("backward relay cell recognized by no hop: tampered, replayed or out of order");
+    if (rest != null) {
+      System.arraycopy(from, 0, rest, 0, RelayCellFormat.BODY_BYTES);
+    }
+    return null;
+  }
+
+  /**
+   * A new body: {@code inner} (a whole body sealed by someone beyond the last hop, protocol
+   * §11.8) with every hop's forward layer added, and no tag for any of them: each hop forwards
+   * it unrecognized.
+   */
+  public byte[] wrap(byte[] inner) throws CircuitProtocolException {
+    HopCrypto.checkSize(inner);
+    if (hops.isEmpty()) {
+      throw new IllegalStateException("no hops to wrap a cell in");
+    }
+    byte[] body = new byte[RelayCellFormat.BODY_BYTES];
+    byte[] from = inner;
+    for (int i = hops.size() - 1; i >= 0; i--) {
+      byte[] to = i % 2 == 0 ? body : layerA;
+      hops.get(i).forward.crypt(from, to);
+      from = to;
+    }
+    return body;
   }
 
   @Override
