@@ -257,10 +257,10 @@ public final class ClientDirectoryActor extends AbstractBehavior<ClientDirectory
     getContext().getLog().info("directory from relay {}: consensus valid after {}, {} relays, {} descriptors",
         from.shortHex(), directory.consensus().validAfter(), directory.consensus().relays().size(),
         directory.descriptors().size());
-    publish();
     if (first) {
-      onFirstDirectory.run();
+      onFirstDirectory.run(); // held already: ready before any subscriber hears of it
     }
+    publish();
     scheduleRefresh();
   }
 
@@ -294,8 +294,8 @@ public final class ClientDirectoryActor extends AbstractBehavior<ClientDirectory
       held = DirectoryBundle.decode(Files.readAllBytes(file)).verify(setup.network(), clock, SKEW);
       getContext().getLog().info("saved directory: consensus valid after {}, {} relays",
           held.consensus().validAfter(), held.consensus().relays().size());
-      publish();
       onFirstDirectory.run();
+      publish();
     } catch (IOException | AdmissionException e) {
       getContext().getLog().info("saved directory {} not used ({}); fetching one from a bootstrap relay", file,
           e.getMessage());
