@@ -1,6 +1,7 @@
 package io.shroud.circuit;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The contract of a circuit's control cells at the origin: the circuit-level hidden-seeding
@@ -37,6 +38,18 @@ public final class CircuitControl {
 
   /** A {@link CircuitActor.SendControl} that was not sent, and why; the circuit is unchanged. */
   public record ControlRefused(RelayCommand command, String reason) implements ControlEvent {}
+
+  /**
+   * The answer to {@link CircuitActor.GetLastHopBinding}: the {@code KH} of the circuit's last hop
+   * (32 bytes, §6.3.3; a seeder signs it in ESTABLISH_INTRO, §11.5), empty when the circuit is not
+   * ready. A copy, the receiver's to erase.
+   */
+  public record LastHopBinding(Optional<byte[]> kh) {
+    @Override
+    public String toString() {
+      return "LastHopBinding[" + (kh.isPresent() ? "redacted" : "none") + "]";
+    }
+  }
 
   /** The circuit closed (or was never built): no control cell follows. Always the last event. */
   public record ControlClosed(String reason) implements ControlEvent {}
