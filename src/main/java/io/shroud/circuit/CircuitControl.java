@@ -13,7 +13,9 @@ import java.util.Optional;
  *
  * <p>What an origin may send: ESTABLISH_INTRO (seeder → introduction point), INTRO_KEY and
  * INTRODUCE1 (downloader → introduction point), ESTABLISH_RENDEZVOUS (downloader → rendezvous
- * point), RENDEZVOUS1 (seeder → rendezvous point). What it may receive: the answers
+ * point), RENDEZVOUS1 (seeder → rendezvous point), and DROP, the keepalive of an intro circuit
+ * (§11.5; refused once the circuit is joined end to end, where the rendezvous point would take it
+ * for a violation). What it may receive: the answers
  * INTRO_ESTABLISHED, INTRODUCE2 (after INTRO_ESTABLISHED), INTRO_KEY, INTRODUCE_ACK,
  * RENDEZVOUS_ESTABLISHED and RENDEZVOUS2 (once, after RENDEZVOUS_ESTABLISHED).
  */

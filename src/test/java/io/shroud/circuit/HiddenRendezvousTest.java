@@ -152,6 +152,7 @@ class HiddenRendezvousTest {
   void aDownloaderReachesAHiddenSeederThroughRealIntroductionAndRendezvousPoints() throws Exception {
     CircuitNet net = net(26);
     IntroPoint intro = establishIntro(net, 3);
+    intro.circuit().send(RelayCommand.DROP, new byte[0]); // the keepalive of an intro circuit is no violation
     byte[] cookie = cookie();
     Circuit rendezvous = establishRendezvous(net, 3, cookie);
 
@@ -175,6 +176,9 @@ class HiddenRendezvousTest {
     EchoResult result = echo(rendezvous, 300_000, 1);
     assertTrue(result.ok(), result::toString);
     assertEquals(300_000, result.bytes());
+    rendezvous.send(RelayCommand.DROP, new byte[0]);
+    CircuitControl.ControlEvent refused = rendezvous.control().receiveMessage(WAIT);
+    assertInstanceOf(CircuitControl.ControlRefused.class, refused, "the RP would destroy a DROP on a joined circuit");
     assertTrue(echo(rendezvous, 5_000, 2).ok(), "a second stream on the joined circuits");
     served.control().expectNoMessage(Duration.ofMillis(100));
     assertEquals("READY", state(intro.circuit().ref()), "the intro circuit stays up");
