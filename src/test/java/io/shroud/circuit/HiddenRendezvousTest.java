@@ -29,6 +29,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Hidden seeding end to end in one JVM (protocol §11.4–§11.8) with real relays only: real
@@ -184,19 +186,20 @@ class HiddenRendezvousTest {
     assertEquals("READY", state(intro.circuit().ref()), "the intro circuit stays up");
   }
 
-  @Test
-  void twoHopsASideAlsoJoin() throws Exception {
-    CircuitNet net = net(27);
-    IntroPoint intro = establishIntro(net, 2);
+  @ParameterizedTest(name = "{0}+{1} hops")
+  @CsvSource({"2, 2", "1, 1", "1, 3", "3, 1"})
+  void otherHopCountsJoinToo(int downloaderHops, int seederHops) throws Exception {
+    CircuitNet net = net(27L + downloaderHops * 10L + seederHops);
+    IntroPoint intro = establishIntro(net, seederHops);
     byte[] cookie = cookie();
-    Circuit rendezvous = establishRendezvous(net, 2, cookie);
-    Circuit introducing = circuit(net, DOWNLOADER, net.node(IP).id(), 2);
+    Circuit rendezvous = establishRendezvous(net, downloaderHops, cookie);
+    Circuit introducing = circuit(net, DOWNLOADER, net.node(IP).id(), downloaderHops);
     E2eHandshake.Client client = E2eHandshake.start(intro.keys().authKey(), intro.keys().b(),
         introKey(introducing, intro.keys()), new Introduction(net.node(RP).id().toBytes(), cookie, new byte[16], 0),
         random);
     assertEquals(HiddenCells.IntroduceAck.FORWARDED, introduce(introducing, client.introduce1()));
     rendezvous(net, E2eHandshake.open(intro.circuit().expect(RelayCommand.INTRODUCE2), intro.keys(), intro.replay()),
-        2);
+        seederHops);
     rendezvous.ref().tell(new CircuitActor.AddEndToEndHop(client.finish(rendezvous.expect(RelayCommand.RENDEZVOUS2))));
     assertTrue(echo(rendezvous, 50_000, 3).ok());
   }
