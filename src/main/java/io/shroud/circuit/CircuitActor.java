@@ -30,7 +30,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * when an attempt fails or times out, then carries streams through its {@link StreamMuxActor}.
  * On DESTROY, a lost first link or an unrecognizable cell it closes and ends every stream.
  * Control cells (hidden seeding, §11.4) go to and come from the last hop ({@link SendControl},
- * {@link WatchControl}); a circuit joined at a rendezvous point gets an end-to-end layer
+ * {@link WatchControl}; {@link GetLastHopBinding} gives the last hop's {@code KH} for
+ * ESTABLISH_INTRO); a circuit joined at a rendezvous point gets an end-to-end layer
  * ({@link AddEndToEndHop} at the downloader, {@link ServeEndToEnd} at the seeder, §11.8). Its
  * relay cells are sealed and routed by {@link OriginCells}. Protocol §6.8–§6.11; design.md §8.
  */
@@ -47,6 +48,9 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
 
   /** {@code watcher} gets the {@link CircuitControl} events (replaces an earlier one). */
   public record WatchControl(ActorRef<CircuitControl.ControlEvent> watcher) implements Command {}
+
+  /** Asks for the last hop's {@code KH} (ESTABLISH_INTRO is signed over it, §11.5). */
+  public record GetLastHopBinding(ActorRef<CircuitControl.LastHopBinding> replyTo) implements Command {}
 
   /** Downloader: {@code keys} become a virtual hop beyond the last one, for streams ({@link CircuitControl}). */
   public record AddEndToEndHop(HopKeys keys) implements Command {}
@@ -151,6 +155,11 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
         .onMessage(SendControl.class, this::onSendControl)
         .onMessage(WatchControl.class, watch -> {
           watcher = watch.watcher();
+          return this;
+        })
+        .onMessage(GetLastHopBinding.class, get -> {
+          get.replyTo().tell(new CircuitControl.LastHopBinding(
+              Optional.ofNullable(state == State.READY ? build.lastHopBinding() : null)));
           return this;
         })
         .onMessage(AddEndToEndHop.class, add -> joinEndToEnd(EndToEndLayer.Role.DOWNLOADER, add.keys(), null))
@@ -389,6 +398,7 @@ public final class CircuitActor extends AbstractBehavior<CircuitActor.Command> {
     }
     reply(new CircuitsActor.Failed(reason));
     state = State.CLOSED;
+    build.erase();
     timers.cancelAll();
     if (destroy != null && circuitId != 0) {
       sendDestroy(firstHop, circuitId, destroy);

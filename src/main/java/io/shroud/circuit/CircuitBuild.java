@@ -4,8 +4,10 @@ import io.shroud.crypto.CircuitHandshakeClient;
 import io.shroud.crypto.HandshakeException;
 import io.shroud.crypto.HopKeys;
 import io.shroud.identity.NodeId;
-import java.security.SecureRandom;
 import io.shroud.metrics.NodeMetrics.CircuitFailure;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -15,8 +17,9 @@ import java.util.Set;
  * avoids the relays blamed for earlier failures (never the destination), and for the current
  * attempt its path, the handshake with the hop being added and the {@link OriginCells} keyed hop
  * by hop. The origin sends {@link #createPayload()} to the first hop, then for each CREATED or
- * EXTENDED gets the EXTEND for the next hop, until the path is complete. Pure; the circuit's
- * actor owns it.
+ * EXTENDED gets the EXTEND for the next hop, until the path is complete. Each keyed hop's
+ * {@code KH} (§6.3.3, the binding a seeder signs in ESTABLISH_INTRO, §11.5) is kept until the
+ * attempt ends or {@link #erase()}. Pure; the circuit's actor owns it.
  */
 final class CircuitBuild {
   private final RelayDirectory directory;
@@ -33,6 +36,8 @@ final class CircuitBuild {
   private List<RelayInfo> path = List.of();
   private OriginCells cells = new OriginCells();
   private CircuitHandshakeClient handshake;
+  /** The current attempt's {@code KH} of each keyed hop, in path order. */
+  private final List<byte[]> bindings = new ArrayList<>();
 
   /** {@code destination} may be null (any); {@code retries}: attempts after the first. */
   CircuitBuild(RelayDirectory directory, List<NodeId> guards, NodeId destination, int hops, NodeId self, int retries,
@@ -51,6 +56,7 @@ final class CircuitBuild {
     attempt++;
     cells = new OriginCells();
     handshake = null;
+    erase();
     Set<NodeId> exclude = new HashSet<>(avoid);
     exclude.add(self);
     path = List.copyOf(new PathSelector(random).select(directory.relays(), guards, destination, hops, exclude,
@@ -108,7 +114,7 @@ final class CircuitBuild {
     if (!building || cells.hopCount() != 0 || handshake == null) {
       throw new CircuitProtocolException("unexpected CREATED");
     }
-    return keyed(handshake.finish(HandshakeFraming.parseCreatedCellPayload(payload)));
+    return keyed(handshake.finishWithBinding(HandshakeFraming.parseCreatedCellPayload(payload)));
   }
 
   /** A later hop's EXTENDED data, as {@link #created}. */
@@ -116,7 +122,7 @@ final class CircuitBuild {
     if (!building || handshake == null || cells.hopCount() == 0) {
       throw new CircuitProtocolException("unexpected EXTENDED");
     }
-    return keyed(handshake.finish(HandshakeFraming.parseExtendedData(data)));
+    return keyed(handshake.finishWithBinding(HandshakeFraming.parseExtendedData(data)));
   }
 
   boolean complete() {
@@ -128,9 +134,22 @@ final class CircuitBuild {
     return complete() ? null : path.get(cells.hopCount()).id();
   }
 
-  private RelayCell keyed(HopKeys keys) {
+  /** A copy of the last hop's {@code KH} once the path is complete, else null. */
+  byte[] lastHopBinding() {
+    return complete() && !bindings.isEmpty() ? bindings.get(bindings.size() - 1).clone() : null;
+  }
+
+  /** Overwrites and forgets every kept {@code KH}. */
+  void erase() {
+    bindings.forEach(kh -> Arrays.fill(kh, (byte) 0));
+    bindings.clear();
+  }
+
+  private RelayCell keyed(CircuitHandshakeClient.Finished finished) {
+    HopKeys keys = finished.keys();
     cells.addHop(keys);
     keys.destroy();
+    bindings.add(finished.kh());
     handshake = null;
     if (complete()) {
       return null;

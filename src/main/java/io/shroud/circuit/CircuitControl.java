@@ -1,6 +1,7 @@
 package io.shroud.circuit;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The contract of a circuit's control cells at the origin: the circuit-level hidden-seeding
@@ -12,7 +13,9 @@ import java.util.Objects;
  *
  * <p>What an origin may send: ESTABLISH_INTRO (seeder → introduction point), INTRO_KEY and
  * INTRODUCE1 (downloader → introduction point), ESTABLISH_RENDEZVOUS (downloader → rendezvous
- * point), RENDEZVOUS1 (seeder → rendezvous point). What it may receive: the answers
+ * point), RENDEZVOUS1 (seeder → rendezvous point), and DROP, the keepalive of an intro circuit
+ * (§11.5; refused once the circuit is joined end to end, where the rendezvous point would take it
+ * for a violation). What it may receive: the answers
  * INTRO_ESTABLISHED, INTRODUCE2 (after INTRO_ESTABLISHED), INTRO_KEY, INTRODUCE_ACK,
  * RENDEZVOUS_ESTABLISHED and RENDEZVOUS2 (once, after RENDEZVOUS_ESTABLISHED).
  */
@@ -37,6 +40,18 @@ public final class CircuitControl {
 
   /** A {@link CircuitActor.SendControl} that was not sent, and why; the circuit is unchanged. */
   public record ControlRefused(RelayCommand command, String reason) implements ControlEvent {}
+
+  /**
+   * The answer to {@link CircuitActor.GetLastHopBinding}: the {@code KH} of the circuit's last hop
+   * (32 bytes, §6.3.3; a seeder signs it in ESTABLISH_INTRO, §11.5), empty when the circuit is not
+   * ready. A copy, the receiver's to erase.
+   */
+  public record LastHopBinding(Optional<byte[]> kh) {
+    @Override
+    public String toString() {
+      return "LastHopBinding[" + (kh.isPresent() ? "redacted" : "none") + "]";
+    }
+  }
 
   /** The circuit closed (or was never built): no control cell follows. Always the last event. */
   public record ControlClosed(String reason) implements ControlEvent {}

@@ -14,7 +14,9 @@ import java.util.Map;
  * which it accepts back from the circuit's last hop, in what order and of what size
  * ({@link CircuitControl}). An answer that nothing asked for, a command sent the wrong way, a
  * second INTRO_ESTABLISHED, RENDEZVOUS_ESTABLISHED or RENDEZVOUS2, or data of the wrong size is a
- * protocol violation: the circuit is destroyed. Pure; the circuit's actor owns it.
+ * protocol violation: the circuit is destroyed. DROP (to the last hop, any number, empty or
+ * padding) is the keepalive of a circuit that waits, a seeder's intro circuit above all (§11.5).
+ * Pure; the circuit's actor owns it.
  */
 final class ControlRules {
   /** ESTABLISH_INTRO (§11.5): auth key ‖ EK_s ‖ Ed25519 signature, 1280 bytes. */
@@ -41,6 +43,8 @@ final class ControlRules {
       case INTRO_KEY -> size(data, HiddenCells.AUTH_KEY_BYTES);
       case INTRODUCE1 -> size(data, Introduce1.BYTES);
       case RENDEZVOUS1 -> either(once(command), size(data, E2eHandshake.RENDEZVOUS1_BYTES));
+      case DROP -> data.length <= RelayCellFormat.MAX_DATA ? null : "DROP data is at most " + RelayCellFormat.MAX_DATA
+          + " bytes";
       default -> command + " is not a control command an origin sends";
     };
     if (refusal != null) {

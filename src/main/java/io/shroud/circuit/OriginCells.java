@@ -114,6 +114,9 @@ final class OriginCells {
 
   /** Null when the control cell may go to the last hop now (it is then counted), else why not. */
   String sendControl(RelayCommand command, byte[] data) {
+    if (command == RelayCommand.DROP && endToEnd != null) {
+      return "DROP to the rendezvous point of a joined circuit is a violation there";
+    }
     return control.send(command, data);
   }
 

@@ -25,7 +25,7 @@ class ControlRulesTest {
   @Test
   void anOriginSendsOnlyTheRequestsOfSection11Point4() {
     Set<RelayCommand> sendable = EnumSet.of(RelayCommand.ESTABLISH_INTRO, RelayCommand.INTRO_KEY,
-        RelayCommand.INTRODUCE1, RelayCommand.ESTABLISH_RENDEZVOUS, RelayCommand.RENDEZVOUS1);
+        RelayCommand.INTRODUCE1, RelayCommand.ESTABLISH_RENDEZVOUS, RelayCommand.RENDEZVOUS1, RelayCommand.DROP);
     for (RelayCommand command : RelayCommand.values()) {
       if (!sendable.contains(command)) {
         String refusal = new ControlRules().send(command, EMPTY);
@@ -40,6 +40,18 @@ class ControlRulesTest {
     assertNull(rules.send(RelayCommand.INTRODUCE1, INTRODUCE));
     assertNull(rules.send(RelayCommand.ESTABLISH_RENDEZVOUS, COOKIE));
     assertNull(rules.send(RelayCommand.RENDEZVOUS1, RENDEZVOUS1));
+  }
+
+  @Test
+  void dropKeepsAWaitingCircuitAliveAnyNumberOfTimes() {
+    ControlRules rules = new ControlRules();
+    assertNull(rules.send(RelayCommand.ESTABLISH_INTRO, ESTABLISH_INTRO));
+    for (int i = 0; i < 3; i++) {
+      assertNull(rules.send(RelayCommand.DROP, EMPTY));
+    }
+    assertNull(rules.send(RelayCommand.DROP, new byte[RelayCellFormat.MAX_DATA]));
+    assertNotNull(rules.send(RelayCommand.DROP, new byte[RelayCellFormat.MAX_DATA + 1]), "would not fit a cell");
+    assertNotNull(rules.send(RelayCommand.ESTABLISH_INTRO, ESTABLISH_INTRO), "DROP reset nothing");
   }
 
   @Test
