@@ -2,6 +2,7 @@ package io.shroud.lookup;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -101,6 +102,9 @@ class DhtOverCircuitFuzzTest {
     byte[] store = Files.readAllBytes(SEEDS.resolve("0-request-store"));
     assertTrue(((DhtOverCircuit.Store) DhtOverCircuit.parseRequest(Arrays.copyOfRange(store, 1, store.length))
         .orElseThrow()).record().signatureValid());
+    byte[] oversize = Files.readAllBytes(SEEDS.resolve("0-request-store-oversize"));
+    assertThrows(CircuitProtocolException.class,
+        () -> DhtOverCircuit.parseRequest(Arrays.copyOfRange(oversize, 1, oversize.length)), "value length 1025");
     byte[] stored = Files.readAllBytes(SEEDS.resolve("2-store-response"));
     assertEquals(new DhtOverCircuit.Stored(5, 6), DhtOverCircuit.parseStoreResponse(
         Arrays.copyOfRange(stored, 1, stored.length)).orElseThrow());
@@ -131,8 +135,8 @@ class DhtOverCircuitFuzzTest {
     write("0-request-store-half", 0, Arrays.copyOf(store, store.length / 2));
     write("0-request-store-trailing", 0, Arrays.copyOf(store, store.length + 1));
     byte[] oversize = Arrays.copyOf(store, 86);
-    oversize[84] = 0x04;
-    oversize[85] = 0x01;
+    oversize[82] = 0x04;
+    oversize[83] = 0x01;
     write("0-request-store-oversize", 0, oversize);
     write("0-request-store-empty-value", 0,
         DhtOverCircuit.storeRequest(SignedRecord.sign(throwaway, NodeId.of(key), 8, expiry, new byte[0])));
