@@ -50,6 +50,13 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
       implements Command {}
 
   /**
+   * Publishes a record signed by another key (the {@code dht} circuit service's STORE): checked
+   * (§5.4), stored on the k closest nodes as {@link PutRecord} does, never re-signed nor
+   * republished here; a refused record gets 0 of 0 and the reason in {@code error}.
+   */
+  public record PublishSigned(SignedRecord record, ActorRef<PutRecordResult> replyTo) implements Command {}
+
+  /**
    * Finds a record: from this node's own store when it holds one (0 rounds), otherwise with an
    * iterative FIND_VALUE lookup from this node.
    */
@@ -182,6 +189,10 @@ public final class DhtActor extends AbstractBehavior<DhtActor.Command> {
         .onMessage(DirectoryUpdated.class, this::onDirectoryUpdated)
         .onMessage(GetBuckets.class, this::onGetBuckets)
         .onMessage(PutRecord.class, this::onPutRecord)
+        .onMessage(PublishSigned.class, m -> {
+          records.tell(new RecordsActor.PublishSigned(m.record(), m.replyTo()));
+          return this;
+        })
         .onMessage(GetRecord.class, this::onGetRecord)
         .onMessage(LocalRecordsChecked.class, this::onLocalRecordsChecked)
         .onMessage(Lookup.class, this::onLookup)

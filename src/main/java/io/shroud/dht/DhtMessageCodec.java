@@ -83,6 +83,30 @@ public final class DhtMessageCodec {
     return b.array();
   }
 
+  /**
+   * One record alone, in its §5.2 layout ({@link #RECORD_OVERHEAD_BYTES} + value length bytes),
+   * as a STORE carries it; for the {@code dht} circuit service's kind 2 request.
+   */
+  public static byte[] encodeRecord(SignedRecord record) {
+    checkRecord(record);
+    ByteBuffer b = ByteBuffer.allocate(RECORD_OVERHEAD_BYTES + record.valueLength());
+    putRecord(b, record);
+    return b.array();
+  }
+
+  /** Decodes exactly one record (§5.2), with the checks of {@link #decode}; no trailing bytes. */
+  public static SignedRecord decodeRecord(byte[] bytes) throws DhtProtocolException {
+    if (bytes.length > MAX_RECORD_BYTES) {
+      throw new DhtProtocolException("record is too large: " + bytes.length + " bytes, limit " + MAX_RECORD_BYTES);
+    }
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    SignedRecord record = readRecord(b);
+    if (b.hasRemaining()) {
+      throw new DhtProtocolException("record has " + b.remaining() + " trailing bytes");
+    }
+    return record;
+  }
+
   /** Decodes one whole message; anything malformed is a {@link DhtProtocolException}. */
   public static DhtMessage decode(byte[] bytes) throws DhtProtocolException {
     if (bytes.length > MAX_MESSAGE_BYTES) {

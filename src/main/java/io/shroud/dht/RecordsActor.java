@@ -33,6 +33,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *       store on the k closest of them and this node, reply how many accepted. Published
  *       records are re-signed (seq + 1, same ttl from now) and published again when the
  *       republish fraction of their lifetime has passed.</li>
+ *   <li><b>PublishSigned</b>: a record signed by another key, checked as a STORE is, then
+ *       published the same way but not re-signed and not republished by this node.</li>
  * </ul>
  */
 public final class RecordsActor extends AbstractBehavior<RecordsActor.Command> {
@@ -50,6 +52,13 @@ public final class RecordsActor extends AbstractBehavior<RecordsActor.Command> {
   /** Publish a record signed by this node; replies when every STORE was answered or timed out. */
   record Publish(byte[] key, byte[] value, Duration ttl, ActorRef<PutRecordResult> replyTo)
       implements Command {}
+
+  /**
+   * Publish a record signed by someone else (the {@code dht} circuit service's STORE, §11.3):
+   * checked as a STORE is (§5.4), then published as {@link Publish} does, but neither re-signed
+   * nor republished (its publisher republishes). A refused record gets 0 of 0 and the reason.
+   */
+  record PublishSigned(SignedRecord record, ActorRef<PutRecordResult> replyTo) implements Command {}
 
   /** Replies with the live records held under {@code key}. */
   record GetStored(NodeId key, ActorRef<StoredRecords> replyTo) implements Command {}
@@ -118,6 +127,7 @@ public final class RecordsActor extends AbstractBehavior<RecordsActor.Command> {
         .onMessage(HandleStore.class, this::onHandleStore)
         .onMessage(HandleFindValue.class, this::onHandleFindValue)
         .onMessage(Publish.class, this::onPublish)
+        .onMessage(PublishSigned.class, this::onPublishSigned)
         .onMessage(GetStored.class, this::onGetStored)
         .onMessage(ClosestFound.class, this::onClosestFound)
         .onMessage(StoreAnswered.class, this::onStoreAnswered)
@@ -161,6 +171,19 @@ public final class RecordsActor extends AbstractBehavior<RecordsActor.Command> {
     NodeId key = NodeId.of(msg.key());
     ttls.put(key, msg.ttl());
     publish(sign(key, msg.value(), msg.ttl()), msg.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onPublishSigned(PublishSigned msg) {
+    SignedRecord record = msg.record();
+    Optional<RecordRejection> refusal = verifier.check(record);
+    if (refusal.isPresent()) {
+      getContext().getLog().debug("refused to publish {}: {}", record, refusal.get());
+      msg.replyTo().tell(new PutRecordResult(record.key().toHex(), record.seq(), 0, 0,
+          "record refused: " + refusal.get()));
+      return this;
+    }
+    publish(record, msg.replyTo());
     return this;
   }
 

@@ -2,6 +2,7 @@ package io.shroud.lookup;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -21,22 +22,30 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Fuzzes the {@code dht} circuit service's messages, which come out of a circuit stream from
- * whoever is at its other end. The first input byte picks the side:
+ * whoever is at its other end. The first input byte (mod 3) picks the side:
  *
  * <ul>
- *   <li>0: the last hop parses a request ({@link DhtOverCircuit#parseRequest}); an accepted one is
- *       exactly {@link DhtOverCircuit#request} of its key;
- *   <li>1: the origin parses the response as it accumulates ({@link DhtOverCircuit#parseResponse}
- *       on every prefix, as {@code DhtLookupClientActor} does chunk by chunk): no prefix of a
- *       response that is accepted whole may be refused, and nothing after it may be accepted.
+ *   <li>0: the last hop parses a request, FIND_VALUE or STORE ({@link DhtOverCircuit#parseRequest});
+ *       an accepted one is exactly {@link DhtOverCircuit#request} of its key or
+ *       {@link DhtOverCircuit#storeRequest} of its record;
+ *   <li>1: the origin parses a FIND_VALUE response ({@link DhtOverCircuit#parseResponse});
+ *   <li>2: the origin parses a STORE response ({@link DhtOverCircuit#parseStoreResponse}), which
+ *       is exactly {@link DhtOverCircuit#storeResponse} of its counts.
  * </ul>
  *
- * Only {@link CircuitProtocolException} may escape. Seeds:
+ * Every parser reads the bytes as they accumulate (on every prefix, as the actors do chunk by
+ * chunk): no prefix of a message that is accepted whole may be refused or already be whole, and
+ * a byte after it must be refused. Only {@link CircuitProtocolException} may escape. Seeds:
  * {@code src/test/resources/io/shroud/lookup/DhtOverCircuitFuzzTestInputs/requestAndResponse/}.
  */
 class DhtOverCircuitFuzzTest {
   private static final Path SEEDS =
       Path.of("src/test/resources/io/shroud/lookup/DhtOverCircuitFuzzTestInputs/requestAndResponse");
+
+  /** One of the three parsers; empty while more bytes are needed. */
+  private interface Parser {
+    Optional<?> parse(byte[] bytes) throws CircuitProtocolException;
+  }
 
   @FuzzTest(maxDuration = "2s")
   void requestAndResponse(byte[] input) {
@@ -44,36 +53,38 @@ class DhtOverCircuitFuzzTest {
       return;
     }
     byte[] message = Arrays.copyOfRange(input, 1, input.length);
-    if ((input[0] & 1) == 0) {
-      try {
-        byte[] key = DhtOverCircuit.parseRequest(message);
-        assertArrayEquals(message, DhtOverCircuit.request(key));
-      } catch (CircuitProtocolException expected) {
-        // refused
-      }
-      return;
-    }
-    Optional<List<SignedRecord>> whole;
+    int side = (input[0] & 0xff) % 3;
+    Parser parser = side == 0 ? DhtOverCircuit::parseRequest
+        : side == 1 ? DhtOverCircuit::parseResponse : DhtOverCircuit::parseStoreResponse;
+    Optional<?> whole;
     try {
-      whole = DhtOverCircuit.parseResponse(message);
+      whole = parser.parse(message);
     } catch (CircuitProtocolException expected) {
       return;
     }
     if (whole.isEmpty()) {
       return;
     }
+    Object parsed = whole.get();
+    if (parsed instanceof DhtOverCircuit.FindValue find) {
+      assertArrayEquals(message, DhtOverCircuit.request(find.key()));
+    } else if (parsed instanceof DhtOverCircuit.Store store) {
+      assertArrayEquals(message, DhtOverCircuit.storeRequest(store.record()));
+    } else if (parsed instanceof DhtOverCircuit.Stored stored) {
+      assertArrayEquals(message, DhtOverCircuit.storeResponse(stored));
+    }
     for (int n = 0; n < message.length; n++) {
       try {
-        assertTrue(DhtOverCircuit.parseResponse(Arrays.copyOf(message, n)).isEmpty(),
-            "a prefix of " + n + " bytes was already a whole response");
+        assertTrue(parser.parse(Arrays.copyOf(message, n)).isEmpty(),
+            "a prefix of " + n + " bytes was already a whole message");
       } catch (CircuitProtocolException e) {
-        throw new AssertionError("a prefix of " + n + " bytes of a good response was refused: " + e.getMessage(), e);
+        throw new AssertionError("a prefix of " + n + " bytes of a good message was refused: " + e.getMessage(), e);
       }
     }
     byte[] longer = Arrays.copyOf(message, message.length + 1);
     try {
-      DhtOverCircuit.parseResponse(longer);
-      throw new AssertionError("a byte after a whole response was accepted");
+      parser.parse(longer);
+      throw new AssertionError("a byte after a whole message was accepted");
     } catch (CircuitProtocolException expected) {
       // trailing bytes
     }
@@ -86,7 +97,17 @@ class DhtOverCircuitFuzzTest {
     List<SignedRecord> records = DhtOverCircuit.parseResponse(Arrays.copyOfRange(seed, 1, seed.length)).orElseThrow();
     assertEquals(2, records.size());
     byte[] request = Files.readAllBytes(SEEDS.resolve("0-request"));
-    assertEquals(32, DhtOverCircuit.parseRequest(Arrays.copyOfRange(request, 1, request.length)).length);
+    assertEquals(32, ((DhtOverCircuit.FindValue) DhtOverCircuit.parseRequest(
+        Arrays.copyOfRange(request, 1, request.length)).orElseThrow()).key().length);
+    byte[] store = Files.readAllBytes(SEEDS.resolve("0-request-store"));
+    assertTrue(((DhtOverCircuit.Store) DhtOverCircuit.parseRequest(Arrays.copyOfRange(store, 1, store.length))
+        .orElseThrow()).record().signatureValid());
+    byte[] oversize = Files.readAllBytes(SEEDS.resolve("0-request-store-oversize"));
+    assertThrows(CircuitProtocolException.class,
+        () -> DhtOverCircuit.parseRequest(Arrays.copyOfRange(oversize, 1, oversize.length)), "value length 1025");
+    byte[] stored = Files.readAllBytes(SEEDS.resolve("2-store-response"));
+    assertEquals(new DhtOverCircuit.Stored(5, 6), DhtOverCircuit.parseStoreResponse(
+        Arrays.copyOfRange(stored, 1, stored.length)).orElseThrow());
   }
 
   /** Writes the seed corpus with the real encoders: {@code -Dshroud.fuzz.writeSeeds=true}. */
@@ -107,6 +128,22 @@ class DhtOverCircuitFuzzTest {
     byte[] one = DhtOverCircuit.response(List.of(a));
     write("1-response-half", 1, Arrays.copyOf(one, one.length / 2));
     write("1-response-trailing", 1, Arrays.copyOf(one, one.length + 1));
+    Ed25519.KeyPair throwaway = Ed25519.fromPrivateKey(new byte[] {
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+    byte[] store = DhtOverCircuit.storeRequest(SignedRecord.sign(throwaway, NodeId.of(key), 7, expiry, new byte[540]));
+    write("0-request-store", 0, store);
+    write("0-request-store-half", 0, Arrays.copyOf(store, store.length / 2));
+    write("0-request-store-trailing", 0, Arrays.copyOf(store, store.length + 1));
+    byte[] oversize = Arrays.copyOf(store, 86);
+    oversize[82] = 0x04;
+    oversize[83] = 0x01;
+    write("0-request-store-oversize", 0, oversize);
+    write("0-request-store-empty-value", 0,
+        DhtOverCircuit.storeRequest(SignedRecord.sign(throwaway, NodeId.of(key), 8, expiry, new byte[0])));
+    write("2-store-response", 2, DhtOverCircuit.storeResponse(new DhtOverCircuit.Stored(5, 6)));
+    write("2-store-response-refused", 2, DhtOverCircuit.storeResponse(new DhtOverCircuit.Stored(0, 0)));
+    write("2-store-response-more-stored", 2, new byte[] {7, 6});
+    write("2-store-response-trailing", 2, new byte[] {1, 1, 0});
   }
 
   private static void write(String name, int side, byte[] message) throws IOException {

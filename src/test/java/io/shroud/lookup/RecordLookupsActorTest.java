@@ -64,7 +64,8 @@ class RecordLookupsActorTest {
     TestProbe<Streams.StreamCommand> stream = KIT.createTestProbe();
     open.user().tell(new Streams.StreamOpened(1, stream.ref(), 4));
     Streams.Write request = stream.expectMessageClass(Streams.Write.class, WAIT);
-    assertArrayEquals(key, DhtOverCircuit.parseRequest(request.data()));
+    DhtOverCircuit.FindValue asked = (DhtOverCircuit.FindValue) DhtOverCircuit.parseRequest(request.data()).orElseThrow();
+    assertArrayEquals(key, asked.key());
 
     Ed25519.KeyPair publisher = Ed25519.generate(SeededRandom.of(5));
     SignedRecord good = SignedRecord.sign(publisher, NodeId.of(key), 1, NOW.plusSeconds(600), new byte[] {1});
@@ -108,5 +109,79 @@ class RecordLookupsActorTest {
     RecordLookup refused = reply.receiveMessage(WAIT);
     assertEquals("the last hop ended the stream: service refused or unknown", refused.error());
     assertEquals(List.of("cc"), refused.path());
+  }
+
+  @Test
+  void aStoreSendsTheRecordAsSignedThroughACircuitAndRepliesWithTheCounts() throws Exception {
+    TestProbe<CircuitsActor.Command> circuits = KIT.createTestProbe();
+    ActorRef<RecordLookupsActor.Command> lookups = KIT.spawn(RecordLookupsActor.create(circuits.ref(),
+        new MutableClock(NOW)));
+    TestProbe<RecordPublication> reply = KIT.createTestProbe();
+    Ed25519.KeyPair throwaway = Ed25519.generate(SeededRandom.of(6));
+    SignedRecord record = SignedRecord.sign(throwaway, NodeId.of(key(9)), 4, NOW.plusSeconds(3600), new byte[540]);
+    lookups.tell(new RecordLookupsActor.StoreRecord(record, 3, reply.ref()));
+
+    CircuitsActor.BuildCircuit build = circuits.expectMessageClass(CircuitsActor.BuildCircuit.class, WAIT);
+    assertEquals(3, build.hops());
+    assertEquals(Optional.empty(), build.destination(), "a random destination");
+    TestProbe<CircuitActor.Command> circuit = KIT.createTestProbe();
+    build.replyTo().tell(new CircuitsActor.Built("00000003", List.of("aa", "bb", "cc"), 5, circuit.ref()));
+    CircuitActor.OpenStream open = circuit.expectMessageClass(CircuitActor.OpenStream.class, WAIT);
+    assertEquals(DhtOverCircuit.SERVICE, open.service());
+    TestProbe<Streams.StreamCommand> stream = KIT.createTestProbe();
+    open.user().tell(new Streams.StreamOpened(1, stream.ref(), 4));
+    Streams.Write request = stream.expectMessageClass(Streams.Write.class, WAIT);
+    assertArrayEquals(DhtOverCircuit.storeRequest(record), request.data(), "the record as its publisher signed it");
+
+    open.user().tell(new Streams.StreamData(1, new byte[] {5}));
+    assertEquals(1, stream.expectMessageClass(Streams.Consumed.class, WAIT).chunks());
+    reply.expectNoMessage(Duration.ofMillis(100));
+    open.user().tell(new Streams.StreamData(1, new byte[] {6}));
+    assertEquals(1, stream.expectMessageClass(Streams.Consumed.class, WAIT).chunks());
+    assertEquals(new RecordPublication(5, 6, List.of("aa", "bb", "cc"), null), reply.receiveMessage(WAIT));
+    assertEquals(Streams.EndStream.INSTANCE, stream.receiveMessage(WAIT));
+  }
+
+  @Test
+  void aStoreTheLastHopRefusesOrABadRecordIsAnError() {
+    TestProbe<CircuitsActor.Command> circuits = KIT.createTestProbe();
+    ActorRef<RecordLookupsActor.Command> lookups = KIT.spawn(RecordLookupsActor.create(circuits.ref(),
+        new MutableClock(NOW)));
+    TestProbe<RecordPublication> reply = KIT.createTestProbe();
+    Ed25519.KeyPair throwaway = Ed25519.generate(SeededRandom.of(7));
+
+    SignedRecord expired = SignedRecord.sign(throwaway, NodeId.of(key(9)), 1, NOW.minusSeconds(1), new byte[1]);
+    lookups.tell(new RecordLookupsActor.StoreRecord(expired, 3, reply.ref()));
+    RecordPublication local = reply.receiveMessage(WAIT);
+    assertEquals("record refused before sending: EXPIRED", local.error());
+    circuits.expectNoMessage(Duration.ofMillis(100));
+    SignedRecord big = SignedRecord.sign(throwaway, NodeId.of(key(9)), 1, NOW.plusSeconds(60), new byte[1025]);
+    lookups.tell(new RecordLookupsActor.StoreRecord(big, 3, reply.ref()));
+    assertEquals("record refused before sending: VALUE_TOO_LARGE", reply.receiveMessage(WAIT).error());
+    circuits.expectNoMessage(Duration.ofMillis(100));
+
+    SignedRecord good = SignedRecord.sign(throwaway, NodeId.of(key(9)), 2, NOW.plusSeconds(60), new byte[1]);
+    lookups.tell(new RecordLookupsActor.StoreRecord(good, 1, reply.ref()));
+    TestProbe<CircuitActor.Command> circuit = KIT.createTestProbe();
+    circuits.expectMessageClass(CircuitsActor.BuildCircuit.class, WAIT).replyTo()
+        .tell(new CircuitsActor.Built("00000004", List.of("dd"), 5, circuit.ref()));
+    CircuitActor.OpenStream open = circuit.expectMessageClass(CircuitActor.OpenStream.class, WAIT);
+    TestProbe<Streams.StreamCommand> stream = KIT.createTestProbe();
+    open.user().tell(new Streams.StreamOpened(1, stream.ref(), 4));
+    stream.expectMessageClass(Streams.Write.class, WAIT);
+    open.user().tell(new Streams.StreamData(1, new byte[] {0, 0}));
+    assertEquals(new RecordPublication(0, 0, List.of("dd"), "the last hop refused the record"), reply.receiveMessage(WAIT));
+
+    lookups.tell(new RecordLookupsActor.StoreRecord(good, 1, reply.ref()));
+    circuits.expectMessageClass(CircuitsActor.BuildCircuit.class, WAIT).replyTo()
+        .tell(new CircuitsActor.Built("00000005", List.of("ee"), 5, circuit.ref()));
+    CircuitActor.OpenStream again = circuit.expectMessageClass(CircuitActor.OpenStream.class, WAIT);
+    TestProbe<Streams.StreamCommand> stream2 = KIT.createTestProbe();
+    again.user().tell(new Streams.StreamOpened(1, stream2.ref(), 4));
+    stream2.expectMessageClass(Streams.Write.class, WAIT);
+    again.user().tell(new Streams.StreamData(1, new byte[] {3, 2}));
+    RecordPublication malformed = reply.receiveMessage(WAIT);
+    assertEquals(0, malformed.attempted());
+    assertTrue(malformed.error().contains("3 stored of 2 attempted"), malformed.error());
   }
 }
