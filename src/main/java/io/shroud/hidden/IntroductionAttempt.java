@@ -28,6 +28,7 @@ import java.util.random.RandomGenerator;
  *   <li>it gives up after {@link #MAX_TRIES} introductions, or when every point answered ACK 1.
  * </ul>
  *
+ * Each {@link Send} is returned once; otherwise a call answers {@link Wait} (or the end reached).
  * Events carry the number of the try they answer; an answer to an earlier try changes nothing.
  * The clock is injected; not thread-safe.
  */
@@ -62,7 +63,8 @@ public final class IntroductionAttempt {
   private int tries;
   private Send current;
   private Instant sentAt;
-  private Step last;
+  private Step end;
+  private boolean started;
 
   public IntroductionAttempt(DescriptorBook.Seeder seeder, Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -76,9 +78,10 @@ public final class IntroductionAttempt {
 
   /** The first introduction. */
   public Step start() {
-    if (last != null) {
+    if (started) {
       throw new IllegalStateException("already started");
     }
+    started = true;
     return advance(false);
   }
 
@@ -86,18 +89,17 @@ public final class IntroductionAttempt {
   public Step sent(int attempt) {
     if (isCurrent(attempt) && sentAt == null) {
       sentAt = clock.instant();
-      last = new Wait(Optional.of(sentAt.plus(ANSWER_TIMEOUT)));
     }
-    return last;
+    return idle();
   }
 
   /** INTRODUCE_ACK of try {@code attempt}: 0 forwarded, 1 unknown auth key, 2 rate-limited. */
   public Step onAck(int attempt, int status) {
     if (!isCurrent(attempt)) {
-      return last;
+      return idle();
     }
     return switch (status) {
-      case 0 -> last;
+      case 0 -> idle();
       case 1 -> {
         points.remove(index);
         index--;
@@ -110,7 +112,7 @@ public final class IntroductionAttempt {
 
   /** The introducing circuit of try {@code attempt} closed. */
   public Step onClosed(int attempt) {
-    return isCurrent(attempt) ? advance(false) : last;
+    return isCurrent(attempt) ? advance(false) : idle();
   }
 
   /** The clock moved: past the answer time, the next try with doubled effort. */
@@ -118,7 +120,7 @@ public final class IntroductionAttempt {
     if (current != null && sentAt != null && !clock.instant().isBefore(sentAt.plus(ANSWER_TIMEOUT))) {
       return advance(true);
     }
-    return last;
+    return idle();
   }
 
   /** RENDEZVOUS2 verified: the attempt is over. */
@@ -139,6 +141,14 @@ public final class IntroductionAttempt {
     return current != null && current.attempt() == attempt;
   }
 
+  /** What to do when nothing new is to be sent: wait, or the end reached. A Send is returned once. */
+  private Step idle() {
+    if (current == null) {
+      return end == null ? new Wait(Optional.empty()) : end;
+    }
+    return new Wait(sentAt == null ? Optional.empty() : Optional.of(sentAt.plus(ANSWER_TIMEOUT)));
+  }
+
   private Step advance(boolean timedOut) {
     if (timedOut) {
       effort = Math.min(HsPow.MAX_EFFORT, Math.max(1, 2 * effort));
@@ -150,14 +160,13 @@ public final class IntroductionAttempt {
     tries++;
     current = new Send(points.get(index), effort, tries);
     sentAt = null;
-    last = current;
     return current;
   }
 
   private Step finish(Step end) {
     current = null;
     sentAt = null;
-    last = end;
+    this.end = end;
     return end;
   }
 
