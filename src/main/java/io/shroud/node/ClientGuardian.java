@@ -1,5 +1,10 @@
 package io.shroud.node;
 
+import static io.shroud.node.Supervision.guardListClass;
+import static io.shroud.node.Supervision.restart;
+import static io.shroud.node.Supervision.restartWithBackoff;
+import static io.shroud.node.Supervision.spawnWatched;
+
 import io.shroud.admission.NetworkDefinition;
 import io.shroud.circuit.CircuitSettings;
 import io.shroud.circuit.CircuitsActor;
@@ -133,29 +138,9 @@ public final class ClientGuardian {
         .build();
   }
 
-  private static <T> ActorRef<T> spawnWatched(ActorContext<Command> ctx, Behavior<T> behavior, String name) {
-    ActorRef<T> child = ctx.spawn(behavior, name);
-    ctx.watch(child);
-    return child;
-  }
-
-  private static <T> Behavior<T> restartWithBackoff(Behavior<T> behavior) {
-    return Behaviors.supervise(behavior)
-        .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(30), 0.2));
-  }
-
-  private static <T> Behavior<T> restart(Behavior<T> behavior) {
-    return Behaviors.supervise(behavior).onFailure(SupervisorStrategy.restart());
-  }
-
   private static Behavior<Command> onChildStopped(ActorContext<Command> ctx, Terminated stopped) {
     ctx.getLog().error("the client's {} actor stopped; stopping the client", stopped.getRef().path().name());
     ctx.getSystem().terminate();
     return Behaviors.stopped();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Class<List<GuardSet.Entry>> guardListClass() {
-    return (Class<List<GuardSet.Entry>>) (Class<?>) List.class;
   }
 }

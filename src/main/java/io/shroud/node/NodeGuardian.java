@@ -1,5 +1,10 @@
 package io.shroud.node;
 
+import static io.shroud.node.Supervision.guardListClass;
+import static io.shroud.node.Supervision.restart;
+import static io.shroud.node.Supervision.restartWithBackoff;
+import static io.shroud.node.Supervision.spawnWatched;
+
 import io.shroud.circuit.CircuitSettings;
 import io.shroud.circuit.CircuitsActor;
 import io.shroud.circuit.GuardSet;
@@ -181,27 +186,6 @@ public final class NodeGuardian {
         setup.clock());
   }
 
-  /**
-   * Every child of the guardian is supervised at its spawn site — restarted (with backoff where
-   * it holds a journal or a port), or stopped where a restart cannot help — and watched: a child
-   * that stops for good leaves the node without a part it needs, so the node stops with one line
-   * naming it (the operator's supervisor, e.g. systemd, starts it again).
-   */
-  private static <T> ActorRef<T> spawnWatched(ActorContext<Command> ctx, Behavior<T> behavior, String name) {
-    ActorRef<T> child = ctx.spawn(behavior, name);
-    ctx.watch(child);
-    return child;
-  }
-
-  private static <T> Behavior<T> restartWithBackoff(Behavior<T> behavior) {
-    return Behaviors.supervise(behavior)
-        .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(30), 0.2));
-  }
-
-  private static <T> Behavior<T> restart(Behavior<T> behavior) {
-    return Behaviors.supervise(behavior).onFailure(SupervisorStrategy.restart());
-  }
-
   private static Behavior<Command> onChildStopped(ActorContext<Command> ctx, Terminated stopped) {
     String child = stopped.getRef().path().name();
     if (child.equals("links")) {
@@ -211,10 +195,5 @@ public final class NodeGuardian {
     }
     ctx.getSystem().terminate();
     return Behaviors.stopped();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Class<List<GuardSet.Entry>> guardListClass() {
-    return (Class<List<GuardSet.Entry>>) (Class<?>) List.class;
   }
 }
