@@ -58,6 +58,10 @@ class ClientCircuitsLoopbackTest {
         new InetSocketAddress("127.0.34.1", 0), LinkSettings.defaults(), subscriber -> { }, Clock.systemUTC(),
         random, OpenLinks.create()));
     links.tell(new Links.AcceptClients(self.proof().encode()));
+    // routed before the client connects: a route added later reaches an open link's reader
+    // asynchronously, and a cell read before it would be dropped unrouted
+    TestProbe<Links.Inbound> requests = KIT.createTestProbe();
+    links.tell(new Links.Route(CellCommand.DIR_REQUEST, requests.ref()));
     OnionKeyPair onion = OnionKeyPair.generate(random, Instant.now().plus(Duration.ofDays(7)));
     ActorRef<CircuitsActor.Command> circuits = KIT.spawn(CircuitsActor.create(new CircuitsActor.Setup(self.nodeId(),
         CircuitSettings.defaults().withCreateLimits(1000, 1000, 1000), links, Optional.empty(), Optional.empty(),
@@ -97,8 +101,6 @@ class ClientCircuitsLoopbackTest {
       assertTrue(relayed(circuits).stream().allMatch(h -> h.previousNode().equals("client")),
           "a client hop's view shows no label");
       // the label, as the node's own handlers know it: from a DIR_REQUEST on the same link
-      TestProbe<Links.Inbound> requests = KIT.createTestProbe();
-      links.tell(new Links.Route(CellCommand.DIR_REQUEST, requests.ref()));
       client.send(new Cell(0, CellCommand.DIR_REQUEST, io.shroud.wire.DirectoryCells.encodeRequest(1)));
       NodeId label = requests.receiveMessage(WAIT).from();
       assertNotEquals(self.nodeId(), label);
