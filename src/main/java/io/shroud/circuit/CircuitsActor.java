@@ -82,6 +82,20 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
    */
   public record BuildMeasurementCircuit(NodeId destination, ActorRef<BuildResult> replyTo) implements Command {}
 
+  /**
+   * Asks for the relays paths are drawn from now (the current {@link RelayDirectory}: the
+   * consensus's relays with a verified descriptor, or before one the descriptors' relays): node id,
+   * IPv4 address, weight and flags; what a hidden seeder picks its intro points from (§11.5).
+   */
+  public record GetRelays(ActorRef<Relays> replyTo) implements Command {}
+
+  /** The answer to {@link GetRelays}, this node's own relay included. */
+  public record Relays(List<RelayInfo> relays) {
+    public Relays {
+      relays = List.copyOf(relays);
+    }
+  }
+
   /** Sent to the guard listener whenever the guard set changes: persist these entries. */
   public record GuardsChanged(List<GuardSet.Entry> entries) {}
 
@@ -208,6 +222,10 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         .onMessage(LinkChanged.class, this::onLinkChanged)
         .onMessage(BuildCircuit.class, this::onBuild)
         .onMessage(GetCircuits.class, this::onGetCircuits)
+        .onMessage(GetRelays.class, get -> {
+          get.replyTo().tell(new Relays(directory.relays()));
+          return this;
+        })
         .onMessage(RegisterService.class, this::onRegisterService)
         .onMessage(UseOnionKeys.class, this::onKeys)
         .onMessage(UseDirectory.class, this::onDirectory)
