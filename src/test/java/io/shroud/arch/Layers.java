@@ -30,6 +30,7 @@ final class Layers {
       List.of("io.shroud.dht.."),
       List.of("io.shroud.circuit.."),
       List.of("io.shroud.lookup.."),
+      List.of("io.shroud.rendezvous.."),
       List.of("io.shroud.swarm.transfer.."),
       List.of("io.shroud.swarm.pick.."),
       List.of("io.shroud.swarm.serve.."),
