@@ -48,11 +48,23 @@ public final class E2eHandshake {
    * {@code EK_s} that fails the FIPS 203 check.
    */
   public static Client start(byte[] authKey, byte[] b, byte[] ekS, Introduction introduction, SecureRandom random) {
+    return start(authKey, b, ekS, X25519.generate(random), introduction, random);
+  }
+
+  /**
+   * As {@link #start(byte[], byte[], byte[], Introduction, SecureRandom)} with the ephemeral
+   * {@code x} drawn beforehand: the proof of work binds {@code X} (§11.9) and the introduction
+   * carries the work, so a downloader that attaches work draws {@code x}, solves over its public
+   * key, then starts. {@code x} must be fresh and used for this one introduction only; the
+   * returned client owns it.
+   */
+  public static Client start(byte[] authKey, byte[] b, byte[] ekS, X25519.KeyPair x, Introduction introduction,
+      SecureRandom random) {
+    Objects.requireNonNull(x, "x");
     byte[] auth = Introduction.exact(authKey, Introduce1.AUTH_KEY_BYTES, "auth key");
     byte[] bigB = Introduction.exact(b, X25519.KEY_BYTES, "B");
     byte[] ekSHash = ServiceKeys.sha256(Introduction.exact(ekS, MlKem768.PUBLIC_KEY_BYTES, "EK_s"));
     Objects.requireNonNull(introduction, "introduction");
-    X25519.KeyPair x = X25519.generate(random);
     MlKem768.KeyPair eke = MlKem768.generate(random);
     byte[] sXb = x.agree(bigB);
     MlKem768.Encapsulation toStatic = MlKem768.encapsulate(ekS, random);
