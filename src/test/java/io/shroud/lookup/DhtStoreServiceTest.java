@@ -165,10 +165,17 @@ class DhtStoreServiceTest {
     assertEquals(new DhtOverCircuit.Stored(NODES, NODES), store(2, record));
 
     CLOCK.advance(Duration.ofMinutes(100)); // past 3/4 of the record's life: an own record would be due
-    Thread.sleep(1000); // ten maintenance ticks
-    for (int i = 0; i < NODES; i++) {
-      assertEquals(List.of(record), stored(i, key), "node " + i + ": nothing re-signed, nothing new");
-    }
+    // held unchanged on every node, checked over and over through ten maintenance ticks (100 ms)
+    org.awaitility.Awaitility.await("nothing re-signed, nothing new, on any node")
+        .during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          for (int i = 0; i < NODES; i++) {
+            if (!List.of(record).equals(stored(i, key))) {
+              return false;
+            }
+          }
+          return true;
+        });
   }
 
   @Test
