@@ -1,5 +1,6 @@
 package io.shroud.docs;
 
+import io.shroud.testutil.ExampleRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -34,8 +35,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.security.SecureRandomSpi;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -479,56 +478,4 @@ class ProtocolExamplesTest {
     return HEX.formatHex(b);
   }
 
-  /**
-   * A deterministic {@link SecureRandom} for the examples: the bytes of
-   * {@code SHA-256(label ‖ u64 0) ‖ SHA-256(label ‖ u64 1) ‖ …}, however the caller splits its
-   * reads. Never use it outside tests.
-   */
-  static final class ExampleRandom extends SecureRandom {
-    private static final long serialVersionUID = 1L;
-
-    ExampleRandom(String label) {
-      super(new Spi(bytes(label)), null);
-    }
-
-    private static final class Spi extends SecureRandomSpi {
-      private static final long serialVersionUID = 1L;
-      private final byte[] label;
-      private long counter;
-      private byte[] block = new byte[0];
-      private int used;
-
-      Spi(byte[] label) {
-        this.label = label;
-      }
-
-      @Override
-      protected void engineSetSeed(byte[] seed) {
-        // deterministic by design: seeding changes nothing
-      }
-
-      @Override
-      protected void engineNextBytes(byte[] bytes) {
-        for (int i = 0; i < bytes.length; i++) {
-          if (used == block.length) {
-            byte[] c = new byte[8];
-            for (int k = 0; k < 8; k++) {
-              c[7 - k] = (byte) (counter >>> (8 * k));
-            }
-            counter++;
-            block = sha256(label, c);
-            used = 0;
-          }
-          bytes[i] = block[used++];
-        }
-      }
-
-      @Override
-      protected byte[] engineGenerateSeed(int numBytes) {
-        byte[] out = new byte[numBytes];
-        engineNextBytes(out);
-        return out;
-      }
-    }
-  }
 }
