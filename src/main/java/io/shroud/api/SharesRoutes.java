@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shroud.content.HybridTorrent;
 import io.shroud.content.PieceLengths;
+import io.shroud.node.NodeRuntime;
+import io.shroud.rendezvous.HiddenSeederActor;
+import io.shroud.swarm.serve.HiddenSharesActor;
 import io.shroud.swarm.serve.ShareView;
 import io.shroud.swarm.serve.SharesActor;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,7 +67,43 @@ final class SharesRoutes extends AllDirectives {
         pathPrefix(segment -> concat(
             pathEndOrSingleSlash(() -> delete(() -> remove(shares, segment))),
             path("torrent", () -> get(() -> parameterOptional("hybrid", hybrid -> torrent(shares, segment, hybrid)))),
-            path("link", () -> get(() -> link(shares, segment)))))));
+            path("link", () -> get(() -> link(shares, segment))),
+            path("hidden", () -> get(() -> hidden(segment)))))));
+  }
+
+  /**
+   * {@code GET /shares/{infoHash}/hidden}: how this node serves the share hidden (docs/api.md):
+   * its intro points (relay, period, state), introductions queued and rendezvous served. 404
+   * when the share is not served hidden (unknown, stale, or hidden seeding off).
+   */
+  private Route hidden(String infoHash) {
+    if (!INFO_HASH.matcher(infoHash).matches()) {
+      return parent.error(StatusCodes.BAD_REQUEST, "info-hash must be 64 lower-case hex characters");
+    }
+    Optional<ActorRef<HiddenSharesActor.Command>> actor = NodeRuntime.get(system).hiddenShares();
+    if (actor.isEmpty()) {
+      return parent.error(StatusCodes.NOT_FOUND, "hidden seeding is off on this node (shroud.seeding.hidden)");
+    }
+    return onSuccess(AskPattern.ask(actor.get(), HiddenSharesActor.GetHidden::new, ShroudRoutes.ASK_TIMEOUT,
+        system.scheduler()), all -> {
+          HiddenSeederActor.Status status = all.get(infoHash);
+          if (status == null) {
+            return parent.error(StatusCodes.NOT_FOUND, "share " + infoHash + " is not served hidden (yet)");
+          }
+          List<Map<String, Object>> points = status.points().stream().map(p -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("relay", p.relay().toHex());
+            m.put("period", p.period());
+            m.put("state", p.state().name());
+            return m;
+          }).toList();
+          Map<String, Object> view = new LinkedHashMap<>();
+          view.put("infoHash", infoHash);
+          view.put("introPoints", points);
+          view.put("queued", status.queued());
+          view.put("served", status.served());
+          return completeOK(view, Jackson.marshaller(mapper));
+        });
   }
 
   /** A share as a listing shows it: everything but the link, which may carry the key. */

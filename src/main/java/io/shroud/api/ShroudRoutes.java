@@ -6,6 +6,8 @@ import io.shroud.identity.DirectoryView;
 import io.shroud.identity.NodeDescriptor;
 import io.shroud.node.ClientDirectoryActor;
 import io.shroud.node.DirectoryActor;
+import io.shroud.node.FeatureSettings;
+import io.shroud.swarm.transfer.SeedingSettings;
 import io.shroud.node.KeysActor;
 import java.util.Map;
 import io.shroud.node.NodeRuntime;
@@ -61,6 +63,8 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
 
   private final String bindHost;
   private final int bindPort;
+  /** Shares are served hidden (shroud.seeding.hidden): a client may share too. */
+  private final boolean seedsHidden;
   private final java.util.concurrent.atomic.AtomicReference<RequestGuard> guard = new java.util.concurrent.atomic.AtomicReference<>();
 
   /** Binds to what {@code shroud.management.host} and {@code .port} say (the endpoint's own address). */
@@ -68,6 +72,8 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
     this.system = Adapter.toTyped(system);
     this.bindHost = system.settings().config().getString("shroud.management.host");
     this.bindPort = system.settings().config().getInt("shroud.management.port");
+    this.seedsHidden = system.settings().config().hasPath("shroud.seeding")
+        ? FeatureSettings.seeding(system.settings().config()).hidden() : SeedingSettings.defaults().hidden();
     this.shares = new SharesRoutes(this.system, mapper, this);
     this.network = new NetworkRoutes(this.system, mapper, this);
     this.dht = new DhtRoutes(this.system, mapper, this);
@@ -85,7 +91,8 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
         path("node", () -> get(this::node)),
         path("directory", () -> get(this::directory)),
         path("guards", () -> get(this::guards)),
-        withHandles(h -> h.dht() == null ? shares.routes(h.shares(), CLIENT_SHARES) : shares.routes(h.shares())),
+        withHandles(h -> h.dht() == null && !seedsHidden ? shares.routes(h.shares(), CLIENT_SHARES)
+            : shares.routes(h.shares())),
         withHandles(network::routes),
         withHandles(h -> h.dht() == null ? clientDht(h) : dht.routes(h.dht(), h.lookups())),
         withHandles(h -> downloads.routes(h.downloads())),
@@ -180,9 +187,9 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
     return new PathPolicy(h.settings().shareRoots(), h.settings().downloadRoots(), h.settings().dataDir());
   }
 
-  /** Why a client shares nothing (409): its sharing waits for hidden seeding. */
-  static final String CLIENT_SHARES = "a client cannot share yet: it opens no port and is listed nowhere, so no one "
-      + "could fetch from it; sharing from a client needs hidden seeding (issue 26). Share from a relay";
+  /** Why a client with hidden seeding off shares nothing (409). */
+  static final String CLIENT_SHARES = "this client cannot share: it opens no port and is listed nowhere, so it can "
+      + "seed only hidden, and shroud.seeding.hidden is off";
 
   /** A client runs no DHT node: its lookups go through circuits (protocol §4.10.3). */
   private Route clientDht(NodeRuntime.Handles h) {

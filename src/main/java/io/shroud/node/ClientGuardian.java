@@ -17,7 +17,11 @@ import io.shroud.link.OpenLinks;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.swarm.fetch.DownloadActor;
 import io.shroud.swarm.fetch.DownloadsActor;
+import io.shroud.rendezvous.HiddenSeederActor;
+import io.shroud.swarm.serve.HiddenSharesActor;
 import io.shroud.swarm.serve.SharesActor;
+import io.shroud.swarm.serve.TransferServiceActor;
+import io.shroud.swarm.transfer.SeedingSettings;
 import io.shroud.swarm.transfer.SwarmSettings;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -54,7 +58,8 @@ public final class ClientGuardian {
 
   /** Everything the client was started with. */
   public record Setup(ShroudSettings settings, ClientSettings client, NetworkDefinition network, NodeId nodeId,
-      NodeKeyStore keyStore, LinkSettings links, CircuitSettings circuits, SwarmSettings swarm, Clock clock) {}
+      NodeKeyStore keyStore, LinkSettings links, CircuitSettings circuits, SwarmSettings swarm,
+      SeedingSettings seeding, Clock clock) {}
 
   private ClientGuardian() {}
 
@@ -121,9 +126,20 @@ public final class ClientGuardian {
     ActorRef<RecordLookupsActor.Command> lookups = spawnWatched(ctx,
         restart(RecordLookupsActor.create(circuits, setup.clock())), "record-lookups");
     SwarmSettings sw = setup.swarm();
+    // a client seeds only hidden (it opens no port, and no one could reach it by name)
+    SeedingSettings seeding = setup.seeding();
+    if (seeding.hidden()) {
+      ActorRef<TransferServiceActor.Command> transfer = spawnWatched(ctx, restart(TransferServiceActor.create(
+          Optional.empty(), st.shares(), sw, setup.clock())), "transfer-service");
+      NodeRuntime.get(ctx.getSystem()).setHiddenShares(spawnWatched(ctx, restart(HiddenSharesActor.create(
+          null, st.shares(), circuits, lookups, transfer,
+          HiddenSeederActor.Settings.defaults(seeding.hops()), sw.announceInterval(), setup.clock())),
+          "hidden-shares"));
+    }
     ActorRef<DownloadsActor.Command> downloads = spawnWatched(ctx, restartWithBackoff(DownloadsActor.create(
-        new DownloadActor.Setup(setup.nodeId(), setup.settings().dataDir(), circuits, lookups, sw, List.of(),
-            Optional.empty(), setup.clock(), new SecureRandom()))), "downloads");
+        DownloadActor.Setup.node(setup.nodeId(), setup.settings().dataDir(), circuits, lookups, sw,
+            seeding.hidden() && seeding.afterDownload() ? Optional.of(st.shares()) : Optional.empty(),
+            seeding.hidden(), setup.clock(), new SecureRandom()))), "downloads");
     NodeRuntime.get(ctx.getSystem()).set(new NodeRuntime.Handles(
         setup.nodeId(), setup.settings(), setup.clock().instant(), null, st.keys(), st.shares(),
         st.links(), circuits, echo, null, lookups, downloads));

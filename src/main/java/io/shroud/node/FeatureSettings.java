@@ -6,6 +6,7 @@ import io.shroud.admission.ConsensusSettings;
 import io.shroud.circuit.CircuitSettings;
 import io.shroud.dht.DhtSettings;
 import io.shroud.link.LinkSettings;
+import io.shroud.swarm.transfer.SeedingSettings;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.wire.RekeyPolicy;
 import java.time.Duration;
@@ -107,6 +108,24 @@ public final class FeatureSettings {
         duration(c, "record-validity", p), positiveInt(c, "max-providers-per-download", p), d.defaultHops(),
         duration(c, "stall-timeout", p), d.providerRelookup(),
         Boolean.parseBoolean(jvm.getProperty(CORRUPT_SERVED_BLOCKS_PROPERTY))));
+  }
+
+  /** {@code shroud.seeding}: hidden or named seeding, the seeder's hops, seeding after a download. */
+  public static SeedingSettings seeding(Config config) {
+    Config c = config.getConfig("shroud.seeding");
+    String p = "shroud.seeding.";
+    boolean hidden = bool(c, "hidden", p);
+    boolean after = bool(c, "after-download", p);
+    int hops = positiveInt(c, "hops", p);
+    return check(p, () -> new SeedingSettings(hidden, hops, after));
+  }
+
+  private static boolean bool(Config c, String key, String prefix) {
+    try {
+      return c.getBoolean(key);
+    } catch (ConfigException e) {
+      throw new SettingsException(prefix + key, "must be on or off");
+    }
   }
 
   /** {@code auto} (a quarter of the heap) or a size such as 256MiB, in queued cells of 4 KiB. */

@@ -59,6 +59,7 @@ public final class NodeConfig {
     FeatureSettings.circuits(merged);
     FeatureSettings.dht(merged);
     FeatureSettings.swarm(merged);
+    FeatureSettings.seeding(merged);
     if (ClientSettings.isClient(merged)) {
       ClientSettings.from(merged);
     }

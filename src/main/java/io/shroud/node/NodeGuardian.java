@@ -25,7 +25,10 @@ import io.shroud.lookup.DhtServiceActor;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.swarm.fetch.DownloadActor;
 import io.shroud.swarm.fetch.DownloadsActor;
+import io.shroud.rendezvous.HiddenSeederActor;
+import io.shroud.swarm.serve.HiddenSharesActor;
 import io.shroud.swarm.serve.ProviderAnnouncerActor;
+import io.shroud.swarm.transfer.SeedingSettings;
 import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.serve.TransferServiceActor;
 import io.shroud.swarm.transfer.SwarmSettings;
@@ -65,7 +68,7 @@ public final class NodeGuardian {
   /** Everything the node was started with. */
   public record Setup(ShroudSettings settings, Ed25519.KeyPair identity, X25519.KeyPair linkKey,
       NodeKeyStore keyStore, LinkSettings links, CircuitSettings circuits, DhtSettings dht, SwarmSettings swarm,
-      Optional<RevocationsActor.Setup> revocations, Optional<ConsensusActor.Setup> consensus, Clock clock) {}
+      SeedingSettings seeding, Optional<RevocationsActor.Setup> revocations, Optional<ConsensusActor.Setup> consensus, Clock clock) {}
 
   private NodeGuardian() {}
 
@@ -151,13 +154,23 @@ public final class NodeGuardian {
     ActorRef<RecordLookupsActor.Command> lookups = spawnWatched(ctx,
         restart(RecordLookupsActor.create(circuits, setup.clock())), "record-lookups");
     SwarmSettings sw = setup.swarm();
-    spawnWatched(ctx, restart(TransferServiceActor.create(circuits, st.shares(), sw, setup.clock())),
+    SeedingSettings seeding = setup.seeding();
+    ActorRef<TransferServiceActor.Command> transfer = spawnWatched(ctx, restart(TransferServiceActor.create(
+        seeding.hidden() ? Optional.empty() : Optional.of(circuits), st.shares(), sw, setup.clock())),
         "transfer-service");
-    spawnWatched(ctx, restart(ProviderAnnouncerActor.create(st.nodeId(), st.shares(), st.dht(), sw,
-        setup.clock(), new SecureRandom())), "provider-announcer");
+    if (seeding.hidden()) {
+      NodeRuntime.get(ctx.getSystem()).setHiddenShares(spawnWatched(ctx, restart(HiddenSharesActor.create(
+          st.nodeId(), st.shares(), circuits, lookups, transfer,
+          HiddenSeederActor.Settings.defaults(seeding.hops()), sw.announceInterval(), setup.clock())),
+          "hidden-shares"));
+    } else {
+      spawnWatched(ctx, restart(ProviderAnnouncerActor.create(st.nodeId(), st.shares(), st.dht(), sw,
+          setup.clock(), new SecureRandom())), "provider-announcer");
+    }
     ActorRef<DownloadsActor.Command> downloads = spawnWatched(ctx, restartWithBackoff(DownloadsActor.create(
-        new DownloadActor.Setup(st.nodeId(), setup.settings().dataDir(), circuits, lookups, sw, List.of(),
-            Optional.of(st.shares()), setup.clock(), new SecureRandom()))), "downloads");
+        DownloadActor.Setup.node(st.nodeId(), setup.settings().dataDir(), circuits, lookups, sw,
+            seeding.afterDownload() ? Optional.of(st.shares()) : Optional.empty(), seeding.hidden(), setup.clock(),
+            new SecureRandom()))), "downloads");
     NodeRuntime.get(ctx.getSystem()).set(new NodeRuntime.Handles(
         st.nodeId(), setup.settings(), setup.clock().instant(), st.directory(), st.keys(), st.shares(),
         st.links(), circuits, echo, st.dht(), lookups, downloads));

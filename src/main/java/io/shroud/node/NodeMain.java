@@ -68,7 +68,7 @@ public final class NodeMain {
       system = ActorSystem.create(
           NodeGuardian.create(new NodeGuardian.Setup(settings, identity, linkKey, keyStore,
               FeatureSettings.links(config), FeatureSettings.circuits(config), FeatureSettings.dht(config),
-              FeatureSettings.swarm(config), revocations(config, settings, identity),
+              FeatureSettings.swarm(config), FeatureSettings.seeding(config), revocations(config, settings, identity),
               consensus(config, settings), Clock.systemUTC())),
           NodeConfig.SYSTEM_NAME, setup);
     }
@@ -101,7 +101,8 @@ public final class NodeMain {
     log.info("client of network \"{}\": no Artery, no cluster, no listening data port; bootstrap relays {}",
         network.name(), client.bootstrap());
     return new ClientGuardian.Setup(settings, client, network, nodeId, keyStore, FeatureSettings.links(config),
-        FeatureSettings.circuits(config), FeatureSettings.swarm(config), Clock.systemUTC());
+        FeatureSettings.circuits(config), FeatureSettings.swarm(config), FeatureSettings.seeding(config),
+        Clock.systemUTC());
   }
 
   /** Installs the management token and starts the management endpoint; a bind failure stops the node. */

@@ -6,6 +6,7 @@ import io.shroud.identity.NodeId;
 import io.shroud.link.Links;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.swarm.fetch.DownloadsActor;
+import io.shroud.swarm.serve.HiddenSharesActor;
 import io.shroud.swarm.serve.SharesActor;
 import java.time.Instant;
 import java.util.Optional;
@@ -42,6 +43,7 @@ public final class NodeRuntime implements Extension {
   private final AtomicReference<Handles> handles = new AtomicReference<>();
   private final AtomicReference<String> controlToken = new AtomicReference<>();
   private final AtomicReference<ActorRef<RevocationsActor.Command>> revocations = new AtomicReference<>();
+  private final AtomicReference<ActorRef<HiddenSharesActor.Command>> hiddenShares = new AtomicReference<>();
   private final AtomicReference<ActorRef<ConsensusActor.Command>> consensus = new AtomicReference<>();
   private final AtomicReference<ActorRef<ClientDirectoryActor.Command>> clientDirectory = new AtomicReference<>();
   private final java.util.concurrent.atomic.AtomicBoolean awaitingDirectory =
@@ -89,6 +91,16 @@ public final class NodeRuntime implements Extension {
   /** Set by {@link NodeGuardian} when the node belongs to a network. */
   public void setRevocations(ActorRef<RevocationsActor.Command> actor) {
     revocations.set(actor);
+  }
+
+  /** The hidden seeders of this node's shares; empty while hidden seeding is off. */
+  public Optional<ActorRef<HiddenSharesActor.Command>> hiddenShares() {
+    return Optional.ofNullable(hiddenShares.get());
+  }
+
+  /** Set by the guardian that spawned it. */
+  public void setHiddenShares(ActorRef<HiddenSharesActor.Command> actor) {
+    hiddenShares.set(actor);
   }
 
   /** The actor holding the network's consensus; empty on a node that belongs to no network. */

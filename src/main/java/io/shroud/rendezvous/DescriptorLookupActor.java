@@ -1,9 +1,11 @@
 package io.shroud.rendezvous;
 
+import io.shroud.circuit.CircuitsActor;
 import io.shroud.dht.SignedRecord;
 import io.shroud.hidden.DescriptorBook;
 import io.shroud.hidden.HsLocation;
 import io.shroud.hidden.HsPeriod;
+import io.shroud.hidden.HsRelay;
 import io.shroud.hidden.ShareSecret;
 import io.shroud.identity.NodeId;
 import io.shroud.lookup.DhtLookupClientActor;
@@ -51,6 +53,57 @@ public final class DescriptorLookupActor {
   }
 
   private record Answered(HsLocation location, RecordLookup lookup, Throwable error) implements Command {}
+
+  /**
+   * The answer of {@link #findSeeders}: the seeders found, the relays they were checked against
+   * (a rendezvous point is drawn from them), and what went wrong (null when nothing did).
+   */
+  public record Sources(List<DescriptorBook.Seeder> seeders, List<HsRelay> relays, String error) {
+    public Sources {
+      seeders = List.copyOf(seeders);
+      relays = List.copyOf(relays);
+    }
+  }
+
+  /**
+   * A download's search: asks {@code circuits} for the relays paths are drawn from now, then
+   * looks the share's descriptors up ({@link #create}) against them; replies {@link Sources}.
+   */
+  public static Behavior<Command> findSeeders(ShareSecret secret, ActorRef<CircuitsActor.Command> circuits,
+      ActorRef<RecordLookupsActor.Command> lookups, int hops, Clock clock, RandomGenerator random,
+      ActorRef<Sources> replyTo) {
+    Objects.requireNonNull(secret, "secret");
+    Objects.requireNonNull(replyTo, "replyTo");
+    return Behaviors.setup(ctx -> {
+      ctx.ask(CircuitsActor.Relays.class, circuits, Duration.ofSeconds(10), CircuitsActor.GetRelays::new,
+          (answer, error) -> new RelaysAnswered(answer == null ? List.of() : SeederPlans.relays(answer.relays())));
+      return Behaviors.receive(Command.class)
+          .onMessage(RelaysAnswered.class, in -> {
+            if (in.relays().isEmpty()) {
+              replyTo.tell(new Sources(List.of(), List.of(), "no relays known yet (no directory)"));
+              return Behaviors.stopped();
+            }
+            List<NodeId> ids = in.relays().stream().map(HsRelay::id).toList();
+            ActorRef<Found> found = ctx.messageAdapter(Found.class, f -> new FoundIn(f, in.relays()));
+            ctx.spawnAnonymous(create(secret, ids, lookups, hops, clock, random, found));
+            return Behaviors.same();
+          })
+          .onMessage(FoundIn.class, in -> {
+            Found f = in.found();
+            String error = f.seeders().isEmpty()
+                ? "no hidden seeder found: " + f.records() + " descriptors, " + f.bad() + " bad, " + f.unlisted()
+                    + " naming no relay of the consensus" + (f.errors().isEmpty() ? "" : "; " + String.join("; ", f.errors()))
+                : null;
+            replyTo.tell(new Sources(f.seeders(), in.relays(), error));
+            return Behaviors.stopped();
+          })
+          .build();
+    });
+  }
+
+  private record RelaysAnswered(List<HsRelay> relays) implements Command {}
+
+  private record FoundIn(Found found, List<HsRelay> relays) implements Command {}
 
   /**
    * @param consensus the node ids of the relays of the consensus (intro points elsewhere are dropped)

@@ -87,10 +87,16 @@ public final class RendezvousClientActor {
 
   /**
    * Joined: {@code circuit} ends at the seeder's end-to-end hop (open the {@code transfer}
-   * stream on it); the caller owns it. {@code introductions}: INTRODUCE1s it took.
+   * stream on it); the caller owns it (and closes it). {@code circuitId} and {@code path} are
+   * those of the downloader's own circuit to the rendezvous point (its last entry).
+   * {@code introductions}: INTRODUCE1s it took.
    */
-  public record Ready(ActorRef<CircuitActor.Command> circuit, NodeId rendezvousPoint, int introductions)
-      implements Result {}
+  public record Ready(ActorRef<CircuitActor.Command> circuit, String circuitId, List<String> path,
+      NodeId rendezvousPoint, int introductions) implements Result {
+    public Ready {
+      path = List.copyOf(path);
+    }
+  }
 
   /** Not reached: try another seeder. */
   public record Failed(String reason) implements Result {}
@@ -141,6 +147,7 @@ public final class RendezvousClientActor {
     private final Executor blocking;
     private HsRelay rp;
     private ActorRef<CircuitActor.Command> rpCircuit;
+    private CircuitsActor.Built rpBuilt;
     private boolean established;
     private Try current;
     private boolean done;
@@ -186,6 +193,7 @@ public final class RendezvousClientActor {
         return fail("no circuit to the rendezvous point: " + reason(m.result(), m.error()));
       }
       rpCircuit = built.circuit();
+      rpBuilt = built;
       rpCircuit.tell(new CircuitActor.WatchControl(watcher(RpControl::new)));
       rpCircuit.tell(new CircuitActor.SendControl(RelayCommand.ESTABLISH_RENDEZVOUS,
           HiddenCells.encodeEstablishRendezvous(cookie)));
@@ -225,7 +233,8 @@ public final class RendezvousClientActor {
       closeIntro();
       rpCircuit.tell(new CircuitActor.AddEndToEndHop(keys.get()));
       done = true;
-      reach.replyTo().tell(new Ready(rpCircuit, rp.id(), attempt.tries()));
+      reach.replyTo().tell(new Ready(rpCircuit, rpBuilt.circuitId(), rpBuilt.path(), rp.id(),
+          attempt.tries()));
       return Behaviors.stopped();
     }
 

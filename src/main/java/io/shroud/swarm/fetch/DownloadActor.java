@@ -3,6 +3,7 @@ package io.shroud.swarm.fetch;
 import io.shroud.circuit.CircuitsActor;
 import io.shroud.content.Magnet;
 import io.shroud.content.ShareLink;
+import io.shroud.hidden.ShareSecret;
 import io.shroud.identity.NodeId;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.swarm.pick.PiecePicker;
@@ -117,17 +118,37 @@ public final class DownloadActor extends DownloadJournalActor {
    * @param seedTo if present, a completed download is handed to this share catalogue
    *     ({@link SharesActor.AdoptDownload}) and served from then on
    * @param journalInterval written pieces are journaled at most this often ({@link #JOURNAL_INTERVAL})
+   * @param hidden sources are the share's hidden seeders, found by descriptor and reached by
+   *     rendezvous (protocol §11), each shown under a label of this download's own; otherwise
+   *     the nodes provider records name
    */
   public record Setup(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits,
       ActorRef<RecordLookupsActor.Command> lookups, SwarmSettings settings,
       List<NodeId> staticProviders, Optional<ActorRef<SharesActor.Command>> seedTo, Clock clock,
-      RandomGenerator random, Duration journalInterval) {
+      RandomGenerator random, Duration journalInterval, boolean hidden) {
+
+    /** Named sources (provider records or {@code staticProviders}): the tests' and devnets' setup. */
+    public Setup(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits,
+        ActorRef<RecordLookupsActor.Command> lookups, SwarmSettings settings,
+        List<NodeId> staticProviders, Optional<ActorRef<SharesActor.Command>> seedTo, Clock clock,
+        RandomGenerator random, Duration journalInterval) {
+      this(self, dataDir, circuits, lookups, settings, staticProviders, seedTo, clock, random, journalInterval,
+          false);
+    }
 
     public Setup(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits,
         ActorRef<RecordLookupsActor.Command> lookups, SwarmSettings settings,
         List<NodeId> staticProviders, Optional<ActorRef<SharesActor.Command>> seedTo, Clock clock,
         RandomGenerator random) {
       this(self, dataDir, circuits, lookups, settings, staticProviders, seedTo, clock, random, JOURNAL_INTERVAL);
+    }
+
+    /** A node's downloads: sources are hidden seeders when {@code hidden} (protocol §11), else provider records. */
+    public static Setup node(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits,
+        ActorRef<RecordLookupsActor.Command> lookups, SwarmSettings settings,
+        Optional<ActorRef<SharesActor.Command>> seedTo, boolean hidden, Clock clock, RandomGenerator random) {
+      return new Setup(self, dataDir, circuits, lookups, settings, List.of(), seedTo, clock, random, JOURNAL_INTERVAL,
+          hidden);
     }
   }
 
@@ -167,6 +188,8 @@ public final class DownloadActor extends DownloadJournalActor {
   /** True while the metadata phase runs (not paused, not ended). */
   private boolean metadataRunning;
   private int metadataHops;
+  /** The hidden-service secret of the magnet the metadata phase fetches for. */
+  private ShareSecret metadataSecret;
   /** The last session epoch a finished metadata phase used. */
   private long metadataEpochs;
 
@@ -193,7 +216,8 @@ public final class DownloadActor extends DownloadJournalActor {
     super(context, timers, id, setup);
     this.folderFound = folderFound;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
-    this.sessions = new ProviderSessionActor.Sessions<>(context, setup.circuits(), FromSource::new, SourceStopped::new);
+    this.sessions = new ProviderSessionActor.Sessions<>(context, setup.circuits(), FromSource::new, SourceStopped::new,
+        setup.self(), setup.clock());
     timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
   }
 
@@ -327,6 +351,7 @@ public final class DownloadActor extends DownloadJournalActor {
 
   /** A bare magnet's download (re)starts its metadata phase: find providers, ask them for the info dictionary. */
   private void beginMetadata(Magnet magnet, DownloadState state) {
+    metadataSecret = ShareSecret.of(magnet);
     if (metadata == null || metadata.done()) {
       metadata = new MetadataRun(new MetadataIo(), magnet.infoHash(), setup.self(),
           setup.settings().maxProvidersPerDownload(), setup.settings().stallTimeout(), setup.clock(), metrics,
@@ -377,19 +402,23 @@ public final class DownloadActor extends DownloadJournalActor {
   /** Asks for providers (static list, or a DHT lookup through a circuit). */
   void findProviders() {
     if (fetchingMetadata()) {
-      lookUpProviders(metadata.infoHash(), metadataHops);
+      lookUpProviders(metadata.infoHash(), metadataSecret, metadataHops);
       return;
     }
     if (run == null || !run.running()) {
       return;
     }
     run.lookingForProviders();
-    lookUpProviders(run.link().infoHash(), run.hops());
+    lookUpProviders(run.link().infoHash(), ShareSecret.of(run.link()), run.hops());
   }
 
-  private void lookUpProviders(byte[] infoHash, int hops) {
+  private void lookUpProviders(byte[] infoHash, ShareSecret secret, int hops) {
     if (!setup.staticProviders().isEmpty()) {
       context.getSelf().tell(new ProvidersFound(setup.staticProviders(), null));
+      return;
+    }
+    if (setup.hidden()) {
+      sessions.lookUpHidden(secret, setup.lookups(), hops, setup.clock(), ProvidersFound::new);
       return;
     }
     sessions.lookUp(setup.lookups(), infoHash, hops, LOOKUP_TIMEOUT, setup.clock(), ProvidersFound::new);

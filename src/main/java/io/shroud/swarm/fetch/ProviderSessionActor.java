@@ -5,17 +5,26 @@ import io.shroud.circuit.CircuitsActor;
 import io.shroud.circuit.Streams;
 import io.shroud.circuit.Streams.StreamCommand;
 import io.shroud.circuit.Streams.StreamEvent;
+import io.shroud.hidden.DescriptorBook;
+import io.shroud.hidden.HsRelay;
+import io.shroud.hidden.ShareSecret;
 import io.shroud.identity.NodeId;
 import io.shroud.lookup.RecordLookup;
 import io.shroud.lookup.RecordLookupsActor;
+import io.shroud.rendezvous.DescriptorLookupActor;
+import io.shroud.rendezvous.RendezvousClientActor;
 import io.shroud.swarm.transfer.OutboundChunks;
 import io.shroud.swarm.transfer.ProviderKey;
 import io.shroud.swarm.transfer.TransferCodec;
 import io.shroud.swarm.transfer.TransferFrameDecoder;
 import io.shroud.swarm.transfer.TransferMessage;
 import io.shroud.swarm.transfer.TransferProtocolException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +33,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -52,6 +62,9 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
 
   private record Built(CircuitsActor.BuildResult result) implements Command {}
 
+  /** The rendezvous with a hidden seeder came back. */
+  private record Reached(RendezvousClientActor.Result result) implements Command {}
+
   private record FromStream(StreamEvent event) implements Command {}
 
   /**
@@ -69,6 +82,8 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
   private final TransferFrameDecoder decoder = new TransferFrameDecoder();
   private final OutboundChunks outbound = new OutboundChunks(Streams.MAX_CHUNK);
   private ActorRef<StreamCommand> stream;
+  /** A hidden seeder's joined circuit: this session owns it and closes it when it stops. */
+  private ActorRef<CircuitActor.Command> rendezvous;
   private String circuitId;
   private List<String> path = List.of();
   private boolean flushScheduled;
@@ -80,6 +95,21 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
       circuits.tell(new CircuitsActor.BuildCircuit(Optional.of(provider), hops,
           ctx.messageAdapter(CircuitsActor.BuildResult.class, Built::new)));
       return new ProviderSessionActor(ctx, provider, epoch, infoHash, parent);
+    });
+  }
+
+  /**
+   * A session with a hidden seeder (protocol §11.6–§11.9): {@code label} is the download's
+   * opaque name for it; a {@link RendezvousClientActor} reaches it through an introduction and a
+   * rendezvous point, and the {@code transfer} stream opens on the joined circuit.
+   */
+  public static Behavior<Command> createHidden(NodeId label, long epoch, byte[] infoHash,
+      java.util.function.Function<ActorRef<RendezvousClientActor.Result>, RendezvousClientActor.Reach> reach,
+      ActorRef<SourceReport> parent) {
+    return Behaviors.setup(ctx -> {
+      ctx.spawn(RendezvousClientActor.create(reach.apply(ctx.messageAdapter(RendezvousClientActor.Result.class,
+          Reached::new))), "rendezvous");
+      return new ProviderSessionActor(ctx, label, epoch, infoHash, parent);
     });
   }
 
@@ -96,11 +126,18 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Built.class, this::onBuilt)
+        .onMessage(Reached.class, this::onReached)
         .onMessage(FromStream.class, this::onStream)
         .onMessage(Send.class, this::onSend)
         .onMessage(SendAll.class, this::onSendAll)
         .onMessageEquals(Close.INSTANCE, this::onClose)
         .onMessageEquals(Flush.INSTANCE, this::onFlush)
+        .onSignal(PostStop.class, stop -> {
+          if (rendezvous != null) {
+            rendezvous.tell(CircuitActor.Close.INSTANCE);
+          }
+          return this;
+        })
         .build();
   }
 
@@ -113,6 +150,18 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
       return this;
     }
     return lost("circuit build failed: " + ((CircuitsActor.Failed) built.result()).reason());
+  }
+
+  private Behavior<Command> onReached(Reached reached) {
+    if (reached.result() instanceof RendezvousClientActor.Ready ready) {
+      rendezvous = ready.circuit();
+      circuitId = ready.circuitId();
+      path = ready.path();
+      ready.circuit().tell(new CircuitActor.OpenStream(TransferCodec.SERVICE,
+          getContext().messageAdapter(StreamEvent.class, FromStream::new)));
+      return this;
+    }
+    return lost("no rendezvous: " + ((RendezvousClientActor.Failed) reached.result()).reason());
   }
 
   private Behavior<Command> onStream(FromStream from) {
@@ -210,12 +259,22 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
     private final ActorRef<CircuitsActor.Command> circuits;
     private final Function<SourceReport, C> fromSource;
     private final BiFunction<NodeId, Long, C> stopped;
+    private final Clock clock;
+    private final NodeId self;
     private final Map<NodeId, ActorRef<Command>> open = new LinkedHashMap<>();
+    /** Hidden seeders by their labels; the labels by the descriptor publisher key they stand for. */
+    private final Map<NodeId, DescriptorBook.Seeder> hidden = new HashMap<>();
+    private final Map<String, NodeId> labels = new HashMap<>();
+    /** The relays of the last hidden lookup: rendezvous points are drawn from them. */
+    private List<HsRelay> relays = List.of();
+    private final SecureRandom random = new SecureRandom();
     private ActorRef<SourceReport> reports;
 
     Sessions(ActorContext<C> context, ActorRef<CircuitsActor.Command> circuits, Function<SourceReport, C> fromSource,
-        BiFunction<NodeId, Long, C> stopped) {
+        BiFunction<NodeId, Long, C> stopped, NodeId self, Clock clock) {
       this.context = context;
+      this.self = self;
+      this.clock = clock;
       this.circuits = circuits;
       this.fromSource = fromSource;
       this.stopped = stopped;
@@ -234,13 +293,48 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
                   why -> context.getLog().debug("ignoring a provider record: {}", why)), records.error()));
     }
 
+    /**
+     * Looks the hidden seeders of the share of {@code secret} up (descriptors through circuits
+     * of {@code hops}, protocol §11.3); the parent hears {@code found(labels, error)}: one opaque
+     * label per seeder, random and this download's own, the same for a descriptor found again.
+     */
+    void lookUpHidden(ShareSecret secret, ActorRef<RecordLookupsActor.Command> lookups, int hops, Clock clock,
+        BiFunction<List<NodeId>, String, C> found) {
+      ActorRef<DescriptorLookupActor.Sources> replyTo = context.messageAdapter(DescriptorLookupActor.Sources.class,
+          sources -> found.apply(labelled(sources), sources.error()));
+      context.spawnAnonymous(DescriptorLookupActor.findSeeders(secret, circuits, lookups, hops, clock, random,
+          replyTo));
+    }
+
+    private List<NodeId> labelled(DescriptorLookupActor.Sources sources) {
+      if (!sources.relays().isEmpty()) {
+        relays = sources.relays();
+      }
+      List<NodeId> out = new ArrayList<>();
+      for (DescriptorBook.Seeder seeder : sources.seeders()) {
+        String publisher = HexFormat.of().formatHex(seeder.publisher());
+        NodeId label = labels.computeIfAbsent(publisher, p -> {
+          byte[] bytes = new byte[NodeId.BYTES];
+          random.nextBytes(bytes);
+          return NodeId.of(bytes);
+        });
+        hidden.put(label, seeder); // the newest descriptor (its intro points, its effort)
+        out.add(label);
+      }
+      return out;
+    }
+
     void connect(NodeId provider, long epoch, byte[] infoHash, int hops) {
       if (reports == null) {
         reports = context.messageAdapter(SourceReport.class, fromSource::apply);
       }
+      DescriptorBook.Seeder seeder = hidden.get(provider);
+      Behavior<Command> session = seeder == null ? create(provider, epoch, infoHash, hops, circuits, reports)
+          : createHidden(provider, epoch, infoHash, replyTo -> new RendezvousClientActor.Reach(seeder, relays,
+              Optional.of(self), circuits, hops, clock, random, replyTo), reports);
       // a failed session stops (its circuit and stream are gone); the watch reports the source lost
-      ActorRef<Command> ref = context.spawn(Behaviors.supervise(create(provider, epoch, infoHash, hops, circuits,
-          reports)).onFailure(SupervisorStrategy.stop()), "source-" + epoch);
+      ActorRef<Command> ref = context.spawn(Behaviors.supervise(session).onFailure(SupervisorStrategy.stop()),
+          "source-" + epoch);
       context.watchWith(ref, stopped.apply(provider, epoch));
       open.put(provider, ref);
     }

@@ -45,6 +45,14 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
   /** Replies with the pieces of a share served since the last reset (diagnostics and tests). */
   public record GetServedPieces(String infoHashHex, boolean reset, ActorRef<BitSet> replyTo) implements Command {}
 
+  /**
+   * A stream opened at a hidden service's end-to-end hop (protocol §11.8): served like any other,
+   * but only for the share {@code infoHashHex}. A HELLO naming another share is answered as an
+   * unknown share, so a downloader who reached this node through one share's descriptor cannot
+   * learn which other shares it serves (shares stay unlinkable, §11.1).
+   */
+  public record ServeOnly(String infoHashHex, Streams.OpenServiceStream open) implements Command {}
+
   private record Service(Streams.ServiceRequest request) implements Command {}
 
   private record FromStream(int session, StreamEvent event) implements Command {}
@@ -65,12 +73,23 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
   private final Map<Integer, Stream> sessions = new HashMap<>();
   private int nextSession = 1;
 
-  /** Registers itself with {@code circuits} as the {@code transfer} service. */
+  /** Registers itself with {@code circuits} as the {@code transfer} service (named seeding). */
   public static Behavior<Command> create(ActorRef<CircuitsActor.Command> circuits,
       ActorRef<SharesActor.Command> shares, SwarmSettings settings, Clock clock) {
+    return create(Optional.of(circuits), shares, settings, clock);
+  }
+
+  /**
+   * With {@code circuits}, registers itself there as the {@code transfer} service, so that any
+   * circuit ending at this node can open it (named seeding); without, it serves only the streams
+   * hidden services hand it ({@link ServeOnly}): a node that seeds hidden serves nothing to a
+   * circuit that merely ends at it, so no one can test whether it holds a share.
+   */
+  public static Behavior<Command> create(Optional<ActorRef<CircuitsActor.Command>> circuits,
+      ActorRef<SharesActor.Command> shares, SwarmSettings settings, Clock clock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      circuits.tell(new CircuitsActor.RegisterService(SERVICE,
-          ctx.messageAdapter(Streams.ServiceRequest.class, Service::new)));
+      circuits.ifPresent(c -> c.tell(new CircuitsActor.RegisterService(SERVICE,
+          ctx.messageAdapter(Streams.ServiceRequest.class, Service::new))));
       return new TransferServiceActor(ctx, timers, shares, settings, clock);
     }));
   }
@@ -96,6 +115,7 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Service.class, this::onService)
+        .onMessage(ServeOnly.class, only -> open(only.open(), only.infoHashHex()))
         .onMessage(FromStream.class, this::onFromStream)
         .onMessage(ServableFound.class, this::onServableFound)
         .onMessage(BlocksRead.class, this::onBlocksRead)
@@ -109,9 +129,14 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     if (!(service.request() instanceof Streams.OpenServiceStream open)) {
       return this;
     }
+    return open(open, null);
+  }
+
+  /** Takes a stream; {@code only}, when not null, the one share it may be served. */
+  private Behavior<Command> open(Streams.OpenServiceStream open, String only) {
     int id = nextSession++;
     boolean busy = sessions.size() >= settings.maxDownloaders();
-    Stream stream = new Stream(id, open.stream(), busy);
+    Stream stream = new Stream(id, open.stream(), busy, only);
     sessions.put(id, stream);
     ActorRef<Command> self = getContext().getSelf();
     stream.forwarder = getContext().spawnAnonymous(Behaviors.<StreamEvent>receiveMessage(e -> {
@@ -205,11 +230,14 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
     final int id;
     final ActorRef<StreamCommand> stream;
     final ServingSession session;
+    /** The one share this stream may be served (a hidden service's stream), or null for any. */
+    final String only;
     ActorRef<StreamEvent> forwarder;
 
-    Stream(int id, ActorRef<StreamCommand> stream, boolean busy) {
+    Stream(int id, ActorRef<StreamCommand> stream, boolean busy, String only) {
       this.id = id;
       this.stream = stream;
+      this.only = only;
       this.session = new ServingSession(id, busy, provider, this);
     }
 
@@ -225,6 +253,10 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
 
     @Override
     public void findShare(String infoHashHex) {
+      if (only != null && !only.equalsIgnoreCase(infoHashHex)) {
+        getContext().getSelf().tell(new ServableFound(id, Optional.empty()));
+        return;
+      }
       getContext().ask(Optional.class, shares, Duration.ofSeconds(5),
           replyTo -> new SharesActor.GetServable(infoHashHex, castOptional(replyTo)),
           (found, failure) -> new ServableFound(id, found == null ? Optional.empty() : castServable(found)));
