@@ -238,7 +238,7 @@ class HiddenSeedingIT {
   private static int connected(JsonNode view) {
     int n = 0;
     for (JsonNode s : view.path("sources")) {
-      if (s.path("state").asText().equals("CONNECTED")) {
+      if (s.path("state").asText().equals("READY")) {
         n++;
       }
     }

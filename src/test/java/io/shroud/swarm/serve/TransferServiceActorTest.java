@@ -298,6 +298,30 @@ class TransferServiceActorTest {
     assertEquals(1, v.violations());
   }
 
+  /**
+   * A hidden service's gate ({@link HiddenSharesActor#gate}): a {@code transfer} stream is served
+   * its own share only; a HELLO for another share this node holds is answered as unknown, so one
+   * share's downloaders cannot learn the node's other shares; any other service is refused.
+   */
+  @Test
+  void aHiddenServicesGateServesItsOwnShareOnlyAndNoOtherService() throws Exception {
+    Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC());
+    String hash = java.util.HexFormat.of().formatHex(f.share().metadata().infoHash());
+    Stream own = new Stream(testKit.spawn(HiddenSharesActor.gate(hash, f.service())));
+    own.send(new TransferMessage.Hello(f.share().metadata().infoHash()));
+    assertEquals(TransferMessage.Have.allPieces(), own.next());
+
+    Stream other = new Stream(testKit.spawn(HiddenSharesActor.gate("ab".repeat(32), f.service())));
+    other.send(new TransferMessage.Hello(f.share().metadata().infoHash()));
+    assertEquals(new TransferMessage.Refuse(TransferMessage.RefuseReason.UNKNOWN_SHARE, 0), other.next(),
+        "the node holds the share, but this service is another share's");
+
+    TestProbe<Streams.ServiceAnswer> answer = testKit.createTestProbe();
+    testKit.spawn(HiddenSharesActor.gate(hash, f.service())).tell(new Streams.OpenServiceStream("dht",
+        testKit.<Streams.StreamCommand>createTestProbe().ref(), answer.ref()));
+    assertEquals(new Streams.Reject(HiddenSharesActor.REFUSED), answer.receiveMessage(WAIT));
+  }
+
   @Test
   void unknownAndStaleSharesAreRefused() throws Exception {
     Fixture f = fixture(SwarmSettings.defaults(), Clock.systemUTC());
