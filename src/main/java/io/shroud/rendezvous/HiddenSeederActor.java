@@ -55,8 +55,13 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
   public record PointStatus(long period, int id, NodeId relay, IntroPointPlan.State state,
       Optional<ActorRef<CircuitActor.Command>> circuit) {}
 
-  /** The answer to {@link GetStatus}: the points, introductions queued, rendezvous circuits sent RENDEZVOUS1. */
-  public record Status(List<PointStatus> points, int queued, long served) {}
+  /**
+   * The answer to {@link GetStatus}: the points, introductions queued now, rendezvous circuits sent
+   * RENDEZVOUS1 and rendezvous circuits that could not be built (both since the start), introductions
+   * queued since the start, and the effort the descriptors ask now.
+   */
+  public record Status(List<PointStatus> points, int queued, long served, long unbuilt, long accepted,
+      long effort) {}
 
   /**
    * @param hops of every circuit (intro, publication, rendezvous): {@code shroud.seeding.hops}
@@ -116,6 +121,7 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
   private List<HsRelay> relays = List.of();
   private int building;
   private long served;
+  private long unbuilt;
 
   /**
    * @param self this node's relay id (never its own intro point), or null for a client
@@ -312,6 +318,7 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
       served++;
     } else {
       built.opened().discard();
+      unbuilt++;
       getContext().getLog().debug("rendezvous circuit failed: {}", ((CircuitsActor.Failed) built.result()).reason());
     }
     return serveNext();
@@ -394,7 +401,9 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
             Optional.ofNullable(intro).map(Intro::circuit)));
       }
     }
-    get.replyTo().tell(new Status(points, plans.introductions().queued(), served));
+    SeederIntroductions in = plans.introductions();
+    get.replyTo().tell(new Status(points, in.queued(), served, unbuilt, in.count(SeederIntroductions.Outcome.QUEUED),
+        in.effort()));
     return this;
   }
 }
