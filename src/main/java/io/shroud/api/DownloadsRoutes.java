@@ -130,7 +130,11 @@ final class DownloadsRoutes extends AllDirectives {
   }
 
   /** What a JSON POST asks for; {@code hops} is null when the body leaves it out. */
-  record StartRequest(String link, String output, Integer hops, String files) {}
+  record StartRequest(String link, String output, Integer hops, String files, boolean seed) {
+    StartRequest(String link, String output, Integer hops, String files) {
+      this(link, output, hops, files, true);
+    }
+  }
 
   /** Checks a JSON POST body. Pure: any text gives a request or a 400 reason. */
   static JsonBody<StartRequest> parseStart(ObjectMapper mapper, String body) {
@@ -158,7 +162,15 @@ final class DownloadsRoutes extends AllDirectives {
       }
       files = json.get("files").asText();
     }
-    return new JsonBody.Valid<>(new StartRequest(json.get("link").asText(), json.get("output").asText(), hops, files));
+    boolean seed = true;
+    if (json.has("seed")) {
+      if (!json.get("seed").isBoolean()) {
+        return new JsonBody.Invalid<>("seed must be true or false (whether to share the file once it is complete)");
+      }
+      seed = json.get("seed").asBoolean();
+    }
+    return new JsonBody.Valid<>(new StartRequest(json.get("link").asText(), json.get("output").asText(), hops, files,
+        seed));
   }
 
   private Route start(ActorRef<DownloadsActor.Command> downloads, String body) {
@@ -173,7 +185,7 @@ final class DownloadsRoutes extends AllDirectives {
         return parent.error(StatusCodes.get(r.status()), r.reason());
       }
       return start(downloads, new DownloadsActor.StartDownload(request.link(),
-          ((PathPolicy.Allowed) d).path().toString(), request.hops(), null, request.files(), null));
+          ((PathPolicy.Allowed) d).path().toString(), request.hops(), null, request.files(), request.seed(), null));
     });
   }
 
@@ -181,7 +193,7 @@ final class DownloadsRoutes extends AllDirectives {
   private Route start(ActorRef<DownloadsActor.Command> downloads, DownloadsActor.StartDownload start) {
     CompletionStage<DownloadsActor.StartResult> result = AskPattern.ask(downloads,
         replyTo -> new DownloadsActor.StartDownload(start.link(), start.outputPath(), start.hops(), start.metadata(),
-            start.files(), replyTo),
+            start.files(), start.seed(), replyTo),
         DOWNLOADS_TIMEOUT, system.scheduler());
     return onSuccess(result, r -> {
       if (r instanceof DownloadsActor.Started s) {

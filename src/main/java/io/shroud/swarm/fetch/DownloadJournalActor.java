@@ -335,10 +335,11 @@ abstract class DownloadJournalActor extends EventSourcedBehavior<Command, Downlo
           metrics.downloadCompleted();
           store.forgetLink(id);
           store.forgetLayer(id); // a seed writes its own copy from the layer it is handed
-          if (setup.seedTo().isEmpty()) {
+          boolean seeds = setup.seedTo().isPresent() && store.seeds(id); // not when started with "seed": false
+          if (!seeds) {
             store.forgetLeaves(id); // only a seed serves from them
           }
-          setup.seedTo().ifPresent(this::seed);
+          setup.seedTo().filter(catalogue -> seeds).ifPresent(this::seed);
         });
   }
 

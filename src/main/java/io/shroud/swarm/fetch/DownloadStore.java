@@ -352,6 +352,7 @@ public final class DownloadStore {
       Files.deleteIfExists(partFile(id));
       Files.deleteIfExists(leavesFile(id));
       Files.deleteIfExists(dir.resolve(id + ".link"));
+      Files.deleteIfExists(dir.resolve(id + ".noseed"));
       Files.deleteIfExists(layerFile(id));
       if (output != null) {
         outputPart(id, output).deleteIfOurs();
@@ -377,6 +378,25 @@ public final class DownloadStore {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Marks download {@code id} as one not to seed once complete (asked for when it was started:
+   * {@code "seed": false}); the mark is a file beside its link, so it survives restarts without
+   * an event. A folder's mark covers its files' downloads ({@code <folder id>-<number>}).
+   */
+  public void markNoSeed(String id) throws IOException {
+    Path mark = dir.resolve(id + ".noseed");
+    if (!Files.exists(mark)) {
+      Files.createFile(mark);
+    }
+  }
+
+  /** Whether download {@code id} (or the folder download it is a file of) may be seeded when complete. */
+  public boolean seeds(String id) {
+    int dash = id.indexOf('-');
+    return !Files.exists(dir.resolve(id + ".noseed"))
+        && (dash < 0 || !Files.exists(dir.resolve(id.substring(0, dash) + ".noseed")));
   }
 
   /** Deletes the link file only (the download finished; the key must not linger). */

@@ -50,9 +50,14 @@ public final class DownloadsActor
    * exist and no file may be there yet) through circuits of {@code hops} (null: the default).
    */
   public record StartDownload(String link, String outputPath, Integer hops, byte[] metadata, String files,
-      ActorRef<StartResult> replyTo) implements Command {
+      boolean seed, ActorRef<StartResult> replyTo) implements Command {
     public StartDownload(String link, String outputPath, Integer hops, ActorRef<StartResult> replyTo) {
-      this(link, outputPath, hops, null, null, replyTo);
+      this(link, outputPath, hops, null, null, true, replyTo);
+    }
+
+    public StartDownload(String link, String outputPath, Integer hops, byte[] metadata, String files,
+        ActorRef<StartResult> replyTo) {
+      this(link, outputPath, hops, metadata, files, true, replyTo);
     }
   }
 
@@ -133,6 +138,7 @@ public final class DownloadsActor
   private final Map<String, ActorRef<DownloadActor.Command>> children = new HashMap<>();
   private final ActorRef<DownloadActor.FolderFound> folderFound;
   private final FolderDownloads folders;
+  private final DownloadStore store;
   /** Folders whose record was handed to the share catalogue since this actor started (it refuses a second). */
   private final java.util.Set<String> seeded = new java.util.HashSet<>();
 
@@ -154,7 +160,8 @@ public final class DownloadsActor
     this.context = context;
     this.setup = setup;
     this.folderFound = context.messageAdapter(DownloadActor.FolderFound.class, FolderMetadata::new);
-    this.folders = new FolderDownloads(new DownloadStore(setup.dataDir()));
+    this.store = new DownloadStore(setup.dataDir());
+    this.folders = new FolderDownloads(store);
   }
 
   @Override
@@ -264,6 +271,13 @@ public final class DownloadsActor
     setup.random().nextBytes(idBytes);
     String id = HexFormat.of().formatHex(idBytes);
     ActorRef<StartResult> replyTo = start.replyTo();
+    if (!start.seed()) {
+      try {
+        store.markNoSeed(id); // before the download exists: it can never complete unmarked
+      } catch (java.io.IOException e) {
+        return Effect().reply(replyTo, new Rejected(500, "cannot mark the download as not seeded: " + e.getMessage()));
+      }
+    }
     if (folder != null) {
       FolderRegistered f = new FolderRegistered(id, output.toString(), folder.infoBytes(),
           FolderDownload.numbers(selected), hops, setup.clock().instant());
@@ -352,7 +366,7 @@ public final class DownloadsActor
 
   private Effect<Event, State> onFolderChecked(State state, FolderChecked checked) {
     FolderRegistered f = state.folders.get(checked.id());
-    if (!checked.complete() || f == null || !seeded.add(f.id()) || setup.seedTo().isEmpty()) {
+    if (!checked.complete() || f == null || !seeded.add(f.id()) || setup.seedTo().isEmpty() || !store.seeds(f.id())) {
       return Effect().none();
     }
     io.shroud.content.Folder folder = folders.open(f.id(), f.infoDict());

@@ -1,6 +1,7 @@
 package io.shroud.swarm.fetch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import io.shroud.content.ShareMetadata;
 import io.shroud.identity.NodeId;
 import io.shroud.lookup.RecordLookup;
 import io.shroud.lookup.RecordLookupsActor;
+import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.transfer.ProviderKey;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.testutil.PersistenceTestConfig;
@@ -71,6 +73,56 @@ class DownloadsActorTest {
     DownloadsActor.Rejected r = assertInstanceOf(DownloadsActor.Rejected.class, result);
     assertEquals(status, r.status(), r::toString);
     assertTrue(r.message().contains(fragment), r.message());
+  }
+
+  /**
+   * Seeding after a download is on by default and can be turned off per download ({@code
+   * "seed": false}): the start leaves a mark the finished download reads. Two downloads complete
+   * on recovery with a share catalogue to seed to: the unmarked one is handed to it, the marked
+   * one is not.
+   */
+  @Test
+  void aDownloadStartedWithSeedFalseIsNotSharedWhenComplete() throws Exception {
+    TestProbe<DownloadsActor.StartResult> probe = testKit.createTestProbe();
+    downloads.tell(new DownloadsActor.StartDownload(share.link().format(), dir.resolve("marked.bin").toString(), 1,
+        null, null, false, probe.ref()));
+    String started = assertInstanceOf(DownloadsActor.Started.class, probe.receiveMessage(WAIT)).download().id();
+    DownloadStore store = new DownloadStore(dir.resolve("data"));
+    assertFalse(store.seeds(started), "the start marked the download as not seeded");
+    assertFalse(store.seeds(started + "-3"), "nor any file of it, were it a folder");
+
+    NodeId self = NodeId.ofIdentityKey(new byte[] {44, (byte) ++instances});
+    TestProbe<SharesActor.Command> shares = testKit.createTestProbe();
+    var journal = org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(testKit.system());
+    List<Object> registered = new java.util.ArrayList<>();
+    for (String id : List.of("aa00000000000001", "aa00000000000002")) {
+      Path output = dir.resolve(id + ".bin");
+      store.writeLink(id, share.link().format());
+      Files.copy(share.dataFile(), store.partFile(id));
+      int pieces = share.info().geometry().pieceCount();
+      journal.persistForRecovery("download|" + id, List.of(
+          new DownloadEvent.DownloadStarted(id, share.infoHashHex(), output.toString(), 1, java.time.Instant.now()),
+          new DownloadEvent.PieceLayerVerified(share.tree().pieceLayerBytes()),
+          new DownloadEvent.PiecesVerified(java.util.stream.IntStream.range(0, pieces).toArray())));
+      registered.add(new DownloadsActor.DownloadRegistered(id, output.toString(), java.time.Instant.now()));
+    }
+    store.markNoSeed("aa00000000000002");
+    journal.persistForRecovery("downloads|" + self.toHex(), registered);
+    ActorRef<DownloadsActor.Command> recovered = testKit.spawn(DownloadsActor.create(new DownloadActor.Setup(self,
+        dir.resolve("data"), circuits.ref(), lookups.ref(), SwarmSettings.defaults(), List.of(),
+        java.util.Optional.of(shares.ref()), Clock.systemUTC(), SeededRandom.of(78))));
+    SharesActor.AdoptDownload adopt = shares.expectMessageClass(SharesActor.AdoptDownload.class, WAIT);
+    assertEquals(dir.resolve("aa00000000000001.bin"), adopt.output());
+    for (String id : List.of("aa00000000000001", "aa00000000000002")) {
+      testKit.createTestProbe().awaitAssert(WAIT, () -> {
+        TestProbe<java.util.Optional<DownloadView>> v = testKit.createTestProbe();
+        recovered.tell(new DownloadsActor.GetDownload(id, v.ref()));
+        assertEquals("COMPLETE", v.receiveMessage(WAIT).orElseThrow().state());
+        return null;
+      });
+    }
+    shares.expectNoMessage(Duration.ofMillis(500)); // the marked download was not handed over
+    testKit.stop(recovered, WAIT);
   }
 
   @Test
