@@ -315,7 +315,7 @@ class AbuseIT {
       synchronized (random) {
         random.nextBytes(key);
       }
-      return attacker().get("/shroud/v1/dht/records/" + java.util.HexFormat.of().formatHex(key))
+      return attacker().get("/shroud/v1/dht/records/" + java.util.HexFormat.of().formatHex(key) + "?via=direct")
           .map(r -> String.valueOf(r.statusCode())).orElse("unreachable");
     });
     String health = assertHealthy("DHT flood");

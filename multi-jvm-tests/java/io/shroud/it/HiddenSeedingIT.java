@@ -163,7 +163,7 @@ class HiddenSeedingIT {
       if (!n.isClient()) {
         texts.add(json(n, "/shroud/v1/peers").toString());
         for (String location : locations) { // what a DHT node holds at a blinded location
-          n.get("/shroud/v1/dht/records/" + location).ifPresent(r -> texts.add(r.body()));
+          n.get("/shroud/v1/dht/records/" + location + "?via=direct").ifPresent(r -> texts.add(r.body()));
         }
       }
       for (String text : texts) {

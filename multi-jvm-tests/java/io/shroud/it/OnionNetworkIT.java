@@ -162,7 +162,7 @@ class OnionNetworkIT {
     assertEquals(201, put.statusCode(), put.body());
     assertTrue(JSON.readTree(put.body()).path("stored").asInt() >= 2, put.body());
 
-    JsonNode found = json(five, "/shroud/v1/dht/records/" + key);
+    JsonNode found = json(five, "/shroud/v1/dht/records/" + key + "?via=direct");
     assertEquals("hello from node 1", found.path("value").asText());
     // the publisher is node 1's Ed25519 identity key, as its descriptor states it
     String oneId = idOf(one);
@@ -190,11 +190,11 @@ class OnionNetworkIT {
     LocalNode victim = network.nodes().stream()
         .filter(n -> n != one && n != five && n.isRunning()).findFirst().orElseThrow();
     victim.kill();
-    JsonNode again = json(five, "/shroud/v1/dht/records/" + key);
+    JsonNode again = json(five, "/shroud/v1/dht/records/" + key + "?via=direct");
     assertEquals("hello from node 1", again.path("value").asText());
     LocalNode other = network.nodes().stream()
         .filter(n -> n != one && n != five && n.isRunning()).findFirst().orElseThrow();
-    assertEquals("hello from node 1", json(other, "/shroud/v1/dht/records/" + key).path("value").asText());
+    assertEquals("hello from node 1", json(other, "/shroud/v1/dht/records/" + key + "?via=direct").path("value").asText());
   }
 
   @Test

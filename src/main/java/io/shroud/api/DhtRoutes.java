@@ -47,14 +47,20 @@ final class DhtRoutes extends AllDirectives {
 
   Route routes(ActorRef<DhtActor.Command> dht, ActorRef<RecordLookupsActor.Command> lookups) {
     return pathPrefix("dht", () -> concat(
-        pathEndOrSingleSlash(() -> get(() -> onSuccess(buckets(dht), v -> completeOK(v, Jackson.marshaller(mapper))))),
+        pathEndOrSingleSlash(() -> get(() -> dht == null
+            ? parent.error(StatusCodes.CONFLICT, "a client runs no DHT node: it has no routing table")
+            : onSuccess(buckets(dht), v -> completeOK(v, Jackson.marshaller(mapper))))),
         pathPrefix("records", () -> path(key -> concat(
             get(() -> parameterOptional("via", via -> parameterOptional("hops", hops -> withKey(key, k -> {
-              if (via.isEmpty()) {
-                return lookup(dht, k);
+              // through a circuit unless asked otherwise: the node's own DHT queries would tell
+              // the nodes asked which keys (info-hashes, blinded locations) this node looks for
+              if (via.isPresent() && via.get().equals("direct")) {
+                return dht == null ? parent.error(StatusCodes.CONFLICT, "a client runs no DHT node: it looks records "
+                    + "up through a circuit only (leave out via, or via=circuit)") : lookup(dht, k);
               }
-              if (!via.get().equals("circuit")) {
-                return parent.error(StatusCodes.BAD_REQUEST, "via must be \"circuit\" (or absent for a direct lookup)");
+              if (via.isPresent() && !via.get().equals("circuit")) {
+                return parent.error(StatusCodes.BAD_REQUEST,
+                    "via must be \"circuit\" (the default) or \"direct\" (this node's own DHT queries)");
               }
               int h;
               try {

@@ -194,10 +194,9 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
   /** A client runs no DHT node: its lookups go through circuits (protocol §4.10.3). */
   private Route clientDht(NodeRuntime.Handles h) {
     return concat(
-        get(() -> parameterOptional("via", via -> via.filter("circuit"::equals).isPresent()
-            ? dht.routes(null, h.lookups()) : reject())),
+        get(() -> dht.routes(null, h.lookups())),
         pathPrefix("dht", () -> error(StatusCodes.CONFLICT, "a client runs no DHT node: it stores no record, and "
-            + "looks records up through a circuit only (GET …/dht/records/KEY?via=circuit)")));
+            + "looks records up through a circuit only (GET …/dht/records/KEY)")));
   }
 
   /** {@code GET /shroud/v1/guards}: the guards this node keeps (persisted across restarts). */

@@ -162,6 +162,11 @@ class ClientApiTest {
     HttpResponse<String> put = send("PUT", "/shroud/v1/dht/records/" + "ab".repeat(32), "{}");
     assertEquals(409, put.statusCode(), put.body());
     assertTrue(put.body().contains("no DHT node"), put.body());
+    HttpResponse<String> direct = send("GET", "/shroud/v1/dht/records/" + "ab".repeat(32) + "?via=direct", null);
+    assertEquals(409, direct.statusCode(), direct.body());
+    assertTrue(direct.body().contains("through a circuit only"), direct.body());
+    HttpResponse<String> other = send("GET", "/shroud/v1/dht/records/" + "ab".repeat(32) + "?via=elsewhere", null);
+    assertEquals(400, other.statusCode(), other.body());
     assertEquals(200, send("GET", "/shroud/v1/shares", null).statusCode());
   }
 
