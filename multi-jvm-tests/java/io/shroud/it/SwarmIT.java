@@ -61,9 +61,8 @@ class SwarmIT {
 
   @BeforeAll
   static void start() throws Exception {
-    // the named path (provider records naming nodes): HiddenSeedingIT covers hidden seeding
-    network = new LocalNetwork("swarm", 7, List.of("-Dshroud.swarm.announce-interval=3s",
-        "-Dshroud.seeding.hidden=off"));
+    // hidden seeding (the default): every source is a hidden seeder reached by rendezvous
+    network = new LocalNetwork("swarm", 7, List.of("-Dshroud.swarm.announce-interval=3s"));
     network.startAll(Duration.ofSeconds(180));
     for (LocalNode n : network.nodes()) {
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
@@ -339,7 +338,7 @@ class SwarmIT {
     network.node(2).start(List.of("-D" + FeatureSettings.CORRUPT_SERVED_BLOCKS_PROPERTY + "=true"));
     network.awaitReady(network.node(2), Duration.ofSeconds(120));
     String node2 = json(network.node(2), "/shroud/v1/node").path("nodeId").asText();
-    await("node 2 announces again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+    await("node 2 serves the share again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
         .ignoreExceptions().until(() -> json(network.node(2), "/shroud/v1/shares").path("shares").toString()
             .contains(infoHash));
     // circuits can only reach node 2 once every node's directory lists it again
@@ -351,14 +350,18 @@ class SwarmIT {
     String id = startDownload(out.toString());
     JsonNode done = awaitState(id, "COMPLETE", Duration.ofMinutes(4));
     assertEquals(sha256, sha256Of(out));
-    JsonNode corrupter = null;
+    // the sources are hidden seeders under labels of the download's own: node 2's id is not among
+    // them, but the one that sent bad blocks was struck and banned
+    assertFalse(done.path("sources").toString().contains(node2), "sources are labels: " + done.path("sources"));
+    // (node 2 may be listed twice near a period's end: a descriptor for each period)
+    int banned = 0;
     for (JsonNode s : done.path("sources")) {
-      if (s.path("nodeId").asText().equals(node2)) {
-        corrupter = s;
+      if (s.path("banned").asBoolean()) {
+        banned++;
+        assertTrue(s.path("strikes").asInt() >= 1, s.toString());
       }
     }
-    assertTrue(corrupter != null, "node 2 was one of the sources: " + done.path("sources"));
-    assertTrue(corrupter.path("strikes").asInt() >= 1 && corrupter.path("banned").asBoolean(), corrupter.toString());
+    assertTrue(banned >= 1, "the corrupting seeder was banned: " + done.path("sources"));
   }
 
   @Test

@@ -25,7 +25,9 @@ import java.util.random.RandomGenerator;
  *       point, same effort;
  *   <li>no RENDEZVOUS2 within {@link #ANSWER_TIMEOUT} of sending (ACK 0 or none): the next point
  *       with effort {@code min(10 000, max(1, 2E))};
- *   <li>it gives up after {@link #MAX_TRIES} introductions, or when every point answered ACK 1.
+ *   <li>it gives up after {@link #MAX_TRIES} introductions, after {@link #MAX_UNANSWERED} of
+ *       them went unanswered (another attempt draws another rendezvous point), or when every
+ *       point answered ACK 1.
  * </ul>
  *
  * Each {@link Send} is returned once; otherwise a call answers {@link Wait} (or the end reached).
@@ -37,6 +39,14 @@ public final class IntroductionAttempt {
   public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
   /** Introductions to one seeder before the downloader tries another: six waits of 5 s. */
   public static final int MAX_TRIES = 6;
+  /**
+   * Introductions that went unanswered (no RENDEZVOUS2 within {@link #ANSWER_TIMEOUT}) before
+   * it gives up on this rendezvous point: a seeder that cannot build a circuit to it (it is the
+   * seeder's own relay, which no downloader can know) never answers, and a new attempt draws
+   * another point. Three, so a flood that loses one or two honest introductions is outlasted
+   * with the effort doubled twice.
+   */
+  public static final int MAX_UNANSWERED = 3;
 
   /** What the downloader does next. */
   public sealed interface Step permits Send, Wait, GiveUp, Done {}
@@ -61,6 +71,7 @@ public final class IntroductionAttempt {
   private int index;
   private long effort;
   private int tries;
+  private int unanswered;
   private Send current;
   private Instant sentAt;
   private Step end;
@@ -152,6 +163,10 @@ public final class IntroductionAttempt {
   private Step advance(boolean timedOut) {
     if (timedOut) {
       effort = Math.min(HsPow.MAX_EFFORT, Math.max(1, 2 * effort));
+      if (++unanswered >= MAX_UNANSWERED) {
+        return finish(new GiveUp(MAX_UNANSWERED + " introductions without an answer: the seeder could not meet "
+            + "at this rendezvous point"));
+      }
     }
     if (tries >= MAX_TRIES) {
       return finish(new GiveUp(MAX_TRIES + " introductions without a rendezvous"));

@@ -67,6 +67,22 @@ class IntroductionAttemptTest {
   }
 
   @Test
+  void threeUnansweredIntroductionsGiveUpThisRendezvousPoint() {
+    IntroductionAttempt a = new IntroductionAttempt(seeder(0, 3), clock);
+    Step step = a.start();
+    for (int i = 1; i <= IntroductionAttempt.MAX_UNANSWERED; i++) {
+      Send s = send(step);
+      a.sent(s.attempt());
+      a.onAck(s.attempt(), 0); // forwarded, and then nothing
+      clock.advance(IntroductionAttempt.ANSWER_TIMEOUT);
+      step = a.tick();
+    }
+    GiveUp gaveUp = assertInstanceOf(GiveUp.class, step);
+    assertTrue(gaveUp.reason().contains("rendezvous point"), gaveUp.reason());
+    assertEquals(IntroductionAttempt.MAX_UNANSWERED, a.tries());
+  }
+
+  @Test
   void theEffortStopsAtTenThousand() {
     IntroductionAttempt a = new IntroductionAttempt(seeder(6_000, 3), clock);
     Send s = send(a.start());
