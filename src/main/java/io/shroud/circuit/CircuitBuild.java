@@ -58,7 +58,12 @@ final class CircuitBuild {
     handshake = null;
     erase();
     Set<NodeId> exclude = new HashSet<>(avoid);
-    exclude.add(self);
+    // never a hop of its own, but it may be the destination of a circuit of two hops or more:
+    // a relay seeder meets a downloader who drew its relay as the rendezvous point (protocol
+    // §11.7) through guard, middle(s) and back to itself
+    if (!(self != null && self.equals(destination) && hops > 1)) {
+      exclude.add(self);
+    }
     path = List.copyOf(new PathSelector(random).select(directory.relays(), guards, destination, hops, exclude,
         directory.guardRule()));
     handshake = startHandshake(path.get(0));

@@ -36,6 +36,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link HiddenSeederActor} on the in-memory network of {@code HiddenRendezvousTest}: node 7 seeds
@@ -112,9 +114,16 @@ class HiddenSeederActorTest {
     return probe.receiveMessage(WAIT);
   }
 
-  @Test
-  void publishesThreeIntroPointsAndADownloaderEchoesThroughTheRendezvousItServes() throws Exception {
-    SeederTestNet net = new SeederTestNet(testKit, 8, 260);
+  /**
+   * With {@code atTheSeedersRelay} the downloader picks the seeder's own relay as its rendezvous
+   * point, as any downloader may (it cannot know which relay seeds): the seeder's circuit then
+   * ends at its own relay (guard, middle, itself) and the join happens there.
+   */
+  @ParameterizedTest(name = "rendezvous at the seeder''s own relay: {0}")
+  @ValueSource(booleans = {false, true})
+  void publishesThreeIntroPointsAndADownloaderEchoesThroughTheRendezvousItServes(boolean atTheSeedersRelay)
+      throws Exception {
+    SeederTestNet net = new SeederTestNet(testKit, 8, atTheSeedersRelay ? 262 : 260);
     ShareSecret secret = secret(1);
     TestProbe<RecordLookupsActor.Command> lookups = testKit.createTestProbe();
     ActorRef<HiddenSeederActor.Command> seeder = seeder(net, secret, lookups, 11);
@@ -129,8 +138,8 @@ class HiddenSeederActorTest {
     // the downloader: an intro point not on its guard, an RP that is none of the intro relays
     HsDescriptor.IntroPoint intro = published.descriptor().introPoints().stream()
         .filter(p -> !p.relay().equals(net.id(1))).findFirst().orElseThrow();
-    NodeId rp = net.id(List.of(2, 3, 4, 5, 6).stream().filter(i -> !published.relays().contains(net.id(i)))
-        .findFirst().orElseThrow());
+    NodeId rp = atTheSeedersRelay ? net.id(SEEDER) : net.id(List.of(2, 3, 4, 5, 6).stream()
+        .filter(i -> !published.relays().contains(net.id(i))).findFirst().orElseThrow());
     byte[] cookie = new byte[Introduction.COOKIE_BYTES];
     random.nextBytes(cookie);
     TestProbe<CircuitControl.ControlEvent> rendezvousControl = testKit.createTestProbe();
