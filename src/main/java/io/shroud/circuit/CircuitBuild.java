@@ -58,10 +58,11 @@ final class CircuitBuild {
     handshake = null;
     erase();
     Set<NodeId> exclude = new HashSet<>(avoid);
-    // never a hop of its own, but it may be the destination of a circuit of two hops or more:
-    // a relay seeder meets a downloader who drew its relay as the rendezvous point (protocol
-    // §11.7) through guard, middle(s) and back to itself
-    if (!(self != null && self.equals(destination) && hops > 1)) {
+    // never a hop of its own, but it may be the destination of a circuit of three hops or more
+    // (a relay never extends a circuit back to the hop it came from): a relay seeder meets a
+    // downloader who drew its relay as the rendezvous point (protocol §11.7) through guard,
+    // middle and back to itself
+    if (!(self != null && self.equals(destination) && hops > 2)) {
       exclude.add(self);
     }
     path = List.copyOf(new PathSelector(random).select(directory.relays(), guards, destination, hops, exclude,

@@ -12,6 +12,7 @@ import io.shroud.hidden.IntroPointPlan;
 import io.shroud.hidden.SeederIntroductions;
 import io.shroud.hidden.ShareSecret;
 import io.shroud.identity.NodeId;
+import io.shroud.wire.TokenBucket;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.lookup.RecordPublication;
 import java.security.SecureRandom;
@@ -70,13 +71,25 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
    * @param retry before a failed store is tried again, or intro points are drawn again after a failure
    * @param timeout for a circuit build, a binding, a store
    * @param maxRendezvous rendezvous circuits being built at once
+   * @param rendezvousPerSecond rendezvous circuits started a second at most, after a burst of
+   *     {@code maxRendezvous}: under the CREATE rate its guard allows it (protocol §10, 5 a
+   *     second), so a flood of introductions waits in the queue, where work orders it (§11.9),
+   *     instead of spending the seeder's circuits (design.md §8.10)
    */
-  public record Settings(int hops, Duration tick, Duration drop, Duration retry, Duration timeout, int maxRendezvous) {
+  public record Settings(int hops, Duration tick, Duration drop, Duration retry, Duration timeout, int maxRendezvous,
+      int rendezvousPerSecond) {
+    public Settings(int hops, Duration tick, Duration drop, Duration retry, Duration timeout, int maxRendezvous) {
+      this(hops, tick, drop, retry, timeout, maxRendezvous, DEFAULT_RENDEZVOUS_PER_SECOND);
+    }
+
     public static Settings defaults(int hops) {
       return new Settings(hops, Duration.ofMinutes(1), Duration.ofMinutes(4), Duration.ofSeconds(5),
           Duration.ofMinutes(2), 8);
     }
   }
+
+  /** Four a second: one below a relay's CREATE rate per link, left for intro and publication circuits. */
+  public static final int DEFAULT_RENDEZVOUS_PER_SECOND = 4;
 
   private record RelaysIn(List<HsRelay> relays) implements Command {}
 
@@ -104,12 +117,16 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
 
   private enum RetryRelays implements Command { INSTANCE }
 
+  private enum Paced implements Command { INSTANCE }
+
   /** An intro point's circuit and the adapter that tags its control events. */
   private record Intro(ActorRef<CircuitActor.Command> circuit, ActorRef<CircuitControl.ControlEvent> events) {}
 
   private static final Duration MIN_CHECK = Duration.ofSeconds(1);
 
   private final SeederPlans plans;
+  /** This node's relay id, or null on a client. */
+  private final NodeId self;
   private final ActorRef<CircuitsActor.Command> circuits;
   private final ActorRef<RecordLookupsActor.Command> lookups;
   private final ActorRef<Streams.ServiceRequest> services;
@@ -120,6 +137,7 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
   private final Map<SeederPlans.Ref, Intro> intros = new HashMap<>();
   private List<HsRelay> relays = List.of();
   private int building;
+  private final TokenBucket pace;
   private long served;
   private long unbuilt;
 
@@ -131,21 +149,23 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
       ActorRef<RecordLookupsActor.Command> lookups, ActorRef<Streams.ServiceRequest> services, Settings settings,
       Clock clock, SecureRandom random) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new HiddenSeederActor(ctx, timers,
-        new SeederPlans(secret, self, clock, random), circuits, lookups, services, settings, clock, random)));
+        new SeederPlans(secret, self, clock, random), self, circuits, lookups, services, settings, clock, random)));
   }
 
   private HiddenSeederActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, SeederPlans plans,
-      ActorRef<CircuitsActor.Command> circuits, ActorRef<RecordLookupsActor.Command> lookups,
+      NodeId self, ActorRef<CircuitsActor.Command> circuits, ActorRef<RecordLookupsActor.Command> lookups,
       ActorRef<Streams.ServiceRequest> services, Settings settings, Clock clock, SecureRandom random) {
     super(ctx);
     this.timers = timers;
     this.plans = plans;
+    this.self = self;
     this.circuits = circuits;
     this.lookups = lookups;
     this.services = services;
     this.settings = settings;
     this.clock = clock;
     this.random = random;
+    this.pace = new TokenBucket(settings.rendezvousPerSecond(), settings.maxRendezvous(), clock);
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
     timers.startTimerWithFixedDelay(Drop.INSTANCE, settings.drop());
     askRelays();
@@ -171,6 +191,7 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessageEquals(Drop.INSTANCE, this::onDrop)
         .onMessageEquals(TimedCheck.INSTANCE, () -> publish())
+        .onMessageEquals(Paced.INSTANCE, this::serveNext)
         .onMessageEquals(Replenish.INSTANCE, () -> replenish())
         .onMessageEquals(RetryRelays.INSTANCE, () -> {
           askRelays();
@@ -291,9 +312,20 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
     return serveNext();
   }
 
-  /** Builds a rendezvous circuit for each queued introduction, up to {@link Settings#maxRendezvous()} at once. */
+  /**
+   * Builds a rendezvous circuit for each queued introduction, up to {@link Settings#maxRendezvous()}
+   * at once and {@link Settings#rendezvousPerSecond()}; what the pace holds back stays queued (in
+   * order of work) until the next token.
+   */
   private Behavior<Command> serveNext() {
     while (building < settings.maxRendezvous()) {
+      if (plans.introductions().queued() == 0) {
+        break;
+      }
+      if (!pace.tryTake(1)) {
+        timers.startSingleTimer(Paced.INSTANCE, pace.timeUntil(1));
+        break;
+      }
       Optional<E2eHandshake.Opened> next = plans.next();
       if (next.isEmpty()) {
         break;
@@ -301,8 +333,11 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
       E2eHandshake.Opened opened = next.get();
       building++;
       NodeId rp = NodeId.of(opened.introduction().rpNodeId());
+      // the downloader may have drawn this very relay: the circuit then goes out and back to it,
+      // three hops at least (a relay never extends a circuit back to the hop it came from)
+      int hops = rp.equals(self) ? Math.max(3, settings.hops()) : settings.hops();
       getContext().ask(CircuitsActor.BuildResult.class, circuits, settings.timeout(),
-          replyTo -> new CircuitsActor.BuildCircuit(Optional.of(rp), settings.hops(), replyTo),
+          replyTo -> new CircuitsActor.BuildCircuit(Optional.of(rp), hops, replyTo),
           (result, error) -> new RendezvousBuilt(opened, result != null ? result
               : new CircuitsActor.Failed("no answer: " + error)));
     }

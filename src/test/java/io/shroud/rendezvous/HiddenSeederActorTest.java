@@ -37,7 +37,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link HiddenSeederActor} on the in-memory network of {@code HiddenRendezvousTest}: node 7 seeds
@@ -68,7 +68,12 @@ class HiddenSeederActorTest {
 
   private static ActorRef<HiddenSeederActor.Command> seeder(SeederTestNet net, ShareSecret secret,
       TestProbe<RecordLookupsActor.Command> lookups, long seed) {
-    HiddenSeederActor.Settings settings = new HiddenSeederActor.Settings(3, Duration.ofMinutes(1),
+    return seeder(net, secret, lookups, seed, 3);
+  }
+
+  private static ActorRef<HiddenSeederActor.Command> seeder(SeederTestNet net, ShareSecret secret,
+      TestProbe<RecordLookupsActor.Command> lookups, long seed, int hops) {
+    HiddenSeederActor.Settings settings = new HiddenSeederActor.Settings(hops, Duration.ofMinutes(1),
         Duration.ofMinutes(4), Duration.ofMillis(300), Duration.ofSeconds(30), 8);
     return testKit.spawn(HiddenSeederActor.create(secret, net.id(SEEDER), net.circuits(SEEDER), lookups.ref(),
         testKit.spawn(EchoServiceActor.create()), settings, NOON, SeededRandom.of(seed)));
@@ -77,10 +82,15 @@ class HiddenSeederActorTest {
   /** The next record the seeder stores, its descriptor opened and checked against {@code secret}. */
   private static Published expectPublication(TestProbe<RecordLookupsActor.Command> lookups, ShareSecret secret)
       throws Exception {
+    return expectPublication(lookups, secret, 3);
+  }
+
+  private static Published expectPublication(TestProbe<RecordLookupsActor.Command> lookups, ShareSecret secret,
+      int hops) throws Exception {
     RecordLookupsActor.StoreRecord store = lookups.expectMessageClass(RecordLookupsActor.StoreRecord.class, WAIT);
     HsLocation location = HsLocation.of(secret, HsPeriod.of(NOON.instant()));
     assertEquals(NodeId.of(location.location()), store.record().key(), "stored at L_n");
-    assertEquals(3, store.hops());
+    assertEquals(hops, store.hops());
     assertTrue(store.record().signatureValid(), "signed by its publisher key");
     return new Published(store, HsDescriptor.open(store.record().value(), location, store.record().publisher()));
   }
@@ -117,18 +127,19 @@ class HiddenSeederActorTest {
   /**
    * With {@code atTheSeedersRelay} the downloader picks the seeder's own relay as its rendezvous
    * point, as any downloader may (it cannot know which relay seeds): the seeder's circuit then
-   * ends at its own relay (guard, middle, itself) and the join happens there.
+   * ends at its own relay (guard, middle, itself: three hops even when it seeds with one) and the
+   * join happens there.
    */
-  @ParameterizedTest(name = "rendezvous at the seeder''s own relay: {0}")
-  @ValueSource(booleans = {false, true})
-  void publishesThreeIntroPointsAndADownloaderEchoesThroughTheRendezvousItServes(boolean atTheSeedersRelay)
-      throws Exception {
-    SeederTestNet net = new SeederTestNet(testKit, 8, atTheSeedersRelay ? 262 : 260);
+  @ParameterizedTest(name = "rendezvous at the seeder''s own relay: {0}, seeder hops {1}")
+  @CsvSource({"false, 3", "true, 3", "true, 1"})
+  void publishesThreeIntroPointsAndADownloaderEchoesThroughTheRendezvousItServes(boolean atTheSeedersRelay,
+      int seederHops) throws Exception {
+    SeederTestNet net = new SeederTestNet(testKit, 8, atTheSeedersRelay ? 262 + seederHops : 260);
     ShareSecret secret = secret(1);
     TestProbe<RecordLookupsActor.Command> lookups = testKit.createTestProbe();
-    ActorRef<HiddenSeederActor.Command> seeder = seeder(net, secret, lookups, 11);
+    ActorRef<HiddenSeederActor.Command> seeder = seeder(net, secret, lookups, 11, seederHops);
 
-    Published published = expectPublication(lookups, secret);
+    Published published = expectPublication(lookups, secret, seederHops);
     published.stored();
     assertEquals(1, published.seq());
     assertEquals(3, published.descriptor().introPoints().size(), "all three points before the first publication");

@@ -174,6 +174,7 @@ class IntroductionFloodTest {
     String seen = "Ready after " + took + " and " + ready.introductions() + " introductions; INTRODUCE_ACKs " + acks
         + "; the seeder queued " + status.accepted() + ", served " + status.served() + ", could not build "
         + status.unbuilt() + ", asks effort " + status.effort();
+    System.out.println("IntroductionFloodTest: " + seen);
     int forwarded = acks.getOrDefault(HiddenCells.IntroduceAck.FORWARDED, 0);
     assertEquals(FLOOD, forwarded + acks.getOrDefault(HiddenCells.IntroduceAck.RATE_LIMITED, 0), seen);
     assertTrue(forwarded < FLOOD / 2, "the intro points' rate limit let most of the flood through: " + seen);

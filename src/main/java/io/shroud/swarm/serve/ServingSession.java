@@ -1,5 +1,6 @@
 package io.shroud.swarm.serve;
 
+import io.shroud.wire.TokenBucket;
 import io.shroud.content.PieceGeometry;
 import io.shroud.content.ShareMetadata;
 import io.shroud.swarm.transfer.OutboundChunks;

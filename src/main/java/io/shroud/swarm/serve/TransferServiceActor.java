@@ -1,5 +1,6 @@
 package io.shroud.swarm.serve;
 
+import io.shroud.wire.TokenBucket;
 import io.shroud.circuit.CircuitsActor;
 import io.shroud.circuit.Streams;
 import io.shroud.circuit.Streams.StreamCommand;

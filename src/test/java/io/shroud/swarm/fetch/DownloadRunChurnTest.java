@@ -13,7 +13,7 @@ import io.shroud.swarm.ShareFixture;
 import io.shroud.swarm.fetch.SourceReport.Connected;
 import io.shroud.swarm.fetch.SourceReport.Lost;
 import io.shroud.swarm.fetch.SourceReport.Received;
-import io.shroud.swarm.serve.TokenBucket;
+import io.shroud.wire.TokenBucket;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.swarm.transfer.TransferMessage;
 import io.shroud.swarm.transfer.TransferMessage.BlockRequest;

@@ -11,7 +11,7 @@ import io.shroud.identity.NodeId;
 import io.shroud.metrics.NodeMetrics;
 import io.shroud.swarm.ShareFixture;
 import io.shroud.swarm.fetch.SourceReport.Received;
-import io.shroud.swarm.serve.TokenBucket;
+import io.shroud.wire.TokenBucket;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.swarm.transfer.TransferMessage;
 import io.shroud.swarm.transfer.TransferMessage.BlockRequest;

@@ -1,5 +1,6 @@
 package io.shroud.swarm.serve;
 
+import io.shroud.wire.TokenBucket;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

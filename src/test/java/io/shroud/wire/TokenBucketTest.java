@@ -1,4 +1,4 @@
-package io.shroud.swarm.serve;
+package io.shroud.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,6 +1,5 @@
-package io.shroud.swarm.serve;
+package io.shroud.wire;
 
-import io.shroud.swarm.transfer.SwarmSettings;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,16 +7,17 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Upload rate limit for serving shares: a token bucket of {@code burst} bytes refilled at
- * {@code bytesPerSecond}, read from an injected {@link Clock}. A provider takes a block's length
- * before sending it; when the bucket is short it either REJECTs with {@code RATE_LIMITED} or
- * schedules the send after {@link #timeUntil}. Exact integer arithmetic (tokens are counted in
+ * A token bucket of {@code burst} tokens refilled at {@code rate} a second, read from an injected
+ * {@link Clock}: the upload limit for serving shares (tokens are bytes: a provider takes a block's
+ * length before sending it, and when the bucket is short REJECTs with {@code RATE_LIMITED} or
+ * schedules the send after {@link #timeUntil}), and the pace of a hidden seeder's rendezvous
+ * circuits (a token a circuit). Exact integer arithmetic (tokens are counted in
  * billionths of a byte), no drift however often it is polled; a clock that steps back refills
  * nothing. Not thread-safe.
  */
 public final class TokenBucket {
   /** Largest rate and burst accepted (1 GiB), which keeps the arithmetic inside a long. */
-  public static final long MAX_RATE = SwarmSettings.MAX_UPLOAD_RATE;
+  public static final long MAX_RATE = 1L << 30;
 
   private static final long NANOS = 1_000_000_000L;
 
