@@ -1,5 +1,6 @@
-# Sourced by the bench scripts: starts a 5-node devnet in "$dir/devnet" (needs $root and $dir),
-# waits until it is up and node 5's directory lists all five nodes, and stops it on exit.
+# Sourced by the bench scripts: starts a devnet of DEVNET_NODES nodes (default 5) in "$dir/devnet"
+# (needs $root and $dir), waits until it is up and the last node's directory lists all of them,
+# and stops it on exit.
 # Defines `share_public PATH` and `share_encrypted PATH` (share PATH on node 2, publicly or
 # encrypted as by default, and print its link), `share_rounds` (one file per round, below) and
 # `api N ARGS…` (curl to node N's management API with its token, read from the cookie file the
@@ -13,7 +14,8 @@ if pgrep -f "shroud.jar node" > /dev/null; then
 fi
 # SHROUD_JAR picks another build (an A/B against an older commit); NODE_JAVA_OPTS reaches every
 # node through JAVA_TOOL_OPTIONS (e.g. a profiler agent, or -D settings to try).
-JAVA_TOOL_OPTIONS="${NODE_JAVA_OPTS:-}" java -jar "${SHROUD_JAR:-$root/target/shroud.jar}" devnet --nodes 5 \
+devnet_nodes=${DEVNET_NODES:-5}
+JAVA_TOOL_OPTIONS="${NODE_JAVA_OPTS:-}" java -jar "${SHROUD_JAR:-$root/target/shroud.jar}" devnet --nodes "$devnet_nodes" \
   --dir "$dir/devnet" --share-root "$dir" --download-root "$dir" > "$dir/devnet.out" 2>&1 &
 devnet=$!
 stop_devnet() {
@@ -24,8 +26,8 @@ stop_devnet() {
   pkill -9 -f "$dir/devnet" 2>/dev/null || true
 }
 trap 'eval "${on_exit:-true}"; stop_devnet; rm -rf "$dir"' EXIT
-for _ in $(seq 1 240); do grep -q "5 nodes up" "$dir/devnet.out" 2>/dev/null && break; sleep 0.5; done
-grep -q "5 nodes up" "$dir/devnet.out" || { cat "$dir/devnet.out"; exit 1; }
+for _ in $(seq 1 240); do grep -q "$devnet_nodes nodes up" "$dir/devnet.out" 2>/dev/null && break; sleep 0.5; done
+grep -q "$devnet_nodes nodes up" "$dir/devnet.out" || { cat "$dir/devnet.out"; exit 1; }
 # api N [curl options] PATH: a request to node N's /shroud/v1/PATH with its bearer token
 api() {
   local n=$1; shift
@@ -34,7 +36,7 @@ api() {
     -H 'Content-Type: application/json' "${@:1:$#-1}" "http://127.$n.0.1:8558/shroud/v1/$path"
 }
 for _ in $(seq 1 60); do
-  [ "$(api 5 directory | grep -o '"size": *[0-9]*' | tr -dc '0-9')" = 5 ] && break
+  [ "$(api "$devnet_nodes" directory | grep -o '"size": *[0-9]*' | tr -dc '0-9')" = "$devnet_nodes" ] && break
   sleep 0.5
 done
 share_public() {
