@@ -52,8 +52,8 @@ final class DownloadsRoutes extends AllDirectives {
                 views -> completeOK(Map.of("downloads", views), Jackson.marshaller(mapper)))),
             post(() -> extractRequest(request -> RequestGuard.TORRENT.equals(mediaType(request))
                 ? parameterOptional("output", output -> parameterOptional("hops", hops -> parameterOptional("files",
-                    files -> entity(Unmarshaller.entityToByteArray(),
-                        torrent -> startTorrent(downloads, torrent, output, hops, files)))))
+                    files -> parameterOptional("seed", seed -> entity(Unmarshaller.entityToByteArray(),
+                        torrent -> startTorrent(downloads, torrent, output, hops, files, seed))))))
                 : entity(Unmarshaller.entityToString(), body -> start(downloads, body)))))),
         pathPrefix(id -> concat(
             pathEndOrSingleSlash(() -> concat(
@@ -83,9 +83,14 @@ final class DownloadsRoutes extends AllDirectives {
     return request.entity().getContentType().mediaType().toString().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** A {@code .torrent} body: its link, with the output and hops from the query. */
+  /** A {@code .torrent} body: its link, with the output, hops, files and seed from the query. */
   private Route startTorrent(ActorRef<DownloadsActor.Command> downloads, byte[] torrent, Optional<String> output,
-      Optional<String> hopsText, Optional<String> files) {
+      Optional<String> hopsText, Optional<String> files, Optional<String> seedText) {
+    if (seedText.isPresent() && !seedText.get().equals("true") && !seedText.get().equals("false")) {
+      return parent.error(StatusCodes.BAD_REQUEST, "seed must be true or false (whether to share the file once it "
+          + "is complete)");
+    }
+    boolean seed = seedText.map(Boolean::parseBoolean).orElse(true);
     String link;
     byte[] folderInfo = null;
     try {
@@ -125,7 +130,7 @@ final class DownloadsRoutes extends AllDirectives {
         return parent.error(StatusCodes.get(r.status()), r.reason());
       }
       return start(downloads, new DownloadsActor.StartDownload(link, ((PathPolicy.Allowed) d).path().toString(),
-          hopCount, metadata, files.orElse(null), null));
+          hopCount, metadata, files.orElse(null), seed, null));
     });
   }
 

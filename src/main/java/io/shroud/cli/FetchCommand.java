@@ -43,6 +43,10 @@ final class FetchCommand implements Callable<Integer> {
   @Option(names = "--hops", description = "relays per circuit, 1-4 (default ${DEFAULT-VALUE})", defaultValue = "3")
   int hops;
 
+  @Option(names = "--no-seed", description = "do not share the file once it is complete (the node seeds what it "
+      + "fetches, hidden, unless told not to)")
+  boolean noSeed;
+
   @CommandLine.Mixin
   ManagementOptions api;
 
@@ -110,7 +114,8 @@ final class FetchCommand implements Callable<Integer> {
         throw new ShroudCommand.UserError("cannot read " + link + ": " + e.getMessage());
       }
       String query = "?output=" + URLEncoder.encode(out, StandardCharsets.UTF_8) + "&hops=" + hops
-          + (files == null ? "" : "&files=" + URLEncoder.encode(files, StandardCharsets.UTF_8));
+          + (files == null ? "" : "&files=" + URLEncoder.encode(files, StandardCharsets.UTF_8))
+          + (noSeed ? "&seed=false" : "");
       return StatusCommand.ManagementClient.sendBytes(api.url, "/shroud/v1/downloads" + query,
           "application/x-bittorrent", torrent, token, 201);
     }
@@ -122,6 +127,9 @@ final class FetchCommand implements Callable<Integer> {
     ObjectNode body = JsonNodeFactory.instance.objectNode().put("link", link).put("output", out).put("hops", hops);
     if (files != null) {
       body.put("files", files);
+    }
+    if (noSeed) {
+      body.put("seed", false);
     }
     return StatusCommand.ManagementClient.send(api.url, "/shroud/v1/downloads", "POST", body.toString(), token, 201);
   }

@@ -62,6 +62,23 @@ public final class NodeMetrics {
    */
   public enum RelayClosure { IDLE, OUT_OF_MEMORY }
 
+  /**
+   * What a hidden seeder did with an INTRODUCE2 ({@code shroud_hidden_introductions_total{outcome}},
+   * protocol §11.6, §11.9): queued; dropped from a full queue; no such intro point; a replay;
+   * unreadable; claimed work that does not verify.
+   */
+  public enum Introduction { QUEUED, DROPPED_FULL, UNKNOWN_AUTH_KEY, REPLAY, UNREADABLE, BAD_WORK }
+
+  /**
+   * A rendezvous ({@code shroud_hidden_rendezvous_total{side, outcome}}): on the seeder's side a
+   * circuit to the rendezvous point was built and RENDEZVOUS1 sent ({@code JOINED}) or it could
+   * not be built; on the downloader's side the seeder was reached or the attempt gave up.
+   */
+  public enum RendezvousSide { SEEDER, DOWNLOADER }
+
+  /** How a rendezvous ended, on either side. */
+  public enum RendezvousOutcome { JOINED, FAILED }
+
   private final PrometheusRegistry registry = new PrometheusRegistry();
 
   private final CounterDataPoint circuitsBuilt;
@@ -89,6 +106,9 @@ public final class NodeMetrics {
   private final GaugeDataPoint relayCircuits;
   private final CounterDataPoint[] relayClosed;
   private final GaugeDataPoint relayQueuedCells;
+  private final GaugeDataPoint hiddenServices;
+  private final CounterDataPoint[] hiddenIntroductions;
+  private final CounterDataPoint[][] hiddenRendezvous;
 
   /** A node's metrics, every series registered (at zero) in a fresh registry. */
   public NodeMetrics() {
@@ -155,6 +175,33 @@ public final class NodeMetrics {
         .help("Cells held on circuits this node relays (waiting for the window, or received and not yet consumed); "
             + "bounded by shroud.circuits.max-queued-bytes.")
         .withoutExemplars().register(registry);
+    hiddenServices = Gauge.builder().name("shroud_hidden_services")
+        .help("Shares this node serves as hidden services now (one service each).")
+        .withoutExemplars().register(registry);
+    hiddenIntroductions = labelled(counter("shroud_hidden_introductions_total",
+        "Introductions (INTRODUCE2) this node's hidden services received, by what became of them.", "outcome"),
+        Introduction.values());
+    Counter rendezvous = counter("shroud_hidden_rendezvous_total",
+        "Rendezvous, by side (this node seeding or downloading) and outcome (joined or failed).", "side", "outcome");
+    hiddenRendezvous = new CounterDataPoint[RendezvousSide.values().length][];
+    for (RendezvousSide side : RendezvousSide.values()) {
+      hiddenRendezvous[side.ordinal()] = new CounterDataPoint[RendezvousOutcome.values().length];
+      for (RendezvousOutcome outcome : RendezvousOutcome.values()) {
+        hiddenRendezvous[side.ordinal()][outcome.ordinal()] = rendezvous.labelValues(label(side), label(outcome));
+      }
+    }
+  }
+
+  public void hiddenServices(int count) {
+    hiddenServices.set(count);
+  }
+
+  public void hiddenIntroduction(Introduction outcome) {
+    hiddenIntroductions[outcome.ordinal()].inc();
+  }
+
+  public void hiddenRendezvous(RendezvousSide side, RendezvousOutcome outcome) {
+    hiddenRendezvous[side.ordinal()][outcome.ordinal()].inc();
   }
 
   /** The registry these metrics are in, for the exposition ({@code api.MetricsRoutes}). */

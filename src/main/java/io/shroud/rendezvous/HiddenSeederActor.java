@@ -12,6 +12,8 @@ import io.shroud.hidden.IntroPointPlan;
 import io.shroud.hidden.SeederIntroductions;
 import io.shroud.hidden.ShareSecret;
 import io.shroud.identity.NodeId;
+import io.shroud.metrics.Metrics;
+import io.shroud.metrics.NodeMetrics;
 import io.shroud.wire.TokenBucket;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.lookup.RecordPublication;
@@ -138,6 +140,7 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
   private List<HsRelay> relays = List.of();
   private int building;
   private final TokenBucket pace;
+  private final NodeMetrics metrics;
   private long served;
   private long unbuilt;
 
@@ -165,6 +168,7 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
     this.settings = settings;
     this.clock = clock;
     this.random = random;
+    this.metrics = Metrics.get(ctx.getSystem());
     this.pace = new TokenBucket(settings.rendezvousPerSecond(), settings.maxRendezvous(), clock);
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
     timers.startTimerWithFixedDelay(Drop.INSTANCE, settings.drop());
@@ -302,6 +306,7 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
 
   private Behavior<Command> onIntroduce2(SeederPlans.Ref ref, byte[] data) {
     SeederIntroductions.Received received = plans.introduce2(ref, data);
+    metrics.hiddenIntroduction(NodeMetrics.Introduction.valueOf(received.outcome().name()));
     if (received.outcome() != SeederIntroductions.Outcome.QUEUED) {
       getContext().getLog().debug("introduction on {}: {}", ref, received.outcome());
     }
@@ -351,9 +356,11 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
       ok.circuit().tell(new CircuitActor.ServeEndToEnd(response.keys(), services));
       ok.circuit().tell(new CircuitActor.SendControl(RelayCommand.RENDEZVOUS1, response.rendezvous1()));
       served++;
+      metrics.hiddenRendezvous(NodeMetrics.RendezvousSide.SEEDER, NodeMetrics.RendezvousOutcome.JOINED);
     } else {
       built.opened().discard();
       unbuilt++;
+      metrics.hiddenRendezvous(NodeMetrics.RendezvousSide.SEEDER, NodeMetrics.RendezvousOutcome.FAILED);
       getContext().getLog().debug("rendezvous circuit failed: {}", ((CircuitsActor.Failed) built.result()).reason());
     }
     return serveNext();

@@ -16,6 +16,8 @@ import io.shroud.hidden.HsRelay;
 import io.shroud.hidden.Introduction;
 import io.shroud.hidden.IntroductionAttempt;
 import io.shroud.identity.NodeId;
+import io.shroud.metrics.Metrics;
+import io.shroud.metrics.NodeMetrics;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -233,6 +235,8 @@ public final class RendezvousClientActor {
       closeIntro();
       rpCircuit.tell(new CircuitActor.AddEndToEndHop(keys.get()));
       done = true;
+      Metrics.get(ctx.getSystem()).hiddenRendezvous(NodeMetrics.RendezvousSide.DOWNLOADER,
+          NodeMetrics.RendezvousOutcome.JOINED);
       reach.replyTo().tell(new Ready(rpCircuit, rpBuilt.circuitId(), rpBuilt.path(), rp.id(),
           attempt.tries()));
       return Behaviors.stopped();
@@ -385,6 +389,8 @@ public final class RendezvousClientActor {
     private Behavior<Command> fail(String reason) {
       closeAll();
       done = true;
+      Metrics.get(ctx.getSystem()).hiddenRendezvous(NodeMetrics.RendezvousSide.DOWNLOADER,
+          NodeMetrics.RendezvousOutcome.FAILED);
       reach.replyTo().tell(new Failed(reason));
       return Behaviors.stopped();
     }

@@ -150,7 +150,7 @@ class MetricsRoutesTest {
   /** The anonymity rule: a label is one of a few names, its value one of an enum's, never an id or a hash. */
   @Test
   void labelsAreLowCardinalityEnumsOnly() throws IOException {
-    Set<String> names = Set.of("reason", "direction", "outcome", "journal", "le");
+    Set<String> names = Set.of("reason", "direction", "outcome", "journal", "side", "le");
     Pattern label = Pattern.compile("([a-z_]+)=\"([^\"]*)\"");
     for (String sample : MetricValues.samples(scrape().body()).keySet()) {
       if (!sample.startsWith("shroud_")) {

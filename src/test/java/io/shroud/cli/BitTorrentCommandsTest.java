@@ -71,6 +71,22 @@ class BitTorrentCommandsTest {
   }
 
   @Test
+  void fetchWithNoSeedAsksTheNodeNotToShareTheFileOnceComplete() throws Exception {
+    String bare = "magnet:?xt=urn:btmh:1220" + HASH + "&dn=f.bin";
+    Path torrent = Files.write(dir.resolve("no-seed.torrent"), TorrentFixturesAccess.folder(true));
+    try (FakeNode node = new FakeNode().answer("POST", "/shroud/v1/downloads", 400,
+        "{\"status\":400,\"error\":\"nope\"}")) {
+      node.run("fetch", bare, "-o", dir.resolve("f.bin").toString(), "--no-seed");
+      var json = new ObjectMapper().readTree(node.sent.get(0).body());
+      assertTrue(json.has("seed") && !json.path("seed").asBoolean(), json.toString());
+      node.run("fetch", torrent.toString(), "-o", dir.resolve("d").toString(), "--no-seed");
+      assertTrue(node.sent.get(1).query().endsWith("&seed=false"), node.sent.get(1).query());
+      node.run("fetch", bare, "-o", dir.resolve("g.bin").toString());
+      assertTrue(!new ObjectMapper().readTree(node.sent.get(2).body()).has("seed"), "seeding is the node's default");
+    }
+  }
+
+  @Test
   void fetchOfABareMagnetPostsItToTheNode() throws Exception {
     String bare = "magnet:?xt=urn:btmh:1220" + HASH + "&dn=f.bin&tr=http://t/a";
     try (FakeNode node = new FakeNode().answer("POST", "/shroud/v1/downloads", 400,

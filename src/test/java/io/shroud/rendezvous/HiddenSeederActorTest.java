@@ -21,8 +21,11 @@ import io.shroud.hidden.ShareSecret;
 import io.shroud.identity.NodeId;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.lookup.RecordPublication;
+import io.shroud.metrics.Metrics;
+import io.shroud.metrics.NodeMetrics;
 import io.shroud.node.EchoResult;
 import io.shroud.node.EchoServiceActor;
+import io.shroud.testutil.MetricValues;
 import io.shroud.testutil.SeededRandom;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -135,6 +138,11 @@ class HiddenSeederActorTest {
   void publishesThreeIntroPointsAndADownloaderEchoesThroughTheRendezvousItServes(boolean atTheSeedersRelay,
       int seederHops) throws Exception {
     SeederTestNet net = new SeederTestNet(testKit, 8, atTheSeedersRelay ? 262 + seederHops : 260);
+    NodeMetrics metrics = Metrics.get(testKit.system());
+    String joined = "shroud_hidden_rendezvous_total{outcome=\"joined\",side=\"seeder\"}";
+    String queued = "shroud_hidden_introductions_total{outcome=\"queued\"}";
+    double joinedBefore = MetricValues.value(metrics, joined);
+    double queuedBefore = MetricValues.value(metrics, queued);
     ShareSecret secret = secret(1);
     TestProbe<RecordLookupsActor.Command> lookups = testKit.createTestProbe();
     ActorRef<HiddenSeederActor.Command> seeder = seeder(net, secret, lookups, 11, seederHops);
@@ -179,6 +187,8 @@ class HiddenSeederActorTest {
     assertEquals(200_000, echo.bytes());
     HiddenSeederActor.Status status = status(seeder);
     assertEquals(1, status.served());
+    assertEquals(1.0, MetricValues.value(metrics, joined) - joinedBefore, "counted as a joined rendezvous");
+    assertEquals(1.0, MetricValues.value(metrics, queued) - queuedBefore, "counted as a queued introduction");
     assertEquals(3, status.points().stream().filter(p -> p.state() == IntroPointPlan.State.ESTABLISHED).count());
     lookups.expectNoMessage(Duration.ofMillis(200));
     testKit.stop(seeder);

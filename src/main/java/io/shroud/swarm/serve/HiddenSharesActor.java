@@ -6,6 +6,7 @@ import io.shroud.content.Magnet;
 import io.shroud.hidden.ShareSecret;
 import io.shroud.identity.NodeId;
 import io.shroud.lookup.RecordLookupsActor;
+import io.shroud.metrics.Metrics;
 import io.shroud.rendezvous.HiddenSeederActor;
 import io.shroud.swarm.transfer.SwarmSettings;
 import java.security.SecureRandom;
@@ -140,6 +141,7 @@ public final class HiddenSharesActor extends AbstractBehavior<HiddenSharesActor.
         getContext().stop(seeder);
       }
     }
+    Metrics.get(getContext().getSystem()).hiddenServices(seeders.size());
     return this;
   }
 
