@@ -16,14 +16,17 @@
 #   tor 3-hop   through the client's SOCKS port (curl --socks5-hostname): client, guard, middle,
 #               exit, and the exit connects to the server;
 #   onion 3+3   the same file from a v3 onion service: descriptor lookup, introduction,
-#               rendezvous, 3 hops on each side of the rendezvous point.
+#               rendezvous; tor's default paths (vanguards-lite, route_len_for_purpose in tor's
+#               circuitbuild.c): each side guard, layer-2 vanguard, middle, then the rendezvous
+#               point: 3 relays a side plus the rendezvous point.
 # Each of the two Tor paths: 1 cold fetch (the first one: for the onion, with no descriptor cached)
 # then ROUNDS warm ones. Every fetch uses its own SOCKS user name (IsolateSOCKSAuth, the default),
 # so it gets circuits of its own (the onion: a new rendezvous circuit, its descriptor cached).
 # MB/s = SIZE / curl's time_total (request to last byte), MB = 10^6 bytes; the output's SHA-256
 # is checked. Then FIRSTBYTE fresh onion services (each first contacted then: descriptor lookup,
 # introduction, rendezvous) serve a 4 MiB file: curl's time_starttransfer (request to first byte
-# of the response), median. ~5 minutes on the 2-core machine.
+# of the response), median. Each big fetch also prints how busy the machine's CPU was meanwhile
+# (100 % = both cores): whether Tor's rate here is bound by the CPU. ~9 minutes on the 2-core machine.
 #
 # Usage: bench/tor.sh [SIZE_MIB] [ROUNDS] [FIRSTBYTE]   (defaults 256 2 10)
 #        TOR_BENCH_PORT=base port (default 21000; uses base..base+310 on 127.0.0.1),
@@ -224,16 +227,22 @@ echo "relays in the client's consensus: $relays_in_consensus"
 
 # ---- measure ----
 summary="$net/summary.txt"
+# cpu_ticks: "busy total" jiffies of the whole machine (all cores), from /proc/stat
+cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+busy() { # busy "BEFORE" "AFTER": the machine's CPU busy % in between (100 = every core)
+  echo "$1 $2" | awk '{ printf "%.0f", $4 == $2 ? 0 : 100 * ($3 - $1) / ($4 - $2) }'
+}
 mbs() { awk -v t="$1" -v b="$2" 'BEGIN { printf "%.1f", b / t / 1e6 }'; }
 run() { # run LABEL URL
-  local k r total first bytes line="$1: cold"
+  local k r total first bytes c0 line="$1: cold"
   for k in $(seq 0 "$rounds"); do
+    c0=$(cpu_ticks)
     r=$(fetch "$2" "$(echo "$1" | tr -dc a-z0-9)$k" "$big_sha")
     case "$r" in
       FAILED*) echo "  $1 $([ "$k" = 0 ] && echo cold || echo "warm $k"): $r"; line="$line $r;";;
       *) read -r total first bytes <<< "$r"
          echo "  $1 $([ "$k" = 0 ] && echo cold || echo "warm $k"): $(mbs "$total" "$bytes") MB/s" \
-           "($bytes bytes in $total s, first byte after $first s)"
+           "($bytes bytes in $total s, first byte after $first s; machine CPU busy $(busy "$c0" "$(cpu_ticks)") %)"
          line="$line $(mbs "$total" "$bytes")";;
     esac
     [ "$k" != 0 ] || line="$line, warm"
@@ -241,9 +250,10 @@ run() { # run LABEL URL
   echo "$line" >> "$summary"
 }
 echo "$mib MiB: cold, then $rounds warm (MB/s from request to last byte, SHA-256 checked)"
+c0=$(cpu_ticks)
 r=$(curl -s -o /dev/null -w '%{time_total} %{size_download}' "http://127.0.0.1:$http/big.bin")
 read -r total bytes <<< "$r"
-echo "direct (no Tor): $(mbs "$total" "$bytes") MB/s" | tee -a "$summary"
+echo "direct (no Tor): $(mbs "$total" "$bytes") MB/s (machine CPU busy $(busy "$c0" "$(cpu_ticks)") %)" | tee -a "$summary"
 run "tor 3-hop" "http://127.0.0.1:$http/big.bin"
 run "onion 3+3" "http://$(onion big)/big.bin"
 fb=()
