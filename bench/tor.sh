@@ -193,6 +193,10 @@ wait_log() { # wait_log FILE PATTERN TIMEOUT_S
 wait_log "$net/nodes/client/notice.log" "Bootstrapped 100%" 300
 wait_log "$net/nodes/onion/notice.log" "Bootstrapped 100%" 120
 echo "client bootstrapped $((SECONDS - started)) s after start"
+# every relay in the client's consensus (an early consensus may list only some of them)
+in_consensus() { cat "$net/nodes/client/cached-consensus" 2>/dev/null | awk '/^r / { n++ } END { print n + 0 }'; }
+for _ in $(seq 1 240); do [ "$(in_consensus)" -ge $((auths + relays)) ] && break; sleep 0.5; done
+echo "relays in the client's consensus: $(in_consensus) of $((auths + relays)), $((SECONDS - started)) s after start"
 onion() { cat "$net/nodes/onion/hs-$1/hostname"; }
 
 # fetch URL USER SHA [MAX_S]: one isolated fetch through the client; prints "time_total ttfb bytes"
@@ -222,8 +226,6 @@ retry "http://$(onion probe)/probe.bin" probeonion 120
 echo "onion service reachable $((SECONDS - started)) s after start (a probe service of the same host);" \
   "10 s more for the other services' descriptors"
 sleep 10
-relays_in_consensus=$(grep -c '^r ' "$net/nodes/client/cached-consensus" 2>/dev/null || echo '?')
-echo "relays in the client's consensus: $relays_in_consensus"
 
 # ---- measure ----
 summary="$net/summary.txt"
