@@ -150,8 +150,9 @@ public final class HiddenSharesActor extends AbstractBehavior<HiddenSharesActor.
     try {
       secret = ShareSecret.of(Magnet.parse(link));
     } catch (RuntimeException e) {
+      // not the message: a link parser may quote the link, and an encrypted share's carries its key
       getContext().getLog().warn("share {} is not served hidden: its link does not parse ({})", infoHashHex,
-          e.getMessage());
+          e.getClass().getSimpleName());
       return;
     }
     ActorRef<Streams.ServiceRequest> gate = getContext().spawnAnonymous(gate(infoHashHex, transfer));

@@ -1,6 +1,5 @@
 package io.shroud.swarm.serve;
 
-import io.shroud.wire.TokenBucket;
 import io.shroud.content.PieceGeometry;
 import io.shroud.content.ShareMetadata;
 import io.shroud.swarm.transfer.OutboundChunks;
@@ -9,6 +8,7 @@ import io.shroud.swarm.transfer.TransferFrameDecoder;
 import io.shroud.swarm.transfer.TransferMessage;
 import io.shroud.swarm.transfer.TransferMessage.BlockRequest;
 import io.shroud.swarm.transfer.TransferProtocolException;
+import io.shroud.wire.TokenBucket;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;

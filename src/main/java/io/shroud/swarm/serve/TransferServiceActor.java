@@ -1,12 +1,12 @@
 package io.shroud.swarm.serve;
 
-import io.shroud.wire.TokenBucket;
 import io.shroud.circuit.CircuitsActor;
 import io.shroud.circuit.Streams;
 import io.shroud.circuit.Streams.StreamCommand;
 import io.shroud.circuit.Streams.StreamEvent;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.swarm.transfer.TransferCodec;
+import io.shroud.wire.TokenBucket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.BitSet;

@@ -1,6 +1,5 @@
 package io.shroud.swarm.serve;
 
-import io.shroud.wire.TokenBucket;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +18,7 @@ import io.shroud.swarm.transfer.TransferMessage.BlockRequest;
 import io.shroud.swarm.transfer.TransferMessage.HashLayer;
 import io.shroud.swarm.transfer.TransferMessage.RejectReason;
 import io.shroud.testutil.MutableClock;
+import io.shroud.wire.TokenBucket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
