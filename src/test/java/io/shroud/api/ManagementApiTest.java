@@ -71,6 +71,7 @@ class ManagementApiTest {
   static ActorTestKit testKit;
   static ServerBinding binding;
   static TestProbe<DownloadsActor.Command> downloads;
+  static TestProbe<RecordLookupsActor.Command> lookups;
 
   @BeforeAll
   static void serve() throws Exception {
@@ -97,12 +98,13 @@ class ManagementApiTest {
     NodeRuntime runtime = NodeRuntime.get(testKit.system());
     runtime.setControlToken(token);
     downloads = testKit.createTestProbe();
+    lookups = testKit.createTestProbe();
     runtime.set(new NodeRuntime.Handles(NodeId.ofIdentityKey(new byte[] {7}), settings, Instant.now(),
         testKit.<DirectoryActor.Command>createTestProbe().getRef(), testKit.<KeysActor.Command>createTestProbe().getRef(),
         testKit.spawn(SharesActor.create(NodeId.ofIdentityKey(new byte[] {7}), dataDir, Clock.systemUTC())),
         testKit.<Links.Command>createTestProbe().getRef(), testKit.<CircuitsActor.Command>createTestProbe().getRef(),
         testKit.<EchoActor.Command>createTestProbe().getRef(), testKit.<DhtActor.Command>createTestProbe().getRef(),
-        testKit.<RecordLookupsActor.Command>createTestProbe().getRef(), downloads.getRef()));
+        lookups.getRef(), downloads.getRef()));
     ShroudRoutes routes = new ShroudRoutes((ExtendedActorSystem) Adapter.toClassic(testKit.system()));
     binding = Http.get(testKit.system()).newServerAt("127.0.0.1", port)
         .bind(routes.routes(ManagementRouteProviderSettings.create(Uri.create("http://127.0.0.1:" + port))))
@@ -368,6 +370,28 @@ class ManagementApiTest {
     assertError(put(record, "{\"value\":\"" + "v".repeat(1025) + "\"}"), 400, "value is too large: 1025 > 1024 bytes");
     assertError(put(record, "{\"value\":\"a\",\"ttlSeconds\":0}"), 400, "ttlSeconds must be a positive whole number");
     assertError(put("/shroud/v1/dht/records/abc", "{}"), 400, "key must be 64 hex characters, got 3");
+  }
+
+  /**
+   * A record lookup from the API runs through a circuit unless {@code ?via=direct} asks for the
+   * node's own DHT queries: they would tell the nodes asked which keys this node looks for.
+   */
+  @Test
+  void aRecordLookupRunsThroughACircuitByDefault() throws Exception {
+    java.util.concurrent.CompletableFuture<Response> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return get("/shroud/v1/dht/records/" + "cd".repeat(32));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    RecordLookupsActor.LookupRecord asked = lookups.expectMessageClass(RecordLookupsActor.LookupRecord.class,
+        Duration.ofSeconds(10));
+    assertEquals(3, asked.hops(), "three hops unless ?hops says otherwise");
+    asked.replyTo().tell(new io.shroud.lookup.RecordLookup(java.util.List.of(), java.util.List.of("a", "b", "c"), null));
+    Response r = answer.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(404, r.status(), r.body());
+    assertEquals("circuit", r.json().path("via").asText(), r.body());
   }
 
   static Response put(String path, String json) throws IOException {
