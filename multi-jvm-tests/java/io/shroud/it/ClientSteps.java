@@ -11,21 +11,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shroud.cli.LocalAdmission;
 import io.shroud.cli.LocalNode;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
@@ -107,7 +102,7 @@ final class ClientSteps {
     LocalNode sharer = sharer();
     String sharerId = json(sharer, "/shroud/v1/node").path("nodeId").asText();
     Path file = network.baseDir().resolve("client-fetch.bin");
-    String sha256 = generate(file);
+    String sha256 = TestFiles.random(file, SIZE >> 20, 24);
     HttpResponse<String> shared = HTTP.send(sharer.request("POST", "/shroud/v1/shares",
         "{\"path\":\"" + file + "\"}").build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(201, shared.statusCode(), shared.body());
@@ -135,7 +130,7 @@ final class ClientSteps {
     assertKept(guardsBefore, guards(), "the guards, read back from the journal after kill -9");
     assertOnlyManagementListens();
     JsonNode done = awaitDownload(id, v -> v.path("state").asText().equals("COMPLETE"), paths, Duration.ofMinutes(5));
-    assertEquals(sha256, sha256(out), "the fetched file's SHA-256");
+    assertEquals(sha256, TestFiles.sha256(out), "the fetched file's SHA-256");
     assertKept(guardsBefore, guards(), "the guards once the resumed download is done");
     System.out.printf("ClientSteps: killed at %d of %d pieces; resumed and done, refetched %d bytes; circuits %s%n",
         atKill.path("piecesDone").asInt(), atKill.path("piecesTotal").asInt(), done.path("refetchedBytes").asLong(),
@@ -247,30 +242,5 @@ final class ClientSteps {
     Set<String> ids = new TreeSet<>();
     relays.forEach(r -> ids.add(r.path("nodeId").asText()));
     return ids;
-  }
-
-  private static String generate(Path file) throws Exception {
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    byte[] chunk = new byte[1 << 20];
-    Random random = new Random(24);
-    try (OutputStream out = Files.newOutputStream(file)) {
-      for (int i = 0; i < SIZE / chunk.length; i++) {
-        random.nextBytes(chunk);
-        sha.update(chunk);
-        out.write(chunk);
-      }
-    }
-    return HexFormat.of().formatHex(sha.digest());
-  }
-
-  private static String sha256(Path file) throws Exception {
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[1 << 20];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        sha.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(sha.digest());
   }
 }

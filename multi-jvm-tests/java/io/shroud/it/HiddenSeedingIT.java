@@ -15,19 +15,15 @@ import io.shroud.content.ShareLink;
 import io.shroud.hidden.HsLocation;
 import io.shroud.hidden.HsPeriod;
 import io.shroud.hidden.ShareSecret;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,7 +78,7 @@ class HiddenSeedingIT {
     network.awaitReady(seederClient, Duration.ofSeconds(90));
     network.awaitReady(downloader, Duration.ofSeconds(90));
     file = network.baseDir().resolve("hidden.bin");
-    sha256 = generate(file);
+    sha256 = TestFiles.random(file, SIZE >> 20, 26);
     relaySeederId = json(network.node(SEEDER_RELAY), "/shroud/v1/node").path("nodeId").asText();
     clientSeederId = json(seederClient, "/shroud/v1/node").path("nodeId").asText();
   }
@@ -107,7 +103,7 @@ class HiddenSeedingIT {
     Path out = network.baseDir().resolve("fetched-by-7.bin");
     String id = startDownload(seederClient, out);
     awaitDownload(seederClient, id, v -> v.path("state").asText().equals("COMPLETE"), Duration.ofMinutes(4));
-    assertEquals(sha256, sha256(out), "the SHA-256 of what client 7 fetched");
+    assertEquals(sha256, TestFiles.sha256(out), "the SHA-256 of what client 7 fetched");
     // the finished download is shared, and served hidden: a client that opens no port seeds
     awaitIntroPoints(seederClient);
   }
@@ -123,7 +119,7 @@ class HiddenSeedingIT {
     network.node(SEEDER_RELAY).kill();
     JsonNode done = awaitDownload(downloader, id, v -> v.path("state").asText().equals("COMPLETE"),
         Duration.ofMinutes(4));
-    assertEquals(sha256, sha256(out), "the SHA-256 of what client 8 fetched");
+    assertEquals(sha256, TestFiles.sha256(out), "the SHA-256 of what client 8 fetched");
     String views = done.toString() + json(downloader, "/shroud/v1/downloads") + json(downloader, "/shroud/v1/node");
     assertFalse(views.contains(relaySeederId), "the downloader's views name the relay seeder: " + done);
     assertFalse(views.contains(clientSeederId), "the downloader's views name the client seeder: " + done);
@@ -216,7 +212,7 @@ class HiddenSeedingIT {
     Path out = network.baseDir().resolve("fetched-again-by-8.bin");
     String id = startDownload(downloader, out);
     awaitDownload(downloader, id, v -> v.path("state").asText().equals("COMPLETE"), Duration.ofMinutes(4));
-    assertEquals(sha256, sha256(out), "the SHA-256 of the download after the intro point was replaced");
+    assertEquals(sha256, TestFiles.sha256(out), "the SHA-256 of the download after the intro point was replaced");
   }
 
   private static JsonNode awaitIntroPoints(LocalNode seeder) {
@@ -274,30 +270,5 @@ class HiddenSeedingIT {
 
   private static String abbreviate(String text) {
     return text.length() > 400 ? text.substring(0, 400) + "…" : text;
-  }
-
-  private static String generate(Path file) throws Exception {
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    byte[] chunk = new byte[1 << 20];
-    Random random = new Random(26);
-    try (OutputStream out = Files.newOutputStream(file)) {
-      for (int i = 0; i < SIZE / chunk.length; i++) {
-        random.nextBytes(chunk);
-        sha.update(chunk);
-        out.write(chunk);
-      }
-    }
-    return HexFormat.of().formatHex(sha.digest());
-  }
-
-  private static String sha256(Path file) throws Exception {
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[1 << 20];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        sha.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(sha.digest());
   }
 }
