@@ -197,13 +197,15 @@ class ShareLayerFilesTest {
     Path data = new ShareStore(dir.resolve("data")).dataFile(share.infoHash());
     try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
       f.seek(100);
-      f.write(0x55 ^ f.read());
+      int b = f.read();
+      f.seek(100);
+      f.write(0x55 ^ b);
     }
     ActorRef<SharesActor.Command> third = spawn();
     assertTrue(list(third).get(0).stale());
     testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(50), () -> {
       String why = list(third).get(0).staleReason();
-      assertTrue(why.contains("not rebuilt") && why.contains("no longer hash"), why);
+      assertTrue(why != null && why.contains("not rebuilt") && why.contains("no longer hash"), String.valueOf(why));
       return null;
     });
     assertEquals(Optional.empty(), servable(third, share.infoHash()));
