@@ -12,7 +12,7 @@ node of the devnet, one download at a time, each from POST /shroud/v1/downloads 
            polled every 20 ms: the time to the first poll where bytesDone > 0.
 Before downloading, hidden mode waits until every share's intro points are ESTABLISHED
 (GET /shares/{hash}/hidden on node 2) and 3 s more for the descriptors to be stored; the named
-path (HIDDEN off) waits one announce interval (12 s) for the provider records.
+path (HIDDEN off, removed on 2026-12-07) waited one announce interval for the provider records.
 A download that does not finish within its time box is printed (view, states) and cancelled.
 One line per figure goes to SUMMARY.
 """

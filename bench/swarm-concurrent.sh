@@ -11,9 +11,9 @@ warmup=${2:-10}
 pairs=${3:-"3 1 3 1 3 1"}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=$(mktemp -d /tmp/shroud-swarm-concurrent-XXXX)
-# The named path (provider records; the provider is the circuit's last hop), as this benchmark
-# has measured it since the first session; bench/hidden.sh measures hidden seeding.
-NODE_JAVA_OPTS="-Dshroud.seeding.hidden=off ${NODE_JAVA_OPTS:-}"
+# The seeder serves hidden (issue 26): HOPS are the downloader's side, and the seeder adds its own
+# shroud.seeding.hops (3; set NODE_JAVA_OPTS=-Dshroud.seeding.hops=1 for 1). Until 2026-12-07 this
+# benchmark measured the named path, removed since (provider records, the seeder as last hop).
 source "$root/bench/devnet.sh"
 files=$((warmup + 3 * $(echo $pairs | wc -w)))
 links=()
@@ -21,7 +21,7 @@ for i in $(seq 1 $files); do
   head -c $((mib * 1048576)) /dev/urandom > "$dir/file$i.bin"
   links+=("$(share_public "$dir/file$i.bin")")
 done
-sleep 12   # one announce interval, so the provider records are in the DHT
+sleep 14   # an announce interval and the intro points: the share's descriptor is published
 # One python3 process polls every download (a python3 start per poll would cost the measured
 # cores tens of milliseconds of CPU each time).
 python3 - "$dir" "$mib" "$warmup" "$pairs" "${links[@]}" <<'PY'

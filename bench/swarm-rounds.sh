@@ -14,9 +14,9 @@ mode=${3:-public}
 case $mode in public|encrypted) ;; *) echo "share mode must be public or encrypted, not $mode" >&2; exit 2;; esac
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=$(mktemp -d /tmp/shroud-swarm-rounds-XXXX)
-# The named path (provider records; the provider is the circuit's last hop), as this benchmark
-# has measured it since the first session; bench/hidden.sh measures hidden seeding.
-NODE_JAVA_OPTS="-Dshroud.seeding.hidden=off ${NODE_JAVA_OPTS:-}"
+# The seeder serves hidden (issue 26): HOPS are the downloader's side, and the seeder adds its own
+# shroud.seeding.hops (3; set NODE_JAVA_OPTS=-Dshroud.seeding.hops=1 for 1). Until 2026-12-07 this
+# benchmark measured the named path, removed since (provider records, the seeder as last hop).
 source "$root/bench/devnet.sh"
 share_rounds "$mib" "$mode" "$rounds"
 python3 - "$dir" "$mib" "$rounds" "${links[@]}" <<'PY'

@@ -18,9 +18,9 @@ warmup=${2:-8}
 rounds=${3:-1}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=$(mktemp -d /tmp/shroud-swarm-bench-XXXX)
-# The named path (provider records; the provider is the circuit's last hop), as this benchmark
-# has measured it since the first session; bench/hidden.sh measures hidden seeding.
-NODE_JAVA_OPTS="-Dshroud.seeding.hidden=off ${NODE_JAVA_OPTS:-}"
+# The seeder serves hidden (issue 26): HOPS are the downloader's side, and the seeder adds its own
+# shroud.seeding.hops (3; set NODE_JAVA_OPTS=-Dshroud.seeding.hops=1 for 1). Until 2026-12-07 this
+# benchmark measured the named path, removed since (provider records, the seeder as last hop).
 source "$root/bench/devnet.sh"
 head -c $((mib * 1048576)) /dev/urandom > "$dir/file.bin"
 
@@ -43,7 +43,7 @@ for i in $(seq 1 "$warmup"); do
   warm_links+=("$(share_public "$dir/warm$i.bin")")
 done
 link=$(share_public "$dir/file.bin")
-sleep 12   # one announce interval, so the provider records are in the DHT
+sleep 14   # an announce interval and the intro points: the share's descriptor is published
 # One python3 process makes every download and polls it over one kept-alive HTTP connection,
 # and reads each node's heap from its performance counters (bench/hsperf.py) at every poll:
 # a curl, grep and tr per poll and a `jstat` JVM per node took ~10 % of the two cores being

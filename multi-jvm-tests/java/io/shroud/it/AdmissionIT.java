@@ -55,8 +55,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ({@link ClusterSteps}): the relays agree on the same three verified descriptors and keep their
  * node ids and onion keys across {@code kill -9}, and a consensus signed by 2 of the 3 authorities
  * lists every relay while circuits follow it. Once it does, a client ({@link ClientSteps}: no
- * cluster, no data port) fetches a relay's share through 3-hop circuits, survives {@code kill -9}
- * and is named by no relay. The steps share the network and run in order.
+ * cluster, no data port) fetches a relay's hidden share through 3-hop circuits, survives
+ * {@code kill -9} and is named by no relay. The steps share the network and run in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdmissionIT {
@@ -78,10 +78,10 @@ class AdmissionIT {
   @BeforeAll
   static void start() throws Exception {
     // a consensus every 10 s rather than LocalAdmission's 30 s: the consensus step waits a period at most
-    // named seeding (hidden seeding off): with three relays a 3-hop circuit ends at the sharer, as the
-    // client steps check; HiddenSeedingIT covers hidden seeding, a client's sharing included
+    // seeders' circuits of one hop: three relays allow no 3-hop circuit from one relay to another
+    // (a seeder's own relay is never a hop of its circuits); HiddenSeedingIT runs 3+3 on six
     network = new LocalNetwork("admission", 3, List.of("-Dshroud.consensus.fresh-for=10s",
-        "-Dshroud.seeding.hidden=off"), true);
+        "-Dshroud.seeding.hops=1"), true);
     // a short revocation check interval for this network (1 minute by default)
     NetworkDefinition def = NetworkFiles.loadDefinition(network.networkDir());
     Files.writeString(network.networkDir().resolve(NetworkFiles.CONF), new NetworkDefinition(def.name(), def.id(),
@@ -137,7 +137,7 @@ class AdmissionIT {
   }
 
   // ---- Clients (issue 24), while the network is whole and its consensus lists all three relays:
-  // the three relays are exactly a 3-hop path's guard, middle and sharer ({@link ClientSteps}).
+  // a 3-hop circuit of the client's to a rendezvous point uses all three relays ({@link ClientSteps}).
 
   @Test
   @Order(3)

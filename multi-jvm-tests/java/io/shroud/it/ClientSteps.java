@@ -28,11 +28,12 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A client on AdmissionIT's network (issue 24): a process outside the relay cluster, started with
  * {@code shroud node --client --bootstrap …} once the relays' consensus lists all three. Its only
- * listening TCP socket is its management endpoint; it fetches a file a relay shares through
- * 3-hop circuits (guard, middle, the sharing relay: the three relays), is killed with
- * {@code kill -9} mid-download, restarted with the same command line, resumes to the same SHA-256
- * and keeps its guards; and no relay's directory, consensus, peers or log names it. The steps run
- * in order on one instance.
+ * listening TCP socket is its management endpoint; it fetches a file a relay shares hidden
+ * (issue 26) through 3-hop circuits to rendezvous points (guard, middle, rendezvous: the three
+ * relays), is killed with {@code kill -9} mid-download, restarted with the same command line,
+ * resumes to the same SHA-256 and keeps its guards, and its sources are labels that name no relay;
+ * and no relay's directory, consensus, peers or log names it. The steps run in order on one
+ * instance.
  */
 final class ClientSteps {
   /** The client's index: 127.6.0.1, clear of the relays (1-3) and AdmissionIT's strangers (4, 5). */
@@ -56,7 +57,7 @@ final class ClientSteps {
    * network's first consensus may be partial); it is ready once it holds a verified consensus,
    * fetched from a bootstrap relay. Then: its only listening socket is its management endpoint,
    * its node view says {@code client} with no cluster or data address, its consensus lists the
-   * three relays, and sharing answers 409.
+   * three relays, and it may share (hidden, as every node does; HiddenSeedingIT fetches from one).
    */
   void startAClientThatListensOnItsManagementEndpointOnly() throws Exception {
     assertTrue(LocalAdmission.awaitConsensusListingAll(network.nodes(), Duration.ofMinutes(2)),
@@ -85,21 +86,23 @@ final class ClientSteps {
     assertTrue(relayIds.containsAll(guards()), "guards are relays: " + guards());
 
     Path somewhere = network.baseDir().resolve("client-share.txt");
-    Files.writeString(somewhere, "a client cannot share yet");
+    Files.writeString(somewhere, "a client shares hidden");
     HttpResponse<String> share = send("POST", "/shroud/v1/shares", "{\"path\":\"" + somewhere + "\"}");
-    assertEquals(409, share.statusCode(), share.body());
-    assertFalse(JSON.readTree(share.body()).path("error").asText().isBlank(), "409 says why: " + share.body());
+    assertEquals(201, share.statusCode(), share.body());
+    String infoHash = JSON.readTree(share.body()).path("infoHash").asText();
+    HttpResponse<String> removed = send("DELETE", "/shroud/v1/shares/" + infoHash, null);
+    assertTrue(removed.statusCode() / 100 == 2, removed.statusCode() + " " + removed.body());
   }
 
   /**
-   * A relay shares a 64 MiB file (encrypted); the client fetches it through 3-hop circuits, each
-   * guard → middle → the sharer; killed with {@code kill -9} once some progress shows and
-   * restarted with its own command line, it resumes to completion, the SHA-256 matches, and its
-   * guards are the same list as before.
+   * A relay shares a 64 MiB file (encrypted, hidden); the client fetches it through 3-hop
+   * circuits, each guard → middle → a rendezvous point; killed with {@code kill -9} once some
+   * progress shows and restarted with its own command line, it resumes to completion, the SHA-256
+   * matches, and its guards are the same list as before. Its sources are labels: no relay's id.
    */
   void fetchThroughThreeHopsSurvivingKillNineWithTheSameGuards() throws Exception {
     assertTrue(client != null && client.isRunning(), "the client of the step before runs");
-    LocalNode sharer = sharer();
+    LocalNode sharer = network.node(2);
     String sharerId = json(sharer, "/shroud/v1/node").path("nodeId").asText();
     Path file = network.baseDir().resolve("client-fetch.bin");
     String sha256 = TestFiles.random(file, SIZE >> 20, 24);
@@ -142,9 +145,15 @@ final class ClientSteps {
       assertEquals(3, path.size(), "3 hops: " + path);
       assertEquals(3, new LinkedHashSet<>(path).size(), "3 distinct relays: " + path);
       assertTrue(relayIds.containsAll(path), "relays only: " + path);
-      assertEquals(sharerId, path.get(2), "the sharer is the last hop: " + path);
       assertTrue(guardsNow.contains(path.get(0)), "the first hop is one of the client's guards: " + path);
     }
+    JsonNode sources = done.path("sources");
+    assertFalse(sources.isEmpty(), "the download view shows its sources: " + done);
+    for (JsonNode source : sources) {
+      String label = source.path("nodeId").asText();
+      assertFalse(relayIds.contains(label), "a source is a label, not a relay's id: " + label);
+    }
+    assertFalse(done.toString().contains(sharerId), "the download view never names the sharer: " + done);
   }
 
   /** No relay's directory, consensus, peers or log names the client's node id; then the client stops. */
@@ -158,33 +167,6 @@ final class ClientSteps {
       assertEquals(relayIds, ClusterSteps.descriptorIds(relay), relay.name() + " lists the three relays only");
     }
     client.stop(Duration.ofSeconds(20));
-  }
-
-  /**
-   * The relay to share from, so that the client can build guard → middle → sharer with three
-   * relays: one that is not among its guards if there is one, else one without the Guard flag
-   * (the first hop must carry it), else relay 2.
-   */
-  private LocalNode sharer() throws Exception {
-    List<String> guards = guards();
-    JsonNode consensus = json(client, "/shroud/v1/consensus");
-    Set<String> flaggedGuard = new TreeSet<>();
-    consensus.path("relays").forEach(r -> r.path("flags").forEach(f -> {
-      if (f.asText().equals("Guard")) {
-        flaggedGuard.add(r.path("nodeId").asText());
-      }
-    }));
-    LocalNode unflagged = null;
-    for (LocalNode relay : network.nodes()) {
-      String id = json(relay, "/shroud/v1/node").path("nodeId").asText();
-      if (!guards.contains(id)) {
-        return relay;
-      }
-      if (unflagged == null && !flaggedGuard.contains(id)) {
-        unflagged = relay;
-      }
-    }
-    return unflagged != null ? unflagged : network.node(2);
   }
 
   /** Exactly one listening TCP socket in the client's process: its management endpoint. */

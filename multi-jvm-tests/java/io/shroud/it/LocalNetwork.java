@@ -95,15 +95,15 @@ public final class LocalNetwork implements AutoCloseable {
 
   /**
    * A client process of this network (not started): {@code shroud node --client} on 127.index.0.1
-   * with the relays' JVM options, bootstrapping from {@code bootstrap}'s data ports, downloading
-   * under the base directory. {@code index} must be no relay's (nor another local node's that
+   * with the relays' JVM options, bootstrapping from {@code bootstrap}'s data ports, sharing from
+   * and downloading under the base directory. {@code index} must be no relay's (nor another local node's that
    * runs at the same time: their management endpoints would share an address). Killed with the
    * network, and its log is among {@link #logTails}.
    */
   public LocalNode addClient(int index, List<LocalNode> bootstrap) {
     List<String> args = new ArrayList<>(LocalNode.bootstrapArgs(bootstrap));
     args.addAll(LocalAdmission.clientArgs(networkDir));
-    args.addAll(LocalNode.rootArgs(List.of(), List.of(baseDir)));
+    args.addAll(LocalNode.rootArgs(List.of(baseDir), List.of(baseDir)));
     LocalNode client = LocalNode.client(index, jar, baseDir, jvm, args);
     clients.add(client);
     return client;

@@ -52,18 +52,12 @@ final class SharesRoutes extends AllDirectives {
   }
 
   Route routes(ActorRef<SharesActor.Command> shares) {
-    return routes(shares, null);
-  }
-
-  /** As above; a non-null {@code refusal} answers every new share 409 with it (a client's). */
-  Route routes(ActorRef<SharesActor.Command> shares, String refusal) {
     return pathPrefix("shares", () -> concat(
         pathEndOrSingleSlash(() -> concat(
             get(() -> onSuccess(list(shares), views -> completeOK(
                 Map.of("shares", views.stream().filter(v -> v.memberOf() == null).map(SharesRoutes::withoutLink)
                     .toList()), Jackson.marshaller(mapper)))),
-            post(() -> refusal != null ? parent.error(StatusCodes.CONFLICT, refusal)
-                : entity(Unmarshaller.entityToString(), body -> add(shares, body))))),
+            post(() -> entity(Unmarshaller.entityToString(), body -> add(shares, body))))),
         pathPrefix(segment -> concat(
             pathEndOrSingleSlash(() -> delete(() -> remove(shares, segment))),
             path("torrent", () -> get(() -> parameterOptional("hybrid", hybrid -> torrent(shares, segment, hybrid)))),
@@ -74,7 +68,7 @@ final class SharesRoutes extends AllDirectives {
   /**
    * {@code GET /shares/{infoHash}/hidden}: how this node serves the share hidden (docs/api.md):
    * its intro points (relay, period, state), introductions queued and rendezvous served. 404
-   * when the share is not served hidden (unknown, stale, or hidden seeding off).
+   * when the share is not served hidden (unknown or stale).
    */
   private Route hidden(String infoHash) {
     if (!INFO_HASH.matcher(infoHash).matches()) {
@@ -82,7 +76,7 @@ final class SharesRoutes extends AllDirectives {
     }
     Optional<ActorRef<HiddenSharesActor.Command>> actor = NodeRuntime.get(system).hiddenShares();
     if (actor.isEmpty()) {
-      return parent.error(StatusCodes.NOT_FOUND, "hidden seeding is off on this node (shroud.seeding.hidden)");
+      return parent.error(StatusCodes.NOT_FOUND, "this node's hidden seeding has not started yet");
     }
     return onSuccess(AskPattern.ask(actor.get(), HiddenSharesActor.GetHidden::new, ShroudRoutes.ASK_TIMEOUT,
         system.scheduler()), all -> {

@@ -6,8 +6,6 @@ import io.shroud.identity.DirectoryView;
 import io.shroud.identity.NodeDescriptor;
 import io.shroud.node.ClientDirectoryActor;
 import io.shroud.node.DirectoryActor;
-import io.shroud.node.FeatureSettings;
-import io.shroud.swarm.transfer.SeedingSettings;
 import io.shroud.node.KeysActor;
 import java.util.Map;
 import io.shroud.node.NodeRuntime;
@@ -63,8 +61,6 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
 
   private final String bindHost;
   private final int bindPort;
-  /** Shares are served hidden (shroud.seeding.hidden): a client may share too. */
-  private final boolean seedsHidden;
   private final java.util.concurrent.atomic.AtomicReference<RequestGuard> guard = new java.util.concurrent.atomic.AtomicReference<>();
 
   /** Binds to what {@code shroud.management.host} and {@code .port} say (the endpoint's own address). */
@@ -72,8 +68,6 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
     this.system = Adapter.toTyped(system);
     this.bindHost = system.settings().config().getString("shroud.management.host");
     this.bindPort = system.settings().config().getInt("shroud.management.port");
-    this.seedsHidden = system.settings().config().hasPath("shroud.seeding")
-        ? FeatureSettings.seeding(system.settings().config()).hidden() : SeedingSettings.defaults().hidden();
     this.shares = new SharesRoutes(this.system, mapper, this);
     this.network = new NetworkRoutes(this.system, mapper, this);
     this.dht = new DhtRoutes(this.system, mapper, this);
@@ -91,8 +85,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
         path("node", () -> get(this::node)),
         path("directory", () -> get(this::directory)),
         path("guards", () -> get(this::guards)),
-        withHandles(h -> h.dht() == null && !seedsHidden ? shares.routes(h.shares(), CLIENT_SHARES)
-            : shares.routes(h.shares())),
+        withHandles(h -> shares.routes(h.shares())),
         withHandles(network::routes),
         withHandles(h -> h.dht() == null ? clientDht(h) : dht.routes(h.dht(), h.lookups())),
         withHandles(h -> downloads.routes(h.downloads())),
@@ -186,10 +179,6 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
   PathPolicy paths(NodeRuntime.Handles h) {
     return new PathPolicy(h.settings().shareRoots(), h.settings().downloadRoots(), h.settings().dataDir());
   }
-
-  /** Why a client with hidden seeding off shares nothing (409). */
-  static final String CLIENT_SHARES = "this client cannot share: it opens no port and is listed nowhere, so it can "
-      + "seed only hidden, and shroud.seeding.hidden is off";
 
   /** A client runs no DHT node: its lookups go through circuits (protocol §4.10.3). */
   private Route clientDht(NodeRuntime.Handles h) {

@@ -128,18 +128,16 @@ public final class ClientGuardian {
     SwarmSettings sw = setup.swarm();
     // a client seeds only hidden (it opens no port, and no one could reach it by name)
     SeedingSettings seeding = setup.seeding();
-    if (seeding.hidden()) {
-      ActorRef<TransferServiceActor.Command> transfer = spawnWatched(ctx, restart(TransferServiceActor.create(
-          Optional.empty(), st.shares(), sw, setup.clock())), "transfer-service");
-      NodeRuntime.get(ctx.getSystem()).setHiddenShares(spawnWatched(ctx, restart(HiddenSharesActor.create(
-          null, st.shares(), circuits, lookups, transfer,
-          HiddenSeederActor.Settings.defaults(seeding.hops()), sw.announceInterval(), setup.clock())),
-          "hidden-shares"));
-    }
+    ActorRef<TransferServiceActor.Command> transfer = spawnWatched(ctx, restart(TransferServiceActor.create(
+        Optional.empty(), st.shares(), sw, setup.clock())), "transfer-service");
+    NodeRuntime.get(ctx.getSystem()).setHiddenShares(spawnWatched(ctx, restart(HiddenSharesActor.create(
+        null, st.shares(), circuits, lookups, transfer,
+        HiddenSeederActor.Settings.defaults(seeding.hops()), sw.announceInterval(), setup.clock())),
+        "hidden-shares"));
     ActorRef<DownloadsActor.Command> downloads = spawnWatched(ctx, restartWithBackoff(DownloadsActor.create(
         DownloadActor.Setup.node(setup.nodeId(), setup.settings().dataDir(), circuits, lookups, sw,
-            seeding.hidden() && seeding.afterDownload() ? Optional.of(st.shares()) : Optional.empty(),
-            seeding.hidden(), setup.clock(), new SecureRandom()))), "downloads");
+            seeding.afterDownload() ? Optional.of(st.shares()) : Optional.empty(),
+            setup.clock(), new SecureRandom()))), "downloads");
     NodeRuntime.get(ctx.getSystem()).set(new NodeRuntime.Handles(
         setup.nodeId(), setup.settings(), setup.clock().instant(), null, st.keys(), st.shares(),
         st.links(), circuits, echo, null, lookups, downloads));

@@ -104,20 +104,26 @@ public final class FeatureSettings {
     SwarmSettings d = SwarmSettings.defaults();
     long rate = c.getString("upload-rate").equals("unlimited") ? d.uploadBytesPerSecond() : bytes(c, "upload-rate", p);
     return check(p, () -> new SwarmSettings(rate, d.uploadBurstBytes(), positiveInt(c, "max-downloaders", p),
-        d.pipelineMin(), d.pipelineMax(), positiveInt(c, "max-strikes", p), duration(c, "announce-interval", p),
-        duration(c, "record-validity", p), positiveInt(c, "max-providers-per-download", p), d.defaultHops(),
+        d.pipelineMin(), d.pipelineMax(), positiveInt(c, "max-strikes", p), duration(c, "announce-interval", p), positiveInt(c, "max-providers-per-download", p), d.defaultHops(),
         duration(c, "stall-timeout", p), d.providerRelookup(),
         Boolean.parseBoolean(jvm.getProperty(CORRUPT_SERVED_BLOCKS_PROPERTY))));
   }
 
-  /** {@code shroud.seeding}: hidden or named seeding, the seeder's hops, seeding after a download. */
+  /**
+   * {@code shroud.seeding}: the seeder's hops, seeding after a download. {@code hidden = off}, the
+   * named seeding of earlier versions, was removed: a configuration asking for it is refused
+   * rather than silently seeding hidden.
+   */
   public static SeedingSettings seeding(Config config) {
     Config c = config.getConfig("shroud.seeding");
     String p = "shroud.seeding.";
-    boolean hidden = bool(c, "hidden", p);
+    if (c.hasPath("hidden") && !bool(c, "hidden", p)) {
+      throw new SettingsException(p + "hidden", "off is no longer supported: named seeding (provider records naming "
+          + "the seeder) was removed and every share is seeded hidden; delete the setting");
+    }
     boolean after = bool(c, "after-download", p);
     int hops = positiveInt(c, "hops", p);
-    return check(p, () -> new SeedingSettings(hidden, hops, after));
+    return check(p, () -> new SeedingSettings(hops, after));
   }
 
   private static boolean bool(Config c, String key, String prefix) {

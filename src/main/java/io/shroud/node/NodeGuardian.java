@@ -27,7 +27,6 @@ import io.shroud.swarm.fetch.DownloadActor;
 import io.shroud.swarm.fetch.DownloadsActor;
 import io.shroud.rendezvous.HiddenSeederActor;
 import io.shroud.swarm.serve.HiddenSharesActor;
-import io.shroud.swarm.serve.ProviderAnnouncerActor;
 import io.shroud.swarm.transfer.SeedingSettings;
 import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.serve.TransferServiceActor;
@@ -155,21 +154,16 @@ public final class NodeGuardian {
         restart(RecordLookupsActor.create(circuits, setup.clock())), "record-lookups");
     SwarmSettings sw = setup.swarm();
     SeedingSettings seeding = setup.seeding();
+    // transfer is no named circuit service: every share is served only through its hidden service's gate
     ActorRef<TransferServiceActor.Command> transfer = spawnWatched(ctx, restart(TransferServiceActor.create(
-        seeding.hidden() ? Optional.empty() : Optional.of(circuits), st.shares(), sw, setup.clock())),
-        "transfer-service");
-    if (seeding.hidden()) {
-      NodeRuntime.get(ctx.getSystem()).setHiddenShares(spawnWatched(ctx, restart(HiddenSharesActor.create(
-          st.nodeId(), st.shares(), circuits, lookups, transfer,
-          HiddenSeederActor.Settings.defaults(seeding.hops()), sw.announceInterval(), setup.clock())),
-          "hidden-shares"));
-    } else {
-      spawnWatched(ctx, restart(ProviderAnnouncerActor.create(st.nodeId(), st.shares(), st.dht(), sw,
-          setup.clock(), new SecureRandom())), "provider-announcer");
-    }
+        Optional.empty(), st.shares(), sw, setup.clock())), "transfer-service");
+    NodeRuntime.get(ctx.getSystem()).setHiddenShares(spawnWatched(ctx, restart(HiddenSharesActor.create(
+        st.nodeId(), st.shares(), circuits, lookups, transfer,
+        HiddenSeederActor.Settings.defaults(seeding.hops()), sw.announceInterval(), setup.clock())),
+        "hidden-shares"));
     ActorRef<DownloadsActor.Command> downloads = spawnWatched(ctx, restartWithBackoff(DownloadsActor.create(
         DownloadActor.Setup.node(st.nodeId(), setup.settings().dataDir(), circuits, lookups, sw,
-            seeding.afterDownload() ? Optional.of(st.shares()) : Optional.empty(), seeding.hidden(), setup.clock(),
+            seeding.afterDownload() ? Optional.of(st.shares()) : Optional.empty(), setup.clock(),
             new SecureRandom()))), "downloads");
     NodeRuntime.get(ctx.getSystem()).set(new NodeRuntime.Handles(
         st.nodeId(), setup.settings(), setup.clock().instant(), st.directory(), st.keys(), st.shares(),

@@ -70,6 +70,8 @@ class NodeConfigTest {
       "shroud.keys.onion-rotation-period | 1s   | shroud.keys.onion-rotation-period: must be at least 10s",
       "shroud.host             | ''         | shroud.host: must not be empty",
       "shroud.host             | relay.example.org | shroud.host: must be an IP address or localhost, got \"relay.example.org\"",
+      "shroud.seeding.hidden   | off        | shroud.seeding.hidden: off is no longer supported: named seeding",
+      "shroud.seeding.hops     | 5          | shroud.seeding: seeding hops must be 1..4, got 5",
   })
   void aBadValueNamesTheSetting(String key, String value, String expectedPrefix) {
     SettingsException e = assertThrows(SettingsException.class,

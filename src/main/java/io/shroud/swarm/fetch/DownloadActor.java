@@ -112,43 +112,33 @@ public final class DownloadActor extends DownloadJournalActor {
   /**
    * What every download of a node shares.
    *
-   * @param lookups where providers are looked up in the DHT through a circuit
-   * @param staticProviders if not empty, these providers are used instead of a DHT lookup
-   *     (tests, devnets)
+   * @param lookups where the share's hidden descriptors are looked up through a circuit
+   *     (protocol §11.3); sources are the hidden seeders they list, each reached by rendezvous
+   *     and shown under a label of this download's own
+   * @param fixedSources if not empty, sessions go to these nodes' {@code transfer} service by a
+   *     circuit ending there instead: the in-memory test networks' seam. No node serves
+   *     {@code transfer} by name, so a node passes none ({@link #node})
    * @param seedTo if present, a completed download is handed to this share catalogue
-   *     ({@link SharesActor.AdoptDownload}) and served from then on
+   *     ({@link SharesActor.AdoptDownload}) and served (hidden) from then on
    * @param journalInterval written pieces are journaled at most this often ({@link #JOURNAL_INTERVAL})
-   * @param hidden sources are the share's hidden seeders, found by descriptor and reached by
-   *     rendezvous (protocol §11), each shown under a label of this download's own; otherwise
-   *     the nodes provider records name
    */
   public record Setup(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits,
       ActorRef<RecordLookupsActor.Command> lookups, SwarmSettings settings,
-      List<NodeId> staticProviders, Optional<ActorRef<SharesActor.Command>> seedTo, Clock clock,
-      RandomGenerator random, Duration journalInterval, boolean hidden) {
-
-    /** Named sources (provider records or {@code staticProviders}): the tests' and devnets' setup. */
-    public Setup(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits,
-        ActorRef<RecordLookupsActor.Command> lookups, SwarmSettings settings,
-        List<NodeId> staticProviders, Optional<ActorRef<SharesActor.Command>> seedTo, Clock clock,
-        RandomGenerator random, Duration journalInterval) {
-      this(self, dataDir, circuits, lookups, settings, staticProviders, seedTo, clock, random, journalInterval,
-          false);
-    }
+      List<NodeId> fixedSources, Optional<ActorRef<SharesActor.Command>> seedTo, Clock clock,
+      RandomGenerator random, Duration journalInterval) {
 
     public Setup(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits,
         ActorRef<RecordLookupsActor.Command> lookups, SwarmSettings settings,
-        List<NodeId> staticProviders, Optional<ActorRef<SharesActor.Command>> seedTo, Clock clock,
+        List<NodeId> fixedSources, Optional<ActorRef<SharesActor.Command>> seedTo, Clock clock,
         RandomGenerator random) {
-      this(self, dataDir, circuits, lookups, settings, staticProviders, seedTo, clock, random, JOURNAL_INTERVAL);
+      this(self, dataDir, circuits, lookups, settings, fixedSources, seedTo, clock, random, JOURNAL_INTERVAL);
     }
 
-    /** A node's downloads: sources are hidden seeders when {@code hidden} (protocol §11), else provider records. */
+    /** A node's downloads: sources are the share's hidden seeders (protocol §11). */
     public static Setup node(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits,
         ActorRef<RecordLookupsActor.Command> lookups, SwarmSettings settings,
-        Optional<ActorRef<SharesActor.Command>> seedTo, boolean hidden, Clock clock, RandomGenerator random) {
-      return new Setup(self, dataDir, circuits, lookups, settings, List.of(), seedTo, clock, random, JOURNAL_INTERVAL,
-          hidden);
+        Optional<ActorRef<SharesActor.Command>> seedTo, Clock clock, RandomGenerator random) {
+      return new Setup(self, dataDir, circuits, lookups, settings, List.of(), seedTo, clock, random, JOURNAL_INTERVAL);
     }
   }
 
@@ -161,7 +151,6 @@ public final class DownloadActor extends DownloadJournalActor {
    */
   static final Duration JOURNAL_INTERVAL = Duration.ofMillis(250);
   private static final Duration TICK = Duration.ofMillis(500);
-  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(120);
 
   private final Executor blocking;
   private DownloadRun run;
@@ -402,26 +391,22 @@ public final class DownloadActor extends DownloadJournalActor {
   /** Asks for providers (static list, or a DHT lookup through a circuit). */
   void findProviders() {
     if (fetchingMetadata()) {
-      lookUpProviders(metadata.infoHash(), metadataSecret, metadataHops);
+      lookUpProviders(metadataSecret, metadataHops);
       return;
     }
     if (run == null || !run.running()) {
       return;
     }
     run.lookingForProviders();
-    lookUpProviders(run.link().infoHash(), ShareSecret.of(run.link()), run.hops());
+    lookUpProviders(ShareSecret.of(run.link()), run.hops());
   }
 
-  private void lookUpProviders(byte[] infoHash, ShareSecret secret, int hops) {
-    if (!setup.staticProviders().isEmpty()) {
-      context.getSelf().tell(new ProvidersFound(setup.staticProviders(), null));
+  private void lookUpProviders(ShareSecret secret, int hops) {
+    if (!setup.fixedSources().isEmpty()) {
+      context.getSelf().tell(new ProvidersFound(setup.fixedSources(), null));
       return;
     }
-    if (setup.hidden()) {
-      sessions.lookUpHidden(secret, setup.lookups(), hops, setup.clock(), ProvidersFound::new);
-      return;
-    }
-    sessions.lookUp(setup.lookups(), infoHash, hops, LOOKUP_TIMEOUT, setup.clock(), ProvidersFound::new);
+    sessions.lookUpHidden(secret, setup.lookups(), hops, setup.clock(), ProvidersFound::new);
   }
 
   /**

@@ -9,19 +9,16 @@ import io.shroud.hidden.DescriptorBook;
 import io.shroud.hidden.HsRelay;
 import io.shroud.hidden.ShareSecret;
 import io.shroud.identity.NodeId;
-import io.shroud.lookup.RecordLookup;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.rendezvous.DescriptorLookupActor;
 import io.shroud.rendezvous.RendezvousClientActor;
 import io.shroud.swarm.transfer.OutboundChunks;
-import io.shroud.swarm.transfer.ProviderKey;
 import io.shroud.swarm.transfer.TransferCodec;
 import io.shroud.swarm.transfer.TransferFrameDecoder;
 import io.shroud.swarm.transfer.TransferMessage;
 import io.shroud.swarm.transfer.TransferProtocolException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -41,8 +38,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * The downloader's end of one provider connection: builds a circuit of {@code hops} ending at
- * the provider, opens a {@code transfer} stream on it, says HELLO, then turns stream bytes into
+ * The downloader's end of one source connection: reaches a hidden seeder through an introduction
+ * and a rendezvous point ({@link #createHidden}; on the in-memory test networks, a node's
+ * {@code transfer} service by a circuit of {@code hops} ending there, {@link #create}), opens a
+ * {@code transfer} stream on the circuit, says HELLO, then turns stream bytes into
  * {@link TransferMessage}s for its parent and the parent's messages into stream chunks (against
  * the stream's credit). It stops after reporting {@link SourceReport.Lost}: circuit failure, stream end or a
  * protocol violation by the provider.
@@ -89,6 +88,7 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
   private boolean flushScheduled;
   private int unacknowledgedChunks;
 
+  /** A session with the {@code transfer} service of node {@code provider}, by a circuit ending there (tests). */
   public static Behavior<Command> create(NodeId provider, long epoch, byte[] infoHash, int hops,
       ActorRef<CircuitsActor.Command> circuits, ActorRef<SourceReport> parent) {
     return Behaviors.setup(ctx -> {
@@ -248,9 +248,10 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
     parent.tell(new SourceReport.Lost(provider, epoch, reason));
     return Behaviors.stopped();
   }
+
   /**
-   * The providers of one download, kept by the download's actor in its own context: looked up in
-   * the DHT ({@link #lookUp}), and a session to each, spawned with its reports adapted by
+   * The sources of one download, kept by the download's actor in its own context: hidden seeders
+   * found by descriptor ({@link #lookUpHidden}), and a session to each, spawned with its reports adapted by
    * {@code fromSource} and watched, so that its stop reaches the parent as
    * {@code stopped(provider, epoch)}.
    */
@@ -278,19 +279,6 @@ public final class ProviderSessionActor extends AbstractBehavior<ProviderSession
       this.circuits = circuits;
       this.fromSource = fromSource;
       this.stopped = stopped;
-    }
-
-    /**
-     * Looks the providers of {@code infoHash} up through a circuit of {@code hops}; the parent
-     * hears {@code found(providers, error)}.
-     */
-    void lookUp(ActorRef<RecordLookupsActor.Command> lookups, byte[] infoHash, int hops, Duration timeout,
-        Clock clock, BiFunction<List<NodeId>, String, C> found) {
-      context.ask(RecordLookup.class, lookups, timeout,
-          replyTo -> new RecordLookupsActor.LookupRecord(ProviderKey.of(infoHash).toBytes(), hops, replyTo),
-          (records, failure) -> records == null ? found.apply(List.of(), "provider lookup: " + failure.getMessage())
-              : found.apply(ProviderRecords.providers(records.records(), infoHash, clock,
-                  why -> context.getLog().debug("ignoring a provider record: {}", why)), records.error()));
     }
 
     /**

@@ -74,7 +74,10 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
   private final Map<Integer, Stream> sessions = new HashMap<>();
   private int nextSession = 1;
 
-  /** Registers itself with {@code circuits} as the {@code transfer} service (named seeding). */
+  /**
+   * Registers itself with {@code circuits} as the {@code transfer} service: the in-memory test
+   * networks' way to reach a seeder by a circuit ending at it. A node never does.
+   */
   public static Behavior<Command> create(ActorRef<CircuitsActor.Command> circuits,
       ActorRef<SharesActor.Command> shares, SwarmSettings settings, Clock clock) {
     return create(Optional.of(circuits), shares, settings, clock);
@@ -82,8 +85,8 @@ public final class TransferServiceActor extends AbstractBehavior<TransferService
 
   /**
    * With {@code circuits}, registers itself there as the {@code transfer} service, so that any
-   * circuit ending at this node can open it (named seeding); without, it serves only the streams
-   * hidden services hand it ({@link ServeOnly}): a node that seeds hidden serves nothing to a
+   * circuit ending at this node can open it (tests only); without, as on every node, it serves
+   * only the streams hidden services hand it ({@link ServeOnly}): a node serves nothing to a
    * circuit that merely ends at it, so no one can test whether it holds a share.
    */
   public static Behavior<Command> create(Optional<ActorRef<CircuitsActor.Command>> circuits,

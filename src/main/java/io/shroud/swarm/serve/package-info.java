@@ -1,7 +1,7 @@
 /**
  * The provider side: what this node shares and how it serves it. The share catalogue
- * ({@code SharesActor}, event-sourced, with its files in {@code ShareStore}); the announcer of
- * provider records ({@code ProviderAnnouncerActor}); and the {@code transfer} circuit service
+ * ({@code SharesActor}, event-sourced, with its files in {@code ShareStore}); a hidden service per
+ * share ({@code HiddenSharesActor}, {@code HiddenSeederActor}); and the {@code transfer} service
  * ({@code TransferServiceActor}), which only routes each stream to a pure {@code ServingSession}
  * — the protocol rules, request validation, rate limiting and read planning — and carries out
  * what the session asks through {@code ServingIo} (blocking reads of {@code ReadTask} on the

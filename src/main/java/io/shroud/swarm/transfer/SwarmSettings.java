@@ -14,8 +14,8 @@ import java.time.Duration;
  *     provider queues per session ({@link TransferCodec#MAX_QUEUED_REQUESTS}), beyond
  *     which it closes the session
  * @param maxStrikes strikes after which a source is banned
- * @param announceInterval how often the share list is polled for new shares to announce
- * @param recordValidity how long a provider record is valid; republished at half of it
+ * @param announceInterval how often the share list is polled for shares to serve hidden (a new
+ *     share's hidden service starts at the next poll, a removed one's stops)
  * @param maxProvidersPerDownload most providers one download connects to
  * @param defaultHops circuit length for downloads that do not name one
  * @param stallTimeout a source that owes blocks (or a HELLO answer) and sends nothing for this
@@ -32,7 +32,6 @@ public record SwarmSettings(
     int pipelineMax,
     int maxStrikes,
     Duration announceInterval,
-    Duration recordValidity,
     int maxProvidersPerDownload,
     int defaultHops,
     Duration stallTimeout,
@@ -57,10 +56,8 @@ public record SwarmSettings(
       throw new IllegalArgumentException("pipeline max " + pipelineMax + " exceeds the "
           + TransferCodec.MAX_QUEUED_REQUESTS + " block requests a provider queues per session");
     }
-    if (announceInterval.isNegative() || announceInterval.isZero()
-        || recordValidity.compareTo(Duration.ofMinutes(2)) < 0
-        || recordValidity.compareTo(Duration.ofHours(24)) > 0) {
-      throw new IllegalArgumentException("announce interval > 0, record validity 2 min..24 h");
+    if (announceInterval.isNegative() || announceInterval.isZero()) {
+      throw new IllegalArgumentException("announce interval must be positive");
     }
     if (stallTimeout.toMillis() < 100 || providerRelookup.toMillis() < 100) {
       throw new IllegalArgumentException("stall timeout and provider re-lookup must be at least 100 ms");
@@ -70,36 +67,31 @@ public record SwarmSettings(
   /**
    * 1 GiB/s upload (effectively unlimited), 32 downloaders, pipeline 4..256 (up to 4 MiB
    * requested from one source, enough to keep a 1024-cell circuit window full), 3 strikes,
-   * 30 s polls, 1 h records.
+   * 30 s polls.
    */
   public static SwarmSettings defaults() {
     return new SwarmSettings(MAX_UPLOAD_RATE, 4L << 20, 32, 4, TransferCodec.MAX_QUEUED_REQUESTS, 3,
-        Duration.ofSeconds(30), Duration.ofHours(1), 8, 3, Duration.ofSeconds(30), Duration.ofSeconds(60), false);
+        Duration.ofSeconds(30), 8, 3, Duration.ofSeconds(30), Duration.ofSeconds(60), false);
   }
 
   public SwarmSettings withUploadRate(long bytesPerSecond, long burst) {
     return new SwarmSettings(bytesPerSecond, burst, maxDownloaders, pipelineMin, pipelineMax, maxStrikes,
-        announceInterval, recordValidity, maxProvidersPerDownload, defaultHops, stallTimeout, providerRelookup, corruptBlocksForTesting);
+        announceInterval, maxProvidersPerDownload, defaultHops, stallTimeout, providerRelookup, corruptBlocksForTesting);
   }
 
   public SwarmSettings withMaxDownloaders(int n) {
     return new SwarmSettings(uploadBytesPerSecond, uploadBurstBytes, n, pipelineMin, pipelineMax, maxStrikes,
-        announceInterval, recordValidity, maxProvidersPerDownload, defaultHops, stallTimeout, providerRelookup, corruptBlocksForTesting);
+        announceInterval, maxProvidersPerDownload, defaultHops, stallTimeout, providerRelookup, corruptBlocksForTesting);
   }
 
   public SwarmSettings withCorruptBlocksForTesting(boolean on) {
     return new SwarmSettings(uploadBytesPerSecond, uploadBurstBytes, maxDownloaders, pipelineMin, pipelineMax,
-        maxStrikes, announceInterval, recordValidity, maxProvidersPerDownload, defaultHops, stallTimeout, providerRelookup, on);
-  }
-
-  public SwarmSettings withAnnounceInterval(Duration interval, Duration validity) {
-    return new SwarmSettings(uploadBytesPerSecond, uploadBurstBytes, maxDownloaders, pipelineMin, pipelineMax,
-        maxStrikes, interval, validity, maxProvidersPerDownload, defaultHops, stallTimeout, providerRelookup, corruptBlocksForTesting);
+        maxStrikes, announceInterval, maxProvidersPerDownload, defaultHops, stallTimeout, providerRelookup, on);
   }
 
   public SwarmSettings withStallTimeout(Duration stall, Duration relookup) {
     return new SwarmSettings(uploadBytesPerSecond, uploadBurstBytes, maxDownloaders, pipelineMin, pipelineMax,
-        maxStrikes, announceInterval, recordValidity, maxProvidersPerDownload, defaultHops, stall, relookup,
+        maxStrikes, announceInterval, maxProvidersPerDownload, defaultHops, stall, relookup,
         corruptBlocksForTesting);
   }
 }

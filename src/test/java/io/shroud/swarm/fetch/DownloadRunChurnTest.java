@@ -41,7 +41,7 @@ class DownloadRunChurnTest {
   private static final int PIECE = 128 * 1024; // eight blocks
   private static final int PIECES = 12;
   private static final SwarmSettings SMALL_PIPELINE = new SwarmSettings(TokenBucket.MAX_RATE, 4L << 20, 32,
-      4, 8, 3, Duration.ofSeconds(30), Duration.ofHours(1), 8, 3, Duration.ofSeconds(30), Duration.ofSeconds(60), false);
+      4, 8, 3, Duration.ofSeconds(30), 8, 3, Duration.ofSeconds(30), Duration.ofSeconds(60), false);
 
   /** One session's requests on the wire, oldest first, as its provider serves them. */
   private static final class Session {

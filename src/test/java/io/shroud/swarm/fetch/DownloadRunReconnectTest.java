@@ -39,7 +39,7 @@ class DownloadRunReconnectTest {
   private static final int PIECES = 8;
   /** The defaults with a pipeline of exactly four blocks (half a piece) per source. */
   private static final SwarmSettings FOUR_BLOCKS_IN_FLIGHT = new SwarmSettings(TokenBucket.MAX_RATE, 4L << 20, 32,
-      4, 4, 3, Duration.ofSeconds(30), Duration.ofHours(1), 8, 3, Duration.ofSeconds(30), Duration.ofSeconds(60), false);
+      4, 4, 3, Duration.ofSeconds(30), 8, 3, Duration.ofSeconds(30), Duration.ofSeconds(60), false);
 
   /** Keeps each session's requests; puts pieces together as their piece downloads would and writes them at once. */
   private final class FakeIo implements DownloadIo {

@@ -38,7 +38,7 @@ class DownloadRunWriteBacklogTest {
   private static final int PIECES = 16;
   /** The defaults with a pipeline of exactly four blocks (one piece) per source. */
   private static final SwarmSettings FOUR_BLOCKS_IN_FLIGHT = new SwarmSettings(TokenBucket.MAX_RATE, 4L << 20, 32,
-      4, 4, 3, Duration.ofSeconds(30), Duration.ofHours(1), 8, 3, Duration.ofSeconds(30), Duration.ofSeconds(60), false);
+      4, 4, 3, Duration.ofSeconds(30), 8, 3, Duration.ofSeconds(30), Duration.ofSeconds(60), false);
 
   /**
    * Keeps the requests and the pieces handed over for writing; writes nothing. Each piece's

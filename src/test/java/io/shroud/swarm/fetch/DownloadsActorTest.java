@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.circuit.CircuitsActor;
+import io.shroud.circuit.RelayInfo;
 import io.shroud.content.ShareMetadata;
+import io.shroud.hidden.HsLocation;
+import io.shroud.hidden.HsPeriod;
+import io.shroud.hidden.ShareSecret;
 import io.shroud.identity.NodeId;
 import io.shroud.lookup.RecordLookup;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.swarm.serve.SharesActor;
-import io.shroud.swarm.transfer.ProviderKey;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.testutil.PersistenceTestConfig;
 import io.shroud.testutil.SeededRandom;
@@ -175,14 +178,29 @@ class DownloadsActorTest {
     rejected(409, "exists", start(link, dir.resolve("taken.bin").toString(), 3));
   }
 
-  @Test
-  void aStartedDownloadLooksUpProvidersThroughACircuitAndKeepsItsKeyOutOfTheJournal() throws Exception {
-    String out = dir.resolve("out.bin").toString();
-    DownloadsActor.Started started = assertInstanceOf(DownloadsActor.Started.class, start(share.link().format(), out, null));
+  /**
+   * A download's search for sources: it asks the circuits for the relays, then looks the share's
+   * hidden descriptor up at its blinded location {@code L_n} (protocol §11.3) through a circuit
+   * of the download's hops; no key derived from the info-hash alone is ever asked for.
+   */
+  private RecordLookupsActor.LookupRecord expectDescriptorLookup() throws Exception {
+    CircuitsActor.GetRelays relays = circuits.expectMessageClass(CircuitsActor.GetRelays.class, WAIT);
+    relays.replyTo().tell(new CircuitsActor.Relays(List.of(new RelayInfo(NodeId.ofIdentityKey(new byte[] {7}),
+        (java.net.Inet4Address) java.net.InetAddress.getByName("127.9.0.1"), 1000, java.util.Set.of()))));
     RecordLookupsActor.LookupRecord lookup = lookups.expectMessageClass(RecordLookupsActor.LookupRecord.class, WAIT);
     assertEquals(SwarmSettings.defaults().defaultHops(), lookup.hops());
-    assertEquals(ProviderKey.of(share.infoHash()), NodeId.of(lookup.key()));
-    lookup.replyTo().tell(new RecordLookup(List.of(), List.of(), null));
+    ShareSecret secret = ShareSecret.of(share.link());
+    assertTrue(new HsPeriod(Clock.systemUTC()).lookupPeriods().stream()
+        .anyMatch(n -> java.util.Arrays.equals(HsLocation.of(secret, n).location(), lookup.key())),
+        "looked up at a blinded location of the share");
+    return lookup;
+  }
+
+  @Test
+  void aStartedDownloadLooksUpItsHiddenSeedersThroughACircuitAndKeepsItsKeyOutOfTheJournal() throws Exception {
+    String out = dir.resolve("out.bin").toString();
+    DownloadsActor.Started started = assertInstanceOf(DownloadsActor.Started.class, start(share.link().format(), out, null));
+    expectDescriptorLookup().replyTo().tell(new RecordLookup(List.of(), List.of(), null));
     rejected(409, "taken", start(share.link().format(), out, 3));
 
     String key = java.util.HexFormat.of().formatHex(share.link().key().orElseThrow().bytes());
@@ -209,16 +227,15 @@ class DownloadsActorTest {
   void aDownloadWhoseActorIsKilledIsRecoveredFromItsJournalAndKeepsAnswering() throws Exception {
     String out = dir.resolve("killed.bin").toString();
     DownloadsActor.Started started = assertInstanceOf(DownloadsActor.Started.class, start(share.link().format(), out, null));
-    lookups.expectMessageClass(RecordLookupsActor.LookupRecord.class, WAIT); // left unanswered
+    expectDescriptorLookup(); // left unanswered
     org.apache.pekko.actor.ActorRef download = org.apache.pekko.actor.typed.javadsl.Adapter
         .toClassic(testKit.system())
         .actorSelection(downloads.path().child("download-" + started.download().id()))
         .resolveOne(WAIT).toCompletableFuture().get();
     download.tell(org.apache.pekko.actor.Kill.getInstance(), org.apache.pekko.actor.ActorRef.noSender());
 
-    // the download comes back from its journal and looks for providers again
-    RecordLookupsActor.LookupRecord again = lookups.expectMessageClass(RecordLookupsActor.LookupRecord.class, WAIT);
-    assertEquals(ProviderKey.of(share.infoHash()), NodeId.of(again.key()));
+    // the download comes back from its journal and looks for its seeders again
+    expectDescriptorLookup();
     testKit.createTestProbe().awaitAssert(WAIT, () -> {
       TestProbe<java.util.Optional<DownloadView>> v = testKit.createTestProbe();
       downloads.tell(new DownloadsActor.GetDownload(started.download().id(), v.ref()));

@@ -14,7 +14,6 @@ import io.shroud.swarm.serve.ShareView;
 import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.serve.TransferServiceActor;
 import io.shroud.swarm.serve.TransferServiceView;
-import io.shroud.swarm.transfer.ProviderKey;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.testutil.PersistenceTestConfig;
 import io.shroud.testutil.SeededRandom;
@@ -127,29 +126,6 @@ class SwarmDownloadTest {
     TestProbe<java.util.BitSet> probe = testKit.createTestProbe();
     service.tell(new TransferServiceActor.GetServedPieces(share.infoHashHex(), reset, probe.ref()));
     return probe.receiveMessage(WAIT);
-  }
-
-  @Test
-  void providersAnnouncedInTheDhtAreFoundThroughACircuitAndServeTheDownload() throws Exception {
-    SwarmNet net = new SwarmNet(testKit, 6, 14, true);
-    ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "g.bin", 512 * 1024 + 3, PIECE, 8);
-    net.provide(4, share, SwarmSettings.defaults());
-    net.provide(5, share, SwarmSettings.defaults());
-    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(100), () -> { // both announcements stored
-      TestProbe<io.shroud.lookup.RecordLookup> lookup = testKit.createTestProbe();
-      net.node(0).lookups().tell(new io.shroud.lookup.RecordLookupsActor.LookupRecord(
-          ProviderKey.of(share.infoHash()).toBytes(), 1, lookup.ref()));
-      assertEquals(2, lookup.receiveMessage(WAIT).records().size());
-      return null;
-    });
-    ActorRef<DownloadsActor.Command> downloads = downloads(net, dir.resolve("data"), List.of());
-    Path output = dir.resolve("out.bin");
-    DownloadView started = start(downloads, share, output, 3);
-    DownloadView done = awaitState(downloads, started.id(), "COMPLETE");
-    assertEquals(sha256(dir.resolve("src").resolve("g.bin")), sha256(output));
-    assertEquals(java.util.Set.of(net.node(4).id().toHex(), net.node(5).id().toHex()),
-        done.sources().stream().map(DownloadView.SourceView::nodeId).collect(java.util.stream.Collectors.toSet()),
-        "both announced providers were found");
   }
 
   /**

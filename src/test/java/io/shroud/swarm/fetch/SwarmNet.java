@@ -10,17 +10,11 @@ import io.shroud.content.ShareOptions;
 import io.shroud.crypto.Ed25519;
 import io.shroud.crypto.OnionKeyPair;
 import io.shroud.crypto.OnionKeys;
-import io.shroud.dht.DhtActor;
-import io.shroud.dht.DhtSettings;
-import io.shroud.identity.DirectoryView;
 import io.shroud.identity.NodeDescriptor;
 import io.shroud.identity.NodeId;
 import io.shroud.link.InMemoryLinks;
-import io.shroud.lookup.DhtOverCircuit;
-import io.shroud.lookup.DhtServiceActor;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.node.DirectoryActor;
-import io.shroud.swarm.serve.ProviderAnnouncerActor;
 import io.shroud.swarm.serve.ShareView;
 import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.serve.TransferServiceActor;
@@ -51,30 +45,21 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * serves one prepared share.
  */
 final class SwarmNet {
-  record Node(NodeId id, ActorRef<CircuitsActor.Command> circuits, ActorRef<RecordLookupsActor.Command> lookups,
-      ActorRef<DhtActor.Command> dht) {}
+  record Node(NodeId id, ActorRef<CircuitsActor.Command> circuits, ActorRef<RecordLookupsActor.Command> lookups) {}
 
   final InMemoryLinks links;
   final List<Node> nodes = new ArrayList<>();
   private final ActorTestKit testKit;
 
   SwarmNet(ActorTestKit testKit, int count, long seed) {
-    this(testKit, count, seed, false);
-  }
-
-  /** With {@code withDht}, every node also runs a {@link DhtActor} and the {@code dht} circuit service. */
-  SwarmNet(ActorTestKit testKit, int count, long seed, boolean withDht) {
     this.testKit = testKit;
     this.links = new InMemoryLinks(testKit);
     SecureRandom random = SeededRandom.of(seed);
     Instant now = Instant.now();
     List<NodeDescriptor> descriptors = new ArrayList<>();
     List<OnionKeyPair> keys = new ArrayList<>();
-    List<Ed25519.KeyPair> identities = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      Ed25519.KeyPair pair = Ed25519.generate(random);
-      identities.add(pair);
-      byte[] identity = pair.publicKey();
+      byte[] identity = Ed25519.generate(random).publicKey();
       byte[] linkKey = new byte[32];
       random.nextBytes(linkKey);
       OnionKeyPair onion = OnionKeyPair.generate(random, now.plus(Duration.ofDays(2)));
@@ -94,19 +79,7 @@ final class SwarmNet {
           Optional.empty(), Clock.systemUTC(), SeededRandom.of(seed * 31 + i))));
       circuits.tell(new CircuitsActor.UseOnionKeys(keys.get(i), Optional.empty()));
       circuits.tell(new CircuitsActor.UseDirectory(descriptors));
-      ActorRef<DhtActor.Command> dht = null;
-      if (withDht) {
-        dht = testKit.spawn(DhtActor.create(identities.get(i), links.linksOf(id), null, DhtSettings.defaults()
-            .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500))
-            .withMaintenance(Duration.ofMillis(100), Duration.ofHours(24))
-            .withPersistence(false, 20), Clock.systemUTC(), SeededRandom.of(seed * 77 + i)));
-        circuits.tell(new CircuitsActor.RegisterService(DhtOverCircuit.SERVICE,
-            testKit.spawn(DhtServiceActor.create(dht))));
-      }
-      nodes.add(new Node(id, circuits, testKit.spawn(RecordLookupsActor.create(circuits, Clock.systemUTC())), dht));
-    }
-    if (withDht) {
-      nodes.forEach(n -> n.dht().tell(new DhtActor.DirectoryUpdated(new DirectoryView(descriptors))));
+      nodes.add(new Node(id, circuits, testKit.spawn(RecordLookupsActor.create(circuits, Clock.systemUTC()))));
     }
   }
 
@@ -114,13 +87,12 @@ final class SwarmNet {
     return nodes.get(i);
   }
 
-  /** Starts the transfer service at node {@code i}, serving {@code share} only (and announcing it, with a DHT). */
+  /**
+   * Starts the transfer service at node {@code i}, serving {@code share} only, registered as a
+   * circuit service so that a download given {@code fixedSources} reaches it by a circuit ending there.
+   */
   ActorRef<TransferServiceActor.Command> provide(int i, ShareMetadata share, SwarmSettings settings) {
     ActorRef<SharesActor.Command> catalogue = testKit.spawn(catalogue(share));
-    if (node(i).dht() != null) {
-      testKit.spawn(ProviderAnnouncerActor.create(node(i).id(), catalogue, node(i).dht(), settings,
-          Clock.systemUTC(), SeededRandom.of(i)));
-    }
     return testKit.spawn(TransferServiceActor.create(node(i).circuits(), catalogue, settings, Clock.systemUTC()));
   }
 

@@ -21,7 +21,7 @@ class SwarmSettingsTest {
 
   private static SwarmSettings withPipeline(SwarmSettings d, int min, int max) {
     return new SwarmSettings(d.uploadBytesPerSecond(), d.uploadBurstBytes(), d.maxDownloaders(), min, max,
-        d.maxStrikes(), d.announceInterval(), d.recordValidity(), d.maxProvidersPerDownload(), d.defaultHops(),
+        d.maxStrikes(), d.announceInterval(), d.maxProvidersPerDownload(), d.defaultHops(),
         d.stallTimeout(), d.providerRelookup(), d.corruptBlocksForTesting());
   }
 }
