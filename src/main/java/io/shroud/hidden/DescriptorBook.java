@@ -115,8 +115,24 @@ public final class DescriptorBook {
 
   /** The seeders to try, in random order, each one's intro points shuffled. */
   public List<Seeder> seeders() {
+    return seeders(byPublisher.values());
+  }
+
+  /**
+   * As {@link #seeders()}, but only those of {@code period} (the downloader's current one) when
+   * there are any. Near a period boundary a seeder has published under two unlinkable publisher
+   * keys, one per period, so taking both would make one seeder two sources (two rendezvous to
+   * one node, both shown); the neighbouring period counts only when the current one has none
+   * (clocks that straddle the boundary).
+   */
+  public List<Seeder> seeders(long period) {
+    List<Seeder> current = byPublisher.values().stream().filter(s -> s.period() == period).toList();
+    return seeders(current.isEmpty() ? byPublisher.values() : current);
+  }
+
+  private List<Seeder> seeders(Collection<Seeder> from) {
     List<Seeder> out = new ArrayList<>();
-    for (Seeder s : byPublisher.values()) {
+    for (Seeder s : from) {
       List<HsDescriptor.IntroPoint> order = new ArrayList<>(s.introPoints());
       shuffle(order);
       out.add(new Seeder(s.publisher, s.period(), s.seq(), s.powEffort(), s.powSeed, order));

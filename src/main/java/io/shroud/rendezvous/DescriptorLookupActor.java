@@ -142,7 +142,8 @@ public final class DescriptorLookupActor {
             if (--waiting[0] > 0) {
               return Behaviors.same();
             }
-            replyTo.tell(new Found(book.seeders(), records[0], book.bad(), book.unlisted(), errors));
+            // lookupPeriods lists the current period first: one seeder's two periods are one source
+            replyTo.tell(new Found(book.seeders(periods.get(0)), records[0], book.bad(), book.unlisted(), errors));
             return Behaviors.stopped();
           })
           .build();

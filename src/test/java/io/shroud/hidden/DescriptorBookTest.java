@@ -49,6 +49,25 @@ class DescriptorBookTest {
     assertTrue(book.holds(publisher(2)));
   }
 
+  /**
+   * Near a boundary one seeder publishes for two periods under two publisher keys the downloader
+   * cannot link: only the current period's descriptors are taken while there are any.
+   */
+  @Test
+  void theCurrentPeriodsSeedersAreTakenAloneAndTheNextOnlyWhenItHasNone() {
+    DescriptorBook book = new DescriptorBook(RELAYS, new SplittableRandom(4));
+    book.add(NEXT, publisher(1), 1, value(NEXT, 1, 0, 3));
+    assertEquals(List.of(HsDescriptorExamples.PERIOD + 1),
+        book.seeders(HsDescriptorExamples.PERIOD).stream().map(Seeder::period).toList(),
+        "the next period's seeder when the current one has none");
+    book.add(LOC, publisher(2), 1, value(LOC, 2, 0, 3));
+    book.add(LOC, publisher(3), 1, value(LOC, 3, 0, 3));
+    assertEquals(3, book.seeders().size());
+    List<Seeder> current = book.seeders(HsDescriptorExamples.PERIOD);
+    assertEquals(2, current.size(), "the current period's two, not the same seeders again under the next's keys");
+    assertTrue(current.stream().allMatch(s -> s.period() == HsDescriptorExamples.PERIOD));
+  }
+
   @Test
   void badRecordsAreSkippedAndCounted() {
     DescriptorBook book = new DescriptorBook(RELAYS, new SplittableRandom(2));

@@ -42,7 +42,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -59,9 +60,12 @@ class HiddenDownloadTest {
   static final Duration WAIT = Duration.ofSeconds(60);
   static final int DOWNLOADER = 0;
   static final List<Integer> SEEDERS = List.of(6, 7);
-  /** A ticking clock at midday UTC: one period to publish for and look up, whatever the hour. */
-  static final Clock NOON = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(),
-      HsPeriod.start(HsPeriod.of(Instant.now())).plus(Duration.ofHours(12))));
+
+  /** A ticking clock at {@code sinceMidnight} UTC of today, whatever the hour the test runs. */
+  static Clock at(Duration sinceMidnight) {
+    return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(),
+        HsPeriod.start(HsPeriod.of(Instant.now())).plus(sinceMidnight)));
+  }
 
   @TempDir
   Path dir;
@@ -94,33 +98,45 @@ class HiddenDownloadTest {
     }
   }
 
-  @Test
-  void aDownloadFindsTwoHiddenSeedersByDescriptorFetchesFromBothAndNamesNeither() throws Exception {
-    SeederTestNet net = new SeederTestNet(testKit, 8, 2650);
+  /**
+   * At noon every node publishes and looks up one period; at 23:30 each seeder publishes for
+   * today and tomorrow under two unlinkable keys, and the download still counts two sources,
+   * not four (the current period's descriptors are taken alone, {@code DescriptorBook#seeders(long)}).
+   */
+  @ParameterizedTest(name = "at {0} UTC")
+  @ValueSource(strings = {"12:00", "23:30"})
+  void aDownloadFindsTwoHiddenSeedersByDescriptorFetchesFromBothAndNamesNeither(String time) throws Exception {
+    Clock clock = at(Duration.between(java.time.LocalTime.MIDNIGHT, java.time.LocalTime.parse(time)));
+    List<Long> periods = new HsPeriod(clock).publishPeriods();
+    assertEquals(time.equals("12:00") ? 1 : 2, periods.size());
+    SeederTestNet net = new SeederTestNet(testKit, 8, 2650 + periods.size());
     ShareMetadata share = SwarmNet.encryptedShare(dir.resolve("src"), "hidden.bin", 3 * 1024 * 1024 + 5,
-        64 * 1024, 26);
+        64 * 1024, 26 + periods.size());
     RecordStore dht = new RecordStore();
     ActorRef<RecordLookupsActor.Command> records = testKit.spawn(dht.behavior());
     List<ActorRef<TransferServiceActor.Command>> services = new ArrayList<>();
     for (int s : SEEDERS) {
       ActorRef<SharesActor.Command> catalogue = testKit.spawn(SwarmNet.catalogue(share));
       ActorRef<TransferServiceActor.Command> transfer = testKit.spawn(TransferServiceActor.create(Optional.empty(),
-          catalogue, SwarmSettings.defaults(), NOON));
+          catalogue, SwarmSettings.defaults(), clock));
       services.add(transfer);
       testKit.spawn(HiddenSharesActor.create(net.id(s), catalogue, net.circuits(s), records, transfer,
-          HiddenSeederActor.Settings.defaults(3), Duration.ofSeconds(30), NOON));
+          HiddenSeederActor.Settings.defaults(3), Duration.ofSeconds(30), clock));
     }
     ShareSecret secret = ShareSecret.of(share.link());
-    NodeId location = NodeId.of(HsLocation.of(secret, HsPeriod.of(NOON.instant())).location());
+    Set<NodeId> locations = periods.stream().map(n -> NodeId.of(HsLocation.of(secret, n).location()))
+        .collect(Collectors.toSet());
     testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(100), () -> {
-      assertEquals(2, dht.records.getOrDefault(location, Map.of()).size(), "both seeders published at L_n");
+      for (NodeId location : locations) {
+        assertEquals(2, dht.records.getOrDefault(location, Map.of()).size(), "both seeders published at each L_n");
+      }
       return null;
     });
-    assertEquals(Set.of(location), Set.copyOf(dht.storedAt), "descriptors are stored at the blinded location only");
+    assertEquals(locations, Set.copyOf(dht.storedAt), "descriptors are stored at the blinded locations only");
 
     ActorRef<DownloadsActor.Command> downloads = testKit.spawn(DownloadsActor.create(DownloadActor.Setup.node(
         net.id(DOWNLOADER), dir.resolve("data"), net.circuits(DOWNLOADER), records, SwarmSettings.defaults(),
-        Optional.empty(), NOON, SeededRandom.of(7))));
+        Optional.empty(), clock, SeededRandom.of(7 + periods.size())))); // a download id of each case's own
     Path output = dir.resolve("out.bin");
     TestProbe<DownloadsActor.StartResult> startProbe = testKit.createTestProbe();
     downloads.tell(new DownloadsActor.StartDownload(share.link().format(), output.toString(), 3, startProbe.ref()));
