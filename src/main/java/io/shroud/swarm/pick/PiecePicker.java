@@ -183,11 +183,7 @@ public final class PiecePicker<S> {
   }
 
   private void endgame(S source, Source s, int budget, List<BlockRef> out) {
-    for (int block : requests.endgameCandidates(source, s.have, bpp,
-        config.endgameMaxRequesters())) {
-      if (budget-- == 0) {
-        return;
-      }
+    for (int block : requests.endgameCandidates(source, s.have, bpp, config.endgameMaxRequesters(), budget)) {
       requests.add(block, source);
       s.inFlight.add(block);
       out.add(ref(block / bpp, block % bpp));

@@ -2,10 +2,9 @@ package io.shroud.swarm.pick;
 
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Block request bookkeeping of a {@link PiecePicker}: for each block in flight, the sources it
@@ -21,7 +20,8 @@ import java.util.Map;
  */
 final class RequestTable<S> {
   private final SourceTable<S> sources;
-  private final Map<Integer, List<S>> requesters = new HashMap<>();
+  /** In block order, so that endgame candidates come out in it without a sort. */
+  private final TreeMap<Integer, List<S>> requesters = new TreeMap<>();
 
   /** Requests from the live sources of {@code sources}. */
   RequestTable(SourceTable<S> sources) {
@@ -75,21 +75,43 @@ final class RequestTable<S> {
   }
 
   /**
-   * Endgame candidates for {@code source}: blocks in flight from fewer than
-   * {@code maxRequesters} other sources, not from {@code source} itself, of pieces in
+   * The first {@code limit} endgame candidates for {@code source}: blocks in flight from fewer
+   * than {@code maxRequesters} other sources, not from {@code source} itself, of pieces in
    * {@code have}; fewest requesters first, then in block order.
+   *
+   * <p>One pass in block order (the map is sorted) into a bucket per requester count, no sort;
+   * it stops once {@code limit} blocks with a single requester are found, as nothing can come
+   * before them. A download calls this on every block that arrives in endgame, with a thousand
+   * blocks or more in flight: sorting them all each time cost the downloader up to a second
+   * per download (the hidden 1+1 profile, docs/benchmarks.md).
    */
-  List<Integer> endgameCandidates(S source, BitSet have, int blocksPerPiece, int maxRequesters) {
-    List<Integer> candidates = new ArrayList<>();
+  List<Integer> endgameCandidates(S source, BitSet have, int blocksPerPiece, int maxRequesters, int limit) {
+    List<List<Integer>> byCount = new ArrayList<>();
     for (Map.Entry<Integer, List<S>> e : requesters.entrySet()) {
+      List<S> from = e.getValue();
+      int count = from.size();
       int block = e.getKey();
-      if (have.get(block / blocksPerPiece) && !e.getValue().contains(source)
-          && e.getValue().size() < maxRequesters) {
+      if (count >= maxRequesters || !have.get(block / blocksPerPiece) || from.contains(source)) {
+        continue;
+      }
+      while (byCount.size() < count) {
+        byCount.add(new ArrayList<>());
+      }
+      List<Integer> bucket = byCount.get(count - 1);
+      bucket.add(block);
+      if (count == 1 && bucket.size() >= limit) {
+        break;
+      }
+    }
+    List<Integer> candidates = new ArrayList<>();
+    for (List<Integer> bucket : byCount) {
+      for (int block : bucket) {
+        if (candidates.size() == limit) {
+          return candidates;
+        }
         candidates.add(block);
       }
     }
-    candidates.sort(Comparator.comparingInt((Integer b) -> requesters.get(b).size())
-        .thenComparingInt(b -> b));
     return candidates;
   }
 }
