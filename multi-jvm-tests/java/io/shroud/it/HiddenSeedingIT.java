@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,7 +179,10 @@ class HiddenSeedingIT {
   @Test
   @Order(4)
   void anIntroPointKilledIsReplacedAndANewDownloadSucceeds() throws Exception {
-    JsonNode hidden = awaitIntroPoints(seederClient);
+    awaitIntroPoints(seederClient);
+    JsonNode hidden = await("client 7 has published a descriptor").atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        .until(() -> json(seederClient, "/shroud/v1/shares/" + infoHash + "/hidden"), h -> !h.path("descriptors").isEmpty());
     String killed = null;
     LocalNode victim = null;
     for (JsonNode p : hidden.path("introPoints")) {
@@ -194,6 +198,7 @@ class HiddenSeedingIT {
       }
     }
     assertTrue(victim != null, "an established intro point on a running relay: " + hidden);
+    Map<Long, Long> seqsBefore = descriptorSeqs(hidden);
     victim.kill();
     String gone = killed;
     await("client 7 replaces its intro point on the killed relay").atMost(Duration.ofMinutes(3))
@@ -207,12 +212,24 @@ class HiddenSeedingIT {
               onGone |= p.path("relay").asText().equals(gone);
             }
           }
-          return !onGone && established >= 1;
+          if (onGone || established < 1) {
+            return false;
+          }
+          // a new descriptor, without the lost point, was published for a period that had one
+          Map<Long, Long> now = descriptorSeqs(h);
+          return seqsBefore.entrySet().stream().anyMatch(e -> now.getOrDefault(e.getKey(), 0L) > e.getValue());
         });
     Path out = network.baseDir().resolve("fetched-again-by-8.bin");
     String id = startDownload(downloader, out);
     awaitDownload(downloader, id, v -> v.path("state").asText().equals("COMPLETE"), Duration.ofMinutes(4));
     assertEquals(sha256, TestFiles.sha256(out), "the SHA-256 of the download after the intro point was replaced");
+  }
+
+  /** The seq of the newest descriptor published for each period ({@code GET …/hidden}). */
+  private static Map<Long, Long> descriptorSeqs(JsonNode hidden) {
+    Map<Long, Long> seqs = new java.util.HashMap<>();
+    hidden.path("descriptors").forEach(d -> seqs.put(d.path("period").asLong(), d.path("seq").asLong()));
+    return seqs;
   }
 
   private static JsonNode awaitIntroPoints(LocalNode seeder) {

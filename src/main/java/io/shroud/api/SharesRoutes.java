@@ -94,6 +94,8 @@ final class SharesRoutes extends AllDirectives {
           Map<String, Object> view = new LinkedHashMap<>();
           view.put("infoHash", infoHash);
           view.put("introPoints", points);
+          view.put("descriptors", status.descriptors().stream()
+              .map(d -> Map.of("period", d.period(), "seq", d.seq())).toList());
           view.put("queued", status.queued());
           view.put("served", status.served());
           return completeOK(view, Jackson.marshaller(mapper));

@@ -58,13 +58,17 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
   public record PointStatus(long period, int id, NodeId relay, IntroPointPlan.State state,
       Optional<ActorRef<CircuitActor.Command>> circuit) {}
 
+  /** The newest descriptor published for a period: its seq (each publication has the one before's plus one). */
+  public record Descriptor(long period, long seq) {}
+
   /**
    * The answer to {@link GetStatus}: the points, introductions queued now, rendezvous circuits sent
    * RENDEZVOUS1 and rendezvous circuits that could not be built (both since the start), introductions
-   * queued since the start, and the effort the descriptors ask now.
+   * queued since the start, the effort the descriptors ask now, and the newest descriptor of each
+   * period with one.
    */
   public record Status(List<PointStatus> points, int queued, long served, long unbuilt, long accepted,
-      long effort) {}
+      long effort, List<Descriptor> descriptors) {}
 
   /**
    * @param hops of every circuit (intro, publication, rendezvous): {@code shroud.seeding.hops}
@@ -436,7 +440,9 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
 
   private Behavior<Command> onGetStatus(GetStatus get) {
     List<PointStatus> points = new ArrayList<>();
+    List<Descriptor> descriptors = new ArrayList<>();
     for (IntroPointPlan plan : plans.plans()) {
+      plan.published().ifPresent(d -> descriptors.add(new Descriptor(plan.period(), d.seq())));
       for (IntroPointPlan.IntroPoint p : plan.points()) {
         Intro intro = intros.get(new SeederPlans.Ref(plan.period(), p.id()));
         points.add(new PointStatus(plan.period(), p.id(), p.relay().id(), p.state(),
@@ -445,7 +451,7 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
     }
     SeederIntroductions in = plans.introductions();
     get.replyTo().tell(new Status(points, in.queued(), served, unbuilt, in.count(SeederIntroductions.Outcome.QUEUED),
-        in.effort()));
+        in.effort(), descriptors));
     return this;
   }
 }

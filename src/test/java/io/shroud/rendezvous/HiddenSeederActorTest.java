@@ -228,8 +228,10 @@ class HiddenSeederActorTest {
     assertEquals(3, replaced.descriptor().introPoints().size());
     assertTrue(replaced.relays().containsAll(without.relays()));
     assertFalse(replaced.relays().contains(victim.relay()), "a new relay replaces the lost one");
-    assertEquals(3, status(seeder).points().stream()
-        .filter(p -> p.state() == IntroPointPlan.State.ESTABLISHED).count());
+    HiddenSeederActor.Status status = status(seeder);
+    assertEquals(3, status.points().stream().filter(p -> p.state() == IntroPointPlan.State.ESTABLISHED).count());
+    assertEquals(List.of(new HiddenSeederActor.Descriptor(HsPeriod.of(NOON.instant()), 3)), status.descriptors(),
+        "the status shows the newest descriptor's seq");
     testKit.stop(seeder);
   }
 }
