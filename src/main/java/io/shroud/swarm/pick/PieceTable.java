@@ -49,6 +49,11 @@ final class PieceTable<S> {
   private final RarityIndex rarity;
   private final PieceState[] state;
   private final Map<Integer, Blocks> started = new LinkedHashMap<>();
+  /**
+   * {@link #unfinishedIn}'s order, made once: a download picks on every block that arrives, and
+   * building the comparator each time was 2 % of the downloader's samples (JFR, hidden 1+1).
+   */
+  private final Comparator<Integer> unfinishedOrder;
   private int unrequested;
   private int received;
   private int verified;
@@ -61,6 +66,8 @@ final class PieceTable<S> {
   PieceTable(PieceGeometry geometry, BitSet verifiedPieces, RarityIndex rarity) {
     this.geometry = geometry;
     this.rarity = rarity;
+    this.unfinishedOrder = Comparator.comparingInt((Integer p) -> -started.get(p).touched)
+        .thenComparingLong(rarity::rarity);
     int pieceCount = geometry.pieceCount();
     state = new PieceState[pieceCount];
     for (int p = 0; p < pieceCount; p++) {
@@ -93,8 +100,7 @@ final class PieceTable<S> {
         out.add(p);
       }
     }
-    out.sort(Comparator.comparingInt((Integer p) -> -started.get(p).touched)
-        .thenComparingLong(rarity::rarity));
+    out.sort(unfinishedOrder);
     return out;
   }
 
