@@ -126,7 +126,7 @@ public final class ClientGuardian {
     ActorRef<RecordLookupsActor.Command> lookups = spawnWatched(ctx,
         restart(RecordLookupsActor.create(circuits, setup.clock())), "record-lookups");
     SwarmSettings sw = setup.swarm();
-    // a client seeds only hidden (it opens no port, and no one could reach it by name)
+    // a client seeds hidden, as every node does: it opens no port, its intro points are reached instead
     SeedingSettings seeding = setup.seeding();
     ActorRef<TransferServiceActor.Command> transfer = spawnWatched(ctx, restart(TransferServiceActor.create(
         Optional.empty(), st.shares(), sw, setup.clock())), "transfer-service");

@@ -104,7 +104,8 @@ public final class FeatureSettings {
     SwarmSettings d = SwarmSettings.defaults();
     long rate = c.getString("upload-rate").equals("unlimited") ? d.uploadBytesPerSecond() : bytes(c, "upload-rate", p);
     return check(p, () -> new SwarmSettings(rate, d.uploadBurstBytes(), positiveInt(c, "max-downloaders", p),
-        d.pipelineMin(), d.pipelineMax(), positiveInt(c, "max-strikes", p), duration(c, "announce-interval", p), positiveInt(c, "max-providers-per-download", p), d.defaultHops(),
+        d.pipelineMin(), d.pipelineMax(), positiveInt(c, "max-strikes", p), duration(c, "announce-interval", p),
+        positiveInt(c, "max-providers-per-download", p), d.defaultHops(),
         duration(c, "stall-timeout", p), d.providerRelookup(),
         Boolean.parseBoolean(jvm.getProperty(CORRUPT_SERVED_BLOCKS_PROPERTY))));
   }

@@ -388,7 +388,7 @@ public final class DownloadActor extends DownloadJournalActor {
     findProvidersOrFinish(state);
   }
 
-  /** Asks for providers (static list, or a DHT lookup through a circuit). */
+  /** Asks for sources: the share's hidden seeders by descriptor (or the fixed sources of a test network). */
   void findProviders() {
     if (fetchingMetadata()) {
       lookUpProviders(metadataSecret, metadataHops);
