@@ -117,8 +117,9 @@ class HiddenDownloadTest {
     List<ActorRef<TransferServiceActor.Command>> services = new ArrayList<>();
     for (int s : SEEDERS) {
       ActorRef<SharesActor.Command> catalogue = testKit.spawn(SwarmNet.catalogue(share));
+      // 1 MiB/s each: the download lasts seconds, so the second seeder's rendezvous is in time to serve
       ActorRef<TransferServiceActor.Command> transfer = testKit.spawn(TransferServiceActor.create(Optional.empty(),
-          catalogue, SwarmSettings.defaults(), clock));
+          catalogue, SwarmSettings.defaults().withUploadRate(1 << 20, 64 * 1024), clock));
       services.add(transfer);
       testKit.spawn(HiddenSharesActor.create(net.id(s), catalogue, net.circuits(s), records, transfer,
           HiddenSeederActor.Settings.defaults(3), Duration.ofSeconds(30), clock));
