@@ -24,11 +24,15 @@ public final class EchoClientActor {
 
   private enum Timeout { INSTANCE }
 
+  /** The circuit's actor stopped: no stream event will come (it may have closed before OpenStream arrived). */
+  private enum CircuitGone { INSTANCE }
+
   public static Behavior<Object> echo(ActorRef<CircuitActor.Command> circuit, byte[] payload,
       ActorRef<EchoResult> replyTo, Clock clock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startSingleTimer(Timeout.INSTANCE, TIMEOUT);
       long started = clock.millis();
+      ctx.watchWith(circuit, CircuitGone.INSTANCE);
       circuit.tell(new CircuitActor.OpenStream(EchoServiceActor.SERVICE, ctx.messageAdapter(Streams.StreamEvent.class, e -> e)));
       // what came back is compared as it arrives: holding it too would double an echo's memory
       int[] received = {0};
@@ -39,6 +43,10 @@ public final class EchoClientActor {
       return Behaviors.receiveMessage(message -> {
         if (message == Timeout.INSTANCE) {
           replyTo.tell(new EchoResult(false, payload.length, clock.millis() - started, "echo timed out"));
+          return Behaviors.stopped();
+        }
+        if (message == CircuitGone.INSTANCE) {
+          replyTo.tell(new EchoResult(false, payload.length, clock.millis() - started, "circuit closed"));
           return Behaviors.stopped();
         }
         if (message instanceof Streams.StreamOpened opened) {

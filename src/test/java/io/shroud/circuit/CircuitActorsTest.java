@@ -252,6 +252,22 @@ class CircuitActorsTest {
     });
   }
 
+  /**
+   * An echo on a circuit that closed before its OpenStream arrived reports at once: the echo
+   * client watches the circuit (before, it waited out its 60 s timeout, longer than echoIn waits).
+   */
+  @Test
+  void anEchoOnACircuitAlreadyClosedReportsItClosed() {
+    CircuitNet net = new CircuitNet(testKit, 3, CircuitSettings.defaults(), 9);
+    CircuitsActor.Built built = build(net.node(0), Optional.of(net.node(2)), 2);
+    TestProbe<Object> watcher = testKit.createTestProbe();
+    built.circuit().tell(CircuitActor.Close.INSTANCE);
+    watcher.expectTerminated(built.circuit(), WAIT);
+    EchoResult result = echo(net.node(0), built, 1000, 9);
+    assertFalse(result.ok());
+    assertEquals("circuit closed", result.error(), result::toString);
+  }
+
   @Test
   void aStreamToAServiceNobodyRegisteredAtTheLastHopEndsRefused() {
     CircuitNet net = new CircuitNet(testKit, 3, CircuitSettings.defaults(), 8);
