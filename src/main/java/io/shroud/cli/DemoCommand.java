@@ -2,17 +2,15 @@ package io.shroud.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.io.OutputStream;
+import io.shroud.content.FileHashes;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -117,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
       LocalNode provider = network.get(1);
 
       Path file = work.resolve("demo-file.bin");
-      String sha = generate(file, sizeMib);
+      String sha = FileHashes.writeRandom(file, sizeMib, new SecureRandom());
       out.printf("2. generated %s (%d MiB, SHA-256 %s)%n", file.getFileName(), sizeMib, sha);
       JsonNode share = StatusCommand.ManagementClient.send(provider.managementUrl(), "/shroud/v1/shares", "POST",
           JsonNodeFactory.instance.objectNode().put("path", file.toString()).toString(), provider.token().orElse(null), 201);
@@ -160,7 +158,7 @@ final class DemoCommand implements Callable<Integer> {
         c.path("path").forEach(h -> hopsNamed.add(names.getOrDefault(h.asText(), h.asText().substring(0, 8))));
         out.printf("   circuit %s: client → %s%n", c.path("circuitId").asText(), String.join(" → ", hopsNamed));
       }
-      String got = sha256(output);
+      String got = FileHashes.sha256Hex(output);
       out.printf("6. fetched %d bytes in %.1f s (%.2f MB/s, finding providers included)%n",
           Files.size(output), seconds, Files.size(output) / 1e6 / seconds);
       out.printf("   SHA-256 shared  %s%n   SHA-256 fetched %s  %s%n", sha, got, sha.equals(got) ? "MATCH" : "MISMATCH");
@@ -202,30 +200,5 @@ final class DemoCommand implements Callable<Integer> {
       Thread.sleep(250);
     }
     throw new ShroudCommand.UserError("gave up waiting for " + what);
-  }
-
-  private static String generate(Path file, int mib) throws Exception {
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    byte[] chunk = new byte[1 << 20];
-    SecureRandom random = new SecureRandom();
-    try (OutputStream out = Files.newOutputStream(file)) {
-      for (int i = 0; i < mib; i++) {
-        random.nextBytes(chunk);
-        sha.update(chunk);
-        out.write(chunk);
-      }
-    }
-    return HexFormat.of().formatHex(sha.digest());
-  }
-
-  private static String sha256(Path file) throws Exception {
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    try (var in = Files.newInputStream(file)) {
-      byte[] buf = new byte[1 << 20];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        sha.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(sha.digest());
   }
 }

@@ -2,8 +2,8 @@ package io.shroud.swarm.fetch;
 
 import io.shroud.content.ContentDecryptionException;
 import io.shroud.content.DurableFiles;
+import io.shroud.content.FileHashes;
 import io.shroud.content.Manifest;
-import io.shroud.content.Merkle;
 import io.shroud.content.PieceGeometry;
 import io.shroud.content.ShareDecryptor;
 import io.shroud.content.ShareLink;
@@ -118,7 +118,7 @@ public final class DownloadFinisher {
       }
       return new Finished(manifest.name(), HexFormat.of().formatHex(manifest.sha256()));
     }
-    String sha = streamedSha.isPresent() ? streamedSha.get() : sha256(part);
+    String sha = streamedSha.isPresent() ? streamedSha.get() : FileHashes.sha256Hex(part);
     try {
       DurableFiles.commitNoReplace(part, output);
     } catch (FileAlreadyExistsException e) {
@@ -172,14 +172,4 @@ public final class DownloadFinisher {
     }
   }
 
-  static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest md = Merkle.sha256();
-      byte[] buf = new byte[64 * 1024];
-      for (int n; (n = in.read(buf)) >= 0; ) {
-        md.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(md.digest());
-    }
-  }
 }
