@@ -17,7 +17,7 @@ import io.shroud.link.OpenLinks;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.swarm.fetch.DownloadActor;
 import io.shroud.swarm.fetch.DownloadsActor;
-import io.shroud.rendezvous.HiddenSeederActor;
+import io.shroud.rendezvous.HiddenSeederSettings;
 import io.shroud.swarm.serve.HiddenSharesActor;
 import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.serve.TransferServiceActor;
@@ -132,7 +132,7 @@ public final class ClientGuardian {
         Optional.empty(), st.shares(), sw, setup.clock())), "transfer-service");
     NodeRuntime.get(ctx.getSystem()).setHiddenShares(spawnWatched(ctx, restart(HiddenSharesActor.create(
         null, st.shares(), circuits, lookups, transfer,
-        HiddenSeederActor.Settings.defaults(seeding.hops()), sw.announceInterval(), setup.clock())),
+        HiddenSeederSettings.defaults(seeding.hops()), sw.announceInterval(), setup.clock())),
         "hidden-shares"));
     ActorRef<DownloadsActor.Command> downloads = spawnWatched(ctx, restartWithBackoff(DownloadsActor.create(
         DownloadActor.Setup.node(setup.nodeId(), setup.settings().dataDir(), circuits, lookups, sw,

@@ -25,7 +25,7 @@ import io.shroud.lookup.DhtServiceActor;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.swarm.fetch.DownloadActor;
 import io.shroud.swarm.fetch.DownloadsActor;
-import io.shroud.rendezvous.HiddenSeederActor;
+import io.shroud.rendezvous.HiddenSeederSettings;
 import io.shroud.swarm.serve.HiddenSharesActor;
 import io.shroud.swarm.transfer.SeedingSettings;
 import io.shroud.swarm.serve.SharesActor;
@@ -159,7 +159,7 @@ public final class NodeGuardian {
         Optional.empty(), st.shares(), sw, setup.clock())), "transfer-service");
     NodeRuntime.get(ctx.getSystem()).setHiddenShares(spawnWatched(ctx, restart(HiddenSharesActor.create(
         st.nodeId(), st.shares(), circuits, lookups, transfer,
-        HiddenSeederActor.Settings.defaults(seeding.hops()), sw.announceInterval(), setup.clock())),
+        HiddenSeederSettings.defaults(seeding.hops()), sw.announceInterval(), setup.clock())),
         "hidden-shares"));
     ActorRef<DownloadsActor.Command> downloads = spawnWatched(ctx, restartWithBackoff(DownloadsActor.create(
         DownloadActor.Setup.node(st.nodeId(), setup.settings().dataDir(), circuits, lookups, sw,

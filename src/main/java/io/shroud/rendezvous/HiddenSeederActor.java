@@ -42,11 +42,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * of {@code hops} to each intro relay, ESTABLISH_INTRO signed over its last hop's {@code KH},
  * INTRO_ESTABLISHED; a circuit that closes loses its point, and a replacement is drawn. Each due
  * descriptor is sealed, signed by its plan's publisher key and stored through a circuit
- * ({@link RecordLookupsActor.StoreRecord}, again after {@link Settings#retry()} on failure while it
+ * ({@link RecordLookupsActor.StoreRecord}, again after {@link HiddenSeederSettings#retry()} on failure while it
  * is the latest). INTRODUCE2 on an intro circuit is opened and queued; each introduction served
  * gets a new circuit to its rendezvous point, the end-to-end layer serving the share's streams
  * ({@code services}) and RENDEZVOUS1. A DROP keeps each intro circuit alive, the effort rule
- * runs each {@link Settings#tick()} (with the relays, the plans' ends and republication).
+ * runs each {@link HiddenSeederSettings#tick()} (with the relays, the plans' ends and republication).
  */
 public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.Command> {
   public sealed interface Command {}
@@ -69,33 +69,6 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
    */
   public record Status(List<PointStatus> points, int queued, long served, long unbuilt, long accepted,
       long effort, List<Descriptor> descriptors) {}
-
-  /**
-   * @param hops of every circuit (intro, publication, rendezvous): {@code shroud.seeding.hops}
-   * @param tick effort rule, relays, plans' ends (at most a minute)
-   * @param drop DROP on each intro circuit (under the 5-minute origin idle timeout)
-   * @param retry before a failed store is tried again, or intro points are drawn again after a failure
-   * @param timeout for a circuit build, a binding, a store
-   * @param maxRendezvous rendezvous circuits being built at once
-   * @param rendezvousPerSecond rendezvous circuits started a second at most, after a burst of
-   *     {@code maxRendezvous}: under the CREATE rate its guard allows it (protocol §10, 5 a
-   *     second), so a flood of introductions waits in the queue, where work orders it (§11.9),
-   *     instead of spending the seeder's circuits (design.md §8.10)
-   */
-  public record Settings(int hops, Duration tick, Duration drop, Duration retry, Duration timeout, int maxRendezvous,
-      int rendezvousPerSecond) {
-    public Settings(int hops, Duration tick, Duration drop, Duration retry, Duration timeout, int maxRendezvous) {
-      this(hops, tick, drop, retry, timeout, maxRendezvous, DEFAULT_RENDEZVOUS_PER_SECOND);
-    }
-
-    public static Settings defaults(int hops) {
-      return new Settings(hops, Duration.ofMinutes(1), Duration.ofMinutes(4), Duration.ofSeconds(5),
-          Duration.ofMinutes(2), 8);
-    }
-  }
-
-  /** Four a second: one below a relay's CREATE rate per link, left for intro and publication circuits. */
-  public static final int DEFAULT_RENDEZVOUS_PER_SECOND = 4;
 
   private record RelaysIn(List<HsRelay> relays) implements Command {}
 
@@ -136,7 +109,7 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
   private final ActorRef<CircuitsActor.Command> circuits;
   private final ActorRef<RecordLookupsActor.Command> lookups;
   private final ActorRef<Streams.ServiceRequest> services;
-  private final Settings settings;
+  private final HiddenSeederSettings settings;
   private final Clock clock;
   private final SecureRandom random;
   private final TimerScheduler<Command> timers;
@@ -153,7 +126,7 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
    * @param services the handler of the share's streams at the end-to-end hop ({@code transfer})
    */
   public static Behavior<Command> create(ShareSecret secret, NodeId self, ActorRef<CircuitsActor.Command> circuits,
-      ActorRef<RecordLookupsActor.Command> lookups, ActorRef<Streams.ServiceRequest> services, Settings settings,
+      ActorRef<RecordLookupsActor.Command> lookups, ActorRef<Streams.ServiceRequest> services, HiddenSeederSettings settings,
       Clock clock, SecureRandom random) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new HiddenSeederActor(ctx, timers,
         new SeederPlans(secret, self, clock, random), self, circuits, lookups, services, settings, clock, random)));
@@ -161,7 +134,7 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
 
   private HiddenSeederActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, SeederPlans plans,
       NodeId self, ActorRef<CircuitsActor.Command> circuits, ActorRef<RecordLookupsActor.Command> lookups,
-      ActorRef<Streams.ServiceRequest> services, Settings settings, Clock clock, SecureRandom random) {
+      ActorRef<Streams.ServiceRequest> services, HiddenSeederSettings settings, Clock clock, SecureRandom random) {
     super(ctx);
     this.timers = timers;
     this.plans = plans;
@@ -322,8 +295,8 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
   }
 
   /**
-   * Builds a rendezvous circuit for each queued introduction, up to {@link Settings#maxRendezvous()}
-   * at once and {@link Settings#rendezvousPerSecond()}; what the pace holds back stays queued (in
+   * Builds a rendezvous circuit for each queued introduction, up to {@link HiddenSeederSettings#maxRendezvous()}
+   * at once and {@link HiddenSeederSettings#rendezvousPerSecond()}; what the pace holds back stays queued (in
    * order of work) until the next token.
    */
   private Behavior<Command> serveNext() {

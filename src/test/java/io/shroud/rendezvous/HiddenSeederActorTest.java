@@ -76,7 +76,7 @@ class HiddenSeederActorTest {
 
   private static ActorRef<HiddenSeederActor.Command> seeder(SeederTestNet net, ShareSecret secret,
       TestProbe<RecordLookupsActor.Command> lookups, long seed, int hops) {
-    HiddenSeederActor.Settings settings = new HiddenSeederActor.Settings(hops, Duration.ofMinutes(1),
+    HiddenSeederSettings settings = new HiddenSeederSettings(hops, Duration.ofMinutes(1),
         Duration.ofMinutes(4), Duration.ofMillis(300), Duration.ofSeconds(30), 8);
     return testKit.spawn(HiddenSeederActor.create(secret, net.id(SEEDER), net.circuits(SEEDER), lookups.ref(),
         testKit.spawn(EchoServiceActor.create()), settings, NOON, SeededRandom.of(seed)));

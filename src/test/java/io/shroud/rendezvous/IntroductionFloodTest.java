@@ -85,7 +85,7 @@ class IntroductionFloodTest {
     random.nextBytes(infoHash);
     ShareSecret secret = ShareSecret.ofPublic(infoHash);
     TestProbe<RecordLookupsActor.Command> lookups = testKit.createTestProbe();
-    HiddenSeederActor.Settings settings = new HiddenSeederActor.Settings(3, Duration.ofSeconds(1),
+    HiddenSeederSettings settings = new HiddenSeederSettings(3, Duration.ofSeconds(1),
         Duration.ofMinutes(4), Duration.ofMillis(300), Duration.ofSeconds(30), 8);
     ActorRef<HiddenSeederActor.Command> seeder = testKit.spawn(HiddenSeederActor.create(secret, net.id(SEEDER),
         net.circuits(SEEDER), lookups.ref(), testKit.spawn(EchoServiceActor.create()), settings, NOON,

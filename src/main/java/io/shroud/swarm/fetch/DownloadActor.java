@@ -41,73 +41,21 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
  * ({@link DownloadFinisher#recover}), and only what is missing is fetched.
  *
  * <p>The decisions are in {@link DownloadRun} (sources, piece layer) and {@link PieceRequests}
- * (picker, blocks). The journal side, which it extends, is {@link DownloadJournalActor}: the
- * commands by phase, every event persisted, recovery and the view. This class is the live run:
- * it holds the {@link DownloadRun} and its hands ({@link DownloadIo}), handles what the sessions,
- * the provider lookup and its timers send while the download runs, starts the resume re-check,
- * and asks its children for the rest. Its children: a {@link ProviderSessionActor} per source
+ * (picker, blocks). The journal side, which it extends, is {@link DownloadJournalActor}: its
+ * messages, the commands by phase, every event persisted, recovery and the view; between them,
+ * {@link DownloadMetadataActor} holds the sessions and a bare magnet's metadata phase. This class
+ * is the live run: it holds the {@link DownloadRun} and its hands ({@link DownloadIo}), handles
+ * what the sessions, the source lookup and its timers send while the download runs, starts the
+ * resume re-check, and asks its children for the rest. Its children: a {@link ProviderSessionActor} per source
  * ({@link ProviderSessionActor.Sessions}); a {@link PieceDownloadActor} per piece in flight
  * ({@link PieceDownloadActor.Downloads}), which checks and assembles the piece's blocks (so their
  * hashing runs beside this actor) and hands the piece to the {@link PartFileActor}; and that
  * part-file actor, which writes and forces pieces in batches and does the other blocking file
  * work: the resume re-check, the output digest, producing the output, and seeding it. A piece
  * download that stops before its piece is written (a failure, a kill) costs that piece only: its
- * blocks go back to the picker ({@link PieceFlow#abandoned}). Draft:
- * {@code docs/protocol.md (section 8)} §9.
+ * blocks go back to the picker ({@link PieceFlow#abandoned}). Protocol: docs/protocol.md §8.
  */
-public final class DownloadActor extends DownloadJournalActor {
-
-  public sealed interface Command {}
-
-  /** The commands that start, pause, resume or cancel a download; each is answered with the view. */
-  sealed interface Lifecycle extends Command {
-    ActorRef<DownloadView> replyTo();
-  }
-
-  /** Starts a fresh download (the parent validated the arguments). */
-  public record Start(String link, String outputPath, int hops, ActorRef<DownloadView> replyTo) implements Lifecycle {}
-
-  public record Pause(ActorRef<DownloadView> replyTo) implements Lifecycle {}
-
-  public record Resume(ActorRef<DownloadView> replyTo) implements Lifecycle {}
-
-  /** Cancels and deletes the part file. */
-  public record Cancel(ActorRef<DownloadView> replyTo) implements Lifecycle {}
-
-  public record GetView(ActorRef<DownloadView> replyTo) implements Command {}
-
-  /** Asks for the bitfield of verified pieces. */
-  public record GetPieces(ActorRef<PieceMap> replyTo) implements Command {}
-
-  record ProvidersFound(List<NodeId> providers, String error) implements Command {}
-
-  record FromSource(SourceReport report) implements Command {}
-
-  record SourceStopped(NodeId provider, long epoch) implements Command {}
-
-  /** The verified piece layer is in its file (or could not be written). */
-  record LayerDone(PartFileActor.LayerStored stored) implements Command {}
-
-  /** What a piece download reports. */
-  record FromPiece(PieceDownloadActor.Report report) implements Command {}
-
-  /** A piece download stopped (written, given up, or failed). */
-  record PieceStopped(int piece, ActorRef<PieceDownloadActor.Command> ref) implements Command {}
-
-  /** The part-file actor's resume check: journaled pieces found damaged, and written pieces the journal missed. */
-  record Rechecked(PartFileActor.Rechecked result) implements Command {}
-
-  /** The journal interval has passed since the last entry: journal what was written since. */
-  enum JournalDue implements Command { INSTANCE }
-
-  record OutputDone(PartFileActor.OutputDone result) implements Command {}
-
-  enum Retry implements Command { INSTANCE }
-
-  /** The metadata phase verified the info dictionary of a bare magnet: {@code link} is what it stands for. */
-  record MetadataVerified(ShareLink link) implements Command {}
-
-  private enum Tick implements Command { INSTANCE }
+public final class DownloadActor extends DownloadMetadataActor {
 
   /**
    * What every download of a node shares.
@@ -120,7 +68,8 @@ public final class DownloadActor extends DownloadJournalActor {
    *     {@code transfer} by name, so a node passes none ({@link #node})
    * @param seedTo if present, a completed download is handed to this share catalogue
    *     ({@link SharesActor.AdoptDownload}) and served (hidden) from then on
-   * @param journalInterval written pieces are journaled at most this often ({@link #JOURNAL_INTERVAL})
+   * @param journalInterval written pieces are journaled at most this often
+   *     ({@link #JOURNAL_INTERVAL})
    */
   public record Setup(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits,
       ActorRef<RecordLookupsActor.Command> lookups, SwarmSettings settings,
@@ -131,14 +80,16 @@ public final class DownloadActor extends DownloadJournalActor {
         ActorRef<RecordLookupsActor.Command> lookups, SwarmSettings settings,
         List<NodeId> fixedSources, Optional<ActorRef<SharesActor.Command>> seedTo, Clock clock,
         RandomGenerator random) {
-      this(self, dataDir, circuits, lookups, settings, fixedSources, seedTo, clock, random, JOURNAL_INTERVAL);
+      this(self, dataDir, circuits, lookups, settings, fixedSources, seedTo, clock, random,
+          JOURNAL_INTERVAL);
     }
 
     /** A node's downloads: sources are the share's hidden seeders (protocol §11). */
     public static Setup node(NodeId self, Path dataDir, ActorRef<CircuitsActor.Command> circuits,
         ActorRef<RecordLookupsActor.Command> lookups, SwarmSettings settings,
         Optional<ActorRef<SharesActor.Command>> seedTo, Clock clock, RandomGenerator random) {
-      return new Setup(self, dataDir, circuits, lookups, settings, List.of(), seedTo, clock, random, JOURNAL_INTERVAL);
+      return new Setup(self, dataDir, circuits, lookups, settings, List.of(), seedTo, clock, random,
+          JOURNAL_INTERVAL);
     }
   }
 
@@ -158,8 +109,6 @@ public final class DownloadActor extends DownloadJournalActor {
   private boolean rechecked;
   /** The part file's actor (piece writes, re-check, output); null until the run exists. */
   private ActorRef<PartFileActor.Command> partFile;
-  /** The providers: looked up, and a session to each. */
-  private final ProviderSessionActor.Sessions<Command> sessions;
   /** The piece downloads in flight; null until the run exists. */
   private PieceDownloadActor.Downloads<Command> pieces;
   /** True when the output digest waits for the resume check (pieces may be on disk already). */
@@ -168,33 +117,6 @@ public final class DownloadActor extends DownloadJournalActor {
   private boolean layerLost;
   /** True while picking waits for the re-check that follows a layer fetched again. */
   private boolean pickAfterRecheck;
-  /**
-   * The metadata phase of a download started from a bare magnet; null once the link file holds
-   * the full link (and for every other download). Kept across a pause so that its session
-   * epochs (negative, counting down) never repeat among this actor's children.
-   */
-  private MetadataRun metadata;
-  /** True while the metadata phase runs (not paused, not ended). */
-  private boolean metadataRunning;
-  private int metadataHops;
-  /** The hidden-service secret of the magnet the metadata phase fetches for. */
-  private ShareSecret metadataSecret;
-  /** The last session epoch a finished metadata phase used. */
-  private long metadataEpochs;
-
-  /**
-   * A bare magnet's metadata turned out to be a public folder's info dictionary ({@code info},
-   * verified against the info-hash): the download becomes a folder download, which its parent
-   * ({@link DownloadsActor}) runs as one download per selected file.
-   */
-  public record FolderFound(String id, byte[] info, int hops) {}
-
-  /** Where a folder's metadata goes; null: such a download fails ("folders need a parent"). */
-  private final ActorRef<FolderFound> folderFound;
-
-  public static Behavior<Command> create(String id, Setup setup) {
-    return create(id, setup, null);
-  }
 
   public static Behavior<Command> create(String id, Setup setup, ActorRef<FolderFound> folderFound) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new DownloadActor(ctx, timers, id, setup, folderFound)));
@@ -202,11 +124,8 @@ public final class DownloadActor extends DownloadJournalActor {
 
   private DownloadActor(ActorContext<Command> context, TimerScheduler<Command> timers, String id, Setup setup,
       ActorRef<FolderFound> folderFound) {
-    super(context, timers, id, setup);
-    this.folderFound = folderFound;
+    super(context, timers, id, setup, folderFound);
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
-    this.sessions = new ProviderSessionActor.Sessions<>(context, setup.circuits(), FromSource::new, SourceStopped::new,
-        setup.self(), setup.clock());
     timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
   }
 
@@ -217,7 +136,7 @@ public final class DownloadActor extends DownloadJournalActor {
 
   @Override
   MetadataRun metadataRun() {
-    return run == null && metadata != null && !metadata.done() ? metadata : null;
+    return run == null ? unfinishedMetadata() : null;
   }
 
   @Override
@@ -225,23 +144,23 @@ public final class DownloadActor extends DownloadJournalActor {
       CommandHandlerBuilderByState<Command, DownloadEvent, DownloadState, DownloadState> running) {
     return running
         .onCommand(ProvidersFound.class, (s, c) -> fetchingMetadata()
-            ? whileFetchingMetadata(() -> metadata.providersFound(c.providers(), c.error()))
+            ? whileFetchingMetadata(() -> unfinishedMetadata().providersFound(c.providers(), c.error()))
             : whileRunning(() -> run.providersFound(c.providers(), c.error())))
         .onCommand(FromSource.class, (s, c) -> c.report().epoch() < 0
-            ? whileFetchingMetadata(() -> metadata.onReport(c.report()))
+            ? whileFetchingMetadata(() -> unfinishedMetadata().onReport(c.report()))
             : whileRunning(() -> run.onReport(c.report())))
         .onCommand(SourceStopped.class, (s, c) -> c.epoch() < 0
-            ? whileFetchingMetadata(() -> metadata.onStopped(c.provider(), c.epoch()))
+            ? whileFetchingMetadata(() -> unfinishedMetadata().onStopped(c.provider(), c.epoch()))
             : whileRunning(() -> run.onStopped(c.provider(), c.epoch())))
         .onCommand(Retry.class, (s, c) -> fetchingMetadata()
             ? whileFetchingMetadata(this::findProviders) : whileRunning(this::findProviders))
         .onCommand(Tick.class, (s, c) -> fetchingMetadata()
-            ? whileFetchingMetadata(() -> metadata.tick()) : whileRunning(() -> run.tick()))
+            ? whileFetchingMetadata(() -> unfinishedMetadata().tick()) : whileRunning(() -> run.tick()))
         .onCommand(MetadataVerified.class, this::onMetadataVerified);
   }
 
   private boolean fetchingMetadata() {
-    return run == null && metadata != null && metadataRunning && !metadata.done();
+    return run == null && metadataFetching();
   }
 
   private Effect<DownloadEvent, DownloadState> whileFetchingMetadata(Runnable action) {
@@ -260,12 +179,7 @@ public final class DownloadActor extends DownloadJournalActor {
     if (state.finished()) {
       return Effect().none();
     }
-    boolean goOn = metadataRunning && !state.paused;
-    metadataRunning = false;
-    if (metadata != null) {
-      metadataEpochs = metadata.lastEpoch();
-    }
-    metadata = null;
+    boolean goOn = finishMetadata() && !state.paused;
     try {
       store.writeLink(id, verified.link().format());
     } catch (java.io.IOException e) {
@@ -299,7 +213,8 @@ public final class DownloadActor extends DownloadJournalActor {
     try {
       Magnet magnet = Magnet.parse(store.readLink(id).orElseThrow(() -> new IllegalStateException("link file missing")));
       if (!magnet.metadataKnown()) {
-        beginMetadata(magnet, state);
+        beginMetadata(magnet, state.started.hops()); // find providers, ask them for the info dictionary
+        findProviders();
         return;
       }
       link = magnet.requireShareLink();
@@ -336,19 +251,6 @@ public final class DownloadActor extends DownloadJournalActor {
       return;
     }
     findProvidersOrFinish(state);
-  }
-
-  /** A bare magnet's download (re)starts its metadata phase: find providers, ask them for the info dictionary. */
-  private void beginMetadata(Magnet magnet, DownloadState state) {
-    metadataSecret = ShareSecret.of(magnet);
-    if (metadata == null || metadata.done()) {
-      metadata = new MetadataRun(new MetadataIo(), magnet.infoHash(), setup.self(),
-          setup.settings().maxProvidersPerDownload(), setup.settings().stallTimeout(), setup.clock(), metrics,
-          metadata == null ? metadataEpochs : metadata.lastEpoch());
-    }
-    metadataHops = state.started.hops();
-    metadataRunning = true;
-    findProviders();
   }
 
   /** Every piece is on disk (e.g. a crash or pause hit between the last piece and the output): finish. */
@@ -391,7 +293,7 @@ public final class DownloadActor extends DownloadJournalActor {
   /** Asks for sources: the share's hidden seeders by descriptor (or the fixed sources of a test network). */
   void findProviders() {
     if (fetchingMetadata()) {
-      lookUpProviders(metadataSecret, metadataHops);
+      lookUpProviders(metadataSecret(), metadataHops());
       return;
     }
     if (run == null || !run.running()) {
@@ -491,64 +393,6 @@ public final class DownloadActor extends DownloadJournalActor {
       run.end();
       pieces.stopAll();
       partFile.tell(PartFileActor.DiscardOutputDigest.INSTANCE);
-    }
-  }
-
-  private void stopMetadata() {
-    if (metadata != null) {
-      metadata.stopAll();
-    }
-    metadataRunning = false;
-  }
-
-  /** The metadata phase's hands (sessions, lookups, timers in this actor's context). */
-  private final class MetadataIo implements MetadataRun.Io {
-    @Override
-    public void connect(NodeId provider, long epoch) {
-      sessions.connect(provider, epoch, metadata.infoHash(), metadataHops);
-    }
-
-    @Override
-    public void sendAll(NodeId provider, long epoch, List<TransferMessage> messages) {
-      sessions.sendAll(provider, messages);
-    }
-
-    @Override
-    public void close(NodeId provider, long epoch) {
-      sessions.close(provider);
-    }
-
-    @Override
-    public void retryLater() {
-      timers.startSingleTimer(Retry.INSTANCE, RETRY);
-    }
-
-    @Override
-    public void verified(ShareLink link) {
-      context.getSelf().tell(new MetadataVerified(link));
-    }
-
-    @Override
-    public void folder(byte[] info) {
-      if (folderFound == null) {
-        unusable("a folder cannot be fetched here");
-        return;
-      }
-      metadataRunning = false;
-      context.getLog().info("download {}: the metadata is a folder's; fetching its files", id);
-      folderFound.tell(new FolderFound(id, info, metadataHops));
-    }
-
-    @Override
-    public void unusable(String reason) {
-      metadataRunning = false;
-      context.getSelf().tell(new OutputDone(new PartFileActor.OutputDone(null,
-          new IllegalStateException("the share cannot be fetched: " + reason))));
-    }
-
-    @Override
-    public void log(String message) {
-      context.getLog().info("download {}: {}", id, message);
     }
   }
 

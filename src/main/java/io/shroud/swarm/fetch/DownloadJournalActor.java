@@ -1,22 +1,11 @@
 package io.shroud.swarm.fetch;
 
 import io.shroud.content.Magnet;
+import io.shroud.content.ShareLink;
+import io.shroud.identity.NodeId;
 import io.shroud.metrics.Metrics;
 import io.shroud.metrics.NodeMetrics;
-import io.shroud.swarm.fetch.DownloadActor.Cancel;
-import io.shroud.swarm.fetch.DownloadActor.Command;
-import io.shroud.swarm.fetch.DownloadActor.FromPiece;
-import io.shroud.swarm.fetch.DownloadActor.GetView;
-import io.shroud.swarm.fetch.DownloadActor.JournalDue;
-import io.shroud.swarm.fetch.DownloadActor.LayerDone;
-import io.shroud.swarm.fetch.DownloadActor.Lifecycle;
-import io.shroud.swarm.fetch.DownloadActor.OutputDone;
-import io.shroud.swarm.fetch.DownloadActor.Pause;
-import io.shroud.swarm.fetch.DownloadActor.PieceStopped;
-import io.shroud.swarm.fetch.DownloadActor.Rechecked;
-import io.shroud.swarm.fetch.DownloadActor.Resume;
 import io.shroud.swarm.fetch.DownloadActor.Setup;
-import io.shroud.swarm.fetch.DownloadActor.Start;
 import io.shroud.swarm.serve.SharesActor;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +26,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * The journal side of a {@link DownloadActor}: the commands by phase, every {@link DownloadEvent}
+ * The journal side of a {@link DownloadActor}: its messages, the commands by phase, every {@link DownloadEvent}
  * it persists (start, pause, resume, cancel, failure, the verified piece layer, written pieces,
  * the resume re-check's findings, the completed output), recovery, and the {@link DownloadView}.
  * Written pieces are journaled through a {@link JournalPacer}: at most once per
@@ -49,7 +38,64 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * an event is persisted or where the live run alone knows the answer; the messages only the live
  * run handles go straight to its handlers ({@link #runCommands}), with no hop through this class.
  */
-abstract class DownloadJournalActor extends EventSourcedBehavior<Command, DownloadEvent, DownloadState> {
+abstract class DownloadJournalActor
+    extends EventSourcedBehavior<DownloadJournalActor.Command, DownloadEvent, DownloadState> {
+
+  // ---- the download's messages (a DownloadActor's protocol; DownloadActor.Start etc. name them too)
+
+  public sealed interface Command {}
+
+  /** The commands that start, pause, resume or cancel a download; each is answered with the view. */
+  sealed interface Lifecycle extends Command {
+    ActorRef<DownloadView> replyTo();
+  }
+
+  /** Starts a fresh download (the parent validated the arguments). */
+  public record Start(String link, String outputPath, int hops, ActorRef<DownloadView> replyTo) implements Lifecycle {}
+
+  public record Pause(ActorRef<DownloadView> replyTo) implements Lifecycle {}
+
+  public record Resume(ActorRef<DownloadView> replyTo) implements Lifecycle {}
+
+  /** Cancels and deletes the part file. */
+  public record Cancel(ActorRef<DownloadView> replyTo) implements Lifecycle {}
+
+  public record GetView(ActorRef<DownloadView> replyTo) implements Command {}
+
+  /** Asks for the bitfield of verified pieces. */
+  public record GetPieces(ActorRef<PieceMap> replyTo) implements Command {}
+
+  record ProvidersFound(List<NodeId> providers, String error) implements Command {}
+
+  record FromSource(SourceReport report) implements Command {}
+
+  record SourceStopped(NodeId provider, long epoch) implements Command {}
+
+  /** The verified piece layer is in its file (or could not be written). */
+  record LayerDone(PartFileActor.LayerStored stored) implements Command {}
+
+  /** What a piece download reports. */
+  record FromPiece(PieceDownloadActor.Report report) implements Command {}
+
+  /** A piece download stopped (written, given up, or failed). */
+  record PieceStopped(int piece, ActorRef<PieceDownloadActor.Command> ref) implements Command {}
+
+  /** The part-file actor's resume check: journaled pieces found damaged, and written pieces the journal missed. */
+  record Rechecked(PartFileActor.Rechecked result) implements Command {}
+
+  /** The journal interval has passed since the last entry: journal what was written since. */
+  enum JournalDue implements Command { INSTANCE }
+
+  record OutputDone(PartFileActor.OutputDone result) implements Command {}
+
+  enum Retry implements Command { INSTANCE }
+
+  /** The metadata phase verified the info dictionary of a bare magnet: {@code link} is what it stands for. */
+  record MetadataVerified(ShareLink link) implements Command {}
+
+  /** The live run's periodic check (stalled sources, more sources). */
+  enum Tick implements Command { INSTANCE }
+
 
   final String id;
   final Setup setup;

@@ -8,6 +8,7 @@ import io.shroud.identity.NodeId;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.metrics.Metrics;
 import io.shroud.rendezvous.HiddenSeederActor;
+import io.shroud.rendezvous.HiddenSeederSettings;
 import io.shroud.swarm.transfer.SwarmSettings;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -61,7 +62,7 @@ public final class HiddenSharesActor extends AbstractBehavior<HiddenSharesActor.
   private final ActorRef<CircuitsActor.Command> circuits;
   private final ActorRef<RecordLookupsActor.Command> lookups;
   private final ActorRef<TransferServiceActor.Command> transfer;
-  private final HiddenSeederActor.Settings settings;
+  private final HiddenSeederSettings settings;
   private final Clock clock;
   private final Map<String, ActorRef<HiddenSeederActor.Command>> seeders = new LinkedHashMap<>();
   private final ActorRef<List<ShareView>> listAdapter;
@@ -72,7 +73,7 @@ public final class HiddenSharesActor extends AbstractBehavior<HiddenSharesActor.
    */
   public static Behavior<Command> create(NodeId self, ActorRef<SharesActor.Command> shares,
       ActorRef<CircuitsActor.Command> circuits, ActorRef<RecordLookupsActor.Command> lookups,
-      ActorRef<TransferServiceActor.Command> transfer, HiddenSeederActor.Settings settings, Duration poll,
+      ActorRef<TransferServiceActor.Command> transfer, HiddenSeederSettings settings, Duration poll,
       Clock clock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Poll.INSTANCE, poll);
@@ -83,7 +84,7 @@ public final class HiddenSharesActor extends AbstractBehavior<HiddenSharesActor.
 
   private HiddenSharesActor(ActorContext<Command> ctx, NodeId self, ActorRef<SharesActor.Command> shares,
       ActorRef<CircuitsActor.Command> circuits, ActorRef<RecordLookupsActor.Command> lookups,
-      ActorRef<TransferServiceActor.Command> transfer, HiddenSeederActor.Settings settings, Clock clock) {
+      ActorRef<TransferServiceActor.Command> transfer, HiddenSeederSettings settings, Clock clock) {
     super(ctx);
     this.self = self;
     this.shares = shares;

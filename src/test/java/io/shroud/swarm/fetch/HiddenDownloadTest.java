@@ -15,7 +15,7 @@ import io.shroud.identity.NodeId;
 import io.shroud.lookup.RecordLookup;
 import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.lookup.RecordPublication;
-import io.shroud.rendezvous.HiddenSeederActor;
+import io.shroud.rendezvous.HiddenSeederSettings;
 import io.shroud.swarm.serve.HiddenSharesActor;
 import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.serve.TransferServiceActor;
@@ -122,7 +122,7 @@ class HiddenDownloadTest {
           catalogue, SwarmSettings.defaults().withUploadRate(1 << 20, 64 * 1024), clock));
       services.add(transfer);
       testKit.spawn(HiddenSharesActor.create(net.id(s), catalogue, net.circuits(s), records, transfer,
-          HiddenSeederActor.Settings.defaults(3), Duration.ofSeconds(30), clock));
+          HiddenSeederSettings.defaults(3), Duration.ofSeconds(30), clock));
     }
     ShareSecret secret = ShareSecret.of(share.link());
     Set<NodeId> locations = periods.stream().map(n -> NodeId.of(HsLocation.of(secret, n).location()))
