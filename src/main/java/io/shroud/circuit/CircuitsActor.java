@@ -83,6 +83,13 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   public record BuildMeasurementCircuit(NodeId destination, ActorRef<BuildResult> replyTo) implements Command {}
 
   /**
+   * A seeder's rendezvous with a downloader that drew this relay itself as its rendezvous point,
+   * joined here without a circuit (protocol §11.7.1, {@link LocalRendezvousActor}): answered with
+   * {@link Built}, whose {@code circuit} takes what a seeder sends its rendezvous circuit.
+   */
+  public record LocalRendezvous(ActorRef<BuildResult> replyTo) implements Command {}
+
+  /**
    * Asks for the relays paths are drawn from now (the current {@link RelayDirectory}: the
    * consensus's relays with a verified descriptor, or before one the descriptors' relays): node id,
    * IPv4 address, weight and flags; what a hidden seeder picks its intro points from (§11.5).
@@ -231,6 +238,7 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
         .onMessage(UseDirectory.class, this::onDirectory)
         .onMessage(UseConsensus.class, this::onConsensus)
         .onMessage(BuildMeasurementCircuit.class, this::onBuildMeasurement)
+        .onMessage(LocalRendezvous.class, this::onLocalRendezvous)
         .onMessage(OpenFirstHop.class, this::onOpenFirstHop)
         .onMessage(OpenNextHop.class, this::onOpenNextHop)
         .onMessage(Release.class, this::onRelease)
@@ -368,6 +376,16 @@ public final class CircuitsActor extends AbstractBehavior<CircuitsActor.Command>
   private Behavior<Command> onBuildMeasurement(BuildMeasurementCircuit build) {
     spawnCircuit(new CircuitActor.Plan(descriptorDirectory, List.of(), Optional.of(build.destination()), 1),
         build.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onLocalRendezvous(LocalRendezvous local) {
+    ActorRef<Object> actor = getContext().spawn(stopOnFailure(LocalRendezvousActor.create(setup.self(), settings,
+        points, setup.clock())), "circuit-" + spawned++);
+    ActorRef<CircuitActor.Command> circuit = actor.narrow();
+    getContext().watchWith(circuit, new ChildStopped(circuit));
+    circuits.add(circuit);
+    local.replyTo().tell(new Built(LocalRendezvousActor.ID, List.of(setup.self().toHex()), 0, circuit));
     return this;
   }
 

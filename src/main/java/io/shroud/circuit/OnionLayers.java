@@ -107,12 +107,13 @@ public final class OnionLayers {
   /**
    * A new body: {@code inner} (a whole body sealed by someone beyond the last hop, protocol
    * §11.8) with every hop's forward layer added, and no tag for any of them: each hop forwards
-   * it unrecognized.
+   * it unrecognized. With no real hop (a seeder's rendezvous joined at its own relay, §11.7.1)
+   * there is nothing to add: {@code inner} itself is returned.
    */
   public byte[] wrap(byte[] inner) throws CircuitProtocolException {
     HopCrypto.checkSize(inner);
     if (hops.isEmpty()) {
-      throw new IllegalStateException("no hops to wrap a cell in");
+      return inner;
     }
     byte[] body = new byte[RelayCellFormat.BODY_BYTES];
     byte[] from = inner;

@@ -102,6 +102,8 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
   private record Intro(ActorRef<CircuitActor.Command> circuit, ActorRef<CircuitControl.ControlEvent> events) {}
 
   private static final Duration MIN_CHECK = Duration.ofSeconds(1);
+  /** The shortest circuit out of this relay and back to it: a relay never extends back to the hop it came from. */
+  private static final int LOOP_HOPS = 3;
 
   private final SeederPlans plans;
   /** This node's relay id, or null on a client. */
@@ -315,11 +317,16 @@ public final class HiddenSeederActor extends AbstractBehavior<HiddenSeederActor.
       E2eHandshake.Opened opened = next.get();
       building++;
       NodeId rp = NodeId.of(opened.introduction().rpNodeId());
-      // the downloader may have drawn this very relay: the circuit then goes out and back to it,
-      // three hops at least (a relay never extends a circuit back to the hop it came from)
-      int hops = rp.equals(self) ? Math.max(3, settings.hops()) : settings.hops();
+      // The downloader may have drawn this very relay (protocol §11.7.1). A circuit to it goes out
+      // and back, three hops at least (a relay never extends a circuit back to the hop it came
+      // from): with 3 seeding hops or more, that is a circuit like any other; with fewer, it
+      // would be longer than this seeder's circuits and add relays that see it originate, so the
+      // rendezvous is joined here instead.
+      boolean local = rp.equals(self) && settings.hops() < LOOP_HOPS;
+      int hops = rp.equals(self) ? Math.max(LOOP_HOPS, settings.hops()) : settings.hops();
       getContext().ask(CircuitsActor.BuildResult.class, circuits, settings.timeout(),
-          replyTo -> new CircuitsActor.BuildCircuit(Optional.of(rp), hops, replyTo),
+          replyTo -> local ? new CircuitsActor.LocalRendezvous(replyTo)
+              : new CircuitsActor.BuildCircuit(Optional.of(rp), hops, replyTo),
           (result, error) -> new RendezvousBuilt(opened, result != null ? result
               : new CircuitsActor.Failed("no answer: " + error)));
     }

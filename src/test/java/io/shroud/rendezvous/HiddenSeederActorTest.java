@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shroud.circuit.CircuitActor;
 import io.shroud.circuit.CircuitControl;
+import io.shroud.circuit.CircuitView;
+import io.shroud.circuit.CircuitsActor;
+import io.shroud.circuit.CircuitsView;
 import io.shroud.circuit.RelayCommand;
 import io.shroud.circuit.SeederTestNet;
 import io.shroud.hidden.E2eHandshake;
@@ -121,6 +124,12 @@ class HiddenSeederActorTest {
     return cell.data();
   }
 
+  private static List<CircuitView> circuitsAt(SeederTestNet net, int node) {
+    TestProbe<CircuitsView> probe = testKit.createTestProbe();
+    net.circuits(node).tell(new CircuitsActor.GetCircuits(probe.ref()));
+    return probe.receiveMessage(WAIT).circuits();
+  }
+
   private static HiddenSeederActor.Status status(ActorRef<HiddenSeederActor.Command> seeder) {
     TestProbe<HiddenSeederActor.Status> probe = testKit.createTestProbe();
     seeder.tell(new HiddenSeederActor.GetStatus(probe.ref()));
@@ -129,9 +138,10 @@ class HiddenSeederActorTest {
 
   /**
    * With {@code atTheSeedersRelay} the downloader picks the seeder's own relay as its rendezvous
-   * point, as any downloader may (it cannot know which relay seeds): the seeder's circuit then
-   * ends at its own relay (guard, middle, itself: three hops even when it seeds with one) and the
-   * join happens there.
+   * point, as any downloader may (it cannot know which relay seeds). Seeding with 3 hops, the
+   * seeder's circuit then goes out and back to its own relay (guard, middle, itself) and the join
+   * happens there; seeding with fewer, it joins the downloader's hop in its own process (protocol
+   * §11.7.1), with no circuit at all.
    */
   @ParameterizedTest(name = "rendezvous at the seeder''s own relay: {0}, seeder hops {1}")
   @CsvSource({"false, 3", "true, 3", "true, 1"})
@@ -185,6 +195,18 @@ class HiddenSeederActorTest {
     EchoResult echo = net.echo(rendezvous, 200_000, 1);
     assertTrue(echo.ok(), echo::toString);
     assertEquals(200_000, echo.bytes());
+    // how the seeder reached the point: a circuit out and back with 3 hops, or (fewer seeding
+    // hops, its own relay) a rendezvous joined in its own process, with no circuit and no hop
+    List<CircuitView> served = circuitsAt(net, SEEDER).stream().filter(c -> c.cellsOut() > 40).toList();
+    assertEquals(1, served.size(), () -> "one circuit carried the echo back: " + served);
+    List<String> path = served.get(0).path();
+    if (atTheSeedersRelay && seederHops < 3) {
+      assertEquals(List.of(net.id(SEEDER).toHex()), path, "joined at its own relay");
+      assertEquals("local", served.get(0).id());
+    } else {
+      assertEquals(Math.max(seederHops, atTheSeedersRelay ? 3 : 1), path.size(), path::toString);
+      assertEquals(rp.toHex(), path.get(path.size() - 1));
+    }
     HiddenSeederActor.Status status = status(seeder);
     assertEquals(1, status.served());
     assertEquals(1.0, MetricValues.value(metrics, joined) - joinedBefore, "counted as a joined rendezvous");
