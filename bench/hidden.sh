@@ -14,12 +14,12 @@
 # (POST to the first poll, every 20 ms, where bytesDone > 0). Every phase runs with
 # -Dshroud.seeding.after-download=off, so node 2 stays the only seeder. A summary at the end.
 # KEEP_LOGS=DIR copies the nodes' logs of each phase to DIR/<phase>/.
-# Usage: bench/hidden.sh [SIZE_MIB] [WARMUP] [ROUNDS] [FIRSTBYTE]   (defaults 256 10 4 20;
+# Usage: bench/hidden.sh [SIZE_MIB] [WARMUP] [ROUNDS] [FIRSTBYTE]   (defaults 256 10 6 20;
 #        needs target/shroud.jar: mvn -B -DskipTests package)
 set -euo pipefail
 mib=${1:-256}
 warmup=${2:-10}
-rounds=${3:-4}
+rounds=${3:-6}
 firstbyte=${4:-20}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 base=$(mktemp -d /tmp/shroud-hidden-bench-XXXX)

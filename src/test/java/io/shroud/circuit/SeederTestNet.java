@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.shroud.identity.NodeId;
 import io.shroud.node.EchoResult;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * Test fixture for the packages above {@code circuit} (hidden seeding's actors): {@link CircuitNet}'s
- * in-memory nodes (real {@link CircuitsActor}s, each relay in its own /16, {@code echo} bound) seen
+ * nodes (real {@link CircuitsActor}s on in-memory links or loopback TCP, each relay in its own /16, {@code echo} bound) seen
  * from outside the package: their circuits actors and ids, circuits built and watched, echoes.
  */
 public final class SeederTestNet {
@@ -25,8 +26,18 @@ public final class SeederTestNet {
 
   /** {@code count} nodes; node 0 keeps node 1 as its only guard. */
   public SeederTestNet(ActorTestKit testKit, int count, long seed) {
+    this(testKit, new CircuitNet(testKit, count, CircuitSettings.defaults(), seed));
+  }
+
+  private SeederTestNet(ActorTestKit testKit, CircuitNet net) {
     this.testKit = testKit;
-    this.net = new CircuitNet(testKit, count, CircuitSettings.defaults(), seed);
+    this.net = net;
+  }
+
+  /** As {@link #SeederTestNet(ActorTestKit, int, long)}, each node with a real link actor on its own loopback address. */
+  public static SeederTestNet overLoopbackTcp(ActorTestKit testKit, int count, long seed, Clock clock) {
+    return new SeederTestNet(testKit, new CircuitNet(testKit, count, CircuitSettings.defaults(), seed, clock,
+        CircuitNet.Transport.LOOPBACK_TCP));
   }
 
   public int size() {

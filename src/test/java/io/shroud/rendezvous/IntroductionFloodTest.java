@@ -36,10 +36,13 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 26's introduction flood, bounded and in one JVM: the real {@link HiddenSeederActor} (node
+ * Issue 26's introduction flood, bounded and in one JVM, run twice: with every node's links real
+ * ({@code LinksActor}s on their own loopback addresses, Noise over TCP), and on in-memory links.
+ * The real {@link HiddenSeederActor} (node
  * {@link #SEEDER}) keeps three real relays as intro points; an attacker sends {@link #FLOOD}
  * valid INTRODUCE1s claiming no work (effort 0) through {@link #ATTACK_CIRCUITS} real 3-hop
  * circuits, as fast as they go, each with its own cookie naming a real rendezvous point where no
@@ -78,9 +81,12 @@ class IntroductionFloodTest {
   record Attack(ActorRef<CircuitActor.Command> circuit, TestProbe<CircuitControl.ControlEvent> control,
       HsDescriptor.IntroPoint point) {}
 
-  @Test
-  void anHonestDownloaderWithWorkGetsInWithinThirtySecondsOfAThousandIntroductionsWithout() throws Exception {
-    SeederTestNet net = new SeederTestNet(testKit, NODES, 2626);
+  @ParameterizedTest(name = "links over loopback TCP: {0}")
+  @ValueSource(booleans = {true, false})
+  void anHonestDownloaderWithWorkGetsInWithinThirtySecondsOfAThousandIntroductionsWithout(boolean loopbackTcp)
+      throws Exception {
+    SeederTestNet net = loopbackTcp ? SeederTestNet.overLoopbackTcp(testKit, NODES, 2626, Clock.systemUTC())
+        : new SeederTestNet(testKit, NODES, 2626);
     byte[] infoHash = new byte[32];
     random.nextBytes(infoHash);
     ShareSecret secret = ShareSecret.ofPublic(infoHash);
@@ -174,7 +180,7 @@ class IntroductionFloodTest {
     String seen = "Ready after " + took + " and " + ready.introductions() + " introductions; INTRODUCE_ACKs " + acks
         + "; the seeder queued " + status.accepted() + ", served " + status.served() + ", could not build "
         + status.unbuilt() + ", asks effort " + status.effort();
-    System.out.println("IntroductionFloodTest: " + seen);
+    System.out.println("IntroductionFloodTest (" + (loopbackTcp ? "loopback TCP" : "in memory") + "): " + seen);
     int forwarded = acks.getOrDefault(HiddenCells.IntroduceAck.FORWARDED, 0);
     assertEquals(FLOOD, forwarded + acks.getOrDefault(HiddenCells.IntroduceAck.RATE_LIMITED, 0), seen);
     assertTrue(forwarded < FLOOD / 2, "the intro points' rate limit let most of the flood through: " + seen);
