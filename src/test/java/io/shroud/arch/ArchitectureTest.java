@@ -43,11 +43,11 @@ class ArchitectureTest {
   void onlyTheActorsOfDhtCircuitLookupAndSwarmUsePekko() {
     noClasses()
         .that().resideInAnyPackage("io.shroud.dht..", "io.shroud.circuit..", "io.shroud.lookup..",
-            "io.shroud.swarm..")
+            "io.shroud.swarm..", "io.shroud.store..")
         .and().haveSimpleNameNotEndingWith("Actor")
         .and().areNotNestedClasses()
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.pekko..")
-        .because("only the *Actor classes of dht, circuit, lookup and swarm may use Pekko")
+        .because("only the *Actor classes of dht, circuit, lookup, swarm and store may use Pekko")
         .allowEmptyShould(true)
         .check(classes);
   }

@@ -32,6 +32,7 @@ final class Layers {
       List.of("io.shroud.lookup.."),
       List.of("io.shroud.rendezvous.."),
       List.of("io.shroud.swarm.transfer.."),
+      List.of("io.shroud.store.."),
       List.of("io.shroud.swarm.pick.."),
       List.of("io.shroud.swarm.serve.."),
       List.of("io.shroud.swarm.fetch.."),
