@@ -396,6 +396,15 @@ public final class DownloadActor extends DownloadMetadataActor {
     }
   }
 
+  @Override
+  void deleteFiles(Path output) {
+    if (partFile != null) {
+      partFile.tell(new PartFileActor.DeleteFiles(output));
+    } else {
+      store.delete(id, output);
+    }
+  }
+
   /** The run's hands: sessions, piece downloads, lookups, timers (all in this actor's context). */
   private final class RunIo implements DownloadIo {
     @Override

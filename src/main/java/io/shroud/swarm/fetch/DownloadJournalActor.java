@@ -162,6 +162,13 @@ abstract class DownloadJournalActor
   /** The download ends without an output (failure, cancel): the run and everything it started stop. */
   abstract void endRun();
 
+  /**
+   * Deletes the download's files and the output's {@code .part} sibling (cancel), after every
+   * write already handed to the part file: a write still in flight would otherwise create the part
+   * file again after its deletion.
+   */
+  abstract void deleteFiles(Path output);
+
   // The journal.
 
   @Override
@@ -416,7 +423,7 @@ abstract class DownloadJournalActor
   private Effect<DownloadEvent, DownloadState> onCancel(DownloadState state, Cancel cancel) {
     return persist(new DownloadEvent.Cancelled(setup.clock().instant())).thenRun(s -> {
       endRun();
-      store.delete(id, Path.of(s.started.outputPath()));
+      deleteFiles(Path.of(s.started.outputPath()));
     }).thenReply(cancel.replyTo(), this::view);
   }
 

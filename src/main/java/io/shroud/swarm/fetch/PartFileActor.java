@@ -54,6 +54,12 @@ final class PartFileActor extends AbstractBehavior<PartFileActor.Command> {
   enum DiscardOutputDigest implements Command { INSTANCE }
 
   /**
+   * The download is cancelled: delete its files ({@link DownloadStore#delete}) once the batch being
+   * written (if any) is done, and write nothing after that.
+   */
+  record DeleteFiles(Path output) implements Command {}
+
+  /**
    * The resume check: re-read and check the {@code recent} journaled pieces, and find the pieces
    * written after the last journal entry ({@link DownloadFinisher#recheck}, {@link DownloadFinisher#recover}).
    */
@@ -82,6 +88,8 @@ final class PartFileActor extends AbstractBehavior<PartFileActor.Command> {
 
   private record Seeded(SharesActor.AddResult result) implements Command {}
 
+  private record FilesDeleted(Throwable failure) implements Command {}
+
   /** Bytes of verified pieces that may wait for an earlier one before the output digest gives up. */
   static final long OUTPUT_DIGEST_MAX_WAITING = 16L * 1024 * 1024;
 
@@ -94,6 +102,9 @@ final class PartFileActor extends AbstractBehavior<PartFileActor.Command> {
   private final List<Write> waiting = new ArrayList<>();
   private OutputDigest digest;
   private boolean writing;
+  /** Files to delete after the batch in flight, once asked to ({@link DeleteFiles}); nothing is written then. */
+  private Path deleteAfterBatch;
+  private boolean deleted;
 
   /** With {@code outputDigest} the output digest starts at once (the download starts from its first piece). */
   static Behavior<Command> create(DownloadStore store, String id, ShareLink link, Path output, PieceBuffers buffers,
@@ -122,12 +133,18 @@ final class PartFileActor extends AbstractBehavior<PartFileActor.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Write.class, w -> {
+          if (deleted || deleteAfterBatch != null) {
+            w.replyTo().tell(new PieceDownloadActor.NotWritten(new IOException("the download was cancelled")));
+            return this;
+          }
           waiting.add(w);
           if (!writing) {
             writeBatch();
           }
           return this;
         })
+        .onMessage(DeleteFiles.class, this::onDeleteFiles)
+        .onMessage(FilesDeleted.class, this::onFilesDeleted)
         .onMessage(BatchDone.class, this::onBatchDone)
         .onMessageEquals(StartOutputDigest.INSTANCE, () -> {
           discardOutputDigest();
@@ -181,8 +198,40 @@ final class PartFileActor extends AbstractBehavior<PartFileActor.Command> {
       w.replyTo().tell(done.failure() == null ? PieceDownloadActor.Written.INSTANCE
           : new PieceDownloadActor.NotWritten(done.failure()));
     }
-    if (!waiting.isEmpty()) {
+    if (deleteAfterBatch != null) {
+      deleteNow(deleteAfterBatch);
+    } else if (!waiting.isEmpty()) {
       writeBatch();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onDeleteFiles(DeleteFiles delete) {
+    for (Write w : waiting) {
+      w.replyTo().tell(new PieceDownloadActor.NotWritten(new IOException("the download was cancelled")));
+    }
+    waiting.clear();
+    discardOutputDigest();
+    if (writing) {
+      deleteAfterBatch = delete.output();
+    } else {
+      deleteNow(delete.output());
+    }
+    return this;
+  }
+
+  /** Deletes the files on the blocking dispatcher; from now on nothing is written. */
+  private void deleteNow(Path output) {
+    deleteAfterBatch = null;
+    deleted = true;
+    getContext().pipeToSelf(CompletableFuture.runAsync(() -> store.delete(id, output), blocking),
+        (ok, failure) -> new FilesDeleted(failure));
+  }
+
+  private Behavior<Command> onFilesDeleted(FilesDeleted deleted) {
+    if (deleted.failure() != null) {
+      getContext().getLog().warn("download {}: its files could not all be deleted: {}", id,
+          deleted.failure().getMessage());
     }
     return this;
   }
