@@ -6,6 +6,7 @@ import io.shroud.admission.ConsensusSettings;
 import io.shroud.circuit.CircuitSettings;
 import io.shroud.dht.DhtSettings;
 import io.shroud.link.LinkSettings;
+import io.shroud.store.StoreSettings;
 import io.shroud.swarm.transfer.SeedingSettings;
 import io.shroud.swarm.transfer.SwarmSettings;
 import io.shroud.wire.RekeyPolicy;
@@ -125,6 +126,20 @@ public final class FeatureSettings {
     boolean after = bool(c, "after-download", p);
     int hops = positiveInt(c, "hops", p);
     return check(p, () -> new SeedingSettings(hops, after));
+  }
+
+  /** {@code shroud.store}: the fragments a relay keeps for others (quota, 0 for none; the longest lease). */
+  public static StoreSettings store(Config config) {
+    Config c = config.getConfig("shroud.store");
+    String p = "shroud.store.";
+    long quota;
+    try {
+      quota = c.getBytes("quota");
+    } catch (ConfigException e) {
+      throw new SettingsException(p + "quota", "must be a size such as 1GiB, or 0 to store nothing");
+    }
+    Duration lease = duration(c, "max-lease", p);
+    return check(p, () -> new StoreSettings(quota, lease));
   }
 
   private static boolean bool(Config c, String key, String prefix) {

@@ -60,6 +60,7 @@ public final class NodeConfig {
     FeatureSettings.dht(merged);
     FeatureSettings.swarm(merged);
     FeatureSettings.seeding(merged);
+    FeatureSettings.store(merged);
     if (ClientSettings.isClient(merged)) {
       ClientSettings.from(merged);
     }

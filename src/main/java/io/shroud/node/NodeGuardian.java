@@ -4,6 +4,7 @@ import static io.shroud.node.Supervision.guardListClass;
 import static io.shroud.node.Supervision.restart;
 import static io.shroud.node.Supervision.restartWithBackoff;
 import static io.shroud.node.Supervision.spawnWatched;
+import static io.shroud.node.Supervision.spawnWatchedBlocking;
 
 import io.shroud.circuit.CircuitSettings;
 import io.shroud.circuit.CircuitsActor;
@@ -18,18 +19,22 @@ import io.shroud.link.Links;
 import io.shroud.link.LinksActor;
 import io.shroud.link.OpenLinks;
 import io.shroud.lookup.DhtOverCircuit;
+import io.shroud.lookup.DhtServiceActor;
+import io.shroud.lookup.RecordLookupsActor;
 import io.shroud.node.admission.ConsensusActor;
 import io.shroud.node.admission.MeasurementActor;
 import io.shroud.node.admission.RevocationsActor;
-import io.shroud.lookup.DhtServiceActor;
-import io.shroud.lookup.RecordLookupsActor;
+import io.shroud.rendezvous.HiddenSeederSettings;
+import io.shroud.store.FragmentServiceActor;
+import io.shroud.store.FragmentStoreActor;
+import io.shroud.store.FragmentWire;
+import io.shroud.store.StoreSettings;
 import io.shroud.swarm.fetch.DownloadActor;
 import io.shroud.swarm.fetch.DownloadsActor;
-import io.shroud.rendezvous.HiddenSeederSettings;
 import io.shroud.swarm.serve.HiddenSharesActor;
-import io.shroud.swarm.transfer.SeedingSettings;
 import io.shroud.swarm.serve.SharesActor;
 import io.shroud.swarm.serve.TransferServiceActor;
+import io.shroud.swarm.transfer.SeedingSettings;
 import io.shroud.swarm.transfer.SwarmSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -67,7 +72,8 @@ public final class NodeGuardian {
   /** Everything the node was started with. */
   public record Setup(ShroudSettings settings, Ed25519.KeyPair identity, X25519.KeyPair linkKey,
       NodeKeyStore keyStore, LinkSettings links, CircuitSettings circuits, DhtSettings dht, SwarmSettings swarm,
-      SeedingSettings seeding, Optional<RevocationsActor.Setup> revocations, Optional<ConsensusActor.Setup> consensus, Clock clock) {}
+      SeedingSettings seeding, StoreSettings store, Optional<RevocationsActor.Setup> revocations,
+      Optional<ConsensusActor.Setup> consensus, Clock clock) {}
 
   private NodeGuardian() {}
 
@@ -138,6 +144,12 @@ public final class NodeGuardian {
         spawnWatched(ctx, restart(DhtServiceActor.create(st.dht())), "dht-service")));
     circuits.tell(new CircuitsActor.RegisterService(ProbeServiceActor.SERVICE,
         spawnWatched(ctx, restart(ProbeServiceActor.create()), "probe-service")));
+    // a relay stores fragments for others (protocol §12.5, §12.8): opaque, under their hashes
+    ActorRef<FragmentStoreActor.Command> fragments = spawnWatchedBlocking(ctx, restartWithBackoff(
+        FragmentStoreActor.create(setup.settings().dataDir().resolve("fragments"), setup.store(), setup.clock())),
+        "fragment-store");
+    circuits.tell(new CircuitsActor.RegisterService(FragmentWire.SERVICE,
+        spawnWatched(ctx, restart(FragmentServiceActor.create(fragments)), "fragment-service")));
     setup.consensus().ifPresent(c -> {
       Optional<ActorRef<MeasurementActor.Command>> measurer = c.authority().map(key -> spawnWatched(ctx, restart(
           MeasurementActor.create(new MeasurementActor.Setup(st.nodeId(), circuits,

@@ -68,8 +68,8 @@ public final class NodeMain {
       system = ActorSystem.create(
           NodeGuardian.create(new NodeGuardian.Setup(settings, identity, linkKey, keyStore,
               FeatureSettings.links(config), FeatureSettings.circuits(config), FeatureSettings.dht(config),
-              FeatureSettings.swarm(config), FeatureSettings.seeding(config), revocations(config, settings, identity),
-              consensus(config, settings), Clock.systemUTC())),
+              FeatureSettings.swarm(config), FeatureSettings.seeding(config), FeatureSettings.store(config),
+              revocations(config, settings, identity), consensus(config, settings), Clock.systemUTC())),
           NodeConfig.SYSTEM_NAME, setup);
     }
     startManagement(system, settings);

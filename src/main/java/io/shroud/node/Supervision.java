@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -21,6 +22,13 @@ final class Supervision {
 
   static <T> ActorRef<T> spawnWatched(ActorContext<?> ctx, Behavior<T> behavior, String name) {
     ActorRef<T> child = ctx.spawn(behavior, name);
+    ctx.watch(child);
+    return child;
+  }
+
+  /** As above, on the blocking dispatcher: for a child whose work is file I/O. */
+  static <T> ActorRef<T> spawnWatchedBlocking(ActorContext<?> ctx, Behavior<T> behavior, String name) {
+    ActorRef<T> child = ctx.spawn(behavior, name, DispatcherSelector.blocking());
     ctx.watch(child);
     return child;
   }

@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import io.shroud.circuit.CircuitSettings;
 import io.shroud.dht.DhtSettings;
+import io.shroud.store.StoreSettings;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The circuit and DHT defences as conf/application.conf sets them, and their bad values. */
+/** The circuit and DHT defences and the fragment store as conf/application.conf sets them, and their bad values. */
 class FeatureSettingsTest {
   private static Config load(Map<String, Object> overrides) {
     return NodeConfig.load(overrides, Optional.empty());
@@ -46,6 +47,12 @@ class FeatureSettingsTest {
         "a tiny heap still relays a little");
   }
 
+  @Test
+  void theStoreKeepsAGibibyteForThirtyDaysByDefaultAndZeroStoresNothing() {
+    assertEquals(StoreSettings.defaults(), FeatureSettings.store(load(Map.of())));
+    assertEquals(0, FeatureSettings.store(load(Map.of("shroud.store.quota", "0"))).quotaBytes());
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "shroud.circuits.max-queued-bytes     | lots | shroud.circuits.max-queued-bytes: must be a size",
@@ -56,6 +63,9 @@ class FeatureSettingsTest {
       "shroud.circuits.replay-cache-size    | -1   | shroud.circuits.replay-cache-size: must be at least 1",
       "shroud.dht.queries-burst             | 0    | shroud.dht.queries-burst: must be at least 1",
       "shroud.dht.queries-per-second        | 0    | shroud.dht.queries-per-second: must be positive",
+      "shroud.store.quota                   | lots | shroud.store.quota: must be a size",
+      "shroud.store.quota                   | -1   | shroud.store.quota: must be a size",
+      "shroud.store.max-lease               | 0s   | shroud.store.max-lease: must be positive",
   })
   void aBadValueNamesTheSetting(String key, String value, String expectedPrefix) {
     SettingsException e = assertThrows(SettingsException.class, () -> load(Map.of(key, value)));
