@@ -9,6 +9,8 @@ import io.shroud.node.DirectoryActor;
 import io.shroud.node.KeysActor;
 import java.util.Map;
 import io.shroud.node.NodeRuntime;
+import io.shroud.store.FragmentStore;
+import io.shroud.store.FragmentStoreActor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,6 +87,7 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
         path("node", () -> get(this::node)),
         path("directory", () -> get(this::directory)),
         path("guards", () -> get(this::guards)),
+        path("fragments", () -> get(this::fragments)),
         withHandles(h -> shares.routes(h.shares())),
         withHandles(network::routes),
         withHandles(h -> h.dht() == null ? clientDht(h) : dht.routes(h.dht(), h.lookups())),
@@ -195,6 +198,28 @@ public final class ShroudRoutes extends AllDirectives implements ManagementRoute
         ASK_TIMEOUT, system.scheduler()), entries -> completeOK(Map.of("guards", entries.stream()
             .map(e -> Map.of("nodeId", e.id().toHex(), "added", e.added().toString(), "expires", e.expires().toString()))
             .toList()), Jackson.marshaller(mapper))));
+  }
+
+  /**
+   * {@code GET /shroud/v1/fragments}: what this relay stores for others (api.md): addresses,
+   * sizes, last request and lease end, least recently requested first, and the totals. A client
+   * stores none: 409.
+   */
+  private Route fragments() {
+    Optional<org.apache.pekko.actor.typed.ActorRef<FragmentStoreActor.Command>> store =
+        NodeRuntime.get(system).fragments();
+    if (store.isEmpty()) {
+      return error(StatusCodes.CONFLICT, "a client stores no fragments for others");
+    }
+    return onSuccess(AskPattern.ask(store.get(), FragmentStoreActor.ListHeld::new, ASK_TIMEOUT, system.scheduler()),
+        held -> completeOK(fragmentsView(held), Jackson.marshaller(mapper)));
+  }
+
+  /** The body of {@code GET /shroud/v1/fragments}: totals, then each fragment held. */
+  static Map<String, Object> fragmentsView(List<FragmentStore.Entry> held) {
+    return Map.of("count", held.size(), "bytes", held.stream().mapToLong(FragmentStore.Entry::bytes).sum(),
+        "fragments", held.stream().map(e -> Map.of("address", e.address(), "bytes", e.bytes(),
+            "lastRequested", e.lastRequested().toString(), "leaseUntil", e.leaseUntil().toString())).toList());
   }
 
   private Route node() {

@@ -148,6 +148,7 @@ public final class NodeGuardian {
     ActorRef<FragmentStoreActor.Command> fragments = spawnWatchedBlocking(ctx, restartWithBackoff(
         FragmentStoreActor.create(setup.settings().dataDir().resolve("fragments"), setup.store(), setup.clock())),
         "fragment-store");
+    NodeRuntime.get(ctx.getSystem()).setFragments(fragments);
     circuits.tell(new CircuitsActor.RegisterService(FragmentWire.SERVICE,
         spawnWatched(ctx, restart(FragmentServiceActor.create(fragments)), "fragment-service")));
     setup.consensus().ifPresent(c -> {

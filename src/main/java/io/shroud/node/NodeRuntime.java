@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import io.shroud.node.admission.ConsensusActor;
 import io.shroud.node.admission.RevocationsActor;
+import io.shroud.store.FragmentStoreActor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
@@ -44,6 +45,7 @@ public final class NodeRuntime implements Extension {
   private final AtomicReference<String> controlToken = new AtomicReference<>();
   private final AtomicReference<ActorRef<RevocationsActor.Command>> revocations = new AtomicReference<>();
   private final AtomicReference<ActorRef<HiddenSharesActor.Command>> hiddenShares = new AtomicReference<>();
+  private final AtomicReference<ActorRef<FragmentStoreActor.Command>> fragments = new AtomicReference<>();
   private final AtomicReference<ActorRef<ConsensusActor.Command>> consensus = new AtomicReference<>();
   private final AtomicReference<ActorRef<ClientDirectoryActor.Command>> clientDirectory = new AtomicReference<>();
   private final java.util.concurrent.atomic.AtomicBoolean awaitingDirectory =
@@ -101,6 +103,16 @@ public final class NodeRuntime implements Extension {
   /** Set by the guardian that spawned it. */
   public void setHiddenShares(ActorRef<HiddenSharesActor.Command> actor) {
     hiddenShares.set(actor);
+  }
+
+  /** The fragments this relay stores for others; empty on a client (it stores none). */
+  public Optional<ActorRef<FragmentStoreActor.Command>> fragments() {
+    return Optional.ofNullable(fragments.get());
+  }
+
+  /** Set by the relay's guardian. */
+  public void setFragments(ActorRef<FragmentStoreActor.Command> actor) {
+    fragments.set(actor);
   }
 
   /** The actor holding the network's consensus; empty on a node that belongs to no network. */

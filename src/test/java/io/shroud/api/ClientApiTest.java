@@ -147,6 +147,13 @@ class ClientApiTest {
   }
 
   @Test
+  void aClientStoresNoFragmentsForOthers() throws Exception {
+    HttpResponse<String> rsp = send("GET", "/shroud/v1/fragments", null);
+    assertEquals(409, rsp.statusCode(), rsp.body());
+    assertTrue(rsp.body().contains("stores no fragments"), rsp.body());
+  }
+
+  @Test
   void aClientSharesHiddenButItsDhtNodeRoutesAreRefusedWithTheReason() throws Exception {
     Path file = Files.writeString(dataDir.getParent().resolve("client-api-share-" + port + ".txt"), "hello");
     try {
