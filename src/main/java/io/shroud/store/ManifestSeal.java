@@ -88,7 +88,7 @@ public final class ManifestSeal {
     }
   }
 
-  private static byte[] derive(ShareSecret secret, String label) {
+  static byte[] derive(ShareSecret secret, String label) {
     byte[] s = secret.bytes();
     try {
       HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
