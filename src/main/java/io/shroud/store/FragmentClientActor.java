@@ -30,10 +30,26 @@ public final class FragmentClientActor {
 
   public static Behavior<Object> create(ActorRef<CircuitsActor.Command> circuits, NodeId storer, int hops,
       FragmentWire.Kind kind, byte[] request, Duration timeout, ActorRef<Result> replyTo) {
+    return create(circuits, storer, hops, Optional.empty(), kind, request, timeout, replyTo);
+  }
+
+  /**
+   * As above; with {@code circuit} (a circuit to the storer that a {@link StorerCircuitsActor}
+   * keeps) the request opens a stream on it instead of building one, and leaves it open.
+   */
+  public static Behavior<Object> create(ActorRef<CircuitsActor.Command> circuits, NodeId storer, int hops,
+      Optional<ActorRef<CircuitActor.Command>> circuit, FragmentWire.Kind kind, byte[] request, Duration timeout,
+      ActorRef<Result> replyTo) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startSingleTimer(Timeout.INSTANCE, timeout);
-      circuits.tell(new CircuitsActor.BuildCircuit(Optional.of(storer), hops,
-          ctx.messageAdapter(CircuitsActor.BuildResult.class, r -> r)));
+      if (circuit.isPresent()) {
+        circuit.get().tell(new CircuitActor.OpenStream(FragmentWire.SERVICE,
+            ctx.messageAdapter(Streams.StreamEvent.class, e -> e)));
+      } else {
+        circuits.tell(new CircuitsActor.BuildCircuit(Optional.of(storer), hops,
+            ctx.messageAdapter(CircuitsActor.BuildResult.class, r -> r)));
+      }
+      boolean own = circuit.isEmpty();
       ArrayDeque<byte[]> pending = new ArrayDeque<>();
       for (int off = 0; off < request.length; off += Streams.MAX_CHUNK) {
         pending.add(Arrays.copyOfRange(request, off, Math.min(request.length, off + Streams.MAX_CHUNK)));
@@ -68,7 +84,7 @@ public final class FragmentClientActor {
             }
             FragmentWire.Response response = (FragmentWire.Response) whole.get();
             replyTo.tell(new Result(response.status(), response.fragment(), null));
-            return end(held);
+            return end(held, own);
           } catch (CircuitProtocolException e) {
             error = "bad answer from the storer: " + e.getMessage();
           }
@@ -79,7 +95,7 @@ public final class FragmentClientActor {
         }
         if (error != null) {
           replyTo.tell(new Result(null, null, error));
-          return end(held);
+          return end(held, own);
         }
         while (held[1] != null && credit[0] > 0 && !pending.isEmpty()) {
           stream(held).tell(new Streams.Write(pending.poll()));
@@ -90,11 +106,12 @@ public final class FragmentClientActor {
     }));
   }
 
-  private static Behavior<Object> end(Object[] held) {
+  /** Ends the stream, and the circuit when this request built it ({@code own}). */
+  private static Behavior<Object> end(Object[] held, boolean own) {
     if (held[1] != null) {
       stream(held).tell(Streams.EndStream.INSTANCE);
     }
-    if (held[0] != null) {
+    if (own && held[0] != null) {
       @SuppressWarnings("unchecked")
       ActorRef<CircuitActor.Command> circuit = (ActorRef<CircuitActor.Command>) held[0];
       circuit.tell(CircuitActor.Close.INSTANCE);

@@ -50,6 +50,8 @@ public final class ManifestPublishActor extends AbstractBehavior<ManifestPublish
   private record Stored(RecordPublication publication) implements Command {}
 
   private final ActorRef<CircuitsActor.Command> circuits;
+  /** One circuit per storer, closed with this actor. */
+  private final ActorRef<Object> storers;
   private final ActorRef<RecordLookupsActor.Command> lookups;
   private final Set<NodeId> exclude;
   private final Publish publish;
@@ -83,6 +85,7 @@ public final class ManifestPublishActor extends AbstractBehavior<ManifestPublish
     this.replyTo = replyTo;
     this.root = ManifestRoot.of(publish.sealedManifest());
     this.chunks = ManifestRoot.split(publish.sealedManifest());
+    this.storers = ctx.spawn(StorerCircuitsActor.create(circuits, publish.hops(), timeout), "storers");
     circuits.tell(new CircuitsActor.GetRelays(ctx.messageAdapter(CircuitsActor.Relays.class, Relays::new)));
   }
 
@@ -111,9 +114,8 @@ public final class ManifestPublishActor extends AbstractBehavior<ManifestPublish
               self.tell(new Put(chunk, res));
               return Behaviors.stopped();
             }));
-        getContext().spawnAnonymous(FragmentClientActor.create(circuits, storer.id(), publish.hops(),
-            FragmentWire.Kind.PUT, FragmentWire.put(address, publish.lease().toSeconds(), chunks.get(c)), timeout,
-            answer));
+        storers.tell(new StorerCircuitsActor.Request(storer.id(), FragmentWire.Kind.PUT,
+        FragmentWire.put(address, publish.lease().toSeconds(), chunks.get(c)), answer));
       }
     }
     return this;

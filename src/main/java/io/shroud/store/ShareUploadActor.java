@@ -50,6 +50,8 @@ public final class ShareUploadActor extends AbstractBehavior<ShareUploadActor.Co
   static final int ATTEMPTS = 3;
 
   private final ActorRef<CircuitsActor.Command> circuits;
+  /** One circuit per storer, closed with this actor. */
+  private final ActorRef<Object> storers;
   private final Set<NodeId> exclude;
   private final Upload upload;
   private final Duration timeout;
@@ -81,6 +83,7 @@ public final class ShareUploadActor extends AbstractBehavior<ShareUploadActor.Co
     this.replyTo = replyTo;
     this.key = StorageKey.generate(random);
     this.coder = new StripeCoder(upload.layout(), key);
+    this.storers = ctx.spawn(StorerCircuitsActor.create(circuits, upload.hops(), timeout), "storers");
     circuits.tell(new CircuitsActor.GetRelays(ctx.messageAdapter(CircuitsActor.Relays.class, Relays::new)));
   }
 
@@ -136,8 +139,8 @@ public final class ShareUploadActor extends AbstractBehavior<ShareUploadActor.Co
           self.tell(new Put(index, storer, r));
           return Behaviors.stopped();
         }));
-    getContext().spawnAnonymous(FragmentClientActor.create(circuits, storer, upload.hops(), FragmentWire.Kind.PUT,
-        FragmentWire.put(f.address(), upload.lease().toSeconds(), f.bytes()), timeout, answer));
+    storers.tell(new StorerCircuitsActor.Request(storer, FragmentWire.Kind.PUT,
+        FragmentWire.put(f.address(), upload.lease().toSeconds(), f.bytes()), answer));
   }
 
   private Behavior<Command> onPut(Put put) {

@@ -37,23 +37,35 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * checks every fragment against its address (a storer whose bytes do not match is struck and the
  * next one asked), decodes each stripe from any {@code K}, and writes the pieces back to back into
  * {@code output}. The caller verifies the pieces (against the share's Merkle root) as for any
- * download. Writes block: spawn it on a blocking dispatcher.
+ * download. With {@link Fetch#repair} (§12.12) it also rebuilds each stripe's lost fragments and
+ * puts them on relays holding nothing of the stripe. Writes block: spawn it on a blocking
+ * dispatcher.
  */
 public final class StoredShareFetchActor extends AbstractBehavior<StoredShareFetchActor.Command> {
   public sealed interface Command {}
 
   /**
    * What to fetch: the share of {@code secret}, through circuits of {@code hops}, into
-   * {@code output}. {@code self} and {@code localStore}: this node's relay and its own fragment
-   * store (null on a client), asked directly for what this relay stores itself.
+   * {@code output} (null: nothing is written). {@code self} and {@code localStore}: this node's
+   * relay and its own fragment store (null on a client), asked directly for what this relay
+   * stores itself. With {@code repair} (a pinner's repair, §12.12) every stored fragment a stripe
+   * has lost is rebuilt and put again, leased {@code lease}.
    */
   public record Fetch(ShareSecret secret, int hops, Path output, NodeId self,
-      ActorRef<FragmentStoreActor.Command> localStore) {}
+      ActorRef<FragmentStoreActor.Command> localStore, boolean repair, Duration lease) {
+    /** Fetch only, into {@code output}. */
+    public Fetch(ShareSecret secret, int hops, Path output, NodeId self, ActorRef<FragmentStoreActor.Command> localStore) {
+      this(secret, hops, output, self, localStore, false, Duration.ZERO);
+    }
+  }
 
   public sealed interface Result {}
 
-  /** Restored: the manifest, fragments fetched from storers, and storers struck for a bad fragment. */
-  public record Restored(StorageManifest manifest, int fromStorers, int struck) implements Result {}
+  /**
+   * Done: the manifest, fragments fetched from storers, storers struck for a bad fragment, and
+   * (repairing) lost fragments rebuilt and stored again.
+   */
+  public record Restored(StorageManifest manifest, int fromStorers, int struck, int rebuilt) implements Result {}
 
   public record Failed(String reason) implements Result {}
 
@@ -64,18 +76,26 @@ public final class StoredShareFetchActor extends AbstractBehavior<StoredShareFet
   /** The answer for blob {@code slot} (a chunk, or a fragment index) from {@code storer}. */
   private record Got(int slot, NodeId storer, FragmentClientActor.Result result) implements Command {}
 
+  /** The answer to a repair's PUT of rebuilt {@code fragment}. */
+  private record Reput(StripeCoder.Fragment fragment, NodeId storer, FragmentClientActor.Result result)
+      implements Command {}
+
   /** Relays asked per manifest chunk, closest first (it is on the closest few). */
   static final int CHUNK_CANDIDATES = 4;
   /**
-   * Relays asked per fragment beyond the one {@link StorerChoice} expects, closest first: a
-   * stripe's fragments take distinct relays, so a fragment may sit as far as its stripe is wide
-   * (and one more for the uploader's own relay, which it skipped, and one for a retry).
+   * Relays asked per fragment after the one {@link StorerChoice} expects: every relay, closest
+   * first, until one has it. A fragment is usually where expected (or among the stripe's width of
+   * closest relays), but an upload's retries and the uploader's own relay, which it skipped, can
+   * put it further; a lost fragment costs one circuit per relay (a cheaper "do you hold it" is
+   * for later).
    */
-  static int fragmentCandidates(Redundancy r) {
-    return r.total() + 2;
+  private int fragmentCandidates() {
+    return relays.size();
   }
 
   private final ActorRef<CircuitsActor.Command> circuits;
+  /** One circuit per storer, closed with this actor. */
+  private final ActorRef<Object> storers;
   private final Fetch fetch;
   private final Duration timeout;
   private final ActorRef<Result> replyTo;
@@ -88,6 +108,13 @@ public final class StoredShareFetchActor extends AbstractBehavior<StoredShareFet
   private final Map<Integer, byte[]> wanted = new HashMap<>();
   private final Map<Integer, List<NodeId>> candidates = new HashMap<>();
   private final Map<Integer, byte[]> got = new HashMap<>();
+  /** Who gave each fragment of the current stripe. */
+  private final Map<Integer, NodeId> holders = new HashMap<>();
+  private int rebuilt;
+  private int reputs;
+  /** Relays that refused or failed a repair's PUT in this stripe, and PUTs tried per fragment index. */
+  private final Set<NodeId> refusedPuts = new java.util.HashSet<>();
+  private final Map<Integer, Integer> putTries = new HashMap<>();
   private int inFlight;
   private int fromStorers;
   /** Storers that answered bytes not matching the address asked for: never asked again. */
@@ -105,6 +132,7 @@ public final class StoredShareFetchActor extends AbstractBehavior<StoredShareFet
     this.fetch = fetch;
     this.timeout = timeout;
     this.replyTo = replyTo;
+    this.storers = ctx.spawn(StorerCircuitsActor.create(circuits, fetch.hops(), timeout), "storers");
     lookups.tell(new RecordLookupsActor.LookupRecord(ManifestSeal.location(fetch.secret()), fetch.hops(),
         ctx.messageAdapter(RecordLookup.class, Found::new)));
   }
@@ -115,6 +143,7 @@ public final class StoredShareFetchActor extends AbstractBehavior<StoredShareFet
         .onMessage(Found.class, this::onFound)
         .onMessage(Relays.class, this::onRelays)
         .onMessage(Got.class, this::onGot)
+        .onMessage(Reput.class, this::onReput)
         .build();
   }
 
@@ -182,8 +211,8 @@ public final class StoredShareFetchActor extends AbstractBehavior<StoredShareFet
           self.tell(new Got(slot, storer, res));
           return Behaviors.stopped();
         }));
-    getContext().spawnAnonymous(FragmentClientActor.create(circuits, storer, fetch.hops(), FragmentWire.Kind.GET,
-        FragmentWire.get(wanted.get(slot)), timeout, answer));
+    storers.tell(new StorerCircuitsActor.Request(storer, FragmentWire.Kind.GET,
+        FragmentWire.get(wanted.get(slot)), answer));
   }
 
   private Behavior<Command> onGot(Got g) {
@@ -194,6 +223,7 @@ public final class StoredShareFetchActor extends AbstractBehavior<StoredShareFet
       got.put(g.slot(), r.fragment());
       if (manifest != null) {
         fromStorers++;
+        holders.put(g.slot(), g.storer());
       }
     } else {
       if (r.status() == FragmentWire.Status.OK && struck.add(g.storer())) {
@@ -227,17 +257,20 @@ public final class StoredShareFetchActor extends AbstractBehavior<StoredShareFet
   private Behavior<Command> nextStripe() {
     stripe++;
     got.clear();
+    holders.clear();
+    refusedPuts.clear();
+    putTries.clear();
     wanted.clear();
     candidates.clear();
     if (stripe == manifest.layout().stripes()) {
-      replyTo.tell(new Restored(manifest, fromStorers, struck.size()));
+      replyTo.tell(new Restored(manifest, fromStorers, struck.size(), rebuilt));
       return Behaviors.stopped();
     }
     byte[][] addresses = manifest.addresses(stripe);
     Map<Integer, NodeId> expected = StorerChoice.forStripe(addresses, relays, Set.of());
     for (int i = 0; i < addresses.length; i++) {
       if (addresses[i] != null) {
-        want(i, addresses[i], expected.get(i), fragmentCandidates(manifest.layout().redundancy()));
+        want(i, addresses[i], expected.get(i), fragmentCandidates());
       }
     }
     return inFlight == 0 ? stripeDone() : this;
@@ -250,6 +283,66 @@ public final class StoredShareFetchActor extends AbstractBehavior<StoredShareFet
     } catch (ErasureException | StripeCoder.BadFragmentException e) {
       return fail("stripe " + stripe + ": " + e.getMessage());
     }
+    if (fetch.output() != null) {
+      try {
+        write(pieces);
+      } catch (IOException e) {
+        return fail("the output could not be written: " + e.getMessage());
+      }
+    }
+    if (!fetch.repair() || got.size() == manifest.layout().storedFragments(stripe)) {
+      return nextStripe();
+    }
+    List<StripeCoder.Fragment> lost;
+    try {
+      lost = coder.rebuild(stripe, manifest.addresses(stripe), got);
+    } catch (ErasureException | StripeCoder.BadFragmentException e) {
+      return fail("stripe " + stripe + ": " + e.getMessage());
+    }
+    for (StripeCoder.Fragment f : lost) {
+      reput(f);
+    }
+    return this;
+  }
+
+  /** Puts a rebuilt fragment on the closest relay that holds nothing of its stripe and was not struck. */
+  private void reput(StripeCoder.Fragment f) {
+    Set<NodeId> taken = new java.util.HashSet<>(holders.values());
+    taken.addAll(struck);
+    taken.addAll(refusedPuts);
+    putTries.merge(f.index(), 1, Integer::sum);
+    NodeId storer = StorerChoice.closest(f.address(), relays, relays.size()).stream().map(RelayInfo::id)
+        .filter(id -> !taken.contains(id) && !id.equals(fetch.self())).findFirst()
+        .orElse(StorerChoice.closest(f.address(), relays, 1).get(0).id());
+    holders.put(f.index(), storer);
+    reputs++;
+    ActorRef<Command> self = getContext().getSelf();
+    ActorRef<FragmentClientActor.Result> answer = getContext().spawnAnonymous(
+        Behaviors.<FragmentClientActor.Result>receiveMessage(res -> {
+          self.tell(new Reput(f, storer, res));
+          return Behaviors.stopped();
+        }));
+    storers.tell(new StorerCircuitsActor.Request(storer, FragmentWire.Kind.PUT,
+        FragmentWire.put(f.address(), fetch.lease().toSeconds(), f.bytes()), answer));
+  }
+
+  private Behavior<Command> onReput(Reput r) {
+    reputs--;
+    if (r.result().status() == FragmentWire.Status.OK) {
+      rebuilt++;
+    } else {
+      getContext().getLog().debug("a rebuilt fragment was not stored: {}", r.result().status() != null
+          ? r.result().status() : r.result().error());
+      holders.remove(r.fragment().index());
+      refusedPuts.add(r.storer());
+      if (putTries.get(r.fragment().index()) < ShareUploadActor.ATTEMPTS) {
+        reput(r.fragment());
+      }
+    }
+    return reputs == 0 ? nextStripe() : this;
+  }
+
+  private void write(List<byte[]> pieces) throws IOException {
     StripeLayout layout = manifest.layout();
     long offset = 0;
     for (int p = 0; p < layout.firstPiece(stripe); p++) {
@@ -263,10 +356,7 @@ public final class StoredShareFetchActor extends AbstractBehavior<StoredShareFet
         }
         offset += piece.length;
       }
-    } catch (IOException e) {
-      return fail("the output could not be written: " + e.getMessage());
     }
-    return nextStripe();
   }
 
   private Behavior<Command> fail(String reason) {

@@ -34,7 +34,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -85,17 +86,19 @@ class StoredShareFetchTest {
     });
   }
 
-  @Test
-  void theShareComesBackFromItsStorersAloneAndALyingStorerIsStruck() throws Exception {
-    SeederTestNet net = new SeederTestNet(testKit, NODES, 2913);
+  @ParameterizedTest(name = "repair: {0}")
+  @ValueSource(booleans = {false, true})
+  void theShareComesBackFromItsStorersAloneAndALyingStorerIsStruck(boolean repair) throws Exception {
+    SeederTestNet net = new SeederTestNet(testKit, NODES, repair ? 2914 : 2913);
     Map<NodeId, Path> storeDirs = new HashMap<>();
     Map<Integer, ActorRef<FragmentStoreActor.Command>> stores = new HashMap<>();
+    Map<NodeId, FragmentStore> files = new HashMap<>();
     for (int n = 1; n < NODES; n++) {
       Path d = dir.resolve("relay-" + n);
       storeDirs.put(net.id(n), d);
-      ActorRef<FragmentStoreActor.Command> store = testKit.spawn(FragmentStoreActor.create(
-          FragmentStore.open(d, 10L << 20, 1 << 20, Instant.now(), Clock.systemUTC()), Duration.ofDays(30),
-          Duration.ofMinutes(1), Clock.systemUTC()));
+      files.put(net.id(n), FragmentStore.open(d, 10L << 20, 1 << 20, Instant.now(), Clock.systemUTC()));
+      ActorRef<FragmentStoreActor.Command> store = testKit.spawn(FragmentStoreActor.create(files.get(net.id(n)),
+          Duration.ofDays(30), Duration.ofMinutes(1), Clock.systemUTC()));
       stores.put(n, store);
       net.circuits(n).tell(new CircuitsActor.RegisterService(FragmentWire.SERVICE,
           testKit.spawn(FragmentServiceActor.create(store))));
@@ -118,28 +121,32 @@ class StoredShareFetchTest {
     TestProbe<RecordLookupsActor.Command> dht = testKit.createTestProbe();
     TestProbe<ManifestPublishActor.Result> published = testKit.createTestProbe();
     testKit.spawn(ManifestPublishActor.create(net.circuits(0), dht.ref(), Set.of(net.id(0)),
-        new ManifestPublishActor.Publish(secret, ManifestSeal.seal(secret, stored.manifest(), random), 2, 2,
+        new ManifestPublishActor.Publish(secret, ManifestSeal.seal(secret, stored.manifest(), random), 2, 3,
             Duration.ofDays(7), Duration.ofHours(24)), Clock.systemUTC(), random, WAIT, published.ref()));
     RecordLookupsActor.StoreRecord root = dht.expectMessageClass(RecordLookupsActor.StoreRecord.class, WAIT);
     root.replyTo().tell(new RecordPublication(3, 3, List.of(), null));
     assertInstanceOf(ManifestPublishActor.Published.class, published.receiveMessage(WAIT));
 
     // the uploader is gone; one storer of fragments loses everything, another lies
-    List<NodeId> storers = stored.placement().values().stream().distinct().sorted().toList();
+    // (neither is node 9, the reader: it reads its own store directly)
+    List<NodeId> storers = stored.placement().values().stream().distinct().filter(n -> !n.equals(net.id(9)))
+        .sorted().toList();
     NodeId emptied = storers.get(0);
-    try (var files = Files.list(storeDirs.get(emptied))) {
-      for (Path f : files.toList()) {
+    try (var held = Files.list(storeDirs.get(emptied))) {
+      for (Path f : held.toList()) {
         Files.delete(f);
       }
     }
     NodeId liar = storers.get(1);
     net.circuits(net.indexOf(liar)).tell(new CircuitsActor.RegisterService(FragmentWire.SERVICE,
         testKit.spawn(liar())));
+    long lost = stored.placement().values().stream().filter(n -> n.equals(emptied) || n.equals(liar)).count();
 
     Path out = dir.resolve("restored.bin");
     TestProbe<StoredShareFetchActor.Result> fetched = testKit.createTestProbe();
     testKit.spawn(StoredShareFetchActor.create(net.circuits(9), dht.ref(),
-        new StoredShareFetchActor.Fetch(secret, 2, out, net.id(9), stores.get(9)), WAIT, fetched.ref()));
+        new StoredShareFetchActor.Fetch(secret, 2, out, net.id(9), stores.get(9), repair, Duration.ofDays(7)), WAIT,
+        fetched.ref()));
     RecordLookupsActor.LookupRecord lookup = dht.expectMessageClass(RecordLookupsActor.LookupRecord.class, WAIT);
     assertArrayEquals(ManifestSeal.location(secret), lookup.key());
     SignedRecord forged = SignedRecord.sign(Ed25519.generate(random), root.record().key(), root.record().seq() + 1,
@@ -152,6 +159,33 @@ class StoredShareFetchTest {
     assertEquals(1, restored.struck(), "the lying storer was struck, once: " + restored);
     assertTrue(restored.fromStorers() >= layout.pieces(), "fragments from storers: " + restored.fromStorers());
     System.out.println("StoredShareFetchTest: " + restored.fromStorers() + " fragments from storers, "
-        + restored.struck() + " struck");
+        + restored.struck() + " struck, " + restored.rebuilt() + " rebuilt");
+    if (!repair) {
+      assertEquals(0, restored.rebuilt());
+      return;
+    }
+    // the repair: every stripe has all its stored fragments again, counted from the honest
+    // storers' own stores, on distinct relays
+    assertEquals(lost, restored.rebuilt(), "what the emptied and the lying storer held was rebuilt");
+    for (int s = 0; s < layout.stripes(); s++) {
+      Set<NodeId> holders = new java.util.HashSet<>();
+      int live = 0;
+      for (byte[] a : stored.manifest().addresses(s)) {
+        if (a == null) {
+          continue;
+        }
+        String hex = java.util.HexFormat.of().formatHex(a);
+        for (Map.Entry<NodeId, FragmentStore> store : files.entrySet()) {
+          if (!store.getKey().equals(liar) && store.getValue().list().stream().anyMatch(e -> e.address().equals(hex))
+              && Files.exists(storeDirs.get(store.getKey()).resolve(hex + ".frag"))) {
+            live++;
+            holders.add(store.getKey());
+            break;
+          }
+        }
+      }
+      assertEquals(layout.storedFragments(s), live, "stripe " + s + " is whole again");
+      assertEquals(live, holders.size(), "stripe " + s + " on distinct relays");
+    }
   }
 }
