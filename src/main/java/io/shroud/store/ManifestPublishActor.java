@@ -108,14 +108,8 @@ public final class ManifestPublishActor extends AbstractBehavior<ManifestPublish
       byte[] address = root.chunks().get(c);
       for (RelayInfo storer : StorerChoice.closest(address, relays, publish.replicas())) {
         inFlight++;
-        ActorRef<Command> self = getContext().getSelf();
-        ActorRef<FragmentClientActor.Result> answer = getContext().spawnAnonymous(
-            Behaviors.<FragmentClientActor.Result>receiveMessage(res -> {
-              self.tell(new Put(chunk, res));
-              return Behaviors.stopped();
-            }));
-        storers.tell(new StorerCircuitsActor.Request(storer.id(), FragmentWire.Kind.PUT,
-        FragmentWire.put(address, publish.lease().toSeconds(), chunks.get(c)), answer));
+        StorerCircuitsActor.ask(getContext(), storers, storer.id(), FragmentWire.Kind.PUT,
+            FragmentWire.put(address, publish.lease().toSeconds(), chunks.get(c)), res -> new Put(chunk, res));
       }
     }
     return this;

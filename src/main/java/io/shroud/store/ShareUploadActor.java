@@ -133,14 +133,8 @@ public final class ShareUploadActor extends AbstractBehavior<ShareUploadActor.Co
     tries.merge(index, 1, Integer::sum);
     stripeRelays.add(storer);
     inFlight++;
-    ActorRef<Command> self = getContext().getSelf();
-    ActorRef<FragmentClientActor.Result> answer = getContext().spawnAnonymous(
-        Behaviors.<FragmentClientActor.Result>receiveMessage(r -> {
-          self.tell(new Put(index, storer, r));
-          return Behaviors.stopped();
-        }));
-    storers.tell(new StorerCircuitsActor.Request(storer, FragmentWire.Kind.PUT,
-        FragmentWire.put(f.address(), upload.lease().toSeconds(), f.bytes()), answer));
+    StorerCircuitsActor.ask(getContext(), storers, storer, FragmentWire.Kind.PUT,
+        FragmentWire.put(f.address(), upload.lease().toSeconds(), f.bytes()), r -> new Put(index, storer, r));
   }
 
   private Behavior<Command> onPut(Put put) {

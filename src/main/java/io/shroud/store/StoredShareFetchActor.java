@@ -206,13 +206,8 @@ public final class StoredShareFetchActor extends AbstractBehavior<StoredShareFet
       }
       return;
     }
-    ActorRef<FragmentClientActor.Result> answer = getContext().spawnAnonymous(
-        Behaviors.<FragmentClientActor.Result>receiveMessage(res -> {
-          self.tell(new Got(slot, storer, res));
-          return Behaviors.stopped();
-        }));
-    storers.tell(new StorerCircuitsActor.Request(storer, FragmentWire.Kind.GET,
-        FragmentWire.get(wanted.get(slot)), answer));
+    StorerCircuitsActor.ask(getContext(), storers, storer, FragmentWire.Kind.GET, FragmentWire.get(wanted.get(slot)),
+        res -> new Got(slot, storer, res));
   }
 
   private Behavior<Command> onGot(Got g) {
@@ -316,14 +311,8 @@ public final class StoredShareFetchActor extends AbstractBehavior<StoredShareFet
         .orElse(StorerChoice.closest(f.address(), relays, 1).get(0).id());
     holders.put(f.index(), storer);
     reputs++;
-    ActorRef<Command> self = getContext().getSelf();
-    ActorRef<FragmentClientActor.Result> answer = getContext().spawnAnonymous(
-        Behaviors.<FragmentClientActor.Result>receiveMessage(res -> {
-          self.tell(new Reput(f, storer, res));
-          return Behaviors.stopped();
-        }));
-    storers.tell(new StorerCircuitsActor.Request(storer, FragmentWire.Kind.PUT,
-        FragmentWire.put(f.address(), fetch.lease().toSeconds(), f.bytes()), answer));
+    StorerCircuitsActor.ask(getContext(), storers, storer, FragmentWire.Kind.PUT,
+        FragmentWire.put(f.address(), fetch.lease().toSeconds(), f.bytes()), res -> new Reput(f, storer, res));
   }
 
   private Behavior<Command> onReput(Reput r) {

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -28,6 +29,22 @@ public final class StorerCircuitsActor {
   /** Send {@code request} of {@code kind} to {@code storer}; the answer goes to {@code replyTo}. */
   public record Request(NodeId storer, FragmentWire.Kind kind, byte[] request,
       ActorRef<FragmentClientActor.Result> replyTo) {}
+
+  /**
+   * Sends {@code request} of {@code kind} to {@code storer} through {@code storers}; its answer
+   * comes back to the asking actor as {@code wrap(answer)} (a one-message forwarder carries it,
+   * so each answer knows which request it is for).
+   */
+  public static <T> void ask(ActorContext<T> ctx, ActorRef<Object> storers, NodeId storer, FragmentWire.Kind kind,
+      byte[] request, java.util.function.Function<FragmentClientActor.Result, T> wrap) {
+    ActorRef<T> self = ctx.getSelf();
+    ActorRef<FragmentClientActor.Result> answer = ctx.spawnAnonymous(
+        Behaviors.<FragmentClientActor.Result>receiveMessage(result -> {
+          self.tell(wrap.apply(result));
+          return Behaviors.stopped();
+        }));
+    storers.tell(new Request(storer, kind, request, answer));
+  }
 
   private record Built(NodeId storer, CircuitsActor.BuildResult result) {}
 

@@ -52,12 +52,9 @@ class FragmentServiceTest {
 
   @Test
   void aFragmentGoesToAStorerThroughACircuitAndComesBack() throws Exception {
-    SeederTestNet net = new SeederTestNet(testKit, 6, 2907);
-    FragmentStore files = FragmentStore.open(dir, 10L << 20, 1 << 20, Instant.now(), Clock.systemUTC());
-    ActorRef<FragmentStoreActor.Command> store = testKit.spawn(FragmentStoreActor.create(files, Duration.ofDays(30),
-        Duration.ofMinutes(1), Clock.systemUTC()));
-    net.circuits(STORER).tell(new CircuitsActor.RegisterService(FragmentWire.SERVICE,
-        testKit.spawn(FragmentServiceActor.create(store))));
+    StoreNet stores = new StoreNet(testKit, 6, 2907, STORER, dir);
+    SeederTestNet net = stores.net;
+    Path storeDir = stores.dirs.get(STORER);
 
     Random random = SeededRandom.of(2907);
     byte[] fragment = new byte[100_000]; // many stream chunks: the credit is used both ways
@@ -68,7 +65,7 @@ class FragmentServiceTest {
     FragmentClientActor.Result got = ask(net, 2, FragmentWire.Kind.GET, FragmentWire.get(address));
     assertEquals(FragmentWire.Status.OK, got.status());
     assertArrayEquals(fragment, got.fragment());
-    try (Stream<Path> stored = Files.list(dir)) {
+    try (Stream<Path> stored = Files.list(storeDir)) {
       assertEquals(List.of(HexFormat.of().formatHex(address) + ".frag"),
           stored.map(p -> p.getFileName().toString()).toList());
     }

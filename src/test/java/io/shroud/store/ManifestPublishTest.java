@@ -52,29 +52,11 @@ class ManifestPublishTest {
 
   @Test
   void theManifestsChunksAndRootAreStoredAndLeadBackToIt() throws Exception {
-    SeederTestNet net = new SeederTestNet(testKit, NODES, 2912);
-    Map<NodeId, FragmentStore> stores = new HashMap<>();
-    for (int n = 1; n < NODES; n++) {
-      FragmentStore files = FragmentStore.open(dir.resolve("relay-" + n), 10L << 20, 1 << 20, Instant.now(),
-          Clock.systemUTC());
-      stores.put(net.id(n), files);
-      ActorRef<FragmentStoreActor.Command> store = testKit.spawn(FragmentStoreActor.create(files,
-          Duration.ofDays(30), Duration.ofMinutes(1), Clock.systemUTC()));
-      net.circuits(n).tell(new CircuitsActor.RegisterService(FragmentWire.SERVICE,
-          testKit.spawn(FragmentServiceActor.create(store))));
-    }
+    StoreNet storeNet = new StoreNet(testKit, NODES, 2912, 1, dir);
+    SeederTestNet net = storeNet.net;
     SecureRandom random = SeededRandom.of(2912);
-    StripeLayout layout = StripeLayout.ofFile(3000L * 4096, 4096, Redundancy.DEFAULT);
-    List<byte[][]> addresses = new ArrayList<>();
-    for (int s = 0; s < layout.stripes(); s++) {
-      byte[][] stripe = new byte[6][];
-      for (int i = 0; i < 6; i++) {
-        stripe[i] = new byte[32];
-        random.nextBytes(stripe[i]);
-      }
-      addresses.add(stripe);
-    }
-    StorageManifest manifest = new StorageManifest(layout, StorageKey.generate(random), addresses);
+    StorageManifest manifest = StoreNet.randomManifest(StripeLayout.ofFile(3000L * 4096, 4096, Redundancy.DEFAULT),
+        random);
     byte[] infoHash = new byte[32];
     random.nextBytes(infoHash);
     ShareSecret secret = ShareSecret.ofPublic(infoHash);
@@ -102,7 +84,7 @@ class ManifestPublishTest {
     for (byte[] address : root.chunks()) {
       List<RelayInfo> closest = StorerChoice.closest(address, relays, 2);
       for (RelayInfo holder : closest) {
-        assertTrue(stores.get(holder.id()).list().stream()
+        assertTrue(storeNet.filesOf(holder.id()).list().stream()
             .anyMatch(e -> e.address().equals(HexFormat.of().formatHex(address))), "chunk on its closest relays");
       }
       TestProbe<FragmentClientActor.Result> got = testKit.createTestProbe();

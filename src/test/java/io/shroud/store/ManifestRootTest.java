@@ -82,17 +82,8 @@ class ManifestRootTest {
 
   @Test
   void aManifestGoesThroughItsRootAndChunksAndEveryHolderOfTheLinkPublishesWithOneKey() throws Exception {
-    StripeLayout layout = StripeLayout.ofFile(100L * 4096, 4096, Redundancy.DEFAULT);
-    List<byte[][]> addresses = new ArrayList<>();
-    for (int s = 0; s < layout.stripes(); s++) {
-      byte[][] stripe = new byte[6][];
-      for (int i = 0; i < 6; i++) {
-        stripe[i] = new byte[32];
-        random.nextBytes(stripe[i]);
-      }
-      addresses.add(stripe);
-    }
-    StorageManifest manifest = new StorageManifest(layout, StorageKey.generate(random), addresses);
+    StorageManifest manifest = StoreNet.randomManifest(StripeLayout.ofFile(100L * 4096, 4096, Redundancy.DEFAULT),
+        random);
     byte[] sealed = ManifestSeal.seal(secret(3), manifest, random);
     ManifestRoot root = ManifestRoot.open(secret(3), ManifestRoot.of(sealed).seal(secret(3), random));
     StorageManifest back = ManifestSeal.open(secret(3), root.join(ManifestRoot.split(sealed)));

@@ -50,17 +50,10 @@ class ShareUploadTest {
 
   @Test
   void aStoredShareComesBackFromAnyKOfEachStripeAfterTwoStorersAreGone() throws Exception {
-    SeederTestNet net = new SeederTestNet(testKit, NODES, 2910);
+    StoreNet storeNet = new StoreNet(testKit, NODES, 2910, 1, dir);
+    SeederTestNet net = storeNet.net;
     Map<NodeId, FragmentStore> stores = new HashMap<>();
-    for (int n = 1; n < NODES; n++) {
-      FragmentStore files = FragmentStore.open(dir.resolve("relay-" + n), 10L << 20, 1 << 20, Instant.now(),
-          Clock.systemUTC());
-      stores.put(net.id(n), files);
-      ActorRef<FragmentStoreActor.Command> store = testKit.spawn(FragmentStoreActor.create(files,
-          Duration.ofDays(30), Duration.ofMinutes(1), Clock.systemUTC()));
-      net.circuits(n).tell(new CircuitsActor.RegisterService(FragmentWire.SERVICE,
-          testKit.spawn(FragmentServiceActor.create(store))));
-    }
+    storeNet.files.forEach((n, files) -> stores.put(net.id(n), files));
     Path file = dir.resolve("share.bin");
     byte[] content = new byte[9 * PIECE + 1000];
     SeededRandom.of(2910).nextBytes(content);

@@ -23,20 +23,8 @@ import org.junit.jupiter.api.Test;
 class StorageManifestTest {
   private final SecureRandom random = SeededRandom.of(2906);
 
-  /** A manifest of {@code layout} with random addresses. */
   private StorageManifest manifest(StripeLayout layout) {
-    List<byte[][]> addresses = new ArrayList<>();
-    for (int s = 0; s < layout.stripes(); s++) {
-      byte[][] stripe = new byte[layout.redundancy().total()][];
-      for (int i = 0; i < stripe.length; i++) {
-        if (layout.stored(s, i)) {
-          stripe[i] = new byte[32];
-          random.nextBytes(stripe[i]);
-        }
-      }
-      addresses.add(stripe);
-    }
-    return new StorageManifest(layout, StorageKey.generate(random), addresses);
+    return StoreNet.randomManifest(layout, random);
   }
 
   private static void assertSame(StorageManifest expected, StorageManifest actual) {

@@ -89,20 +89,13 @@ class StoredShareFetchTest {
   @ParameterizedTest(name = "repair: {0}")
   @ValueSource(booleans = {false, true})
   void theShareComesBackFromItsStorersAloneAndALyingStorerIsStruck(boolean repair) throws Exception {
-    SeederTestNet net = new SeederTestNet(testKit, NODES, repair ? 2914 : 2913);
+    StoreNet storeNet = new StoreNet(testKit, NODES, repair ? 2914 : 2913, 1, dir);
+    SeederTestNet net = storeNet.net;
     Map<NodeId, Path> storeDirs = new HashMap<>();
-    Map<Integer, ActorRef<FragmentStoreActor.Command>> stores = new HashMap<>();
     Map<NodeId, FragmentStore> files = new HashMap<>();
-    for (int n = 1; n < NODES; n++) {
-      Path d = dir.resolve("relay-" + n);
-      storeDirs.put(net.id(n), d);
-      files.put(net.id(n), FragmentStore.open(d, 10L << 20, 1 << 20, Instant.now(), Clock.systemUTC()));
-      ActorRef<FragmentStoreActor.Command> store = testKit.spawn(FragmentStoreActor.create(files.get(net.id(n)),
-          Duration.ofDays(30), Duration.ofMinutes(1), Clock.systemUTC()));
-      stores.put(n, store);
-      net.circuits(n).tell(new CircuitsActor.RegisterService(FragmentWire.SERVICE,
-          testKit.spawn(FragmentServiceActor.create(store))));
-    }
+    storeNet.dirs.forEach((n, d) -> storeDirs.put(net.id(n), d));
+    storeNet.files.forEach((n, f) -> files.put(net.id(n), f));
+    Map<Integer, ActorRef<FragmentStoreActor.Command>> stores = storeNet.actors;
     SecureRandom random = SeededRandom.of(2913);
     byte[] content = new byte[12 * PIECE + 77];
     random.nextBytes(content);
