@@ -34,26 +34,22 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
  * One download (persistence id {@code download|<id>}): finds providers, connects to each through
  * its own circuit ({@link ProviderSessionActor}), fetches and checks the piece layer, then runs
  * the {@link PiecePicker} over all sources. Every block is checked on arrival, every piece again
- * when complete, written to the part file and forced before {@code PiecesVerified} is persisted;
- * the journal records written pieces at most every {@link #JOURNAL_INTERVAL}, like a BitTorrent
- * client's resume data. On recovery the last few journaled pieces are re-read and re-checked,
- * pieces written after the last journal entry are found through the leaves file and checked
+ * when complete, written and forced before {@code PiecesVerified} is persisted; the journal
+ * records written pieces at most every {@link #JOURNAL_INTERVAL}. On recovery the last journaled
+ * pieces are re-checked, pieces written after the last entry are found through the leaves file
  * ({@link DownloadFinisher#recover}), and only what is missing is fetched.
  *
- * <p>The decisions are in {@link DownloadRun} (sources, piece layer) and {@link PieceRequests}
- * (picker, blocks). The journal side, which it extends, is {@link DownloadJournalActor}: its
- * messages, the commands by phase, every event persisted, recovery and the view; between them,
- * {@link DownloadMetadataActor} holds the sessions and a bare magnet's metadata phase. This class
- * is the live run: it holds the {@link DownloadRun} and its hands ({@link DownloadIo}), handles
- * what the sessions, the source lookup and its timers send while the download runs, starts the
- * resume re-check, and asks its children for the rest. Its children: a {@link ProviderSessionActor} per source
- * ({@link ProviderSessionActor.Sessions}); a {@link PieceDownloadActor} per piece in flight
- * ({@link PieceDownloadActor.Downloads}), which checks and assembles the piece's blocks (so their
- * hashing runs beside this actor) and hands the piece to the {@link PartFileActor}; and that
- * part-file actor, which writes and forces pieces in batches and does the other blocking file
- * work: the resume re-check, the output digest, producing the output, and seeding it. A piece
- * download that stops before its piece is written (a failure, a kill) costs that piece only: its
- * blocks go back to the picker ({@link PieceFlow#abandoned}). Protocol: docs/protocol.md §8.
+ * <p>Decisions are in {@link DownloadRun} and {@link PieceRequests}. The journal side it extends
+ * is {@link DownloadJournalActor} (messages, commands by phase, events, recovery, the view), with
+ * {@link DownloadMetadataActor} (sessions, a bare magnet's metadata phase) between them. This
+ * class is the live run: the {@link DownloadRun} and its hands ({@link DownloadIo}), what the
+ * sessions, the source lookup and its timers send, and the resume re-check. Its children: a
+ * {@link ProviderSessionActor} per source; a {@link PieceDownloadActor} per piece in flight, which
+ * checks and assembles the piece's blocks beside this actor and hands the piece to the
+ * {@link PartFileActor}, which does the blocking file work (batched writes and forces, the
+ * re-check, the output digest, the output, seeding, a cancel's deletion). A piece download that
+ * stops before its piece is written costs that piece only ({@link PieceFlow#abandoned}).
+ * Protocol: docs/protocol.md §8.
  */
 public final class DownloadActor extends DownloadMetadataActor {
 
@@ -397,12 +393,8 @@ public final class DownloadActor extends DownloadMetadataActor {
   }
 
   @Override
-  void deleteFiles(Path output) {
-    if (partFile != null) {
-      partFile.tell(new PartFileActor.DeleteFiles(output));
-    } else {
-      store.delete(id, output);
-    }
+  ActorRef<PartFileActor.Command> partFile() {
+    return partFile;
   }
 
   /** The run's hands: sessions, piece downloads, lookups, timers (all in this actor's context). */

@@ -162,12 +162,22 @@ abstract class DownloadJournalActor
   /** The download ends without an output (failure, cancel): the run and everything it started stop. */
   abstract void endRun();
 
+  /** The run's part-file actor, or null before the run was set up. */
+  abstract ActorRef<PartFileActor.Command> partFile();
+
   /**
    * Deletes the download's files and the output's {@code .part} sibling (cancel), after every
    * write already handed to the part file: a write still in flight would otherwise create the part
    * file again after its deletion.
    */
-  abstract void deleteFiles(Path output);
+  private void deleteFiles(Path output) {
+    ActorRef<PartFileActor.Command> files = partFile();
+    if (files != null) {
+      files.tell(new PartFileActor.DeleteFiles(output));
+    } else {
+      store.delete(id, output);
+    }
+  }
 
   // The journal.
 
