@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -14,18 +15,38 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * The {@code fragments} circuit service at a storer (docs/protocol.md §12.8): one session per
  * stream reads one {@link FragmentWire} request, asks the {@link FragmentStoreActor}, and writes
  * the response within the stream's credit, then ends the stream. A malformed request ends the
- * stream at once. The storer learns an address and a fragment, never who asked.
+ * stream at once; beyond {@link #MAX_SESSIONS} at once, a stream is refused. The storer learns
+ * an address and a fragment, never who asked.
  */
 public final class FragmentServiceActor {
   private FragmentServiceActor() {}
 
+  /**
+   * Most requests served at once: a PUT holds its fragment (up to 16 MiB) until it is whole, so
+   * this bounds what strangers can make a relay buffer (256 MiB); more streams are refused.
+   */
+  public static final int MAX_SESSIONS = 16;
+
   public static Behavior<Streams.ServiceRequest> create(ActorRef<FragmentStoreActor.Command> store) {
-    return Behaviors.receive((ctx, request) -> {
-      if (request instanceof Streams.OpenServiceStream open) {
-        ActorRef<Object> session = ctx.spawnAnonymous(session(open.stream(), store));
-        open.replyTo().tell(new Streams.Accept(session.narrow()));
-      }
-      return Behaviors.same();
+    return Behaviors.setup(ctx -> {
+      int[] active = {0};
+      return Behaviors.receive(Streams.ServiceRequest.class)
+          .onMessage(Streams.OpenServiceStream.class, open -> {
+            if (active[0] >= MAX_SESSIONS) {
+              open.replyTo().tell(new Streams.Reject("the fragment store is busy"));
+              return Behaviors.same();
+            }
+            ActorRef<Object> session = ctx.spawnAnonymous(session(open.stream(), store));
+            ctx.watch(session);
+            active[0]++;
+            open.replyTo().tell(new Streams.Accept(session.narrow()));
+            return Behaviors.same();
+          })
+          .onSignal(Terminated.class, t -> {
+            active[0]--;
+            return Behaviors.same();
+          })
+          .build();
     });
   }
 

@@ -2,17 +2,16 @@ package io.shroud.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shroud.circuit.CircuitsActor;
 import io.shroud.circuit.SeederTestNet;
+import io.shroud.circuit.Streams;
 import io.shroud.testutil.SeededRandom;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -48,6 +47,30 @@ class FragmentServiceTest {
     testKit.spawn(FragmentClientActor.create(net.circuits(0), net.id(STORER), hops, kind, request, WAIT,
         probe.ref()));
     return probe.receiveMessage(WAIT.plusSeconds(5));
+  }
+
+  @Test
+  void beyondSixteenRequestsAtOnceAStreamIsRefusedUntilOneEnds() {
+    TestProbe<FragmentStoreActor.Command> store = testKit.createTestProbe();
+    ActorRef<Streams.ServiceRequest> service = testKit.spawn(FragmentServiceActor.create(store.ref()));
+    TestProbe<Streams.ServiceAnswer> answers = testKit.createTestProbe();
+    List<Streams.Accept> accepted = new java.util.ArrayList<>();
+    for (int i = 0; i < FragmentServiceActor.MAX_SESSIONS; i++) {
+      service.tell(new Streams.OpenServiceStream(FragmentWire.SERVICE,
+          testKit.<Streams.StreamCommand>createTestProbe().ref(), answers.ref()));
+      accepted.add(assertInstanceOf(Streams.Accept.class, answers.receiveMessage(WAIT)));
+    }
+    service.tell(new Streams.OpenServiceStream(FragmentWire.SERVICE,
+        testKit.<Streams.StreamCommand>createTestProbe().ref(), answers.ref()));
+    assertEquals("the fragment store is busy",
+        assertInstanceOf(Streams.Reject.class, answers.receiveMessage(WAIT)).reason());
+    accepted.get(0).events().tell(new Streams.StreamEnded(1, "done"));
+    answers.awaitAssert(WAIT, () -> {
+      service.tell(new Streams.OpenServiceStream(FragmentWire.SERVICE,
+          testKit.<Streams.StreamCommand>createTestProbe().ref(), answers.ref()));
+      assertInstanceOf(Streams.Accept.class, answers.receiveMessage(Duration.ofMillis(500)));
+      return null;
+    });
   }
 
   @Test

@@ -10,10 +10,8 @@ import io.shroud.hidden.ShareSecret;
 import io.shroud.testutil.SeededRandom;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
