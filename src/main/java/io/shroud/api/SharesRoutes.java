@@ -6,9 +6,11 @@ import io.shroud.content.HybridTorrent;
 import io.shroud.content.PieceLengths;
 import io.shroud.node.NodeRuntime;
 import io.shroud.rendezvous.HiddenSeederActor;
+import io.shroud.store.Redundancy;
 import io.shroud.swarm.serve.HiddenSharesActor;
 import io.shroud.swarm.serve.ShareView;
 import io.shroud.swarm.serve.SharesActor;
+import io.shroud.swarm.serve.StoreShareActor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -62,7 +64,9 @@ final class SharesRoutes extends AllDirectives {
             pathEndOrSingleSlash(() -> delete(() -> remove(shares, segment))),
             path("torrent", () -> get(() -> parameterOptional("hybrid", hybrid -> torrent(shares, segment, hybrid)))),
             path("link", () -> get(() -> link(shares, segment))),
-            path("hidden", () -> get(() -> hidden(segment)))))));
+            path("hidden", () -> get(() -> hidden(segment))),
+            path("store", () -> post(() -> entity(Unmarshaller.entityToString(),
+                body -> store(shares, segment, body))))))));
   }
 
   /**
@@ -179,6 +183,66 @@ final class SharesRoutes extends AllDirectives {
       }
       SharesActor.Refused refused = (SharesActor.Refused) r;
       return parent.error(StatusCodes.get(refused.status()), refused.message());
+    });
+  }
+
+  /** What {@code POST /shares/{infoHash}/store} asks: the redundancy and the circuits' hops. */
+  record StoreRequest(Redundancy redundancy, int hops) {}
+
+  /** Checks a store body ({@code {}} takes the defaults, 4+2 through 3 hops). Pure. */
+  static JsonBody<StoreRequest> parseStore(ObjectMapper mapper, String body) {
+    JsonNode json;
+    try {
+      json = mapper.readTree(body);
+    } catch (Exception e) {
+      return new JsonBody.Invalid<>("body is not JSON: expected {\"redundancy\": \"4+2\", \"hops\": 3}");
+    }
+    if (json == null || !json.isObject()) {
+      return new JsonBody.Invalid<>("body must be a JSON object such as {\"redundancy\": \"4+2\"}");
+    }
+    Redundancy redundancy = Redundancy.DEFAULT;
+    if (json.has("redundancy")) {
+      try {
+        redundancy = Redundancy.parse(json.get("redundancy").isTextual() ? json.get("redundancy").asText() : null);
+      } catch (IllegalArgumentException e) {
+        return new JsonBody.Invalid<>(e.getMessage());
+      }
+    }
+    int hops = 3;
+    if (json.has("hops")) {
+      JsonNode h = json.get("hops");
+      if (!h.isIntegralNumber() || h.asLong() < 1 || h.asLong() > 4) {
+        return new JsonBody.Invalid<>("hops must be 1..4");
+      }
+      hops = h.asInt();
+    }
+    return new JsonBody.Valid<>(new StoreRequest(redundancy, hops));
+  }
+
+  /**
+   * {@code POST /shares/{infoHash}/store}: stores the share in the network (protocol §12) and
+   * answers when its fragments and manifest are placed, with counts only (docs/api.md).
+   */
+  private Route store(ActorRef<SharesActor.Command> shares, String infoHash, String body) {
+    if (!INFO_HASH.matcher(infoHash).matches()) {
+      return parent.error(StatusCodes.BAD_REQUEST, "info-hash must be 64 lower-case hex characters");
+    }
+    JsonBody<StoreRequest> parsed = parseStore(mapper, body);
+    if (parsed instanceof JsonBody.Invalid<StoreRequest> invalid) {
+      return parent.error(StatusCodes.BAD_REQUEST, invalid.reason());
+    }
+    StoreRequest request = ((JsonBody.Valid<StoreRequest>) parsed).request();
+    return parent.withHandles(h -> {
+      ActorRef<Object> storing = system.systemActorOf(StoreShareActor.create(shares, h.circuits(), h.lookups(),
+          h.nodeId(), java.time.Clock.systemUTC(), new java.security.SecureRandom(), java.time.Duration.ofMinutes(2)),
+          "store-share-" + java.util.UUID.randomUUID(), org.apache.pekko.actor.typed.Props.empty());
+      CompletionStage<StoreShareActor.Result> result = AskPattern.ask(storing,
+          replyTo -> new StoreShareActor.Store(infoHash, request.redundancy(), request.hops(), replyTo),
+          java.time.Duration.ofMinutes(30), system.scheduler());
+      return onSuccess(result, r -> r instanceof StoreShareActor.Stored stored
+          ? complete(StatusCodes.OK, stored, Jackson.marshaller(mapper))
+          : parent.error(StatusCodes.get(((StoreShareActor.Refused) r).status()),
+              ((StoreShareActor.Refused) r).message()));
     });
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shroud.content.PieceLengths;
+import io.shroud.store.Redundancy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,14 @@ final class ShareCommand implements Callable<Integer> {
   @Option(names = "--hybrid", description = "with --torrent: a hybrid v1+v2 .torrent that v1 clients read too")
   boolean hybrid;
 
+  @Option(names = "--store", description = "also store it in the network: erasure-coded fragments that relays keep, "
+      + "so it outlives this node (docs/protocol.md §12)")
+  boolean store;
+
+  @Option(names = "--redundancy", paramLabel = "K+M",
+      description = "with --store: stripes of K pieces and M parity fragments (default 4+2)")
+  String redundancy;
+
   @CommandLine.Mixin
   ManagementOptions api;
 
@@ -55,6 +64,16 @@ final class ShareCommand implements Callable<Integer> {
     }
     if (torrent != null && !isPublic) {
       throw new ShroudCommand.UserError("only a public share has a .torrent (an encrypted one's key is in its link): add --public");
+    }
+    if (redundancy != null && !store) {
+      throw new ShroudCommand.UserError("--redundancy says how --store codes the share: give --store");
+    }
+    if (redundancy != null) {
+      try {
+        Redundancy.parse(redundancy);
+      } catch (IllegalArgumentException e) {
+        throw new ShroudCommand.UserError("--redundancy: " + e.getMessage());
+      }
     }
     ObjectNode body = JsonNodeFactory.instance.objectNode()
         .put("path", file.toAbsolutePath().normalize().toString())
@@ -73,6 +92,18 @@ final class ShareCommand implements Callable<Integer> {
           + share.path("infoHash").asText() + "/torrent" + (hybrid ? "?hybrid=true" : ""), api.token());
       Files.write(torrent, bytes);
       spec.commandLine().getErr().printf("saved the %s .torrent to %s%n", hybrid ? "hybrid (v1+v2)" : "v2", torrent);
+    }
+    if (store) {
+      ObjectNode ask = JsonNodeFactory.instance.objectNode();
+      if (redundancy != null) {
+        ask.put("redundancy", redundancy);
+      }
+      JsonNode stored = StatusCommand.ManagementClient.send(api.url, "/shroud/v1/shares/"
+          + share.path("infoHash").asText() + "/store", "POST", ask.toString(), api.token(), 200);
+      spec.commandLine().getErr().printf("stored in the network: %d fragments in %d stripes on %d relays; "
+          + "the manifest in %d chunks (%d copies), its root on %d DHT nodes%n", stored.path("fragments").asInt(),
+          stored.path("stripes").asInt(), stored.path("storers").asInt(), stored.path("manifestChunks").asInt(),
+          stored.path("manifestCopies").asInt(), stored.path("dhtNodes").asInt());
     }
     out.flush();
     return 0;

@@ -147,6 +147,17 @@ class ClientApiTest {
   }
 
   @Test
+  void storingAShareNamesWhatIsWrong() throws Exception {
+    HttpResponse<String> unknown = send("POST", "/shroud/v1/shares/" + "ab".repeat(32) + "/store", "{}");
+    assertEquals(404, unknown.statusCode(), unknown.body());
+    assertTrue(unknown.body().contains("no share"), unknown.body());
+    HttpResponse<String> bad = send("POST", "/shroud/v1/shares/" + "ab".repeat(32) + "/store",
+        "{\"redundancy\": \"4-2\"}");
+    assertEquals(400, bad.statusCode(), bad.body());
+    assertTrue(bad.body().contains("K+M"), bad.body());
+  }
+
+  @Test
   void aClientStoresNoFragmentsForOthers() throws Exception {
     HttpResponse<String> rsp = send("GET", "/shroud/v1/fragments", null);
     assertEquals(409, rsp.statusCode(), rsp.body());

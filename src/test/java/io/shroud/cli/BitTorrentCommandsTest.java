@@ -39,6 +39,18 @@ class BitTorrentCommandsTest {
   }
 
   @Test
+  void shareWithStoreAsksTheNodeToStoreItWithTheRedundancy() throws Exception {
+    try (FakeNode node = new FakeNode().answer("POST", "/shroud/v1/shares", 201, SHARED)
+        .answer("POST", "/shroud/v1/shares/" + HASH + "/store", 200, "{\"stripes\":2,\"fragments\":11,"
+            + "\"storers\":6,\"manifestChunks\":1,\"manifestCopies\":4,\"dhtNodes\":3}")) {
+      FakeNode.Result r = node.run("share", dir.resolve("f.bin").toString(), "--store", "--redundancy", "6+3");
+      assertEquals(0, r.code(), r.err());
+      assertEquals("6+3", new ObjectMapper().readTree(node.sent.get(1).body()).path("redundancy").asText());
+      assertTrue(r.err().contains("11 fragments in 2 stripes on 6 relays"), r.err());
+    }
+  }
+
+  @Test
   void badShareOptionsAreRefusedBeforeAskingTheNode() throws Exception {
     try (FakeNode node = new FakeNode()) {
       FakeNode.Result r = node.run("share", "/x/f.bin", "--public", "--piece-length", "1000");
@@ -48,6 +60,10 @@ class BitTorrentCommandsTest {
       assertTrue(r.err().contains("only a public share has a .torrent"), r.err());
       r = node.run("share", "/x/f.bin", "--public", "--hybrid");
       assertTrue(r.err().contains("give --torrent"), r.err());
+      r = node.run("share", "/x/f.bin", "--redundancy", "4+2");
+      assertTrue(r.err().contains("give --store"), r.err());
+      r = node.run("share", "/x/f.bin", "--store", "--redundancy", "4");
+      assertTrue(r.err().contains("K+M"), r.err());
       assertTrue(node.requests.isEmpty(), node.requests.toString());
     }
   }

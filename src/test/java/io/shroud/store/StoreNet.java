@@ -20,14 +20,14 @@ import org.apache.pekko.actor.typed.ActorRef;
  * {@code firstStorer} on with a fragment store in its own directory under {@code dir} behind the
  * {@code fragments} service, as a relay's guardian wires it.
  */
-final class StoreNet {
-  final SeederTestNet net;
+public final class StoreNet {
+  public final SeederTestNet net;
   /** By node index: the store's files, its directory and its actor. */
-  final Map<Integer, FragmentStore> files = new HashMap<>();
-  final Map<Integer, Path> dirs = new HashMap<>();
-  final Map<Integer, ActorRef<FragmentStoreActor.Command>> actors = new HashMap<>();
+  public final Map<Integer, FragmentStore> files = new HashMap<>();
+  public final Map<Integer, Path> dirs = new HashMap<>();
+  public final Map<Integer, ActorRef<FragmentStoreActor.Command>> actors = new HashMap<>();
 
-  StoreNet(ActorTestKit testKit, int nodes, long seed, int firstStorer, Path dir) throws Exception {
+  public StoreNet(ActorTestKit testKit, int nodes, long seed, int firstStorer, Path dir) throws Exception {
     this.net = new SeederTestNet(testKit, nodes, seed);
     for (int n = firstStorer; n < nodes; n++) {
       Path d = dir.resolve("relay-" + n);
